@@ -1,0 +1,15 @@
+#pragma once
+// Each subcommand of `hotline` registers itself on the top-level CLI11 app.
+
+#include <CLI/CLI.hpp>
+
+namespace hotline::cli {
+
+// What `hotline` exits with once the chosen subcommand has run.
+inline int exit_status = 0;
+
+void add_certs_command(CLI::App& app);
+void add_node_command(CLI::App& app);
+void add_pair_command(CLI::App& app);
+
+}  // namespace hotline::cli

@@ -1,0 +1,145 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "common/duration.h"
+#include "common/text_proto.h"
+#include "node/console_input.h"
+#include "node/event_format.h"
+#include "node/node.h"
+#include "proto/node_config.pb.h"
+
+namespace hotline::cli {
+namespace {
+
+struct NodeFlags {
+  std::string config;
+  std::string party, peer, listen, connect, certs, linger;
+  std::uint32_t max_frame = 0;
+  bool json = false;
+};
+
+struct ResolvedOptions {
+  node::NodeOptions node;
+  bool json = false;
+};
+
+// Options from the config file first, then every flag the user gave on top.
+ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command) {
+  config::NodeConfig file;
+  if (!flags.config.empty()) common::parse_text_proto_file(flags.config, file);
+  const auto pick = [&](const char* flag, const std::string& from_flag,
+                        const std::string& from_file) {
+    return command.count(flag) > 0 ? from_flag : from_file;
+  };
+  node::NodeOptions options;
+  options.party = pick("--party", flags.party, file.party());
+  options.peer = pick("--peer", flags.peer, file.peer());
+  const std::string listen = pick("--listen", flags.listen, file.listen());
+  const std::string connect = pick("--connect", flags.connect, file.connect());
+  if (!listen.empty()) options.listen = common::parse_endpoint(listen);
+  if (!connect.empty()) options.connect = common::parse_endpoint(connect);
+  options.certs_dir = pick("--certs", flags.certs, file.certs());
+  if (command.count("--max-frame") > 0) {
+    options.max_frame_bytes = flags.max_frame;
+  } else if (file.max_frame_bytes() != 0) {
+    options.max_frame_bytes = file.max_frame_bytes();
+  }
+  const std::string linger = pick("--linger", flags.linger, file.linger());
+  if (!linger.empty()) {
+    options.linger =
+        std::chrono::duration_cast<std::chrono::milliseconds>(common::parse_duration(linger));
+  }
+  node::finalize(options);
+  return {options, flags.json || file.json()};
+}
+
+// Writes each event to stdout at once (a pipe reader must see it live).
+class ConsolePrinter : public node::NodeObserver {
+ public:
+  ConsolePrinter(std::string party, bool json, std::function<void()> on_stopped)
+      : party_(std::move(party)), json_(json), on_stopped_(std::move(on_stopped)) {}
+
+  void on_event(const node::NodeEvent& event) override {
+    const nlohmann::json object = node::event_to_json(event, party_);
+    std::cout << (json_ ? node::json_line(object) : node::console_line(object)) << std::endl;
+    if (event.kind == node::NodeEvent::Kind::kStopped) on_stopped_();
+  }
+
+  void error(const std::string& reason) {
+    node::NodeEvent event(node::NodeEvent::Kind::kError);
+    event.reason = reason;
+    on_event(event);
+  }
+
+ private:
+  std::string party_;
+  bool json_;
+  std::function<void()> on_stopped_;
+};
+
+// "/flash text" and "/priority text" set the precedence of one message, as on the real link.
+std::pair<wire::Priority, std::string> parse_console_line(const std::string& line) {
+  for (const auto& [prefix, priority] :
+       {std::pair{"/flash ", wire::FLASH}, std::pair{"/priority ", wire::PRIORITY}}) {
+    const std::string_view p(prefix);
+    if (line.compare(0, p.size(), p) == 0) return {priority, line.substr(p.size())};
+  }
+  return {wire::ROUTINE, line};
+}
+
+int run_node(const node::NodeOptions& options, bool json) {
+  auto io = std::make_shared<asio::io_context>(1);
+  asio::signal_set signals(*io, SIGINT, SIGTERM);
+  ConsolePrinter printer(options.party, json, [&signals] { signals.cancel(); });
+  node::Node node(*io, options, printer);
+  signals.async_wait([&node](const asio::error_code& error, int) {
+    if (!error) node.stop("interrupted");
+  });
+  node.start();
+  node::read_lines_in_background(
+      io,
+      [&node, &printer](std::string line) {
+        if (line.empty() || node.stopped()) return;
+        auto [priority, text] = parse_console_line(line);
+        try {
+          node.send_text(std::move(text), priority);
+        } catch (const std::exception& error) {
+          printer.error(std::string("not sent: ") + error.what());
+        }
+      },
+      [&node] { node.finish_sending(); });
+  io->run();
+  return node.unacknowledged() == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void add_node_command(CLI::App& app) {
+  auto flags = std::make_shared<NodeFlags>();
+  CLI::App* command = app.add_subcommand("node", "Run one party's terminal of the hotline");
+  command->footer(
+      "Each line on standard input is sent to the peer as a message; start it with /flash or\n"
+      "/priority to raise its precedence. At end of input the node delivers what is queued,\n"
+      "says goodbye, and exits once the peer has said goodbye too (or --linger runs out).\n"
+      "Exit status: 0 if every message was acknowledged, 1 if not, 2 on a usage error.");
+  command->add_option("--config", flags->config,
+                      "Options in protobuf text format "
+                      "(hotline.config.NodeConfig); flags override");
+  command->add_option("--party", flags->party, "This node's party, e.g. washington");
+  command->add_option("--peer", flags->peer,
+                      "The party at the other end (default: the other of washington/moscow)");
+  command->add_option("--listen", flags->listen, "Accept the peer on host:port");
+  command->add_option("--connect", flags->connect, "Dial the peer at host:port");
+  command->add_option("--certs", flags->certs, "Directory made by `hotline certs`");
+  command->add_option("--max-frame", flags->max_frame, "Largest frame in bytes (default 65536)");
+  command->add_option("--linger", flags->linger,
+                      "After end of input, how long to wait for acknowledgements and the "
+                      "peer's goodbye (default 10s)");
+  command->add_flag("--json", flags->json, "Print one JSON object per event");
+  command->callback([flags, command] {
+    const ResolvedOptions resolved = resolve_options(*flags, *command);
+    exit_status = run_node(resolved.node, resolved.json);
+  });
+}
+
+}  // namespace hotline::cli

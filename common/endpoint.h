@@ -1,0 +1,20 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hotline::common {
+
+// A "host:port" address as users write it; IPv6 hosts go in brackets ("[::1]:7301").
+struct Endpoint {
+  std::string host;
+  std::uint16_t port = 0;
+
+  std::string to_string() const;
+};
+
+// Throws std::invalid_argument naming what is wrong with `text`.
+Endpoint parse_endpoint(std::string_view text);
+
+}  // namespace hotline::common

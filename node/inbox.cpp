@@ -1,0 +1,53 @@
+#include "node/inbox.h"
+
+#include "node/protocol.h"
+
+namespace hotline::node {
+
+Inbox::Inbox(std::size_t max_held, std::size_t max_epochs)
+    : max_held_(max_held), max_epochs_(max_epochs) {}
+
+Inbox::Stream& Inbox::stream_for(std::uint64_t epoch) {
+  auto found = streams_.find(epoch);
+  if (found != streams_.end()) return found->second;
+  if (epoch_order_.size() == max_epochs_) {
+    streams_.erase(epoch_order_.front());
+    epoch_order_.pop_front();
+  }
+  epoch_order_.push_back(epoch);
+  return streams_[epoch];
+}
+
+Inbox::Outcome Inbox::accept(wire::Envelope envelope) {
+  Stream& stream = stream_for(envelope.epoch());
+  const std::uint64_t seq = envelope.seq();
+  Outcome outcome;
+  if (seq <= stream.delivered || stream.held.count(seq) != 0) {
+    outcome.duplicate = true;
+    return outcome;
+  }
+  if (seq != stream.delivered + 1) {
+    if (stream.held.size() >= max_held_) {
+      throw ProtocolViolation("more than " + std::to_string(max_held_) +
+                              " messages arrived ahead of a gap");
+    }
+    stream.held.emplace(seq, std::move(envelope));
+    return outcome;
+  }
+  outcome.deliverable.push_back(std::move(envelope));
+  stream.delivered = seq;
+  for (auto next = stream.held.find(stream.delivered + 1); next != stream.held.end();
+       next = stream.held.find(stream.delivered + 1)) {
+    outcome.deliverable.push_back(std::move(next->second));
+    stream.held.erase(next);
+    ++stream.delivered;
+  }
+  return outcome;
+}
+
+std::uint64_t Inbox::delivered(std::uint64_t epoch) const {
+  const auto found = streams_.find(epoch);
+  return found == streams_.end() ? 0 : found->second.delivered;
+}
+
+}  // namespace hotline::node

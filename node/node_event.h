@@ -1,0 +1,52 @@
+#pragma once
+// What a node reports about its link, for the console, JSON output and tests.
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "proto/hotline.pb.h"
+
+namespace hotline::node {
+
+struct NodeEvent {
+  enum class Kind {
+    kListening,      // address
+    kLinkUp,         // peer, circuit, address
+    kLinkDown,       // peer, circuit, address, reason
+    kRefused,        // address, reason: a connection that never became the link
+    kDialFailed,     // address, reason, retry_in
+    kQueued,         // seq, envelope: accepted while the link is down
+    kSent,           // seq, circuit, envelope
+    kRetransmitted,  // seq, circuit
+    kAcked,          // seq, round_trip
+    kDelivered,      // peer, seq, envelope
+    kDuplicate,      // peer, seq: re-acknowledged, not delivered again
+    kPeerBye,        // peer, reason
+    kStopped,        // reason, unacked
+    kError,          // reason
+  };
+
+  explicit NodeEvent(Kind k) : kind(k) {}
+
+  Kind kind;
+  std::chrono::system_clock::time_point time = std::chrono::system_clock::now();
+  std::string peer;
+  std::string circuit;
+  std::string address;
+  std::string reason;
+  std::uint64_t seq = 0;
+  std::uint64_t count = 0;
+  std::chrono::microseconds duration{0};
+  const wire::Envelope* envelope = nullptr;  // valid only during the callback
+};
+
+std::string_view event_name(NodeEvent::Kind kind);
+
+class NodeObserver {
+ public:
+  virtual ~NodeObserver() = default;
+  virtual void on_event(const NodeEvent& event) = 0;
+};
+
+}  // namespace hotline::node

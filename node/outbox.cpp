@@ -1,0 +1,28 @@
+#include "node/outbox.h"
+
+#include "node/protocol.h"
+
+namespace hotline::node {
+
+Outbox::Entry& Outbox::push(wire::Envelope envelope) {
+  envelope.set_epoch(epoch_);
+  envelope.set_seq(++last_seq_);
+  pending_.push_back(Entry{std::move(envelope), {}, false});
+  return pending_.back();
+}
+
+std::vector<Outbox::Acknowledged> Outbox::acknowledge(std::uint64_t seq) {
+  if (seq > last_seq_) {
+    throw ProtocolViolation("acknowledges message " + std::to_string(seq) + " but only " +
+                            std::to_string(last_seq_) + " were sent");
+  }
+  std::vector<Acknowledged> done;
+  while (!pending_.empty() && pending_.front().envelope.seq() <= seq) {
+    done.push_back({pending_.front().envelope.seq(), pending_.front().first_sent});
+    pending_.pop_front();
+  }
+  if (seq > acknowledged_seq_) acknowledged_seq_ = seq;
+  return done;
+}
+
+}  // namespace hotline::node

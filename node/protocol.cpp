@@ -1,0 +1,62 @@
+#include "node/protocol.h"
+
+namespace hotline::node {
+
+bool is_reliable(const wire::Envelope& envelope) {
+  switch (envelope.payload_case()) {
+    case wire::Envelope::kMessage:
+    case wire::Envelope::kNotification:
+    case wire::Envelope::kInquiry:
+    case wire::Envelope::kReply:
+    case wire::Envelope::kLinkTest:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string_view payload_name(const wire::Envelope& envelope) {
+  switch (envelope.payload_case()) {
+    case wire::Envelope::kHello:
+      return "hello";
+    case wire::Envelope::kMessage:
+      return "message";
+    case wire::Envelope::kNotification:
+      return "notification";
+    case wire::Envelope::kInquiry:
+      return "inquiry";
+    case wire::Envelope::kReply:
+      return "reply";
+    case wire::Envelope::kLinkTest:
+      return "link_test";
+    case wire::Envelope::kAckOnly:
+      return "ack";
+    case wire::Envelope::kBye:
+      return "bye";
+    case wire::Envelope::PAYLOAD_NOT_SET:
+      break;
+  }
+  return "none";
+}
+
+wire::Envelope decode_envelope(std::string_view frame_body) {
+  wire::Envelope envelope;
+  if (!envelope.ParseFromArray(frame_body.data(), static_cast<int>(frame_body.size()))) {
+    throw ProtocolViolation("frame is not a valid Envelope");
+  }
+  if (envelope.version() != kProtocolVersion) {
+    throw ProtocolViolation("unsupported protocol version " + std::to_string(envelope.version()));
+  }
+  if (envelope.payload_case() == wire::Envelope::PAYLOAD_NOT_SET) {
+    throw ProtocolViolation("envelope without a payload");
+  }
+  if (is_reliable(envelope) && envelope.seq() == 0) {
+    throw ProtocolViolation(std::string(payload_name(envelope)) + " without a sequence number");
+  }
+  if (!is_reliable(envelope) && envelope.seq() != 0) {
+    throw ProtocolViolation(std::string(payload_name(envelope)) + " with a sequence number");
+  }
+  return envelope;
+}
+
+}  // namespace hotline::node

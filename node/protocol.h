@@ -1,0 +1,31 @@
+#pragma once
+// Rules of the wire protocol that do not depend on a node's state (see docs/protocol.md).
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "proto/hotline.pb.h"
+
+namespace hotline::node {
+
+inline constexpr std::uint32_t kProtocolVersion = 1;
+
+// The peer broke the protocol; the connection that carried it is closed.
+class ProtocolViolation : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reliable payloads are numbered, acknowledged and retransmitted; control payloads are not.
+bool is_reliable(const wire::Envelope& envelope);
+
+// "message", "hello", ... as used in events and error messages.
+std::string_view payload_name(const wire::Envelope& envelope);
+
+// Parses one frame body. Throws ProtocolViolation if it is not a well-formed Envelope of our
+// version with a payload.
+wire::Envelope decode_envelope(std::string_view frame_body);
+
+}  // namespace hotline::node

@@ -1,0 +1,203 @@
+#include "node/session.h"
+
+#include "node/protocol.h"
+
+namespace hotline::node {
+
+Session::Session(asio::ip::tcp::socket socket, asio::ssl::context& context, Role role,
+                 const SessionSettings& settings, SessionHandler& handler)
+    : stream_(std::move(socket), context),
+      role_(role),
+      settings_(settings),
+      handler_(handler),
+      timer_(stream_.get_executor()),
+      decoder_(settings.max_frame_bytes) {
+  asio::error_code ignored;
+  const auto remote = stream_.lowest_layer().remote_endpoint(ignored);
+  remote_address_ = remote.address().to_string() + ":" + std::to_string(remote.port());
+  asio::ip::tcp::no_delay no_delay(true);
+  stream_.lowest_layer().set_option(no_delay, ignored);
+}
+
+void Session::start() {
+  common::require_peer_party(stream_, settings_.peer_party, settings_.own_party,
+                             certificate_refusal_);
+  start_hello_timer();
+  stream_.async_handshake(
+      role_ == Role::kAccepted ? asio::ssl::stream_base::server : asio::ssl::stream_base::client,
+      [self = shared_from_this()](const asio::error_code& error) { self->on_handshake(error); });
+}
+
+void Session::start_hello_timer() {
+  timer_.expires_after(settings_.hello_timeout);
+  timer_.async_wait([self = shared_from_this()](const asio::error_code& error) {
+    if (error || self->hello_seen_ || self->finished_) return;
+    self->abort("no Hello within " + std::to_string(self->settings_.hello_timeout.count()) +
+                " ms of connecting");
+  });
+}
+
+void Session::on_handshake(const asio::error_code& error) {
+  if (finished_) return;
+  if (error) {
+    abort("TLS handshake failed: " + describe_failure(error));
+    return;
+  }
+  if (role_ == Role::kDialled) handler_.on_secured(shared_from_this());
+  read_some();
+}
+
+std::string Session::describe_failure(const asio::error_code& error) const {
+  if (!certificate_refusal_->empty()) return *certificate_refusal_;
+  std::string text = error.message();
+  // In TLS 1.3 a server's verdict on our certificate arrives as an alert on the first read.
+  if (text.find("alert") != std::string::npos) text = "the peer refused us: " + text;
+  return text;
+}
+
+void Session::read_some() {
+  stream_.async_read_some(
+      asio::buffer(read_buffer_),
+      [self = shared_from_this()](const asio::error_code& error, std::size_t size) {
+        self->on_read(error, size);
+      });
+}
+
+void Session::on_read(const asio::error_code& error, std::size_t size) {
+  if (finished_) return;
+  if (error) {
+    if (common::is_end_of_stream(error)) {
+      finish("connection closed by the peer");
+    } else {
+      abort(hello_seen_ ? "read failed: " + error.message() : describe_failure(error));
+    }
+    return;
+  }
+  decoder_.feed(read_buffer_.data(), size);
+  try {
+    while (!finished_) {
+      const auto body = decoder_.next();
+      if (!body) break;
+      handle_frame(*body);
+    }
+  } catch (const common::FrameError& frame_error) {
+    abort(std::string("protocol violation: ") + frame_error.what());
+    return;
+  } catch (const ProtocolViolation& violation) {
+    abort(std::string("protocol violation: ") + violation.what());
+    return;
+  }
+  if (!finished_) read_some();
+}
+
+void Session::handle_frame(std::string_view body) {
+  wire::Envelope envelope = decode_envelope(body);
+  check_envelope(envelope);
+  if (!hello_seen_) {
+    hello_seen_ = true;
+    peer_epoch_ = envelope.epoch();
+    timer_.cancel();
+    handler_.on_hello(shared_from_this(), envelope);
+    return;
+  }
+  handler_.on_envelope(shared_from_this(), std::move(envelope));
+}
+
+void Session::check_envelope(const wire::Envelope& envelope) {
+  if (envelope.sender() != settings_.peer_party) {
+    throw ProtocolViolation("envelope from \"" + envelope.sender() +
+                            "\" on a connection authenticated as \"" + settings_.peer_party + "\"");
+  }
+  const bool is_hello = envelope.payload_case() == wire::Envelope::kHello;
+  if (!hello_seen_ && !is_hello) {
+    throw ProtocolViolation("expected a Hello first, got " + std::string(payload_name(envelope)));
+  }
+  if (hello_seen_ && is_hello) throw ProtocolViolation("a second Hello on one connection");
+  if (is_hello) {
+    const wire::Hello& hello = envelope.hello();
+    if (hello.party() != envelope.sender()) {
+      throw ProtocolViolation("Hello names party \"" + hello.party() + "\" but the sender is \"" +
+                              envelope.sender() + "\"");
+    }
+    if (hello.protocol_version() != kProtocolVersion) {
+      throw ProtocolViolation("Hello offers protocol version " +
+                              std::to_string(hello.protocol_version()));
+    }
+    if (envelope.epoch() == 0 || hello.epoch() != envelope.epoch()) {
+      throw ProtocolViolation("Hello without a valid epoch");
+    }
+    return;
+  }
+  if (envelope.epoch() != peer_epoch_) {
+    throw ProtocolViolation("epoch changed from " + std::to_string(peer_epoch_) + " to " +
+                            std::to_string(envelope.epoch()) + " within one connection");
+  }
+  if (is_reliable(envelope)) {
+    if (envelope.seq() <= last_reliable_seq_) {
+      throw ProtocolViolation("sequence number went backwards (" + std::to_string(envelope.seq()) +
+                              " after " + std::to_string(last_reliable_seq_) + ")");
+    }
+    last_reliable_seq_ = envelope.seq();
+  }
+}
+
+void Session::send(const wire::Envelope& envelope) {
+  if (finished_ || closing_) return;
+  common::append_frame(outgoing_, envelope.SerializeAsString(), settings_.max_frame_bytes);
+  if (!writing_) write_queued();
+}
+
+void Session::write_queued() {
+  writing_ = true;
+  in_flight_.clear();
+  std::swap(in_flight_, outgoing_);
+  asio::async_write(stream_, asio::buffer(in_flight_),
+                    [self = shared_from_this()](const asio::error_code& error, std::size_t) {
+                      self->writing_ = false;
+                      if (self->finished_ && !self->closing_) return;
+                      if (error) {
+                        self->abort("write failed: " + error.message());
+                      } else if (!self->outgoing_.empty()) {
+                        self->write_queued();
+                      } else if (self->closing_) {
+                        self->shutdown_tls();
+                      }
+                    });
+}
+
+void Session::close(const std::string& reason) {
+  if (finished_) return;
+  closing_ = true;
+  finish(reason);
+  if (!writing_) shutdown_tls();
+}
+
+void Session::shutdown_tls() {
+  timer_.expires_after(settings_.shutdown_timeout);
+  timer_.async_wait([self = shared_from_this()](const asio::error_code& error) {
+    if (!error) self->stream_.lowest_layer().close();
+  });
+  stream_.async_shutdown([self = shared_from_this()](const asio::error_code&) {
+    // eof or stream_truncated here are a normal end; nothing is left to do either way.
+    self->timer_.cancel();
+    asio::error_code ignored;
+    self->stream_.lowest_layer().close(ignored);
+  });
+}
+
+void Session::abort(const std::string& reason) {
+  if (finished_) return;
+  finish(reason);
+  closing_ = false;
+  asio::error_code ignored;
+  timer_.cancel();
+  stream_.lowest_layer().close(ignored);
+}
+
+void Session::finish(const std::string& reason) {
+  if (finished_) return;
+  finished_ = true;
+  handler_.on_closed(shared_from_this(), reason, hello_seen_);
+}
+
+}  // namespace hotline::node

@@ -1,0 +1,99 @@
+#pragma once
+// One TLS connection to the peer: handshake, the Hello exchange, framed reads and a write queue.
+// Like the Asio chat example's connection: only one write is in flight, and frames queued
+// meanwhile go out together in the next write. All handlers run on the node's one thread.
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/frame.h"
+#include "common/tls.h"
+#include "proto/hotline.pb.h"
+
+namespace hotline::node {
+
+class Session;
+
+class SessionHandler {
+ public:
+  virtual ~SessionHandler() = default;
+  // TLS is up on a dialled connection: the handler sends our Hello first.
+  virtual void on_secured(const std::shared_ptr<Session>& session) = 0;
+  // The peer's Hello (first frame) passed the connection-level checks.
+  virtual void on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) = 0;
+  virtual void on_envelope(const std::shared_ptr<Session>& session, wire::Envelope envelope) = 0;
+  // Called exactly once per session. `hello_seen` tells whether the peer's Hello had arrived.
+  virtual void on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
+                         bool hello_seen) = 0;
+};
+
+struct SessionSettings {
+  std::string own_party;
+  std::string peer_party;
+  std::string circuit = "primary";
+  std::uint32_t max_frame_bytes = common::kDefaultMaxFrameBytes;
+  // From TCP accept/connect until the peer's Hello: bounds what a silent or slow client costs.
+  std::chrono::milliseconds hello_timeout{5000};
+  std::chrono::milliseconds shutdown_timeout{1000};
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  enum class Role { kAccepted, kDialled };
+
+  Session(asio::ip::tcp::socket socket, asio::ssl::context& context, Role role,
+          const SessionSettings& settings, SessionHandler& handler);
+
+  void start();
+
+  // Queues one envelope; it goes out with whatever else is queued. Throws common::FrameError
+  // if it is larger than the frame limit.
+  void send(const wire::Envelope& envelope);
+
+  // Sends what is queued, then closes TLS cleanly (bounded by shutdown_timeout).
+  void close(const std::string& reason);
+  // Closes the socket at once; used for protocol violations.
+  void abort(const std::string& reason);
+
+  bool is_open() const { return !finished_; }
+  const std::string& remote_address() const { return remote_address_; }
+  const std::string& circuit() const { return settings_.circuit; }
+  std::uint64_t peer_epoch() const { return peer_epoch_; }
+  std::size_t queued_bytes() const { return outgoing_.size(); }
+
+ private:
+  void start_hello_timer();
+  void on_handshake(const asio::error_code& error);
+  void read_some();
+  void on_read(const asio::error_code& error, std::size_t size);
+  void handle_frame(std::string_view body);
+  void check_envelope(const wire::Envelope& envelope);
+  void write_queued();
+  void shutdown_tls();
+  void finish(const std::string& reason);
+  std::string describe_failure(const asio::error_code& error) const;
+
+  common::TlsStream stream_;
+  Role role_;
+  SessionSettings settings_;
+  SessionHandler& handler_;
+  std::string remote_address_;
+  std::shared_ptr<std::string> certificate_refusal_ = std::make_shared<std::string>();
+  asio::steady_timer timer_;
+
+  common::FrameDecoder decoder_;
+  std::array<char, 64 * 1024> read_buffer_{};
+  std::string outgoing_;
+  std::string in_flight_;
+  bool writing_ = false;
+
+  bool hello_seen_ = false;
+  std::uint64_t peer_epoch_ = 0;
+  std::uint64_t last_reliable_seq_ = 0;
+  bool closing_ = false;
+  bool finished_ = false;
+};
+
+}  // namespace hotline::node
