@@ -9,12 +9,20 @@
 namespace hotline::common {
 namespace {
 
+std::vector<std::string> split_lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
 class CollectingErrors : public google::protobuf::io::ErrorCollector {
  public:
-  explicit CollectingErrors(std::string file) : file_(std::move(file)) {}
+  CollectingErrors(std::string file, const std::string& text)
+      : file_(std::move(file)), lines_(split_lines(text)) {}
   // The parser reports 0-based lines and columns.
   void AddError(int line, int column, const std::string& message) override {
-    errors.push_back({file_, line + 1, column + 1, message});
+    errors.push_back({file_, line + 1, name_column(line, column, message) + 1, message});
   }
   void AddWarning(int line, int column, const std::string& message) override {
     errors.push_back({file_, line + 1, column + 1, "warning: " + message});
@@ -22,7 +30,21 @@ class CollectingErrors : public google::protobuf::io::ErrorCollector {
   std::vector<SourceError> errors;
 
  private:
+  // The parser points after an unknown field's name; a reader wants the name itself.
+  int name_column(int line, int column, const std::string& message) const {
+    static const std::string kMarker = "no field named \"";
+    const auto at = message.find(kMarker);
+    if (at == std::string::npos || line < 0 || line >= static_cast<int>(lines_.size())) {
+      return column;
+    }
+    const auto start = at + kMarker.size();
+    const std::string name = message.substr(start, message.find('"', start) - start);
+    const auto found = lines_[line].rfind(name, static_cast<std::size_t>(column));
+    return found == std::string::npos ? column : static_cast<int>(found);
+  }
+
   std::string file_;
+  std::vector<std::string> lines_;
 };
 
 std::string join(const std::vector<SourceError>& errors) {
@@ -45,7 +67,7 @@ TextProtoError::TextProtoError(std::vector<SourceError> errors)
 
 void parse_text_proto(const std::string& text, const std::string& file,
                       google::protobuf::Message& message) {
-  CollectingErrors collector(file);
+  CollectingErrors collector(file, text);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   if (!parser.ParseFromString(text, &message)) {

@@ -1,0 +1,145 @@
+// Hostile frames from an authenticated connection: each closes that one connection with a
+// logged reason; the node stays up, loses nothing it accepted, and its real peer reconnects.
+
+#include <gtest/gtest.h>
+
+#include "common/certificates.h"
+#include "tests/support/node_process.h"
+#include "tests/support/tls_client.h"
+
+namespace hotline::testing {
+namespace {
+
+class BadInputTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    common::write_exercise_pki(certs_.path(), {});
+    washington_ = std::make_unique<NodeProcess>(
+        std::vector<std::string>{"node", "--party", "washington", "--listen", "127.0.0.1:0",
+                                 "--certs", certs_.path().string(), "--json"});
+    address_ = listening_address(*washington_);
+    moscow_ = std::make_unique<NodeProcess>(
+        std::vector<std::string>{"node", "--party", "moscow", "--connect", address_, "--certs",
+                                 certs_.path().string(), "--json"});
+    washington_->wait_for(is_event("link_up"));
+    moscow_->send_line("before");
+    EXPECT_EQ(washington_->wait_for(is_event("delivered"))["text"], "before");
+  }
+
+  // A connection that passed TLS with moscow's own certificate.
+  std::unique_ptr<TestClient> authenticated_client() {
+    auto client = std::make_unique<TestClient>(address_);
+    const std::string error = client->handshake(
+        {certs_.path() / "ca.crt", certs_.path() / "moscow.crt", certs_.path() / "moscow.key"},
+        false, "washington");
+    EXPECT_EQ(error, "");
+    return client;
+  }
+
+  void expect_closed_with(TestClient& client, const std::string& reason_part) {
+    EXPECT_TRUE(client.closed_by_server());
+    const auto event = washington_->wait_for([&](const nlohmann::json& e) {
+      const std::string kind = e.value("event", "");
+      return (kind == "refused" || kind == "link_down") &&
+             e.value("reason", "").find(reason_part) != std::string::npos;
+    });
+    EXPECT_NE(event.value("reason", "").find("protocol violation"), std::string::npos)
+        << event.dump();
+  }
+
+  // The node still runs, the real moscow (re)connects, and every message arrives exactly once.
+  void expect_nothing_lost() {
+    washington_->send_line("from washington");
+    moscow_->send_line("after");
+    const auto delivered =
+        washington_->wait_for_count(is_event("delivered"), 2, std::chrono::seconds(20));
+    EXPECT_EQ(delivered[0]["text"], "before");
+    EXPECT_EQ(delivered[1]["text"], "after");
+    EXPECT_EQ(moscow_->wait_for(is_event("delivered"))["text"], "from washington");
+    washington_->process().close_input();
+    moscow_->process().close_input();
+    EXPECT_EQ(washington_->process().wait_for(std::chrono::seconds(15)), 0);
+    EXPECT_EQ(moscow_->process().wait_for(std::chrono::seconds(15)), 0);
+    washington_->drain(std::chrono::seconds(2));
+    EXPECT_EQ(washington_->events_of("delivered").size(), 2u);
+    moscow_->drain(std::chrono::seconds(2));
+    EXPECT_EQ(moscow_->events_of("delivered").size(), 1u);
+  }
+
+  TempDir certs_;
+  std::unique_ptr<NodeProcess> washington_;
+  std::unique_ptr<NodeProcess> moscow_;
+  std::string address_;
+};
+
+TEST_F(BadInputTest, OversizedLengthClosesTheConnection) {
+  auto client = authenticated_client();
+  client->send_frame_bytes(std::string("\x7f\xff\xff\xff", 4) + "xxxx");
+  expect_closed_with(*client, "exceeds the limit of 65536");
+  expect_nothing_lost();
+}
+
+TEST_F(BadInputTest, ZeroLengthClosesTheConnection) {
+  auto client = authenticated_client();
+  client->send_frame_bytes(std::string("\0\0\0\0", 4));
+  expect_closed_with(*client, "zero length");
+  expect_nothing_lost();
+}
+
+TEST_F(BadInputTest, GarbageBytesCloseTheConnection) {
+  auto client = authenticated_client();
+  client->send_frame_bytes(std::string("\0\0\0\x08", 4) + std::string(8, '\xff'));
+  expect_closed_with(*client, "not a valid Envelope");
+  expect_nothing_lost();
+}
+
+TEST_F(BadInputTest, UnknownVersionClosesTheConnection) {
+  auto client = authenticated_client();
+  wire::Envelope hello = hello_envelope("moscow", 77);
+  hello.set_version(7);
+  client->send_envelope(hello);
+  expect_closed_with(*client, "unsupported protocol version 7");
+  expect_nothing_lost();
+}
+
+TEST_F(BadInputTest, WrongSenderClosesTheConnection) {
+  auto client = authenticated_client();
+  client->send_envelope(hello_envelope("washington", 77));
+  expect_closed_with(*client, "on a connection authenticated as \"moscow\"");
+  expect_nothing_lost();
+}
+
+TEST_F(BadInputTest, SequenceGoingBackwardsClosesTheConnection) {
+  auto client = authenticated_client();
+  client->send_envelope(hello_envelope("moscow", 77));
+  client->send_envelope(message_envelope("moscow", 77, 5, "five"));
+  client->send_envelope(message_envelope("moscow", 77, 3, "three"));
+  expect_closed_with(*client, "sequence number went backwards (3 after 5)");
+  expect_nothing_lost();
+}
+
+TEST_F(BadInputTest, SecondHelloClosesTheConnection) {
+  auto client = authenticated_client();
+  client->send_envelope(hello_envelope("moscow", 77));
+  client->send_envelope(hello_envelope("moscow", 77));
+  expect_closed_with(*client, "a second Hello on one connection");
+  expect_nothing_lost();
+}
+
+TEST_F(BadInputTest, AcknowledgingUnsentMessagesClosesTheConnection) {
+  auto client = authenticated_client();
+  client->send_envelope(hello_envelope("moscow", 77));
+  const auto reply = client->read_envelope();
+  ASSERT_TRUE(reply.has_value());
+  ASSERT_TRUE(reply->has_hello());
+  wire::Envelope ack = hello_envelope("moscow", 77);
+  ack.mutable_ack_only();
+  ack.set_ack(1000);
+  ack.set_ack_epoch(reply->epoch());
+  client->send_envelope(ack);
+  expect_closed_with(*client, "acknowledges message 1000 but only 0 were sent");
+  expect_nothing_lost();
+}
+
+}  // namespace
+}  // namespace hotline::testing

@@ -1,0 +1,63 @@
+#include "node/inbox.h"
+
+#include <gtest/gtest.h>
+
+#include "node/protocol.h"
+
+namespace hotline::node {
+namespace {
+
+wire::Envelope message(std::uint64_t epoch, std::uint64_t seq) {
+  wire::Envelope envelope;
+  envelope.set_epoch(epoch);
+  envelope.set_seq(seq);
+  envelope.mutable_message()->set_text("m" + std::to_string(seq));
+  return envelope;
+}
+
+std::vector<std::uint64_t> seqs(const Inbox::Outcome& outcome) {
+  std::vector<std::uint64_t> out;
+  for (const auto& envelope : outcome.deliverable) out.push_back(envelope.seq());
+  return out;
+}
+
+TEST(InboxTest, DeliversInOrderOnce) {
+  Inbox inbox;
+  EXPECT_EQ(seqs(inbox.accept(message(1, 1))), std::vector<std::uint64_t>{1});
+  EXPECT_EQ(seqs(inbox.accept(message(1, 2))), std::vector<std::uint64_t>{2});
+  EXPECT_EQ(inbox.delivered(1), 2u);
+}
+
+TEST(InboxTest, DuplicatesAreRecognisedAndNotDelivered) {
+  Inbox inbox;
+  inbox.accept(message(1, 1));
+  const auto again = inbox.accept(message(1, 1));
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_TRUE(again.deliverable.empty());
+}
+
+TEST(InboxTest, HoldsArrivalsAheadOfAGapUntilItFills) {
+  Inbox inbox;
+  EXPECT_TRUE(inbox.accept(message(1, 3)).deliverable.empty());
+  EXPECT_TRUE(inbox.accept(message(1, 2)).deliverable.empty());
+  EXPECT_TRUE(inbox.accept(message(1, 3)).duplicate);
+  EXPECT_EQ(seqs(inbox.accept(message(1, 1))), (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(inbox.delivered(1), 3u);
+}
+
+TEST(InboxTest, EpochsAreSeparateAndAnOldEpochIsNotForgottenWhenANewOneAppears) {
+  Inbox inbox;
+  inbox.accept(message(1, 1));
+  EXPECT_EQ(seqs(inbox.accept(message(2, 1))), std::vector<std::uint64_t>{1});
+  // A stale connection of epoch 1 comes back: its old message is still a duplicate.
+  EXPECT_TRUE(inbox.accept(message(1, 1)).duplicate);
+}
+
+TEST(InboxTest, TooManyHeldMessagesIsAViolation) {
+  Inbox inbox(3);
+  for (std::uint64_t seq = 2; seq <= 4; ++seq) inbox.accept(message(1, seq));
+  EXPECT_THROW(inbox.accept(message(1, 5)), ProtocolViolation);
+}
+
+}  // namespace
+}  // namespace hotline::node

@@ -1,0 +1,111 @@
+#include "tests/support/node_process.h"
+
+#include <stdlib.h>
+
+#include <stdexcept>
+
+namespace hotline::testing {
+
+std::string hotline_binary() {
+  return HOTLINE_BINARY;
+}
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "hotline-test-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
+}
+
+NodeProcess::NodeProcess(std::vector<std::string> arguments) {
+  arguments.insert(arguments.begin(), hotline_binary());
+  process_ = std::make_unique<common::ChildProcess>(common::ChildProcess::Options{arguments});
+  reader_ = std::thread([this] { read_output(); });
+}
+
+NodeProcess::~NodeProcess() {
+  process_->stop(std::chrono::seconds(2));
+  process_->close_input();
+  reader_.join();
+}
+
+void NodeProcess::read_output() {
+  // Blocks in read(); ends when the child exits and its end of the pipe closes.
+  while (auto line = process_->output().read_line(std::chrono::hours(1))) {
+    auto event = nlohmann::json::parse(*line, nullptr, false);
+    if (event.is_discarded()) event = nlohmann::json{{"event", "unparsed"}, {"line", *line}};
+    std::lock_guard lock(mutex_);
+    events_.push_back(std::move(event));
+    changed_.notify_all();
+  }
+  std::lock_guard lock(mutex_);
+  ended_ = true;
+  changed_.notify_all();
+}
+
+std::string NodeProcess::recent() const {
+  std::string text;
+  const std::size_t from = events_.size() > 15 ? events_.size() - 15 : 0;
+  for (std::size_t i = from; i < events_.size(); ++i) text += "\n  " + events_[i].dump();
+  return text;
+}
+
+nlohmann::json NodeProcess::wait_for(const Predicate& predicate,
+                                     std::chrono::milliseconds timeout) {
+  return wait_for_count(predicate, 1, timeout).back();
+}
+
+std::vector<nlohmann::json> NodeProcess::wait_for_count(const Predicate& predicate,
+                                                        std::size_t count,
+                                                        std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::vector<nlohmann::json> found;
+  std::size_t index = 0;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    for (; index < events_.size(); ++index) {
+      if (predicate(events_[index])) found.push_back(events_[index]);
+      if (found.size() == count) return found;
+    }
+    if (ended_ || changed_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      if (index < events_.size()) continue;
+      throw std::runtime_error("expected " + std::to_string(count) + " matching events, saw " +
+                               std::to_string(found.size()) +
+                               (ended_ ? " before the node exited" : " in time") +
+                               "; last events:" + recent());
+    }
+  }
+}
+
+void NodeProcess::drain(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [this] { return ended_; });
+}
+
+std::vector<nlohmann::json> NodeProcess::events() const {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
+std::vector<nlohmann::json> NodeProcess::events_of(const std::string& kind) const {
+  std::lock_guard lock(mutex_);
+  std::vector<nlohmann::json> out;
+  for (const auto& event : events_) {
+    if (event.value("event", "") == kind) out.push_back(event);
+  }
+  return out;
+}
+
+NodeProcess::Predicate is_event(const std::string& kind) {
+  return [kind](const nlohmann::json& event) { return event.value("event", "") == kind; };
+}
+
+std::string listening_address(NodeProcess& node) {
+  return node.wait_for(is_event("listening"))["address"].get<std::string>();
+}
+
+}  // namespace hotline::testing

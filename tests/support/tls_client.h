@@ -1,0 +1,62 @@
+#pragma once
+// Test support: a client that talks to a node the way a misbehaving or foreign peer would.
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include "common/frame.h"
+#include "proto/hotline.pb.h"
+
+namespace hotline::testing {
+
+struct ClientIdentity {
+  std::filesystem::path ca_certificate;
+  std::optional<std::filesystem::path> certificate;  // none: present no certificate
+  std::optional<std::filesystem::path> private_key;
+};
+
+class TestClient {
+ public:
+  explicit TestClient(const std::string& address);
+
+  // Sends bytes on the bare TCP connection (no TLS).
+  void send_plaintext(const std::string& bytes);
+
+  // TLS handshake as a client; returns the error text, or "" on success.
+  std::string handshake(const ClientIdentity& identity, bool tls12_only,
+                        const std::string& server_name);
+
+  void send_frame_bytes(const std::string& raw);
+  void send_envelope(const wire::Envelope& envelope);
+
+  // The next envelope the server sends, or nullopt on timeout or close.
+  std::optional<wire::Envelope> read_envelope(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  // Reads and discards until the server closes the connection; false if it stays open.
+  bool closed_by_server(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+ private:
+  void run_until_done(std::chrono::milliseconds timeout, const bool& done);
+
+  asio::io_context io_;
+  asio::ssl::context context_{asio::ssl::context::tls_client};
+  std::optional<asio::ssl::stream<asio::ip::tcp::socket>> stream_;
+  asio::ip::tcp::socket* socket_ = nullptr;
+  asio::ip::tcp::socket plain_{io_};
+  bool secured_ = false;
+  common::FrameDecoder decoder_;
+};
+
+// A Hello envelope as a real node would send it.
+wire::Envelope hello_envelope(const std::string& party, std::uint64_t epoch);
+// A reliable text message.
+wire::Envelope message_envelope(const std::string& party, std::uint64_t epoch, std::uint64_t seq,
+                                const std::string& text);
+
+}  // namespace hotline::testing
