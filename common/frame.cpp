@@ -9,7 +9,9 @@ std::uint32_t read_big_endian_u32(const char* p) {
          std::uint32_t{b[3]};
 }
 
-void check_length(std::size_t length, std::uint32_t max_frame_bytes) {
+}  // namespace
+
+void check_frame_length(std::size_t length, std::uint32_t max_frame_bytes) {
   if (length == 0) throw FrameError(FrameError::Kind::kEmpty, "frame with a zero length");
   if (length > max_frame_bytes) {
     throw FrameError(FrameError::Kind::kOversized, "frame of " + std::to_string(length) +
@@ -18,16 +20,16 @@ void check_length(std::size_t length, std::uint32_t max_frame_bytes) {
   }
 }
 
-}  // namespace
+void write_frame_header(char* out, std::uint32_t length) {
+  out[0] = static_cast<char>(length >> 24);
+  out[1] = static_cast<char>(length >> 16);
+  out[2] = static_cast<char>(length >> 8);
+  out[3] = static_cast<char>(length);
+}
 
 void append_frame(std::string& out, std::string_view body, std::uint32_t max_frame_bytes) {
-  check_length(body.size(), max_frame_bytes);
-  const auto length = static_cast<std::uint32_t>(body.size());
-  const char header[kFrameHeaderBytes] = {
-      static_cast<char>(length >> 24), static_cast<char>(length >> 16),
-      static_cast<char>(length >> 8), static_cast<char>(length)};
-  out.append(header, kFrameHeaderBytes);
-  out.append(body);
+  append_frame_in_place(out, body.size(), max_frame_bytes,
+                        [&](char* at) { body.copy(at, body.size()); });
 }
 
 FrameDecoder::FrameDecoder(std::uint32_t max_frame_bytes) : max_frame_bytes_(max_frame_bytes) {}
@@ -44,7 +46,7 @@ std::optional<std::string_view> FrameDecoder::next() {
   const std::size_t available = buffer_.size() - consumed_;
   if (available < kFrameHeaderBytes) return std::nullopt;
   const std::uint32_t length = read_big_endian_u32(buffer_.data() + consumed_);
-  check_length(length, max_frame_bytes_);
+  check_frame_length(length, max_frame_bytes_);
   if (available - kFrameHeaderBytes < length) return std::nullopt;
   std::string_view body(buffer_.data() + consumed_ + kFrameHeaderBytes, length);
   consumed_ += kFrameHeaderBytes + length;

@@ -27,6 +27,12 @@ class FrameError : public std::runtime_error {
 // larger than `max_frame_bytes`, so a node never sends what its peer must refuse.
 void append_frame(std::string& out, std::string_view body, std::uint32_t max_frame_bytes);
 
+// Appends one frame whose body `write_body` serialises in place into the `body_size` bytes
+// reserved for it, saving a copy of every outgoing message.
+template <typename WriteBody>
+void append_frame_in_place(std::string& out, std::size_t body_size, std::uint32_t max_frame_bytes,
+                           WriteBody&& write_body);
+
 // Splits a byte stream into frame bodies, whatever the read boundaries were.
 // The declared length is checked against the limit before any byte of the body is buffered,
 // so a hostile length cannot make the decoder allocate.
@@ -48,5 +54,18 @@ class FrameDecoder {
   std::string buffer_;
   std::size_t consumed_ = 0;
 };
+
+void check_frame_length(std::size_t length, std::uint32_t max_frame_bytes);
+void write_frame_header(char* out, std::uint32_t length);
+
+template <typename WriteBody>
+void append_frame_in_place(std::string& out, std::size_t body_size, std::uint32_t max_frame_bytes,
+                           WriteBody&& write_body) {
+  check_frame_length(body_size, max_frame_bytes);
+  const std::size_t at = out.size();
+  out.resize(at + kFrameHeaderBytes + body_size);
+  write_frame_header(out.data() + at, static_cast<std::uint32_t>(body_size));
+  write_body(out.data() + at + kFrameHeaderBytes);
+}
 
 }  // namespace hotline::common

@@ -12,6 +12,8 @@ namespace {
 constexpr std::size_t kMaxUnauthenticated = 64;
 // Envelope fields around a payload; a payload within max_frame - this always fits a frame.
 constexpr std::size_t kEnvelopeOverhead = 128;
+// Bytes a link may hold in its write queue before the outbox stops handing it more.
+constexpr std::size_t kLinkHighWater = 256 * 1024;
 
 std::uint64_t random_u64() {
   std::uint64_t value = 0;
@@ -194,8 +196,25 @@ void Node::establish(const std::shared_ptr<Session>& session, const wire::Envelo
   e.circuit = session->circuit();
   e.address = session->remote_address();
   emit(e);
-  for (auto& entry : outbox_.pending()) transmit(entry);
+  // Everything not yet acknowledged goes again on the new link.
+  transmitted_seq_ = outbox_.acknowledged_seq();
+  pump();
   maybe_finish();
+}
+
+void Node::on_drained(const std::shared_ptr<Session>& session) {
+  if (session == active_) pump();
+}
+
+void Node::pump() {
+  auto& pending = outbox_.pending();
+  while (active_ && !pending.empty() && transmitted_seq_ < outbox_.last_seq() &&
+         active_->queued_bytes() < kLinkHighWater) {
+    const std::uint64_t first = pending.front().envelope.seq();
+    if (transmitted_seq_ < first - 1) transmitted_seq_ = first - 1;
+    transmit(pending[transmitted_seq_ + 1 - first]);
+    ++transmitted_seq_;
+  }
 }
 
 void Node::on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
@@ -265,7 +284,7 @@ std::uint64_t Node::send(wire::Envelope payload) {
   payload.set_sender(options_.party);
   Outbox::Entry& entry = outbox_.push(std::move(payload));
   if (active_) {
-    transmit(entry);
+    pump();
   } else {
     NodeEvent e = event(NodeEvent::Kind::kQueued);
     e.seq = entry.envelope.seq();

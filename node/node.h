@@ -49,6 +49,7 @@ class Node : public SessionHandler {
   void on_envelope(const std::shared_ptr<Session>& session, wire::Envelope envelope) override;
   void on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
                  bool hello_seen) override;
+  void on_drained(const std::shared_ptr<Session>& session) override;
 
   void listen();
   void accept_next();
@@ -60,6 +61,9 @@ class Node : public SessionHandler {
   wire::Envelope control_envelope() const;
   void stamp(wire::Envelope& envelope);
   void send_hello(Session& session);
+  // Hands pending entries to the link while its write queue is short. The outbox, not the
+  // socket buffer, is where a backlog waits: it keeps memory flat and lets acknowledgements in.
+  void pump();
   void transmit(Outbox::Entry& entry);
   void take_acknowledgement(const wire::Envelope& envelope);
   void take_reliable(wire::Envelope envelope);
@@ -88,6 +92,7 @@ class Node : public SessionHandler {
 
   Outbox outbox_;
   Inbox inbox_;
+  std::uint64_t transmitted_seq_ = 0;  // last seq handed to the current link
   std::uint64_t peer_epoch_ = 0;
   std::uint64_t ack_sent_ = 0;
   bool ack_due_ = false;

@@ -143,21 +143,29 @@ void Session::check_envelope(const wire::Envelope& envelope) {
 
 void Session::send(const wire::Envelope& envelope) {
   if (finished_ || closing_) return;
-  common::append_frame(outgoing_, envelope.SerializeAsString(), settings_.max_frame_bytes);
+  const std::size_t size = envelope.ByteSizeLong();
+  common::append_frame_in_place(outgoing_, size, settings_.max_frame_bytes, [&](char* at) {
+    envelope.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(at));
+  });
   if (!writing_) write_queued();
 }
 
 void Session::write_queued() {
   writing_ = true;
-  in_flight_.clear();
   std::swap(in_flight_, outgoing_);
   asio::async_write(stream_, asio::buffer(in_flight_),
                     [self = shared_from_this()](const asio::error_code& error, std::size_t) {
                       self->writing_ = false;
+                      self->in_flight_.clear();
                       if (self->finished_ && !self->closing_) return;
                       if (error) {
                         self->abort("write failed: " + error.message());
-                      } else if (!self->outgoing_.empty()) {
+                        return;
+                      }
+                      // The handler may queue more, and that may already start the next write.
+                      if (!self->finished_) self->handler_.on_drained(self);
+                      if (self->writing_) return;
+                      if (!self->outgoing_.empty()) {
                         self->write_queued();
                       } else if (self->closing_) {
                         self->shutdown_tls();

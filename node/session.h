@@ -24,6 +24,8 @@ class SessionHandler {
   // The peer's Hello (first frame) passed the connection-level checks.
   virtual void on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) = 0;
   virtual void on_envelope(const std::shared_ptr<Session>& session, wire::Envelope envelope) = 0;
+  // A write finished and little is queued: the handler may hand over more.
+  virtual void on_drained(const std::shared_ptr<Session>& session) = 0;
   // Called exactly once per session. `hello_seen` tells whether the peer's Hello had arrived.
   virtual void on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
                          bool hello_seen) = 0;
@@ -61,7 +63,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& remote_address() const { return remote_address_; }
   const std::string& circuit() const { return settings_.circuit; }
   std::uint64_t peer_epoch() const { return peer_epoch_; }
-  std::size_t queued_bytes() const { return outgoing_.size(); }
+  // Bytes handed to this session and not yet written to the socket.
+  std::size_t queued_bytes() const { return outgoing_.size() + in_flight_.size(); }
 
  private:
   void start_hello_timer();

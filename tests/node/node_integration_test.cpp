@@ -66,6 +66,32 @@ TEST(NodeIntegrationTest, ThousandMessagesEachWayArriveOnceInOrderAndAcknowledge
   EXPECT_EQ(washington.events_of("stopped")[0]["unacknowledged"], 0);
 }
 
+// A backlog larger than a link's write queue is fed to it in slices as writes complete; once,
+// a slice queued from inside a write completion started a second concurrent write and garbled
+// the stream ("frame with a zero length").
+TEST(NodeIntegrationTest, LargeBacklogIsDeliveredIntact) {
+  constexpr int kBacklog = 20000;
+  TempDir certs;
+  common::write_exercise_pki(certs.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json"});
+  const std::string address = listening_address(washington);
+  std::string input;
+  for (int i = 1; i <= kBacklog; ++i) input += "backlog " + std::to_string(i) + "\n";
+  ASSERT_TRUE(washington.process().write_input(input));
+  washington.wait_for_count(is_event("queued"), kBacklog, std::chrono::seconds(30));
+  NodeProcess moscow({"node", "--party", "moscow", "--connect", address, "--certs",
+                      certs.path().string(), "--json"});
+  const auto delivered =
+      moscow.wait_for_count(is_event("delivered"), kBacklog, std::chrono::seconds(60));
+  for (int i = 0; i < kBacklog; ++i) {
+    ASSERT_EQ(delivered[i]["seq"], i + 1);
+    ASSERT_EQ(delivered[i]["text"], "backlog " + std::to_string(i + 1));
+  }
+  washington.wait_for_count(is_event("acked"), kBacklog, std::chrono::seconds(30));
+  EXPECT_TRUE(moscow.events_of("link_down").empty());
+}
+
 TEST(NodeIntegrationTest, MessagesTypedBeforeThePeerArrivesAreDeliveredWhenItDoes) {
   TempDir certs;
   common::write_exercise_pki(certs.path(), {});

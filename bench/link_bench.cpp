@@ -1,0 +1,51 @@
+// hotline link benchmark: ping-pong round trips and pipelined acknowledged messages, for the
+// hotline protocol and for bare TLS framing in the same run, with the ratios.
+//
+//   build/link_bench [--round-trips N] [--messages N]
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "bench/bare_tls_link.h"
+#include "bench/hotline_link.h"
+#include "common/certificates.h"
+
+namespace {
+
+std::filesystem::path make_certs() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "hotline-bench-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr) std::exit(1);
+  hotline::common::write_exercise_pki(pattern, {});
+  return pattern;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int round_trips = 20000;
+  int messages = 200000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--round-trips") == 0) round_trips = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--messages") == 0) messages = std::atoi(argv[i + 1]);
+  }
+  const auto certs = make_certs();
+  std::printf("hotline link benchmark: %d round trips, %d pipelined messages per size\n",
+              round_trips, messages);
+  std::printf("%-6s %-8s %10s %10s %12s\n", "size", "link", "p50 us", "p99 us", "acked msg/s");
+  for (const std::size_t size : {std::size_t{64}, std::size_t{1024}}) {
+    const auto bare = hotline::bench::measure_bare_tls(certs, size, round_trips, messages);
+    const auto ours = hotline::bench::measure_hotline(certs, size, round_trips, messages);
+    for (const auto& [name, result] : {std::pair{"bare", bare}, std::pair{"hotline", ours}}) {
+      std::printf("%-6zu %-8s %10.1f %10.1f %12.0f\n", size, name, result.ping_pong.p50_us,
+                  result.ping_pong.p99_us, result.acknowledged_per_second);
+    }
+    std::printf("%-6zu %-8s %10.2fx %9.2fx %11.2fx   (targets: <=1.2x, <=1.5x, >=0.5x)\n", size,
+                "ratio", ours.ping_pong.p50_us / bare.ping_pong.p50_us,
+                ours.ping_pong.p99_us / bare.ping_pong.p99_us,
+                ours.acknowledged_per_second / bare.acknowledged_per_second);
+  }
+  std::filesystem::remove_all(certs);
+  return 0;
+}
