@@ -38,13 +38,13 @@ class LinkedPair {
   explicit LinkedPair(const std::filesystem::path& certs) {
     node::NodeOptions listen;
     listen.party = "washington";
-    listen.listen = common::Endpoint{"127.0.0.1", 0};
+    listen.listen = {common::Endpoint{"127.0.0.1", 0}};
     listen.certs_dir = certs;
     washington = std::make_unique<node::Node>(washington_io, listen, washington_hooks);
     washington->start();
     node::NodeOptions dial;
     dial.party = "moscow";
-    dial.connect = common::Endpoint{"127.0.0.1", washington->listening_port()};
+    dial.connect = {common::Endpoint{"127.0.0.1", washington->listening_port()}};
     dial.certs_dir = certs;
     moscow = std::make_unique<node::Node>(moscow_io, dial, moscow_hooks);
     std::promise<void> up;

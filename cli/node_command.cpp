@@ -5,6 +5,7 @@
 #include "common/text_proto.h"
 #include "node/console_input.h"
 #include "node/event_format.h"
+#include "node/event_log.h"
 #include "node/node.h"
 #include "proto/node_config.pb.h"
 
@@ -14,14 +15,22 @@ namespace {
 struct NodeFlags {
   std::string config;
   std::string party, peer, listen, connect, certs, linger;
+  std::string journal, fsync, log, heartbeat, retransmit_after, link_test_every;
   std::uint32_t max_frame = 0;
+  int heartbeat_misses = 0;
+  std::uint64_t generate = 0;
   bool json = false;
 };
 
 struct ResolvedOptions {
   node::NodeOptions node;
   bool json = false;
+  std::string log;
 };
+
+std::chrono::milliseconds milliseconds_of(const std::string& text) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(common::parse_duration(text));
+}
 
 // Options from the config file first, then every flag the user gave on top.
 ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command) {
@@ -36,8 +45,8 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
   options.peer = pick("--peer", flags.peer, file.peer());
   const std::string listen = pick("--listen", flags.listen, file.listen());
   const std::string connect = pick("--connect", flags.connect, file.connect());
-  if (!listen.empty()) options.listen = common::parse_endpoint(listen);
-  if (!connect.empty()) options.connect = common::parse_endpoint(connect);
+  if (!listen.empty()) options.listen = common::parse_endpoint_list(listen);
+  if (!connect.empty()) options.connect = common::parse_endpoint_list(connect);
   options.certs_dir = pick("--certs", flags.certs, file.certs());
   if (command.count("--max-frame") > 0) {
     options.max_frame_bytes = flags.max_frame;
@@ -45,23 +54,41 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
     options.max_frame_bytes = file.max_frame_bytes();
   }
   const std::string linger = pick("--linger", flags.linger, file.linger());
-  if (!linger.empty()) {
-    options.linger =
-        std::chrono::duration_cast<std::chrono::milliseconds>(common::parse_duration(linger));
+  if (!linger.empty()) options.linger = milliseconds_of(linger);
+  const std::string journal = pick("--journal", flags.journal, file.journal());
+  if (!journal.empty()) options.journal = journal;
+  const std::string fsync = pick("--fsync", flags.fsync, file.fsync());
+  if (!fsync.empty()) options.fsync = node::parse_fsync_policy(fsync);
+  const std::string heartbeat = pick("--heartbeat", flags.heartbeat, file.heartbeat());
+  if (!heartbeat.empty()) options.heartbeat_interval = milliseconds_of(heartbeat);
+  if (command.count("--heartbeat-misses") > 0) {
+    options.heartbeat_misses = flags.heartbeat_misses;
+  } else if (file.heartbeat_misses() != 0) {
+    options.heartbeat_misses = static_cast<int>(file.heartbeat_misses());
   }
+  const std::string retransmit =
+      pick("--retransmit-after", flags.retransmit_after, file.retransmit_after());
+  if (!retransmit.empty()) options.retransmit_timeout = milliseconds_of(retransmit);
+  const std::string link_tests =
+      pick("--link-test-every", flags.link_test_every, file.link_test_every());
+  if (!link_tests.empty()) options.link_test_interval = milliseconds_of(link_tests);
+  options.generate = command.count("--generate") > 0 ? flags.generate : file.generate();
   node::finalize(options);
-  return {options, flags.json || file.json()};
+  return {options, flags.json || file.json(), pick("--log", flags.log, file.log())};
 }
 
-// Writes each event to stdout at once (a pipe reader must see it live).
+// Writes each event to stdout at once (a pipe reader must see it live), and to the event log.
 class ConsolePrinter : public node::NodeObserver {
  public:
-  ConsolePrinter(std::string party, bool json, std::function<void()> on_stopped)
-      : party_(std::move(party)), json_(json), on_stopped_(std::move(on_stopped)) {}
+  ConsolePrinter(std::string party, bool json, node::EventLog* log,
+                 std::function<void()> on_stopped)
+      : party_(std::move(party)), json_(json), log_(log), on_stopped_(std::move(on_stopped)) {}
 
   void on_event(const node::NodeEvent& event) override {
     const nlohmann::json object = node::event_to_json(event, party_);
-    std::cout << (json_ ? node::json_line(object) : node::console_line(object)) << std::endl;
+    const std::string line = node::json_line(object);
+    if (log_ != nullptr) log_->append(line);
+    std::cout << (json_ ? line : node::console_line(object)) << std::endl;
     if (event.kind == node::NodeEvent::Kind::kStopped) on_stopped_();
   }
 
@@ -74,6 +101,7 @@ class ConsolePrinter : public node::NodeObserver {
  private:
   std::string party_;
   bool json_;
+  node::EventLog* log_;
   std::function<void()> on_stopped_;
 };
 
@@ -87,10 +115,15 @@ std::pair<wire::Priority, std::string> parse_console_line(const std::string& lin
   return {wire::ROUTINE, line};
 }
 
-int run_node(const node::NodeOptions& options, bool json) {
+int run_node(node::NodeOptions options, bool json, const std::string& log_path) {
+  std::unique_ptr<node::EventLog> log;
+  if (!log_path.empty()) {
+    log = std::make_unique<node::EventLog>(log_path);
+    options.announced = log->announced();
+  }
   auto io = std::make_shared<asio::io_context>(1);
   asio::signal_set signals(*io, SIGINT, SIGTERM);
-  ConsolePrinter printer(options.party, json, [&signals] { signals.cancel(); });
+  ConsolePrinter printer(options.party, json, log.get(), [&signals] { signals.cancel(); });
   node::Node node(*io, options, printer);
   signals.async_wait([&node](const asio::error_code& error, int) {
     if (!error) node.stop("interrupted");
@@ -128,17 +161,35 @@ void add_node_command(CLI::App& app) {
   command->add_option("--party", flags->party, "This node's party, e.g. washington");
   command->add_option("--peer", flags->peer,
                       "The party at the other end (default: the other of washington/moscow)");
-  command->add_option("--listen", flags->listen, "Accept the peer on host:port");
-  command->add_option("--connect", flags->connect, "Dial the peer at host:port");
+  command->add_option("--listen", flags->listen,
+                      "Accept the peer on host:port; \"primary,backup\" for two circuits");
+  command->add_option("--connect", flags->connect,
+                      "Dial the peer at host:port; \"primary,backup\" for two circuits");
   command->add_option("--certs", flags->certs, "Directory made by `hotline certs`");
   command->add_option("--max-frame", flags->max_frame, "Largest frame in bytes (default 65536)");
   command->add_option("--linger", flags->linger,
                       "After end of input, how long to wait for acknowledgements and the "
                       "peer's goodbye (default 10s)");
+  command->add_option("--journal", flags->journal,
+                      "Durable journal file: nothing accepted or delivered is lost in a crash");
+  command->add_option("--fsync", flags->fsync, "Journal flushing: always, batch (default), none");
+  command->add_option("--log", flags->log,
+                      "Append JSON events to this file too; across restarts with a journal, "
+                      "each delivery appears in it exactly once");
+  command->add_option("--heartbeat", flags->heartbeat, "Heartbeat interval (default 1s)");
+  command->add_option("--heartbeat-misses", flags->heartbeat_misses,
+                      "Missed heartbeats before a circuit is declared down (default 3)");
+  command->add_option("--retransmit-after", flags->retransmit_after,
+                      "Send unacknowledged messages again after this long (default 3s)");
+  command->add_option("--link-test-every", flags->link_test_every,
+                      "Send a periodic link test message this often (default off)");
+  command->add_option("--generate", flags->generate,
+                      "Send this many numbered messages (\"<party> <n>\") as fast as the link "
+                      "takes them; resumes after a restart with a journal");
   command->add_flag("--json", flags->json, "Print one JSON object per event");
   command->callback([flags, command] {
     const ResolvedOptions resolved = resolve_options(*flags, *command);
-    exit_status = run_node(resolved.node, resolved.json);
+    exit_status = run_node(resolved.node, resolved.json, resolved.log);
   });
 }
 

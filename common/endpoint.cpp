@@ -34,4 +34,14 @@ Endpoint parse_endpoint(std::string_view text) {
   return Endpoint{std::string(host), static_cast<std::uint16_t>(port)};
 }
 
+std::vector<Endpoint> parse_endpoint_list(std::string_view text) {
+  std::vector<Endpoint> endpoints;
+  while (true) {
+    const auto comma = text.find(',');
+    endpoints.push_back(parse_endpoint(text.substr(0, comma)));
+    if (comma == std::string_view::npos) return endpoints;
+    text.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace hotline::common

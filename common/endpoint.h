@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hotline::common {
 
@@ -16,5 +17,8 @@ struct Endpoint {
 
 // Throws std::invalid_argument naming what is wrong with `text`.
 Endpoint parse_endpoint(std::string_view text);
+
+// "primary[,backup]": one or more addresses separated by commas.
+std::vector<Endpoint> parse_endpoint_list(std::string_view text);
 
 }  // namespace hotline::common

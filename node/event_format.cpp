@@ -87,6 +87,10 @@ std::string_view event_name(NodeEvent::Kind kind) {
       return "stopped";
     case NodeEvent::Kind::kError:
       return "error";
+    case NodeEvent::Kind::kNote:
+      return "note";
+    case NodeEvent::Kind::kTrafficMoved:
+      return "traffic_moved";
   }
   return "unknown";
 }
@@ -100,6 +104,13 @@ nlohmann::json event_to_json(const NodeEvent& event, const std::string& party) {
   switch (event.kind) {
     case Kind::kListening:
       out["address"] = event.address;
+      out["circuit"] = event.circuit;
+      break;
+    case Kind::kNote:
+      out["reason"] = event.reason;
+      break;
+    case Kind::kTrafficMoved:
+      out["circuit"] = event.circuit;
       break;
     case Kind::kLinkUp:
     case Kind::kLinkDown:
@@ -110,6 +121,7 @@ nlohmann::json event_to_json(const NodeEvent& event, const std::string& party) {
       break;
     case Kind::kRefused:
     case Kind::kDialFailed:
+      if (!event.circuit.empty()) out["circuit"] = event.circuit;
       out["address"] = event.address;
       out["reason"] = event.reason;
       break;
@@ -123,15 +135,21 @@ nlohmann::json event_to_json(const NodeEvent& event, const std::string& party) {
     case Kind::kAcked:
       out["seq"] = event.seq;
       out["rtt_us"] = event.duration.count();
+      if (!event.reason.empty()) out["kind"] = event.reason;
       break;
     case Kind::kDelivered:
       out["from"] = event.peer;
+      out["epoch"] = event.epoch;
       out["seq"] = event.seq;
+      out["circuit"] = event.circuit;
+      if (event.recovered) out["recovered"] = true;
       if (event.envelope != nullptr) add_payload(out, *event.envelope);
       break;
     case Kind::kDuplicate:
       out["from"] = event.peer;
+      out["epoch"] = event.epoch;
       out["seq"] = event.seq;
+      out["circuit"] = event.circuit;
       break;
     case Kind::kPeerBye:
       out["peer"] = event.peer;
@@ -165,7 +183,13 @@ std::string console_line(const nlohmann::json& event) {
   const std::string flag = priority.empty() || priority == "ROUTINE" ? "" : "[" + priority + "] ";
   const std::string payload = get(event, "kind");
   const std::string body = payload == "message" || payload.empty() ? text : payload + ": " + text;
-  if (kind == "listening") return line + "listening on " + get(event, "address");
+  const std::string circuit = get(event, "circuit");
+  const std::string via = circuit.empty() || circuit == "primary" ? "" : "  [" + circuit + "]";
+  if (kind == "listening") {
+    return line + "listening on " + get(event, "address") + " (" + circuit + ")";
+  }
+  if (kind == "note") return line + "note: " + get(event, "reason");
+  if (kind == "traffic_moved") return line + "TRAFFIC NOW ON " + circuit;
   if (kind == "link_up") {
     return line + "LINK UP    " + get(event, "peer") + " on " + get(event, "circuit") + " (" +
            get(event, "address") + ")";
@@ -181,14 +205,18 @@ std::string console_line(const nlohmann::json& event) {
     return line + "dialling " + get(event, "address") + " failed: " + get(event, "reason");
   }
   if (kind == "queued") return line + "   .. " + seq + "  " + flag + body + "  (queued, link down)";
-  if (kind == "sent") return line + "   -> " + seq + "  " + flag + body;
-  if (kind == "retransmitted") return line + "   -> " + seq + "  (sent again)";
+  if (kind == "sent") return line + "   -> " + seq + "  " + flag + body + via;
+  if (kind == "retransmitted") return line + "   -> " + seq + "  (sent again)" + via;
   if (kind == "acked") {
     char rtt[32];
     std::snprintf(rtt, sizeof rtt, "%.2f ms", event.value("rtt_us", 0) / 1000.0);
-    return line + "   ok " + seq + "  acknowledged after " + rtt;
+    const std::string what = get(event, "kind") == "link_test" ? "link test " : "";
+    return line + "   ok " + seq + "  " + what + "acknowledged after " + rtt;
   }
-  if (kind == "delivered") return line + "<-    " + seq + "  " + flag + body;
+  if (kind == "delivered") {
+    const std::string recovered = event.value("recovered", false) ? "  (from the journal)" : "";
+    return line + "<-    " + seq + "  " + flag + body + via + recovered;
+  }
   if (kind == "duplicate") return line + "<-    " + seq + "  duplicate, acknowledged again";
   if (kind == "peer_bye") return line + get(event, "peer") + " said goodbye";
   if (kind == "stopped") {

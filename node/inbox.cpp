@@ -1,5 +1,7 @@
 #include "node/inbox.h"
 
+#include <algorithm>
+
 #include "node/protocol.h"
 
 namespace hotline::node {
@@ -43,6 +45,11 @@ Inbox::Outcome Inbox::accept(wire::Envelope envelope) {
     ++stream.delivered;
   }
   return outcome;
+}
+
+void Inbox::restore(std::uint64_t epoch, std::uint64_t seq) {
+  Stream& stream = stream_for(epoch);
+  stream.delivered = std::max(stream.delivered, seq);
 }
 
 std::uint64_t Inbox::delivered(std::uint64_t epoch) const {

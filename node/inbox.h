@@ -29,6 +29,9 @@ class Inbox {
   // Highest contiguous sequence number delivered of `epoch` (0 if none or unknown).
   std::uint64_t delivered(std::uint64_t epoch) const;
 
+  // Recovery: `epoch` was delivered up to `seq` before a restart.
+  void restore(std::uint64_t epoch, std::uint64_t seq);
+
  private:
   struct Stream {
     std::uint64_t delivered = 0;

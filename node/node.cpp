@@ -2,6 +2,9 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
+#include "node/link_test_texts.h"
 #include "node/protocol.h"
 
 namespace hotline::node {
@@ -12,8 +15,9 @@ namespace {
 constexpr std::size_t kMaxUnauthenticated = 64;
 // Envelope fields around a payload; a payload within max_frame - this always fits a frame.
 constexpr std::size_t kEnvelopeOverhead = 128;
-// Bytes a link may hold in its write queue before the outbox stops handing it more.
+// Bytes a circuit may hold in its write queue before the outbox stops handing it more.
 constexpr std::size_t kLinkHighWater = 256 * 1024;
+const char* const kCircuitNames[] = {"primary", "backup"};
 
 std::uint64_t random_u64() {
   std::uint64_t value = 0;
@@ -27,40 +31,124 @@ std::int64_t now_us() {
       .count();
 }
 
+std::unique_ptr<Journal> open_journal(const NodeOptions& options, NodeObserver& observer) {
+  if (!options.journal) return nullptr;
+  Journal::Options journal_options;
+  journal_options.path = *options.journal;
+  journal_options.fsync = options.fsync;
+  journal_options.compact_after_bytes = options.compact_after_bytes;
+  auto journal = std::make_unique<Journal>(journal_options, [&](const std::string& note) {
+    NodeEvent e(NodeEvent::Kind::kNote);
+    e.reason = note;
+    observer.on_event(e);
+  });
+  const JournalState& state = journal->state();
+  if (state.epoch == 0) {
+    journal::Record identity;
+    identity.mutable_identity()->set_party(options.party);
+    identity.mutable_identity()->set_epoch(options.epoch != 0 ? options.epoch : random_u64());
+    journal->append(identity);
+    journal->commit();
+  } else if (state.party != options.party) {
+    throw std::runtime_error("journal " + options.journal->string() + " belongs to party \"" +
+                             state.party + "\", not \"" + options.party + "\"");
+  }
+  return journal;
+}
+
+Outbox outbox_from(const Journal* journal, const NodeOptions& options) {
+  if (journal == nullptr) return Outbox(options.epoch != 0 ? options.epoch : random_u64());
+  const JournalState& state = journal->state();
+  std::vector<wire::Envelope> pending;
+  for (const auto& [seq, sent] : state.unacknowledged) pending.push_back(sent.envelope());
+  return Outbox(state.epoch, state.last_seq, state.acknowledged_seq, std::move(pending));
+}
+
 }  // namespace
+
+Node::Circuit::Circuit(asio::io_context& io, std::string circuit_name, std::uint64_t seed,
+                       const NodeOptions& options)
+    : name(std::move(circuit_name)),
+      acceptor(io),
+      resolver(io),
+      redial_timer(io),
+      backoff(options.redial_initial, options.redial_cap, seed) {}
 
 Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
     : io_(io),
       options_((finalize(options), std::move(options))),
       observer_(observer),
       tls_(common::make_tls_context(
-          options_.listen ? common::TlsRole::kServer : common::TlsRole::kClient,
+          options_.listen.empty() ? common::TlsRole::kClient : common::TlsRole::kServer,
           common::tls_files_for(options_.certs_dir, options_.party))),
-      acceptor_(io),
-      resolver_(io),
-      redial_timer_(io),
+      journal_(open_journal(options_, observer)),
+      tick_timer_(io),
       linger_timer_(io),
-      backoff_(options_.redial_initial, options_.redial_cap, random_u64()),
-      outbox_(options_.epoch != 0 ? options_.epoch : random_u64()) {
+      outbox_(outbox_from(journal_.get(), options_)) {
   session_settings_.own_party = options_.party;
   session_settings_.peer_party = options_.peer;
   session_settings_.max_frame_bytes = options_.max_frame_bytes;
   session_settings_.hello_timeout = options_.hello_timeout;
+  const std::size_t count = std::max(options_.listen.size(), options_.connect.size());
+  for (std::size_t i = 0; i < count; ++i) {
+    auto circuit = std::make_unique<Circuit>(io_, kCircuitNames[i], random_u64(), options_);
+    if (i < options_.listen.size()) circuit->listen = options_.listen[i];
+    if (i < options_.connect.size()) circuit->connect = options_.connect[i];
+    circuits_.push_back(std::move(circuit));
+  }
+  recover();
 }
 
 Node::~Node() = default;
 
-void Node::start() {
-  if (options_.listen) {
-    listen();
-  } else {
-    dial();
+void Node::recover() {
+  durable_seq_ = outbox_.last_seq();
+  if (!journal_) return;
+  const JournalState& state = journal_->state();
+  for (const auto& [epoch, seq] : state.delivered) {
+    inbox_.restore(epoch, seq);
+    durable_delivered_[epoch] = seq;
+  }
+  generated_ = state.generated;
+  if (options_.announced) {
+    for (const auto& envelope : state.recent_deliveries) {
+      const auto found = options_.announced->find(envelope.epoch());
+      if (found == options_.announced->end() || envelope.seq() > found->second) {
+        unannounced_.emplace_back(envelope, "journal");
+      }
+    }
   }
 }
 
-std::uint16_t Node::listening_port() const {
+void Node::start() {
+  if (journal_) {
+    const JournalState& state = journal_->state();
+    NodeEvent e = event(NodeEvent::Kind::kNote);
+    e.reason = "journal " + options_.journal->string() + ": " +
+               std::to_string(journal_->recovered_records()) + " record(s) recovered, epoch " +
+               std::to_string(outbox_.epoch()) + ", " + std::to_string(outbox_.size()) +
+               " unacknowledged, " + std::to_string(unannounced_.size()) +
+               " delivery(ies) to announce";
+    (void)state;
+    emit(e);
+  }
+  for (auto& circuit : circuits_) {
+    if (circuit->listen) {
+      listen(*circuit);
+    } else {
+      dial(*circuit);
+    }
+  }
+  next_link_test_ = Session::Clock::now() + options_.link_test_interval;
+  schedule_tick();
+  generate_more();
+  schedule_commit();
+}
+
+std::uint16_t Node::listening_port(std::size_t circuit) const {
+  if (circuit >= circuits_.size()) return 0;
   asio::error_code ignored;
-  return acceptor_.local_endpoint(ignored).port();
+  return circuits_[circuit]->acceptor.local_endpoint(ignored).port();
 }
 
 NodeEvent Node::event(NodeEvent::Kind kind) const {
@@ -71,172 +159,198 @@ NodeEvent Node::event(NodeEvent::Kind kind) const {
 
 // ---- connections ---------------------------------------------------------------------------
 
-void Node::listen() {
-  const auto& where = *options_.listen;
+void Node::listen(Circuit& circuit) {
+  const auto& where = *circuit.listen;
   asio::ip::tcp::endpoint endpoint(asio::ip::make_address(where.host), where.port);
-  acceptor_.open(endpoint.protocol());
-  acceptor_.set_option(asio::ip::tcp::acceptor::reuse_address(true));
-  acceptor_.bind(endpoint);
-  acceptor_.listen();
+  circuit.acceptor.open(endpoint.protocol());
+  circuit.acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  circuit.acceptor.bind(endpoint);
+  circuit.acceptor.listen();
   NodeEvent e = event(NodeEvent::Kind::kListening);
-  e.address = common::Endpoint{where.host, listening_port()}.to_string();
+  e.circuit = circuit.name;
+  e.address = common::Endpoint{where.host, circuit.acceptor.local_endpoint().port()}.to_string();
   emit(e);
-  accept_next();
+  accept_next(circuit);
 }
 
-void Node::accept_next() {
-  acceptor_.async_accept([this](const asio::error_code& error, asio::ip::tcp::socket socket) {
-    if (stopping_ || error == asio::error::operation_aborted) return;
-    if (error) {
-      NodeEvent e = event(NodeEvent::Kind::kError);
-      e.reason = "accept failed: " + error.message();
-      emit(e);
-    } else if (unauthenticated_.size() >= kMaxUnauthenticated) {
-      NodeEvent e = event(NodeEvent::Kind::kRefused);
-      asio::error_code ignored;
-      const auto remote = socket.remote_endpoint(ignored);
-      e.address = remote.address().to_string() + ":" + std::to_string(remote.port());
-      e.reason = "too many connections awaiting authentication";
-      emit(e);
-    } else {
-      make_session(std::move(socket), Session::Role::kAccepted)->start();
-    }
-    accept_next();
-  });
-}
-
-void Node::dial() {
-  if (stopping_ || dialling_) return;
-  dialling_ = true;
-  const auto& where = *options_.connect;
-  resolver_.async_resolve(
-      where.host, std::to_string(where.port),
-      [this](const asio::error_code& error, asio::ip::tcp::resolver::results_type results) {
-        if (stopping_) return;
+void Node::accept_next(Circuit& circuit) {
+  circuit.acceptor.async_accept(
+      [this, &circuit](const asio::error_code& error, asio::ip::tcp::socket socket) {
+        if (stopping_ || error == asio::error::operation_aborted) return;
         if (error) {
-          dialling_ = false;
-          NodeEvent e = event(NodeEvent::Kind::kDialFailed);
-          e.address = options_.connect->to_string();
-          e.reason = error.message();
+          NodeEvent e = event(NodeEvent::Kind::kError);
+          e.reason = "accept failed on " + circuit.name + ": " + error.message();
           emit(e);
-          schedule_redial();
-          return;
+        } else if (unauthenticated_.size() >= kMaxUnauthenticated) {
+          NodeEvent e = event(NodeEvent::Kind::kRefused);
+          asio::error_code ignored;
+          const auto remote = socket.remote_endpoint(ignored);
+          e.circuit = circuit.name;
+          e.address = remote.address().to_string() + ":" + std::to_string(remote.port());
+          e.reason = "too many connections awaiting authentication";
+          emit(e);
+        } else {
+          make_session(circuit, std::move(socket), Session::Role::kAccepted);
         }
-        auto socket = std::make_shared<asio::ip::tcp::socket>(io_);
-        asio::async_connect(
-            *socket, results,
-            [this, socket](const asio::error_code& error, const asio::ip::tcp::endpoint&) {
-              if (stopping_) return;
-              if (error) {
-                dialling_ = false;
-                NodeEvent e = event(NodeEvent::Kind::kDialFailed);
-                e.address = options_.connect->to_string();
-                e.reason = error.message();
-                emit(e);
-                schedule_redial();
-                return;
-              }
-              make_session(std::move(*socket), Session::Role::kDialled)->start();
-            });
+        accept_next(circuit);
       });
 }
 
-void Node::schedule_redial() {
-  if (stopping_ || !options_.connect) return;
-  dialling_ = false;
-  redial_timer_.expires_after(backoff_.next());
-  redial_timer_.async_wait([this](const asio::error_code& error) {
-    if (!error) dial();
+void Node::dial(Circuit& circuit) {
+  if (stopping_ || circuit.dialling) return;
+  circuit.dialling = true;
+  const auto& where = *circuit.connect;
+  const auto failed = [this, &circuit](const asio::error_code& error) {
+    NodeEvent e = event(NodeEvent::Kind::kDialFailed);
+    e.circuit = circuit.name;
+    e.address = circuit.connect->to_string();
+    e.reason = error.message();
+    emit(e);
+    schedule_redial(circuit);
+  };
+  circuit.resolver.async_resolve(
+      where.host, std::to_string(where.port),
+      [this, &circuit, failed](const asio::error_code& error,
+                               asio::ip::tcp::resolver::results_type results) {
+        if (stopping_) return;
+        if (error) return failed(error);
+        auto socket = std::make_shared<asio::ip::tcp::socket>(io_);
+        asio::async_connect(*socket, results,
+                            [this, &circuit, socket, failed](const asio::error_code& error,
+                                                             const asio::ip::tcp::endpoint&) {
+                              if (stopping_) return;
+                              if (error) return failed(error);
+                              make_session(circuit, std::move(*socket), Session::Role::kDialled);
+                            });
+      });
+}
+
+void Node::schedule_redial(Circuit& circuit) {
+  circuit.dialling = false;
+  if (stopping_ || !circuit.connect) return;
+  circuit.dialling = true;
+  circuit.redial_timer.expires_after(circuit.backoff.next());
+  circuit.redial_timer.async_wait([this, &circuit](const asio::error_code& error) {
+    circuit.dialling = false;
+    if (!error) dial(circuit);
   });
 }
 
-std::shared_ptr<Session> Node::make_session(asio::ip::tcp::socket socket, Session::Role role) {
-  auto session = std::make_shared<Session>(std::move(socket), tls_, role, session_settings_, *this);
+void Node::make_session(Circuit& circuit, asio::ip::tcp::socket socket, Session::Role role) {
+  SessionSettings settings = session_settings_;
+  settings.circuit = circuit.name;
+  auto session = std::make_shared<Session>(std::move(socket), tls_, role, settings, *this);
   unauthenticated_.insert(session);
-  return session;
+  session->start();
+}
+
+Node::Circuit* Node::circuit_of(const Session& session) {
+  for (auto& circuit : circuits_) {
+    if (circuit->name == session.circuit()) return circuit.get();
+  }
+  return nullptr;
+}
+
+Node::Circuit* Node::traffic_circuit() const {
+  for (const auto& circuit : circuits_) {
+    if (circuit->session) return circuit.get();
+  }
+  return nullptr;
 }
 
 void Node::on_secured(const std::shared_ptr<Session>& session) {
-  send_hello(*session);
+  if (Circuit* circuit = circuit_of(*session)) send_hello(*circuit, *session);
 }
 
 void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) {
-  if (stopping_) {
+  Circuit* circuit = circuit_of(*session);
+  if (stopping_ || circuit == nullptr) {
     session->close("node is stopping");
     return;
   }
-  if (session->peer_epoch() != peer_epoch_) peer_epoch_ = session->peer_epoch();
+  peer_epoch_ = session->peer_epoch();
   // The dialling side spoke first; the accepting side answers once it knows who called.
-  if (options_.listen) send_hello(*session);
-  establish(session, hello);
+  if (circuit->listen) send_hello(*circuit, *session);
+  establish(*circuit, session, hello);
 }
 
-void Node::establish(const std::shared_ptr<Session>& session, const wire::Envelope& hello) {
+void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
+                     const wire::Envelope& hello) {
   unauthenticated_.erase(session);
   try {
     const auto& resume = hello.hello().resume();
-    if (resume.peer_epoch() == outbox_.epoch()) {
-      for (const auto& done : outbox_.acknowledge(resume.delivered_seq())) {
-        NodeEvent e = event(NodeEvent::Kind::kAcked);
-        e.seq = done.seq;
-        e.duration = std::chrono::duration_cast<std::chrono::microseconds>(Outbox::Clock::now() -
-                                                                           done.first_sent);
-        emit(e);
-      }
+    if (resume.peer_epoch() == outbox_.epoch() &&
+        resume.delivered_seq() > outbox_.acknowledged_seq()) {
+      const auto done = outbox_.acknowledge(resume.delivered_seq());
+      journal::Record acknowledged;
+      acknowledged.mutable_acknowledged()->set_seq(resume.delivered_seq());
+      record(acknowledged);
+      emit_acknowledged(done);
     }
   } catch (const ProtocolViolation& violation) {
     session->abort(std::string("protocol violation in Hello: ") + violation.what());
     return;
   }
-  if (active_) active_->close("replaced by a newer connection from " + options_.peer);
-  active_ = session;
-  backoff_.reset();
-  ack_sent_ = inbox_.delivered(peer_epoch_);
+  const Circuit* carrying_before = traffic_circuit();
+  if (circuit.session)
+    circuit.session->close("replaced by a newer connection from " + options_.peer);
+  circuit.session = session;
+  circuit.backoff.reset();
   NodeEvent e = event(NodeEvent::Kind::kLinkUp);
-  e.circuit = session->circuit();
+  e.circuit = circuit.name;
   e.address = session->remote_address();
   emit(e);
-  // Everything not yet acknowledged goes again on the new link.
-  transmitted_seq_ = outbox_.acknowledged_seq();
-  pump();
-  maybe_finish();
-}
-
-void Node::on_drained(const std::shared_ptr<Session>& session) {
-  if (session == active_) pump();
-}
-
-void Node::pump() {
-  auto& pending = outbox_.pending();
-  while (active_ && !pending.empty() && transmitted_seq_ < outbox_.last_seq() &&
-         active_->queued_bytes() < kLinkHighWater) {
-    const std::uint64_t first = pending.front().envelope.seq();
-    if (transmitted_seq_ < first - 1) transmitted_seq_ = first - 1;
-    transmit(pending[transmitted_seq_ + 1 - first]);
-    ++transmitted_seq_;
+  // Everything not yet acknowledged goes again on the circuit that now carries traffic.
+  circuit.transmitted_seq = outbox_.acknowledged_seq();
+  if (traffic_circuit() == &circuit && carrying_before != &circuit) {
+    if (carrying_before != nullptr) {
+      NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved);
+      moved.circuit = circuit.name;
+      emit(moved);
+    }
+    bye_sent_ = false;
   }
+  ack_due_ = true;
+  pump();
+  schedule_commit();
+  maybe_finish();
 }
 
 void Node::on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
                      bool hello_seen) {
   unauthenticated_.erase(session);
-  const bool was_link = session == active_;
+  Circuit* circuit = circuit_of(*session);
+  const bool was_link = circuit != nullptr && circuit->session == session;
   if (was_link) {
-    active_ = nullptr;
-    bye_sent_ = false;
+    const bool was_carrying = traffic_circuit() == circuit;
+    circuit->session = nullptr;
     NodeEvent e = event(NodeEvent::Kind::kLinkDown);
-    e.circuit = session->circuit();
+    e.circuit = circuit->name;
     e.address = session->remote_address();
     e.reason = peer_said_bye_ && reason == "connection closed by the peer" ? "the peer said goodbye"
                                                                            : reason;
     emit(e);
+    if (was_carrying) {
+      bye_sent_ = false;
+      if (Circuit* next = traffic_circuit(); next != nullptr && !stopping_) {
+        NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved);
+        moved.circuit = next->name;
+        emit(moved);
+        next->transmitted_seq = outbox_.acknowledged_seq();
+        pump();
+        maybe_finish();
+      }
+    }
   } else if (!stopping_) {
     NodeEvent e = event(NodeEvent::Kind::kRefused);
+    e.circuit = session->circuit();
     e.address = session->remote_address();
     e.reason = reason;
     emit(e);
   }
-  if (options_.connect && (was_link || !hello_seen)) schedule_redial();
+  if (circuit != nullptr && circuit->connect && (was_link || !hello_seen)) {
+    schedule_redial(*circuit);
+  }
 }
 
 // ---- sending -------------------------------------------------------------------------------
@@ -249,15 +363,15 @@ wire::Envelope Node::control_envelope() const {
   return envelope;
 }
 
-void Node::stamp(wire::Envelope& envelope) {
-  envelope.set_ack(inbox_.delivered(peer_epoch_));
+void Node::stamp(wire::Envelope& envelope, const Circuit& circuit) {
+  const auto found = durable_delivered_.find(peer_epoch_);
+  envelope.set_ack(found == durable_delivered_.end() ? 0 : found->second);
   envelope.set_ack_epoch(peer_epoch_);
   envelope.set_sent_at_us(now_us());
-  envelope.set_circuit(session_settings_.circuit);
-  ack_sent_ = envelope.ack();
+  envelope.set_circuit(circuit.name);
 }
 
-void Node::send_hello(Session& session) {
+void Node::send_hello(Circuit& circuit, Session& session) {
   wire::Envelope envelope = control_envelope();
   wire::Hello& hello = *envelope.mutable_hello();
   hello.set_party(options_.party);
@@ -265,13 +379,31 @@ void Node::send_hello(Session& session) {
   hello.set_epoch(outbox_.epoch());
   hello.set_software("hotline 0.1");
   hello.mutable_resume()->set_peer_epoch(peer_epoch_);
-  hello.mutable_resume()->set_delivered_seq(inbox_.delivered(peer_epoch_));
-  stamp(envelope);
+  const auto found = durable_delivered_.find(peer_epoch_);
+  hello.mutable_resume()->set_delivered_seq(found == durable_delivered_.end() ? 0 : found->second);
+  stamp(envelope, circuit);
   session.send(envelope);
+}
+
+void Node::send_control(Circuit& circuit, wire::Envelope envelope) {
+  stamp(envelope, circuit);
+  circuit.session->send(envelope);
 }
 
 std::uint64_t Node::send(wire::Envelope payload) {
   if (sending_finished_) throw std::logic_error("this node has finished sending");
+  return accept_for_sending(std::move(payload), false);
+}
+
+std::uint64_t Node::send_text(std::string text, wire::Priority priority) {
+  wire::Envelope envelope;
+  wire::Message& message = *envelope.mutable_message();
+  message.set_priority(priority);
+  message.set_text(std::move(text));
+  return send(std::move(envelope));
+}
+
+std::uint64_t Node::accept_for_sending(wire::Envelope payload, bool generated) {
   if (stopping_) throw std::logic_error("this node is stopping");
   if (!is_reliable(payload)) throw std::invalid_argument("not a reliable payload");
   const std::size_t size = payload.ByteSizeLong();
@@ -283,53 +415,102 @@ std::uint64_t Node::send(wire::Envelope payload) {
   payload.set_version(kProtocolVersion);
   payload.set_sender(options_.party);
   Outbox::Entry& entry = outbox_.push(std::move(payload));
-  if (active_) {
-    pump();
-  } else {
+  if (journal_) {
+    journal::Record sent;
+    *sent.mutable_sent()->mutable_envelope() = entry.envelope;
+    sent.mutable_sent()->set_generated(generated);
+    record(sent);
+  }
+  if (traffic_circuit() == nullptr) {
     NodeEvent e = event(NodeEvent::Kind::kQueued);
     e.seq = entry.envelope.seq();
     e.envelope = &entry.envelope;
     emit(e);
   }
+  schedule_commit();
   return entry.envelope.seq();
 }
 
-std::uint64_t Node::send_text(std::string text, wire::Priority priority) {
-  wire::Envelope envelope;
-  wire::Message& message = *envelope.mutable_message();
-  message.set_priority(priority);
-  message.set_text(std::move(text));
-  return send(std::move(envelope));
+void Node::generate_more() {
+  while (generated_ < options_.generate && outbox_.size() < options_.generate_window &&
+         !sending_finished_ && !stopping_) {
+    ++generated_;
+    wire::Envelope envelope;
+    envelope.mutable_message()->set_text(options_.party + " " + std::to_string(generated_));
+    accept_for_sending(std::move(envelope), true);
+  }
 }
 
-void Node::transmit(Outbox::Entry& entry) {
-  stamp(entry.envelope);
-  active_->send(entry.envelope);
+void Node::pump() {
+  Circuit* circuit = traffic_circuit();
+  auto& pending = outbox_.pending();
+  while (circuit != nullptr && !pending.empty() && circuit->transmitted_seq < durable_seq_ &&
+         circuit->session->queued_bytes() < kLinkHighWater) {
+    const std::uint64_t first = pending.front().envelope.seq();
+    if (circuit->transmitted_seq < first - 1) circuit->transmitted_seq = first - 1;
+    if (circuit->transmitted_seq >= durable_seq_) break;
+    Outbox::Entry& entry = pending[circuit->transmitted_seq + 1 - first];
+    const bool fresh = !entry.sent;
+    transmit(*circuit, entry);
+    ++circuit->transmitted_seq;
+    // FLASH goes on every live circuit at once; the receiver delivers it once.
+    if (fresh && entry.envelope.has_message() &&
+        entry.envelope.message().priority() == wire::FLASH) {
+      for (auto& other : circuits_) {
+        if (other.get() != circuit && other->session) {
+          entry.envelope.set_retransmission(false);
+          stamp(entry.envelope, *other);
+          other->session->send(entry.envelope);
+          NodeEvent e = event(NodeEvent::Kind::kSent);
+          e.seq = entry.envelope.seq();
+          e.circuit = other->name;
+          e.envelope = &entry.envelope;
+          emit(e);
+        }
+      }
+    }
+  }
+}
+
+void Node::transmit(Circuit& circuit, Outbox::Entry& entry) {
+  entry.envelope.set_retransmission(entry.sent);
+  stamp(entry.envelope, circuit);
+  circuit.session->send(entry.envelope);
   NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
+  const auto now = Outbox::Clock::now();
   if (!entry.sent) {
     entry.sent = true;
-    entry.first_sent = Outbox::Clock::now();
+    entry.first_sent = now;
   }
+  entry.last_sent = now;
   e.seq = entry.envelope.seq();
-  e.circuit = active_->circuit();
+  e.circuit = circuit.name;
   e.envelope = &entry.envelope;
   emit(e);
+}
+
+void Node::on_drained(const std::shared_ptr<Session>& session) {
+  const Circuit* circuit = traffic_circuit();
+  if (circuit != nullptr && circuit->session == session) pump();
 }
 
 // ---- receiving -----------------------------------------------------------------------------
 
 void Node::on_envelope(const std::shared_ptr<Session>& session, wire::Envelope envelope) {
-  if (session != active_) return;
+  Circuit* circuit = circuit_of(*session);
+  if (circuit == nullptr || circuit->session != session) return;
   try {
     take_acknowledgement(envelope);
     if (is_reliable(envelope)) {
-      take_reliable(std::move(envelope));
+      take_reliable(*circuit, std::move(envelope));
     } else if (envelope.has_bye()) {
-      peer_said_bye_ = true;
-      NodeEvent e = event(NodeEvent::Kind::kPeerBye);
-      e.reason = envelope.bye().reason();
-      e.seq = envelope.bye().last_seq();
-      emit(e);
+      if (!peer_said_bye_) {
+        peer_said_bye_ = true;
+        NodeEvent e = event(NodeEvent::Kind::kPeerBye);
+        e.reason = envelope.bye().reason();
+        e.seq = envelope.bye().last_seq();
+        emit(e);
+      }
     }
   } catch (const ProtocolViolation& violation) {
     session->abort(std::string("protocol violation: ") + violation.what());
@@ -342,52 +523,142 @@ void Node::take_acknowledgement(const wire::Envelope& envelope) {
   if (envelope.ack_epoch() != outbox_.epoch() || envelope.ack() <= outbox_.acknowledged_seq()) {
     return;
   }
+  const auto done = outbox_.acknowledge(envelope.ack());
+  journal::Record acknowledged;
+  acknowledged.mutable_acknowledged()->set_seq(envelope.ack());
+  record(acknowledged);
+  emit_acknowledged(done);
+  generate_more();
+}
+
+void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
   const auto now = Outbox::Clock::now();
-  for (const auto& done : outbox_.acknowledge(envelope.ack())) {
+  for (const auto& item : done) {
     NodeEvent e = event(NodeEvent::Kind::kAcked);
-    e.seq = done.seq;
-    e.duration = std::chrono::duration_cast<std::chrono::microseconds>(now - done.first_sent);
+    e.seq = item.seq;
+    e.duration = std::chrono::duration_cast<std::chrono::microseconds>(now - item.first_sent);
+    e.reason = item.payload == wire::Envelope::kLinkTest ? "link_test" : "";
     emit(e);
   }
 }
 
-void Node::take_reliable(wire::Envelope envelope) {
+void Node::take_reliable(const Circuit& circuit, wire::Envelope envelope) {
   const std::uint64_t seq = envelope.seq();
+  const std::uint64_t epoch = envelope.epoch();
   Inbox::Outcome outcome = inbox_.accept(std::move(envelope));
   if (outcome.duplicate) {
     NodeEvent e = event(NodeEvent::Kind::kDuplicate);
     e.seq = seq;
-    emit(e);
-    // The peer evidently missed our acknowledgement; repeat it even if nothing advanced.
-    ack_sent_ = 0;
-  }
-  for (const auto& delivered : outcome.deliverable) {
-    NodeEvent e = event(NodeEvent::Kind::kDelivered);
-    e.seq = delivered.seq();
-    e.envelope = &delivered;
+    e.epoch = epoch;
+    e.circuit = circuit.name;
     emit(e);
   }
-  schedule_ack();
-}
-
-void Node::schedule_ack() {
+  for (auto& delivered : outcome.deliverable) {
+    if (journal_) {
+      journal::Record record_of_delivery;
+      *record_of_delivery.mutable_delivered()->mutable_envelope() = delivered;
+      record(record_of_delivery);
+    }
+    unannounced_.emplace_back(std::move(delivered), circuit.name);
+  }
+  // Acknowledge at the commit point, once what was delivered is durable; a duplicate is
+  // acknowledged again, since the peer evidently missed the first one.
   ack_due_ = true;
-  if (ack_flush_posted_) return;
-  ack_flush_posted_ = true;
-  // Posted, so that a reply sent from a delivery callback or the rest of this read carries the
-  // acknowledgement and no separate Ack frame is needed.
-  asio::post(io_, [this] { flush_ack(); });
+  schedule_commit();
 }
 
-void Node::flush_ack() {
-  ack_flush_posted_ = false;
-  if (!ack_due_ || !active_) return;
-  ack_due_ = false;
-  if (inbox_.delivered(peer_epoch_) == ack_sent_ && ack_sent_ != 0) return;
-  wire::Envelope envelope = control_envelope();
-  envelope.mutable_ack_only();
-  stamp(envelope);
-  active_->send(envelope);
+// ---- durability ----------------------------------------------------------------------------
+
+void Node::record(const journal::Record& record) {
+  if (journal_) journal_->append(record);
+}
+
+void Node::schedule_commit() {
+  if (commit_posted_) return;
+  commit_posted_ = true;
+  // Posted, so everything this turn of the event loop adds shares one write and one fsync,
+  // and a reply sent from a delivery callback carries the acknowledgement.
+  asio::post(io_, [this] { commit_point(); });
+}
+
+void Node::commit_point() {
+  commit_posted_ = false;
+  if (journal_) journal_->commit();
+  durable_seq_ = outbox_.last_seq();
+  for (auto& [envelope, circuit] : unannounced_) {
+    auto& durable = durable_delivered_[envelope.epoch()];
+    durable = std::max(durable, envelope.seq());
+    NodeEvent e = event(NodeEvent::Kind::kDelivered);
+    e.seq = envelope.seq();
+    e.epoch = envelope.epoch();
+    e.circuit = circuit;
+    e.recovered = circuit == "journal";
+    e.envelope = &envelope;
+    emit(e);
+  }
+  unannounced_.clear();
+  if (ack_due_ && !stopping_) {
+    ack_due_ = false;
+    for (auto& circuit : circuits_) {
+      if (!circuit->session) continue;
+      wire::Envelope ack = control_envelope();
+      ack.mutable_ack_only();
+      send_control(*circuit, std::move(ack));
+    }
+  }
+  pump();
+  if (journal_) journal_->compact_if_large();
+  maybe_finish();
+}
+
+// ---- liveness ------------------------------------------------------------------------------
+
+void Node::schedule_tick() {
+  tick_timer_.expires_after(options_.heartbeat_interval);
+  tick_timer_.async_wait([this](const asio::error_code& error) {
+    if (!error && !stopping_) tick();
+  });
+}
+
+void Node::tick() {
+  const auto now = Session::Clock::now();
+  const auto silence_limit = options_.heartbeat_interval * options_.heartbeat_misses;
+  for (auto& circuit : circuits_) {
+    if (!circuit->session) continue;
+    if (now - circuit->session->last_received() > silence_limit) {
+      circuit->session->abort("nothing heard for " + std::to_string(silence_limit.count()) +
+                              " ms (" + std::to_string(options_.heartbeat_misses) +
+                              " heartbeats missed)");
+      continue;
+    }
+    if (now - circuit->session->last_sent() >= options_.heartbeat_interval / 2) {
+      wire::Envelope heartbeat = control_envelope();
+      heartbeat.mutable_heartbeat();
+      send_control(*circuit, std::move(heartbeat));
+    }
+  }
+  Circuit* carrying = traffic_circuit();
+  if (carrying != nullptr && !outbox_.empty()) {
+    const Outbox::Entry& oldest = outbox_.pending().front();
+    if (oldest.sent && now - oldest.last_sent > options_.retransmit_timeout &&
+        carrying->transmitted_seq >= oldest.envelope.seq()) {
+      carrying->transmitted_seq = outbox_.acknowledged_seq();
+      pump();
+    }
+  }
+  if (options_.link_test_interval.count() > 0 && now >= next_link_test_) {
+    next_link_test_ = now + options_.link_test_interval;
+    if (carrying != nullptr && !sending_finished_) send_link_test();
+  }
+  schedule_tick();
+}
+
+void Node::send_link_test() {
+  wire::Envelope envelope;
+  wire::LinkTest& test = *envelope.mutable_link_test();
+  test.set_number(++link_tests_sent_);
+  test.set_text(link_test_text(link_tests_sent_));
+  accept_for_sending(std::move(envelope), false);
 }
 
 // ---- finishing -----------------------------------------------------------------------------
@@ -406,12 +677,12 @@ void Node::finish_sending() {
 
 void Node::maybe_finish() {
   if (!sending_finished_ || stopping_) return;
-  if (outbox_.empty() && active_ && !bye_sent_) {
-    wire::Envelope envelope = control_envelope();
-    envelope.mutable_bye()->set_reason("end of input");
-    envelope.mutable_bye()->set_last_seq(outbox_.last_seq());
-    stamp(envelope);
-    active_->send(envelope);
+  Circuit* carrying = traffic_circuit();
+  if (outbox_.empty() && carrying != nullptr && !bye_sent_) {
+    wire::Envelope bye = control_envelope();
+    bye.mutable_bye()->set_reason("end of input");
+    bye.mutable_bye()->set_last_seq(outbox_.last_seq());
+    send_control(*carrying, std::move(bye));
     bye_sent_ = true;
   }
   if (bye_sent_ && peer_said_bye_) stop("finished");
@@ -420,15 +691,19 @@ void Node::maybe_finish() {
 void Node::stop(const std::string& reason) {
   if (stopping_) return;
   stopping_ = true;
-  redial_timer_.cancel();
+  tick_timer_.cancel();
   linger_timer_.cancel();
-  resolver_.cancel();
   asio::error_code ignored;
-  acceptor_.close(ignored);
-  if (active_) active_->close("stopping: " + reason);
+  for (auto& circuit : circuits_) {
+    circuit->redial_timer.cancel();
+    circuit->resolver.cancel();
+    circuit->acceptor.close(ignored);
+    if (circuit->session) circuit->session->close("stopping: " + reason);
+  }
   for (const auto& session : std::set<std::shared_ptr<Session>>(unauthenticated_)) {
     session->abort("node stopping");
   }
+  if (journal_) journal_->commit();
   NodeEvent e = event(NodeEvent::Kind::kStopped);
   e.reason = reason;
   e.count = outbox_.size();

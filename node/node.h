@@ -1,13 +1,18 @@
 #pragma once
-// One party's terminal of the hotline: the link to the peer (listening or dialling), what it
-// has sent and not yet had acknowledged, and what it has delivered. Runs on one thread.
+// One party's terminal of the hotline: its circuits to the peer (a primary and optionally a
+// backup, each listening or dialling), what it has sent and not yet had acknowledged, what it
+// has delivered, and the journal that makes both survive a crash. Runs on one thread.
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "common/backoff.h"
 #include "node/inbox.h"
+#include "node/journal.h"
 #include "node/node_event.h"
 #include "node/node_options.h"
 #include "node/outbox.h"
@@ -22,7 +27,8 @@ class Node : public SessionHandler {
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
-  // Opens the listening socket (reporting its port) or starts dialling.
+  // Announces what recovery found, opens the listening sockets or starts dialling, and starts
+  // the liveness timers.
   void start();
 
   // Queues a reliable payload (message, notification, ...) for the peer; returns its sequence
@@ -34,69 +40,108 @@ class Node : public SessionHandler {
   // No more to send: deliver what is queued, say Bye, and stop once the peer has said Bye too,
   // or when the linger time runs out.
   void finish_sending();
-  // Stops at once, closing the link cleanly (Ctrl-C).
+  // Stops at once, closing the circuits cleanly (Ctrl-C).
   void stop(const std::string& reason);
 
   bool stopped() const { return stopping_; }
-  bool link_up() const { return active_ != nullptr; }
+  bool link_up() const { return traffic_circuit() != nullptr; }
   std::size_t unacknowledged() const { return outbox_.size(); }
-  std::uint16_t listening_port() const;
+  std::uint64_t epoch() const { return outbox_.epoch(); }
+  // The port the primary (0) or backup (1) circuit listens on.
+  std::uint16_t listening_port(std::size_t circuit = 0) const;
   const NodeOptions& options() const { return options_; }
+  const Journal* journal() const { return journal_.get(); }
 
  private:
+  struct Circuit {
+    Circuit(asio::io_context& io, std::string name, std::uint64_t seed, const NodeOptions& options);
+    std::string name;
+    std::optional<common::Endpoint> listen;
+    std::optional<common::Endpoint> connect;
+    asio::ip::tcp::acceptor acceptor;
+    asio::ip::tcp::resolver resolver;
+    asio::steady_timer redial_timer;
+    common::Backoff backoff;
+    bool dialling = false;
+    std::shared_ptr<Session> session;   // established (Hello exchanged), or null
+    std::uint64_t transmitted_seq = 0;  // last seq handed to this circuit's session
+  };
+
   void on_secured(const std::shared_ptr<Session>& session) override;
   void on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) override;
   void on_envelope(const std::shared_ptr<Session>& session, wire::Envelope envelope) override;
+  void on_drained(const std::shared_ptr<Session>& session) override;
   void on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
                  bool hello_seen) override;
-  void on_drained(const std::shared_ptr<Session>& session) override;
 
-  void listen();
-  void accept_next();
-  void dial();
-  void schedule_redial();
-  std::shared_ptr<Session> make_session(asio::ip::tcp::socket socket, Session::Role role);
-  void establish(const std::shared_ptr<Session>& session, const wire::Envelope& hello);
+  // Connections.
+  void listen(Circuit& circuit);
+  void accept_next(Circuit& circuit);
+  void dial(Circuit& circuit);
+  void schedule_redial(Circuit& circuit);
+  void make_session(Circuit& circuit, asio::ip::tcp::socket socket, Session::Role role);
+  void establish(Circuit& circuit, const std::shared_ptr<Session>& session,
+                 const wire::Envelope& hello);
+  Circuit* circuit_of(const Session& session);
+  // The circuit that carries traffic: the primary while it is up, else the backup.
+  Circuit* traffic_circuit() const;
 
+  // Sending.
   wire::Envelope control_envelope() const;
-  void stamp(wire::Envelope& envelope);
-  void send_hello(Session& session);
-  // Hands pending entries to the link while its write queue is short. The outbox, not the
-  // socket buffer, is where a backlog waits: it keeps memory flat and lets acknowledgements in.
+  void stamp(wire::Envelope& envelope, const Circuit& circuit);
+  void send_hello(Circuit& circuit, Session& session);
+  void send_control(Circuit& circuit, wire::Envelope envelope);
+  std::uint64_t accept_for_sending(wire::Envelope payload, bool generated);
+  // Hands durable, untransmitted entries to the traffic circuit while its write queue is short.
+  // The outbox, not the socket buffer, is where a backlog waits.
   void pump();
-  void transmit(Outbox::Entry& entry);
-  void take_acknowledgement(const wire::Envelope& envelope);
-  void take_reliable(wire::Envelope envelope);
-  void schedule_ack();
-  void flush_ack();
-  void maybe_finish();
+  void transmit(Circuit& circuit, Outbox::Entry& entry);
+  void generate_more();
 
+  // Receiving.
+  void take_acknowledgement(const wire::Envelope& envelope);
+  void take_reliable(const Circuit& circuit, wire::Envelope envelope);
+
+  // Durability: journal appends are made durable at a commit point, after which deliveries are
+  // announced and acknowledged and new messages may leave.
+  void recover();
+  void schedule_commit();
+  void commit_point();
+  void record(const journal::Record& record);
+
+  // Liveness.
+  void schedule_tick();
+  void tick();
+  void send_link_test();
+
+  void maybe_finish();
   NodeEvent event(NodeEvent::Kind kind) const;
   void emit(const NodeEvent& event) { observer_.on_event(event); }
+  void emit_acknowledged(const std::vector<Outbox::Acknowledged>& done);
 
   asio::io_context& io_;
   NodeOptions options_;
   NodeObserver& observer_;
   asio::ssl::context tls_;
   SessionSettings session_settings_;
+  std::unique_ptr<Journal> journal_;
 
-  asio::ip::tcp::acceptor acceptor_;
-  asio::ip::tcp::resolver resolver_;
-  asio::steady_timer redial_timer_;
-  asio::steady_timer linger_timer_;
-  common::Backoff backoff_;
-
-  std::shared_ptr<Session> active_;
+  std::vector<std::unique_ptr<Circuit>> circuits_;
   std::set<std::shared_ptr<Session>> unauthenticated_;
-  bool dialling_ = false;
+  asio::steady_timer tick_timer_;
+  asio::steady_timer linger_timer_;
+  Session::Clock::time_point next_link_test_;
+  std::uint64_t link_tests_sent_ = 0;
 
   Outbox outbox_;
   Inbox inbox_;
-  std::uint64_t transmitted_seq_ = 0;  // last seq handed to the current link
   std::uint64_t peer_epoch_ = 0;
-  std::uint64_t ack_sent_ = 0;
+  std::uint64_t durable_seq_ = 0;  // outbox entries up to here are in the journal
+  std::map<std::uint64_t, std::uint64_t> durable_delivered_;         // peer epoch -> seq, journaled
+  std::vector<std::pair<wire::Envelope, std::string>> unannounced_;  // with their circuit
+  bool commit_posted_ = false;
   bool ack_due_ = false;
-  bool ack_flush_posted_ = false;
+  std::uint64_t generated_ = 0;
 
   bool sending_finished_ = false;
   bool bye_sent_ = false;

@@ -25,6 +25,8 @@ struct NodeEvent {
     kPeerBye,        // peer, reason
     kStopped,        // reason, unacked
     kError,          // reason
+    kNote,           // reason: what recovery found or repaired
+    kTrafficMoved,   // circuit: traffic now goes over this circuit
   };
 
   explicit NodeEvent(Kind k) : kind(k) {}
@@ -36,7 +38,9 @@ struct NodeEvent {
   std::string address;
   std::string reason;
   std::uint64_t seq = 0;
+  std::uint64_t epoch = 0;
   std::uint64_t count = 0;
+  bool recovered = false;  // announced at start, from the journal
   std::chrono::microseconds duration{0};
   const wire::Envelope* envelope = nullptr;  // valid only during the callback
 };

@@ -19,8 +19,14 @@ void finalize(NodeOptions& options) {
   if (options.peer == options.party) {
     throw std::invalid_argument("the peer cannot be this node's own party (" + options.party + ")");
   }
-  if (options.listen.has_value() == options.connect.has_value()) {
+  if (options.listen.empty() == options.connect.empty()) {
     throw std::invalid_argument("give exactly one of --listen or --connect");
+  }
+  if (options.listen.size() > 2 || options.connect.size() > 2) {
+    throw std::invalid_argument("at most two circuits: a primary and a backup address");
+  }
+  if (options.heartbeat_interval.count() <= 0 || options.heartbeat_misses < 1) {
+    throw std::invalid_argument("heartbeats need a positive interval and at least one miss");
   }
   if (options.certs_dir.empty()) throw std::invalid_argument("--certs is required");
   if (options.max_frame_bytes < 256) {

@@ -6,16 +6,21 @@
 #include <optional>
 #include <string>
 
+#include <map>
+#include <vector>
+
 #include "common/endpoint.h"
 #include "common/frame.h"
+#include "node/journal.h"
 
 namespace hotline::node {
 
 struct NodeOptions {
   std::string party;
   std::string peer;
-  std::optional<common::Endpoint> listen;
-  std::optional<common::Endpoint> connect;
+  // Primary, then optionally backup circuit: addresses to listen on, or to dial.
+  std::vector<common::Endpoint> listen;
+  std::vector<common::Endpoint> connect;
   std::filesystem::path certs_dir;
   std::uint32_t max_frame_bytes = common::kDefaultMaxFrameBytes;
   // After the local side has finished sending: how long to wait for acknowledgements and the
@@ -24,8 +29,32 @@ struct NodeOptions {
   std::chrono::milliseconds hello_timeout{5000};
   std::chrono::milliseconds redial_initial{100};
   std::chrono::milliseconds redial_cap{5000};
-  // Distinguishes two lives of this node's numbering; 0 picks a random one.
+  // Distinguishes two lives of this node's numbering; 0 picks a random one (ignored when a
+  // journal already holds one).
   std::uint64_t epoch = 0;
+
+  // Durable state; without it a restarted node starts a new epoch.
+  std::optional<std::filesystem::path> journal;
+  FsyncPolicy fsync = FsyncPolicy::kBatch;
+  std::uint64_t compact_after_bytes = 16 * 1024 * 1024;
+  // Deliveries already announced to the user before a restart (peer epoch -> seq), read back
+  // from the event log. With it, deliveries the journal holds beyond these are announced once
+  // at start; without it nothing is re-announced.
+  std::optional<std::map<std::uint64_t, std::uint64_t>> announced;
+
+  // Liveness: a heartbeat on every idle circuit each interval; a circuit that hears nothing for
+  // `heartbeat_misses` intervals is declared down.
+  std::chrono::milliseconds heartbeat_interval{1000};
+  int heartbeat_misses = 3;
+  // Unacknowledged for this long on a live circuit: send again.
+  std::chrono::milliseconds retransmit_timeout{3000};
+  // Periodic test messages, as on the real link; zero turns them off.
+  std::chrono::milliseconds link_test_interval{0};
+
+  // Built-in load generator: send this many numbered messages ("<party> <n>"), keeping at most
+  // `generate_window` unacknowledged. Resumes where it stopped after a restart with a journal.
+  std::uint64_t generate = 0;
+  std::size_t generate_window = 256;
 };
 
 // The peer of one of the two default parties; "" for any other party.

@@ -17,15 +17,22 @@ class Outbox {
   struct Entry {
     wire::Envelope envelope;  // seq and epoch set; ack, circuit and time are set per send
     Clock::time_point first_sent{};
+    Clock::time_point last_sent{};
     bool sent = false;
   };
 
   struct Acknowledged {
     std::uint64_t seq;
     Clock::time_point first_sent;
+    wire::Envelope::PayloadCase payload;
   };
 
   explicit Outbox(std::uint64_t epoch) : epoch_(epoch) {}
+
+  // Rebuilds an outbox from a journal: numbering continues after `last_seq`; `unacknowledged`
+  // (in seq order, all above `acknowledged_seq`) count as sent before.
+  Outbox(std::uint64_t epoch, std::uint64_t last_seq, std::uint64_t acknowledged_seq,
+         std::vector<wire::Envelope> unacknowledged);
 
   std::uint64_t epoch() const { return epoch_; }
   std::uint64_t last_seq() const { return last_seq_; }

@@ -33,6 +33,8 @@ std::string_view payload_name(const wire::Envelope& envelope) {
       return "ack";
     case wire::Envelope::kBye:
       return "bye";
+    case wire::Envelope::kHeartbeat:
+      return "heartbeat";
     case wire::Envelope::PAYLOAD_NOT_SET:
       break;
   }

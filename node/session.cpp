@@ -1,5 +1,7 @@
 #include "node/session.h"
 
+#include <algorithm>
+
 #include "node/protocol.h"
 
 namespace hotline::node {
@@ -65,6 +67,7 @@ void Session::read_some() {
 
 void Session::on_read(const asio::error_code& error, std::size_t size) {
   if (finished_) return;
+  last_received_ = Clock::now();
   if (error) {
     if (common::is_end_of_stream(error)) {
       finish("connection closed by the peer");
@@ -133,16 +136,17 @@ void Session::check_envelope(const wire::Envelope& envelope) {
                             std::to_string(envelope.epoch()) + " within one connection");
   }
   if (is_reliable(envelope)) {
-    if (envelope.seq() <= last_reliable_seq_) {
+    if (!envelope.retransmission() && envelope.seq() <= last_reliable_seq_) {
       throw ProtocolViolation("sequence number went backwards (" + std::to_string(envelope.seq()) +
                               " after " + std::to_string(last_reliable_seq_) + ")");
     }
-    last_reliable_seq_ = envelope.seq();
+    last_reliable_seq_ = std::max(last_reliable_seq_, envelope.seq());
   }
 }
 
 void Session::send(const wire::Envelope& envelope) {
   if (finished_ || closing_) return;
+  last_sent_ = Clock::now();
   const std::size_t size = envelope.ByteSizeLong();
   common::append_frame_in_place(outgoing_, size, settings_.max_frame_bytes, [&](char* at) {
     envelope.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(at));

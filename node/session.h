@@ -44,6 +44,7 @@ struct SessionSettings {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   enum class Role { kAccepted, kDialled };
+  using Clock = std::chrono::steady_clock;
 
   Session(asio::ip::tcp::socket socket, asio::ssl::context& context, Role role,
           const SessionSettings& settings, SessionHandler& handler);
@@ -63,6 +64,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& remote_address() const { return remote_address_; }
   const std::string& circuit() const { return settings_.circuit; }
   std::uint64_t peer_epoch() const { return peer_epoch_; }
+  Clock::time_point last_received() const { return last_received_; }
+  Clock::time_point last_sent() const { return last_sent_; }
   // Bytes handed to this session and not yet written to the socket.
   std::size_t queued_bytes() const { return outgoing_.size() + in_flight_.size(); }
 
@@ -97,6 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t last_reliable_seq_ = 0;
   bool closing_ = false;
   bool finished_ = false;
+  Clock::time_point last_received_ = Clock::now();
+  Clock::time_point last_sent_ = Clock::now();
 };
 
 }  // namespace hotline::node

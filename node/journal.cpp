@@ -1,0 +1,268 @@
+#include "node/journal.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace hotline::node {
+namespace {
+
+constexpr std::size_t kHeaderBytes = 8;
+// No record comes near this (a frame is at most a few MiB); a larger length is damage.
+constexpr std::uint32_t kMaxRecordBytes = 64 * 1024 * 1024;
+
+std::uint32_t read_le32(const char* p) {
+  const auto* b = reinterpret_cast<const unsigned char*>(p);
+  return std::uint32_t{b[0]} | (std::uint32_t{b[1]} << 8) | (std::uint32_t{b[2]} << 16) |
+         (std::uint32_t{b[3]} << 24);
+}
+
+void write_le32(char* p, std::uint32_t value) {
+  for (int i = 0; i < 4; ++i) p[i] = static_cast<char>(value >> (8 * i));
+}
+
+std::uint32_t checksum(const char* data, std::size_t size) {
+  return static_cast<std::uint32_t>(
+      crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data), static_cast<uInt>(size)));
+}
+
+[[noreturn]] void fail_io(const std::filesystem::path& path, const std::string& what) {
+  throw std::runtime_error("journal " + path.string() + ": " + what + ": " + std::strerror(errno));
+}
+
+}  // namespace
+
+FsyncPolicy parse_fsync_policy(const std::string& text) {
+  if (text == "always") return FsyncPolicy::kAlways;
+  if (text == "batch") return FsyncPolicy::kBatch;
+  if (text == "none") return FsyncPolicy::kNone;
+  throw std::invalid_argument("fsync policy \"" + text + "\": expected always, batch or none");
+}
+
+JournalError::JournalError(const std::filesystem::path& file, std::uint64_t offset,
+                           const std::string& what)
+    : std::runtime_error("journal " + file.string() + " at offset " + std::to_string(offset) +
+                         ": " + what),
+      file_(file),
+      offset_(offset) {}
+
+void append_journal_record(std::string& out, const journal::Record& record) {
+  const std::size_t size = record.ByteSizeLong();
+  const std::size_t at = out.size();
+  out.resize(at + kHeaderBytes + size);
+  char* body = out.data() + at + kHeaderBytes;
+  record.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(body));
+  write_le32(out.data() + at, static_cast<std::uint32_t>(size));
+  write_le32(out.data() + at + 4, checksum(body, size));
+}
+
+// ---- state ---------------------------------------------------------------------------------
+
+void JournalState::apply(const journal::Record& record) {
+  switch (record.kind_case()) {
+    case journal::Record::kIdentity: {
+      const auto& identity = record.identity();
+      party = identity.party();
+      epoch = identity.epoch();
+      last_seq = std::max(last_seq, identity.last_seq());
+      acknowledged_seq = std::max(acknowledged_seq, identity.acknowledged_seq());
+      generated = std::max(generated, identity.generated());
+      break;
+    }
+    case journal::Record::kSent: {
+      const std::uint64_t seq = record.sent().envelope().seq();
+      last_seq = std::max(last_seq, seq);
+      if (record.sent().generated()) ++generated;
+      if (seq > acknowledged_seq) unacknowledged[seq] = record.sent();
+      break;
+    }
+    case journal::Record::kAcknowledged: {
+      acknowledged_seq = std::max(acknowledged_seq, record.acknowledged().seq());
+      unacknowledged.erase(unacknowledged.begin(), unacknowledged.upper_bound(acknowledged_seq));
+      break;
+    }
+    case journal::Record::kDelivered: {
+      const auto& envelope = record.delivered().envelope();
+      auto& watermark = delivered[envelope.epoch()];
+      watermark = std::max(watermark, envelope.seq());
+      recent_deliveries.push_back(envelope);
+      break;
+    }
+    case journal::Record::kWatermark: {
+      auto& watermark = delivered[record.watermark().peer_epoch()];
+      watermark = std::max(watermark, record.watermark().delivered_seq());
+      break;
+    }
+    case journal::Record::KIND_NOT_SET:
+      break;
+  }
+}
+
+std::vector<journal::Record> JournalState::snapshot() const {
+  std::vector<journal::Record> records(1);
+  journal::Identity& identity = *records[0].mutable_identity();
+  identity.set_party(party);
+  identity.set_epoch(epoch);
+  identity.set_last_seq(last_seq);
+  identity.set_acknowledged_seq(acknowledged_seq);
+  identity.set_generated(generated);
+  for (const auto& [seq, sent] : unacknowledged) {
+    journal::Record record;
+    *record.mutable_sent()->mutable_envelope() = sent.envelope();
+    // Counted in identity.generated already.
+    records.push_back(std::move(record));
+  }
+  for (const auto& [peer_epoch, seq] : delivered) {
+    journal::Record record;
+    record.mutable_watermark()->set_peer_epoch(peer_epoch);
+    record.mutable_watermark()->set_delivered_seq(seq);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+// ---- file ----------------------------------------------------------------------------------
+
+Journal::Journal(const Options& options, const std::function<void(const std::string&)>& note)
+    : options_(options) {
+  if (options_.path.has_parent_path())
+    std::filesystem::create_directories(options_.path.parent_path());
+  fd_ = ::open(options_.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) fail_io(options_.path, "cannot open");
+  recover(note);
+}
+
+Journal::~Journal() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void Journal::recover(const std::function<void(const std::string&)>& note) {
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0) fail_io(options_.path, "cannot stat");
+  std::string bytes(static_cast<std::size_t>(info.st_size), '\0');
+  std::size_t have = 0;
+  while (have < bytes.size()) {
+    const ssize_t n =
+        ::pread(fd_, bytes.data() + have, bytes.size() - have, static_cast<off_t>(have));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail_io(options_.path, "cannot read");
+    have += static_cast<std::size_t>(n);
+  }
+  std::size_t offset = 0;
+  const auto cut_torn_tail = [&](const std::string& why) {
+    note("journal " + options_.path.string() + ": " + why + " at offset " + std::to_string(offset) +
+         "; cutting the last " + std::to_string(bytes.size() - offset) +
+         " byte(s), a record the node was writing when it stopped");
+    if (::ftruncate(fd_, static_cast<off_t>(offset)) != 0)
+      fail_io(options_.path, "cannot truncate");
+    ::fsync(fd_);
+    bytes.resize(offset);
+  };
+  journal::Record record;
+  while (offset < bytes.size()) {
+    const std::size_t left = bytes.size() - offset;
+    if (left < kHeaderBytes) {
+      cut_torn_tail("incomplete record header");
+      break;
+    }
+    const std::uint32_t length = read_le32(bytes.data() + offset);
+    const std::uint32_t expected_crc = read_le32(bytes.data() + offset + 4);
+    if (length > kMaxRecordBytes) {
+      throw JournalError(options_.path, offset,
+                         "record length " + std::to_string(length) + " is not plausible");
+    }
+    if (length > left - kHeaderBytes) {
+      cut_torn_tail("record of " + std::to_string(length) + " bytes cut short");
+      break;
+    }
+    const char* body = bytes.data() + offset + kHeaderBytes;
+    const bool last = length == left - kHeaderBytes;
+    const bool intact = checksum(body, length) == expected_crc &&
+                        record.ParseFromArray(body, static_cast<int>(length));
+    if (!intact) {
+      if (last) {
+        cut_torn_tail("last record fails its checksum");
+        break;
+      }
+      throw JournalError(options_.path, offset,
+                         "record fails its checksum (corrupt; the journal needs repair or "
+                         "removal by hand)");
+    }
+    if (recovered_records_ == 0 && !record.has_identity()) {
+      throw JournalError(options_.path, offset, "first record is not the node's identity");
+    }
+    state_.apply(record);
+    ++recovered_records_;
+    offset += kHeaderBytes + length;
+  }
+  size_ = bytes.size();
+  if (::lseek(fd_, 0, SEEK_END) < 0) fail_io(options_.path, "cannot seek");
+}
+
+void Journal::append(const journal::Record& record) {
+  state_.apply(record);
+  append_journal_record(pending_, record);
+  if (options_.fsync == FsyncPolicy::kAlways) commit();
+}
+
+void Journal::write_all(const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd_, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail_io(options_.path, "cannot write");
+    done += static_cast<std::size_t>(n);
+  }
+  size_ += bytes.size();
+}
+
+void Journal::sync() {
+  if (::fdatasync(fd_) != 0) fail_io(options_.path, "cannot fsync");
+  ++fsyncs_;
+}
+
+void Journal::commit() {
+  if (pending_.empty()) return;
+  write_all(pending_);
+  pending_.clear();
+  if (options_.fsync != FsyncPolicy::kNone) sync();
+}
+
+void Journal::compact_if_large() {
+  if (size_ > options_.compact_after_bytes) compact();
+}
+
+void Journal::compact() {
+  commit();
+  std::string bytes;
+  for (const auto& record : state_.snapshot()) append_journal_record(bytes, record);
+  const auto temporary = options_.path.string() + ".compacting";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) fail_io(temporary, "cannot create");
+  std::swap(fd, fd_);
+  size_ = 0;
+  write_all(bytes);
+  sync();
+  std::swap(fd, fd_);
+  ::close(fd);
+  // rename() replaces the journal atomically: a crash leaves either the old or the new file.
+  if (::rename(temporary.c_str(), options_.path.c_str()) != 0)
+    fail_io(options_.path, "cannot rename");
+  const auto directory =
+      options_.path.has_parent_path() ? options_.path.parent_path() : std::filesystem::path(".");
+  if (const int dir = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY); dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
+  ::close(fd_);
+  fd_ = ::open(options_.path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
+  if (fd_ < 0) fail_io(options_.path, "cannot reopen");
+  size_ = bytes.size();
+  state_.recent_deliveries.clear();
+}
+
+}  // namespace hotline::node
