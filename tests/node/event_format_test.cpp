@@ -14,13 +14,15 @@ TEST(EventFormatTest, DeliveredMessageAsJsonAndConsoleLine) {
   event.time = std::chrono::system_clock::time_point(std::chrono::seconds(1700000000));
   event.peer = "moscow";
   event.seq = 3;
+  event.epoch = 7;
+  event.circuit = "backup";
   event.envelope = &envelope;
   const auto json = event_to_json(event, "washington");
-  EXPECT_EQ(
-      json_line(json),
-      R"({"event":"delivered","from":"moscow","kind":"message","party":"washington",)"
-      R"("priority":"FLASH","seq":3,"text":"Please confirm.","time":"2023-11-14T22:13:20.000000Z"})");
-  EXPECT_EQ(console_line(json), "22:13:20.000  <-    #3  [FLASH] Please confirm.");
+  EXPECT_EQ(json_line(json),
+            R"({"circuit":"backup","epoch":7,"event":"delivered","from":"moscow","kind":"message",)"
+            R"("party":"washington","priority":"FLASH","seq":3,"text":"Please confirm.",)"
+            R"("time":"2023-11-14T22:13:20.000000Z"})");
+  EXPECT_EQ(console_line(json), "22:13:20.000  <-    #3  [FLASH] Please confirm.  [backup]");
 }
 
 TEST(EventFormatTest, GarbledTextStillMakesValidJson) {
