@@ -1,0 +1,195 @@
+// The journal on real files: recovery, a torn tail, corruption in the middle, compaction and
+// the fsync policies.
+
+#include "node/journal.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/node_process.h"
+
+namespace hotline::node {
+namespace {
+
+using testing::TempDir;
+
+journal::Record identity(std::uint64_t epoch) {
+  journal::Record record;
+  record.mutable_identity()->set_party("washington");
+  record.mutable_identity()->set_epoch(epoch);
+  return record;
+}
+
+journal::Record sent(std::uint64_t seq, const std::string& text) {
+  journal::Record record;
+  wire::Envelope& envelope = *record.mutable_sent()->mutable_envelope();
+  envelope.set_epoch(9);
+  envelope.set_seq(seq);
+  envelope.mutable_message()->set_text(text);
+  return record;
+}
+
+journal::Record acknowledged(std::uint64_t seq) {
+  journal::Record record;
+  record.mutable_acknowledged()->set_seq(seq);
+  return record;
+}
+
+journal::Record delivered(std::uint64_t peer_epoch, std::uint64_t seq) {
+  journal::Record record;
+  wire::Envelope& envelope = *record.mutable_delivered()->mutable_envelope();
+  envelope.set_epoch(peer_epoch);
+  envelope.set_seq(seq);
+  envelope.mutable_message()->set_text("from the peer");
+  return record;
+}
+
+Journal::Options options_for(const std::filesystem::path& path,
+                             FsyncPolicy fsync = FsyncPolicy::kBatch) {
+  Journal::Options options;
+  options.path = path;
+  options.fsync = fsync;
+  return options;
+}
+
+std::vector<std::string> notes;
+void keep_note(const std::string& note) {
+  notes.push_back(note);
+}
+
+void write_sample(const std::filesystem::path& path) {
+  Journal journal(options_for(path), keep_note);
+  journal.append(identity(9));
+  for (std::uint64_t seq = 1; seq <= 5; ++seq) journal.append(sent(seq, "m" + std::to_string(seq)));
+  journal.append(acknowledged(2));
+  journal.append(delivered(77, 1));
+  journal.append(delivered(77, 2));
+  journal.commit();
+}
+
+TEST(JournalTest, RecoversTheOutboxAndWhatWasDelivered) {
+  TempDir dir;
+  write_sample(dir.path() / "j");
+  Journal journal(options_for(dir.path() / "j"), keep_note);
+  const JournalState& state = journal.state();
+  EXPECT_EQ(state.party, "washington");
+  EXPECT_EQ(state.epoch, 9u);
+  EXPECT_EQ(state.last_seq, 5u);
+  EXPECT_EQ(state.acknowledged_seq, 2u);
+  ASSERT_EQ(state.unacknowledged.size(), 3u);
+  EXPECT_EQ(state.unacknowledged.begin()->second.envelope().message().text(), "m3");
+  EXPECT_EQ(state.delivered.at(77), 2u);
+  EXPECT_EQ(state.recent_deliveries.size(), 2u);
+  EXPECT_EQ(journal.recovered_records(), 9u);
+}
+
+TEST(JournalTest, TornTailIsCutToTheLastWholeRecordWithANote) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  write_sample(path);
+  const auto whole = std::filesystem::file_size(path);
+  std::filesystem::resize_file(path, whole - 3);  // the last record loses its end
+  notes.clear();
+  Journal journal(options_for(path), keep_note);
+  EXPECT_EQ(journal.recovered_records(), 8u);
+  EXPECT_EQ(journal.state().delivered.at(77), 1u);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("cut short"), std::string::npos) << notes[0];
+  EXPECT_LT(std::filesystem::file_size(path), whole - 3);
+  // Appending after the repair gives a journal that reads back whole.
+  journal.append(delivered(77, 2));
+  journal.commit();
+  Journal again(options_for(path), keep_note);
+  EXPECT_EQ(again.state().delivered.at(77), 2u);
+}
+
+TEST(JournalTest, CorruptRecordInTheMiddleIsAnErrorNamingFileAndOffset) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  write_sample(path);
+  // Flip a byte in the body of the second record (the first Sent).
+  std::uint64_t second_record = 0;
+  {
+    std::ifstream in(path, std::ios::binary);
+    unsigned char header[4];
+    in.read(reinterpret_cast<char*>(header), 4);
+    second_record = 8 + (header[0] | header[1] << 8 | header[2] << 16 | header[3] << 24);
+  }
+  {
+    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(static_cast<std::streamoff>(second_record + 10));
+    file.put('\x5a');
+  }
+  try {
+    Journal journal(options_for(path), keep_note);
+    FAIL() << "corruption went unnoticed";
+  } catch (const JournalError& error) {
+    EXPECT_EQ(error.file(), path);
+    EXPECT_EQ(error.offset(), second_record);
+    EXPECT_NE(std::string(error.what()).find("offset " + std::to_string(second_record)),
+              std::string::npos);
+  }
+  // The file is left as it was for a person to look at.
+  EXPECT_GT(std::filesystem::file_size(path), second_record + 10);
+}
+
+TEST(JournalTest, CompactionKeepsWhatIsNeededAndShrinksTheFile) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path), keep_note);
+    journal.append(identity(9));
+    for (std::uint64_t seq = 1; seq <= 1000; ++seq) {
+      journal.append(sent(seq, std::string(100, 'x')));
+      journal.append(delivered(77, seq));
+    }
+    journal.append(acknowledged(990));
+    journal.commit();
+    const auto before = journal.size_bytes();
+    journal.compact();
+    EXPECT_LT(journal.size_bytes() * 10, before);
+    journal.append(sent(1001, "after compaction"));
+    journal.commit();
+  }
+  Journal journal(options_for(path), keep_note);
+  const JournalState& state = journal.state();
+  EXPECT_EQ(state.epoch, 9u);
+  EXPECT_EQ(state.last_seq, 1001u);
+  EXPECT_EQ(state.acknowledged_seq, 990u);
+  EXPECT_EQ(state.unacknowledged.size(), 11u);
+  EXPECT_EQ(state.unacknowledged.rbegin()->second.envelope().message().text(), "after compaction");
+  EXPECT_EQ(state.delivered.at(77), 1000u);
+}
+
+TEST(JournalTest, FsyncPoliciesFlushAsTheySay) {
+  TempDir dir;
+  struct Case {
+    FsyncPolicy policy;
+    std::uint64_t expected_fsyncs;
+  };
+  // 1 identity + 10 records, committed twice (after 5 and after 10).
+  for (const auto& [policy, expected] :
+       {Case{FsyncPolicy::kAlways, 11}, Case{FsyncPolicy::kBatch, 3},
+        Case{FsyncPolicy::kNone, 0}}) {
+    const auto path = dir.path() / ("j" + std::to_string(static_cast<int>(policy)));
+    {
+      Journal journal(options_for(path, policy), keep_note);
+      journal.append(identity(9));
+      journal.commit();
+      for (std::uint64_t seq = 1; seq <= 10; ++seq) {
+        journal.append(sent(seq, "m"));
+        if (seq % 5 == 0) journal.commit();
+      }
+      EXPECT_EQ(journal.fsync_count(), expected);
+      EXPECT_FALSE(journal.has_uncommitted());
+    }
+    Journal reread(options_for(path, policy), keep_note);
+    EXPECT_EQ(reread.state().last_seq, 10u);
+  }
+  EXPECT_EQ(parse_fsync_policy("batch"), FsyncPolicy::kBatch);
+  EXPECT_THROW(parse_fsync_policy("sometimes"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace hotline::node
