@@ -100,6 +100,13 @@ std::vector<nlohmann::json> NodeProcess::events_of(const std::string& kind) cons
   return out;
 }
 
+std::size_t NodeProcess::count_of(const std::string& kind) const {
+  std::lock_guard lock(mutex_);
+  std::size_t count = 0;
+  for (const auto& event : events_) count += event.value("event", "") == kind;
+  return count;
+}
+
 NodeProcess::Predicate is_event(const std::string& kind) {
   return [kind](const nlohmann::json& event) { return event.value("event", "") == kind; };
 }

@@ -50,6 +50,7 @@ class NodeProcess {
   void drain(std::chrono::milliseconds timeout);
 
   std::vector<nlohmann::json> events_of(const std::string& kind) const;
+  std::size_t count_of(const std::string& kind) const;
   std::vector<nlohmann::json> events() const;
   common::ChildProcess& process() { return *process_; }
   void send_line(const std::string& line) { process_->write_input(line + "\n"); }

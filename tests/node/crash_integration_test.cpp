@@ -1,0 +1,195 @@
+// Nothing lost, nothing twice: both nodes send numbered messages concurrently while the test
+// SIGKILLs and restarts either of them at seeded moments and cuts the primary circuit at
+// others. After healing and quiescing, a history checker reads both nodes' event logs.
+//
+// CI runs the short version; the full one (10,000 messages each way) runs with
+//   HOTLINE_FULL_CRASH_TEST=1 build/tests/crash_integration_test
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <random>
+
+#include "common/certificates.h"
+#include "node/history_check.h"
+#include "tests/support/node_process.h"
+#include "tests/support/tcp_relay.h"
+
+namespace hotline::testing {
+namespace {
+
+std::uint16_t free_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+struct CrashPlan {
+  std::uint64_t messages;
+  int kills;
+  int cuts;
+  std::uint64_t seed;
+};
+
+class CrashHarness {
+ public:
+  explicit CrashHarness(const CrashPlan& plan) : plan_(plan), relay_(primary_port_) {
+    common::write_exercise_pki(dir_.path() / "certs", {});
+    start("washington");
+    start("moscow");
+  }
+
+  ~CrashHarness() {
+    for (auto& node : nodes_) node.second.reset();
+  }
+
+  void run() {
+    std::mt19937_64 rng(plan_.seed);
+    const std::uint64_t total = 2 * plan_.messages;
+    struct Action {
+      std::uint64_t at;
+      int what;  // 0: kill washington, 1: kill moscow, 2: cut the primary
+    };
+    std::vector<Action> actions;
+    std::uniform_int_distribution<std::uint64_t> moment(total / 20, total * 9 / 10);
+    for (int i = 0; i < plan_.kills; ++i)
+      actions.push_back({moment(rng), static_cast<int>(rng() % 2)});
+    for (int i = 0; i < plan_.cuts; ++i) actions.push_back({moment(rng), 2});
+    std::sort(actions.begin(), actions.end(), [](auto& a, auto& b) { return a.at < b.at; });
+    for (const auto& action : actions) {
+      wait_for_progress(action.at);
+      if (action.what == 2) {
+        relay_.cut();
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        relay_.heal();
+        ++cuts_done_;
+      } else {
+        kill_and_restart(action.what == 0 ? "washington" : "moscow");
+      }
+    }
+  }
+
+  // Waits until each side's log holds every message of the other, then lets things settle.
+  void heal_and_quiesce() {
+    relay_.heal();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (report("washington").delivered == plan_.messages &&
+          report("moscow").delivered == plan_.messages) {
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    for (auto& node : nodes_) node.second->process().stop(std::chrono::seconds(5));
+  }
+
+  // What `sender` sent, as the peer's event log tells it.
+  node::DirectionReport report(const std::string& sender) const {
+    const std::string receiver = sender == "washington" ? "moscow" : "washington";
+    return node::check_direction(node::read_event_log(log_of(receiver)), sender, plan_.messages);
+  }
+
+  int kills_done() const { return kills_done_; }
+  int cuts_done() const { return cuts_done_; }
+
+ private:
+  std::filesystem::path log_of(const std::string& party) const {
+    return dir_.path() / (party + ".log");
+  }
+
+  void start(const std::string& party) {
+    std::vector<std::string> args = {"node",
+                                     "--party",
+                                     party,
+                                     "--certs",
+                                     (dir_.path() / "certs").string(),
+                                     "--journal",
+                                     (dir_.path() / (party + ".journal")).string(),
+                                     "--log",
+                                     log_of(party).string(),
+                                     "--generate",
+                                     std::to_string(plan_.messages),
+                                     "--json",
+                                     "--heartbeat",
+                                     "200ms",
+                                     "--retransmit-after",
+                                     "1s"};
+    const std::string primary = "127.0.0.1:" + std::to_string(primary_port_);
+    const std::string backup = "127.0.0.1:" + std::to_string(backup_port_);
+    if (party == "washington") {
+      args.insert(args.end(), {"--listen", primary + "," + backup});
+    } else {
+      // Moscow reaches washington's primary through the relay that the test cuts.
+      args.insert(args.end(),
+                  {"--connect", "127.0.0.1:" + std::to_string(relay_.port()) + "," + backup});
+    }
+    nodes_[party] = std::make_unique<NodeProcess>(args);
+  }
+
+  void kill_and_restart(const std::string& party) {
+    auto& node = nodes_[party];
+    delivered_before_[party] += node->count_of("delivered");
+    node->process().send_signal(SIGKILL);
+    node->process().wait_for(std::chrono::seconds(5));
+    node.reset();
+    start(party);
+    ++kills_done_;
+  }
+
+  std::uint64_t progress() const {
+    std::uint64_t sum = 0;
+    for (const auto& [party, node] : nodes_) {
+      sum += node->count_of("delivered");
+      const auto before = delivered_before_.find(party);
+      if (before != delivered_before_.end()) sum += before->second;
+    }
+    return sum;
+  }
+
+  void wait_for_progress(std::uint64_t target) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (progress() < target && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  }
+
+  CrashPlan plan_;
+  TempDir dir_;
+  std::uint16_t primary_port_ = free_port();
+  std::uint16_t backup_port_ = free_port();
+  TcpRelay relay_;
+  std::map<std::string, std::unique_ptr<NodeProcess>> nodes_;
+  std::map<std::string, std::uint64_t> delivered_before_;
+  int kills_done_ = 0;
+  int cuts_done_ = 0;
+};
+
+void run_and_check(const CrashPlan& plan) {
+  CrashHarness harness(plan);
+  harness.run();
+  harness.heal_and_quiesce();
+  EXPECT_EQ(harness.kills_done(), plan.kills);
+  EXPECT_EQ(harness.cuts_done(), plan.cuts);
+  for (const char* sender : {"washington", "moscow"}) {
+    const node::DirectionReport report = harness.report(sender);
+    std::printf("%s\n", report.to_string().c_str());
+    EXPECT_TRUE(report.clean()) << report.to_string();
+    EXPECT_EQ(report.delivered, plan.messages) << report.to_string();
+  }
+}
+
+TEST(CrashIntegrationTest, ExactlyOnceAcrossKillsAndCuts) {
+  run_and_check({/*messages=*/2000, /*kills=*/10, /*cuts=*/3, /*seed=*/20261126});
+}
+
+TEST(CrashIntegrationTest, FullRunOnDemand) {
+  if (std::getenv("HOTLINE_FULL_CRASH_TEST") == nullptr) {
+    GTEST_SKIP() << "set HOTLINE_FULL_CRASH_TEST=1 for 10,000 messages each way";
+  }
+  run_and_check({/*messages=*/10000, /*kills=*/16, /*cuts=*/6, /*seed=*/1963});
+}
+
+}  // namespace
+}  // namespace hotline::testing
