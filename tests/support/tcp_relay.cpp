@@ -7,11 +7,13 @@ namespace hotline::testing {
 using asio::ip::tcp;
 
 struct TcpRelay::Link : std::enable_shared_from_this<Link> {
-  Link(tcp::socket from, asio::io_context& io) : a(std::move(from)), b(io) {}
+  Link(tcp::socket from, asio::io_context& io, std::shared_ptr<bool> stalled)
+      : a(std::move(from)), b(io), stalled(std::move(stalled)) {}
   tcp::socket a;
   tcp::socket b;
   std::array<char, 16384> a_to_b{};
   std::array<char, 16384> b_to_a{};
+  std::shared_ptr<bool> stalled;
 
   void close() {
     asio::error_code ignored;
@@ -23,6 +25,7 @@ struct TcpRelay::Link : std::enable_shared_from_this<Link> {
     from.async_read_some(asio::buffer(buffer), [self = shared_from_this(), &from, &to, &buffer](
                                                    const asio::error_code& error, std::size_t n) {
       if (error) return self->close();
+      if (*self->stalled) return self->pump(from, to, buffer);
       asio::async_write(to, asio::buffer(buffer.data(), n),
                         [self, &from, &to, &buffer](const asio::error_code& error, std::size_t) {
                           if (error) return self->close();
@@ -55,11 +58,13 @@ void TcpRelay::accept_next() {
     if (cut_) {
       socket.close();
     } else {
-      auto link = std::make_shared<Link>(std::move(socket), io_);
+      auto link = std::make_shared<Link>(std::move(socket), io_, stalled_);
       links_.insert(link);
       link->b.async_connect({asio::ip::make_address("127.0.0.1"), target_port_},
                             [link](const asio::error_code& error) {
                               if (error) return link->close();
+                              link->a.set_option(tcp::no_delay(true));
+                              link->b.set_option(tcp::no_delay(true));
                               link->pump(link->a, link->b, link->a_to_b);
                               link->pump(link->b, link->a, link->b_to_a);
                             });
@@ -79,8 +84,15 @@ void TcpRelay::cut() {
   done.get_future().wait();
 }
 
+void TcpRelay::stall() {
+  asio::post(io_, [this] { *stalled_ = true; });
+}
+
 void TcpRelay::heal() {
-  asio::post(io_, [this] { cut_ = false; });
+  asio::post(io_, [this] {
+    cut_ = false;
+    *stalled_ = false;
+  });
 }
 
 }  // namespace hotline::testing

@@ -19,6 +19,9 @@ class TcpRelay {
   std::uint16_t port() const { return port_; }
   // Closes every relayed connection and refuses new ones until heal().
   void cut();
+  // Keeps connections open but drops everything sent through them: a silent failure that only
+  // heartbeats can detect. heal() ends it too.
+  void stall();
   void heal();
 
  private:
@@ -30,6 +33,7 @@ class TcpRelay {
   std::uint16_t target_port_;
   std::uint16_t port_ = 0;
   bool cut_ = false;
+  std::shared_ptr<bool> stalled_ = std::make_shared<bool>(false);
   std::set<std::shared_ptr<Link>> links_;
   std::thread thread_;
 };
