@@ -4,74 +4,10 @@
 #include <future>
 #include <thread>
 
-#include "node/node.h"
+#include "bench/linked_pair.h"
 
 namespace hotline::bench {
 namespace {
-
-// Forwards the few events the benchmark needs to callbacks on the node's own thread.
-class Hooks : public node::NodeObserver {
- public:
-  std::function<void(const node::NodeEvent&)> on_delivered = [](const node::NodeEvent&) {};
-  std::function<void(const node::NodeEvent&)> on_acked = [](const node::NodeEvent&) {};
-  std::function<void()> on_link_up = [] {};
-  void on_event(const node::NodeEvent& event) override {
-    switch (event.kind) {
-      case node::NodeEvent::Kind::kDelivered:
-        on_delivered(event);
-        break;
-      case node::NodeEvent::Kind::kAcked:
-        on_acked(event);
-        break;
-      case node::NodeEvent::Kind::kLinkUp:
-        on_link_up();
-        break;
-      default:
-        break;
-    }
-  }
-};
-
-// Two nodes on two threads, linked; tears both down on destruction.
-class LinkedPair {
- public:
-  explicit LinkedPair(const std::filesystem::path& certs) {
-    node::NodeOptions listen;
-    listen.party = "washington";
-    listen.listen = {common::Endpoint{"127.0.0.1", 0}};
-    listen.certs_dir = certs;
-    washington = std::make_unique<node::Node>(washington_io, listen, washington_hooks);
-    washington->start();
-    node::NodeOptions dial;
-    dial.party = "moscow";
-    dial.connect = {common::Endpoint{"127.0.0.1", washington->listening_port()}};
-    dial.certs_dir = certs;
-    moscow = std::make_unique<node::Node>(moscow_io, dial, moscow_hooks);
-    std::promise<void> up;
-    moscow_hooks.on_link_up = [&up] { up.set_value(); };
-    moscow->start();
-    washington_thread = std::thread([this] { washington_io.run(); });
-    moscow_thread = std::thread([this] { moscow_io.run(); });
-    up.get_future().wait();
-    moscow_hooks.on_link_up = [] {};
-  }
-
-  ~LinkedPair() {
-    asio::post(washington_io, [this] { washington->stop("benchmark done"); });
-    asio::post(moscow_io, [this] { moscow->stop("benchmark done"); });
-    washington_thread.join();
-    moscow_thread.join();
-  }
-
-  asio::io_context washington_io{1};
-  asio::io_context moscow_io{1};
-  Hooks washington_hooks;
-  Hooks moscow_hooks;
-  std::unique_ptr<node::Node> washington;
-  std::unique_ptr<node::Node> moscow;
-  std::thread washington_thread;
-  std::thread moscow_thread;
-};
 
 LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, int rounds) {
   LinkedPair pair(certs);
@@ -101,9 +37,12 @@ LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, 
 
 // The sender keeps up to kWindow messages unacknowledged, refilling as acknowledgements
 // arrive, as an application streaming through the link would.
-double pipelined(const std::filesystem::path& certs, std::size_t bytes, int messages) {
+}  // namespace
+
+double pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
+                            const std::function<void(node::NodeOptions&)>& tune) {
   constexpr int kWindow = 16384;
-  LinkedPair pair(certs);
+  LinkedPair pair(certs, tune);
   const std::string text(bytes, 'x');
   std::promise<void> done;
   int acknowledged = 0;
@@ -124,12 +63,10 @@ double pipelined(const std::filesystem::path& certs, std::size_t bytes, int mess
   return messages / (micros_since(start) / 1e6);
 }
 
-}  // namespace
-
 LinkResult measure_hotline(const std::filesystem::path& certs, std::size_t message_bytes,
                            int round_trips, int pipelined_messages) {
   return {ping_pong(certs, message_bytes, round_trips),
-          pipelined(certs, message_bytes, pipelined_messages)};
+          pipelined_throughput(certs, message_bytes, pipelined_messages)};
 }
 
 }  // namespace hotline::bench

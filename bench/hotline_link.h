@@ -4,11 +4,19 @@
 
 #include <filesystem>
 
+#include <functional>
+
 #include "bench/bench_result.h"
+#include "node/node_options.h"
 
 namespace hotline::bench {
 
 LinkResult measure_hotline(const std::filesystem::path& certs, std::size_t message_bytes,
                            int round_trips, int pipelined_messages);
+
+// Messages per second, acknowledged, with up to 16,384 in flight; `tune` adjusts both nodes'
+// options (a journal, say).
+double pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
+                            const std::function<void(node::NodeOptions&)>& tune = {});
 
 }  // namespace hotline::bench

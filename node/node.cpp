@@ -269,6 +269,14 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
     return;
   }
   peer_epoch_ = session->peer_epoch();
+  if (inbox_.delivered(peer_epoch_) < hello.hello().acknowledged_floor()) {
+    inbox_.restore(peer_epoch_, hello.hello().acknowledged_floor());
+    journal::Record watermark;
+    watermark.mutable_watermark()->set_peer_epoch(peer_epoch_);
+    watermark.mutable_watermark()->set_delivered_seq(hello.hello().acknowledged_floor());
+    record(watermark);
+    durable_delivered_[peer_epoch_] = hello.hello().acknowledged_floor();
+  }
   // The dialling side spoke first; the accepting side answers once it knows who called.
   if (circuit->listen) send_hello(*circuit, *session);
   establish(*circuit, session, hello);
@@ -378,6 +386,7 @@ void Node::send_hello(Circuit& circuit, Session& session) {
   hello.set_protocol_version(kProtocolVersion);
   hello.set_epoch(outbox_.epoch());
   hello.set_software("hotline 0.1");
+  hello.set_acknowledged_floor(outbox_.acknowledged_seq());
   hello.mutable_resume()->set_peer_epoch(peer_epoch_);
   const auto found = durable_delivered_.find(peer_epoch_);
   hello.mutable_resume()->set_delivered_seq(found == durable_delivered_.end() ? 0 : found->second);

@@ -19,12 +19,6 @@
 namespace hotline::testing {
 namespace {
 
-std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
-
 struct CrashPlan {
   std::uint64_t messages;
   int kills;
@@ -157,8 +151,8 @@ class CrashHarness {
 
   CrashPlan plan_;
   TempDir dir_;
-  std::uint16_t primary_port_ = free_port();
-  std::uint16_t backup_port_ = free_port();
+  std::uint16_t primary_port_ = free_local_port();
+  std::uint16_t backup_port_ = free_local_port();
   TcpRelay relay_;
   std::map<std::string, std::unique_ptr<NodeProcess>> nodes_;
   std::map<std::string, std::uint64_t> delivered_before_;

@@ -10,12 +10,6 @@
 namespace hotline::testing {
 namespace {
 
-std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
-
 NodeProcess::Predicate is(const std::string& kind, const std::string& circuit) {
   return [kind, circuit](const nlohmann::json& e) {
     return e.value("event", "") == kind && e.value("circuit", "") == circuit;
@@ -32,8 +26,8 @@ class FailoverTest : public ::testing::Test {
  protected:
   void SetUp() override {
     common::write_exercise_pki(certs_.path(), {});
-    const std::uint16_t primary = free_port();
-    const std::uint16_t backup = free_port();
+    const std::uint16_t primary = free_local_port();
+    const std::uint16_t backup = free_local_port();
     relay_ = std::make_unique<TcpRelay>(primary);
     washington_ = std::make_unique<NodeProcess>(std::vector<std::string>{
         "node", "--party", "washington", "--listen",

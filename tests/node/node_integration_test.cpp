@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <fstream>
 
 #include "common/certificates.h"
@@ -129,6 +131,114 @@ TEST(NodeIntegrationTest, DiallerReconnectsAfterTheListenerRestarts) {
                          certs.path().string(), "--json"});
   EXPECT_EQ(restarted.wait_for(is_event("delivered"))["text"], "are you back?");
   moscow.wait_for(is_event("acked"));
+}
+
+TEST(NodeIntegrationTest, PeriodicLinkTestsAreAcknowledgedWithTheirRoundTrip) {
+  TempDir certs;
+  common::write_exercise_pki(certs.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json", "--link-test-every", "100ms",
+                          "--heartbeat", "50ms"});
+  NodeProcess moscow({"node", "--party", "moscow", "--connect", listening_address(washington),
+                      "--certs", certs.path().string(), "--json"});
+  const auto tests = moscow.wait_for_count(
+      [](const nlohmann::json& e) {
+        return e.value("event", "") == "delivered" && e.value("kind", "") == "link_test";
+      },
+      2, std::chrono::seconds(10));
+  EXPECT_EQ(tests[0]["text"], "THE QUICK BROWN FOX JUMPED OVER THE LAZY DOG'S BACK 1234567890");
+  EXPECT_NE(tests[1]["text"], tests[0]["text"]);
+  const auto acked = washington.wait_for([](const nlohmann::json& e) {
+    return e.value("event", "") == "acked" && e.value("kind", "") == "link_test";
+  });
+  EXPECT_GT(acked["rtt_us"].get<std::int64_t>(), 0);
+}
+
+// Without a journal a restarted node cannot know its old numbering; it starts a new epoch, and
+// the peer delivers its new messages instead of taking them for duplicates of old ones.
+TEST(NodeIntegrationTest, NodeRestartedWithoutJournalStartsANewEpoch) {
+  TempDir certs;
+  common::write_exercise_pki(certs.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json"});
+  const std::string address = listening_address(washington);
+  const std::vector<std::string> moscow_args = {
+      "node",  "--party", "moscow", "--connect", address, "--certs", certs.path().string(),
+      "--json"};
+  auto moscow = std::make_unique<NodeProcess>(moscow_args);
+  moscow->send_line("first life");
+  const auto first = washington.wait_for(is_event("delivered"));
+  moscow->process().send_signal(SIGKILL);
+  moscow.reset();
+  moscow = std::make_unique<NodeProcess>(moscow_args);
+  moscow->send_line("second life");
+  const auto second = washington.wait_for_count(is_event("delivered"), 2, std::chrono::seconds(10));
+  EXPECT_EQ(second[1]["text"], "second life");
+  EXPECT_EQ(second[1]["seq"], 1);
+  EXPECT_NE(second[1]["epoch"], first["epoch"]);
+  EXPECT_EQ(washington.count_of("duplicate"), 0u);
+}
+
+// With a journal the restarted node keeps its epoch and numbering, and re-sends what the peer
+// had not acknowledged.
+TEST(NodeIntegrationTest, NodeRestartedFromItsJournalKeepsItsNumbering) {
+  TempDir dir;
+  common::write_exercise_pki(dir.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          dir.path().string(), "--json"});
+  const std::string address = listening_address(washington);
+  const std::vector<std::string> moscow_args = {"node",
+                                                "--party",
+                                                "moscow",
+                                                "--connect",
+                                                address,
+                                                "--certs",
+                                                dir.path().string(),
+                                                "--json",
+                                                "--journal",
+                                                (dir.path() / "moscow.journal").string()};
+  auto moscow = std::make_unique<NodeProcess>(moscow_args);
+  moscow->send_line("one");
+  moscow->wait_for(is_event("acked"));
+  moscow->process().send_signal(SIGKILL);
+  moscow.reset();
+  moscow = std::make_unique<NodeProcess>(moscow_args);
+  const auto note = moscow->wait_for(is_event("note"));
+  EXPECT_NE(note["reason"].get<std::string>().find("2 record(s) recovered"), std::string::npos)
+      << note.dump();
+  moscow->send_line("two");
+  const auto delivered =
+      washington.wait_for_count(is_event("delivered"), 2, std::chrono::seconds(10));
+  EXPECT_EQ(delivered[1]["seq"], 2);
+  EXPECT_EQ(delivered[1]["epoch"], delivered[0]["epoch"]);
+}
+
+// The peer restarts without its journal while this node holds unacknowledged messages numbered
+// after ones the old peer acknowledged. The new peer must deliver them, not wait forever for
+// the earlier numbers it never saw.
+TEST(NodeIntegrationTest, PeerThatLostItsStateStillReceivesWhatWasUnacknowledged) {
+  TempDir dir;
+  common::write_exercise_pki(dir.path(), {});
+  const auto port = free_local_port();
+  const std::vector<std::string> washington_args = {
+      "node",    "--party",           "washington", "--listen", "127.0.0.1:" + std::to_string(port),
+      "--certs", dir.path().string(), "--json"};
+  auto washington = std::make_unique<NodeProcess>(washington_args);
+  NodeProcess moscow({"node", "--party", "moscow", "--connect", "127.0.0.1:" + std::to_string(port),
+                      "--certs", dir.path().string(), "--json", "--journal",
+                      (dir.path() / "moscow.journal").string()});
+  moscow.send_line("one");
+  moscow.wait_for(is_event("acked"));
+  washington->process().send_signal(SIGKILL);
+  washington.reset();
+  moscow.wait_for(is_event("link_down"));
+  moscow.send_line("two");
+  moscow.wait_for(is_event("queued"));
+  washington = std::make_unique<NodeProcess>(washington_args);
+  const auto delivered = washington->wait_for(is_event("delivered"), std::chrono::seconds(10));
+  EXPECT_EQ(delivered["text"], "two");
+  EXPECT_EQ(delivered["seq"], 2);
+  moscow.wait_for_count(is_event("acked"), 2, std::chrono::seconds(10));
 }
 
 TEST(NodeIntegrationTest, OptionsComeFromAConfigFileAndFlagsOverrideIt) {

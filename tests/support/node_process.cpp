@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <asio.hpp>
 #include <stdexcept>
 
 namespace hotline::testing {
@@ -109,6 +110,12 @@ std::size_t NodeProcess::count_of(const std::string& kind) const {
 
 NodeProcess::Predicate is_event(const std::string& kind) {
   return [kind](const nlohmann::json& event) { return event.value("event", "") == kind; };
+}
+
+std::uint16_t free_local_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
 }
 
 std::string listening_address(NodeProcess& node) {

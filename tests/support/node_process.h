@@ -69,6 +69,10 @@ class NodeProcess {
 
 NodeProcess::Predicate is_event(const std::string& kind);
 
+// A TCP port on 127.0.0.1 that was free a moment ago, for a node that must listen on the same
+// port again after a restart.
+std::uint16_t free_local_port();
+
 // The listening address a node announced.
 std::string listening_address(NodeProcess& node);
 

@@ -1,0 +1,138 @@
+// hotline durability benchmark: pipelined acknowledged throughput with a journal (fsync per
+// policy) against the same link without one, and the time a node takes from restart to
+// resuming delivery with a 100,000-record journal.
+//
+//   build/durability_bench [--messages N] [--records N]
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <future>
+
+#include "bench/hotline_link.h"
+#include "bench/linked_pair.h"
+#include "common/certificates.h"
+
+namespace {
+
+using hotline::bench::micros_since;
+namespace node = hotline::node;
+
+std::filesystem::path make_dir(const char* name) {
+  std::string pattern = (std::filesystem::temp_directory_path() / name).string() + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) std::exit(1);
+  return pattern;
+}
+
+// A journal of `records` records for moscow: Sent messages, most acknowledged, and deliveries
+// from washington, as a long exercise leaves behind without compaction.
+void write_big_journal(const std::filesystem::path& path, int records, int unacknowledged) {
+  node::Journal::Options options;
+  options.path = path;
+  options.fsync = node::FsyncPolicy::kNone;
+  options.compact_after_bytes = ~0ull;
+  node::Journal journal(options, [](const std::string&) {});
+  hotline::journal::Record identity;
+  identity.mutable_identity()->set_party("moscow");
+  identity.mutable_identity()->set_epoch(424242);
+  journal.append(identity);
+  const int sends = records / 2;
+  for (int i = 1; i <= sends; ++i) {
+    hotline::journal::Record sent;
+    auto& envelope = *sent.mutable_sent()->mutable_envelope();
+    envelope.set_version(1);
+    envelope.set_sender("moscow");
+    envelope.set_epoch(424242);
+    envelope.set_seq(static_cast<std::uint64_t>(i));
+    envelope.mutable_message()->set_text("message number " + std::to_string(i) +
+                                         " of a long exercise");
+    journal.append(sent);
+    hotline::journal::Record delivered;
+    auto& incoming = *delivered.mutable_delivered()->mutable_envelope();
+    incoming.set_epoch(777);
+    incoming.set_seq(static_cast<std::uint64_t>(i));
+    incoming.mutable_message()->set_text("reply number " + std::to_string(i));
+    journal.append(delivered);
+  }
+  hotline::journal::Record acknowledged;
+  acknowledged.mutable_acknowledged()->set_seq(static_cast<std::uint64_t>(sends - unacknowledged));
+  journal.append(acknowledged);
+  journal.commit();
+}
+
+// From constructing the restarted node (which reads its journal) to the peer's first
+// delivery of a message the journal held.
+double restart_to_delivery_ms(const std::filesystem::path& certs,
+                              const std::filesystem::path& journal) {
+  asio::io_context washington_io{1};
+  hotline::bench::Hooks washington_hooks;
+  node::NodeOptions listen;
+  listen.party = "washington";
+  listen.listen = {hotline::common::Endpoint{"127.0.0.1", 0}};
+  listen.certs_dir = certs;
+  node::Node washington(washington_io, listen, washington_hooks);
+  washington.start();
+  std::promise<void> first;
+  bool seen = false;
+  washington_hooks.on_delivered = [&](const node::NodeEvent&) {
+    if (!seen) first.set_value();
+    seen = true;
+  };
+  std::thread washington_thread([&] { washington_io.run(); });
+
+  asio::io_context moscow_io{1};
+  hotline::bench::Hooks moscow_hooks;
+  node::NodeOptions dial;
+  dial.party = "moscow";
+  dial.connect = {hotline::common::Endpoint{"127.0.0.1", washington.listening_port()}};
+  dial.certs_dir = certs;
+  dial.journal = journal;
+  const auto start = std::chrono::steady_clock::now();
+  node::Node moscow(moscow_io, dial, moscow_hooks);
+  const double recovered_ms = micros_since(start) / 1000;
+  moscow.start();
+  std::thread moscow_thread([&] { moscow_io.run(); });
+  first.get_future().wait();
+  const double total_ms = micros_since(start) / 1000;
+  std::printf("  journal read in %.1f ms (%zu records); first delivery after %.1f ms\n",
+              recovered_ms, moscow.journal()->recovered_records(), total_ms);
+  asio::post(moscow_io, [&] { moscow.stop("done"); });
+  asio::post(washington_io, [&] { washington.stop("done"); });
+  moscow_thread.join();
+  washington_thread.join();
+  return total_ms;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int messages = 100000;
+  int records = 100000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--messages") == 0) messages = std::atoi(argv[i + 1]);
+    if (std::strcmp(argv[i], "--records") == 0) records = std::atoi(argv[i + 1]);
+  }
+  const auto dir = make_dir("hotline-durability");
+  hotline::common::write_exercise_pki(dir / "certs", {});
+  std::printf("hotline durability benchmark: %d pipelined 64-byte messages\n", messages);
+  const double plain = hotline::bench::pipelined_throughput(dir / "certs", 64, messages);
+  std::printf("%-22s %12.0f msg/s\n", "no journal", plain);
+  int run = 0;
+  for (const auto policy : {node::FsyncPolicy::kBatch, node::FsyncPolicy::kNone}) {
+    const double durable = hotline::bench::pipelined_throughput(
+        dir / "certs", 64, messages, [&](node::NodeOptions& options) {
+          options.journal = dir / (options.party + std::to_string(run) + ".journal");
+          options.fsync = policy;
+        });
+    ++run;
+    std::printf(
+        "%-22s %12.0f msg/s   %.2fx of no journal%s\n",
+        policy == node::FsyncPolicy::kBatch ? "journal, fsync=batch" : "journal, fsync=none",
+        durable, durable / plain, policy == node::FsyncPolicy::kBatch ? "   (target >= 0.5x)" : "");
+  }
+  std::printf("restart with a %d-record journal:\n", records);
+  write_big_journal(dir / "restart.journal", records, 1000);
+  restart_to_delivery_ms(dir / "certs", dir / "restart.journal");
+  std::filesystem::remove_all(dir);
+  return 0;
+}
