@@ -1,6 +1,7 @@
 #include "node/journal.h"
 
 #include <fcntl.h>
+#include <google/protobuf/io/coded_stream.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -134,10 +135,41 @@ Journal::Journal(const Options& options, const std::function<void(const std::str
   fd_ = ::open(options_.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) fail_io(options_.path, "cannot open");
   recover(note);
+  if (options_.fsync == FsyncPolicy::kBatch) flusher_ = std::thread([this] { run_flusher(); });
 }
 
 Journal::~Journal() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
   if (fd_ >= 0) ::close(fd_);
+}
+
+void Journal::run_flusher() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stopping_ || requested_ > synced_; });
+    if (requested_ <= synced_) return;  // stopping, nothing left to sync
+    const Ticket target = requested_;
+    const int fd = fd_;
+    syncing_ = true;
+    lock.unlock();
+    const bool ok = ::fdatasync(fd) == 0;
+    lock.lock();
+    syncing_ = false;
+    ++fsyncs_;
+    if (ok) synced_ = std::max(synced_, target);
+    wake_.notify_all();
+    if (!ok) continue;  // tried again on the next request; acks stay withheld meanwhile
+    if (on_synced_) {
+      lock.unlock();
+      on_synced_(target);
+      lock.lock();
+    }
+  }
 }
 
 void Journal::recover(const std::function<void(const std::string&)>& note) {
@@ -204,9 +236,69 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
 }
 
 void Journal::append(const journal::Record& record) {
-  state_.apply(record);
+  // A new journal's first record says whose it is; that belongs to what the journal tells.
+  if (record.has_identity() && state_.epoch == 0) state_.apply(record);
   append_journal_record(pending_, record);
-  if (options_.fsync == FsyncPolicy::kAlways) commit();
+  after_append();
+}
+
+namespace {
+
+// Protobuf wire format, for the fixed shape Record{<field>: {envelope: ..., generated: ...}}.
+constexpr std::uint8_t length_delimited_tag(int field) {
+  return static_cast<std::uint8_t>((field << 3) | 2);
+}
+
+std::size_t varint_size(std::size_t value) {
+  return google::protobuf::io::CodedOutputStream::VarintSize32(static_cast<std::uint32_t>(value));
+}
+
+std::uint8_t* put_varint(std::uint8_t* at, std::size_t value) {
+  return google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      static_cast<std::uint32_t>(value), at);
+}
+
+void append_wrapped_envelope(std::string& out, int record_field, const wire::Envelope& envelope,
+                             bool generated) {
+  const std::size_t envelope_size = envelope.ByteSizeLong();
+  const std::size_t inner = 1 + varint_size(envelope_size) + envelope_size + (generated ? 2 : 0);
+  const std::size_t body = 1 + varint_size(inner) + inner;
+  const std::size_t at = out.size();
+  out.resize(at + kHeaderBytes + body);
+  auto* p = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
+  auto* const body_start = p;
+  *p++ = length_delimited_tag(record_field);
+  p = put_varint(p, inner);
+  *p++ = length_delimited_tag(1);  // Sent.envelope / Delivered.envelope
+  p = put_varint(p, envelope_size);
+  p = envelope.SerializeWithCachedSizesToArray(p);
+  if (generated) {
+    *p++ = (2 << 3) | 0;  // Sent.generated, varint
+    *p++ = 1;
+  }
+  write_le32(out.data() + at, static_cast<std::uint32_t>(body));
+  write_le32(out.data() + at + 4, checksum(reinterpret_cast<char*>(body_start), body));
+}
+
+}  // namespace
+
+void Journal::append_sent(const wire::Envelope& envelope, bool generated) {
+  append_wrapped_envelope(pending_, journal::Record::kSentFieldNumber, envelope, generated);
+  after_append();
+}
+
+void Journal::append_delivered(const wire::Envelope& envelope) {
+  append_wrapped_envelope(pending_, journal::Record::kDeliveredFieldNumber, envelope, false);
+  after_append();
+}
+
+void Journal::after_append() {
+  if (options_.fsync == FsyncPolicy::kAlways) {
+    write_all(pending_);
+    pending_.clear();
+    ++written_;
+    sync();
+  }
 }
 
 void Journal::write_all(const std::string& bytes) {
@@ -222,31 +314,61 @@ void Journal::write_all(const std::string& bytes) {
 
 void Journal::sync() {
   if (::fdatasync(fd_) != 0) fail_io(options_.path, "cannot fsync");
+  std::lock_guard lock(mutex_);
   ++fsyncs_;
 }
 
-void Journal::commit() {
-  if (pending_.empty()) return;
-  write_all(pending_);
-  pending_.clear();
-  if (options_.fsync != FsyncPolicy::kNone) sync();
+Journal::Ticket Journal::commit() {
+  if (!pending_.empty()) {
+    write_all(pending_);
+    pending_.clear();
+    ++written_;
+  }
+  std::lock_guard lock(mutex_);
+  if (options_.fsync == FsyncPolicy::kBatch) {
+    if (written_ > requested_) {
+      requested_ = written_;
+      wake_.notify_all();
+    }
+  } else {
+    // kAlways synced each record in append(); kNone promises no more than the write.
+    synced_ = written_;
+  }
+  return written_;
 }
 
-void Journal::compact_if_large() {
-  if (size_ > options_.compact_after_bytes) compact();
+Journal::Ticket Journal::synced_ticket() const {
+  std::lock_guard lock(mutex_);
+  return synced_;
 }
 
-void Journal::compact() {
+void Journal::flush() {
   commit();
+  if (options_.fsync == FsyncPolicy::kNone) return;
+  std::unique_lock lock(mutex_);
+  wake_.wait(lock, [this] { return !syncing_; });
+  lock.unlock();
+  sync();
+  lock.lock();
+  synced_ = std::max(synced_, written_);
+}
+
+void Journal::compact(const std::vector<journal::Record>& snapshot) {
+  commit();
+  // Not while the flusher holds the old file; everything written so far is synced by the
+  // compaction's own fsync of the new file.
+  std::unique_lock lock(mutex_);
+  wake_.wait(lock, [this] { return !syncing_; });
   std::string bytes;
-  for (const auto& record : state_.snapshot()) append_journal_record(bytes, record);
+  for (const auto& record : snapshot) append_journal_record(bytes, record);
   const auto temporary = options_.path.string() + ".compacting";
   int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) fail_io(temporary, "cannot create");
   std::swap(fd, fd_);
   size_ = 0;
   write_all(bytes);
-  sync();
+  if (::fdatasync(fd_) != 0) fail_io(temporary, "cannot fsync");
+  ++fsyncs_;
   std::swap(fd, fd_);
   ::close(fd);
   // rename() replaces the journal atomically: a crash leaves either the old or the new file.
@@ -262,7 +384,7 @@ void Journal::compact() {
   fd_ = ::open(options_.path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC);
   if (fd_ < 0) fail_io(options_.path, "cannot reopen");
   size_ = bytes.size();
-  state_.recent_deliveries.clear();
+  synced_ = requested_ = written_;
 }
 
 }  // namespace hotline::node

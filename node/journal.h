@@ -7,12 +7,15 @@
 // during a write) is truncated away with a note; a bad record with more after it is corruption
 // and an error naming the file and offset: the node never skips it or starts afresh by itself.
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "proto/journal.pb.h"
@@ -20,8 +23,9 @@
 namespace hotline::node {
 
 enum class FsyncPolicy {
-  kAlways,  // every record is fsync'd on its own
-  kBatch,   // one fsync per commit point: group commit
+  kAlways,  // every record is fsync'd on its own, before append() returns
+  kBatch,   // group commit: a background fsync covers everything written while the one
+            // before it ran, so many messages share one fsync and the node never waits on it
   kNone,    // written, never fsync'd: survives a process crash, not a power cut
 };
 
@@ -71,29 +75,60 @@ class Journal {
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
-  const JournalState& state() const { return state_; }
+  // What the file held when it was opened. Later appends are not folded in: the node keeps
+  // the live state and hands compact() a snapshot of it.
+  const JournalState& recovered() const { return state_; }
   std::size_t recovered_records() const { return recovered_records_; }
+  void forget_recovered_deliveries() { state_.recent_deliveries.clear(); }
 
-  // Adds a record to the state and to the next commit.
+  using Ticket = std::uint64_t;
+
+  // Adds a record to the next commit.
   void append(const journal::Record& record);
+  // The two records of every message, encoded around the envelope without copying it.
+  void append_sent(const wire::Envelope& envelope, bool generated);
+  void append_delivered(const wire::Envelope& envelope);
   bool has_uncommitted() const { return !pending_.empty(); }
-  // Writes what was appended and fsyncs as the policy says. After commit() returns the records
-  // survive a crash of the process (and, unless the policy is kNone, of the machine).
-  void commit();
-  // Replaces the file by a snapshot of the state if it has grown past the threshold.
-  void compact_if_large();
-  void compact();
+  // Writes what was appended; returns the commit's ticket. Once written, the records survive a
+  // crash of the process. They survive a crash of the machine once synced_ticket() reaches the
+  // ticket: at once for kAlways (and, trivially, kNone), after a background fsync for kBatch.
+  Ticket commit();
+  Ticket synced_ticket() const;
+  // Called on the fsync thread each time a background fsync completes, with the ticket it
+  // covers. The node posts it to its own thread.
+  void on_synced(std::function<void(Ticket)> callback) { on_synced_ = std::move(callback); }
+  // Writes and fsyncs everything now, on the calling thread (for a clean stop).
+  void flush();
+  bool wants_compaction() const { return size_ > options_.compact_after_bytes; }
+  // Replaces the file, atomically, by `snapshot` (records that rebuild the live state).
+  void compact(const std::vector<journal::Record>& snapshot);
 
   std::uint64_t size_bytes() const { return size_; }
-  std::uint64_t fsync_count() const { return fsyncs_; }
+  std::uint64_t fsync_count() const {
+    std::lock_guard lock(mutex_);
+    return fsyncs_;
+  }
 
  private:
   void recover(const std::function<void(const std::string&)>& note);
+  void after_append();
   void write_all(const std::string& bytes);
   void sync();
+  void run_flusher();
 
   Options options_;
   int fd_ = -1;
+  Ticket written_ = 0;
+  std::function<void(Ticket)> on_synced_;
+  // Background fsync (kBatch): requested_ is the newest written ticket, synced_ the newest on
+  // disk. syncing_ keeps compaction from swapping the file under an fsync.
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  Ticket requested_ = 0;
+  Ticket synced_ = 0;
+  bool syncing_ = false;
+  bool stopping_ = false;
+  std::thread flusher_;
   std::uint64_t size_ = 0;
   std::uint64_t fsyncs_ = 0;
   std::size_t recovered_records_ = 0;

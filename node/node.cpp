@@ -42,7 +42,7 @@ std::unique_ptr<Journal> open_journal(const NodeOptions& options, NodeObserver& 
     e.reason = note;
     observer.on_event(e);
   });
-  const JournalState& state = journal->state();
+  const JournalState& state = journal->recovered();
   if (state.epoch == 0) {
     journal::Record identity;
     identity.mutable_identity()->set_party(options.party);
@@ -58,7 +58,7 @@ std::unique_ptr<Journal> open_journal(const NodeOptions& options, NodeObserver& 
 
 Outbox outbox_from(const Journal* journal, const NodeOptions& options) {
   if (journal == nullptr) return Outbox(options.epoch != 0 ? options.epoch : random_u64());
-  const JournalState& state = journal->state();
+  const JournalState& state = journal->recovered();
   std::vector<wire::Envelope> pending;
   for (const auto& [seq, sent] : state.unacknowledged) pending.push_back(sent.envelope());
   return Outbox(state.epoch, state.last_seq, state.acknowledged_seq, std::move(pending));
@@ -85,6 +85,10 @@ Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
       tick_timer_(io),
       linger_timer_(io),
       outbox_(outbox_from(journal_.get(), options_)) {
+  if (journal_) {
+    journal_->on_synced(
+        [this](Journal::Ticket ticket) { asio::post(io_, [this, ticket] { release(ticket); }); });
+  }
   session_settings_.own_party = options_.party;
   session_settings_.peer_party = options_.peer;
   session_settings_.max_frame_bytes = options_.max_frame_bytes;
@@ -104,7 +108,7 @@ Node::~Node() = default;
 void Node::recover() {
   durable_seq_ = outbox_.last_seq();
   if (!journal_) return;
-  const JournalState& state = journal_->state();
+  const JournalState& state = journal_->recovered();
   for (const auto& [epoch, seq] : state.delivered) {
     inbox_.restore(epoch, seq);
     durable_delivered_[epoch] = seq;
@@ -118,11 +122,12 @@ void Node::recover() {
       }
     }
   }
+  journal_->forget_recovered_deliveries();
 }
 
 void Node::start() {
   if (journal_) {
-    const JournalState& state = journal_->state();
+    const JournalState& state = journal_->recovered();
     NodeEvent e = event(NodeEvent::Kind::kNote);
     e.reason = "journal " + options_.journal->string() + ": " +
                std::to_string(journal_->recovered_records()) + " record(s) recovered, epoch " +
@@ -424,12 +429,7 @@ std::uint64_t Node::accept_for_sending(wire::Envelope payload, bool generated) {
   payload.set_version(kProtocolVersion);
   payload.set_sender(options_.party);
   Outbox::Entry& entry = outbox_.push(std::move(payload));
-  if (journal_) {
-    journal::Record sent;
-    *sent.mutable_sent()->mutable_envelope() = entry.envelope;
-    sent.mutable_sent()->set_generated(generated);
-    record(sent);
-  }
+  if (journal_) journal_->append_sent(entry.envelope, generated);
   if (traffic_circuit() == nullptr) {
     NodeEvent e = event(NodeEvent::Kind::kQueued);
     e.seq = entry.envelope.seq();
@@ -563,11 +563,7 @@ void Node::take_reliable(const Circuit& circuit, wire::Envelope envelope) {
     emit(e);
   }
   for (auto& delivered : outcome.deliverable) {
-    if (journal_) {
-      journal::Record record_of_delivery;
-      *record_of_delivery.mutable_delivered()->mutable_envelope() = delivered;
-      record(record_of_delivery);
-    }
+    if (journal_) journal_->append_delivered(delivered);
     unannounced_.emplace_back(std::move(delivered), circuit.name);
   }
   // Acknowledge at the commit point, once what was delivered is durable; a duplicate is
@@ -592,22 +588,59 @@ void Node::schedule_commit() {
 
 void Node::commit_point() {
   commit_posted_ = false;
-  if (journal_) journal_->commit();
-  durable_seq_ = outbox_.last_seq();
-  for (auto& [envelope, circuit] : unannounced_) {
-    auto& durable = durable_delivered_[envelope.epoch()];
-    durable = std::max(durable, envelope.seq());
-    NodeEvent e = event(NodeEvent::Kind::kDelivered);
-    e.seq = envelope.seq();
-    e.epoch = envelope.epoch();
-    e.circuit = circuit;
-    e.recovered = circuit == "journal";
-    e.envelope = &envelope;
-    emit(e);
-  }
+  const Journal::Ticket ticket = journal_ ? journal_->commit() : 0;
+  staged_.push_back(Staged{ticket, outbox_.last_seq(), std::move(unannounced_), ack_due_});
   unannounced_.clear();
-  if (ack_due_ && !stopping_) {
-    ack_due_ = false;
+  ack_due_ = false;
+  if (!journal_) {
+    release(ticket);
+  } else if (journal_->synced_ticket() >= ticket) {
+    release(journal_->synced_ticket());
+  }
+}
+
+std::vector<journal::Record> Node::snapshot() const {
+  std::vector<journal::Record> records(1);
+  journal::Identity& identity = *records[0].mutable_identity();
+  identity.set_party(options_.party);
+  identity.set_epoch(outbox_.epoch());
+  identity.set_last_seq(outbox_.last_seq());
+  identity.set_acknowledged_seq(outbox_.acknowledged_seq());
+  identity.set_generated(generated_);
+  for (const auto& entry : outbox_.pending()) {
+    journal::Record sent;
+    *sent.mutable_sent()->mutable_envelope() = entry.envelope;
+    records.push_back(std::move(sent));
+  }
+  for (const auto& [peer_epoch, seq] : durable_delivered_) {
+    journal::Record watermark;
+    watermark.mutable_watermark()->set_peer_epoch(peer_epoch);
+    watermark.mutable_watermark()->set_delivered_seq(seq);
+    records.push_back(std::move(watermark));
+  }
+  return records;
+}
+
+void Node::release(Journal::Ticket ticket) {
+  bool ack_due = false;
+  while (!staged_.empty() && staged_.front().ticket <= ticket) {
+    Staged& staged = staged_.front();
+    durable_seq_ = std::max(durable_seq_, staged.last_seq);
+    ack_due = ack_due || staged.ack_due;
+    for (auto& [envelope, circuit] : staged.deliveries) {
+      auto& durable = durable_delivered_[envelope.epoch()];
+      durable = std::max(durable, envelope.seq());
+      NodeEvent e = event(NodeEvent::Kind::kDelivered);
+      e.seq = envelope.seq();
+      e.epoch = envelope.epoch();
+      e.circuit = circuit;
+      e.recovered = circuit == "journal";
+      e.envelope = &envelope;
+      emit(e);
+    }
+    staged_.pop_front();
+  }
+  if (ack_due && !stopping_) {
     for (auto& circuit : circuits_) {
       if (!circuit->session) continue;
       wire::Envelope ack = control_envelope();
@@ -616,7 +649,7 @@ void Node::commit_point() {
     }
   }
   pump();
-  if (journal_) journal_->compact_if_large();
+  if (journal_ && staged_.empty() && journal_->wants_compaction()) journal_->compact(snapshot());
   maybe_finish();
 }
 
@@ -712,7 +745,7 @@ void Node::stop(const std::string& reason) {
   for (const auto& session : std::set<std::shared_ptr<Session>>(unauthenticated_)) {
     session->abort("node stopping");
   }
-  if (journal_) journal_->commit();
+  if (journal_) journal_->flush();
   NodeEvent e = event(NodeEvent::Kind::kStopped);
   e.reason = reason;
   e.count = outbox_.size();

@@ -3,6 +3,7 @@
 // backup, each listening or dialling), what it has sent and not yet had acknowledged, what it
 // has delivered, and the journal that makes both survive a crash. Runs on one thread.
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -107,7 +108,12 @@ class Node : public SessionHandler {
   void recover();
   void schedule_commit();
   void commit_point();
+  // Everything committed up to `ticket` is durable: announce and acknowledge its deliveries and
+  // let its messages leave.
+  void release(Journal::Ticket ticket);
   void record(const journal::Record& record);
+  // Records that rebuild this node's durable state, for a journal compaction.
+  std::vector<journal::Record> snapshot() const;
 
   // Liveness.
   void schedule_tick();
@@ -139,6 +145,14 @@ class Node : public SessionHandler {
   std::uint64_t durable_seq_ = 0;  // outbox entries up to here are in the journal
   std::map<std::uint64_t, std::uint64_t> durable_delivered_;         // peer epoch -> seq, journaled
   std::vector<std::pair<wire::Envelope, std::string>> unannounced_;  // with their circuit
+  // Committed and waiting for the journal's fsync.
+  struct Staged {
+    Journal::Ticket ticket;
+    std::uint64_t last_seq;
+    std::vector<std::pair<wire::Envelope, std::string>> deliveries;
+    bool ack_due;
+  };
+  std::deque<Staged> staged_;
   bool commit_posted_ = false;
   bool ack_due_ = false;
   std::uint64_t generated_ = 0;

@@ -49,6 +49,7 @@ class Outbox {
 
   // Unacknowledged entries in sequence order, for (re)transmission.
   std::deque<Entry>& pending() { return pending_; }
+  const std::deque<Entry>& pending() const { return pending_; }
 
  private:
   std::uint64_t epoch_;
