@@ -164,9 +164,9 @@ void Journal::run_flusher() {
     if (ok) synced_ = std::max(synced_, target);
     wake_.notify_all();
     if (!ok) continue;  // tried again on the next request; acks stay withheld meanwhile
-    if (on_synced_) {
+    if (const auto callback = on_synced_) {
       lock.unlock();
-      on_synced_(target);
+      callback(target);
       lock.lock();
     }
   }

@@ -96,7 +96,10 @@ class Journal {
   Ticket synced_ticket() const;
   // Called on the fsync thread each time a background fsync completes, with the ticket it
   // covers. The node posts it to its own thread.
-  void on_synced(std::function<void(Ticket)> callback) { on_synced_ = std::move(callback); }
+  void on_synced(std::function<void(Ticket)> callback) {
+    std::lock_guard lock(mutex_);
+    on_synced_ = std::move(callback);
+  }
   // Writes and fsyncs everything now, on the calling thread (for a clean stop).
   void flush();
   bool wants_compaction() const { return size_ > options_.compact_after_bytes; }
