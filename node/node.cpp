@@ -376,12 +376,13 @@ wire::Envelope Node::control_envelope() const {
   return envelope;
 }
 
-void Node::stamp(wire::Envelope& envelope, const Circuit& circuit) {
+void Node::stamp(wire::Envelope& envelope, Circuit& circuit) {
   const auto found = durable_delivered_.find(peer_epoch_);
   envelope.set_ack(found == durable_delivered_.end() ? 0 : found->second);
   envelope.set_ack_epoch(peer_epoch_);
   envelope.set_sent_at_us(now_us());
   envelope.set_circuit(circuit.name);
+  circuit.ack_sent = envelope.ack();
 }
 
 void Node::send_hello(Circuit& circuit, Session& session) {
@@ -430,14 +431,21 @@ std::uint64_t Node::accept_for_sending(wire::Envelope payload, bool generated) {
   payload.set_sender(options_.party);
   Outbox::Entry& entry = outbox_.push(std::move(payload));
   if (journal_) journal_->append_sent(entry.envelope, generated);
+  const std::uint64_t seq = entry.envelope.seq();
   if (traffic_circuit() == nullptr) {
     NodeEvent e = event(NodeEvent::Kind::kQueued);
-    e.seq = entry.envelope.seq();
+    e.seq = seq;
     e.envelope = &entry.envelope;
     emit(e);
   }
-  schedule_commit();
-  return entry.envelope.seq();
+  if (journal_) {
+    schedule_commit();
+  } else {
+    // Nothing to make durable: it may leave at once.
+    durable_seq_ = outbox_.last_seq();
+    pump();
+  }
+  return seq;
 }
 
 void Node::generate_more() {
@@ -556,6 +564,7 @@ void Node::take_reliable(const Circuit& circuit, wire::Envelope envelope) {
   const std::uint64_t epoch = envelope.epoch();
   Inbox::Outcome outcome = inbox_.accept(std::move(envelope));
   if (outcome.duplicate) {
+    ack_forced_ = true;
     NodeEvent e = event(NodeEvent::Kind::kDuplicate);
     e.seq = seq;
     e.epoch = epoch;
@@ -567,9 +576,14 @@ void Node::take_reliable(const Circuit& circuit, wire::Envelope envelope) {
     unannounced_.emplace_back(std::move(delivered), circuit.name);
   }
   // Acknowledge at the commit point, once what was delivered is durable; a duplicate is
-  // acknowledged again, since the peer evidently missed the first one.
+  // acknowledged again, since the peer evidently missed the first one. Without a journal there
+  // is nothing to wait for.
   ack_due_ = true;
-  schedule_commit();
+  if (journal_) {
+    schedule_commit();
+  } else {
+    commit_point();
+  }
 }
 
 // ---- durability ----------------------------------------------------------------------------
@@ -640,17 +654,28 @@ void Node::release(Journal::Ticket ticket) {
     }
     staged_.pop_front();
   }
-  if (ack_due && !stopping_) {
-    for (auto& circuit : circuits_) {
-      if (!circuit->session) continue;
-      wire::Envelope ack = control_envelope();
-      ack.mutable_ack_only();
-      send_control(*circuit, std::move(ack));
-    }
-  }
   pump();
+  if (ack_due && !ack_flush_posted_) {
+    ack_flush_posted_ = true;
+    // Posted, so that a reply written from a delivery callback carries the ack instead.
+    asio::post(io_, [this] { flush_acks(); });
+  }
   if (journal_ && staged_.empty() && journal_->wants_compaction()) journal_->compact(snapshot());
   maybe_finish();
+}
+
+void Node::flush_acks() {
+  ack_flush_posted_ = false;
+  if (stopping_) return;
+  const auto found = durable_delivered_.find(peer_epoch_);
+  const std::uint64_t ack = found == durable_delivered_.end() ? 0 : found->second;
+  for (auto& circuit : circuits_) {
+    if (!circuit->session || (circuit->ack_sent == ack && !ack_forced_)) continue;
+    wire::Envelope envelope = control_envelope();
+    envelope.mutable_ack_only();
+    send_control(*circuit, std::move(envelope));
+  }
+  ack_forced_ = false;
 }
 
 // ---- liveness ------------------------------------------------------------------------------

@@ -66,6 +66,7 @@ class Node : public SessionHandler {
     bool dialling = false;
     std::shared_ptr<Session> session;   // established (Hello exchanged), or null
     std::uint64_t transmitted_seq = 0;  // last seq handed to this circuit's session
+    std::uint64_t ack_sent = 0;         // the cumulative ack this circuit last carried
   };
 
   void on_secured(const std::shared_ptr<Session>& session) override;
@@ -89,7 +90,7 @@ class Node : public SessionHandler {
 
   // Sending.
   wire::Envelope control_envelope() const;
-  void stamp(wire::Envelope& envelope, const Circuit& circuit);
+  void stamp(wire::Envelope& envelope, Circuit& circuit);
   void send_hello(Circuit& circuit, Session& session);
   void send_control(Circuit& circuit, wire::Envelope envelope);
   std::uint64_t accept_for_sending(wire::Envelope payload, bool generated);
@@ -111,6 +112,8 @@ class Node : public SessionHandler {
   // Everything committed up to `ticket` is durable: announce and acknowledge its deliveries and
   // let its messages leave.
   void release(Journal::Ticket ticket);
+  // Sends an Ack on each live circuit whose last frame did not already carry the current one.
+  void flush_acks();
   void record(const journal::Record& record);
   // Records that rebuild this node's durable state, for a journal compaction.
   std::vector<journal::Record> snapshot() const;
@@ -155,6 +158,8 @@ class Node : public SessionHandler {
   std::deque<Staged> staged_;
   bool commit_posted_ = false;
   bool ack_due_ = false;
+  bool ack_flush_posted_ = false;
+  bool ack_forced_ = false;  // a duplicate arrived: the peer missed an ack
   std::uint64_t generated_ = 0;
 
   bool sending_finished_ = false;
