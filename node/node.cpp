@@ -614,25 +614,17 @@ void Node::commit_point() {
 }
 
 std::vector<journal::Record> Node::snapshot() const {
-  std::vector<journal::Record> records(1);
-  journal::Identity& identity = *records[0].mutable_identity();
-  identity.set_party(options_.party);
-  identity.set_epoch(outbox_.epoch());
-  identity.set_last_seq(outbox_.last_seq());
-  identity.set_acknowledged_seq(outbox_.acknowledged_seq());
-  identity.set_generated(generated_);
+  JournalState state;
+  state.party = options_.party;
+  state.epoch = outbox_.epoch();
+  state.last_seq = outbox_.last_seq();
+  state.acknowledged_seq = outbox_.acknowledged_seq();
+  state.generated = generated_;
   for (const auto& entry : outbox_.pending()) {
-    journal::Record sent;
-    *sent.mutable_sent()->mutable_envelope() = entry.envelope;
-    records.push_back(std::move(sent));
+    *state.unacknowledged[entry.envelope.seq()].mutable_envelope() = entry.envelope;
   }
-  for (const auto& [peer_epoch, seq] : durable_delivered_) {
-    journal::Record watermark;
-    watermark.mutable_watermark()->set_peer_epoch(peer_epoch);
-    watermark.mutable_watermark()->set_delivered_seq(seq);
-    records.push_back(std::move(watermark));
-  }
-  return records;
+  state.delivered = durable_delivered_;
+  return state.snapshot();
 }
 
 void Node::release(Journal::Ticket ticket) {

@@ -13,15 +13,11 @@ namespace {
 class BadInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    common::write_exercise_pki(certs_.path(), {});
-    washington_ = std::make_unique<NodeProcess>(
-        std::vector<std::string>{"node", "--party", "washington", "--listen", "127.0.0.1:0",
-                                 "--certs", certs_.path().string(), "--json"});
-    address_ = listening_address(*washington_);
-    moscow_ = std::make_unique<NodeProcess>(
-        std::vector<std::string>{"node", "--party", "moscow", "--connect", address_, "--certs",
-                                 certs_.path().string(), "--json"});
-    washington_->wait_for(is_event("link_up"));
+    nodes_ = std::make_unique<LinkedNodes>();
+    certs_ = nodes_->certs.path();
+    address_ = nodes_->address;
+    washington_ = nodes_->washington.get();
+    moscow_ = nodes_->moscow.get();
     moscow_->send_line("before");
     EXPECT_EQ(washington_->wait_for(is_event("delivered"))["text"], "before");
   }
@@ -30,8 +26,7 @@ class BadInputTest : public ::testing::Test {
   std::unique_ptr<TestClient> authenticated_client() {
     auto client = std::make_unique<TestClient>(address_);
     const std::string error = client->handshake(
-        {certs_.path() / "ca.crt", certs_.path() / "moscow.crt", certs_.path() / "moscow.key"},
-        false, "washington");
+        {certs_ / "ca.crt", certs_ / "moscow.crt", certs_ / "moscow.key"}, false, "washington");
     EXPECT_EQ(error, "");
     return client;
   }
@@ -66,9 +61,10 @@ class BadInputTest : public ::testing::Test {
     EXPECT_EQ(moscow_->events_of("delivered").size(), 1u);
   }
 
-  TempDir certs_;
-  std::unique_ptr<NodeProcess> washington_;
-  std::unique_ptr<NodeProcess> moscow_;
+  std::unique_ptr<LinkedNodes> nodes_;
+  std::filesystem::path certs_;
+  NodeProcess* washington_ = nullptr;
+  NodeProcess* moscow_ = nullptr;
   std::string address_;
 };
 

@@ -23,26 +23,20 @@ std::string read_file(const std::filesystem::path& path) {
 class TlsRefusalTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    common::write_exercise_pki(certs_.path(), {});
-    washington_ = std::make_unique<NodeProcess>(
-        std::vector<std::string>{"node", "--party", "washington", "--listen", "127.0.0.1:0",
-                                 "--certs", certs_.path().string(), "--json"});
-    address_ = listening_address(*washington_);
-    moscow_ = std::make_unique<NodeProcess>(
-        std::vector<std::string>{"node", "--party", "moscow", "--connect", address_, "--certs",
-                                 certs_.path().string(), "--json"});
-    washington_->wait_for(is_event("link_up"));
-    moscow_->wait_for(is_event("link_up"));
+    nodes_ = std::make_unique<LinkedNodes>();
+    certs_ = nodes_->certs.path();
+    address_ = nodes_->address;
+    washington_ = nodes_->washington.get();
+    moscow_ = nodes_->moscow.get();
   }
 
   // A credential signed by the exercise CA, with any name and validity, written to disk.
   ClientIdentity issued_identity(const std::string& party, const common::Validity& validity) {
-    const common::PemCredential ca{read_file(certs_.path() / "ca.crt"),
-                                   read_file(certs_.path() / "ca.key")};
+    const common::PemCredential ca{read_file(certs_ / "ca.crt"), read_file(certs_ / "ca.key")};
     const auto dir = scratch_.path() / "issued";
     common::write_credential(dir, party, common::issue_party_certificate(ca, party, validity),
                              true);
-    return {certs_.path() / "ca.crt", dir / (party + ".crt"), dir / (party + ".key")};
+    return {certs_ / "ca.crt", dir / (party + ".crt"), dir / (party + ".key")};
   }
 
   std::string expect_refused(const std::string& reason_part) {
@@ -63,10 +57,11 @@ class TlsRefusalTest : public ::testing::Test {
     EXPECT_EQ(moscow_->wait_for(is_event("delivered"))["text"], "good");
   }
 
-  TempDir certs_;
+  std::unique_ptr<LinkedNodes> nodes_;
+  std::filesystem::path certs_;
   TempDir scratch_;
-  std::unique_ptr<NodeProcess> washington_;
-  std::unique_ptr<NodeProcess> moscow_;
+  NodeProcess* washington_ = nullptr;
+  NodeProcess* moscow_ = nullptr;
   std::string address_;
 };
 
@@ -81,9 +76,9 @@ TEST_F(TlsRefusalTest, PlaintextClientIsRefused) {
 
 TEST_F(TlsRefusalTest, Tls12ClientIsRefused) {
   TestClient client(address_);
-  const std::string error = client.handshake(
-      {certs_.path() / "ca.crt", certs_.path() / "moscow.crt", certs_.path() / "moscow.key"},
-      /*tls12_only=*/true, "washington");
+  const std::string error =
+      client.handshake({certs_ / "ca.crt", certs_ / "moscow.crt", certs_ / "moscow.key"},
+                       /*tls12_only=*/true, "washington");
   EXPECT_FALSE(error.empty());
   expect_refused("unsupported protocol");
   expect_link_still_serves();
@@ -91,7 +86,7 @@ TEST_F(TlsRefusalTest, Tls12ClientIsRefused) {
 
 TEST_F(TlsRefusalTest, ClientWithoutCertificateIsRefused) {
   TestClient client(address_);
-  client.handshake({certs_.path() / "ca.crt", std::nullopt, std::nullopt}, false, "washington");
+  client.handshake({certs_ / "ca.crt", std::nullopt, std::nullopt}, false, "washington");
   EXPECT_TRUE(client.closed_by_server());
   expect_refused("peer did not return a certificate");
   expect_link_still_serves();
@@ -103,8 +98,8 @@ TEST_F(TlsRefusalTest, CertificateFromAnotherCaIsRefused) {
   TestClient client(address_);
   // Trusts the real CA (so the client itself accepts washington) but presents a foreign cert.
   client.handshake(
-      {certs_.path() / "ca.crt", foreign.path() / "moscow.crt", foreign.path() / "moscow.key"},
-      false, "washington");
+      {certs_ / "ca.crt", foreign.path() / "moscow.crt", foreign.path() / "moscow.key"}, false,
+      "washington");
   EXPECT_TRUE(client.closed_by_server());
   expect_refused("unable to get local issuer certificate");
   expect_link_still_serves();
@@ -131,9 +126,8 @@ TEST_F(TlsRefusalTest, CertificateForAnotherPartyIsRefused) {
 
 TEST_F(TlsRefusalTest, PeerClaimingTheNodesOwnPartyIsRefused) {
   TestClient client(address_);
-  client.handshake({certs_.path() / "ca.crt", certs_.path() / "washington.crt",
-                    certs_.path() / "washington.key"},
-                   false, "washington");
+  client.handshake({certs_ / "ca.crt", certs_ / "washington.crt", certs_ / "washington.key"}, false,
+                   "washington");
   EXPECT_TRUE(client.closed_by_server());
   expect_refused("(our own party)");
   expect_link_still_serves();

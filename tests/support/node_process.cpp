@@ -3,7 +3,9 @@
 #include <stdlib.h>
 
 #include <asio.hpp>
+
 #include <stdexcept>
+#include "common/certificates.h"
 
 namespace hotline::testing {
 
@@ -110,6 +112,23 @@ std::size_t NodeProcess::count_of(const std::string& kind) const {
 
 NodeProcess::Predicate is_event(const std::string& kind) {
   return [kind](const nlohmann::json& event) { return event.value("event", "") == kind; };
+}
+
+LinkedNodes::LinkedNodes(const std::vector<std::string>& extra_arguments) {
+  common::write_exercise_pki(certs.path(), {});
+  const auto arguments = [&](std::vector<std::string> base) {
+    base.insert(base.end(), extra_arguments.begin(), extra_arguments.end());
+    return base;
+  };
+  washington = std::make_unique<NodeProcess>(
+      arguments({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                 certs.path().string(), "--json"}));
+  address = listening_address(*washington);
+  moscow =
+      std::make_unique<NodeProcess>(arguments({"node", "--party", "moscow", "--connect", address,
+                                               "--certs", certs.path().string(), "--json"}));
+  washington->wait_for(is_event("link_up"));
+  moscow->wait_for(is_event("link_up"));
 }
 
 std::uint16_t free_local_port() {

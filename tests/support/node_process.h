@@ -73,6 +73,16 @@ NodeProcess::Predicate is_event(const std::string& kind);
 // port again after a restart.
 std::uint16_t free_local_port();
 
+// A washington node listening on 127.0.0.1 and a moscow node dialling it, with fresh exercise
+// certificates, both with --json; the constructor returns once both links are up.
+struct LinkedNodes {
+  explicit LinkedNodes(const std::vector<std::string>& extra_arguments = {});
+  TempDir certs;
+  std::string address;
+  std::unique_ptr<NodeProcess> washington;
+  std::unique_ptr<NodeProcess> moscow;
+};
+
 // The listening address a node announced.
 std::string listening_address(NodeProcess& node);
 
