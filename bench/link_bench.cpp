@@ -34,7 +34,9 @@ int main(int argc, char** argv) {
   std::printf("hotline link benchmark: %d round trips, %d pipelined messages per size\n",
               round_trips, messages);
   std::printf("%-6s %-8s %10s %10s %12s\n", "size", "link", "p50 us", "p99 us", "acked msg/s");
-  for (const std::size_t size : {std::size_t{64}, std::size_t{1024}}) {
+  // 125 bytes is the size of the reference figures in the issue (bare TLS: about 1.9 M acked
+  // messages/s; gRPC with mutual TLS: about 46 k/s on this kind of machine).
+  for (const std::size_t size : {std::size_t{64}, std::size_t{125}, std::size_t{1024}}) {
     const auto bare = hotline::bench::measure_bare_tls(certs, size, round_trips, messages);
     const auto ours = hotline::bench::measure_hotline(certs, size, round_trips, messages);
     for (const auto& [name, result] : {std::pair{"bare", bare}, std::pair{"hotline", ours}}) {
