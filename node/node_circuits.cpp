@@ -1,0 +1,218 @@
+// The node's circuits: listening or dialling, authenticating the peer with the Hello exchange,
+// and moving traffic between the primary and the backup as circuits come and go.
+
+#include "node/node.h"
+#include "node/protocol.h"
+
+namespace hotline::node {
+namespace {
+
+// Unauthenticated connections cost memory and a TLS handshake each; past this many the node
+// refuses new ones until some finish.
+constexpr std::size_t kMaxUnauthenticated = 64;
+
+}  // namespace
+
+void Node::listen(Circuit& circuit) {
+  const auto& where = *circuit.listen;
+  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(where.host), where.port);
+  circuit.acceptor.open(endpoint.protocol());
+  circuit.acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true));
+  circuit.acceptor.bind(endpoint);
+  circuit.acceptor.listen();
+  NodeEvent e = event(NodeEvent::Kind::kListening);
+  e.circuit = circuit.name;
+  e.address = common::Endpoint{where.host, circuit.acceptor.local_endpoint().port()}.to_string();
+  emit(e);
+  accept_next(circuit);
+}
+
+void Node::accept_next(Circuit& circuit) {
+  circuit.acceptor.async_accept(
+      [this, &circuit](const asio::error_code& error, asio::ip::tcp::socket socket) {
+        if (stopping_ || error == asio::error::operation_aborted) return;
+        if (error) {
+          NodeEvent e = event(NodeEvent::Kind::kError);
+          e.reason = "accept failed on " + circuit.name + ": " + error.message();
+          emit(e);
+        } else if (unauthenticated_.size() >= kMaxUnauthenticated) {
+          NodeEvent e = event(NodeEvent::Kind::kRefused);
+          asio::error_code ignored;
+          const auto remote = socket.remote_endpoint(ignored);
+          e.circuit = circuit.name;
+          e.address = remote.address().to_string() + ":" + std::to_string(remote.port());
+          e.reason = "too many connections awaiting authentication";
+          emit(e);
+        } else {
+          make_session(circuit, std::move(socket), Session::Role::kAccepted);
+        }
+        accept_next(circuit);
+      });
+}
+
+void Node::dial(Circuit& circuit) {
+  if (stopping_ || circuit.dialling) return;
+  circuit.dialling = true;
+  const auto& where = *circuit.connect;
+  const auto failed = [this, &circuit](const asio::error_code& error) {
+    NodeEvent e = event(NodeEvent::Kind::kDialFailed);
+    e.circuit = circuit.name;
+    e.address = circuit.connect->to_string();
+    e.reason = error.message();
+    emit(e);
+    schedule_redial(circuit);
+  };
+  circuit.resolver.async_resolve(
+      where.host, std::to_string(where.port),
+      [this, &circuit, failed](const asio::error_code& error,
+                               asio::ip::tcp::resolver::results_type results) {
+        if (stopping_) return;
+        if (error) return failed(error);
+        auto socket = std::make_shared<asio::ip::tcp::socket>(io_);
+        asio::async_connect(*socket, results,
+                            [this, &circuit, socket, failed](const asio::error_code& error,
+                                                             const asio::ip::tcp::endpoint&) {
+                              if (stopping_) return;
+                              if (error) return failed(error);
+                              make_session(circuit, std::move(*socket), Session::Role::kDialled);
+                            });
+      });
+}
+
+void Node::schedule_redial(Circuit& circuit) {
+  circuit.dialling = false;
+  if (stopping_ || !circuit.connect) return;
+  circuit.dialling = true;
+  circuit.redial_timer.expires_after(circuit.backoff.next());
+  circuit.redial_timer.async_wait([this, &circuit](const asio::error_code& error) {
+    circuit.dialling = false;
+    if (!error) dial(circuit);
+  });
+}
+
+void Node::make_session(Circuit& circuit, asio::ip::tcp::socket socket, Session::Role role) {
+  SessionSettings settings = session_settings_;
+  settings.circuit = circuit.name;
+  auto session = std::make_shared<Session>(std::move(socket), tls_, role, settings, *this);
+  unauthenticated_.insert(session);
+  session->start();
+}
+
+Node::Circuit* Node::circuit_of(const Session& session) {
+  for (auto& circuit : circuits_) {
+    if (circuit->name == session.circuit()) return circuit.get();
+  }
+  return nullptr;
+}
+
+Node::Circuit* Node::traffic_circuit() const {
+  for (const auto& circuit : circuits_) {
+    if (circuit->session) return circuit.get();
+  }
+  return nullptr;
+}
+
+void Node::on_secured(const std::shared_ptr<Session>& session) {
+  if (Circuit* circuit = circuit_of(*session)) send_hello(*circuit, *session);
+}
+
+void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) {
+  Circuit* circuit = circuit_of(*session);
+  if (stopping_ || circuit == nullptr) {
+    session->close("node is stopping");
+    return;
+  }
+  peer_epoch_ = session->peer_epoch();
+  if (inbox_.delivered(peer_epoch_) < hello.hello().acknowledged_floor()) {
+    inbox_.restore(peer_epoch_, hello.hello().acknowledged_floor());
+    journal::Record watermark;
+    watermark.mutable_watermark()->set_peer_epoch(peer_epoch_);
+    watermark.mutable_watermark()->set_delivered_seq(hello.hello().acknowledged_floor());
+    record(watermark);
+    durable_delivered_[peer_epoch_] = hello.hello().acknowledged_floor();
+  }
+  // The dialling side spoke first; the accepting side answers once it knows who called.
+  if (circuit->listen) send_hello(*circuit, *session);
+  establish(*circuit, session, hello);
+}
+
+void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
+                     const wire::Envelope& hello) {
+  unauthenticated_.erase(session);
+  try {
+    const auto& resume = hello.hello().resume();
+    if (resume.peer_epoch() == outbox_.epoch() &&
+        resume.delivered_seq() > outbox_.acknowledged_seq()) {
+      const auto done = outbox_.acknowledge(resume.delivered_seq());
+      journal::Record acknowledged;
+      acknowledged.mutable_acknowledged()->set_seq(resume.delivered_seq());
+      record(acknowledged);
+      emit_acknowledged(done);
+    }
+  } catch (const ProtocolViolation& violation) {
+    session->abort(std::string("protocol violation in Hello: ") + violation.what());
+    return;
+  }
+  const Circuit* carrying_before = traffic_circuit();
+  if (circuit.session)
+    circuit.session->close("replaced by a newer connection from " + options_.peer);
+  circuit.session = session;
+  circuit.backoff.reset();
+  NodeEvent e = event(NodeEvent::Kind::kLinkUp);
+  e.circuit = circuit.name;
+  e.address = session->remote_address();
+  emit(e);
+  // Everything not yet acknowledged goes again on the circuit that now carries traffic.
+  circuit.transmitted_seq = outbox_.acknowledged_seq();
+  if (traffic_circuit() == &circuit && carrying_before != &circuit) {
+    if (carrying_before != nullptr) {
+      NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved);
+      moved.circuit = circuit.name;
+      emit(moved);
+    }
+    bye_sent_ = false;
+  }
+  ack_due_ = true;
+  pump();
+  schedule_commit();
+  maybe_finish();
+}
+
+void Node::on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
+                     bool hello_seen) {
+  unauthenticated_.erase(session);
+  Circuit* circuit = circuit_of(*session);
+  const bool was_link = circuit != nullptr && circuit->session == session;
+  if (was_link) {
+    const bool was_carrying = traffic_circuit() == circuit;
+    circuit->session = nullptr;
+    NodeEvent e = event(NodeEvent::Kind::kLinkDown);
+    e.circuit = circuit->name;
+    e.address = session->remote_address();
+    e.reason = peer_said_bye_ && reason == "connection closed by the peer" ? "the peer said goodbye"
+                                                                           : reason;
+    emit(e);
+    if (was_carrying) {
+      bye_sent_ = false;
+      if (Circuit* next = traffic_circuit(); next != nullptr && !stopping_) {
+        NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved);
+        moved.circuit = next->name;
+        emit(moved);
+        next->transmitted_seq = outbox_.acknowledged_seq();
+        pump();
+        maybe_finish();
+      }
+    }
+  } else if (!stopping_) {
+    NodeEvent e = event(NodeEvent::Kind::kRefused);
+    e.circuit = session->circuit();
+    e.address = session->remote_address();
+    e.reason = reason;
+    emit(e);
+  }
+  if (circuit != nullptr && circuit->connect && (was_link || !hello_seen)) {
+    schedule_redial(*circuit);
+  }
+}
+
+}  // namespace hotline::node
