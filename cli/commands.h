@@ -11,5 +11,9 @@ inline int exit_status = 0;
 void add_certs_command(CLI::App& app);
 void add_node_command(CLI::App& app);
 void add_pair_command(CLI::App& app);
+void add_validate_command(CLI::App& app);
+void add_sim_command(CLI::App& app);
+void add_compare_command(CLI::App& app);
+void add_check_command(CLI::App& app);
 
 }  // namespace hotline::cli

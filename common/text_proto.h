@@ -2,6 +2,7 @@
 // Reading protobuf text format files with errors that point at the file, line and column.
 
 #include <google/protobuf/message.h>
+#include <google/protobuf/text_format.h>
 
 #include <filesystem>
 #include <stdexcept>
@@ -30,9 +31,12 @@ class TextProtoError : public std::runtime_error {
 };
 
 // Parses `text` (named `file` in errors) into `message`. Throws TextProtoError listing every
-// problem the parser found.
+// problem the parser found. With `locations`, records where each field was written, so that
+// checks beyond the schema can point at the line and column too.
 void parse_text_proto(const std::string& text, const std::string& file,
-                      google::protobuf::Message& message);
-void parse_text_proto_file(const std::filesystem::path& path, google::protobuf::Message& message);
+                      google::protobuf::Message& message,
+                      google::protobuf::TextFormat::ParseInfoTree* locations = nullptr);
+void parse_text_proto_file(const std::filesystem::path& path, google::protobuf::Message& message,
+                           google::protobuf::TextFormat::ParseInfoTree* locations = nullptr);
 
 }  // namespace hotline::common

@@ -22,8 +22,7 @@ TEST(TextProtoTest, UnknownFieldNamesFileLineAndColumn) {
   } catch (const TextProtoError& error) {
     ASSERT_EQ(error.errors().size(), 1u);
     EXPECT_EQ(error.errors()[0].to_string(),
-              "n.textproto:2:3: Message type \"hotline.config.NodeConfig\" has no field named "
-              "\"conect\".");
+              "n.textproto:2:3: unknown field \"conect\" in hotline.config.NodeConfig");
   }
 }
 

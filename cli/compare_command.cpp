@@ -1,0 +1,111 @@
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "scenario/compare.h"
+
+namespace hotline::cli {
+namespace {
+
+void print_table(const std::vector<scenario::VariantResult>& results,
+                 const std::vector<model::Metric>& metrics) {
+  std::size_t label_width = 7;
+  for (const auto& result : results)
+    label_width = std::max(label_width, result.variant.label.size());
+  std::printf("%-*s", static_cast<int>(label_width), "variant");
+  for (const auto& metric : metrics) std::printf("  %22s", metric.text().c_str());
+  std::printf("\n");
+  for (const auto& result : results) {
+    std::printf("%-*s", static_cast<int>(label_width), result.variant.label.c_str());
+    for (const auto& summary : result.metrics) {
+      char cell[64];
+      std::snprintf(cell, sizeof cell, "%.3f ± %.3f", summary.mean, summary.ci95);
+      std::printf("  %22s", cell);
+    }
+    std::printf("\n");
+  }
+  std::printf("(mean ± half-width of the 95%% confidence interval over %d runs per variant)\n",
+              results.empty()              ? 0
+              : results[0].metrics.empty() ? 0
+                                           : results[0].metrics[0].runs);
+}
+
+void print_csv(const std::vector<scenario::VariantResult>& results,
+               const std::vector<model::Metric>& metrics) {
+  std::printf("variant,metric,runs,mean,stddev,ci95\n");
+  for (const auto& result : results) {
+    for (std::size_t m = 0; m < metrics.size(); ++m) {
+      const auto& s = result.metrics[m];
+      std::printf("\"%s\",\"%s\",%d,%.6g,%.6g,%.6g\n", result.variant.label.c_str(),
+                  metrics[m].text().c_str(), s.runs, s.mean, s.stddev, s.ci95);
+    }
+  }
+}
+
+}  // namespace
+
+void add_compare_command(CLI::App& app) {
+  struct Options {
+    std::string file;
+    int runs = 200;
+    std::uint64_t seed = 1;
+    int threads = 0;
+    std::vector<std::string> vary;
+    std::vector<std::string> settings;
+    std::vector<std::string> metrics;
+    bool csv = false;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command =
+      app.add_subcommand("compare", "Run a scenario many times per variant and tabulate outcomes");
+  command->add_option("file", options->file, "Scenario file or case name")->required();
+  command->add_option("--runs", options->runs, "Runs per variant")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  command
+      ->add_option("--seed", options->seed, "Base seed; run i uses the same seed in every variant")
+      ->capture_default_str();
+  command->add_option("--threads", options->threads, "Threads (0: every core)")
+      ->capture_default_str();
+  command->add_option("--vary", options->vary,
+                      "A setting and its values: hotline=on,off (repeat to combine)");
+  command->add_option("--set", options->settings, "A setting for every variant");
+  command->add_option("--metric", options->metrics,
+                      "A metric to tabulate (default: a standard set)");
+  command->add_flag("--csv", options->csv, "Comma-separated values instead of a table");
+  command->callback([options] {
+    const auto file = scenario::read_scenario_file(scenario::resolve_scenario_path(options->file));
+    std::vector<std::vector<scenario::Setting>> variations;
+    for (const auto& text : options->vary) variations.push_back(scenario::parse_variation(text));
+    std::vector<std::string> ids;
+    for (const auto& party : file.spec.party()) ids.push_back(party.id());
+    std::vector<model::Metric> metrics;
+    for (const auto& text :
+         options->metrics.empty() ? scenario::default_compare_metrics() : options->metrics) {
+      metrics.push_back(model::Metric::parse(text, ids));
+    }
+    scenario::CompareOptions compare;
+    compare.runs = options->runs;
+    compare.seed = options->seed;
+    compare.threads = options->threads;
+    for (const auto& text : options->settings)
+      compare.base.push_back(scenario::parse_setting(text));
+    if (isatty(STDERR_FILENO)) {
+      compare.progress = [](long long done, long long total) {
+        std::fprintf(stderr, "\r%lld/%lld runs", done, total);
+        if (done == total) std::fprintf(stderr, "\r\033[K");
+      };
+    }
+    const auto results =
+        scenario::run_variants(file, scenario::combine_variations(variations), metrics, compare);
+    if (options->csv) {
+      print_csv(results, metrics);
+    } else {
+      print_table(results, metrics);
+    }
+  });
+}
+
+}  // namespace hotline::cli

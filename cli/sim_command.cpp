@@ -1,0 +1,44 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "model/simulation.h"
+#include "scenario/scenario_loader.h"
+#include "scenario/transcript.h"
+
+namespace hotline::cli {
+
+void add_sim_command(CLI::App& app) {
+  struct Options {
+    std::string file;
+    std::uint64_t seed = 1;
+    std::vector<std::string> settings;
+    bool json = false;
+    bool quiet = false;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand(
+      "sim", "Run a scenario in one process on simulated time and print its transcript");
+  command->add_option("file", options->file, "Scenario file or case name (estonia-2007)")
+      ->required();
+  command->add_option("--seed", options->seed, "Seed of the run; same seed, same output")
+      ->capture_default_str();
+  command->add_option("--set", options->settings,
+                      "Change a field: hotline=off, channel.primary.loss.p=0.2, ...");
+  command->add_flag("--json", options->json, "One JSON record per line instead of the transcript");
+  command->add_flag("--summary", options->quiet, "Only the outcome summary");
+  command->callback([options] {
+    const auto file = scenario::read_scenario_file(scenario::resolve_scenario_path(options->file));
+    std::vector<scenario::Setting> settings;
+    for (const auto& text : options->settings) settings.push_back(scenario::parse_setting(text));
+    const model::Scenario compiled = scenario::load_scenario(file, settings);
+    scenario::TranscriptPrinter printer(std::cout, scenario::start_of(compiled), options->json);
+    if (!options->json && !options->quiet) {
+      std::cout << compiled.name << ": " << compiled.title << " (seed " << options->seed << ")\n";
+    }
+    const model::Outcomes outcomes = model::simulate(
+        compiled, options->seed, options->quiet && !options->json ? nullptr : &printer);
+    if (!options->json) scenario::print_outcome_summary(std::cout, compiled, outcomes);
+  });
+}
+
+}  // namespace hotline::cli

@@ -1,0 +1,49 @@
+#pragma once
+// How a side decides and how it perceives: the parameters of the escalation model. Named
+// presets give a teacher sensible starting points; a scenario overrides single fields.
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "model/ladder.h"
+#include "model/time.h"
+
+namespace hotline::model {
+
+enum class AnswerPolicy { kHonest, kDeny, kDeceive, kRefuse };
+enum class Sharing { kNothing, kStrategy, kSignatures };
+
+struct Doctrine {
+  // Pressure needed to stand on rung k+1 (INQUIRY .. ARMED_CONFLICT).
+  std::array<double, kRungCount - 1> climb_at{0.05, 0.15, 0.3, 0.5, 0.8, 1.2, 2.0};
+  double step_down_below = 0.6;
+  double query_above = 0.2;
+  AnswerPolicy answer = AnswerPolicy::kHonest;
+  SimTime answer_delay = 2 * kHour;
+  SimTime reply_deadline = 24 * kHour;
+  bool explain_own_moves = true;
+  bool retaliate = false;
+  SimTime retaliate_after = 12 * kHour;
+  bool contrite = false;
+  Sharing share = Sharing::kStrategy;
+};
+
+struct Perception {
+  double confirmation_bias = 0.3;
+  double other_moves_hostility = 0.5;
+  double evidence_weight = 2.0;
+  double message_weight = 1.5;
+  double silence_weight = 0.4;
+  double confidence_noise = 0.1;
+  SimTime memory = 10 * kDay;
+};
+
+// "measured", "hawkish", "dovish", "deny", "deceive", "tit-for-tat", "contrite".
+std::optional<Doctrine> doctrine_preset(std::string_view name);
+std::string_view doctrine_preset_names();
+
+std::string_view answer_name(AnswerPolicy answer);
+
+}  // namespace hotline::model

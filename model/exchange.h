@@ -1,0 +1,31 @@
+#pragma once
+// What the two sides say to each other over the hotline (or outside it), as the model sees it.
+
+#include "model/ladder.h"
+#include "model/time.h"
+
+namespace hotline::model {
+
+// What a reply to an inquiry claims about the incident asked about.
+enum class Claim {
+  kNotUs,        // "not us"
+  kNotDirected,  // "not ordered by us; we will act against them"
+  kAccident,     // "ours, by mistake; we accept your response" (contrition)
+  kAdmit,        // "ours"
+  kRefuse,       // "we will not discuss it"
+};
+
+struct Exchange {
+  enum class Type { kInquiry, kReply, kExplanation, kScripted, kLinkTest };
+  Type type = Type::kInquiry;
+  int incident = -1;  // the incident asked about, answered or explained
+  Claim claim = Claim::kNotUs;
+  double clarity = 1.0;       // how convincing it is as sent (indicators, planted or real)
+  Rung move = Rung::kNormal;  // an explanation of one's own move to this rung
+  int scripted = -1;          // index of the scenario's scripted message
+};
+
+const char* exchange_type_name(Exchange::Type type);
+const char* claim_name(Claim claim);
+
+}  // namespace hotline::model

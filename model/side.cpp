@@ -1,0 +1,443 @@
+#include "model/side.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hotline::model {
+namespace {
+
+constexpr double kMaxLogOdds = 8.0;
+// Evidence this clear that the other did what it denied is read as a lie.
+constexpr double kBetrayalConfidence = 0.7;
+// A strike is only worth it while at least this share of the grievance is unexplained.
+constexpr double kStrikeUnexplainedShare = 0.5;
+
+double clamp01(double x) {
+  return std::clamp(x, 0.0, 1.0);
+}
+double to_log_odds(double p) {
+  p = std::clamp(p, 1e-4, 1 - 1e-4);
+  return std::log(p / (1 - p));
+}
+double to_probability(double log_odds) {
+  return 1.0 / (1.0 + std::exp(-log_odds));
+}
+
+// How much a visible move of the other's weighs as evidence of hostile intent, relative to an
+// attack of severity 1, and what it costs the side that suffers it.
+double move_evidence(Rung rung) {
+  switch (rung) {
+    case Rung::kNameAndShame:
+      return 0.2;
+    case Rung::kSanctions:
+      return 0.4;
+    case Rung::kMilitaryPosture:
+      return 0.6;
+    case Rung::kArmedConflict:
+      return 1.0;
+    default:
+      return 0;  // private talk; a cyber strike is observed as an incident of its own
+  }
+}
+double move_damage(Rung rung) {
+  switch (rung) {
+    case Rung::kNameAndShame:
+      return 0.05;
+    case Rung::kSanctions:
+      return 0.2;
+    case Rung::kMilitaryPosture:
+      return 0.3;
+    case Rung::kArmedConflict:
+      return 1.0;
+    default:
+      return 0;
+  }
+}
+
+// How convincing a reply is, given what the replier shares and whether it tells the truth.
+double reply_clarity(bool truthful, AnswerPolicy policy, Sharing share) {
+  // A bare denial convinces little; planted indicators as much as real ones.
+  if (!truthful) return policy == AnswerPolicy::kDeceive ? 0.9 : 0.4;
+  switch (share) {
+    case Sharing::kSignatures:
+      return 1.0;
+    case Sharing::kStrategy:
+      return 0.7;
+    case Sharing::kNothing:
+      return 0.5;
+  }
+  return 0.5;
+}
+
+}  // namespace
+
+Side::Side(const PartySpec& me, std::string other_id, bool hotline_available, RecordSink* sink)
+    : me_(me),
+      other_id_(std::move(other_id)),
+      hotline_available_(hotline_available),
+      sink_(sink),
+      prior_log_odds_(to_log_odds(me.prior_hostility)),
+      log_odds_(prior_log_odds_),
+      trust_(clamp01(me.trust)) {}
+
+double Side::decay(SimTime elapsed) const {
+  if (elapsed <= 0 || me_.perception.memory <= 0) return 1.0;
+  return std::exp2(-static_cast<double>(elapsed) / static_cast<double>(me_.perception.memory));
+}
+
+double Side::belief(SimTime now) const {
+  return to_probability(prior_log_odds_ +
+                        (log_odds_ - prior_log_odds_) * decay(now - belief_since_));
+}
+
+void Side::shift_belief(SimTime now, double log_odds) {
+  const double current =
+      prior_log_odds_ + (log_odds_ - prior_log_odds_) * decay(now - belief_since_);
+  log_odds_ = std::clamp(current + log_odds, -kMaxLogOdds, kMaxLogOdds);
+  belief_since_ = now;
+}
+
+double Side::grievance_of(const Grievance& g, SimTime now) const {
+  return g.amount * decay(now - g.since);
+}
+
+double Side::grievance(SimTime now) const {
+  double total = 0;
+  for (const auto& [incident, g] : grievances_) total += grievance_of(g, now);
+  return total;
+}
+
+void Side::forgive(SimTime now, int incident, double fraction) {
+  const auto found = grievances_.find(incident);
+  if (found == grievances_.end()) return;
+  Grievance& g = found->second;
+  g.amount = grievance_of(g, now) * (1 - clamp01(fraction));
+  g.since = now;
+  g.explained = 1 - (1 - g.explained) * (1 - clamp01(fraction));
+}
+
+Record Side::record(SimTime now, const char* kind) const {
+  Record r;
+  r.at = now;
+  r.kind = kind;
+  r.party = me_.id;
+  return r;
+}
+
+void Side::emit(Record record) const {
+  if (sink_) sink_->record(std::move(record));
+}
+
+void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out) {
+  const Perception& p = me_.perception;
+  // The noise is drawn for every observation so that the random stream does not depend on
+  // what the side believed.
+  const double noise = p.confidence_noise * rng.normal();
+  if (seen.in_response_to >= 0 && me_.doctrine.contrite &&
+      own_accidents_.count(seen.in_response_to)) {
+    if (sink_) {
+      emit(record(now, "accept")
+               .with("incident", seen.id)
+               .with("why",
+                     std::string("a strike answering our own accident; contrition: no reply")));
+    }
+    return;
+  }
+  const double before = belief(now);
+  const double raw = clamp01(seen.confidence + noise);
+  // Confirmation bias (Jervis): the more ambiguous the evidence, the more it is read toward
+  // what the side already believes.
+  const double ambiguity = 1.0 - std::abs(2.0 * raw - 1.0);
+  const double confidence = clamp01(raw + p.confirmation_bias * ambiguity * (before - 0.5));
+  const auto notice = notified_.find(seen.incident);
+  const double unexplained = notice == notified_.end() ? 1.0 : 1.0 - notice->second;
+
+  if (seen.points_at_other) {
+    shift_belief(now, p.evidence_weight * confidence * seen.severity * unexplained);
+    auto& g = grievances_[seen.incident];
+    if (g.denied && confidence >= kBetrayalConfidence) {
+      trust_ *= 0.5;
+      g.denied = false;
+      g.explained = 0;
+      g.amount = std::max(grievance_of(g, now), g.original);
+      g.since = now;
+      if (sink_) {
+        emit(record(now, "betrayal").with("incident", seen.id).with("trust", trust_));
+      }
+    }
+    const double added = seen.damage * confidence * unexplained;
+    g.amount = grievance_of(g, now) + added;
+    g.since = now;
+    g.original += added;
+  } else {
+    // Evidence pointing elsewhere exculpates a little.
+    shift_belief(now, -0.5 * p.evidence_weight * confidence * seen.severity);
+  }
+  if (sink_) {
+    emit(record(now, "observe")
+             .with("incident", seen.id)
+             .with("points_at", seen.points_at_other ? other_id_ : std::string("elsewhere"))
+             .with("confidence", confidence)
+             .with("damage", seen.damage)
+             .with("belief", belief(now)));
+  }
+
+  if (seen.points_at_other && hotline_available_ && confidence >= me_.doctrine.query_above &&
+      queried_.insert(seen.incident).second) {
+    Exchange ask;
+    ask.type = Exchange::Type::kInquiry;
+    ask.incident = seen.incident;
+    out.send.push_back({0, ask});
+    open_queries_[seen.incident] = now + me_.doctrine.reply_deadline;
+    out.wake_at.push_back(now + me_.doctrine.reply_deadline);
+  }
+  if (me_.doctrine.retaliate && seen.points_at_other && confidence >= 0.5 && seen.damage > 0 &&
+      !pending_strikes_.count(seen.incident)) {
+    pending_strikes_[seen.incident] = {now + me_.doctrine.retaliate_after, seen.severity};
+    out.wake_at.push_back(now + me_.doctrine.retaliate_after);
+  }
+  decide(now, out);
+}
+
+void Side::own_accident(SimTime now, int incident, const std::string& id, Actions& out) {
+  own_accidents_.insert(incident);
+  if (me_.doctrine.explain_own_moves && hotline_available_) {
+    Exchange explain;
+    explain.type = Exchange::Type::kExplanation;
+    explain.incident = incident;
+    explain.claim = Claim::kAccident;
+    out.send.push_back({me_.doctrine.answer_delay, explain});
+    if (sink_)
+      emit(record(now, "decide")
+               .with("action", std::string("explain accident"))
+               .with("incident", id));
+  }
+}
+
+void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
+  const Doctrine& d = me_.doctrine;
+  Exchange reply;
+  reply.type = Exchange::Type::kReply;
+  reply.incident = incident;
+  if (d.answer == AnswerPolicy::kRefuse) {
+    reply.claim = Claim::kRefuse;
+    reply.clarity = 1.0;
+  } else if (role == StateRole::kNone) {
+    reply.claim = Claim::kNotUs;
+    reply.clarity = reply_clarity(true, d.answer, d.share);
+  } else if (d.answer == AnswerPolicy::kHonest) {
+    reply.claim = role == StateRole::kTolerated    ? Claim::kNotDirected
+                  : role == StateRole::kAccidental ? Claim::kAccident
+                                                   : Claim::kAdmit;
+    reply.clarity = role == StateRole::kTolerated ? 0.9 : 1.0;
+  } else {
+    reply.claim = Claim::kNotUs;
+    reply.clarity = reply_clarity(false, d.answer, d.share);
+  }
+  out.send.push_back({d.answer_delay, reply});
+  if (sink_) {
+    emit(record(now, "decide")
+             .with("action", std::string("answer"))
+             .with("incident", static_cast<long long>(incident))
+             .with("policy", std::string(answer_name(d.answer)))
+             .with("claim", std::string(claim_name(reply.claim))));
+  }
+}
+
+void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out) {
+  const Perception& p = me_.perception;
+  const double believed = trust_ * clarity;
+  auto cancel_strike = [&] {
+    if (believed >= kStrikeUnexplainedShare) pending_strikes_.erase(exchange.incident);
+  };
+  switch (exchange.claim) {
+    case Claim::kNotUs: {
+      shift_belief(now, -p.message_weight * believed);
+      auto found = grievances_.find(exchange.incident);
+      if (found != grievances_.end()) found->second.denied = true;
+      forgive(now, exchange.incident, believed);
+      cancel_strike();
+      break;
+    }
+    case Claim::kNotDirected:
+      // An answer that owns the problem and offers to act on it.
+      shift_belief(now, -p.message_weight * believed);
+      forgive(now, exchange.incident, believed);
+      break;
+    case Claim::kAccident:
+      shift_belief(now, -p.message_weight * believed);
+      forgive(now, exchange.incident, believed);
+      cancel_strike();
+      break;
+    case Claim::kAdmit:
+      shift_belief(now, p.message_weight * clarity);
+      trust_ += (1 - trust_) * 0.2;
+      break;
+    case Claim::kRefuse:
+      shift_belief(now, p.silence_weight);
+      break;
+  }
+  (void)out;
+}
+
+void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
+                   Actions& out) {
+  const Perception& p = me_.perception;
+  // Per-side translation at the receiving end: a garbled message says less.
+  const double clarity = exchange.clarity * (garbled ? 0.3 : 1.0);
+  switch (exchange.type) {
+    case Exchange::Type::kInquiry:
+      return;  // answered through inquiry(), which knows this side's own role
+    case Exchange::Type::kLinkTest:
+      last_link_test_ = now;
+      return;
+    case Exchange::Type::kReply:
+      open_queries_.erase(exchange.incident);
+      answer_reply(now, exchange, clarity, out);
+      break;
+    case Exchange::Type::kExplanation:
+      if (exchange.move != Rung::kNormal) {
+        shift_belief(now, -p.other_moves_hostility * p.evidence_weight *
+                              move_evidence(exchange.move) * trust_ * clarity);
+      } else {
+        answer_reply(now, exchange, clarity, out);
+      }
+      break;
+    case Exchange::Type::kScripted: {
+      if (scripted == nullptr) return;
+      if (!scripted->reaches_desk) {
+        if (sink_) {
+          emit(record(now, "unread")
+                   .with("why",
+                         std::string("delivered, but never reached the desk that needed it")));
+        }
+        return;
+      }
+      if (scripted->offence > 0) shift_belief(now, p.message_weight * scripted->offence);
+      const double believed = trust_ * clarity;
+      switch (scripted->kind) {
+        case MessageKind::kNotification:
+          if (scripted->about >= 0) {
+            notified_[scripted->about] = std::max(notified_[scripted->about], believed);
+            forgive(now, scripted->about, believed);
+          }
+          shift_belief(now, -0.5 * p.message_weight * believed);
+          break;
+        case MessageKind::kReassurance:
+          shift_belief(now, -p.message_weight * believed);
+          break;
+        case MessageKind::kWarning:
+          shift_belief(now, 0.5 * p.message_weight * clarity);
+          break;
+        case MessageKind::kRequest:
+          break;
+        case MessageKind::kRefusal:
+          shift_belief(now, p.silence_weight);
+          break;
+      }
+      break;
+    }
+  }
+  if (sink_) {
+    emit(record(now, "belief")
+             .with("after", std::string(exchange_type_name(exchange.type)))
+             .with("belief", belief(now))
+             .with("trust", trust_));
+  }
+  decide(now, out);
+}
+
+void Side::see_move(SimTime now, Rung rung, Actions& out) {
+  const Perception& p = me_.perception;
+  // The spiral's asymmetry: the other's move reads as hostile; our own never did.
+  shift_belief(now, p.other_moves_hostility * p.evidence_weight * move_evidence(rung));
+  const double damage = move_damage(rung);
+  if (damage > 0) {
+    auto& g = grievances_[-1 - static_cast<int>(grievances_.size())];
+    g.amount = damage;
+    g.original = damage;
+    g.since = now;
+  }
+  if (sink_) {
+    emit(record(now, "see_move")
+             .with("rung", std::string(rung_name(rung)))
+             .with("belief", belief(now)));
+  }
+  decide(now, out);
+}
+
+void Side::review(SimTime now, SimTime link_test_every, Actions& out) {
+  const Perception& p = me_.perception;
+  for (auto it = open_queries_.begin(); it != open_queries_.end();) {
+    if (it->second > now) {
+      ++it;
+      continue;
+    }
+    shift_belief(now, p.silence_weight);
+    if (sink_)
+      emit(record(now, "silence")
+               .with("incident", static_cast<long long>(it->first))
+               .with("belief", belief(now)));
+    it = open_queries_.erase(it);
+  }
+  for (auto it = pending_strikes_.begin(); it != pending_strikes_.end();) {
+    if (it->second.due > now) {
+      ++it;
+      continue;
+    }
+    const auto g = grievances_.find(it->first);
+    const bool unexplained =
+        g != grievances_.end() && g->second.explained < kStrikeUnexplainedShare;
+    if (unexplained) {
+      out.strikes.push_back({it->first, it->second.severity});
+      if (sink_)
+        emit(record(now, "decide")
+                 .with("action", std::string("strike back"))
+                 .with("incident", static_cast<long long>(it->first)));
+    }
+    it = pending_strikes_.erase(it);
+  }
+  if (link_test_every > 0 && hotline_available_ && rung_ >= Rung::kInquiry &&
+      now - last_link_test_ > 2 * link_test_every) {
+    // Silence on a line that should be talking is read through what the side already fears.
+    shift_belief(now, p.silence_weight * belief(now));
+    if (sink_)
+      emit(record(now, "silence")
+               .with("link", std::string("no link test"))
+               .with("belief", belief(now)));
+  }
+  decide(now, out);
+}
+
+void Side::decide(SimTime now, Actions& out) {
+  const Doctrine& d = me_.doctrine;
+  const double pressure = belief(now) * grievance(now);
+  int target = 0;
+  while (target < kRungCount - 1 && pressure >= d.climb_at[target]) ++target;
+  const int current = static_cast<int>(rung_);
+  Rung next = rung_;
+  if (target > current) {
+    next = static_cast<Rung>(current + 1);
+  } else if (current > 0 && pressure < d.climb_at[current - 1] * d.step_down_below) {
+    next = static_cast<Rung>(current - 1);
+  }
+  if (next == rung_) return;
+  const bool climbing = next > rung_;
+  rung_ = next;
+  out.moves.push_back(next);
+  if (sink_) {
+    emit(record(now, "rung")
+             .with("rung", std::string(rung_name(next)))
+             .with("direction", std::string(climbing ? "climb" : "step down"))
+             .with("pressure", pressure)
+             .with("belief", belief(now)));
+  }
+  if (climbing && is_visible(next) && d.explain_own_moves && hotline_available_) {
+    Exchange explain;
+    explain.type = Exchange::Type::kExplanation;
+    explain.move = next;
+    out.send.push_back({0, explain});
+  }
+}
+
+}  // namespace hotline::model

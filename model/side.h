@@ -1,0 +1,116 @@
+#pragma once
+// One party's mind: its belief that the other intends harm, its grievances, its trust in what
+// the other says, its rung on the ladder, and the doctrine that turns those into decisions.
+// Pure and deterministic: every input carries the model time, randomness comes from the Rng
+// the caller passes, and decisions come back as Actions for whatever transport carries them.
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "model/exchange.h"
+#include "model/ladder.h"
+#include "model/record.h"
+#include "model/rng.h"
+#include "model/scenario.h"
+
+namespace hotline::model {
+
+// An incident as one side perceives it.
+struct SeenIncident {
+  int incident = -1;
+  std::string id;
+  bool points_at_other = false;
+  double confidence = 0;    // the scenario's attribution confidence, before perception noise
+  double severity = 0;      // how threatening the act is
+  double damage = 0;        // what it cost this side (0 if it failed or hit someone else)
+  int in_response_to = -1;  // a strike answering this incident
+};
+
+struct OutgoingExchange {
+  SimTime after = 0;  // delay before it is sent (the bureaucracy answering)
+  Exchange exchange;
+};
+
+struct Strike {
+  int in_response_to = -1;
+  double severity = 0;
+};
+
+// What a side decided in answer to one input.
+struct Actions {
+  std::vector<OutgoingExchange> send;
+  std::vector<Strike> strikes;
+  std::vector<Rung> moves;       // rungs climbed to or stepped down to, in order
+  std::vector<SimTime> wake_at;  // reviews the side asks for
+};
+
+class Side {
+ public:
+  Side(const PartySpec& me, std::string other_id, bool hotline_available, RecordSink* sink);
+
+  void observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out);
+  // The side learns that one of its own units caused an incident by mistake.
+  void own_accident(SimTime now, int incident, const std::string& id, Actions& out);
+  // An inquiry about `incident`, which this side's own state had `role` in (kNone if it was not
+  // the sponsor).
+  void inquiry(SimTime now, int incident, StateRole role, Actions& out);
+  void receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
+               Actions& out);
+  // The other side's visible move on the ladder.
+  void see_move(SimTime now, Rung rung, Actions& out);
+  void heard_link_test(SimTime now) { last_link_test_ = now; }
+  // The other side shared material in the working group: confidence-building works.
+  void gain_trust(double amount) { trust_ += (1 - trust_) * amount; }
+  void review(SimTime now, SimTime link_test_every, Actions& out);
+
+  double belief(SimTime now) const;
+  double grievance(SimTime now) const;
+  double trust() const { return trust_; }
+  Rung rung() const { return rung_; }
+  const std::string& id() const { return me_.id; }
+
+ private:
+  struct Grievance {
+    double amount = 0;  // at `since`
+    SimTime since = 0;
+    double original = 0;
+    double explained = 0;  // share the other's explanations have taken away, in [0,1]
+    bool denied = false;   // the other claimed "not us"
+  };
+  struct PendingStrike {
+    SimTime due = 0;
+    double severity = 0;
+  };
+
+  double decay(SimTime elapsed) const;
+  void shift_belief(SimTime now, double log_odds);
+  double grievance_of(const Grievance& g, SimTime now) const;
+  void forgive(SimTime now, int incident, double fraction);
+  void decide(SimTime now, Actions& out);
+  void answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out);
+  void emit(Record record) const;
+  Record record(SimTime now, const char* kind) const;
+
+  PartySpec me_;
+  std::string other_id_;
+  bool hotline_available_;
+  RecordSink* sink_;
+
+  double prior_log_odds_;
+  double log_odds_;
+  SimTime belief_since_ = 0;
+  double trust_;
+  Rung rung_ = Rung::kNormal;
+  SimTime last_link_test_ = 0;
+
+  std::map<int, Grievance> grievances_;
+  std::map<int, double> notified_;  // incident -> how much a notice explained it in advance
+  std::map<int, SimTime> open_queries_;
+  std::map<int, PendingStrike> pending_strikes_;
+  std::set<int> own_accidents_;
+  std::set<int> queried_;
+};
+
+}  // namespace hotline::model

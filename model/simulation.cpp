@@ -1,0 +1,715 @@
+#include "model/simulation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/scheduler.h"
+#include "model/side.h"
+
+namespace hotline::model {
+namespace {
+
+// How long the world takes to see a strike land and a public move be reported.
+constexpr SimTime kStrikeLandsAfter = 1 * kHour;
+constexpr SimTime kStrikeSeenAfter = 1 * kHour;
+constexpr double kStrikeAttribution = 0.9;
+constexpr SimTime kMoveSeenAfter = 1 * kHour;
+// A blocked attack still costs something: the defence, the alarm.
+constexpr double kBlockedDamageShare = 0.1;
+constexpr std::size_t kWordsPerExchange = 40;
+constexpr std::size_t kWordsPerLinkTest = 20;
+
+struct Event {
+  enum class Type : std::uint8_t {
+    kTimeline,
+    kObserve,
+    kSend,
+    kArrive,
+    kRetransmit,
+    kWake,
+    kTick,
+    kStrikeLands,
+    kSeeMove,
+    kLinkTest,
+    kMeeting,
+    kOccurrence,
+    kEnd,
+  };
+  Type type = Type::kTimeline;
+  int a = 0;
+  int b = 0;
+};
+
+struct InFlight {
+  int from = 0;
+  int to = 0;
+  Exchange exchange;
+  std::size_t words = kWordsPerExchange;
+  int seq = -1;  // per direction; -1 outside the hotline
+  bool delivered = false;
+  int attempts = 0;
+};
+
+std::size_t count_words(const std::string& text) {
+  std::size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\n' || c == '\t';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return std::max<std::size_t>(words, 1);
+}
+
+double shared_amount(Sharing share) {
+  switch (share) {
+    case Sharing::kSignatures:
+      return 1.0;
+    case Sharing::kStrategy:
+      return 0.2;
+    case Sharing::kNothing:
+      return 0;
+  }
+  return 0;
+}
+
+class Simulation {
+ public:
+  Simulation(const Scenario& scenario, std::uint64_t seed, RecordSink* sink)
+      : scenario_(scenario),
+        sink_(sink),
+        world_rng_(RunSeeds::world(seed)),
+        incidents_(scenario.incidents),
+        incident_damage_(scenario.incidents.size(), 0.0) {
+    const int parties = static_cast<int>(scenario.parties.size());
+    for (int i = 0; i < parties; ++i) {
+      const int other = 1 - i;
+      sides_.emplace_back(scenario.parties[i], scenario.parties[other].id, scenario.hotline.enabled,
+                          sink);
+      side_rngs_.emplace_back(RunSeeds::side(seed, i));
+      truth_.push_back(scenario.parties[i].intends_harm);
+      channels_.emplace_back();
+      channel_rngs_.emplace_back();
+      for (std::size_t c = 0; c < scenario.hotline.circuits.size(); ++c) {
+        channels_[i].emplace_back(scenario.hotline.circuits[c]);
+        channel_rngs_[i].emplace_back(RunSeeds::channel(seed, i, static_cast<int>(c)));
+      }
+      next_seq_.push_back(0);
+      expected_seq_.push_back(0);
+      held_.emplace_back();
+      circuit_in_use_.push_back(0);
+      evasion_.push_back(0);
+    }
+    outcomes_.sides.resize(parties);
+    outcomes_.duration = scenario.duration;
+    last_tracked_.assign(parties, 0);
+    last_belief_.resize(parties);
+    for (int i = 0; i < parties; ++i) last_belief_[i] = sides_[i].belief(0);
+  }
+
+  Outcomes run() {
+    for (std::size_t i = 0; i < scenario_.timeline.size(); ++i) {
+      scheduler_.schedule(scenario_.timeline[i].at,
+                          {Event::Type::kTimeline, static_cast<int>(i), 0});
+    }
+    for (std::size_t i = 0; i < scenario_.working_group.meetings.size(); ++i) {
+      scheduler_.schedule(scenario_.working_group.meetings[i],
+                          {Event::Type::kMeeting, static_cast<int>(i), 0});
+    }
+    if (scenario_.review_every > 0)
+      scheduler_.schedule(scenario_.review_every, {Event::Type::kTick, 0, 0});
+    if (scenario_.hotline.enabled && scenario_.hotline.link_test_every > 0) {
+      scheduler_.schedule(scenario_.hotline.link_test_every, {Event::Type::kLinkTest, 0, 0});
+    }
+    scheduler_.schedule(scenario_.duration, {Event::Type::kEnd, 0, 0});
+    while (!scheduler_.empty()) {
+      const Event event = scheduler_.pop();
+      ++outcomes_.events;
+      const SimTime now = scheduler_.now();
+      track(now);
+      if (event.type == Event::Type::kEnd) break;
+      dispatch(now, event);
+    }
+    finish(scenario_.duration);
+    return outcomes_;
+  }
+
+ private:
+  int other(int party) const { return 1 - party; }
+
+  void emit(Record record) {
+    if (sink_) sink_->record(std::move(record));
+  }
+  Record world(SimTime now, const char* kind) const {
+    Record r;
+    r.at = now;
+    r.kind = kind;
+    return r;
+  }
+
+  void dispatch(SimTime now, const Event& event) {
+    switch (event.type) {
+      case Event::Type::kTimeline:
+        timeline(now, scenario_.timeline[event.a]);
+        break;
+      case Event::Type::kObserve:
+        observe(now, event.a, pending_observations_[event.b]);
+        break;
+      case Event::Type::kSend:
+        send(now, event.a, pending_sends_[event.b]);
+        break;
+      case Event::Type::kArrive:
+        arrive(now, event.a, event.b != 0);
+        break;
+      case Event::Type::kRetransmit:
+        if (!in_flight_[event.a].delivered) transmit(now, event.a, true);
+        break;
+      case Event::Type::kWake: {
+        Actions actions;
+        sides_[event.a].review(now, scenario_.hotline.link_test_every, actions);
+        apply(now, event.a, actions);
+        break;
+      }
+      case Event::Type::kTick:
+        for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
+          Actions actions;
+          sides_[i].review(now, scenario_.hotline.link_test_every, actions);
+          apply(now, i, actions);
+        }
+        scheduler_.schedule(now + scenario_.review_every, {Event::Type::kTick, 0, 0});
+        break;
+      case Event::Type::kStrikeLands:
+        strike_lands(now, event.a);
+        break;
+      case Event::Type::kSeeMove: {
+        Actions actions;
+        sides_[event.a].see_move(now, static_cast<Rung>(event.b), actions);
+        apply(now, event.a, actions);
+        break;
+      }
+      case Event::Type::kLinkTest:
+        for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
+          Exchange test;
+          test.type = Exchange::Type::kLinkTest;
+          send(now, i, test);
+        }
+        scheduler_.schedule(now + scenario_.hotline.link_test_every,
+                            {Event::Type::kLinkTest, 0, 0});
+        break;
+      case Event::Type::kMeeting:
+        meeting(now);
+        break;
+      case Event::Type::kOccurrence:
+        occurrence(now, event.a, event.b);
+        break;
+      case Event::Type::kEnd:
+        break;
+    }
+  }
+
+  void timeline(SimTime now, const TimelineEvent& event) {
+    switch (event.kind) {
+      case TimelineEvent::Kind::kIncident: {
+        const IncidentSpec& spec = scenario_.incidents[event.index];
+        if (spec.every > 0) {
+          scheduler_.schedule(now, {Event::Type::kOccurrence, event.index, 0});
+        } else {
+          incident(now, event.index);
+        }
+        break;
+      }
+      case TimelineEvent::Kind::kObservation: {
+        const ObservationSpec& spec = scenario_.observations[event.index];
+        // Recurring incidents are observed at each occurrence instead.
+        if (scenario_.incidents[spec.incident].every > 0) break;
+        observe(now, spec.by, seen_from_spec(spec, spec.incident));
+        break;
+      }
+      case TimelineEvent::Kind::kMessage:
+        scripted_message(now, event.index);
+        break;
+      case TimelineEvent::Kind::kIntent: {
+        const IntentSpec& spec = scenario_.intents[event.index];
+        truth_[spec.party] = spec.intends_harm;
+        emit(world(now, "intent")
+                 .with("party", scenario_.parties[spec.party].id)
+                 .with("intends_harm", spec.intends_harm));
+        break;
+      }
+    }
+  }
+
+  SeenIncident seen_from_spec(const ObservationSpec& spec, int incident) const {
+    const IncidentSpec& truth = incidents_[incident];
+    SeenIncident seen;
+    seen.incident = incident;
+    seen.id = truth.id;
+    seen.points_at_other = spec.apparent_origin == other(spec.by);
+    seen.confidence = spec.confidence;
+    seen.severity = truth.severity;
+    seen.damage = truth.victim == spec.by ? incident_damage_[incident] : 0;
+    return seen;
+  }
+
+  // The incident happens: draw whether it gets past the victim's defences.
+  void incident(SimTime now, int index) {
+    IncidentSpec& spec = incidents_[index];
+    double chance = spec.success;
+    if (spec.sponsor >= 0 && spec.victim >= 0)
+      chance = std::min(1.0, chance + evasion_[spec.sponsor]);
+    const bool succeeded = world_rng_.bernoulli(chance);
+    const double damage = spec.severity * (succeeded ? 1.0 : kBlockedDamageShare);
+    incident_damage_[index] = damage;
+    if (spec.victim >= 0) outcomes_.sides[spec.victim].damage += damage;
+    if (sink_) {
+      emit(world(now, "incident")
+               .with("incident", spec.id)
+               .with("kind", spec.kind)
+               .with("target", spec.target)
+               .with("actor", spec.actor)
+               .with("sponsor",
+                     spec.sponsor >= 0 ? scenario_.parties[spec.sponsor].id : std::string("none"))
+               .with("state_role", std::string(role_name(spec.role)))
+               .with("succeeded", succeeded)
+               .with("damage", damage));
+    }
+    if (spec.role == StateRole::kAccidental && spec.sponsor >= 0) {
+      Actions actions;
+      sides_[spec.sponsor].own_accident(now, index, spec.id, actions);
+      apply(now, spec.sponsor, actions);
+    }
+  }
+
+  void occurrence(SimTime now, int base, int count) {
+    const IncidentSpec& spec = scenario_.incidents[base];
+    if (now > spec.until) return;
+    scheduler_.schedule(now + spec.every, {Event::Type::kOccurrence, base, count + 1});
+    if (!world_rng_.bernoulli(spec.chance)) return;
+    IncidentSpec copy = spec;
+    copy.id = spec.id + "#" + std::to_string(count + 1);
+    copy.every = 0;
+    const int index = add_incident(copy);
+    incident(now, index);
+    // Each occurrence is observed as the scenario says the base incident is, at the same delay.
+    const SimTime base_at = incident_time(base);
+    for (const TimelineEvent& event : scenario_.timeline) {
+      if (event.kind != TimelineEvent::Kind::kObservation) continue;
+      const ObservationSpec& obs = scenario_.observations[event.index];
+      if (obs.incident != base) continue;
+      schedule_observation(now + (event.at - base_at), obs.by, seen_from_spec(obs, index));
+    }
+  }
+
+  SimTime incident_time(int index) const {
+    for (const TimelineEvent& event : scenario_.timeline) {
+      if (event.kind == TimelineEvent::Kind::kIncident && event.index == index) return event.at;
+    }
+    return 0;
+  }
+
+  int add_incident(const IncidentSpec& spec) {
+    incidents_.push_back(spec);
+    incident_damage_.push_back(0);
+    return static_cast<int>(incidents_.size()) - 1;
+  }
+
+  void schedule_observation(SimTime at, int by, const SeenIncident& seen) {
+    pending_observations_.push_back(seen);
+    scheduler_.schedule(
+        at, {Event::Type::kObserve, by, static_cast<int>(pending_observations_.size()) - 1});
+  }
+
+  void observe(SimTime now, int by, const SeenIncident& given) {
+    SeenIncident seen = given;
+    // Damage is known once the incident has happened, which may be after the observation was
+    // scheduled.
+    if (incidents_[seen.incident].victim == by) seen.damage = incident_damage_[seen.incident];
+    Actions actions;
+    sides_[by].observe(now, seen, side_rngs_[by], actions);
+    apply(now, by, actions);
+  }
+
+  void apply(SimTime now, int party, Actions& actions) {
+    for (const OutgoingExchange& outgoing : actions.send) {
+      if (outgoing.after <= 0) {
+        send(now, party, outgoing.exchange);
+      } else {
+        pending_sends_.push_back(outgoing.exchange);
+        scheduler_.schedule(now + outgoing.after, {Event::Type::kSend, party,
+                                                   static_cast<int>(pending_sends_.size()) - 1});
+      }
+    }
+    for (const Strike& strike : actions.strikes)
+      launch_strike(now, party, strike.in_response_to, strike.severity);
+    for (const Rung rung : actions.moves) moved(now, party, rung);
+    for (const SimTime at : actions.wake_at)
+      scheduler_.schedule(at, {Event::Type::kWake, party, 0});
+  }
+
+  void moved(SimTime now, int party, Rung rung) {
+    SideOutcome& outcome = outcomes_.sides[party];
+    const bool climbing = rung > sides_rung_before(party, rung);
+    if (climbing) {
+      if (rung > outcome.peak) {
+        outcome.peak = rung;
+        outcome.peak_at = now;
+      }
+      if (!truth_[other(party)]) ++outcome.inadvertent_climbs;
+      if (is_visible(rung)) {
+        scheduler_.schedule(now + kMoveSeenAfter,
+                            {Event::Type::kSeeMove, other(party), static_cast<int>(rung)});
+      }
+      if (rung == Rung::kCyberRetaliation) launch_strike(now, party, -1, 0.4);
+    }
+    if (rung == Rung::kNormal) {
+      outcome.back_to_normal = now;
+    } else {
+      outcome.back_to_normal.reset();
+    }
+  }
+
+  // Moves come one rung at a time, so the rung before is one step away.
+  Rung sides_rung_before(int party, Rung now_on) {
+    const Rung before = last_rung_.count(party) ? last_rung_[party] : Rung::kNormal;
+    last_rung_[party] = now_on;
+    return before;
+  }
+
+  void launch_strike(SimTime now, int party, int in_response_to, double severity) {
+    IncidentSpec strike;
+    strike.id = "strike-" + std::to_string(++strikes_) + "-by-" + scenario_.parties[party].id;
+    strike.kind = "CYBER_STRIKE";
+    strike.target = "government networks";
+    strike.actor = scenario_.parties[party].id + " cyber command";
+    strike.sponsor = party;
+    strike.role = StateRole::kDirected;
+    strike.victim = other(party);
+    strike.severity = severity;
+    const int index = add_incident(strike);
+    response_to_[index] = in_response_to;
+    ++outcomes_.sides[party].strikes;
+    scheduler_.schedule(now + kStrikeLandsAfter, {Event::Type::kStrikeLands, index, 0});
+  }
+
+  void strike_lands(SimTime now, int index) {
+    incident(now, index);
+    const IncidentSpec& spec = incidents_[index];
+    SeenIncident seen;
+    seen.incident = index;
+    seen.id = spec.id;
+    seen.points_at_other = true;
+    seen.confidence = kStrikeAttribution;
+    seen.severity = spec.severity;
+    seen.damage = incident_damage_[index];
+    seen.in_response_to = response_to_[index];
+    schedule_observation(now + kStrikeSeenAfter, spec.victim, seen);
+  }
+
+  void meeting(SimTime now) {
+    for (int party = 0; party < static_cast<int>(sides_.size()); ++party) {
+      const double amount = shared_amount(scenario_.parties[party].doctrine.share);
+      if (amount <= 0) continue;
+      // What this side hands over helps the other get past this side's defences.
+      evasion_[other(party)] += scenario_.working_group.evasion_gain * amount;
+      outcomes_.leaked += amount;
+      sides_[other(party)].gain_trust(0.1 * amount);
+      if (sink_) {
+        emit(world(now, "share")
+                 .with("party", scenario_.parties[party].id)
+                 .with("amount", amount)
+                 .with("other_evasion", evasion_[other(party)]));
+      }
+    }
+  }
+
+  void scripted_message(SimTime now, int index) {
+    const MessageSpec& spec = scenario_.messages[index];
+    Exchange exchange;
+    exchange.type = Exchange::Type::kScripted;
+    exchange.scripted = index;
+    exchange.incident = spec.about;
+    if (spec.outside_hotline_delay) {
+      const int id = track_message(spec.from, exchange, count_words(spec.text), -1);
+      if (sink_) {
+        emit(world(now, "send")
+                 .with("from", scenario_.parties[spec.from].id)
+                 .with("message", static_cast<long long>(id))
+                 .with("what", spec.text)
+                 .with("route", std::string("outside the hotline")));
+      }
+      scheduler_.schedule(now + *spec.outside_hotline_delay, {Event::Type::kArrive, id, 0});
+      return;
+    }
+    if (!scenario_.hotline.enabled) {
+      if (sink_) {
+        emit(world(now, "unsent")
+                 .with("from", scenario_.parties[spec.from].id)
+                 .with("what", spec.text)
+                 .with("why", std::string("there is no hotline")));
+      }
+      return;
+    }
+    send(now, spec.from, exchange);
+  }
+
+  int track_message(int from, const Exchange& exchange, std::size_t words, int seq) {
+    InFlight message;
+    message.from = from;
+    message.to = other(from);
+    message.exchange = exchange;
+    message.words = words;
+    message.seq = seq;
+    in_flight_.push_back(message);
+    return static_cast<int>(in_flight_.size()) - 1;
+  }
+
+  void send(SimTime now, int from, const Exchange& exchange) {
+    if (!scenario_.hotline.enabled || scenario_.hotline.circuits.empty()) return;
+    std::size_t words =
+        exchange.type == Exchange::Type::kLinkTest ? kWordsPerLinkTest : kWordsPerExchange;
+    if (exchange.type == Exchange::Type::kScripted)
+      words = count_words(scenario_.messages[exchange.scripted].text);
+    const int id = track_message(from, exchange, words, next_seq_[from]++);
+    if (exchange.type != Exchange::Type::kLinkTest) {
+      ++outcomes_.messages_sent;
+      ++outcomes_.sides[from].messages_sent;
+    }
+    if (sink_) {
+      Record r = world(now, "send");
+      r.party = scenario_.parties[from].id;
+      r.with("message", static_cast<long long>(id))
+          .with("what", std::string(exchange_type_name(exchange.type)));
+      if (exchange.type == Exchange::Type::kReply ||
+          (exchange.type == Exchange::Type::kExplanation && exchange.move == Rung::kNormal)) {
+        r.with("claim", std::string(claim_name(exchange.claim)));
+      }
+      if (exchange.incident >= 0) r.with("incident", incidents_[exchange.incident].id);
+      if (exchange.move != Rung::kNormal) r.with("move", std::string(rung_name(exchange.move)));
+      if (exchange.type == Exchange::Type::kScripted)
+        r.with("text", scenario_.messages[exchange.scripted].text);
+      emit(std::move(r));
+    }
+    transmit(now, id, false);
+  }
+
+  // The circuit a sender uses: the first one it has not yet given up on. A circuit is given up
+  // once it has been silent for the failover time.
+  int pick_circuit(SimTime now, int from) {
+    const auto& circuits = scenario_.hotline.circuits;
+    int chosen = 0;
+    for (std::size_t c = 0; c < circuits.size(); ++c) {
+      const bool known_down =
+          std::any_of(circuits[c].outages.begin(), circuits[c].outages.end(), [&](const Window& w) {
+            return w.contains(now) && now - w.from >= scenario_.hotline.failover_after;
+          });
+      if (!known_down) {
+        chosen = static_cast<int>(c);
+        break;
+      }
+    }
+    if (chosen != circuit_in_use_[from]) {
+      circuit_in_use_[from] = chosen;
+      if (sink_) {
+        emit(world(now, "circuit")
+                 .with("party", scenario_.parties[from].id)
+                 .with("circuit", circuits[chosen].name));
+      }
+    }
+    return chosen;
+  }
+
+  void transmit(SimTime now, int id, bool retransmission) {
+    InFlight& message = in_flight_[id];
+    const int circuit = pick_circuit(now, message.from);
+    const Transit transit = channels_[message.from][circuit].transmit(
+        now, message.words, channel_rngs_[message.from][circuit]);
+    if (retransmission && sink_) {
+      emit(world(now, "channel")
+               .with("message", static_cast<long long>(id))
+               .with("did", std::string("retransmitted")));
+    }
+    // Retransmission backs off to 16 times the timeout, as the live node's timer does.
+    const int backoff = std::min(message.attempts++, 4);
+    scheduler_.schedule(now + (scenario_.hotline.retransmit_after << backoff),
+                        {Event::Type::kRetransmit, id, 0});
+    if (transit.lost) {
+      ++outcomes_.frames_lost;
+      if (sink_) {
+        emit(world(now, "channel")
+                 .with("message", static_cast<long long>(id))
+                 .with("circuit", channels_[message.from][circuit].faults().name)
+                 .with("did", std::string(transit.outage ? "lost (circuit down)" : "lost")));
+      }
+      return;
+    }
+    if (transit.garbled) ++outcomes_.frames_garbled;
+    scheduler_.schedule(now + transit.delay, {Event::Type::kArrive, id, transit.garbled ? 1 : 0});
+    if (transit.duplicated) {
+      ++outcomes_.frames_duplicated;
+      scheduler_.schedule(now + transit.duplicate_delay, {Event::Type::kArrive, id, 0});
+    }
+    if (sink_ && (transit.garbled || transit.duplicated || transit.reordered)) {
+      std::string did = transit.garbled ? "garbled" : "";
+      if (transit.duplicated) did += did.empty() ? "duplicated" : ", duplicated";
+      if (transit.reordered) did += did.empty() ? "reordered" : ", reordered";
+      emit(world(now, "channel")
+               .with("message", static_cast<long long>(id))
+               .with("circuit", channels_[message.from][circuit].faults().name)
+               .with("did", did));
+    }
+  }
+
+  // The delivery layer: each message once, in order per sender, as the live node does.
+  void arrive(SimTime now, int id, bool garbled) {
+    InFlight& message = in_flight_[id];
+    if (message.seq < 0) {
+      deliver(now, id, garbled);
+      return;
+    }
+    const int from = message.from;
+    if (message.delivered || message.seq < expected_seq_[from] || held_[from].count(message.seq)) {
+      return;  // a duplicate or a retransmission of something already here
+    }
+    held_[from][message.seq] = {id, garbled};
+    while (!held_[from].empty() && held_[from].begin()->first == expected_seq_[from]) {
+      const auto [next_id, next_garbled] = held_[from].begin()->second;
+      held_[from].erase(held_[from].begin());
+      ++expected_seq_[from];
+      deliver(now, next_id, next_garbled);
+    }
+  }
+
+  void deliver(SimTime now, int id, bool garbled) {
+    InFlight& message = in_flight_[id];
+    message.delivered = true;
+    const int to = message.to;
+    const Exchange& exchange = message.exchange;
+    if (exchange.type == Exchange::Type::kLinkTest) {
+      sides_[to].heard_link_test(now);
+      return;
+    }
+    ++outcomes_.messages_delivered;
+    if (sink_) {
+      Record r = world(now, "deliver");
+      r.party = scenario_.parties[to].id;
+      r.with("message", static_cast<long long>(id))
+          .with("what", std::string(exchange_type_name(exchange.type)));
+      if (garbled) r.with("garbled", true);
+      emit(std::move(r));
+    }
+    Actions actions;
+    if (exchange.type == Exchange::Type::kInquiry) {
+      const IncidentSpec& spec = incidents_[exchange.incident];
+      const StateRole role = spec.sponsor == to ? spec.role : StateRole::kNone;
+      sides_[to].inquiry(now, exchange.incident, role, actions);
+    } else {
+      const MessageSpec* scripted =
+          exchange.scripted >= 0 ? &scenario_.messages[exchange.scripted] : nullptr;
+      sides_[to].receive(now, exchange, garbled, scripted, actions);
+    }
+    apply(now, to, actions);
+  }
+
+  // Outcomes that accumulate over time: misperception and time above NORMAL.
+  void track(SimTime now) {
+    for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
+      const double belief = sides_[i].belief(now);
+      const double truth = truth_[other(i)] ? 1.0 : 0.0;
+      const double elapsed = to_days(now - last_tracked_[i]);
+      if (elapsed > 0) {
+        const double gap = 0.5 * (std::abs(last_belief_[i] - truth) + std::abs(belief - truth));
+        outcomes_.sides[i].misperception += gap * elapsed;
+        if (sides_[i].rung() != Rung::kNormal || last_was_above_[i]) {
+          outcomes_.sides[i].days_above_normal += last_was_above_[i] ? elapsed : 0;
+        }
+      }
+      last_tracked_[i] = now;
+      last_belief_[i] = belief;
+      last_was_above_[i] = sides_[i].rung() != Rung::kNormal;
+    }
+  }
+
+  void finish(SimTime end) {
+    track(end);
+    for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
+      SideOutcome& outcome = outcomes_.sides[i];
+      outcome.final_belief = sides_[i].belief(end);
+      outcome.final_rung = sides_[i].rung();
+      if (outcome.final_rung != Rung::kNormal) outcome.back_to_normal.reset();
+      if (sink_) {
+        emit(world(end, "outcome")
+                 .with("party", scenario_.parties[i].id)
+                 .with("peak", std::string(rung_name(outcome.peak)))
+                 .with("peak_day", to_days(outcome.peak_at))
+                 .with("final_rung", std::string(rung_name(outcome.final_rung)))
+                 .with("final_belief", outcome.final_belief)
+                 .with("misperception", outcome.misperception)
+                 .with("inadvertent_climbs", static_cast<long long>(outcome.inadvertent_climbs))
+                 .with("damage", outcome.damage)
+                 .with("strikes", static_cast<long long>(outcome.strikes))
+                 .with("messages_sent", static_cast<long long>(outcome.messages_sent)));
+      }
+    }
+    if (sink_) {
+      emit(world(end, "channel_summary")
+               .with("messages_sent", static_cast<long long>(outcomes_.messages_sent))
+               .with("messages_delivered", static_cast<long long>(outcomes_.messages_delivered))
+               .with("frames_lost", static_cast<long long>(outcomes_.frames_lost))
+               .with("frames_garbled", static_cast<long long>(outcomes_.frames_garbled))
+               .with("frames_duplicated", static_cast<long long>(outcomes_.frames_duplicated))
+               .with("leaked", outcomes_.leaked));
+    }
+  }
+
+  static const char* role_name(StateRole role) {
+    switch (role) {
+      case StateRole::kNone:
+        return "none";
+      case StateRole::kTolerated:
+        return "tolerated";
+      case StateRole::kDirected:
+        return "directed";
+      case StateRole::kAccidental:
+        return "accidental";
+    }
+    return "?";
+  }
+
+  const Scenario& scenario_;
+  RecordSink* sink_;
+  Rng world_rng_;
+  Scheduler<Event> scheduler_;
+  std::vector<Side> sides_;
+  std::vector<Rng> side_rngs_;
+  std::vector<bool> truth_;
+  std::vector<std::vector<CircuitChannel>> channels_;  // [from][circuit]
+  std::vector<std::vector<Rng>> channel_rngs_;
+  std::vector<IncidentSpec> incidents_;
+  std::vector<double> incident_damage_;
+  std::map<int, int> response_to_;
+  std::vector<SeenIncident> pending_observations_;
+  std::vector<Exchange> pending_sends_;
+  std::vector<InFlight> in_flight_;
+  std::vector<int> next_seq_;
+  std::vector<int> expected_seq_;
+  std::vector<std::map<int, std::pair<int, bool>>> held_;
+  std::vector<int> circuit_in_use_;
+  std::vector<double> evasion_;  // [attacker] extra chance of success against the other
+  std::map<int, Rung> last_rung_;
+  int strikes_ = 0;
+  Outcomes outcomes_;
+  std::vector<SimTime> last_tracked_;
+  std::vector<double> last_belief_;
+  std::vector<bool> last_was_above_ = std::vector<bool>(2, false);
+};
+
+}  // namespace
+
+Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink) {
+  return Simulation(scenario, seed, sink).run();
+}
+
+}  // namespace hotline::model
