@@ -51,16 +51,16 @@ std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std:
     }
     const auto measured = run_variants(file, variants, {metric}, options);
     std::string text = metric.text() + ":";
-    for (const auto& variant : measured) {
-      text += " " + variant.variant.label + " " + number(variant.metrics[0].mean) + " ± " +
-              number(variant.metrics[0].ci95) + ";";
+    for (std::size_t v = 0; v < measured.size(); ++v) {
+      text += std::string(v == 0 ? " " : "; ") + measured[v].variant.label + " " +
+              number(measured[v].metrics[0].mean) + " ± " + number(measured[v].metrics[0].ci95);
     }
     bool passed = true;
     double value = measured[0].metrics[0].mean;
     if (measured.size() == 2) {
       const double difference = measured[0].metrics[0].mean - measured[1].metrics[0].mean;
       value = difference;
-      text += " difference " + number(difference);
+      text += "; difference " + number(difference);
       if (expect.has_lower_by_at_least()) {
         passed = passed && -difference >= expect.lower_by_at_least();
         text += ", needed lower by at least " + number(expect.lower_by_at_least());
