@@ -1,0 +1,212 @@
+// Each mechanism of a side's mind, on its own.
+#include "model/side.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace hotline::model {
+namespace {
+
+PartySpec party(double prior, double trust = 0.5) {
+  PartySpec p;
+  p.id = "washington";
+  p.prior_hostility = prior;
+  p.trust = trust;
+  p.perception.confidence_noise = 0;  // these tests look at the mechanisms, not the noise
+  return p;
+}
+
+SeenIncident attack(int id, double confidence, double severity = 0.5) {
+  SeenIncident seen;
+  seen.incident = id;
+  seen.id = "attack-" + std::to_string(id);
+  seen.points_at_other = true;
+  seen.confidence = confidence;
+  seen.severity = severity;
+  seen.damage = severity;
+  return seen;
+}
+
+TEST(SideTest, ConfirmationBiasReadsAmbiguousEvidenceTowardThePrior) {
+  // The same ambiguous evidence moves a suspicious side further than a trusting one.
+  auto shift = [](double prior, double bias) {
+    PartySpec p = party(prior);
+    p.perception.confirmation_bias = bias;
+    Side side(p, "moscow", false, nullptr);
+    Rng rng(1);
+    Actions out;
+    const double before = side.belief(0);
+    side.observe(0, attack(1, 0.5), rng, out);
+    return std::log(side.belief(0) / (1 - side.belief(0))) - std::log(before / (1 - before));
+  };
+  EXPECT_GT(shift(0.8, 0.6), shift(0.2, 0.6));
+  EXPECT_NEAR(shift(0.8, 0.0), shift(0.2, 0.0), 1e-9);
+}
+
+TEST(SideTest, TheSameObservationsClimbHigherFromAHostilePrior) {
+  auto peak = [](double prior) {
+    PartySpec p = party(prior);
+    p.perception.confirmation_bias = 0.5;
+    Side side(p, "moscow", false, nullptr);
+    Rng rng(1);
+    Rung highest = Rung::kNormal;
+    for (int i = 0; i < 4; ++i) {
+      Actions out;
+      side.observe(i * kHour, attack(i, 0.5), rng, out);
+      for (int r = 0; r < 5; ++r) side.review(i * kHour + r, 0, out);
+      highest = std::max(highest, side.rung());
+    }
+    return highest;
+  };
+  EXPECT_GT(peak(0.8), peak(0.2));
+}
+
+TEST(SideTest, TheOthersMovesReadAsHostileButOwnMovesNeverCountAgainstOneself) {
+  Side side(party(0.3), "moscow", false, nullptr);
+  Actions out;
+  const double before = side.belief(0);
+  side.see_move(0, Rung::kSanctions, out);
+  EXPECT_GT(side.belief(0), before);
+  // Climbing oneself (pushed by grievance) does not change one's own belief.
+  Side climber(party(0.9), "moscow", false, nullptr);
+  Rng rng(1);
+  climber.observe(0, attack(1, 1.0, 1.0), rng, out);
+  const double after_evidence = climber.belief(0);
+  for (int r = 0; r < 6; ++r) climber.review(0, 0, out);
+  EXPECT_GT(climber.rung(), Rung::kInquiry);
+  EXPECT_DOUBLE_EQ(climber.belief(0), after_evidence);
+}
+
+TEST(SideTest, AnInquiryAnsweredByATrustedDenialLowersBeliefAndGrievance) {
+  Side side(party(0.5, 0.8), "moscow", true, nullptr);
+  Rng rng(1);
+  Actions out;
+  side.observe(0, attack(7, 0.8), rng, out);
+  ASSERT_EQ(out.send.size(), 1u);
+  EXPECT_EQ(out.send[0].exchange.type, Exchange::Type::kInquiry);
+  const double belief = side.belief(kHour);
+  const double grievance = side.grievance(kHour);
+  Exchange reply;
+  reply.type = Exchange::Type::kReply;
+  reply.incident = 7;
+  reply.claim = Claim::kNotUs;
+  reply.clarity = 1.0;
+  side.receive(kHour, reply, false, nullptr, out);
+  EXPECT_LT(side.belief(kHour), belief);
+  EXPECT_LT(side.grievance(kHour), grievance * 0.5);
+}
+
+TEST(SideTest, AGarbledReplyConvincesLessThanAClearOne) {
+  auto belief_after = [](bool garbled) {
+    Side side(party(0.5, 0.8), "moscow", true, nullptr);
+    Rng rng(1);
+    Actions out;
+    side.observe(0, attack(7, 0.8), rng, out);
+    Exchange reply;
+    reply.type = Exchange::Type::kReply;
+    reply.incident = 7;
+    side.receive(kHour, reply, garbled, nullptr, out);
+    return side.belief(kHour);
+  };
+  EXPECT_GT(belief_after(true), belief_after(false));
+}
+
+TEST(SideTest, SilenceAfterAnInquiryIsReadAsASignal) {
+  Side side(party(0.5), "moscow", true, nullptr);
+  Rng rng(1);
+  Actions out;
+  side.observe(0, attack(1, 0.8), rng, out);
+  const SimTime deadline = Doctrine{}.reply_deadline;
+  const double before = side.belief(deadline);
+  side.review(deadline, 0, out);
+  EXPECT_GT(side.belief(deadline), before);
+}
+
+TEST(SideTest, ALieExposedByClearEvidenceHalvesTrust) {
+  Side side(party(0.5, 0.8), "moscow", true, nullptr);
+  Rng rng(1);
+  Actions out;
+  side.observe(0, attack(3, 0.4), rng, out);
+  Exchange reply;
+  reply.type = Exchange::Type::kReply;
+  reply.incident = 3;
+  reply.claim = Claim::kNotUs;
+  side.receive(kHour, reply, false, nullptr, out);
+  side.observe(2 * kHour, attack(3, 0.95), rng, out);
+  EXPECT_NEAR(side.trust(), 0.4, 1e-12);
+}
+
+TEST(SideTest, TitForTatStrikesBackUnlessTheAccidentIsExplainedInTime) {
+  PartySpec p = party(0.2, 0.8);
+  p.doctrine = *doctrine_preset("tit-for-tat");
+  auto strikes = [&](bool explained) {
+    Side side(p, "moscow", true, nullptr);
+    Rng rng(1);
+    Actions out;
+    side.observe(0, attack(5, 0.9), rng, out);
+    if (explained) {
+      Exchange explanation;
+      explanation.type = Exchange::Type::kExplanation;
+      explanation.incident = 5;
+      explanation.claim = Claim::kAccident;
+      side.receive(2 * kHour, explanation, false, nullptr, out);
+    }
+    Actions later;
+    side.review(p.doctrine.retaliate_after, 0, later);
+    return later.strikes.size();
+  };
+  EXPECT_EQ(strikes(false), 1u);
+  EXPECT_EQ(strikes(true), 0u);
+}
+
+TEST(SideTest, AContriteSideTakesThePunishmentForItsOwnAccident) {
+  PartySpec p = party(0.2);
+  p.doctrine = *doctrine_preset("contrite");
+  Side side(p, "moscow", false, nullptr);
+  Rng rng(1);
+  Actions out;
+  side.own_accident(0, 9, "slip", out);
+  SeenIncident strike = attack(10, 0.9);
+  strike.in_response_to = 9;
+  const double before = side.belief(kHour);
+  side.observe(kHour, strike, rng, out);
+  EXPECT_DOUBLE_EQ(side.belief(kHour), before);
+  EXPECT_DOUBLE_EQ(side.grievance(kHour), 0.0);
+  Actions later;
+  side.review(kDay, 0, later);
+  EXPECT_TRUE(later.strikes.empty());
+}
+
+TEST(SideTest, ANotificationThatReachesTheDeskDefusesTheEventItAnnounces) {
+  auto belief_after_launch = [](bool reaches_desk) {
+    Side side(party(0.5, 0.8), "moscow", true, nullptr);
+    Rng rng(1);
+    Actions out;
+    MessageSpec notice;
+    notice.kind = MessageKind::kNotification;
+    notice.about = 4;
+    notice.reaches_desk = reaches_desk;
+    Exchange exchange;
+    exchange.type = Exchange::Type::kScripted;
+    exchange.scripted = 0;
+    side.receive(0, exchange, false, &notice, out);
+    side.observe(kDay, attack(4, 0.9), rng, out);
+    return side.belief(kDay);
+  };
+  EXPECT_LT(belief_after_launch(true), belief_after_launch(false));
+}
+
+TEST(SideTest, BeliefsDriftBackToThePriorWithMemory) {
+  PartySpec p = party(0.3);
+  Side side(p, "moscow", false, nullptr);
+  Rng rng(1);
+  Actions out;
+  side.observe(0, attack(1, 1.0, 1.0), rng, out);
+  const double excess = side.belief(0) - 0.3;
+  EXPECT_GT(excess, 0.3);
+  EXPECT_LT(side.belief(10 * p.perception.memory) - 0.3, excess * 0.01);
+}
+
+}  // namespace
+}  // namespace hotline::model

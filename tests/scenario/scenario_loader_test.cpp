@@ -1,0 +1,99 @@
+#include "scenario/scenario_loader.h"
+
+#include <gtest/gtest.h>
+
+namespace hotline::scenario {
+namespace {
+
+// The problems reported for `text`, one "file:line:col: message" each.
+std::vector<std::string> problems(const std::string& text) {
+  try {
+    const ScenarioFile file = parse_scenario_text(text, "x.textproto");
+    compile_scenario(file.spec, file);
+  } catch (const common::TextProtoError& error) {
+    std::vector<std::string> lines;
+    for (const auto& e : error.errors()) lines.push_back(e.to_string());
+    return lines;
+  }
+  return {};
+}
+
+const std::string kParties =
+    "start: \"2020-01-01T00:00:00Z\"\n"
+    "party { id: \"washington\" prior_hostility: 0.3 }\n"
+    "party { id: \"moscow\" prior_hostility: 0.5 }\n";
+
+TEST(ScenarioLoaderTest, AValidScenarioCompiles) {
+  EXPECT_TRUE(
+      problems(kParties + "event { at: \"D+1 10:00\" incident { id: \"a\" kind: \"DDOS\" } }\n")
+          .empty());
+}
+
+TEST(ScenarioLoaderTest, AMisspelledFieldNamesFileLineAndColumn) {
+  EXPECT_EQ(
+      problems(kParties + "event { at: \"D+1\"\n  observe { by: \"moscow\" attribtion: 0.3 } }\n"),
+      std::vector<std::string>{
+          "x.textproto:5:26: unknown field \"attribtion\" in hotline.spec.Observation"});
+}
+
+TEST(ScenarioLoaderTest, EveryProblemBeyondTheSchemaIsListedWithItsPlace) {
+  const std::string text =
+      kParties +
+      "event { at: \"D+2 10:00\" incident { id: \"a\" kind: \"DDOS\" severity: 1.5 } }\n"
+      "event { at: \"D+1 10:00\"\n"
+      "        observe { by: \"london\" incident: \"a\" confidence: 0.5 } }\n"
+      "event { at: \"+1h\" observe { by: \"moscow\" incident: \"b\" confidence: 0.5 } }\n"
+      "event { at: \"next tuesday\" intent { party: \"moscow\" } }\n";
+  EXPECT_EQ(
+      problems(text),
+      (std::vector<std::string>{
+          "x.textproto:4:57: severity must be in [0,1], got 1.500000",
+          "x.textproto:5:9: event out of order: \"D+1 10:00\" is before the event above it (D+2 "
+          "10:00)",
+          "x.textproto:6:19: unknown party \"london\"; the parties are washington, moscow",
+          "x.textproto:7:42: unknown incident \"b\" (an incident is defined by an earlier event)",
+          "x.textproto:8:9: cannot read time \"next tuesday\"; expected \"+2h30m\", \"D+3 14:00\" "
+          "or ISO 8601 "
+          "(2007-05-09T00:00+04:00)",
+      }));
+}
+
+TEST(ScenarioLoaderTest, PartiesDoctrinesAndExpectationsAreChecked) {
+  const std::string text =
+      "start: \"2020-01-01T00:00:00Z\"\n"
+      "party { id: \"a\" prior_hostility: -0.1 doctrine_preset: \"reckless\" }\n"
+      "party { id: \"b\" doctrine { climb_at: 0.1 climb_at: 0.2 } }\n"
+      "expect { metric: \"peak >= WAR\" compare: \"hotline=on vs hotline=maybe\" "
+      "lower_by_at_least: 0.1 }\n";
+  EXPECT_EQ(problems(text),
+            (std::vector<std::string>{
+                "x.textproto:2:17: prior_hostility must be in [0,1], got -0.100000",
+                "x.textproto:2:39: unknown doctrine preset \"reckless\"; expected one of measured, "
+                "hawkish, dovish, "
+                "deny, deceive, tit-for-tat, contrite",
+                "x.textproto:3:28: climb_at needs 7 values (INQUIRY .. ARMED_CONFLICT), got 2",
+                "x.textproto:4:10: unknown rung \"WAR\"; expected NORMAL, INQUIRY, DEMARCHE, "
+                "NAME_AND_SHAME, SANCTIONS, "
+                "CYBER_RETALIATION, MILITARY_POSTURE or ARMED_CONFLICT",
+                "x.textproto:4:32: setting hotline: expected on/off or true/false, got \"maybe\"",
+            }));
+}
+
+TEST(ScenarioLoaderTest, ChannelProbabilitiesAndOutagesAreChecked) {
+  const std::string text =
+      kParties +
+      "hotline { enabled: true circuit { name: \"primary\" loss { p: 2 } garble: -1\n"
+      "  outage { from: \"D+2\" until: \"D+1\" } } }\n";
+  EXPECT_EQ(problems(text), (std::vector<std::string>{
+                                "x.textproto:4:58: p must be in [0,1], got 2.000000",
+                                "x.textproto:4:65: garble must be in [0,1], got -1.000000",
+                                "x.textproto:5:24: an outage must end after it starts",
+                            }));
+}
+
+TEST(ScenarioLoaderTest, AMissingFileIsReported) {
+  EXPECT_THROW(read_scenario_file("/nonexistent/case.textproto"), common::TextProtoError);
+}
+
+}  // namespace
+}  // namespace hotline::scenario

@@ -1,0 +1,66 @@
+#include "scenario/settings.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+namespace hotline::scenario {
+namespace {
+
+spec::Scenario base() {
+  spec::Scenario s;
+  s.add_party()->set_id("washington");
+  s.add_party()->set_id("moscow");
+  s.mutable_hotline()->add_circuit()->set_name("primary");
+  s.mutable_hotline()->add_circuit()->set_name("backup");
+  return s;
+}
+
+TEST(SettingsTest, SwitchesAPartOnAndOff) {
+  spec::Scenario s = base();
+  apply_setting(s, parse_setting("hotline=on"));
+  EXPECT_TRUE(s.hotline().enabled());
+  apply_setting(s, parse_setting("hotline=off"));
+  EXPECT_FALSE(s.hotline().enabled());
+}
+
+TEST(SettingsTest, ChoosesElementsOfListsByName) {
+  spec::Scenario s = base();
+  apply_settings(s, {parse_setting("channel.backup.loss.p=0.2"),
+                     parse_setting("party.moscow.doctrine.answer=DENY"),
+                     parse_setting("party.washington.trust=0.7")});
+  EXPECT_DOUBLE_EQ(s.hotline().circuit(1).loss().p(), 0.2);
+  EXPECT_DOUBLE_EQ(s.hotline().circuit(0).loss().p(), 0.0);
+  EXPECT_EQ(s.party(1).doctrine().answer(), spec::DENY);
+  EXPECT_TRUE(s.party(0).has_trust());
+}
+
+TEST(SettingsTest, MistakesSayWhatDoesNotFit) {
+  spec::Scenario s = base();
+  auto message = [&](const char* text) {
+    try {
+      apply_setting(s, parse_setting(text));
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(message("hotlien=on"), "setting hotlien: Scenario has no field \"hotlien\"");
+  EXPECT_EQ(message("channel.satellite.loss.p=1"),
+            "setting channel.satellite.loss.p: no circuit named \"satellite\"");
+  EXPECT_EQ(message("party.moscow.doctrine.answer=LIE"),
+            "setting party.moscow.doctrine.answer: expected one of ANSWER_UNSET, HONEST, DENY, "
+            "DECEIVE, REFUSE, got \"LIE\"");
+  EXPECT_EQ(message("party.moscow.trust=high"),
+            "setting party.moscow.trust: expected a number, got \"high\"");
+  EXPECT_THROW(parse_setting("hotline"), std::invalid_argument);
+}
+
+TEST(SettingsTest, AVariationListsEachValue) {
+  const auto settings = parse_variation("channel.primary.loss.p=0,0.1,0.2");
+  ASSERT_EQ(settings.size(), 3u);
+  EXPECT_EQ(settings[2].text(), "channel.primary.loss.p=0.2");
+}
+
+}  // namespace
+}  // namespace hotline::scenario
