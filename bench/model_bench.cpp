@@ -1,0 +1,82 @@
+// The escalation model's speed: model events per second on one core (one long simulated run),
+// and runs per second of `hotline compare` for estonia-2007 on every core.
+//
+//   build/model_bench [--scenario scenarios/estonia-2007.textproto] [--runs 1000]
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "model/simulation.h"
+#include "scenario/compare.h"
+#include "scenario/scenario_loader.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using hotline::model::kDay;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// A long, busy run: hourly link tests through a lossy, jittery channel for two years, with
+// daily accidents answered tit-for-tat. Most events are channel and delivery events, the ones
+// a live node's model sees most.
+const char* kBusyScenario = R"(
+  start: "2020-01-01T00:00:00Z" duration: "730d" review_every: "1h"
+  party { id: "washington" prior_hostility: 0.3 trust: 0.6 doctrine_preset: "contrite" }
+  party { id: "moscow" prior_hostility: 0.3 trust: 0.6 doctrine_preset: "contrite" }
+  hotline { enabled: true link_test_every: "10m" retransmit_after: "2m"
+    circuit { name: "primary" latency: "40s" jitter: "10s" loss { p: 0.05 } duplicate: 0.02 reorder: 0.05 garble: 0.01 } }
+  event { at: "D+0 09:00" incident { id: "slip" kind: "INTRUSION" sponsor: "washington" state_role: ACCIDENTAL
+          victim: "moscow" severity: 0.3 every: "1d" chance: 0.2 } }
+  event { at: "+1h" observe { by: "moscow" incident: "slip" apparent_origin: "washington" confidence: 0.9 } })";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string path = HOTLINE_SOURCE_DIR "/scenarios/estonia-2007.textproto";
+  int runs = 1000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    if (std::strcmp(argv[i], "--scenario") == 0) path = argv[i + 1];
+    if (std::strcmp(argv[i], "--runs") == 0) runs = std::stoi(argv[i + 1]);
+  }
+
+  const auto busy = hotline::scenario::load_scenario(hotline::scenario::parse_scenario_text(kBusyScenario, "busy"));
+  hotline::model::simulate(busy, 1);  // warm up
+  std::uint64_t events = 0;
+  const auto start = Clock::now();
+  int busy_runs = 0;
+  while (seconds_since(start) < 2.0) {
+    events += hotline::model::simulate(busy, static_cast<std::uint64_t>(++busy_runs)).events;
+  }
+  const double busy_seconds = seconds_since(start);
+  std::printf("model events, one core: %.2f M events/s (%llu events in %d two-year runs, %.2f s)\n",
+              static_cast<double>(events) / busy_seconds / 1e6, static_cast<unsigned long long>(events),
+              busy_runs, busy_seconds);
+
+  const auto file = hotline::scenario::read_scenario_file(path);
+  const auto metrics = [&] {
+    std::vector<hotline::model::Metric> list;
+    std::vector<std::string> ids;
+    for (const auto& party : file.spec.party()) ids.push_back(party.id());
+    for (const auto& text : hotline::scenario::default_compare_metrics()) {
+      list.push_back(hotline::model::Metric::parse(text, ids));
+    }
+    return list;
+  }();
+  for (const int threads : {1, 0}) {
+    hotline::scenario::CompareOptions options;
+    options.runs = runs;
+    options.threads = threads;
+    const auto compare_start = Clock::now();
+    hotline::scenario::run_variants(file, {{"as written", {}}}, metrics, options);
+    const double seconds = seconds_since(compare_start);
+    std::printf("compare %s, %d runs on %s: %.3f s (%.0f runs/s)\n", file.spec.name().c_str(), runs,
+                threads == 1 ? "1 thread" : (std::to_string(std::thread::hardware_concurrency()) + " threads").c_str(),
+                seconds, runs / seconds);
+  }
+  return 0;
+}
