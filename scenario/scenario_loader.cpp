@@ -1,6 +1,7 @@
 #include "scenario/scenario_loader.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <limits>
@@ -18,6 +19,12 @@ using google::protobuf::Descriptor;
 using google::protobuf::TextFormat;
 
 constexpr model::SimTime kDefaultTail = 30 * model::kDay;
+
+std::string number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%g", value);
+  return buffer;
+}
 
 // A place in the file: the message being checked and where it was written.
 class Where {
@@ -86,8 +93,7 @@ class Compiler {
   template <typename M>
   void probability(const Where& where, const char* field, double value, int index = -1) {
     if (value < 0 || value > 1) {
-      error<M>(where, field, index,
-               std::string(field) + " must be in [0,1], got " + std::to_string(value));
+      error<M>(where, field, index, std::string(field) + " must be in [0,1], got " + number(value));
     }
   }
 

@@ -47,7 +47,7 @@ TEST(ScenarioLoaderTest, EveryProblemBeyondTheSchemaIsListedWithItsPlace) {
   EXPECT_EQ(
       problems(text),
       (std::vector<std::string>{
-          "x.textproto:4:57: severity must be in [0,1], got 1.500000",
+          "x.textproto:4:57: severity must be in [0,1], got 1.5",
           "x.textproto:5:9: event out of order: \"D+1 10:00\" is before the event above it (D+2 "
           "10:00)",
           "x.textproto:6:19: unknown party \"london\"; the parties are washington, moscow",
@@ -67,7 +67,7 @@ TEST(ScenarioLoaderTest, PartiesDoctrinesAndExpectationsAreChecked) {
       "lower_by_at_least: 0.1 }\n";
   EXPECT_EQ(problems(text),
             (std::vector<std::string>{
-                "x.textproto:2:17: prior_hostility must be in [0,1], got -0.100000",
+                "x.textproto:2:17: prior_hostility must be in [0,1], got -0.1",
                 "x.textproto:2:39: unknown doctrine preset \"reckless\"; expected one of measured, "
                 "hawkish, dovish, "
                 "deny, deceive, tit-for-tat, contrite",
@@ -85,8 +85,8 @@ TEST(ScenarioLoaderTest, ChannelProbabilitiesAndOutagesAreChecked) {
       "hotline { enabled: true circuit { name: \"primary\" loss { p: 2 } garble: -1\n"
       "  outage { from: \"D+2\" until: \"D+1\" } } }\n";
   EXPECT_EQ(problems(text), (std::vector<std::string>{
-                                "x.textproto:4:58: p must be in [0,1], got 2.000000",
-                                "x.textproto:4:65: garble must be in [0,1], got -1.000000",
+                                "x.textproto:4:58: p must be in [0,1], got 2",
+                                "x.textproto:4:65: garble must be in [0,1], got -1",
                                 "x.textproto:5:24: an outage must end after it starts",
                             }));
 }

@@ -1,0 +1,89 @@
+// The scenario commands as a user runs them: the real executable, real files, exit codes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "tests/support/node_process.h"
+
+namespace hotline {
+namespace {
+
+struct CommandResult {
+  int status = -1;
+  std::string output;
+};
+
+CommandResult run(const std::string& arguments) {
+  const std::string command = std::string(HOTLINE_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  CommandResult result;
+  char buffer[4096];
+  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
+    result.output.append(buffer, n);
+  const int status = pclose(pipe);
+  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+const std::string kCases = std::string(HOTLINE_SOURCE_DIR) + "/scenarios/";
+
+TEST(ScenarioCommandsIntegrationTest, ValidateListsEveryProblemAndExitsNonZero) {
+  hotline::testing::TempDir dir;
+  const std::string bad = (dir.path() / "bad.textproto").string();
+  std::ofstream(bad) << "start: \"2020-01-01T00:00:00Z\"\n"
+                        "party { id: \"a\" prior_hostility: 1.2 }\n"
+                        "party { id: \"b\" }\n"
+                        "event { at: \"D+1\" observe { by: \"c\" incident: \"x\" } }\n";
+  const CommandResult result = run("validate " + kCases + "estonia-2007.textproto " + bad);
+  EXPECT_EQ(result.status, 1);
+  EXPECT_NE(result.output.find("estonia-2007.textproto: ok"), std::string::npos) << result.output;
+  EXPECT_NE(result.output.find(bad + ":2:17: prior_hostility must be in [0,1], got 1.2"),
+            std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find(bad + ":4:29: unknown party \"c\""), std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find(bad + ":4:37: unknown incident \"x\""), std::string::npos)
+      << result.output;
+}
+
+TEST(ScenarioCommandsIntegrationTest, SimIsByteIdenticalForTheSameSeedAndNamesCasesByName) {
+  const CommandResult first = run("sim estonia-2007 --seed 3 --set hotline=on");
+  const CommandResult second =
+      run("sim " + kCases + "estonia-2007.textproto --seed 3 --set hotline=on");
+  ASSERT_EQ(first.status, 0) << first.output;
+  EXPECT_EQ(first.output, second.output);
+  EXPECT_NE(first.output.find("outcome of estonia-2007"), std::string::npos);
+  EXPECT_NE(first.output.find("inquiry"), std::string::npos) << "with a hotline, Tallinn asks";
+  EXPECT_NE(run("sim estonia-2007 --seed 4 --set hotline=on").output, first.output);
+}
+
+TEST(ScenarioCommandsIntegrationTest, SimRejectsAnUnknownSetting) {
+  const CommandResult result = run("sim estonia-2007 --set hotlien=on");
+  EXPECT_NE(result.status, 0);
+  EXPECT_NE(result.output.find("Scenario has no field \"hotlien\""), std::string::npos)
+      << result.output;
+}
+
+TEST(ScenarioCommandsIntegrationTest, CompareTabulatesEveryVariantAsCsv) {
+  const CommandResult result = run(
+      "compare estonia-2007 --vary hotline=on,off --runs 50 --metric \"peak >= SANCTIONS\" --csv");
+  ASSERT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("variant,metric,runs,mean,stddev,ci95"), std::string::npos);
+  EXPECT_NE(result.output.find("\"hotline=on\",\"peak >= SANCTIONS\",50,"), std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("\"hotline=off\",\"peak >= SANCTIONS\",50,"), std::string::npos)
+      << result.output;
+}
+
+TEST(ScenarioCommandsIntegrationTest, CheckReportsWhatEachExpectationMeasured) {
+  const CommandResult result = run("check accidental-defection");
+  EXPECT_EQ(result.status, 0) << result.output;
+  EXPECT_NE(result.output.find("pass  "), std::string::npos);
+  EXPECT_EQ(result.output.find("FAIL"), std::string::npos) << result.output;
+}
+
+}  // namespace
+}  // namespace hotline
