@@ -8,6 +8,8 @@
 
 #include "model/scheduler.h"
 #include "model/side.h"
+#include "model/sim_event.h"
+#include "model/simulated_link.h"
 
 namespace hotline::model {
 namespace {
@@ -21,37 +23,6 @@ constexpr SimTime kMoveSeenAfter = 1 * kHour;
 constexpr double kBlockedDamageShare = 0.1;
 constexpr std::size_t kWordsPerExchange = 40;
 constexpr std::size_t kWordsPerLinkTest = 20;
-
-struct Event {
-  enum class Type : std::uint8_t {
-    kTimeline,
-    kObserve,
-    kSend,
-    kArrive,
-    kRetransmit,
-    kWake,
-    kTick,
-    kStrikeLands,
-    kSeeMove,
-    kLinkTest,
-    kMeeting,
-    kOccurrence,
-    kEnd,
-  };
-  Type type = Type::kTimeline;
-  int a = 0;
-  int b = 0;
-};
-
-struct InFlight {
-  int from = 0;
-  int to = 0;
-  Exchange exchange;
-  std::size_t words = kWordsPerExchange;
-  int seq = -1;  // per direction; -1 outside the hotline
-  bool delivered = false;
-  int attempts = 0;
-};
 
 std::size_t count_words(const std::string& text) {
   std::size_t words = 0;
@@ -83,7 +54,8 @@ class Simulation {
         sink_(sink),
         world_rng_(RunSeeds::world(seed)),
         incidents_(scenario.incidents),
-        incident_damage_(scenario.incidents.size(), 0.0) {
+        incident_damage_(scenario.incidents.size(), 0.0),
+        link_(scenario, seed, scheduler_, outcomes_, sink) {
     const int parties = static_cast<int>(scenario.parties.size());
     for (int i = 0; i < parties; ++i) {
       const int other = 1 - i;
@@ -91,16 +63,6 @@ class Simulation {
                           sink);
       side_rngs_.emplace_back(RunSeeds::side(seed, i));
       truth_.push_back(scenario.parties[i].intends_harm);
-      channels_.emplace_back();
-      channel_rngs_.emplace_back();
-      for (std::size_t c = 0; c < scenario.hotline.circuits.size(); ++c) {
-        channels_[i].emplace_back(scenario.hotline.circuits[c]);
-        channel_rngs_[i].emplace_back(RunSeeds::channel(seed, i, static_cast<int>(c)));
-      }
-      next_seq_.push_back(0);
-      expected_seq_.push_back(0);
-      held_.emplace_back();
-      circuit_in_use_.push_back(0);
       evasion_.push_back(0);
     }
     outcomes_.sides.resize(parties);
@@ -113,24 +75,24 @@ class Simulation {
   Outcomes run() {
     for (std::size_t i = 0; i < scenario_.timeline.size(); ++i) {
       scheduler_.schedule(scenario_.timeline[i].at,
-                          {Event::Type::kTimeline, static_cast<int>(i), 0});
+                          {SimEvent::Type::kTimeline, static_cast<int>(i), 0});
     }
     for (std::size_t i = 0; i < scenario_.working_group.meetings.size(); ++i) {
       scheduler_.schedule(scenario_.working_group.meetings[i],
-                          {Event::Type::kMeeting, static_cast<int>(i), 0});
+                          {SimEvent::Type::kMeeting, static_cast<int>(i), 0});
     }
     if (scenario_.review_every > 0)
-      scheduler_.schedule(scenario_.review_every, {Event::Type::kTick, 0, 0});
+      scheduler_.schedule(scenario_.review_every, {SimEvent::Type::kTick, 0, 0});
     if (scenario_.hotline.enabled && scenario_.hotline.link_test_every > 0) {
-      scheduler_.schedule(scenario_.hotline.link_test_every, {Event::Type::kLinkTest, 0, 0});
+      scheduler_.schedule(scenario_.hotline.link_test_every, {SimEvent::Type::kLinkTest, 0, 0});
     }
-    scheduler_.schedule(scenario_.duration, {Event::Type::kEnd, 0, 0});
+    scheduler_.schedule(scenario_.duration, {SimEvent::Type::kEnd, 0, 0});
     while (!scheduler_.empty()) {
-      const Event event = scheduler_.pop();
+      const SimEvent event = scheduler_.pop();
       ++outcomes_.events;
       const SimTime now = scheduler_.now();
       track(now);
-      if (event.type == Event::Type::kEnd) break;
+      if (event.type == SimEvent::Type::kEnd) break;
       dispatch(now, event);
     }
     finish(scenario_.duration);
@@ -150,62 +112,63 @@ class Simulation {
     return r;
   }
 
-  void dispatch(SimTime now, const Event& event) {
+  void dispatch(SimTime now, const SimEvent& event) {
     switch (event.type) {
-      case Event::Type::kTimeline:
+      case SimEvent::Type::kTimeline:
         timeline(now, scenario_.timeline[event.a]);
         break;
-      case Event::Type::kObserve:
+      case SimEvent::Type::kObserve:
         observe(now, event.a, pending_observations_[event.b]);
         break;
-      case Event::Type::kSend:
+      case SimEvent::Type::kSend:
         send(now, event.a, pending_sends_[event.b]);
         break;
-      case Event::Type::kArrive:
-        arrive(now, event.a, event.b != 0);
+      case SimEvent::Type::kArrive:
+        for (const auto& [id, garbled] : link_.arrive(event.a, event.b != 0))
+          deliver(now, id, garbled);
         break;
-      case Event::Type::kRetransmit:
-        if (!in_flight_[event.a].delivered) transmit(now, event.a, true);
+      case SimEvent::Type::kRetransmit:
+        if (!link_.message(event.a).delivered) link_.transmit(now, event.a, true);
         break;
-      case Event::Type::kWake: {
+      case SimEvent::Type::kWake: {
         Actions actions;
         sides_[event.a].review(now, scenario_.hotline.link_test_every, actions);
         apply(now, event.a, actions);
         break;
       }
-      case Event::Type::kTick:
+      case SimEvent::Type::kTick:
         for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
           Actions actions;
           sides_[i].review(now, scenario_.hotline.link_test_every, actions);
           apply(now, i, actions);
         }
-        scheduler_.schedule(now + scenario_.review_every, {Event::Type::kTick, 0, 0});
+        scheduler_.schedule(now + scenario_.review_every, {SimEvent::Type::kTick, 0, 0});
         break;
-      case Event::Type::kStrikeLands:
+      case SimEvent::Type::kStrikeLands:
         strike_lands(now, event.a);
         break;
-      case Event::Type::kSeeMove: {
+      case SimEvent::Type::kSeeMove: {
         Actions actions;
         sides_[event.a].see_move(now, static_cast<Rung>(event.b), actions);
         apply(now, event.a, actions);
         break;
       }
-      case Event::Type::kLinkTest:
+      case SimEvent::Type::kLinkTest:
         for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
           Exchange test;
           test.type = Exchange::Type::kLinkTest;
           send(now, i, test);
         }
         scheduler_.schedule(now + scenario_.hotline.link_test_every,
-                            {Event::Type::kLinkTest, 0, 0});
+                            {SimEvent::Type::kLinkTest, 0, 0});
         break;
-      case Event::Type::kMeeting:
+      case SimEvent::Type::kMeeting:
         meeting(now);
         break;
-      case Event::Type::kOccurrence:
+      case SimEvent::Type::kOccurrence:
         occurrence(now, event.a, event.b);
         break;
-      case Event::Type::kEnd:
+      case SimEvent::Type::kEnd:
         break;
     }
   }
@@ -215,7 +178,7 @@ class Simulation {
       case TimelineEvent::Kind::kIncident: {
         const IncidentSpec& spec = scenario_.incidents[event.index];
         if (spec.every > 0) {
-          scheduler_.schedule(now, {Event::Type::kOccurrence, event.index, 0});
+          scheduler_.schedule(now, {SimEvent::Type::kOccurrence, event.index, 0});
         } else {
           incident(now, event.index);
         }
@@ -286,7 +249,7 @@ class Simulation {
   void occurrence(SimTime now, int base, int count) {
     const IncidentSpec& spec = scenario_.incidents[base];
     if (now > spec.until) return;
-    scheduler_.schedule(now + spec.every, {Event::Type::kOccurrence, base, count + 1});
+    scheduler_.schedule(now + spec.every, {SimEvent::Type::kOccurrence, base, count + 1});
     if (!world_rng_.bernoulli(spec.chance)) return;
     IncidentSpec copy = spec;
     copy.id = spec.id + "#" + std::to_string(count + 1);
@@ -319,7 +282,7 @@ class Simulation {
   void schedule_observation(SimTime at, int by, const SeenIncident& seen) {
     pending_observations_.push_back(seen);
     scheduler_.schedule(
-        at, {Event::Type::kObserve, by, static_cast<int>(pending_observations_.size()) - 1});
+        at, {SimEvent::Type::kObserve, by, static_cast<int>(pending_observations_.size()) - 1});
   }
 
   void observe(SimTime now, int by, const SeenIncident& given) {
@@ -338,7 +301,7 @@ class Simulation {
         send(now, party, outgoing.exchange);
       } else {
         pending_sends_.push_back(outgoing.exchange);
-        scheduler_.schedule(now + outgoing.after, {Event::Type::kSend, party,
+        scheduler_.schedule(now + outgoing.after, {SimEvent::Type::kSend, party,
                                                    static_cast<int>(pending_sends_.size()) - 1});
       }
     }
@@ -346,7 +309,7 @@ class Simulation {
       launch_strike(now, party, strike.in_response_to, strike.severity);
     for (const Rung rung : actions.moves) moved(now, party, rung);
     for (const SimTime at : actions.wake_at)
-      scheduler_.schedule(at, {Event::Type::kWake, party, 0});
+      scheduler_.schedule(at, {SimEvent::Type::kWake, party, 0});
   }
 
   void moved(SimTime now, int party, Rung rung) {
@@ -360,7 +323,7 @@ class Simulation {
       if (!truth_[other(party)]) ++outcome.inadvertent_climbs;
       if (is_visible(rung)) {
         scheduler_.schedule(now + kMoveSeenAfter,
-                            {Event::Type::kSeeMove, other(party), static_cast<int>(rung)});
+                            {SimEvent::Type::kSeeMove, other(party), static_cast<int>(rung)});
       }
       if (rung == Rung::kCyberRetaliation) launch_strike(now, party, -1, 0.4);
     }
@@ -391,7 +354,7 @@ class Simulation {
     const int index = add_incident(strike);
     response_to_[index] = in_response_to;
     ++outcomes_.sides[party].strikes;
-    scheduler_.schedule(now + kStrikeLandsAfter, {Event::Type::kStrikeLands, index, 0});
+    scheduler_.schedule(now + kStrikeLandsAfter, {SimEvent::Type::kStrikeLands, index, 0});
   }
 
   void strike_lands(SimTime now, int index) {
@@ -432,7 +395,7 @@ class Simulation {
     exchange.scripted = index;
     exchange.incident = spec.about;
     if (spec.outside_hotline_delay) {
-      const int id = track_message(spec.from, exchange, count_words(spec.text), -1);
+      const int id = link_.add(spec.from, exchange, count_words(spec.text), false);
       if (sink_) {
         emit(world(now, "send")
                  .with("from", scenario_.parties[spec.from].id)
@@ -440,7 +403,7 @@ class Simulation {
                  .with("what", spec.text)
                  .with("route", std::string("outside the hotline")));
       }
-      scheduler_.schedule(now + *spec.outside_hotline_delay, {Event::Type::kArrive, id, 0});
+      scheduler_.schedule(now + *spec.outside_hotline_delay, {SimEvent::Type::kArrive, id, 0});
       return;
     }
     if (!scenario_.hotline.enabled) {
@@ -455,24 +418,13 @@ class Simulation {
     send(now, spec.from, exchange);
   }
 
-  int track_message(int from, const Exchange& exchange, std::size_t words, int seq) {
-    InFlight message;
-    message.from = from;
-    message.to = other(from);
-    message.exchange = exchange;
-    message.words = words;
-    message.seq = seq;
-    in_flight_.push_back(message);
-    return static_cast<int>(in_flight_.size()) - 1;
-  }
-
   void send(SimTime now, int from, const Exchange& exchange) {
     if (!scenario_.hotline.enabled || scenario_.hotline.circuits.empty()) return;
     std::size_t words =
         exchange.type == Exchange::Type::kLinkTest ? kWordsPerLinkTest : kWordsPerExchange;
     if (exchange.type == Exchange::Type::kScripted)
       words = count_words(scenario_.messages[exchange.scripted].text);
-    const int id = track_message(from, exchange, words, next_seq_[from]++);
+    const int id = link_.add(from, exchange, words, true);
     if (exchange.type != Exchange::Type::kLinkTest) {
       ++outcomes_.messages_sent;
       ++outcomes_.sides[from].messages_sent;
@@ -492,98 +444,11 @@ class Simulation {
         r.with("text", scenario_.messages[exchange.scripted].text);
       emit(std::move(r));
     }
-    transmit(now, id, false);
-  }
-
-  // The circuit a sender uses: the first one it has not yet given up on. A circuit is given up
-  // once it has been silent for the failover time.
-  int pick_circuit(SimTime now, int from) {
-    const auto& circuits = scenario_.hotline.circuits;
-    int chosen = 0;
-    for (std::size_t c = 0; c < circuits.size(); ++c) {
-      const bool known_down =
-          std::any_of(circuits[c].outages.begin(), circuits[c].outages.end(), [&](const Window& w) {
-            return w.contains(now) && now - w.from >= scenario_.hotline.failover_after;
-          });
-      if (!known_down) {
-        chosen = static_cast<int>(c);
-        break;
-      }
-    }
-    if (chosen != circuit_in_use_[from]) {
-      circuit_in_use_[from] = chosen;
-      if (sink_) {
-        emit(world(now, "circuit")
-                 .with("party", scenario_.parties[from].id)
-                 .with("circuit", circuits[chosen].name));
-      }
-    }
-    return chosen;
-  }
-
-  void transmit(SimTime now, int id, bool retransmission) {
-    InFlight& message = in_flight_[id];
-    const int circuit = pick_circuit(now, message.from);
-    const Transit transit = channels_[message.from][circuit].transmit(
-        now, message.words, channel_rngs_[message.from][circuit]);
-    if (retransmission && sink_) {
-      emit(world(now, "channel")
-               .with("message", static_cast<long long>(id))
-               .with("did", std::string("retransmitted")));
-    }
-    // Retransmission backs off to 16 times the timeout, as the live node's timer does.
-    const int backoff = std::min(message.attempts++, 4);
-    scheduler_.schedule(now + (scenario_.hotline.retransmit_after << backoff),
-                        {Event::Type::kRetransmit, id, 0});
-    if (transit.lost) {
-      ++outcomes_.frames_lost;
-      if (sink_) {
-        emit(world(now, "channel")
-                 .with("message", static_cast<long long>(id))
-                 .with("circuit", channels_[message.from][circuit].faults().name)
-                 .with("did", std::string(transit.outage ? "lost (circuit down)" : "lost")));
-      }
-      return;
-    }
-    if (transit.garbled) ++outcomes_.frames_garbled;
-    scheduler_.schedule(now + transit.delay, {Event::Type::kArrive, id, transit.garbled ? 1 : 0});
-    if (transit.duplicated) {
-      ++outcomes_.frames_duplicated;
-      scheduler_.schedule(now + transit.duplicate_delay, {Event::Type::kArrive, id, 0});
-    }
-    if (sink_ && (transit.garbled || transit.duplicated || transit.reordered)) {
-      std::string did = transit.garbled ? "garbled" : "";
-      if (transit.duplicated) did += did.empty() ? "duplicated" : ", duplicated";
-      if (transit.reordered) did += did.empty() ? "reordered" : ", reordered";
-      emit(world(now, "channel")
-               .with("message", static_cast<long long>(id))
-               .with("circuit", channels_[message.from][circuit].faults().name)
-               .with("did", did));
-    }
-  }
-
-  // The delivery layer: each message once, in order per sender, as the live node does.
-  void arrive(SimTime now, int id, bool garbled) {
-    InFlight& message = in_flight_[id];
-    if (message.seq < 0) {
-      deliver(now, id, garbled);
-      return;
-    }
-    const int from = message.from;
-    if (message.delivered || message.seq < expected_seq_[from] || held_[from].count(message.seq)) {
-      return;  // a duplicate or a retransmission of something already here
-    }
-    held_[from][message.seq] = {id, garbled};
-    while (!held_[from].empty() && held_[from].begin()->first == expected_seq_[from]) {
-      const auto [next_id, next_garbled] = held_[from].begin()->second;
-      held_[from].erase(held_[from].begin());
-      ++expected_seq_[from];
-      deliver(now, next_id, next_garbled);
-    }
+    link_.transmit(now, id, false);
   }
 
   void deliver(SimTime now, int id, bool garbled) {
-    InFlight& message = in_flight_[id];
+    LinkMessage& message = link_.message(id);
     message.delivered = true;
     const int to = message.to;
     const Exchange& exchange = message.exchange;
@@ -681,26 +546,20 @@ class Simulation {
   const Scenario& scenario_;
   RecordSink* sink_;
   Rng world_rng_;
-  Scheduler<Event> scheduler_;
+  Scheduler<SimEvent> scheduler_;
   std::vector<Side> sides_;
   std::vector<Rng> side_rngs_;
   std::vector<bool> truth_;
-  std::vector<std::vector<CircuitChannel>> channels_;  // [from][circuit]
-  std::vector<std::vector<Rng>> channel_rngs_;
   std::vector<IncidentSpec> incidents_;
   std::vector<double> incident_damage_;
   std::map<int, int> response_to_;
   std::vector<SeenIncident> pending_observations_;
   std::vector<Exchange> pending_sends_;
-  std::vector<InFlight> in_flight_;
-  std::vector<int> next_seq_;
-  std::vector<int> expected_seq_;
-  std::vector<std::map<int, std::pair<int, bool>>> held_;
-  std::vector<int> circuit_in_use_;
   std::vector<double> evasion_;  // [attacker] extra chance of success against the other
   std::map<int, Rung> last_rung_;
   int strikes_ = 0;
   Outcomes outcomes_;
+  SimulatedLink link_;
   std::vector<SimTime> last_tracked_;
   std::vector<double> last_belief_;
   std::vector<bool> last_was_above_ = std::vector<bool>(2, false);

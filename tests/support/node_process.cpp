@@ -1,5 +1,8 @@
 #include "tests/support/node_process.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include <stdlib.h>
 
 #include <asio.hpp>
@@ -20,6 +23,11 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  // HOTLINE_KEEP_TEST_FILES=1 leaves journals and logs behind for a post-mortem.
+  if (std::getenv("HOTLINE_KEEP_TEST_FILES") != nullptr) {
+    std::fprintf(stderr, "kept %s\n", path_.c_str());
+    return;
+  }
   std::error_code ignored;
   std::filesystem::remove_all(path_, ignored);
 }

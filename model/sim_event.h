@@ -1,0 +1,30 @@
+#pragma once
+// What the simulator's scheduler carries: one small value per event, so a run schedules
+// millions of them without allocating.
+
+#include <cstdint>
+
+namespace hotline::model {
+
+struct SimEvent {
+  enum class Type : std::uint8_t {
+    kTimeline,
+    kObserve,
+    kSend,
+    kArrive,
+    kRetransmit,
+    kWake,
+    kTick,
+    kStrikeLands,
+    kSeeMove,
+    kLinkTest,
+    kMeeting,
+    kOccurrence,
+    kEnd,
+  };
+  Type type = Type::kTimeline;
+  int a = 0;  // what the event is about: a party, a message, an incident, an index
+  int b = 0;
+};
+
+}  // namespace hotline::model
