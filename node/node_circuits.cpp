@@ -148,6 +148,8 @@ void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
       acknowledged.mutable_acknowledged()->set_seq(resume.delivered_seq());
       record(acknowledged);
       emit_acknowledged(done);
+      // Room in the window, exactly as after an Ack: nothing else would refill it.
+      generate_more();
     }
   } catch (const ProtocolViolation& violation) {
     session->abort(std::string("protocol violation in Hello: ") + violation.what());
