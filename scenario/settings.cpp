@@ -173,10 +173,13 @@ void apply_setting(spec::Scenario& scenario, const Setting& setting) {
     }
     message = message->GetReflection()->MutableMessage(message, field);
     if (last) {
-      // "hotline=off" switches a part with an `enabled` field.
-      const FieldDescriptor* enabled = message->GetDescriptor()->FindFieldByName("enabled");
-      if (!enabled) throw std::invalid_argument("setting " + setting.key + ": say which field");
-      set_scalar(*message, enabled, setting.value, setting.key);
+      // A part stands for its first field: "hotline=off" is hotline.enabled, "loss=0.2" is
+      // loss.p (Bernoulli loss).
+      const FieldDescriptor* first = message->GetDescriptor()->field(0);
+      if (first->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE || first->is_repeated()) {
+        throw std::invalid_argument("setting " + setting.key + ": say which field");
+      }
+      set_scalar(*message, first, setting.value, setting.key);
       return;
     }
   }

@@ -1,8 +1,8 @@
 #pragma once
 // `--set key=value` and `--vary key=a,b`: changing one field of a scenario from the command line
 // or an expectation, by the field's path in proto/scenario.proto:
-//   hotline=off                       hotline.enabled
-//   channel.primary.loss.p=0.2        the hotline circuit named "primary"
+//   hotline=off                       hotline.enabled (a part stands for its first field)
+//   channel.primary.loss=0.2          loss.p of the hotline circuit named "primary"
 //   party.moscow.doctrine.answer=DENY the party whose id is "moscow"
 //   working_group.evasion_gain=0.3
 // A repeated field's element is chosen by its name or id (or its index).

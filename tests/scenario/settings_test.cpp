@@ -24,6 +24,13 @@ TEST(SettingsTest, SwitchesAPartOnAndOff) {
   EXPECT_FALSE(s.hotline().enabled());
 }
 
+TEST(SettingsTest, APartStandsForItsFirstField) {
+  spec::Scenario s = base();
+  apply_setting(s, parse_setting("channel.primary.loss=0.2"));
+  EXPECT_DOUBLE_EQ(s.hotline().circuit(0).loss().p(), 0.2);
+  EXPECT_THROW(apply_setting(s, parse_setting("party.moscow=x")), std::invalid_argument);
+}
+
 TEST(SettingsTest, ChoosesElementsOfListsByName) {
   spec::Scenario s = base();
   apply_settings(s, {parse_setting("channel.backup.loss.p=0.2"),
