@@ -28,6 +28,8 @@ const char* claim_name(Claim claim) {
       return "our accident, we accept your response";
     case Claim::kAdmit:
       return "ours";
+    case Claim::kBenign:
+      return "ours, and not aimed at you";
     case Claim::kRefuse:
       return "refused";
   }

@@ -12,6 +12,7 @@ enum class Claim {
   kNotDirected,  // "not ordered by us; we will act against them"
   kAccident,     // "ours, by mistake; we accept your response" (contrition)
   kAdmit,        // "ours"
+  kBenign,       // "ours, and not aimed at you" (a launch, an exercise, a fleet movement)
   kRefuse,       // "we will not discuss it"
 };
 

@@ -228,7 +228,8 @@ void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
   } else if (d.answer == AnswerPolicy::kHonest) {
     reply.claim = role == StateRole::kTolerated    ? Claim::kNotDirected
                   : role == StateRole::kAccidental ? Claim::kAccident
-                                                   : Claim::kAdmit;
+                  : me_.intends_harm               ? Claim::kAdmit
+                                                   : Claim::kBenign;
     reply.clarity = role == StateRole::kTolerated ? 0.9 : 1.0;
   } else {
     reply.claim = Claim::kNotUs;
@@ -265,6 +266,7 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
       forgive(now, exchange.incident, believed);
       break;
     case Claim::kAccident:
+    case Claim::kBenign:
       shift_belief(now, -p.message_weight * believed);
       forgive(now, exchange.incident, believed);
       cancel_strike();

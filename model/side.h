@@ -61,6 +61,8 @@ class Side {
   // The other side's visible move on the ladder.
   void see_move(SimTime now, Rung rung, Actions& out);
   void heard_link_test(SimTime now) { last_link_test_ = now; }
+  // Whether this side means the other harm: what an honest answer about its own acts says.
+  void set_intent(bool intends_harm) { me_.intends_harm = intends_harm; }
   // The other side shared material in the working group: confidence-building works.
   void gain_trust(double amount) { trust_ += (1 - trust_) * amount; }
   void review(SimTime now, SimTime link_test_every, Actions& out);

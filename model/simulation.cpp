@@ -197,6 +197,7 @@ class Simulation {
       case TimelineEvent::Kind::kIntent: {
         const IntentSpec& spec = scenario_.intents[event.index];
         truth_[spec.party] = spec.intends_harm;
+        sides_[spec.party].set_intent(spec.intends_harm);
         emit(world(now, "intent")
                  .with("party", scenario_.parties[spec.party].id)
                  .with("intends_harm", spec.intends_harm));

@@ -344,6 +344,14 @@ class Compiler {
   void events() {
     model::SimTime previous = 0;
     std::map<std::string, int> incident_ids;
+    // A notice may announce what happens later; everything else refers back.
+    int upcoming = 0;
+    for (const auto& e : spec_.event()) {
+      if (e.has_incident() && !e.incident().id().empty()) {
+        future_incidents_.emplace(e.incident().id(), upcoming);
+      }
+      upcoming += e.has_incident() ? 1 : 0;
+    }
     for (int i = 0; i < spec_.event_size(); ++i) {
       const spec::Event& e = spec_.event(i);
       const Where where = root_.nested(spec::Scenario::descriptor(), "event", i);
@@ -505,8 +513,12 @@ class Compiler {
             "a message needs kind: NOTIFICATION, REASSURANCE, WARNING, REQUEST or REFUSAL");
     }
     out.text = in.text();
-    if (!in.about().empty())
-      out.about = known_incident<spec::ScriptedMessage>(where, "about", in.about(), ids);
+    if (!in.about().empty()) {
+      const auto ahead = future_incidents_.find(in.about());
+      out.about = ahead != future_incidents_.end()
+                      ? ahead->second
+                      : known_incident<spec::ScriptedMessage>(where, "about", in.about(), ids);
+    }
     out.reaches_desk = !in.has_reaches_desk() || in.reaches_desk();
     probability<spec::ScriptedMessage>(where, "offence", in.offence());
     out.offence = in.offence();
@@ -627,6 +639,7 @@ class Compiler {
   StartTime start_;
   model::Scenario scenario_;
   model::SimTime last_event_ = 0;
+  std::map<std::string, int> future_incidents_;  // id -> the index it will have
   std::vector<SourceError> errors_;
 };
 
