@@ -44,7 +44,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--runs") == 0) runs = std::stoi(argv[i + 1]);
   }
 
-  const auto busy = hotline::scenario::load_scenario(hotline::scenario::parse_scenario_text(kBusyScenario, "busy"));
+  const auto busy = hotline::scenario::load_scenario(
+      hotline::scenario::parse_scenario_text(kBusyScenario, "busy"));
   hotline::model::simulate(busy, 1);  // warm up
   std::uint64_t events = 0;
   const auto start = Clock::now();
@@ -54,8 +55,8 @@ int main(int argc, char** argv) {
   }
   const double busy_seconds = seconds_since(start);
   std::printf("model events, one core: %.2f M events/s (%llu events in %d two-year runs, %.2f s)\n",
-              static_cast<double>(events) / busy_seconds / 1e6, static_cast<unsigned long long>(events),
-              busy_runs, busy_seconds);
+              static_cast<double>(events) / busy_seconds / 1e6,
+              static_cast<unsigned long long>(events), busy_runs, busy_seconds);
 
   const auto file = hotline::scenario::read_scenario_file(path);
   const auto metrics = [&] {
@@ -75,7 +76,9 @@ int main(int argc, char** argv) {
     hotline::scenario::run_variants(file, {{"as written", {}}}, metrics, options);
     const double seconds = seconds_since(compare_start);
     std::printf("compare %s, %d runs on %s: %.3f s (%.0f runs/s)\n", file.spec.name().c_str(), runs,
-                threads == 1 ? "1 thread" : (std::to_string(std::thread::hardware_concurrency()) + " threads").c_str(),
+                threads == 1
+                    ? "1 thread"
+                    : (std::to_string(std::thread::hardware_concurrency()) + " threads").c_str(),
                 seconds, runs / seconds);
   }
   return 0;
