@@ -292,6 +292,11 @@ class Compiler {
     }
     // A hotline without a described circuit is a modern, clean one.
     if (out.circuits.empty()) out.circuits.push_back(model::CircuitFaults{});
+    for (int i = 0; i < h.partition_size(); ++i) {
+      const model::Window window =
+          this->window(h.partition(i), where.nested(spec::Hotline::descriptor(), "partition", i));
+      for (auto& circuit : out.circuits) circuit.outages.push_back(window);
+    }
   }
 
   void circuit(const spec::Circuit& c, const Where& where) {
@@ -330,15 +335,19 @@ class Compiler {
       error<spec::Circuit>(where, "words_per_minute", -1, "words_per_minute must not be negative");
     out.words_per_minute = c.words_per_minute();
     for (int i = 0; i < c.outage_size(); ++i) {
-      const Where w = where.nested(spec::Circuit::descriptor(), "outage", i);
-      model::Window window;
-      window.from = time<spec::Window>(w, "from", c.outage(i).from(), 0);
-      window.until = time<spec::Window>(w, "until", c.outage(i).until(), window.from);
-      if (window.until <= window.from)
-        error<spec::Window>(w, "until", -1, "an outage must end after it starts");
-      out.outages.push_back(window);
+      out.outages.push_back(
+          window(c.outage(i), where.nested(spec::Circuit::descriptor(), "outage", i)));
     }
     scenario_.hotline.circuits.push_back(out);
+  }
+
+  model::Window window(const spec::Window& in, const Where& where) {
+    model::Window out;
+    out.from = time<spec::Window>(where, "from", in.from(), 0);
+    out.until = time<spec::Window>(where, "until", in.until(), out.from);
+    if (out.until <= out.from)
+      error<spec::Window>(where, "until", -1, "an outage must end after it starts");
+    return out;
   }
 
   void events() {

@@ -105,5 +105,27 @@ TEST(SimulationTest, FailoverMovesTrafficToTheBackupCircuitDuringAnOutage) {
   EXPECT_TRUE(moved_to_backup);
 }
 
+TEST(SimulationTest, APartitionTakesEveryCircuitDownAndDeliveryResumesAfterIt) {
+  const Scenario scenario = compile(R"(
+    start: "2020-01-01T00:00:00Z" duration: "6d"
+    party { id: "a" prior_hostility: 0.5 }
+    party { id: "b" prior_hostility: 0.5 }
+    hotline { enabled: true failover_after: "30m" retransmit_after: "10m"
+      circuit { name: "primary" latency: "1s" }
+      circuit { name: "backup" latency: "5s" }
+      partition { from: "D+1 00:00" until: "D+3 00:00" } }
+    event { at: "D+1 10:00" incident { id: "x" kind: "DDOS" victim: "a" severity: 0.6 } }
+    event { at: "+1h" observe { by: "a" incident: "x" apparent_origin: "b" confidence: 0.8 } })");
+  RecordCollector records;
+  const Outcomes outcomes = simulate(scenario, 1, &records);
+  EXPECT_GT(outcomes.frames_lost, 0);
+  EXPECT_EQ(outcomes.messages_delivered, outcomes.messages_sent);
+  for (const Record& r : records.records) {
+    if (r.kind == "deliver") {
+      EXPECT_GE(r.at, 3 * kDay) << "delivered during the partition";
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hotline::model
