@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "model/scheduler.h"
-#include "model/side.h"
+#include "model/side_host.h"
 #include "model/sim_event.h"
 #include "model/simulated_link.h"
 
@@ -49,19 +51,18 @@ double shared_amount(Sharing share) {
 
 class Simulation {
  public:
-  Simulation(const Scenario& scenario, std::uint64_t seed, RecordSink* sink)
+  Simulation(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
+             std::vector<SideHost*> sides, std::function<void(SimTime)> pace)
       : scenario_(scenario),
         sink_(sink),
         world_rng_(RunSeeds::world(seed)),
         incidents_(scenario.incidents),
         incident_damage_(scenario.incidents.size(), 0.0),
-        link_(scenario, seed, scheduler_, outcomes_, sink) {
+        link_(scenario, seed, scheduler_, outcomes_, sink),
+        sides_(std::move(sides)),
+        pace_(std::move(pace)) {
     const int parties = static_cast<int>(scenario.parties.size());
     for (int i = 0; i < parties; ++i) {
-      const int other = 1 - i;
-      sides_.emplace_back(scenario.parties[i], scenario.parties[other].id, scenario.hotline.enabled,
-                          sink);
-      side_rngs_.emplace_back(RunSeeds::side(seed, i));
       truth_.push_back(scenario.parties[i].intends_harm);
       evasion_.push_back(0);
     }
@@ -69,7 +70,7 @@ class Simulation {
     outcomes_.duration = scenario.duration;
     last_tracked_.assign(parties, 0);
     last_belief_.resize(parties);
-    for (int i = 0; i < parties; ++i) last_belief_[i] = sides_[i].belief(0);
+    for (int i = 0; i < parties; ++i) last_belief_[i] = sides_[i]->belief(0);
   }
 
   Outcomes run() {
@@ -91,6 +92,7 @@ class Simulation {
       const SimEvent event = scheduler_.pop();
       ++outcomes_.events;
       const SimTime now = scheduler_.now();
+      if (pace_) pace_(now);
       track(now);
       if (event.type == SimEvent::Type::kEnd) break;
       dispatch(now, event);
@@ -132,14 +134,14 @@ class Simulation {
         break;
       case SimEvent::Type::kWake: {
         Actions actions;
-        sides_[event.a].review(now, scenario_.hotline.link_test_every, actions);
+        sides_[event.a]->review(now, scenario_.hotline.link_test_every, actions);
         apply(now, event.a, actions);
         break;
       }
       case SimEvent::Type::kTick:
         for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
           Actions actions;
-          sides_[i].review(now, scenario_.hotline.link_test_every, actions);
+          sides_[i]->review(now, scenario_.hotline.link_test_every, actions);
           apply(now, i, actions);
         }
         scheduler_.schedule(now + scenario_.review_every, {SimEvent::Type::kTick, 0, 0});
@@ -149,7 +151,7 @@ class Simulation {
         break;
       case SimEvent::Type::kSeeMove: {
         Actions actions;
-        sides_[event.a].see_move(now, static_cast<Rung>(event.b), actions);
+        sides_[event.a]->see_move(now, static_cast<Rung>(event.b), actions);
         apply(now, event.a, actions);
         break;
       }
@@ -197,7 +199,7 @@ class Simulation {
       case TimelineEvent::Kind::kIntent: {
         const IntentSpec& spec = scenario_.intents[event.index];
         truth_[spec.party] = spec.intends_harm;
-        sides_[spec.party].set_intent(spec.intends_harm);
+        sides_[spec.party]->set_intent(now, spec.intends_harm);
         emit(world(now, "intent")
                  .with("party", scenario_.parties[spec.party].id)
                  .with("intends_harm", spec.intends_harm));
@@ -242,7 +244,7 @@ class Simulation {
     }
     if (spec.role == StateRole::kAccidental && spec.sponsor >= 0) {
       Actions actions;
-      sides_[spec.sponsor].own_accident(now, index, spec.id, actions);
+      sides_[spec.sponsor]->own_accident(now, index, spec.id, actions);
       apply(now, spec.sponsor, actions);
     }
   }
@@ -292,7 +294,7 @@ class Simulation {
     // scheduled.
     if (incidents_[seen.incident].victim == by) seen.damage = incident_damage_[seen.incident];
     Actions actions;
-    sides_[by].observe(now, seen, side_rngs_[by], actions);
+    sides_[by]->observe(now, seen, actions);
     apply(now, by, actions);
   }
 
@@ -379,7 +381,7 @@ class Simulation {
       // What this side hands over helps the other get past this side's defences.
       evasion_[other(party)] += scenario_.working_group.evasion_gain * amount;
       outcomes_.leaked += amount;
-      sides_[other(party)].gain_trust(0.1 * amount);
+      sides_[other(party)]->gain_trust(now, 0.1 * amount);
       if (sink_) {
         emit(world(now, "share")
                  .with("party", scenario_.parties[party].id)
@@ -426,6 +428,7 @@ class Simulation {
     if (exchange.type == Exchange::Type::kScripted)
       words = count_words(scenario_.messages[exchange.scripted].text);
     const int id = link_.add(from, exchange, words, true);
+    sides_[from]->transmit(now, id, exchange);
     if (exchange.type != Exchange::Type::kLinkTest) {
       ++outcomes_.messages_sent;
       ++outcomes_.sides[from].messages_sent;
@@ -454,7 +457,7 @@ class Simulation {
     const int to = message.to;
     const Exchange& exchange = message.exchange;
     if (exchange.type == Exchange::Type::kLinkTest) {
-      sides_[to].heard_link_test(now);
+      sides_[to]->heard_link_test(now, id);
       return;
     }
     ++outcomes_.messages_delivered;
@@ -470,11 +473,9 @@ class Simulation {
     if (exchange.type == Exchange::Type::kInquiry) {
       const IncidentSpec& spec = incidents_[exchange.incident];
       const StateRole role = spec.sponsor == to ? spec.role : StateRole::kNone;
-      sides_[to].inquiry(now, exchange.incident, role, actions);
+      sides_[to]->inquiry(now, id, exchange.incident, role, actions);
     } else {
-      const MessageSpec* scripted =
-          exchange.scripted >= 0 ? &scenario_.messages[exchange.scripted] : nullptr;
-      sides_[to].receive(now, exchange, garbled, scripted, actions);
+      sides_[to]->receive(now, id, exchange, garbled, actions);
     }
     apply(now, to, actions);
   }
@@ -482,19 +483,19 @@ class Simulation {
   // Outcomes that accumulate over time: misperception and time above NORMAL.
   void track(SimTime now) {
     for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
-      const double belief = sides_[i].belief(now);
+      const double belief = sides_[i]->belief(now);
       const double truth = truth_[other(i)] ? 1.0 : 0.0;
       const double elapsed = to_days(now - last_tracked_[i]);
       if (elapsed > 0) {
         const double gap = 0.5 * (std::abs(last_belief_[i] - truth) + std::abs(belief - truth));
         outcomes_.sides[i].misperception += gap * elapsed;
-        if (sides_[i].rung() != Rung::kNormal || last_was_above_[i]) {
+        if (sides_[i]->rung() != Rung::kNormal || last_was_above_[i]) {
           outcomes_.sides[i].days_above_normal += last_was_above_[i] ? elapsed : 0;
         }
       }
       last_tracked_[i] = now;
       last_belief_[i] = belief;
-      last_was_above_[i] = sides_[i].rung() != Rung::kNormal;
+      last_was_above_[i] = sides_[i]->rung() != Rung::kNormal;
     }
   }
 
@@ -502,8 +503,8 @@ class Simulation {
     track(end);
     for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
       SideOutcome& outcome = outcomes_.sides[i];
-      outcome.final_belief = sides_[i].belief(end);
-      outcome.final_rung = sides_[i].rung();
+      outcome.final_belief = sides_[i]->belief(end);
+      outcome.final_rung = sides_[i]->rung();
       if (outcome.final_rung != Rung::kNormal) outcome.back_to_normal.reset();
       if (sink_) {
         emit(world(end, "outcome")
@@ -548,8 +549,6 @@ class Simulation {
   RecordSink* sink_;
   Rng world_rng_;
   Scheduler<SimEvent> scheduler_;
-  std::vector<Side> sides_;
-  std::vector<Rng> side_rngs_;
   std::vector<bool> truth_;
   std::vector<IncidentSpec> incidents_;
   std::vector<double> incident_damage_;
@@ -561,6 +560,8 @@ class Simulation {
   int strikes_ = 0;
   Outcomes outcomes_;
   SimulatedLink link_;
+  std::vector<SideHost*> sides_;
+  std::function<void(SimTime)> pace_;
   std::vector<SimTime> last_tracked_;
   std::vector<double> last_belief_;
   std::vector<bool> last_was_above_ = std::vector<bool>(2, false);
@@ -569,7 +570,18 @@ class Simulation {
 }  // namespace
 
 Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink) {
-  return Simulation(scenario, seed, sink).run();
+  std::vector<std::unique_ptr<LocalSideHost>> minds;
+  std::vector<SideHost*> sides;
+  for (int i = 0; i < static_cast<int>(scenario.parties.size()); ++i) {
+    minds.push_back(std::make_unique<LocalSideHost>(scenario, i, seed, sink));
+    sides.push_back(minds.back().get());
+  }
+  return Simulation(scenario, seed, sink, std::move(sides), nullptr).run();
+}
+
+Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
+                       std::vector<SideHost*> sides, std::function<void(SimTime)> pace) {
+  return Simulation(scenario, seed, sink, std::move(sides), std::move(pace)).run();
 }
 
 }  // namespace hotline::model

@@ -3,15 +3,24 @@
 // a simulated channel, on a discrete-event scheduler. Same scenario and seed, same records.
 
 #include <cstdint>
+#include <functional>
+#include <vector>
 
 #include "model/outcomes.h"
 #include "model/record.h"
 #include "model/run_seeds.h"
 #include "model/scenario.h"
+#include "model/side_host.h"
 
 namespace hotline::model {
 
 // `sink` may be null: `hotline compare` runs thousands of runs and needs only the outcomes.
 Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink = nullptr);
+
+// The same world with minds hosted elsewhere (one per party, in party order), and `pace`
+// called with each event's model time before it happens (a live run waits for the wall clock
+// there).
+Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
+                       std::vector<SideHost*> sides, std::function<void(SimTime)> pace);
 
 }  // namespace hotline::model

@@ -1,0 +1,53 @@
+#include "model/side_host.h"
+
+#include "model/run_seeds.h"
+
+namespace hotline::model {
+
+LocalSideHost::LocalSideHost(const Scenario& scenario, int party, std::uint64_t seed,
+                             RecordSink* sink)
+    : scenario_(scenario),
+      side_(scenario.parties[party], scenario.parties[1 - party].id, scenario.hotline.enabled,
+            sink),
+      rng_(RunSeeds::side(seed, party)) {}
+
+void LocalSideHost::observe(SimTime now, const SeenIncident& seen, Actions& out) {
+  side_.observe(now, seen, rng_, out);
+}
+
+void LocalSideHost::own_accident(SimTime now, int incident, const std::string& id, Actions& out) {
+  side_.own_accident(now, incident, id, out);
+}
+
+void LocalSideHost::inquiry(SimTime now, int, int incident, StateRole role, Actions& out) {
+  side_.inquiry(now, incident, role, out);
+}
+
+void LocalSideHost::receive(SimTime now, int, const Exchange& exchange, bool garbled,
+                            Actions& out) {
+  const MessageSpec* scripted =
+      exchange.scripted >= 0 ? &scenario_.messages[exchange.scripted] : nullptr;
+  side_.receive(now, exchange, garbled, scripted, out);
+}
+
+void LocalSideHost::heard_link_test(SimTime now, int) {
+  side_.heard_link_test(now);
+}
+
+void LocalSideHost::see_move(SimTime now, Rung rung, Actions& out) {
+  side_.see_move(now, rung, out);
+}
+
+void LocalSideHost::review(SimTime now, SimTime link_test_every, Actions& out) {
+  side_.review(now, link_test_every, out);
+}
+
+void LocalSideHost::set_intent(SimTime, bool intends_harm) {
+  side_.set_intent(intends_harm);
+}
+
+void LocalSideHost::gain_trust(SimTime, double amount) {
+  side_.gain_trust(amount);
+}
+
+}  // namespace hotline::model

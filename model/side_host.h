@@ -1,0 +1,62 @@
+#pragma once
+// Where a side's mind runs. The simulator talks to each side through this interface: in
+// `hotline sim` both minds run in the same process (LocalSideHost); in `hotline run` each runs
+// inside its own node process and the calls travel over a pipe, while the exchanges themselves
+// travel over the real hotline between the nodes.
+
+#include <string>
+
+#include "model/rng.h"
+#include "model/scenario.h"
+#include "model/side.h"
+
+namespace hotline::model {
+
+class SideHost {
+ public:
+  virtual ~SideHost() = default;
+
+  virtual void observe(SimTime now, const SeenIncident& seen, Actions& out) = 0;
+  virtual void own_accident(SimTime now, int incident, const std::string& id, Actions& out) = 0;
+  // Message `message` (an inquiry about `incident`) is delivered; `role` is this side's own
+  // state's part in the incident, which it knows and the other does not.
+  virtual void inquiry(SimTime now, int message, int incident, StateRole role, Actions& out) = 0;
+  virtual void receive(SimTime now, int message, const Exchange& exchange, bool garbled,
+                       Actions& out) = 0;
+  virtual void heard_link_test(SimTime now, int message) = 0;
+  virtual void see_move(SimTime now, Rung rung, Actions& out) = 0;
+  virtual void review(SimTime now, SimTime link_test_every, Actions& out) = 0;
+  virtual void set_intent(SimTime now, bool intends_harm) = 0;
+  virtual void gain_trust(SimTime now, double amount) = 0;
+  // An exchange this side decided on leaves now as message `message`.
+  virtual void transmit(SimTime now, int message, const Exchange& exchange) = 0;
+  virtual double belief(SimTime now) = 0;
+  virtual Rung rung() = 0;
+};
+
+// The side's mind in this process, with its own random stream.
+class LocalSideHost : public SideHost {
+ public:
+  LocalSideHost(const Scenario& scenario, int party, std::uint64_t seed, RecordSink* sink);
+
+  void observe(SimTime now, const SeenIncident& seen, Actions& out) override;
+  void own_accident(SimTime now, int incident, const std::string& id, Actions& out) override;
+  void inquiry(SimTime now, int message, int incident, StateRole role, Actions& out) override;
+  void receive(SimTime now, int message, const Exchange& exchange, bool garbled,
+               Actions& out) override;
+  void heard_link_test(SimTime now, int message) override;
+  void see_move(SimTime now, Rung rung, Actions& out) override;
+  void review(SimTime now, SimTime link_test_every, Actions& out) override;
+  void set_intent(SimTime now, bool intends_harm) override;
+  void gain_trust(SimTime now, double amount) override;
+  void transmit(SimTime, int, const Exchange&) override {}
+  double belief(SimTime now) override { return side_.belief(now); }
+  Rung rung() override { return side_.rung(); }
+
+ private:
+  const Scenario& scenario_;
+  Side side_;
+  Rng rng_;
+};
+
+}  // namespace hotline::model
