@@ -15,5 +15,6 @@ void add_validate_command(CLI::App& app);
 void add_sim_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_check_command(CLI::App& app);
+void add_run_command(CLI::App& app);
 
 }  // namespace hotline::cli

@@ -8,6 +8,8 @@
 #include "node/event_log.h"
 #include "node/node.h"
 #include "proto/node_config.pb.h"
+#include "runner/player.h"
+#include "scenario/scenario_loader.h"
 
 namespace hotline::cli {
 namespace {
@@ -20,12 +22,23 @@ struct NodeFlags {
   int heartbeat_misses = 0;
   std::uint64_t generate = 0;
   bool json = false;
+  // Playing a party of a scenario for `hotline run`.
+  std::string play;
+  std::uint64_t seed = 1;
+  std::vector<std::string> settings;
 };
 
 struct ResolvedOptions {
   node::NodeOptions node;
   bool json = false;
   std::string log;
+};
+
+// A scenario party this node plays, for `hotline run`.
+struct PlayOptions {
+  std::string scenario;
+  std::uint64_t seed = 1;
+  std::vector<std::string> settings;
 };
 
 std::chrono::milliseconds milliseconds_of(const std::string& text) {
@@ -115,7 +128,25 @@ std::pair<wire::Priority, std::string> parse_console_line(const std::string& lin
   return {wire::ROUTINE, line};
 }
 
-int run_node(node::NodeOptions options, bool json, const std::string& log_path) {
+// Forwards every event to the console, and model exchanges delivered by the link to the mind.
+class PlayObserver : public node::NodeObserver {
+ public:
+  explicit PlayObserver(ConsolePrinter& printer) : printer_(printer) {}
+  void on_event(const node::NodeEvent& event) override {
+    printer_.on_event(event);
+    if (player && event.kind == node::NodeEvent::Kind::kDelivered && event.envelope != nullptr &&
+        event.envelope->has_model_exchange()) {
+      player->on_received(event.envelope->model_exchange());
+    }
+  }
+  runner::Player* player = nullptr;
+
+ private:
+  ConsolePrinter& printer_;
+};
+
+int run_node(node::NodeOptions options, bool json, const std::string& log_path,
+             const PlayOptions& play) {
   std::unique_ptr<node::EventLog> log;
   if (!log_path.empty()) {
     log = std::make_unique<node::EventLog>(log_path);
@@ -123,16 +154,41 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path) 
   }
   auto io = std::make_shared<asio::io_context>(1);
   asio::signal_set signals(*io, SIGINT, SIGTERM);
-  ConsolePrinter printer(options.party, json, log.get(), [&signals] { signals.cancel(); });
-  node::Node node(*io, options, printer);
+  ConsolePrinter printer(options.party, json || !play.scenario.empty(), log.get(),
+                         [&signals] { signals.cancel(); });
+  PlayObserver observer(printer);
+  node::Node node(*io, options, observer);
+  std::unique_ptr<model::Scenario> scenario;
+  std::unique_ptr<runner::Player> player;
+  if (!play.scenario.empty()) {
+    std::vector<scenario::Setting> settings;
+    for (const auto& text : play.settings) settings.push_back(scenario::parse_setting(text));
+    const auto file = scenario::read_scenario_file(scenario::resolve_scenario_path(play.scenario));
+    scenario = std::make_unique<model::Scenario>(scenario::load_scenario(file, settings));
+    int party = -1;
+    for (std::size_t i = 0; i < scenario->parties.size(); ++i) {
+      if (scenario->parties[i].id == options.party) party = static_cast<int>(i);
+    }
+    if (party < 0)
+      throw std::invalid_argument(options.party + " is not a party of " + play.scenario);
+    player = std::make_unique<runner::Player>(
+        *scenario, party, play.seed,
+        [&node](wire::Envelope envelope) { node.send(std::move(envelope)); },
+        [](const std::string& line) { std::cout << line << std::endl; });
+    observer.player = player.get();
+  }
   signals.async_wait([&node](const asio::error_code& error, int) {
     if (!error) node.stop("interrupted");
   });
   node.start();
   node::read_lines_in_background(
       io,
-      [&node, &printer](std::string line) {
+      [&node, &printer, &player](std::string line) {
         if (line.empty() || node.stopped()) return;
+        if (player) {
+          player->on_call(line);
+          return;
+        }
         auto [priority, text] = parse_console_line(line);
         try {
           node.send_text(std::move(text), priority);
@@ -187,9 +243,15 @@ void add_node_command(CLI::App& app) {
                       "Send this many numbered messages (\"<party> <n>\") as fast as the link "
                       "takes them; resumes after a restart with a journal");
   command->add_flag("--json", flags->json, "Print one JSON object per event");
+  command->add_option("--play", flags->play,
+                      "Play this node's party of a scenario, driven by `hotline run` on standard "
+                      "input (one JSON call per line) instead of typed messages");
+  command->add_option("--seed", flags->seed, "With --play: the run's seed");
+  command->add_option("--set", flags->settings, "With --play: the run's scenario settings");
   command->callback([flags, command] {
     const ResolvedOptions resolved = resolve_options(*flags, *command);
-    exit_status = run_node(resolved.node, resolved.json, resolved.log);
+    exit_status = run_node(resolved.node, resolved.json, resolved.log,
+                           PlayOptions{flags->play, flags->seed, flags->settings});
   });
 }
 

@@ -23,7 +23,7 @@ void LocalSideHost::inquiry(SimTime now, int, int incident, StateRole role, Acti
   side_.inquiry(now, incident, role, out);
 }
 
-void LocalSideHost::receive(SimTime now, int, const Exchange& exchange, bool garbled,
+void LocalSideHost::receive(SimTime now, int, const Exchange& exchange, bool garbled, bool,
                             Actions& out) {
   const MessageSpec* scripted =
       exchange.scripted >= 0 ? &scenario_.messages[exchange.scripted] : nullptr;

@@ -399,6 +399,8 @@ class Simulation {
     exchange.incident = spec.about;
     if (spec.outside_hotline_delay) {
       const int id = link_.add(spec.from, exchange, count_words(spec.text), false);
+      ++outcomes_.messages_sent;
+      ++outcomes_.sides[spec.from].messages_sent;
       if (sink_) {
         emit(world(now, "send")
                  .with("from", scenario_.parties[spec.from].id)
@@ -475,7 +477,7 @@ class Simulation {
       const StateRole role = spec.sponsor == to ? spec.role : StateRole::kNone;
       sides_[to]->inquiry(now, id, exchange.incident, role, actions);
     } else {
-      sides_[to]->receive(now, id, exchange, garbled, actions);
+      sides_[to]->receive(now, id, exchange, garbled, message.seq >= 0, actions);
     }
     apply(now, to, actions);
   }

@@ -9,6 +9,7 @@ bool is_reliable(const wire::Envelope& envelope) {
     case wire::Envelope::kInquiry:
     case wire::Envelope::kReply:
     case wire::Envelope::kLinkTest:
+    case wire::Envelope::kModelExchange:
       return true;
     default:
       return false;
@@ -35,6 +36,8 @@ std::string_view payload_name(const wire::Envelope& envelope) {
       return "bye";
     case wire::Envelope::kHeartbeat:
       return "heartbeat";
+    case wire::Envelope::kModelExchange:
+      return "model_exchange";
     case wire::Envelope::PAYLOAD_NOT_SET:
       break;
   }

@@ -1,0 +1,41 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "runner/live_run.h"
+
+namespace hotline::cli {
+
+void add_run_command(CLI::App& app) {
+  struct Options {
+    runner::LiveRunOptions run;
+    std::vector<std::string> settings;
+    std::string certs;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* command = app.add_subcommand(
+      "run",
+      "Replay a case through two real node processes over mutual TLS, each playing its party");
+  command->add_option("file", options->run.scenario, "Scenario file or case name (estonia-2007)")
+      ->required();
+  command
+      ->add_option("--seed", options->run.seed, "Seed of the run; the same as `hotline sim --seed`")
+      ->capture_default_str();
+  command->add_option("--set", options->settings, "Change a field, as for `hotline sim`");
+  command->add_option("--speed", options->run.speed,
+                      "Model seconds per wall second (1: real time; default: the whole case in "
+                      "about 15 s)");
+  command->add_option("--certs", options->certs, "Use the certificates in this directory");
+  command->add_flag("--json", options->run.json,
+                    "One JSON record per line instead of the transcript");
+  command->footer(
+      "The transcript is the same as `hotline sim`'s for the same seed, with the link's own\n"
+      "events added; every exchange between the parties crosses the real link.");
+  command->callback([options] {
+    for (const auto& text : options->settings)
+      options->run.settings.push_back(scenario::parse_setting(text));
+    options->run.certs = options->certs;
+    exit_status = runner::run_live(options->run, std::cout, std::cerr);
+  });
+}
+
+}  // namespace hotline::cli

@@ -1,0 +1,180 @@
+#include "runner/live_run.h"
+
+#include <stdlib.h>
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <thread>
+
+#include "common/certificates.h"
+#include "common/child_process.h"
+#include "model/simulation.h"
+#include "runner/remote_side.h"
+#include "scenario/scenario_loader.h"
+#include "scenario/transcript.h"
+
+namespace hotline::runner {
+namespace {
+
+constexpr double kDefaultWallSeconds = 15.0;
+
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "hotline-run-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::runtime_error("cannot create a scratch directory");
+    path_ = pattern;
+  }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Reads a node's output until an event of `kind`; returns it (null if the node stopped first).
+nlohmann::json wait_for_event(common::ChildProcess& node, const std::string& kind,
+                              std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto line = node.output().read_line(std::chrono::milliseconds(200));
+    if (!line) {
+      if (node.output().at_end()) break;
+      continue;
+    }
+    const auto event = nlohmann::json::parse(*line, nullptr, false);
+    if (event.is_object() && event.value("event", "") == kind) return event;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& errors) {
+  const auto path = scenario::resolve_scenario_path(options.scenario);
+  const auto file = scenario::read_scenario_file(path);
+  const model::Scenario compiled = scenario::load_scenario(file, options.settings);
+  const auto& parties = compiled.parties;
+  const double speed = options.speed > 0 ? options.speed
+                                         : static_cast<double>(compiled.duration) / model::kSecond /
+                                               kDefaultWallSeconds;
+
+  ScratchDirectory scratch;
+  std::filesystem::path certs = options.certs;
+  if (certs.empty()) {
+    certs = scratch.path() / "certs";
+    common::PkiOptions pki;
+    pki.parties = {parties[0].id, parties[1].id};
+    pki.validity.not_after = std::chrono::hours(24);
+    common::write_exercise_pki(certs, pki);
+  }
+  auto node_arguments = [&](int party) {
+    std::vector<std::string> argv = {common::current_executable(),
+                                     "node",
+                                     "--party",
+                                     parties[party].id,
+                                     "--peer",
+                                     parties[1 - party].id,
+                                     "--certs",
+                                     certs.string(),
+                                     "--journal",
+                                     (scratch.path() / (parties[party].id + ".journal")).string(),
+                                     "--play",
+                                     path.string(),
+                                     "--seed",
+                                     std::to_string(options.seed),
+                                     "--json"};
+    for (const auto& setting : options.settings) {
+      argv.push_back("--set");
+      argv.push_back(setting.text());
+    }
+    return argv;
+  };
+
+  std::vector<std::unique_ptr<common::ChildProcess>> nodes;
+  auto listener_argv = node_arguments(0);
+  listener_argv.insert(listener_argv.end(), {"--listen", "127.0.0.1:0"});
+  nodes.push_back(
+      std::make_unique<common::ChildProcess>(common::ChildProcess::Options{listener_argv}));
+  const auto listening = wait_for_event(*nodes[0], "listening", std::chrono::seconds(10));
+  if (listening.is_null()) {
+    errors << "hotline run: " << parties[0].id << "'s node did not start listening\n";
+    return 1;
+  }
+  auto dialler_argv = node_arguments(1);
+  dialler_argv.insert(dialler_argv.end(), {"--connect", listening.value("address", "")});
+  nodes.push_back(
+      std::make_unique<common::ChildProcess>(common::ChildProcess::Options{dialler_argv}));
+  for (int i = 0; i < 2; ++i) {
+    if (wait_for_event(*nodes[i], "link_up", std::chrono::seconds(15)).is_null()) {
+      errors << "hotline run: " << parties[i].id << "'s node did not bring the link up\n";
+      return 1;
+    }
+  }
+
+  const scenario::StartTime start = scenario::start_of(compiled);
+  scenario::TranscriptPrinter printer(out, start, options.json);
+  model::SimTime model_now = 0;
+  // The link's own events (a circuit down, traffic moved) belong in the transcript too.
+  auto on_event = [&](const std::string& party, const nlohmann::json& event) {
+    const std::string kind = event.value("event", "");
+    if (kind != "link_up" && kind != "link_down" && kind != "traffic_moved" && kind != "error")
+      return;
+    model::Record record;
+    record.at = model_now;
+    record.kind = "link";
+    record.party = party;
+    record.with("event", kind);
+    if (event.contains("circuit")) record.with("circuit", event.value("circuit", ""));
+    if (event.contains("reason")) record.with("reason", event.value("reason", ""));
+    printer.record(std::move(record));
+  };
+  std::vector<std::unique_ptr<RemoteSideHost>> minds;
+  std::vector<model::SideHost*> hosts;
+  for (int i = 0; i < 2; ++i) {
+    minds.push_back(std::make_unique<RemoteSideHost>(parties[i].id, *nodes[i], &printer, on_event,
+                                                     options.reply_timeout));
+    hosts.push_back(minds.back().get());
+  }
+  if (!options.json) {
+    out << compiled.name << ": " << compiled.title << " (seed " << options.seed
+        << ", live: " << parties[0].id << " and " << parties[1].id
+        << " as two node processes over mutual TLS, " << speed << "x)" << std::endl;
+  }
+  const auto wall_start = std::chrono::steady_clock::now();
+  auto pace = [&](model::SimTime at) {
+    model_now = at;
+    const auto due = wall_start + std::chrono::microseconds(
+                                      static_cast<long long>(static_cast<double>(at) / speed));
+    std::this_thread::sleep_until(due);
+    for (auto& mind : minds) mind->poll();
+  };
+  model::Outcomes outcomes;
+  try {
+    outcomes = model::simulate_with(compiled, options.seed, &printer, hosts, pace);
+  } catch (const NodeFailure& failure) {
+    errors << "hotline run: " << failure.what() << "\n";
+    for (auto& node : nodes) node->stop(std::chrono::seconds(3));
+    return 1;
+  }
+  if (!options.json) scenario::print_outcome_summary(out, compiled, outcomes);
+  // End of input: each node delivers what is queued, says goodbye and exits.
+  int status = 0;
+  for (auto& node : nodes) node->close_input();
+  for (int i = 0; i < 2; ++i) {
+    const auto exit = nodes[i]->wait_for(std::chrono::seconds(15));
+    const int code = exit ? *exit : nodes[i]->stop(std::chrono::seconds(3));
+    if (code != 0) {
+      errors << "hotline run: " << parties[i].id << "'s node exited with status " << code << "\n";
+      status = 1;
+    }
+  }
+  return status;
+}
+
+}  // namespace hotline::runner

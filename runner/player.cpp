@@ -1,0 +1,99 @@
+#include "runner/player.h"
+
+#include "runner/side_protocol.h"
+
+namespace hotline::runner {
+
+Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, Send send,
+               Reply reply)
+    : scenario_(scenario),
+      mind_(scenario, party, seed, &records_),
+      send_(std::move(send)),
+      reply_(std::move(reply)) {}
+
+void Player::on_call(const std::string& line) {
+  const nlohmann::json call = nlohmann::json::parse(line, nullptr, false);
+  if (!call.is_object() || !call.contains("call")) {
+    reply_(nlohmann::json{{"reply", "error"}, {"error", "not a call: " + line}}.dump());
+    return;
+  }
+  try {
+    if (!run(call)) waiting_ = call;
+  } catch (const std::exception& error) {
+    reply_(nlohmann::json{{"reply", "error"}, {"error", error.what()}}.dump());
+  }
+}
+
+void Player::on_received(const wire::ModelExchange& exchange) {
+  received_[exchange.run_message()] = exchange_from_wire(exchange);
+  if (waiting_ && run(*waiting_)) waiting_.reset();
+}
+
+void Player::answer(const std::string& name, const model::Actions& actions, nlohmann::json extra) {
+  nlohmann::json reply = {{"reply", name},
+                          {"actions", actions_to_json(actions)},
+                          {"rung", static_cast<int>(mind_.rung())},
+                          {"records", nlohmann::json::array()}};
+  for (const auto& record : records_.records) reply["records"].push_back(record_to_json(record));
+  records_.records.clear();
+  for (auto& [key, value] : extra.items()) reply[key] = value;
+  reply_(reply.dump());
+}
+
+bool Player::run(const nlohmann::json& call) {
+  const std::string name = call.at("call").get<std::string>();
+  const model::SimTime now = call.value("now", model::SimTime{0});
+  model::Actions actions;
+  // Calls that deliver a message need it to have arrived over the link first.
+  const auto message = [&]() -> const model::Exchange* {
+    const auto found = received_.find(call.at("message").get<std::uint64_t>());
+    return found == received_.end() ? nullptr : &found->second;
+  };
+  if (name == "observe") {
+    mind_.observe(now, seen_from_json(call.at("seen")), actions);
+  } else if (name == "own_accident") {
+    mind_.own_accident(now, call.at("incident").get<int>(), call.at("id").get<std::string>(),
+                       actions);
+  } else if (name == "inquiry") {
+    const model::Exchange* exchange = message();
+    if (!exchange) return false;
+    mind_.inquiry(now, call.at("message").get<int>(), exchange->incident,
+                  static_cast<model::StateRole>(call.at("role").get<int>()), actions);
+  } else if (name == "receive") {
+    if (call.contains("exchange")) {
+      mind_.receive(now, call.at("message").get<int>(), exchange_from_json(call.at("exchange")),
+                    call.at("garbled").get<bool>(), false, actions);
+    } else {
+      const model::Exchange* exchange = message();
+      if (!exchange) return false;
+      mind_.receive(now, call.at("message").get<int>(), *exchange, call.at("garbled").get<bool>(),
+                    true, actions);
+    }
+  } else if (name == "heard_link_test") {
+    if (!message()) return false;
+    mind_.heard_link_test(now, call.at("message").get<int>());
+  } else if (name == "see_move") {
+    mind_.see_move(now, static_cast<model::Rung>(call.at("rung").get<int>()), actions);
+  } else if (name == "review") {
+    mind_.review(now, call.at("link_test_every").get<model::SimTime>(), actions);
+  } else if (name == "set_intent") {
+    mind_.set_intent(now, call.at("intends_harm").get<bool>());
+  } else if (name == "gain_trust") {
+    mind_.gain_trust(now, call.at("amount").get<double>());
+  } else if (name == "transmit") {
+    const std::uint64_t id = call.at("message").get<std::uint64_t>();
+    wire::Envelope envelope;
+    *envelope.mutable_model_exchange() =
+        exchange_to_wire(id, exchange_from_json(call.at("exchange")));
+    send_(std::move(envelope));
+  } else if (name == "belief") {
+    answer(name, actions, {{"belief", mind_.belief(now)}});
+    return true;
+  } else {
+    throw std::invalid_argument("unknown call \"" + name + "\"");
+  }
+  answer(name, actions);
+  return true;
+}
+
+}  // namespace hotline::runner

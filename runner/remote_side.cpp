@@ -1,0 +1,127 @@
+#include "runner/remote_side.h"
+
+#include "runner/side_protocol.h"
+
+namespace hotline::runner {
+
+RemoteSideHost::RemoteSideHost(std::string party, common::ChildProcess& node,
+                               model::RecordSink* sink, OnEvent on_event,
+                               std::chrono::milliseconds reply_timeout)
+    : party_(std::move(party)),
+      node_(node),
+      sink_(sink),
+      on_event_(std::move(on_event)),
+      reply_timeout_(reply_timeout) {}
+
+nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out) {
+  if (!node_.write_input(request.dump() + "\n")) {
+    throw NodeFailure(party_ + "'s node no longer reads its input (it has exited)");
+  }
+  const auto deadline = std::chrono::steady_clock::now() + reply_timeout_;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      throw NodeFailure(party_ + "'s node did not answer \"" + request.value("call", "") +
+                        "\" within " + std::to_string(reply_timeout_.count() / 1000) + " s");
+    }
+    const auto line = node_.output().read_line(left);
+    if (!line) {
+      if (node_.output().at_end()) {
+        const auto status = node_.wait_for(std::chrono::seconds(2));
+        throw NodeFailure(party_ + "'s node exited" +
+                          (status ? " with status " + std::to_string(*status) : std::string()) +
+                          " during \"" + request.value("call", "") + "\"");
+      }
+      continue;
+    }
+    const nlohmann::json reply = nlohmann::json::parse(*line, nullptr, false);
+    if (!reply.is_object()) continue;
+    if (!reply.contains("reply")) {
+      if (on_event_) on_event_(party_, reply);
+      continue;
+    }
+    if (reply.at("reply") == "error") {
+      throw NodeFailure(party_ + "'s node refused a call: " + reply.value("error", ""));
+    }
+    if (sink_) {
+      for (const auto& record : reply.at("records")) sink_->record(record_from_json(record));
+    }
+    rung_ = static_cast<model::Rung>(reply.at("rung").get<int>());
+    if (out) {
+      model::Actions actions = actions_from_json(reply.at("actions"));
+      out->send.insert(out->send.end(), actions.send.begin(), actions.send.end());
+      out->strikes.insert(out->strikes.end(), actions.strikes.begin(), actions.strikes.end());
+      out->moves.insert(out->moves.end(), actions.moves.begin(), actions.moves.end());
+      out->wake_at.insert(out->wake_at.end(), actions.wake_at.begin(), actions.wake_at.end());
+    }
+    return reply;
+  }
+}
+
+void RemoteSideHost::poll() {
+  while (auto line = node_.output().read_line(std::chrono::milliseconds(0))) {
+    const nlohmann::json event = nlohmann::json::parse(*line, nullptr, false);
+    if (event.is_object() && !event.contains("reply") && on_event_) on_event_(party_, event);
+  }
+}
+
+void RemoteSideHost::observe(model::SimTime now, const model::SeenIncident& seen,
+                             model::Actions& out) {
+  call({{"call", "observe"}, {"now", now}, {"seen", seen_to_json(seen)}}, &out);
+}
+
+void RemoteSideHost::own_accident(model::SimTime now, int incident, const std::string& id,
+                                  model::Actions& out) {
+  call({{"call", "own_accident"}, {"now", now}, {"incident", incident}, {"id", id}}, &out);
+}
+
+void RemoteSideHost::inquiry(model::SimTime now, int message, int, model::StateRole role,
+                             model::Actions& out) {
+  call({{"call", "inquiry"}, {"now", now}, {"message", message}, {"role", static_cast<int>(role)}},
+       &out);
+}
+
+void RemoteSideHost::receive(model::SimTime now, int message, const model::Exchange& exchange,
+                             bool garbled, bool via_hotline, model::Actions& out) {
+  nlohmann::json request = {
+      {"call", "receive"}, {"now", now}, {"message", message}, {"garbled", garbled}};
+  // What did not cross the link, the referee hands over itself.
+  if (!via_hotline) request["exchange"] = exchange_to_json(exchange);
+  call(std::move(request), &out);
+}
+
+void RemoteSideHost::heard_link_test(model::SimTime now, int message) {
+  call({{"call", "heard_link_test"}, {"now", now}, {"message", message}}, nullptr);
+}
+
+void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, model::Actions& out) {
+  call({{"call", "see_move"}, {"now", now}, {"rung", static_cast<int>(rung)}}, &out);
+}
+
+void RemoteSideHost::review(model::SimTime now, model::SimTime link_test_every,
+                            model::Actions& out) {
+  call({{"call", "review"}, {"now", now}, {"link_test_every", link_test_every}}, &out);
+}
+
+void RemoteSideHost::set_intent(model::SimTime now, bool intends_harm) {
+  call({{"call", "set_intent"}, {"now", now}, {"intends_harm", intends_harm}}, nullptr);
+}
+
+void RemoteSideHost::gain_trust(model::SimTime now, double amount) {
+  call({{"call", "gain_trust"}, {"now", now}, {"amount", amount}}, nullptr);
+}
+
+void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exchange& exchange) {
+  call({{"call", "transmit"},
+        {"now", now},
+        {"message", message},
+        {"exchange", exchange_to_json(exchange)}},
+       nullptr);
+}
+
+double RemoteSideHost::belief(model::SimTime now) {
+  return call({{"call", "belief"}, {"now", now}}, nullptr).at("belief").get<double>();
+}
+
+}  // namespace hotline::runner

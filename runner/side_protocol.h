@@ -1,0 +1,31 @@
+#pragma once
+// How the referee of a live run and the mind inside a node talk: one JSON object per line.
+// A call names the SideHost method and its arguments; the reply carries the side's decisions
+// (Actions), the records it wrote, and its rung. Exchanges between the minds do not travel
+// here: they go over the hotline as wire::ModelExchange.
+
+#include <nlohmann/json.hpp>
+
+#include "model/exchange.h"
+#include "model/record.h"
+#include "model/side.h"
+#include "proto/hotline.pb.h"
+
+namespace hotline::runner {
+
+nlohmann::json exchange_to_json(const model::Exchange& exchange);
+model::Exchange exchange_from_json(const nlohmann::json& json);
+
+wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exchange& exchange);
+model::Exchange exchange_from_wire(const wire::ModelExchange& wire);
+
+nlohmann::json seen_to_json(const model::SeenIncident& seen);
+model::SeenIncident seen_from_json(const nlohmann::json& json);
+
+nlohmann::json actions_to_json(const model::Actions& actions);
+model::Actions actions_from_json(const nlohmann::json& json);
+
+nlohmann::json record_to_json(const model::Record& record);
+model::Record record_from_json(const nlohmann::json& json);
+
+}  // namespace hotline::runner
