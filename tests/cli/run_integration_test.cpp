@@ -1,0 +1,118 @@
+// `hotline run` as a user runs it: two real node processes over mutual TLS, each hosting its
+// party's mind, with the simulator's world as referee.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "common/child_process.h"
+
+namespace hotline {
+namespace {
+
+std::string run_and_capture(const std::string& arguments, int* status = nullptr) {
+  const std::string command = std::string(HOTLINE_BINARY) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;) output.append(buffer, n);
+  const int raw = pclose(pipe);
+  if (status) *status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  return output;
+}
+
+// The JSON records minus the link's own events, which only a live run has.
+std::string without_link_events(const std::string& json_lines) {
+  std::istringstream in(json_lines);
+  std::string kept;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"kind\":\"link\"") == std::string::npos) kept += line + "\n";
+  }
+  return kept;
+}
+
+TEST(RunIntegrationTest, ALiveRunMakesTheSimulatorsDecisionsRecordForRecord) {
+  int status = -1;
+  const std::string live =
+      run_and_capture("run estonia-2007 --set hotline=on --seed 3 --speed 5e6 --json", &status);
+  ASSERT_EQ(status, 0) << live;
+  const std::string simulated =
+      run_and_capture("sim estonia-2007 --set hotline=on --seed 3 --json");
+  EXPECT_EQ(without_link_events(live), simulated);
+  // The parties did talk: inquiries and replies crossed the link.
+  EXPECT_NE(live.find("\"what\":\"inquiry\""), std::string::npos);
+  EXPECT_NE(live.find("\"what\":\"reply\""), std::string::npos);
+}
+
+TEST(RunIntegrationTest, ChannelFaultsComeFromTheSimulatorsSeededCode) {
+  int status = -1;
+  const std::string live = run_and_capture("run cut-cable --seed 5 --speed 5e6 --json", &status);
+  ASSERT_EQ(status, 0) << live;
+  EXPECT_EQ(without_link_events(live), run_and_capture("sim cut-cable --seed 5 --json"));
+  EXPECT_NE(live.find("lost (circuit down)"), std::string::npos);
+  EXPECT_NE(live.find("\"circuit\":\"satellite\""), std::string::npos);
+}
+
+TEST(RunIntegrationTest, TheTranscriptEndsWithTheOutcomeSummary) {
+  int status = -1;
+  const std::string live =
+      run_and_capture("run false-flag-third-party --set hotline=on --speed 5e6", &status);
+  ASSERT_EQ(status, 0) << live;
+  EXPECT_NE(live.find("live: washington and moscow as two node processes over mutual TLS"),
+            std::string::npos);
+  EXPECT_NE(live.find("outcome of false-flag-third-party"), std::string::npos);
+}
+
+// The children of `parent` whose command line contains `needle`.
+std::vector<pid_t> children_matching(pid_t parent, const std::string& needle) {
+  std::vector<pid_t> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(entry.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream fields(line.substr(close + 2));
+    char state;
+    pid_t ppid = 0;
+    fields >> state >> ppid;
+    if (ppid != parent) continue;
+    std::ifstream cmdline(entry.path() / "cmdline");
+    std::string args((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+    for (auto& c : args) c = c == '\0' ? ' ' : c;
+    if (args.find(needle) != std::string::npos) found.push_back(std::stoi(name));
+  }
+  return found;
+}
+
+TEST(RunIntegrationTest, ANodeThatDiesStopsTheRunWithAnErrorNamingIt) {
+  common::ChildProcess run(common::ChildProcess::Options{
+      {HOTLINE_BINARY, "run", "estonia-2007", "--set", "hotline=on", "--speed", "500000"}, true});
+  // Once the case is under way, moscow's node is killed.
+  bool started = false;
+  while (auto line = run.output().read_line(std::chrono::seconds(20))) {
+    if (line->find("incident") != std::string::npos) {
+      started = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(started);
+  const auto moscow = children_matching(run.pid(), "--party moscow");
+  ASSERT_EQ(moscow.size(), 1u);
+  ::kill(moscow[0], SIGKILL);
+  std::string output;
+  while (auto line = run.output().read_line(std::chrono::seconds(90))) output += *line + "\n";
+  EXPECT_EQ(run.wait_for(std::chrono::seconds(10)), 1);
+  EXPECT_NE(output.find("hotline run: moscow's node"), std::string::npos) << output;
+  EXPECT_TRUE(children_matching(run.pid(), "--party").empty()) << "no orphans";
+}
+
+}  // namespace
+}  // namespace hotline
