@@ -10,6 +10,7 @@ void add_run_command(CLI::App& app) {
     runner::LiveRunOptions run;
     std::vector<std::string> settings;
     std::string certs;
+    bool no_restart = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -25,6 +26,8 @@ void add_run_command(CLI::App& app) {
                       "Model seconds per wall second (1: real time; default: the whole case in "
                       "about 15 s)");
   command->add_option("--certs", options->certs, "Use the certificates in this directory");
+  command->add_flag("--no-restart", options->no_restart,
+                    "Stop the run if a node dies, instead of restarting it on its journal");
   command->add_flag("--json", options->run.json,
                     "One JSON record per line instead of the transcript");
   command->footer(
@@ -34,6 +37,7 @@ void add_run_command(CLI::App& app) {
     for (const auto& text : options->settings)
       options->run.settings.push_back(scenario::parse_setting(text));
     options->run.certs = options->certs;
+    options->run.restart_nodes = !options->no_restart;
     exit_status = runner::run_live(options->run, std::cout, std::cerr);
   });
 }

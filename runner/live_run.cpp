@@ -97,19 +97,20 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   };
 
   std::vector<std::unique_ptr<common::ChildProcess>> nodes;
-  auto listener_argv = node_arguments(0);
-  listener_argv.insert(listener_argv.end(), {"--listen", "127.0.0.1:0"});
-  nodes.push_back(
-      std::make_unique<common::ChildProcess>(common::ChildProcess::Options{listener_argv}));
+  std::vector<std::vector<std::string>> argvs(2);
+  argvs[0] = node_arguments(0);
+  argvs[0].insert(argvs[0].end(), {"--listen", "127.0.0.1:0"});
+  nodes.push_back(std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs[0]}));
   const auto listening = wait_for_event(*nodes[0], "listening", std::chrono::seconds(10));
   if (listening.is_null()) {
     errors << "hotline run: " << parties[0].id << "'s node did not start listening\n";
     return 1;
   }
-  auto dialler_argv = node_arguments(1);
-  dialler_argv.insert(dialler_argv.end(), {"--connect", listening.value("address", "")});
-  nodes.push_back(
-      std::make_unique<common::ChildProcess>(common::ChildProcess::Options{dialler_argv}));
+  // A restarted listener must come back on the same address for its peer to find it.
+  argvs[0].back() = listening.value("address", "");
+  argvs[1] = node_arguments(1);
+  argvs[1].insert(argvs[1].end(), {"--connect", listening.value("address", "")});
+  nodes.push_back(std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs[1]}));
   for (int i = 0; i < 2; ++i) {
     if (wait_for_event(*nodes[i], "link_up", std::chrono::seconds(15)).is_null()) {
       errors << "hotline run: " << parties[i].id << "'s node did not bring the link up\n";
@@ -123,8 +124,10 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   // The link's own events (a circuit down, traffic moved) belong in the transcript too.
   auto on_event = [&](const std::string& party, const nlohmann::json& event) {
     const std::string kind = event.value("event", "");
-    if (kind != "link_up" && kind != "link_down" && kind != "traffic_moved" && kind != "error")
+    if (kind != "link_up" && kind != "link_down" && kind != "traffic_moved" && kind != "error" &&
+        kind != "restarting" && kind != "recovered") {
       return;
+    }
     model::Record record;
     record.at = model_now;
     record.kind = "link";
@@ -134,11 +137,24 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     if (event.contains("reason")) record.with("reason", event.value("reason", ""));
     printer.record(std::move(record));
   };
+  MessageLedger ledger;
   std::vector<std::unique_ptr<RemoteSideHost>> minds;
   std::vector<model::SideHost*> hosts;
   for (int i = 0; i < 2; ++i) {
+    // A node that dies mid-case is started again on its journal and address.
+    RemoteSideHost::Restart restart;
+    if (options.restart_nodes) {
+      restart = [&, i]() -> common::ChildProcess& {
+        nodes[i]->stop(std::chrono::seconds(1));
+        nodes[i] = std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs[i]});
+        if (wait_for_event(*nodes[i], "link_up", std::chrono::seconds(30)).is_null()) {
+          throw NodeFailure(parties[i].id + "'s node, restarted, did not bring the link back up");
+        }
+        return *nodes[i];
+      };
+    }
     minds.push_back(std::make_unique<RemoteSideHost>(parties[i].id, *nodes[i], &printer, on_event,
-                                                     options.reply_timeout));
+                                                     options.reply_timeout, ledger, restart));
     hosts.push_back(minds.back().get());
   }
   if (!options.json) {

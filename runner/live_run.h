@@ -24,6 +24,9 @@ struct LiveRunOptions {
   bool json = false;
   // How long the referee waits for a node to answer (a message may be crossing a broken link).
   std::chrono::milliseconds reply_timeout = std::chrono::seconds(60);
+  // Start a node that died mid-case again on its journal and carry on (up to 3 times each);
+  // otherwise stop the run and say which node died.
+  bool restart_nodes = true;
 };
 
 // Prints the transcript and the outcome summary to `out`; returns 0, or 1 with the reason on

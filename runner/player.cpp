@@ -2,6 +2,9 @@
 
 #include "runner/side_protocol.h"
 
+#include <optional>
+#include <stdexcept>
+
 namespace hotline::runner {
 
 Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, Send send,
@@ -44,33 +47,36 @@ bool Player::run(const nlohmann::json& call) {
   const std::string name = call.at("call").get<std::string>();
   const model::SimTime now = call.value("now", model::SimTime{0});
   model::Actions actions;
-  // Calls that deliver a message need it to have arrived over the link first.
-  const auto message = [&]() -> const model::Exchange* {
-    const auto found = received_.find(call.at("message").get<std::uint64_t>());
-    return found == received_.end() ? nullptr : &found->second;
-  };
+  // A call that hands over a message needs it to have crossed the link first, unless the
+  // referee says it may have reached this mind before a restart; then it hands it over itself.
+  std::optional<model::Exchange> exchange;
+  if (call.contains("exchange")) {
+    const model::Exchange given = exchange_from_json(call.at("exchange"));
+    const bool await_link = call.value("await_link", false) && call.value("via_hotline", true);
+    if (!await_link) {
+      exchange = given;
+    } else {
+      const auto found = received_.find(call.at("message").get<std::uint64_t>());
+      if (found == received_.end()) return false;
+      if (exchange_to_json(found->second) != exchange_to_json(given)) {
+        throw std::runtime_error("message " + call.at("message").dump() +
+                                 " arrived over the link different from what was sent");
+      }
+      exchange = found->second;
+    }
+  }
   if (name == "observe") {
     mind_.observe(now, seen_from_json(call.at("seen")), actions);
   } else if (name == "own_accident") {
     mind_.own_accident(now, call.at("incident").get<int>(), call.at("id").get<std::string>(),
                        actions);
-  } else if (name == "inquiry") {
-    const model::Exchange* exchange = message();
-    if (!exchange) return false;
+  } else if (name == "inquiry" && exchange) {
     mind_.inquiry(now, call.at("message").get<int>(), exchange->incident,
                   static_cast<model::StateRole>(call.at("role").get<int>()), actions);
-  } else if (name == "receive") {
-    if (call.contains("exchange")) {
-      mind_.receive(now, call.at("message").get<int>(), exchange_from_json(call.at("exchange")),
-                    call.at("garbled").get<bool>(), false, actions);
-    } else {
-      const model::Exchange* exchange = message();
-      if (!exchange) return false;
-      mind_.receive(now, call.at("message").get<int>(), *exchange, call.at("garbled").get<bool>(),
-                    true, actions);
-    }
-  } else if (name == "heard_link_test") {
-    if (!message()) return false;
+  } else if (name == "receive" && exchange) {
+    mind_.receive(now, call.at("message").get<int>(), *exchange, call.at("garbled").get<bool>(),
+                  call.value("via_hotline", true), actions);
+  } else if (name == "heard_link_test" && exchange) {
     mind_.heard_link_test(now, call.at("message").get<int>());
   } else if (name == "see_move") {
     mind_.see_move(now, static_cast<model::Rung>(call.at("rung").get<int>()), actions);

@@ -2,19 +2,27 @@
 
 #include "runner/side_protocol.h"
 
+#include <algorithm>
+
 namespace hotline::runner {
 
 RemoteSideHost::RemoteSideHost(std::string party, common::ChildProcess& node,
                                model::RecordSink* sink, OnEvent on_event,
-                               std::chrono::milliseconds reply_timeout)
+                               std::chrono::milliseconds reply_timeout, MessageLedger& ledger,
+                               Restart restart, int max_restarts)
     : party_(std::move(party)),
-      node_(node),
+      node_(&node),
       sink_(sink),
       on_event_(std::move(on_event)),
-      reply_timeout_(reply_timeout) {}
+      reply_timeout_(reply_timeout),
+      ledger_(ledger),
+      restart_(std::move(restart)),
+      restarts_left_(max_restarts) {}
 
-nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out) {
-  if (!node_.write_input(request.dump() + "\n")) {
+nlohmann::json RemoteSideHost::round_trip(const nlohmann::json& request, bool& exited) {
+  exited = false;
+  if (!node_->write_input(request.dump() + "\n")) {
+    exited = true;
     throw NodeFailure(party_ + "'s node no longer reads its input (it has exited)");
   }
   const auto deadline = std::chrono::steady_clock::now() + reply_timeout_;
@@ -25,10 +33,11 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
       throw NodeFailure(party_ + "'s node did not answer \"" + request.value("call", "") +
                         "\" within " + std::to_string(reply_timeout_.count() / 1000) + " s");
     }
-    const auto line = node_.output().read_line(left);
+    const auto line = node_->output().read_line(left);
     if (!line) {
-      if (node_.output().at_end()) {
-        const auto status = node_.wait_for(std::chrono::seconds(2));
+      if (node_->output().at_end()) {
+        exited = true;
+        const auto status = node_->wait_for(std::chrono::seconds(2));
         throw NodeFailure(party_ + "'s node exited" +
                           (status ? " with status " + std::to_string(*status) : std::string()) +
                           " during \"" + request.value("call", "") + "\"");
@@ -44,23 +53,73 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
     if (reply.at("reply") == "error") {
       throw NodeFailure(party_ + "'s node refused a call: " + reply.value("error", ""));
     }
-    if (sink_) {
-      for (const auto& record : reply.at("records")) sink_->record(record_from_json(record));
-    }
-    rung_ = static_cast<model::Rung>(reply.at("rung").get<int>());
-    if (out) {
-      model::Actions actions = actions_from_json(reply.at("actions"));
-      out->send.insert(out->send.end(), actions.send.begin(), actions.send.end());
-      out->strikes.insert(out->strikes.end(), actions.strikes.begin(), actions.strikes.end());
-      out->moves.insert(out->moves.end(), actions.moves.begin(), actions.moves.end());
-      out->wake_at.insert(out->wake_at.end(), actions.wake_at.begin(), actions.wake_at.end());
-    }
     return reply;
   }
 }
 
+nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out) {
+  nlohmann::json reply;
+  for (;;) {
+    // A message that may have reached the mind before a restart is handed over by the referee;
+    // later ones must have crossed the link.
+    if (request.contains("message") && request.contains("exchange") &&
+        request.value("call", "") != "transmit") {
+      request["await_link"] = request.at("message").get<int>() > floor_;
+    }
+    bool exited = false;
+    try {
+      reply = round_trip(request, exited);
+      break;
+    } catch (const NodeFailure&) {
+      if (!exited || !restart_ || restarts_left_ <= 0) throw;
+      --restarts_left_;
+      recover();
+    }
+  }
+  const std::string name = request.value("call", "");
+  if (name == "transmit") {
+    transmitted_[request.at("message").get<int>()] = request.at("exchange");
+  } else if (name != "belief") {
+    history_.push_back(request);
+  }
+  if (sink_) {
+    for (const auto& record : reply.at("records")) sink_->record(record_from_json(record));
+  }
+  rung_ = static_cast<model::Rung>(reply.at("rung").get<int>());
+  if (out) {
+    model::Actions actions = actions_from_json(reply.at("actions"));
+    out->send.insert(out->send.end(), actions.send.begin(), actions.send.end());
+    out->strikes.insert(out->strikes.end(), actions.strikes.begin(), actions.strikes.end());
+    out->moves.insert(out->moves.end(), actions.moves.begin(), actions.moves.end());
+    out->wake_at.insert(out->wake_at.end(), actions.wake_at.begin(), actions.wake_at.end());
+  }
+  return reply;
+}
+
+void RemoteSideHost::recover() {
+  if (on_event_)
+    on_event_(party_, {{"event", "restarting"}, {"reason", "the node exited mid-case"}});
+  node_ = &restart_();
+  floor_ = ledger_.highest;
+  for (nlohmann::json request : history_) {
+    request["replay"] = true;
+    if (request.contains("message")) request["await_link"] = false;
+    bool exited = false;
+    round_trip(request, exited);  // its decisions were taken the first time
+  }
+  for (const auto& [message, exchange] : transmitted_) {
+    if (ledger_.delivered.count(message)) continue;
+    bool exited = false;
+    round_trip({{"call", "transmit"}, {"now", 0}, {"message", message}, {"exchange", exchange}},
+               exited);
+  }
+  if (on_event_)
+    on_event_(party_, {{"event", "recovered"},
+                       {"reason", std::to_string(history_.size()) + " calls replayed"}});
+}
+
 void RemoteSideHost::poll() {
-  while (auto line = node_.output().read_line(std::chrono::milliseconds(0))) {
+  while (auto line = node_->output().read_line(std::chrono::milliseconds(0))) {
     const nlohmann::json event = nlohmann::json::parse(*line, nullptr, false);
     if (event.is_object() && !event.contains("reply") && on_event_) on_event_(party_, event);
   }
@@ -76,23 +135,44 @@ void RemoteSideHost::own_accident(model::SimTime now, int incident, const std::s
   call({{"call", "own_accident"}, {"now", now}, {"incident", incident}, {"id", id}}, &out);
 }
 
-void RemoteSideHost::inquiry(model::SimTime now, int message, int, model::StateRole role,
+void RemoteSideHost::inquiry(model::SimTime now, int message, int incident, model::StateRole role,
                              model::Actions& out) {
-  call({{"call", "inquiry"}, {"now", now}, {"message", message}, {"role", static_cast<int>(role)}},
+  model::Exchange exchange;
+  exchange.type = model::Exchange::Type::kInquiry;
+  exchange.incident = incident;
+  ledger_.delivered.insert(message);
+  call({{"call", "inquiry"},
+        {"now", now},
+        {"message", message},
+        {"role", static_cast<int>(role)},
+        {"exchange", exchange_to_json(exchange)}},
        &out);
 }
 
 void RemoteSideHost::receive(model::SimTime now, int message, const model::Exchange& exchange,
                              bool garbled, bool via_hotline, model::Actions& out) {
-  nlohmann::json request = {
-      {"call", "receive"}, {"now", now}, {"message", message}, {"garbled", garbled}};
-  // What did not cross the link, the referee hands over itself.
-  if (!via_hotline) request["exchange"] = exchange_to_json(exchange);
-  call(std::move(request), &out);
+  ledger_.delivered.insert(message);
+  // The referee's copy always comes along: the mind checks what crossed the link against it,
+  // and uses it for what did not cross the link (a diplomatic note) or may have reached the
+  // mind before a restart.
+  call({{"call", "receive"},
+        {"now", now},
+        {"message", message},
+        {"garbled", garbled},
+        {"via_hotline", via_hotline},
+        {"exchange", exchange_to_json(exchange)}},
+       &out);
 }
 
 void RemoteSideHost::heard_link_test(model::SimTime now, int message) {
-  call({{"call", "heard_link_test"}, {"now", now}, {"message", message}}, nullptr);
+  model::Exchange exchange;
+  exchange.type = model::Exchange::Type::kLinkTest;
+  ledger_.delivered.insert(message);
+  call({{"call", "heard_link_test"},
+        {"now", now},
+        {"message", message},
+        {"exchange", exchange_to_json(exchange)}},
+       nullptr);
 }
 
 void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, model::Actions& out) {
@@ -113,6 +193,7 @@ void RemoteSideHost::gain_trust(model::SimTime now, double amount) {
 }
 
 void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exchange& exchange) {
+  ledger_.highest = std::max(ledger_.highest, message);
   call({{"call", "transmit"},
         {"now", now},
         {"message", message},

@@ -5,7 +5,10 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -19,12 +22,22 @@ class NodeFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// What the referee knows of the run's messages, shared by both minds' handles: which have been
+// handed to a mind, and the highest number so far.
+struct MessageLedger {
+  std::set<int> delivered;
+  int highest = -1;
+};
+
 class RemoteSideHost : public model::SideHost {
  public:
   using OnEvent = std::function<void(const std::string& party, const nlohmann::json& event)>;
+  // Starts the party's node again (same journal, same address) once the link is back up.
+  using Restart = std::function<common::ChildProcess&()>;
 
   RemoteSideHost(std::string party, common::ChildProcess& node, model::RecordSink* sink,
-                 OnEvent on_event, std::chrono::milliseconds reply_timeout);
+                 OnEvent on_event, std::chrono::milliseconds reply_timeout, MessageLedger& ledger,
+                 Restart restart = nullptr, int max_restarts = 3);
 
   void observe(model::SimTime now, const model::SeenIncident& seen, model::Actions& out) override;
   void own_accident(model::SimTime now, int incident, const std::string& id,
@@ -47,13 +60,27 @@ class RemoteSideHost : public model::SideHost {
 
  private:
   nlohmann::json call(nlohmann::json request, model::Actions* out);
+  nlohmann::json exchange_call(nlohmann::json request);
+  // Sends `request` and waits for its reply; throws NodeFailure, with `exited` set when the
+  // node is gone rather than slow or refusing.
+  nlohmann::json round_trip(const nlohmann::json& request, bool& exited);
+  // A node that died mid-case comes back: restarted on its journal, its mind rebuilt by replaying
+  // every call so far (a mind is deterministic), and what it had sent but the other side had not
+  // yet been handed sent again.
+  void recover();
 
   std::string party_;
-  common::ChildProcess& node_;
+  common::ChildProcess* node_;
   model::RecordSink* sink_;
   OnEvent on_event_;
   std::chrono::milliseconds reply_timeout_;
+  MessageLedger& ledger_;
+  Restart restart_;
+  int restarts_left_;
   model::Rung rung_ = model::Rung::kNormal;
+  std::vector<nlohmann::json> history_;        // every call that changed the mind, in order
+  std::map<int, nlohmann::json> transmitted_;  // message -> the exchange this side sent
+  int floor_ = -1;  // messages up to this one may have reached the mind before a restart
 };
 
 }  // namespace hotline::runner
