@@ -26,6 +26,7 @@ struct NodeFlags {
   std::string play;
   std::uint64_t seed = 1;
   std::vector<std::string> settings;
+  bool human = false;
 };
 
 struct ResolvedOptions {
@@ -39,6 +40,7 @@ struct PlayOptions {
   std::string scenario;
   std::uint64_t seed = 1;
   std::vector<std::string> settings;
+  bool human = false;
 };
 
 std::chrono::milliseconds milliseconds_of(const std::string& text) {
@@ -172,7 +174,7 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
     if (party < 0)
       throw std::invalid_argument(options.party + " is not a party of " + play.scenario);
     player = std::make_unique<runner::Player>(
-        *scenario, party, play.seed,
+        *scenario, party, play.seed, play.human,
         [&node](wire::Envelope envelope) { node.send(std::move(envelope)); },
         [](const std::string& line) { std::cout << line << std::endl; });
     observer.player = player.get();
@@ -248,10 +250,12 @@ void add_node_command(CLI::App& app) {
                       "input (one JSON call per line) instead of typed messages");
   command->add_option("--seed", flags->seed, "With --play: the run's seed");
   command->add_option("--set", flags->settings, "With --play: the run's scenario settings");
+  command->add_flag("--human", flags->human,
+                    "With --play: a person decides for this party, through `hotline run`");
   command->callback([flags, command] {
     const ResolvedOptions resolved = resolve_options(*flags, *command);
     exit_status = run_node(resolved.node, resolved.json, resolved.log,
-                           PlayOptions{flags->play, flags->seed, flags->settings});
+                           PlayOptions{flags->play, flags->seed, flags->settings, flags->human});
   });
 }
 

@@ -14,6 +14,8 @@ const char* exchange_type_name(Exchange::Type type) {
       return "message";
     case Exchange::Type::kLinkTest:
       return "link test";
+    case Exchange::Type::kText:
+      return "text";
   }
   return "?";
 }

@@ -1,6 +1,8 @@
 #pragma once
 // What the two sides say to each other over the hotline (or outside it), as the model sees it.
 
+#include <string>
+
 #include "model/ladder.h"
 #include "model/time.h"
 
@@ -17,13 +19,15 @@ enum class Claim {
 };
 
 struct Exchange {
-  enum class Type { kInquiry, kReply, kExplanation, kScripted, kLinkTest };
+  // kText: words a person typed (a tabletop exercise); the model reads no claim into them.
+  enum class Type { kInquiry, kReply, kExplanation, kScripted, kLinkTest, kText };
   Type type = Type::kInquiry;
   int incident = -1;  // the incident asked about, answered or explained
   Claim claim = Claim::kNotUs;
   double clarity = 1.0;       // how convincing it is as sent (indicators, planted or real)
   Rung move = Rung::kNormal;  // an explanation of one's own move to this rung
   int scripted = -1;          // index of the scenario's scripted message
+  std::string text;           // kText only
 };
 
 const char* exchange_type_name(Exchange::Type type);

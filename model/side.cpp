@@ -293,6 +293,9 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
     case Exchange::Type::kLinkTest:
       last_link_test_ = now;
       return;
+    case Exchange::Type::kText:
+      if (sink_) emit(record(now, "read").with("text", exchange.text));
+      return;
     case Exchange::Type::kReply:
       open_queries_.erase(exchange.incident);
       answer_reply(now, exchange, clarity, out);

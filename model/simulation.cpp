@@ -429,6 +429,7 @@ class Simulation {
         exchange.type == Exchange::Type::kLinkTest ? kWordsPerLinkTest : kWordsPerExchange;
     if (exchange.type == Exchange::Type::kScripted)
       words = count_words(scenario_.messages[exchange.scripted].text);
+    if (exchange.type == Exchange::Type::kText) words = count_words(exchange.text);
     const int id = link_.add(from, exchange, words, true);
     sides_[from]->transmit(now, id, exchange);
     if (exchange.type != Exchange::Type::kLinkTest) {
@@ -448,6 +449,7 @@ class Simulation {
       if (exchange.move != Rung::kNormal) r.with("move", std::string(rung_name(exchange.move)));
       if (exchange.type == Exchange::Type::kScripted)
         r.with("text", scenario_.messages[exchange.scripted].text);
+      if (exchange.type == Exchange::Type::kText) r.with("text", exchange.text);
       emit(std::move(r));
     }
     link_.transmit(now, id, false);

@@ -4,7 +4,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <deque>
+#include <iostream>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "common/certificates.h"
@@ -18,6 +21,8 @@ namespace hotline::runner {
 namespace {
 
 constexpr double kDefaultWallSeconds = 15.0;
+// A person needs time to read and type: a whole case in ten minutes.
+constexpr double kDefaultHumanWallSeconds = 600.0;
 
 class ScratchDirectory {
  public:
@@ -60,9 +65,19 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   const auto file = scenario::read_scenario_file(path);
   const model::Scenario compiled = scenario::load_scenario(file, options.settings);
   const auto& parties = compiled.parties;
-  const double speed = options.speed > 0 ? options.speed
-                                         : static_cast<double>(compiled.duration) / model::kSecond /
-                                               kDefaultWallSeconds;
+  int human = -1;
+  for (int i = 0; i < 2; ++i) {
+    if (parties[i].id == options.human) human = i;
+  }
+  if (!options.human.empty() && human < 0) {
+    errors << "hotline run: --human " << options.human << " is not a party of " << compiled.name
+           << "\n";
+    return 1;
+  }
+  const double wall_seconds = human >= 0 ? kDefaultHumanWallSeconds : kDefaultWallSeconds;
+  const double speed = options.speed > 0
+                           ? options.speed
+                           : static_cast<double>(compiled.duration) / model::kSecond / wall_seconds;
 
   ScratchDirectory scratch;
   std::filesystem::path certs = options.certs;
@@ -89,6 +104,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
                                      "--seed",
                                      std::to_string(options.seed),
                                      "--json"};
+    if (parties[party].id == options.human) argv.push_back("--human");
     for (const auto& setting : options.settings) {
       argv.push_back("--set");
       argv.push_back(setting.text());
@@ -163,8 +179,38 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
         << " as two node processes over mutual TLS, " << speed << "x)" << std::endl;
   }
   const auto wall_start = std::chrono::steady_clock::now();
+  // The person's lines are read on a thread of their own and taken at the next event.
+  std::mutex typed_mutex;
+  std::deque<std::string> typed;
+  if (human >= 0) {
+    std::thread([&typed_mutex, &typed] {
+      for (std::string line; std::getline(std::cin, line);) {
+        std::lock_guard lock(typed_mutex);
+        typed.push_back(line);
+      }
+    }).detach();
+  }
   auto pace = [&](model::SimTime at) {
     model_now = at;
+    if (human >= 0) {
+      std::deque<std::string> lines;
+      {
+        std::lock_guard lock(typed_mutex);
+        lines.swap(typed);
+      }
+      for (const auto& line : lines) {
+        if (line.empty()) continue;
+        const std::string problem = minds[human]->human(at, line);
+        if (!problem.empty()) {
+          model::Record record;
+          record.at = at;
+          record.kind = "console";
+          record.party = parties[human].id;
+          record.with("problem", problem);
+          printer.record(std::move(record));
+        }
+      }
+    }
     const auto due = wall_start + std::chrono::microseconds(
                                       static_cast<long long>(static_cast<double>(at) / speed));
     std::this_thread::sleep_until(due);

@@ -27,6 +27,8 @@ struct LiveRunOptions {
   // Start a node that died mid-case again on its journal and carry on (up to 3 times each);
   // otherwise stop the run and say which node died.
   bool restart_nodes = true;
+  // A party played by a person typing on standard input (empty: none); see human_mind.h.
+  std::string human;
 };
 
 // Prints the transcript and the outcome summary to `out`; returns 0, or 1 with the reason on

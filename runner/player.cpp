@@ -7,12 +7,17 @@
 
 namespace hotline::runner {
 
-Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, Send send,
-               Reply reply)
-    : scenario_(scenario),
-      mind_(scenario, party, seed, &records_),
-      send_(std::move(send)),
-      reply_(std::move(reply)) {}
+Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, bool human,
+               Send send, Reply reply)
+    : scenario_(scenario), send_(std::move(send)), reply_(std::move(reply)) {
+  if (human) {
+    auto mind = std::make_unique<HumanMind>(scenario, party, &records_);
+    human_ = mind.get();
+    mind_ = std::move(mind);
+  } else {
+    mind_ = std::make_unique<model::LocalSideHost>(scenario, party, seed, &records_);
+  }
+}
 
 void Player::on_call(const std::string& line) {
   const nlohmann::json call = nlohmann::json::parse(line, nullptr, false);
@@ -35,7 +40,7 @@ void Player::on_received(const wire::ModelExchange& exchange) {
 void Player::answer(const std::string& name, const model::Actions& actions, nlohmann::json extra) {
   nlohmann::json reply = {{"reply", name},
                           {"actions", actions_to_json(actions)},
-                          {"rung", static_cast<int>(mind_.rung())},
+                          {"rung", static_cast<int>(mind_->rung())},
                           {"records", nlohmann::json::array()}};
   for (const auto& record : records_.records) reply["records"].push_back(record_to_json(record));
   records_.records.clear();
@@ -66,34 +71,39 @@ bool Player::run(const nlohmann::json& call) {
     }
   }
   if (name == "observe") {
-    mind_.observe(now, seen_from_json(call.at("seen")), actions);
+    mind_->observe(now, seen_from_json(call.at("seen")), actions);
   } else if (name == "own_accident") {
-    mind_.own_accident(now, call.at("incident").get<int>(), call.at("id").get<std::string>(),
-                       actions);
+    mind_->own_accident(now, call.at("incident").get<int>(), call.at("id").get<std::string>(),
+                        actions);
   } else if (name == "inquiry" && exchange) {
-    mind_.inquiry(now, call.at("message").get<int>(), exchange->incident,
-                  static_cast<model::StateRole>(call.at("role").get<int>()), actions);
+    mind_->inquiry(now, call.at("message").get<int>(), exchange->incident,
+                   static_cast<model::StateRole>(call.at("role").get<int>()), actions);
   } else if (name == "receive" && exchange) {
-    mind_.receive(now, call.at("message").get<int>(), *exchange, call.at("garbled").get<bool>(),
-                  call.value("via_hotline", true), actions);
+    mind_->receive(now, call.at("message").get<int>(), *exchange, call.at("garbled").get<bool>(),
+                   call.value("via_hotline", true), actions);
   } else if (name == "heard_link_test" && exchange) {
-    mind_.heard_link_test(now, call.at("message").get<int>());
+    mind_->heard_link_test(now, call.at("message").get<int>());
   } else if (name == "see_move") {
-    mind_.see_move(now, static_cast<model::Rung>(call.at("rung").get<int>()), actions);
+    mind_->see_move(now, static_cast<model::Rung>(call.at("rung").get<int>()), actions);
   } else if (name == "review") {
-    mind_.review(now, call.at("link_test_every").get<model::SimTime>(), actions);
+    mind_->review(now, call.at("link_test_every").get<model::SimTime>(), actions);
   } else if (name == "set_intent") {
-    mind_.set_intent(now, call.at("intends_harm").get<bool>());
+    mind_->set_intent(now, call.at("intends_harm").get<bool>());
   } else if (name == "gain_trust") {
-    mind_.gain_trust(now, call.at("amount").get<double>());
+    mind_->gain_trust(now, call.at("amount").get<double>());
   } else if (name == "transmit") {
     const std::uint64_t id = call.at("message").get<std::uint64_t>();
     wire::Envelope envelope;
     *envelope.mutable_model_exchange() =
         exchange_to_wire(id, exchange_from_json(call.at("exchange")));
     send_(std::move(envelope));
+  } else if (name == "human") {
+    if (!human_) throw std::invalid_argument("this party is not played by a person");
+    const std::string problem = human_->command(now, call.at("line").get<std::string>());
+    answer(name, actions, {{"problem", problem}});
+    return true;
   } else if (name == "belief") {
-    answer(name, actions, {{"belief", mind_.belief(now)}});
+    answer(name, actions, {{"belief", mind_->belief(now)}});
     return true;
   } else {
     throw std::invalid_argument("unknown call \"" + name + "\"");

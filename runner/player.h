@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,7 @@
 
 #include "model/side_host.h"
 #include "proto/hotline.pb.h"
+#include "runner/human_mind.h"
 
 namespace hotline::runner {
 
@@ -23,7 +25,9 @@ class Player {
   using Send = std::function<void(wire::Envelope)>;
   using Reply = std::function<void(const std::string&)>;
 
-  Player(const model::Scenario& scenario, int party, std::uint64_t seed, Send send, Reply reply);
+  // `human`: a person at the referee's console decides for this party (see human_mind.h).
+  Player(const model::Scenario& scenario, int party, std::uint64_t seed, bool human, Send send,
+         Reply reply);
 
   // A line from the referee. Malformed calls are answered with an error reply.
   void on_call(const std::string& line);
@@ -42,7 +46,8 @@ class Player {
 
   const model::Scenario& scenario_;
   Collector records_;
-  model::LocalSideHost mind_;
+  std::unique_ptr<model::SideHost> mind_;
+  HumanMind* human_ = nullptr;
   Send send_;
   Reply reply_;
   std::map<std::uint64_t, model::Exchange> received_;

@@ -201,6 +201,10 @@ void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exch
        nullptr);
 }
 
+std::string RemoteSideHost::human(model::SimTime now, const std::string& line) {
+  return call({{"call", "human"}, {"now", now}, {"line", line}}, nullptr).value("problem", "");
+}
+
 double RemoteSideHost::belief(model::SimTime now) {
   return call({{"call", "belief"}, {"now", now}}, nullptr).at("belief").get<double>();
 }

@@ -57,6 +57,8 @@ class RemoteSideHost : public model::SideHost {
 
   // Reads what the node has said so far without waiting (link events between calls).
   void poll();
+  // A line typed by the person playing this party; returns what was wrong with it, or "".
+  std::string human(model::SimTime now, const std::string& line);
 
  private:
   nlohmann::json call(nlohmann::json request, model::Actions* out);

@@ -3,9 +3,13 @@
 namespace hotline::runner {
 
 nlohmann::json exchange_to_json(const model::Exchange& exchange) {
-  return {{"type", static_cast<int>(exchange.type)},   {"incident", exchange.incident},
-          {"claim", static_cast<int>(exchange.claim)}, {"clarity", exchange.clarity},
-          {"move", static_cast<int>(exchange.move)},   {"scripted", exchange.scripted}};
+  return {{"type", static_cast<int>(exchange.type)},
+          {"incident", exchange.incident},
+          {"claim", static_cast<int>(exchange.claim)},
+          {"clarity", exchange.clarity},
+          {"move", static_cast<int>(exchange.move)},
+          {"scripted", exchange.scripted},
+          {"text", exchange.text}};
 }
 
 model::Exchange exchange_from_json(const nlohmann::json& json) {
@@ -16,6 +20,7 @@ model::Exchange exchange_from_json(const nlohmann::json& json) {
   exchange.clarity = json.at("clarity").get<double>();
   exchange.move = static_cast<model::Rung>(json.at("move").get<int>());
   exchange.scripted = json.at("scripted").get<int>();
+  exchange.text = json.value("text", "");
   return exchange;
 }
 
@@ -28,6 +33,7 @@ wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exc
   wire.set_clarity(exchange.clarity);
   wire.set_move(static_cast<int>(exchange.move));
   wire.set_scripted(exchange.scripted);
+  wire.set_text(exchange.text);
   return wire;
 }
 
@@ -39,6 +45,7 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire) {
   exchange.clarity = wire.clarity();
   exchange.move = static_cast<model::Rung>(wire.move());
   exchange.scripted = wire.scripted();
+  exchange.text = wire.text();
   return exchange;
 }
 

@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "common/child_process.h"
 
 namespace hotline {
@@ -137,6 +139,41 @@ TEST(RunIntegrationTest, ANodeKilledMidCaseIsRestartedAndTheCaseEndsAsSimulated)
   // Nothing lost, nothing twice: the case ends exactly as the simulator runs it.
   EXPECT_EQ(without_link_events(output),
             run_and_capture("sim estonia-2007 --set hotline=on --seed 3 --json"));
+}
+
+TEST(RunIntegrationTest, APersonPlaysAPartyFromTheConsole) {
+  common::ChildProcess run(
+      common::ChildProcess::Options{{HOTLINE_BINARY, "run", "estonia-2007", "--set", "hotline=on",
+                                     "--human", "tallinn", "--speed", "3e6", "--json"},
+                                    false});
+  ASSERT_TRUE(
+      run.write_input("We see attacks on our government sites from addresses in Russia.\n"
+                      "/ask riots\n/launch everything\n"));
+  run.close_input();
+  std::vector<nlohmann::json> records;
+  while (auto line = run.output().read_line(std::chrono::seconds(60))) {
+    const auto record = nlohmann::json::parse(*line, nullptr, false);
+    if (record.is_object()) records.push_back(record);
+  }
+  EXPECT_EQ(run.wait_for(std::chrono::seconds(10)), 0);
+  auto has = [&](const std::string& party, const std::string& kind, const std::string& key,
+                 const std::string& value) {
+    for (const auto& r : records) {
+      if (r.value("party", "") == party && r.value("kind", "") == kind &&
+          (key.empty() || r.value(key, "") == value)) {
+        return true;
+      }
+    }
+    return false;
+  };
+  // The scenario's incidents were shown to the person as tallinn observed them.
+  EXPECT_TRUE(has("tallinn", "observe", "incident", "wave-1"));
+  EXPECT_TRUE(has("tallinn", "observe", "incident", "wave-peak"));
+  // What the person typed crossed the link and reached moscow's mind; the question was answered.
+  EXPECT_TRUE(has("moscow", "read", "text",
+                  "We see attacks on our government sites from addresses in Russia."));
+  EXPECT_TRUE(has("tallinn", "read", "claim", "not us"));
+  EXPECT_TRUE(has("tallinn", "console", "problem", "unknown command /launch"));
 }
 
 }  // namespace
