@@ -173,6 +173,9 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
                                                      options.reply_timeout, ledger, restart));
     hosts.push_back(minds.back().get());
   }
+  // While one mind waits for a message, the node that must send it may have died.
+  minds[0]->on_idle([&] { minds[1]->recover_if_exited(); });
+  minds[1]->on_idle([&] { minds[0]->recover_if_exited(); });
   if (!options.json) {
     out << compiled.name << ": " << compiled.title << " (seed " << options.seed
         << ", live: " << parties[0].id << " and " << parties[1].id

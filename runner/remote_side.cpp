@@ -33,7 +33,11 @@ nlohmann::json RemoteSideHost::round_trip(const nlohmann::json& request, bool& e
       throw NodeFailure(party_ + "'s node did not answer \"" + request.value("call", "") +
                         "\" within " + std::to_string(reply_timeout_.count() / 1000) + " s");
     }
-    const auto line = node_->output().read_line(left);
+    const auto line = node_->output().read_line(std::min(left, std::chrono::milliseconds(500)));
+    if (!line && !node_->output().at_end()) {
+      if (idle_) idle_();
+      continue;
+    }
     if (!line) {
       if (node_->output().at_end()) {
         exited = true;
@@ -199,6 +203,17 @@ void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exch
         {"message", message},
         {"exchange", exchange_to_json(exchange)}},
        nullptr);
+}
+
+void RemoteSideHost::recover_if_exited() {
+  const auto status = node_->wait_for(std::chrono::milliseconds(0));
+  if (!status) return;
+  if (!restart_ || restarts_left_ <= 0) {
+    throw NodeFailure(party_ + "'s node exited with status " + std::to_string(*status) +
+                      " while the other side waited for its messages");
+  }
+  --restarts_left_;
+  recover();
 }
 
 std::string RemoteSideHost::human(model::SimTime now, const std::string& line) {

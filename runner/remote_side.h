@@ -59,6 +59,11 @@ class RemoteSideHost : public model::SideHost {
   void poll();
   // A line typed by the person playing this party; returns what was wrong with it, or "".
   std::string human(model::SimTime now, const std::string& line);
+  // Restarts the node if it has died, even when no call is waiting on it: the other mind may be
+  // waiting for a message only this node can send. Without restarts, throws NodeFailure.
+  void recover_if_exited();
+  // Called while a reply is slow in coming.
+  void on_idle(std::function<void()> idle) { idle_ = std::move(idle); }
 
  private:
   nlohmann::json call(nlohmann::json request, model::Actions* out);
@@ -83,6 +88,7 @@ class RemoteSideHost : public model::SideHost {
   std::vector<nlohmann::json> history_;        // every call that changed the mind, in order
   std::map<int, nlohmann::json> transmitted_;  // message -> the exchange this side sent
   int floor_ = -1;  // messages up to this one may have reached the mind before a restart
+  std::function<void()> idle_;
 };
 
 }  // namespace hotline::runner
