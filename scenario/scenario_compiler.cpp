@@ -1,0 +1,248 @@
+// Parties, doctrines, perception, the hotline and its circuits, the working group, timing.
+#include "scenario/scenario_compiler.h"
+
+#include <algorithm>
+#include <limits>
+#include <stdexcept>
+
+#include "common/duration.h"
+#include "model/outcomes.h"
+
+namespace hotline::scenario::detail {
+
+model::Scenario Compiler::compile() {
+  scenario_.name = spec_.name();
+  scenario_.title = spec_.title();
+  start();
+  parties();
+  hotline();
+  events();
+  working_group();
+  timing();
+  expectations();
+  if (!errors_.empty()) throw common::TextProtoError(std::move(errors_));
+  return std::move(scenario_);
+}
+
+void Compiler::start() {
+  try {
+    start_ = parse_start(spec_.start());
+  } catch (const std::exception& e) {
+    error<spec::Scenario>(root_, "start", -1, std::string("start: ") + e.what());
+  }
+  scenario_.start_unix_seconds = start_.unix_seconds;
+  scenario_.start_utc_offset_minutes = start_.utc_offset_minutes;
+}
+
+void Compiler::parties() {
+  if (spec_.party_size() != 2) {
+    error<spec::Scenario>(
+        root_, "party", 0,
+        "a scenario has exactly two parties (got " + std::to_string(spec_.party_size()) + ")");
+  }
+  for (int i = 0; i < spec_.party_size(); ++i) {
+    const spec::Party& p = spec_.party(i);
+    const Where where = root_.nested(spec::Scenario::descriptor(), "party", i);
+    model::PartySpec party;
+    party.id = p.id();
+    if (p.id().empty()) error<spec::Party>(where, "id", -1, "a party needs an id");
+    if (party_index(p.id()) != model::kNoParty)
+      error<spec::Party>(where, "id", -1, "party \"" + p.id() + "\" is defined twice");
+    probability<spec::Party>(where, "prior_hostility", p.prior_hostility());
+    party.prior_hostility = p.prior_hostility();
+    party.intends_harm = p.intends_harm();
+    if (p.has_trust()) {
+      probability<spec::Party>(where, "trust", p.trust());
+      party.trust = p.trust();
+    }
+    const auto preset = model::doctrine_preset(p.doctrine_preset());
+    if (!preset) {
+      error<spec::Party>(where, "doctrine_preset", -1,
+                         "unknown doctrine preset \"" + p.doctrine_preset() +
+                             "\"; expected one of " + std::string(model::doctrine_preset_names()));
+    } else {
+      party.doctrine = *preset;
+    }
+    doctrine(p.doctrine(), where.nested(spec::Party::descriptor(), "doctrine", -1), party.doctrine);
+    perception(p.perception(), where.nested(spec::Party::descriptor(), "perception", -1),
+               party.perception);
+    scenario_.parties.push_back(party);
+  }
+}
+
+void Compiler::doctrine(const spec::Doctrine& d, const Where& where, model::Doctrine& out) {
+  if (d.climb_at_size() != 0) {
+    if (d.climb_at_size() != model::kRungCount - 1) {
+      error<spec::Doctrine>(where, "climb_at", 0,
+                            "climb_at needs 7 values (INQUIRY .. ARMED_CONFLICT), got " +
+                                std::to_string(d.climb_at_size()));
+    } else {
+      for (int k = 0; k < d.climb_at_size(); ++k) {
+        if (d.climb_at(k) <= 0 || (k > 0 && d.climb_at(k) < d.climb_at(k - 1))) {
+          error<spec::Doctrine>(where, "climb_at", k,
+                                "climb_at values must be positive and not decrease");
+        }
+        out.climb_at[k] = d.climb_at(k);
+      }
+    }
+  }
+  if (d.has_step_down_below()) {
+    probability<spec::Doctrine>(where, "step_down_below", d.step_down_below());
+    out.step_down_below = d.step_down_below();
+  }
+  if (d.has_query_above()) out.query_above = d.query_above();
+  switch (d.answer()) {
+    case spec::HONEST:
+      out.answer = model::AnswerPolicy::kHonest;
+      break;
+    case spec::DENY:
+      out.answer = model::AnswerPolicy::kDeny;
+      break;
+    case spec::DECEIVE:
+      out.answer = model::AnswerPolicy::kDeceive;
+      break;
+    case spec::REFUSE:
+      out.answer = model::AnswerPolicy::kRefuse;
+      break;
+    default:
+      break;
+  }
+  out.answer_delay =
+      duration<spec::Doctrine>(where, "answer_delay", d.answer_delay(), out.answer_delay);
+  out.reply_deadline =
+      duration<spec::Doctrine>(where, "reply_deadline", d.reply_deadline(), out.reply_deadline);
+  if (d.has_explain_own_moves()) out.explain_own_moves = d.explain_own_moves();
+  if (d.has_retaliate()) out.retaliate = d.retaliate();
+  out.retaliate_after =
+      duration<spec::Doctrine>(where, "retaliate_after", d.retaliate_after(), out.retaliate_after);
+  if (d.has_contrite()) out.contrite = d.contrite();
+  switch (d.share()) {
+    case spec::NOTHING:
+      out.share = model::Sharing::kNothing;
+      break;
+    case spec::STRATEGY:
+      out.share = model::Sharing::kStrategy;
+      break;
+    case spec::SIGNATURES:
+      out.share = model::Sharing::kSignatures;
+      break;
+    default:
+      break;
+  }
+}
+
+void Compiler::perception(const spec::Perception& p, const Where& where, model::Perception& out) {
+  if (p.has_confirmation_bias()) {
+    probability<spec::Perception>(where, "confirmation_bias", p.confirmation_bias());
+    out.confirmation_bias = p.confirmation_bias();
+  }
+  auto non_negative = [&](const char* field, bool has, double value, double& target) {
+    if (!has) return;
+    if (value < 0)
+      error<spec::Perception>(where, field, -1, std::string(field) + " must not be negative");
+    target = value;
+  };
+  non_negative("other_moves_hostility", p.has_other_moves_hostility(), p.other_moves_hostility(),
+               out.other_moves_hostility);
+  non_negative("evidence_weight", p.has_evidence_weight(), p.evidence_weight(),
+               out.evidence_weight);
+  non_negative("message_weight", p.has_message_weight(), p.message_weight(), out.message_weight);
+  non_negative("silence_weight", p.has_silence_weight(), p.silence_weight(), out.silence_weight);
+  non_negative("confidence_noise", p.has_confidence_noise(), p.confidence_noise(),
+               out.confidence_noise);
+  out.memory = duration<spec::Perception>(where, "memory", p.memory(), out.memory);
+}
+
+void Compiler::hotline() {
+  const spec::Hotline& h = spec_.hotline();
+  const Where where = root_.nested(spec::Scenario::descriptor(), "hotline", -1);
+  model::HotlineSpec& out = scenario_.hotline;
+  out.enabled = h.enabled();
+  out.link_test_every = duration<spec::Hotline>(where, "link_test_every", h.link_test_every(), 0);
+  out.failover_after =
+      duration<spec::Hotline>(where, "failover_after", h.failover_after(), out.failover_after);
+  out.retransmit_after = duration<spec::Hotline>(where, "retransmit_after", h.retransmit_after(),
+                                                 out.retransmit_after);
+  if (out.retransmit_after <= 0)
+    error<spec::Hotline>(where, "retransmit_after", -1, "retransmit_after must be positive");
+  for (int i = 0; i < h.circuit_size(); ++i) {
+    circuit(h.circuit(i), where.nested(spec::Hotline::descriptor(), "circuit", i));
+  }
+  // A hotline without a described circuit is a modern, clean one.
+  if (out.circuits.empty()) out.circuits.push_back(model::CircuitFaults{});
+  for (int i = 0; i < h.partition_size(); ++i) {
+    const model::Window window =
+        this->window(h.partition(i), where.nested(spec::Hotline::descriptor(), "partition", i));
+    for (auto& circuit : out.circuits) circuit.outages.push_back(window);
+  }
+}
+
+void Compiler::circuit(const spec::Circuit& c, const Where& where) {
+  model::CircuitFaults out;
+  out.name = c.name().empty() ? "circuit-" + std::to_string(scenario_.hotline.circuits.size() + 1)
+                              : c.name();
+  for (const auto& existing : scenario_.hotline.circuits) {
+    if (existing.name == out.name)
+      error<spec::Circuit>(where, "name", -1, "circuit \"" + out.name + "\" is defined twice");
+  }
+  out.latency = duration<spec::Circuit>(where, "latency", c.latency(), 0);
+  out.jitter = duration<spec::Circuit>(where, "jitter", c.jitter(), 0);
+  out.jitter_distribution =
+      c.jitter_distribution() == spec::NORMAL   ? model::JitterDistribution::kNormal
+      : c.jitter_distribution() == spec::PARETO ? model::JitterDistribution::kPareto
+                                                : model::JitterDistribution::kUniform;
+  const Where loss = where.nested(spec::Circuit::descriptor(), "loss", -1);
+  probability<spec::Loss>(loss, "p", c.loss().p());
+  out.loss.p = c.loss().p();
+  if (c.loss().has_r() || c.loss().has_h()) {
+    out.loss.gilbert_elliott = true;
+    out.loss.r = c.loss().has_r() ? c.loss().r() : 1.0;
+    out.loss.h = c.loss().has_h() ? c.loss().h() : 1.0;
+    out.loss.k = c.loss().k();
+    probability<spec::Loss>(loss, "r", out.loss.r);
+    probability<spec::Loss>(loss, "h", out.loss.h);
+    probability<spec::Loss>(loss, "k", out.loss.k);
+  }
+  probability<spec::Circuit>(where, "duplicate", c.duplicate());
+  probability<spec::Circuit>(where, "reorder", c.reorder());
+  probability<spec::Circuit>(where, "garble", c.garble());
+  out.duplicate = c.duplicate();
+  out.reorder = c.reorder();
+  out.garble = c.garble();
+  if (c.words_per_minute() < 0)
+    error<spec::Circuit>(where, "words_per_minute", -1, "words_per_minute must not be negative");
+  out.words_per_minute = c.words_per_minute();
+  for (int i = 0; i < c.outage_size(); ++i) {
+    out.outages.push_back(
+        window(c.outage(i), where.nested(spec::Circuit::descriptor(), "outage", i)));
+  }
+  scenario_.hotline.circuits.push_back(out);
+}
+
+void Compiler::working_group() {
+  const spec::WorkingGroup& w = spec_.working_group();
+  const Where where = root_.nested(spec::Scenario::descriptor(), "working_group", -1);
+  probability<spec::WorkingGroup>(where, "evasion_gain", w.evasion_gain());
+  scenario_.working_group.evasion_gain = w.evasion_gain();
+  model::SimTime previous = 0;
+  for (int i = 0; i < w.meets_size(); ++i) {
+    previous = time<spec::WorkingGroup>(where, "meets", w.meets(i), previous, i);
+    scenario_.working_group.meetings.push_back(previous);
+  }
+}
+
+void Compiler::timing() {
+  scenario_.duration =
+      duration<spec::Scenario>(root_, "duration", spec_.duration(), last_event_ + kDefaultTail);
+  if (scenario_.duration < last_event_) {
+    error<spec::Scenario>(
+        root_, "duration", -1,
+        "duration ends before the last event (" + format_time(last_event_, start_, true) + ")");
+  }
+  scenario_.review_every =
+      duration<spec::Scenario>(root_, "review_every", spec_.review_every(), scenario_.review_every);
+  if (scenario_.review_every <= 0)
+    error<spec::Scenario>(root_, "review_every", -1, "review_every must be positive");
+}
+
+}  // namespace hotline::scenario::detail
