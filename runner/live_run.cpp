@@ -183,13 +183,17 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   }
   const auto wall_start = std::chrono::steady_clock::now();
   // The person's lines are read on a thread of their own and taken at the next event.
-  std::mutex typed_mutex;
-  std::deque<std::string> typed;
+  // Shared with the reader thread, which may outlive this function (it sits in getline).
+  struct Typed {
+    std::mutex mutex;
+    std::deque<std::string> lines;
+  };
+  auto typed = std::make_shared<Typed>();
   if (human >= 0) {
-    std::thread([&typed_mutex, &typed] {
+    std::thread([typed] {
       for (std::string line; std::getline(std::cin, line);) {
-        std::lock_guard lock(typed_mutex);
-        typed.push_back(line);
+        std::lock_guard lock(typed->mutex);
+        typed->lines.push_back(line);
       }
     }).detach();
   }
@@ -198,8 +202,8 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     if (human >= 0) {
       std::deque<std::string> lines;
       {
-        std::lock_guard lock(typed_mutex);
-        lines.swap(typed);
+        std::lock_guard lock(typed->mutex);
+        lines.swap(typed->lines);
       }
       for (const auto& line : lines) {
         if (line.empty()) continue;
