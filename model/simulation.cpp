@@ -69,6 +69,11 @@ class Simulation {
     outcomes_.sides.resize(parties);
     outcomes_.duration = scenario.duration;
     last_tracked_.assign(parties, 0);
+    last_was_above_.assign(parties, false);
+    rung_before_.assign(parties, Rung::kNormal);
+    for (const TimelineEvent& event : scenario.timeline) {
+      if (event.kind == TimelineEvent::Kind::kIncident) incident_at_[event.index] = event.at;
+    }
     last_belief_.resize(parties);
     for (int i = 0; i < parties; ++i) last_belief_[i] = sides_[i]->belief(0);
   }
@@ -260,20 +265,13 @@ class Simulation {
     const int index = add_incident(copy);
     incident(now, index);
     // Each occurrence is observed as the scenario says the base incident is, at the same delay.
-    const SimTime base_at = incident_time(base);
+    const SimTime base_at = incident_at_.at(base);
     for (const TimelineEvent& event : scenario_.timeline) {
       if (event.kind != TimelineEvent::Kind::kObservation) continue;
       const ObservationSpec& obs = scenario_.observations[event.index];
       if (obs.incident != base) continue;
       schedule_observation(now + (event.at - base_at), obs.by, seen_from_spec(obs, index));
     }
-  }
-
-  SimTime incident_time(int index) const {
-    for (const TimelineEvent& event : scenario_.timeline) {
-      if (event.kind == TimelineEvent::Kind::kIncident && event.index == index) return event.at;
-    }
-    return 0;
   }
 
   int add_incident(const IncidentSpec& spec) {
@@ -317,7 +315,9 @@ class Simulation {
 
   void moved(SimTime now, int party, Rung rung) {
     SideOutcome& outcome = outcomes_.sides[party];
-    const bool climbing = rung > sides_rung_before(party, rung);
+    // Moves come one rung at a time; the one before tells which way this one went.
+    const bool climbing = rung > rung_before_[party];
+    rung_before_[party] = rung;
     if (climbing) {
       if (rung > outcome.peak) {
         outcome.peak = rung;
@@ -335,13 +335,6 @@ class Simulation {
     } else {
       outcome.back_to_normal.reset();
     }
-  }
-
-  // Moves come one rung at a time, so the rung before is one step away.
-  Rung sides_rung_before(int party, Rung now_on) {
-    const Rung before = last_rung_.count(party) ? last_rung_[party] : Rung::kNormal;
-    last_rung_[party] = now_on;
-    return before;
   }
 
   void launch_strike(SimTime now, int party, int in_response_to, double severity) {
@@ -493,9 +486,7 @@ class Simulation {
       if (elapsed > 0) {
         const double gap = 0.5 * (std::abs(last_belief_[i] - truth) + std::abs(belief - truth));
         outcomes_.sides[i].misperception += gap * elapsed;
-        if (sides_[i]->rung() != Rung::kNormal || last_was_above_[i]) {
-          outcomes_.sides[i].days_above_normal += last_was_above_[i] ? elapsed : 0;
-        }
+        if (last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
       }
       last_tracked_[i] = now;
       last_belief_[i] = belief;
@@ -559,8 +550,9 @@ class Simulation {
   std::map<int, int> response_to_;
   std::vector<SeenIncident> pending_observations_;
   std::vector<Exchange> pending_sends_;
-  std::vector<double> evasion_;  // [attacker] extra chance of success against the other
-  std::map<int, Rung> last_rung_;
+  std::vector<double> evasion_;         // [attacker] extra chance of success against the other
+  std::vector<Rung> rung_before_;       // [party] the rung before the last move
+  std::map<int, SimTime> incident_at_;  // scenario incident -> when it happens
   int strikes_ = 0;
   Outcomes outcomes_;
   SimulatedLink link_;
@@ -568,7 +560,7 @@ class Simulation {
   std::function<void(SimTime)> pace_;
   std::vector<SimTime> last_tracked_;
   std::vector<double> last_belief_;
-  std::vector<bool> last_was_above_ = std::vector<bool>(2, false);
+  std::vector<bool> last_was_above_;
 };
 
 }  // namespace
