@@ -28,6 +28,11 @@ struct Doctrine {
   SimTime retaliate_after = 12 * kHour;
   bool contrite = false;
   Sharing share = Sharing::kStrategy;
+  // How much the side values the acts it plans against the other, in [0,1]; see Side::warned.
+  double commitment = 0.5;
+  // The confidence that the channel stays private below which the side will not discuss
+  // anything over it.
+  double discretion_needed = 0.5;
 };
 
 struct Perception {

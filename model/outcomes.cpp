@@ -17,18 +17,19 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 std::string_view Metric::names() {
-  return "peak, misperception, inadvertent_climbs, damage, strikes, messages_sent, "
+  return "peak, misperception, inadvertent_climbs, damage, strikes, refrained, messages_sent, "
          "days_above_normal, back_to_normal_day, final_belief (each optionally .PARTY), "
          "frames_lost, frames_garbled, leaked, or \"peak[.PARTY] >= RUNG\"";
 }
 
 Metric Metric::parse(std::string_view text, const std::vector<std::string>& parties) {
-  static const std::array<std::pair<std::string_view, Name>, 12> kNames{{
+  static const std::array<std::pair<std::string_view, Name>, 13> kNames{{
       {"peak", Name::kPeak},
       {"misperception", Name::kMisperception},
       {"inadvertent_climbs", Name::kInadvertentClimbs},
       {"damage", Name::kDamage},
       {"strikes", Name::kStrikes},
+      {"refrained", Name::kRefrained},
       {"messages_sent", Name::kMessagesSent},
       {"days_above_normal", Name::kDaysAboveNormal},
       {"back_to_normal_day", Name::kBackToNormalDay},
@@ -89,6 +90,8 @@ double Metric::side_value(const Outcomes& outcomes, const SideOutcome& side) con
       return side.damage;
     case Name::kStrikes:
       return side.strikes;
+    case Name::kRefrained:
+      return side.refrained;
     case Name::kMessagesSent:
       return side.messages_sent;
     case Name::kDaysAboveNormal:

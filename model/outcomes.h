@@ -25,6 +25,7 @@ struct SideOutcome {
   double damage = 0;  // damage suffered
   int messages_sent = 0;
   int strikes = 0;
+  int refrained = 0;  // planned acts a warning deterred
   double final_belief = 0;
   Rung final_rung = Rung::kNormal;
 };
@@ -58,6 +59,7 @@ class Metric {
     kInadvertentClimbs,
     kDamage,
     kStrikes,
+    kRefrained,
     kMessagesSent,
     kDaysAboveNormal,
     kBackToNormalDay,

@@ -58,6 +58,16 @@ struct MessageSpec {
   bool reaches_desk = true;
   double offence = 0;
   std::optional<SimTime> outside_hotline_delay;
+  // A warning's bright line (the target it protects; empty: none) and stated consequence.
+  std::string line;
+  std::optional<Rung> consequence;
+};
+
+// The hotline's contents reach the press from `by`'s side.
+struct PressLeakSpec {
+  int by = 0;
+  double chance = 1.0;
+  double cost = 0.6;
 };
 
 struct IntentSpec {
@@ -66,7 +76,7 @@ struct IntentSpec {
 };
 
 struct TimelineEvent {
-  enum class Kind { kIncident, kObservation, kMessage, kIntent };
+  enum class Kind { kIncident, kObservation, kMessage, kIntent, kPressLeak };
   SimTime at = 0;
   Kind kind = Kind::kIncident;
   int index = 0;  // into the matching vector of Scenario
@@ -99,6 +109,7 @@ struct Scenario {
   std::vector<ObservationSpec> observations;
   std::vector<MessageSpec> messages;
   std::vector<IntentSpec> intents;
+  std::vector<PressLeakSpec> press_leaks;
   std::vector<TimelineEvent> timeline;  // in time order
 };
 

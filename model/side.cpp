@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace hotline::model {
 namespace {
@@ -67,6 +68,24 @@ double reply_clarity(bool truthful, AnswerPolicy policy, Sharing share) {
       return 0.5;
   }
   return 0.5;
+}
+
+// How much a stated consequence weighs with the side it is meant to deter.
+double consequence_weight(std::optional<Rung> consequence) {
+  if (!consequence) return 0.3;
+  switch (*consequence) {
+    case Rung::kNameAndShame:
+      return 0.5;
+    case Rung::kSanctions:
+      return 0.8;
+    case Rung::kCyberRetaliation:
+      return 0.9;
+    case Rung::kMilitaryPosture:
+    case Rung::kArmedConflict:
+      return 1.0;
+    default:
+      return 0.3;  // more talk
+  }
 }
 
 }  // namespace
@@ -183,6 +202,7 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
   }
 
   if (seen.points_at_other && hotline_available_ && confidence >= me_.doctrine.query_above &&
+      channel_confidence_ >= me_.doctrine.discretion_needed &&
       queried_.insert(seen.incident).second) {
     Exchange ask;
     ask.type = Exchange::Type::kInquiry;
@@ -222,6 +242,10 @@ void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
   if (d.answer == AnswerPolicy::kRefuse) {
     reply.claim = Claim::kRefuse;
     reply.clarity = 1.0;
+  } else if (channel_confidence_ < d.discretion_needed) {
+    // Whatever is said may be in tomorrow's papers: nothing is said.
+    reply.claim = Claim::kRefuse;
+    reply.clarity = 1.0;
   } else if (role == StateRole::kNone) {
     reply.claim = Claim::kNotUs;
     reply.clarity = reply_clarity(true, d.answer, d.share);
@@ -235,12 +259,16 @@ void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
     reply.claim = Claim::kNotUs;
     reply.clarity = reply_clarity(false, d.answer, d.share);
   }
+  // A side that fears a leak shares less of what backs its answer.
+  if (reply.claim != Claim::kRefuse) reply.clarity *= channel_confidence_;
   out.send.push_back({d.answer_delay, reply});
   if (sink_) {
+    const bool discreet = channel_confidence_ < d.discretion_needed;
     emit(record(now, "decide")
              .with("action", std::string("answer"))
              .with("incident", static_cast<long long>(incident))
-             .with("policy", std::string(answer_name(d.answer)))
+             .with("policy",
+                   std::string(discreet ? "discreet (the channel leaks)" : answer_name(d.answer)))
              .with("claim", std::string(claim_name(reply.claim))));
   }
 }
@@ -282,8 +310,42 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
   (void)out;
 }
 
+// Deterrence: a warning deters the side it is meant for with probability
+//   clarity x line x consequence x credibility x (1 - commitment),
+// where a bright line counts 1 (0.3 without one: "muddled"), the stated consequence its weight,
+// and credibility 1 once the warner has already gone public (0.6 before). The draw happens for
+// every warning so that the random stream does not depend on what the side intends.
+void Side::warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out) {
+  const double line = warning.line.empty() ? 0.3 : 1.0;
+  const double credibility = other_rung_seen_ >= Rung::kNameAndShame ? 1.0 : 0.6;
+  const double deterrence = clamp01(clarity * line * consequence_weight(warning.consequence) *
+                                    credibility * (1 - me_.doctrine.commitment));
+  const bool deterred = rng.uniform() < deterrence;
+  if (!me_.intends_harm) return;
+  if (deterred) out.refrain.push_back(warning.line);
+  if (sink_) {
+    emit(record(now, "warned")
+             .with("line", warning.line.empty() ? std::string("none") : warning.line)
+             .with("deterrence", deterrence)
+             .with("deterred", deterred));
+  }
+}
+
+void Side::learn_of_leak(SimTime now, bool ours, double cost) {
+  if (!ours) {
+    channel_confidence_ *= 1 - clamp01(cost);
+    trust_ *= 1 - clamp01(cost);
+  }
+  if (sink_) {
+    emit(record(now, "leak")
+             .with("from", ours ? me_.id : other_id_)
+             .with("channel_confidence", channel_confidence_)
+             .with("trust", trust_));
+  }
+}
+
 void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
-                   Actions& out) {
+                   Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
   // Per-side translation at the receiving end: a garbled message says less.
   const double clarity = exchange.clarity * (garbled ? 0.3 : 1.0);
@@ -333,6 +395,7 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
           break;
         case MessageKind::kWarning:
           shift_belief(now, 0.5 * p.message_weight * clarity);
+          warned(now, *scripted, clarity, rng, out);
           break;
         case MessageKind::kRequest:
           break;
@@ -354,6 +417,7 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
 
 void Side::see_move(SimTime now, Rung rung, Actions& out) {
   const Perception& p = me_.perception;
+  other_rung_seen_ = std::max(other_rung_seen_, rung);
   // The spiral's asymmetry: the other's move reads as hostile; our own never did.
   shift_belief(now, p.other_moves_hostility * p.evidence_weight * move_evidence(rung));
   const double damage = move_damage(rung);

@@ -44,6 +44,8 @@ struct Actions {
   std::vector<Strike> strikes;
   std::vector<Rung> moves;       // rungs climbed to or stepped down to, in order
   std::vector<SimTime> wake_at;  // reviews the side asks for
+  // Targets this side, deterred, no longer acts against ("": every act against the other).
+  std::vector<std::string> refrain;
 };
 
 class Side {
@@ -56,8 +58,9 @@ class Side {
   // An inquiry about `incident`, which this side's own state had `role` in (kNone if it was not
   // the sponsor).
   void inquiry(SimTime now, int incident, StateRole role, Actions& out);
+  // `rng` decides whether a warning deters.
   void receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
-               Actions& out);
+               Rng& rng, Actions& out);
   // The other side's visible move on the ladder.
   void see_move(SimTime now, Rung rung, Actions& out);
   void heard_link_test(SimTime now) { last_link_test_ = now; }
@@ -65,11 +68,14 @@ class Side {
   void set_intent(bool intends_harm) { me_.intends_harm = intends_harm; }
   // The other side shared material in the working group: confidence-building works.
   void gain_trust(double amount) { trust_ += (1 - trust_) * amount; }
+  // What crossed the hotline is in the press; `ours` if the leak came from this side.
+  void learn_of_leak(SimTime now, bool ours, double cost);
   void review(SimTime now, SimTime link_test_every, Actions& out);
 
   double belief(SimTime now) const;
   double grievance(SimTime now) const;
   double trust() const { return trust_; }
+  double channel_confidence() const { return channel_confidence_; }
   Rung rung() const { return rung_; }
   const std::string& id() const { return me_.id; }
 
@@ -92,6 +98,7 @@ class Side {
   void forgive(SimTime now, int incident, double fraction);
   void decide(SimTime now, Actions& out);
   void answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out);
+  void warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out);
   void emit(Record record) const;
   Record record(SimTime now, const char* kind) const;
 
@@ -106,6 +113,8 @@ class Side {
   double trust_;
   Rung rung_ = Rung::kNormal;
   SimTime last_link_test_ = 0;
+  Rung other_rung_seen_ = Rung::kNormal;  // the highest public move of the other's seen
+  double channel_confidence_ = 1.0;       // that what is said over the hotline stays private
 
   std::map<int, Grievance> grievances_;
   std::map<int, double> notified_;  // incident -> how much a notice explained it in advance

@@ -27,7 +27,7 @@ void LocalSideHost::receive(SimTime now, int, const Exchange& exchange, bool gar
                             Actions& out) {
   const MessageSpec* scripted =
       exchange.scripted >= 0 ? &scenario_.messages[exchange.scripted] : nullptr;
-  side_.receive(now, exchange, garbled, scripted, out);
+  side_.receive(now, exchange, garbled, scripted, rng_, out);
 }
 
 void LocalSideHost::heard_link_test(SimTime now, int) {
@@ -48,6 +48,10 @@ void LocalSideHost::set_intent(SimTime, bool intends_harm) {
 
 void LocalSideHost::gain_trust(SimTime, double amount) {
   side_.gain_trust(amount);
+}
+
+void LocalSideHost::learn_of_leak(SimTime now, bool ours, double cost) {
+  side_.learn_of_leak(now, ours, cost);
 }
 
 }  // namespace hotline::model

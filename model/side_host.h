@@ -29,6 +29,8 @@ class SideHost {
   virtual void review(SimTime now, SimTime link_test_every, Actions& out) = 0;
   virtual void set_intent(SimTime now, bool intends_harm) = 0;
   virtual void gain_trust(SimTime now, double amount) = 0;
+  // The hotline's contents reached the press; `ours` if from this side.
+  virtual void learn_of_leak(SimTime now, bool ours, double cost) = 0;
   // An exchange this side decided on leaves now as message `message`.
   virtual void transmit(SimTime now, int message, const Exchange& exchange) = 0;
   virtual double belief(SimTime now) = 0;
@@ -50,6 +52,7 @@ class LocalSideHost : public SideHost {
   void review(SimTime now, SimTime link_test_every, Actions& out) override;
   void set_intent(SimTime now, bool intends_harm) override;
   void gain_trust(SimTime now, double amount) override;
+  void learn_of_leak(SimTime now, bool ours, double cost) override;
   void transmit(SimTime, int, const Exchange&) override {}
   double belief(SimTime now) override { return side_.belief(now); }
   Rung rung() override { return side_.rung(); }

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -184,6 +185,10 @@ class Simulation {
     switch (event.kind) {
       case TimelineEvent::Kind::kIncident: {
         const IncidentSpec& spec = scenario_.incidents[event.index];
+        if (refrains(now, spec)) {
+          refrained_.insert(event.index);
+          break;
+        }
         if (spec.every > 0) {
           scheduler_.schedule(now, {SimEvent::Type::kOccurrence, event.index, 0});
         } else {
@@ -193,8 +198,9 @@ class Simulation {
       }
       case TimelineEvent::Kind::kObservation: {
         const ObservationSpec& spec = scenario_.observations[event.index];
-        // Recurring incidents are observed at each occurrence instead.
-        if (scenario_.incidents[spec.incident].every > 0) break;
+        // Recurring incidents are observed at each occurrence instead; what was never done
+        // is never seen.
+        if (scenario_.incidents[spec.incident].every > 0 || refrained_.count(spec.incident)) break;
         observe(now, spec.by, seen_from_spec(spec, spec.incident));
         break;
       }
@@ -210,7 +216,34 @@ class Simulation {
                  .with("intends_harm", spec.intends_harm));
         break;
       }
+      case TimelineEvent::Kind::kPressLeak:
+        press_leak(now, scenario_.press_leaks[event.index]);
+        break;
     }
+  }
+
+  // A deterred sponsor does not carry out what its warning covered.
+  bool refrains(SimTime now, const IncidentSpec& spec) {
+    if (spec.sponsor < 0 || spec.role != StateRole::kDirected) return false;
+    const auto& lines = refrain_[spec.sponsor];
+    const bool covered =
+        lines.count(spec.target) || (lines.count("") && spec.victim == other(spec.sponsor));
+    if (!covered) return false;
+    ++outcomes_.sides[spec.sponsor].refrained;
+    emit(world(now, "refrain")
+             .with("party", scenario_.parties[spec.sponsor].id)
+             .with("incident", spec.id)
+             .with("target", spec.target));
+    return true;
+  }
+
+  void press_leak(SimTime now, const PressLeakSpec& spec) {
+    // Drawn even when certain, so that the chance does not shift the world's stream.
+    const bool happens = world_rng_.uniform() < spec.chance;
+    if (!happens) return;
+    emit(world(now, "press_leak").with("by", scenario_.parties[spec.by].id));
+    for (int i = 0; i < static_cast<int>(sides_.size()); ++i)
+      sides_[i]->learn_of_leak(now, i == spec.by, spec.cost);
   }
 
   SeenIncident seen_from_spec(const ObservationSpec& spec, int incident) const {
@@ -259,6 +292,7 @@ class Simulation {
     if (now > spec.until) return;
     scheduler_.schedule(now + spec.every, {SimEvent::Type::kOccurrence, base, count + 1});
     if (!world_rng_.bernoulli(spec.chance)) return;
+    if (refrains(now, spec)) return;
     IncidentSpec copy = spec;
     copy.id = spec.id + "#" + std::to_string(count + 1);
     copy.every = 0;
@@ -311,6 +345,7 @@ class Simulation {
     for (const Rung rung : actions.moves) moved(now, party, rung);
     for (const SimTime at : actions.wake_at)
       scheduler_.schedule(at, {SimEvent::Type::kWake, party, 0});
+    for (const std::string& target : actions.refrain) refrain_[party].insert(target);
   }
 
   void moved(SimTime now, int party, Rung rung) {
@@ -512,6 +547,7 @@ class Simulation {
                  .with("inadvertent_climbs", static_cast<long long>(outcome.inadvertent_climbs))
                  .with("damage", outcome.damage)
                  .with("strikes", static_cast<long long>(outcome.strikes))
+                 .with("refrained", static_cast<long long>(outcome.refrained))
                  .with("messages_sent", static_cast<long long>(outcome.messages_sent)));
       }
     }
@@ -553,6 +589,8 @@ class Simulation {
   std::vector<double> evasion_;         // [attacker] extra chance of success against the other
   std::vector<Rung> rung_before_;       // [party] the rung before the last move
   std::map<int, SimTime> incident_at_;  // scenario incident -> when it happens
+  std::map<int, std::set<std::string>> refrain_;  // [party] targets it was deterred from
+  std::set<int> refrained_;                       // scenario incidents not carried out
   int strikes_ = 0;
   Outcomes outcomes_;
   SimulatedLink link_;

@@ -33,6 +33,7 @@ void HumanMind::take(model::Actions& out) {
   out.send.insert(out.send.end(), pending_.send.begin(), pending_.send.end());
   out.strikes.insert(out.strikes.end(), pending_.strikes.begin(), pending_.strikes.end());
   out.moves.insert(out.moves.end(), pending_.moves.begin(), pending_.moves.end());
+  out.refrain.insert(out.refrain.end(), pending_.refrain.begin(), pending_.refrain.end());
   pending_ = model::Actions{};
 }
 
@@ -97,6 +98,11 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     words >> p;
     if (p < 0 || p > 1) return "say a probability between 0 and 1";
     belief_ = p;
+  } else if (verb == "/refrain") {
+    std::string target;
+    words >> target;
+    if (target.empty()) return "say which target (an incident's target, as in the scenario)";
+    pending_.refrain.push_back(target);
   } else if (!verb.empty() && verb[0] == '/') {
     return "unknown command " + verb;
   } else {
@@ -156,7 +162,11 @@ void HumanMind::receive(model::SimTime now, int, const model::Exchange& exchange
     r.with("claim", std::string(model::claim_name(exchange.claim)));
   }
   if (exchange.type == model::Exchange::Type::kScripted && exchange.scripted >= 0) {
-    r.with("text", scenario_.messages[exchange.scripted].text);
+    const model::MessageSpec& message = scenario_.messages[exchange.scripted];
+    r.with("text", message.text);
+    if (!message.line.empty()) r.with("line", message.line);
+    if (message.consequence)
+      r.with("consequence", std::string(model::rung_name(*message.consequence)));
   }
   if (exchange.type == model::Exchange::Type::kText) r.with("text", exchange.text);
   if (garbled) r.with("garbled", true);
@@ -171,6 +181,15 @@ void HumanMind::see_move(model::SimTime now, model::Rung rung, model::Actions& o
   r.with("rung", std::string(model::rung_name(rung)));
   show(std::move(r));
   take(out);
+}
+
+void HumanMind::learn_of_leak(model::SimTime now, bool ours, double) {
+  model::Record r;
+  r.at = now;
+  r.kind = "leak";
+  r.with("what", std::string(ours ? "what crossed the hotline is in the press, from your side"
+                                  : "what crossed the hotline is in the press, from " + other_));
+  show(std::move(r));
 }
 
 void HumanMind::review(model::SimTime, model::SimTime, model::Actions& out) {

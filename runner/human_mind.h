@@ -9,6 +9,7 @@
 //   /climb, /down                   one rung up or down the ladder
 //   /strike INCIDENT                strike back for an incident
 //   /believe P                      state one's belief that the other intends harm
+//   /refrain TARGET                 give up acting against a target (heeding a warning)
 //   anything else                   sent to the other side as typed text
 
 #include <string>
@@ -36,6 +37,7 @@ class HumanMind : public model::SideHost {
   void review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) override;
   void set_intent(model::SimTime, bool) override {}
   void gain_trust(model::SimTime, double) override {}
+  void learn_of_leak(model::SimTime now, bool ours, double cost) override;
   void transmit(model::SimTime, int, const model::Exchange&) override {}
   double belief(model::SimTime) override { return belief_; }
   model::Rung rung() override { return rung_; }

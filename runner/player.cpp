@@ -91,6 +91,8 @@ bool Player::run(const nlohmann::json& call) {
     mind_->set_intent(now, call.at("intends_harm").get<bool>());
   } else if (name == "gain_trust") {
     mind_->gain_trust(now, call.at("amount").get<double>());
+  } else if (name == "learn_of_leak") {
+    mind_->learn_of_leak(now, call.at("ours").get<bool>(), call.at("cost").get<double>());
   } else if (name == "transmit") {
     const std::uint64_t id = call.at("message").get<std::uint64_t>();
     wire::Envelope envelope;

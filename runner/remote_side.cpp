@@ -96,6 +96,7 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
     out->strikes.insert(out->strikes.end(), actions.strikes.begin(), actions.strikes.end());
     out->moves.insert(out->moves.end(), actions.moves.begin(), actions.moves.end());
     out->wake_at.insert(out->wake_at.end(), actions.wake_at.begin(), actions.wake_at.end());
+    out->refrain.insert(out->refrain.end(), actions.refrain.begin(), actions.refrain.end());
   }
   return reply;
 }
@@ -194,6 +195,10 @@ void RemoteSideHost::set_intent(model::SimTime now, bool intends_harm) {
 
 void RemoteSideHost::gain_trust(model::SimTime now, double amount) {
   call({{"call", "gain_trust"}, {"now", now}, {"amount", amount}}, nullptr);
+}
+
+void RemoteSideHost::learn_of_leak(model::SimTime now, bool ours, double cost) {
+  call({{"call", "learn_of_leak"}, {"now", now}, {"ours", ours}, {"cost", cost}}, nullptr);
 }
 
 void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exchange& exchange) {

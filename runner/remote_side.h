@@ -51,6 +51,7 @@ class RemoteSideHost : public model::SideHost {
   void review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) override;
   void set_intent(model::SimTime now, bool intends_harm) override;
   void gain_trust(model::SimTime now, double amount) override;
+  void learn_of_leak(model::SimTime now, bool ours, double cost) override;
   void transmit(model::SimTime now, int message, const model::Exchange& exchange) override;
   double belief(model::SimTime now) override;
   model::Rung rung() override { return rung_; }

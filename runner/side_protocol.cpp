@@ -75,7 +75,8 @@ nlohmann::json actions_to_json(const model::Actions& actions) {
   nlohmann::json json = {{"send", nlohmann::json::array()},
                          {"strikes", nlohmann::json::array()},
                          {"moves", nlohmann::json::array()},
-                         {"wake_at", nlohmann::json::array()}};
+                         {"wake_at", nlohmann::json::array()},
+                         {"refrain", nlohmann::json::array()}};
   for (const auto& outgoing : actions.send) {
     json["send"].push_back(
         {{"after", outgoing.after}, {"exchange", exchange_to_json(outgoing.exchange)}});
@@ -86,6 +87,7 @@ nlohmann::json actions_to_json(const model::Actions& actions) {
   }
   for (const auto rung : actions.moves) json["moves"].push_back(static_cast<int>(rung));
   for (const auto at : actions.wake_at) json["wake_at"].push_back(at);
+  for (const auto& target : actions.refrain) json["refrain"].push_back(target);
   return json;
 }
 
@@ -102,6 +104,8 @@ model::Actions actions_from_json(const nlohmann::json& json) {
   for (const auto& rung : json.at("moves"))
     actions.moves.push_back(static_cast<model::Rung>(rung.get<int>()));
   for (const auto& at : json.at("wake_at")) actions.wake_at.push_back(at.get<model::SimTime>());
+  for (const auto& target : json.at("refrain"))
+    actions.refrain.push_back(target.get<std::string>());
   return actions;
 }
 

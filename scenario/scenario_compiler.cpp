@@ -129,6 +129,14 @@ void Compiler::doctrine(const spec::Doctrine& d, const Where& where, model::Doct
     default:
       break;
   }
+  if (d.has_commitment()) {
+    probability<spec::Doctrine>(where, "commitment", d.commitment());
+    out.commitment = d.commitment();
+  }
+  if (d.has_discretion_needed()) {
+    probability<spec::Doctrine>(where, "discretion_needed", d.discretion_needed());
+    out.discretion_needed = d.discretion_needed();
+  }
 }
 
 void Compiler::perception(const spec::Perception& p, const Where& where, model::Perception& out) {

@@ -1,4 +1,4 @@
-// The timeline (incidents, observations, messages, intents) and the expectations.
+// The timeline (incidents, observations, messages, intents, press leaks) and the expectations.
 #include "scenario/scenario_compiler.h"
 
 #include <algorithm>
@@ -68,9 +68,27 @@ void Compiler::events() {
         event.index = static_cast<int>(scenario_.intents.size()) - 1;
         break;
       }
+      case spec::Event::kPressLeak: {
+        event.kind = model::TimelineEvent::Kind::kPressLeak;
+        const Where w = where.nested(spec::Event::descriptor(), "press_leak", -1);
+        model::PressLeakSpec leak;
+        leak.by = std::max(0, known_party<spec::PressLeak>(w, "by", e.press_leak().by()));
+        if (e.press_leak().has_chance()) {
+          probability<spec::PressLeak>(w, "chance", e.press_leak().chance());
+          leak.chance = e.press_leak().chance();
+        }
+        if (e.press_leak().has_cost()) {
+          probability<spec::PressLeak>(w, "cost", e.press_leak().cost());
+          leak.cost = e.press_leak().cost();
+        }
+        scenario_.press_leaks.push_back(leak);
+        event.index = static_cast<int>(scenario_.press_leaks.size()) - 1;
+        break;
+      }
       default:
         error<spec::Event>(where, "at", -1,
-                           "an event needs one of incident, observe, message or intent");
+                           "an event needs one of incident, observe, message, intent or "
+                           "press_leak");
         continue;
     }
     scenario_.timeline.push_back(event);
@@ -191,6 +209,22 @@ int Compiler::message(const spec::ScriptedMessage& in, const Where& where,
   if (!in.outside_hotline_delay().empty()) {
     out.outside_hotline_delay = duration<spec::ScriptedMessage>(where, "outside_hotline_delay",
                                                                 in.outside_hotline_delay(), 0);
+  }
+  if ((!in.line().empty() || !in.consequence().empty()) &&
+      out.kind != model::MessageKind::kWarning) {
+    error<spec::ScriptedMessage>(where, in.line().empty() ? "consequence" : "line", -1,
+                                 "a line and a consequence belong to a WARNING");
+  }
+  out.line = in.line();
+  if (!in.consequence().empty()) {
+    out.consequence = model::parse_rung(in.consequence());
+    if (!out.consequence) {
+      error<spec::ScriptedMessage>(
+          where, "consequence", -1,
+          "unknown rung \"" + in.consequence() +
+              "\"; expected INQUIRY, DEMARCHE, NAME_AND_SHAME, SANCTIONS, CYBER_RETALIATION, "
+              "MILITARY_POSTURE or ARMED_CONFLICT");
+    }
   }
   scenario_.messages.push_back(out);
   return static_cast<int>(scenario_.messages.size()) - 1;

@@ -67,6 +67,11 @@ void print_outcome_summary(std::ostream& out, const model::Scenario& scenario,
         side.inadvertent_climbs, side.damage, side.strikes);
     out << line;
   }
+  for (std::size_t i = 0; i < outcomes.sides.size(); ++i) {
+    if (outcomes.sides[i].refrained == 0) continue;
+    out << "  " << scenario.parties[i].id << " gave up " << outcomes.sides[i].refrained
+        << " planned act(s), deterred by a warning\n";
+  }
   std::snprintf(line, sizeof line,
                 "  messages: %d sent, %d delivered; frames: %d lost, %d garbled, %d duplicated; "
                 "shared in the working group: %.1f\n",

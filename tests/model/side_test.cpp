@@ -92,7 +92,7 @@ TEST(SideTest, AnInquiryAnsweredByATrustedDenialLowersBeliefAndGrievance) {
   reply.incident = 7;
   reply.claim = Claim::kNotUs;
   reply.clarity = 1.0;
-  side.receive(kHour, reply, false, nullptr, out);
+  side.receive(kHour, reply, false, nullptr, rng, out);
   EXPECT_LT(side.belief(kHour), belief);
   EXPECT_LT(side.grievance(kHour), grievance * 0.5);
 }
@@ -106,7 +106,7 @@ TEST(SideTest, AGarbledReplyConvincesLessThanAClearOne) {
     Exchange reply;
     reply.type = Exchange::Type::kReply;
     reply.incident = 7;
-    side.receive(kHour, reply, garbled, nullptr, out);
+    side.receive(kHour, reply, garbled, nullptr, rng, out);
     return side.belief(kHour);
   };
   EXPECT_GT(belief_after(true), belief_after(false));
@@ -132,7 +132,7 @@ TEST(SideTest, ALieExposedByClearEvidenceHalvesTrust) {
   reply.type = Exchange::Type::kReply;
   reply.incident = 3;
   reply.claim = Claim::kNotUs;
-  side.receive(kHour, reply, false, nullptr, out);
+  side.receive(kHour, reply, false, nullptr, rng, out);
   side.observe(2 * kHour, attack(3, 0.95), rng, out);
   EXPECT_NEAR(side.trust(), 0.4, 1e-12);
 }
@@ -150,7 +150,7 @@ TEST(SideTest, TitForTatStrikesBackUnlessTheAccidentIsExplainedInTime) {
       explanation.type = Exchange::Type::kExplanation;
       explanation.incident = 5;
       explanation.claim = Claim::kAccident;
-      side.receive(2 * kHour, explanation, false, nullptr, out);
+      side.receive(2 * kHour, explanation, false, nullptr, rng, out);
     }
     Actions later;
     side.review(p.doctrine.retaliate_after, 0, later);
@@ -190,11 +190,77 @@ TEST(SideTest, ANotificationThatReachesTheDeskDefusesTheEventItAnnounces) {
     Exchange exchange;
     exchange.type = Exchange::Type::kScripted;
     exchange.scripted = 0;
-    side.receive(0, exchange, false, &notice, out);
+    side.receive(0, exchange, false, &notice, rng, out);
     side.observe(kDay, attack(4, 0.9), rng, out);
     return side.belief(kDay);
   };
   EXPECT_LT(belief_after_launch(true), belief_after_launch(false));
+}
+
+// How often a side planning harm heeds `warning` (received from an other who has gone public
+// when `public_already`), over many random streams.
+double share_deterred(const MessageSpec& warning, bool public_already, bool intends_harm = true) {
+  int deterred = 0;
+  for (int seed = 1; seed <= 400; ++seed) {
+    PartySpec p = party(0.5);
+    p.intends_harm = intends_harm;
+    Side side(p, "washington", true, nullptr);
+    Rng rng(seed);
+    Actions out;
+    if (public_already) side.see_move(0, Rung::kNameAndShame, out);
+    Exchange exchange;
+    exchange.type = Exchange::Type::kScripted;
+    exchange.scripted = 0;
+    Actions answer;
+    side.receive(kHour, exchange, false, &warning, rng, answer);
+    if (!answer.refrain.empty()) {
+      EXPECT_EQ(answer.refrain.front(), warning.line);
+      ++deterred;
+    }
+  }
+  return deterred / 400.0;
+}
+
+TEST(SideTest, AWarningWithABrightLineAndAConsequenceDetersMoreThanAMuddledOne) {
+  MessageSpec muddled;
+  muddled.kind = MessageKind::kWarning;
+  MessageSpec clear = muddled;
+  clear.line = "election-infrastructure";
+  clear.consequence = Rung::kSanctions;
+  // clarity x line x consequence x credibility x (1 - commitment 0.5): 0.045 against 0.4.
+  EXPECT_NEAR(share_deterred(muddled, true), 0.045, 0.03);
+  EXPECT_NEAR(share_deterred(clear, true), 0.4, 0.07);
+  // A warner who has not gone public is less credible.
+  EXPECT_NEAR(share_deterred(clear, false), 0.24, 0.07);
+  // A side that plans nothing has nothing to give up.
+  EXPECT_EQ(share_deterred(clear, true, false), 0.0);
+}
+
+TEST(SideTest, AfterTheOtherSideLeaksTheChannelASideNeitherAsksNorAnswersOverIt) {
+  PartySpec p = party(0.5);
+  Side side(p, "moscow", true, nullptr);
+  Rng rng(1);
+  Actions before;
+  side.inquiry(0, 1, StateRole::kNone, before);
+  ASSERT_EQ(before.send.size(), 1u);
+  EXPECT_EQ(before.send[0].exchange.claim, Claim::kNotUs);
+
+  side.learn_of_leak(kHour, false, 0.6);
+  EXPECT_NEAR(side.channel_confidence(), 0.4, 1e-9);
+  EXPECT_NEAR(side.trust(), 0.2, 1e-9);
+  Actions answer;
+  side.inquiry(2 * kHour, 2, StateRole::kNone, answer);
+  ASSERT_EQ(answer.send.size(), 1u);
+  EXPECT_EQ(answer.send[0].exchange.claim, Claim::kRefuse);
+  Actions observed;
+  side.observe(3 * kHour, attack(3, 0.9), rng, observed);
+  for (const auto& outgoing : observed.send)
+    EXPECT_NE(outgoing.exchange.type, Exchange::Type::kInquiry);
+
+  // The side the leak came from keeps its confidence in the channel.
+  Side leaker(p, "moscow", true, nullptr);
+  leaker.learn_of_leak(kHour, true, 0.6);
+  EXPECT_EQ(leaker.channel_confidence(), 1.0);
 }
 
 TEST(SideTest, BeliefsDriftBackToThePriorWithMemory) {

@@ -66,6 +66,48 @@ TEST(SimulationTest, EveryMessageIsDeliveredExactlyOnceInOrderThroughALossyChann
   }
 }
 
+TEST(SimulationTest, ADeterredSponsorDoesNotCarryOutWhatTheWarningCoveredAndNoOneSeesIt) {
+  // Moscow plans two attacks, on the grid and on banks; Washington warns it off the grid with a
+  // consequence, and Moscow commits to nothing (commitment 0), so it is deterred whenever the
+  // draw falls under clarity x line x consequence x credibility = 1 x 1 x 1 x 0.6.
+  const char* text = R"(
+start: "2020-01-01T00:00:00Z"
+duration: "20d"
+party { id: "washington" prior_hostility: 0.5 }
+party { id: "moscow" prior_hostility: 0.5 intends_harm: true doctrine { commitment: 0 } }
+hotline { enabled: true circuit { name: "primary" latency: "1m" } }
+event { at: "D+1" message { from: "washington" kind: WARNING line: "grid" consequence: "ARMED_CONFLICT" } }
+event { at: "D+5" incident { id: "grid-attack" kind: "INTRUSION" target: "grid" sponsor: "moscow"
+        state_role: DIRECTED victim: "washington" severity: 0.5 } }
+event { at: "+1h" observe { by: "washington" incident: "grid-attack" apparent_origin: "moscow" confidence: 0.9 } }
+event { at: "D+6" incident { id: "bank-attack" kind: "INTRUSION" target: "banks" sponsor: "moscow"
+        state_role: DIRECTED victim: "washington" severity: 0.5 } }
+)";
+  const Scenario scenario = compile(text);
+  int deterred = 0;
+  for (std::uint64_t seed = 1; seed <= 200; ++seed) {
+    RecordCollector records;
+    const Outcomes outcomes = simulate(scenario, seed, &records);
+    auto count = [&](const std::string& kind, const std::string& incident) {
+      int n = 0;
+      for (const Record& r : records.records) {
+        const FieldValue* id = r.find("incident");
+        if (r.kind == kind && id && std::get<std::string>(*id) == incident) ++n;
+      }
+      return n;
+    };
+    const bool refrained = outcomes.sides[1].refrained == 1;
+    deterred += refrained ? 1 : 0;
+    // The bank attack was not covered: it always happens.
+    EXPECT_EQ(count("incident", "bank-attack"), 1);
+    EXPECT_EQ(count("incident", "grid-attack"), refrained ? 0 : 1);
+    EXPECT_EQ(count("refrain", "grid-attack"), refrained ? 1 : 0);
+    EXPECT_EQ(count("observe", "grid-attack"), refrained ? 0 : 1);
+    EXPECT_NEAR(outcomes.sides[0].damage, refrained ? 0.5 : 1.0, 1e-9);
+  }
+  EXPECT_NEAR(deterred / 200.0, 0.6, 0.1);
+}
+
 TEST(SimulationTest, WithoutAHotlineNoOneAsksAndNothingIsSent) {
   const Outcomes outcomes = simulate(compile(kNoisyChannel, {{"hotline", "off"}}), 1);
   EXPECT_EQ(outcomes.messages_sent, 0);

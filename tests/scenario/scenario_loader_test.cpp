@@ -91,6 +91,22 @@ TEST(ScenarioLoaderTest, ChannelProbabilitiesAndOutagesAreChecked) {
                             }));
 }
 
+TEST(ScenarioLoaderTest, WarningsAndPressLeaksAreChecked) {
+  const std::string text =
+      kParties +
+      "event { at: \"D+1\" message { from: \"moscow\" kind: NOTIFICATION line: \"grid\" } }\n"
+      "event { at: \"D+2\" message { from: \"moscow\" kind: WARNING consequence: \"WAR\" } }\n"
+      "event { at: \"D+3\" press_leak { by: \"london\" cost: 2 } }\n";
+  EXPECT_EQ(problems(text),
+            (std::vector<std::string>{
+                "x.textproto:4:63: a line and a consequence belong to a WARNING",
+                "x.textproto:5:58: unknown rung \"WAR\"; expected INQUIRY, DEMARCHE, "
+                "NAME_AND_SHAME, SANCTIONS, CYBER_RETALIATION, MILITARY_POSTURE or ARMED_CONFLICT",
+                "x.textproto:6:32: unknown party \"london\"; the parties are washington, moscow",
+                "x.textproto:6:45: cost must be in [0,1], got 2",
+            }));
+}
+
 TEST(ScenarioLoaderTest, AMissingFileIsReported) {
   EXPECT_THROW(read_scenario_file("/nonexistent/case.textproto"), common::TextProtoError);
 }
