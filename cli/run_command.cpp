@@ -26,10 +26,14 @@ void add_run_command(CLI::App& app) {
                       "Model seconds per wall second (1: real time; default: the whole case in "
                       "about 15 s)");
   command->add_option("--certs", options->certs, "Use the certificates in this directory");
-  command->add_option("--human", options->run.human,
-                      "A person plays this party: its observations show as they happen and typed "
-                      "commands decide (/ask, /answer, /explain, /climb, /down, /strike, /believe; "
-                      "other lines are sent as text)");
+  command->add_option(
+      "--human", options->run.human,
+      "A person plays this party: its observations show as they happen and typed "
+      "commands decide (/ask, /answer, /explain, /climb, /down, /strike, /refrain, /believe; "
+      "other lines are sent as text)");
+  command->add_flag("--reveal", options->run.reveal,
+                    "With --human: show the whole run (the other side's mind, who really did "
+                    "what), not only what the person's party can see");
   command->add_flag("--no-restart", options->no_restart,
                     "Stop the run if a node dies, instead of restarting it on its journal");
   command->add_flag("--json", options->run.json,

@@ -13,6 +13,7 @@
 #include "common/certificates.h"
 #include "common/child_process.h"
 #include "model/simulation.h"
+#include "runner/party_view.h"
 #include "runner/remote_side.h"
 #include "scenario/scenario_loader.h"
 #include "scenario/transcript.h"
@@ -136,6 +137,10 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
 
   const scenario::StartTime start = scenario::start_of(compiled);
   scenario::TranscriptPrinter printer(out, start, options.json);
+  // The person playing a party sees that party's view, unless the whole run is to be shown.
+  PartyView party_view(options.human, printer);
+  model::RecordSink& sink =
+      human >= 0 && !options.reveal ? static_cast<model::RecordSink&>(party_view) : printer;
   model::SimTime model_now = 0;
   // The link's own events (a circuit down, traffic moved) belong in the transcript too.
   auto on_event = [&](const std::string& party, const nlohmann::json& event) {
@@ -151,7 +156,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     record.with("event", kind);
     if (event.contains("circuit")) record.with("circuit", event.value("circuit", ""));
     if (event.contains("reason")) record.with("reason", event.value("reason", ""));
-    printer.record(std::move(record));
+    sink.record(std::move(record));
   };
   MessageLedger ledger;
   std::vector<std::unique_ptr<RemoteSideHost>> minds;
@@ -169,7 +174,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
         return *nodes[i];
       };
     }
-    minds.push_back(std::make_unique<RemoteSideHost>(parties[i].id, *nodes[i], &printer, on_event,
+    minds.push_back(std::make_unique<RemoteSideHost>(parties[i].id, *nodes[i], &sink, on_event,
                                                      options.reply_timeout, ledger, restart));
     hosts.push_back(minds.back().get());
   }
@@ -214,7 +219,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
           record.kind = "console";
           record.party = parties[human].id;
           record.with("problem", problem);
-          printer.record(std::move(record));
+          sink.record(std::move(record));
         }
       }
     }
@@ -225,7 +230,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   };
   model::Outcomes outcomes;
   try {
-    outcomes = model::simulate_with(compiled, options.seed, &printer, hosts, pace);
+    outcomes = model::simulate_with(compiled, options.seed, &sink, hosts, pace);
   } catch (const NodeFailure& failure) {
     errors << "hotline run: " << failure.what() << "\n";
     for (auto& node : nodes) node->stop(std::chrono::seconds(3));

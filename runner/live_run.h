@@ -29,6 +29,8 @@ struct LiveRunOptions {
   bool restart_nodes = true;
   // A party played by a person typing on standard input (empty: none); see human_mind.h.
   std::string human;
+  // With `human`: show the whole run (both minds, the ground truth), not only that party's view.
+  bool reveal = false;
 };
 
 // Prints the transcript and the outcome summary to `out`; returns 0, or 1 with the reason on

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -144,7 +145,7 @@ TEST(RunIntegrationTest, ANodeKilledMidCaseIsRestartedAndTheCaseEndsAsSimulated)
 TEST(RunIntegrationTest, APersonPlaysAPartyFromTheConsole) {
   common::ChildProcess run(
       common::ChildProcess::Options{{HOTLINE_BINARY, "run", "estonia-2007", "--set", "hotline=on",
-                                     "--human", "tallinn", "--speed", "3e6", "--json"},
+                                     "--human", "tallinn", "--reveal", "--speed", "3e6", "--json"},
                                     false});
   ASSERT_TRUE(
       run.write_input("We see attacks on our government sites from addresses in Russia.\n"
@@ -174,6 +175,34 @@ TEST(RunIntegrationTest, APersonPlaysAPartyFromTheConsole) {
                   "We see attacks on our government sites from addresses in Russia."));
   EXPECT_TRUE(has("tallinn", "read", "claim", "not us"));
   EXPECT_TRUE(has("tallinn", "console", "problem", "unknown command /launch"));
+}
+
+TEST(RunIntegrationTest, ThePersonSeesOnlyWhatTheirPartyCanSee) {
+  common::ChildProcess run(
+      common::ChildProcess::Options{{HOTLINE_BINARY, "run", "estonia-2007", "--set", "hotline=on",
+                                     "--human", "tallinn", "--speed", "3e6", "--json"},
+                                    false});
+  ASSERT_TRUE(run.write_input("/ask wave-1\n"));
+  run.close_input();
+  std::set<std::string> seen;
+  int lines = 0;
+  while (auto line = run.output().read_line(std::chrono::seconds(60))) {
+    const auto record = nlohmann::json::parse(*line, nullptr, false);
+    if (!record.is_object()) continue;
+    ++lines;
+    seen.insert(record.value("party", "") + "/" + record.value("kind", ""));
+  }
+  EXPECT_EQ(run.wait_for(std::chrono::seconds(10)), 0);
+  EXPECT_GT(lines, 10);
+  EXPECT_TRUE(seen.count("tallinn/observe"));
+  EXPECT_TRUE(seen.count("tallinn/read"));    // moscow's answer, as it arrived
+  EXPECT_TRUE(seen.count("moscow/outcome"));  // the debrief, at the end
+  // Neither the other side's mind nor the ground truth (who sponsored the incidents).
+  for (const auto& kind : seen) {
+    if (kind == "moscow/outcome") continue;
+    EXPECT_NE(kind.rfind("moscow/", 0), 0u) << kind;
+  }
+  EXPECT_FALSE(seen.count("/incident"));
 }
 
 }  // namespace
