@@ -27,6 +27,7 @@ struct NodeFlags {
   std::uint64_t seed = 1;
   std::vector<std::string> settings;
   bool human = false;
+  double speed = 1;
 };
 
 struct ResolvedOptions {
@@ -41,6 +42,7 @@ struct PlayOptions {
   std::uint64_t seed = 1;
   std::vector<std::string> settings;
   bool human = false;
+  double speed = 1;
 };
 
 std::chrono::milliseconds milliseconds_of(const std::string& text) {
@@ -173,9 +175,19 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
     }
     if (party < 0)
       throw std::invalid_argument(options.party + " is not a party of " + play.scenario);
+    auto after = [io](std::chrono::microseconds delay, std::function<void()> then) {
+      if (delay.count() <= 0) {
+        then();
+        return;
+      }
+      auto timer = std::make_shared<asio::steady_timer>(*io, delay);
+      timer->async_wait([timer, then = std::move(then)](const asio::error_code& error) {
+        if (!error) then();
+      });
+    };
     player = std::make_unique<runner::Player>(
-        *scenario, party, play.seed, play.human,
-        [&node](wire::Envelope envelope) { node.send(std::move(envelope)); },
+        *scenario, party, play.seed, play.human, play.speed,
+        [&node](wire::Envelope envelope) { node.send(std::move(envelope)); }, after,
         [](const std::string& line) { std::cout << line << std::endl; });
     observer.player = player.get();
   }
@@ -198,7 +210,10 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
           printer.error(std::string("not sent: ") + error.what());
         }
       },
-      [&node] { node.finish_sending(); });
+      [&node, &player] {
+        if (player) player->flush();
+        node.finish_sending();
+      });
   io->run();
   return node.unacknowledged() == 0 ? 0 : 1;
 }
@@ -252,10 +267,13 @@ void add_node_command(CLI::App& app) {
   command->add_option("--set", flags->settings, "With --play: the run's scenario settings");
   command->add_flag("--human", flags->human,
                     "With --play: a person decides for this party, through `hotline run`");
+  command->add_option("--speed", flags->speed,
+                      "With --play: model time per wall time, for the scenario's channel delays");
   command->callback([flags, command] {
     const ResolvedOptions resolved = resolve_options(*flags, *command);
-    exit_status = run_node(resolved.node, resolved.json, resolved.log,
-                           PlayOptions{flags->play, flags->seed, flags->settings, flags->human});
+    exit_status = run_node(
+        resolved.node, resolved.json, resolved.log,
+        PlayOptions{flags->play, flags->seed, flags->settings, flags->human, flags->speed});
   });
 }
 

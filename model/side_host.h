@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "model/outbound_channel.h"
 #include "model/rng.h"
 #include "model/scenario.h"
 #include "model/side.h"
@@ -31,8 +32,10 @@ class SideHost {
   virtual void gain_trust(SimTime now, double amount) = 0;
   // The hotline's contents reached the press; `ours` if from this side.
   virtual void learn_of_leak(SimTime now, bool ours, double cost) = 0;
-  // An exchange this side decided on leaves now as message `message`.
-  virtual void transmit(SimTime now, int message, const Exchange& exchange) = 0;
+  // A copy of an exchange this side decided on leaves now as message `message` (its first
+  // transmission or a retransmission, `words` long), and `sent` is what the channel does to it.
+  virtual void transmit(SimTime now, int message, const Exchange& exchange, std::size_t words,
+                        const Transmission& sent) = 0;
   virtual double belief(SimTime now) = 0;
   virtual Rung rung() = 0;
 };
@@ -53,7 +56,7 @@ class LocalSideHost : public SideHost {
   void set_intent(SimTime now, bool intends_harm) override;
   void gain_trust(SimTime now, double amount) override;
   void learn_of_leak(SimTime now, bool ours, double cost) override;
-  void transmit(SimTime, int, const Exchange&) override {}
+  void transmit(SimTime, int, const Exchange&, std::size_t, const Transmission&) override {}
   double belief(SimTime now) override { return side_.belief(now); }
   Rung rung() override { return side_.rung(); }
 

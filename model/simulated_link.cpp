@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <string>
 
-#include "model/run_seeds.h"
-
 namespace hotline::model {
 namespace {
 
@@ -21,17 +19,10 @@ SimulatedLink::SimulatedLink(const Scenario& scenario, std::uint64_t seed,
                              Scheduler<SimEvent>& scheduler, Outcomes& outcomes, RecordSink* sink)
     : scenario_(scenario), scheduler_(scheduler), outcomes_(outcomes), sink_(sink) {
   for (std::size_t i = 0; i < scenario.parties.size(); ++i) {
-    channels_.emplace_back();
-    channel_rngs_.emplace_back();
-    for (std::size_t c = 0; c < scenario.hotline.circuits.size(); ++c) {
-      channels_[i].emplace_back(scenario.hotline.circuits[c]);
-      channel_rngs_[i].emplace_back(
-          RunSeeds::channel(seed, static_cast<int>(i), static_cast<int>(c)));
-    }
+    outbound_.emplace_back(scenario, seed, static_cast<int>(i));
     next_seq_.push_back(0);
     expected_seq_.push_back(0);
     held_.emplace_back();
-    circuit_in_use_.push_back(0);
   }
 }
 
@@ -46,37 +37,16 @@ int SimulatedLink::add(int from, const Exchange& exchange, std::size_t words, bo
   return static_cast<int>(messages_.size()) - 1;
 }
 
-// The circuit a sender uses: the first one it has not yet given up on. A circuit is given up
-// once it has been silent for the failover time.
-int SimulatedLink::pick_circuit(SimTime now, int from) {
-  const auto& circuits = scenario_.hotline.circuits;
-  int chosen = 0;
-  for (std::size_t c = 0; c < circuits.size(); ++c) {
-    const bool known_down =
-        std::any_of(circuits[c].outages.begin(), circuits[c].outages.end(), [&](const Window& w) {
-          return w.contains(now) && now - w.from >= scenario_.hotline.failover_after;
-        });
-    if (!known_down) {
-      chosen = static_cast<int>(c);
-      break;
-    }
-  }
-  if (chosen != circuit_in_use_[from]) {
-    circuit_in_use_[from] = chosen;
-    if (sink_) {
-      emit(world_record(now, "circuit")
-               .with("party", scenario_.parties[from].id)
-               .with("circuit", circuits[chosen].name));
-    }
-  }
-  return chosen;
-}
-
-void SimulatedLink::transmit(SimTime now, int id, bool retransmission) {
+Transmission SimulatedLink::transmit(SimTime now, int id, bool retransmission) {
   LinkMessage& message = messages_[id];
-  const int circuit = pick_circuit(now, message.from);
-  const Transit transit = channels_[message.from][circuit].transmit(
-      now, message.words, channel_rngs_[message.from][circuit]);
+  const Transmission sent = outbound_[message.from].transmit(now, message.words);
+  const Transit& transit = sent.transit;
+  const std::string& circuit = outbound_[message.from].circuit(sent.circuit).name;
+  if (sent.switched && sink_) {
+    emit(world_record(now, "circuit")
+             .with("party", scenario_.parties[message.from].id)
+             .with("circuit", circuit));
+  }
   if (retransmission && sink_) {
     emit(world_record(now, "channel")
              .with("message", static_cast<long long>(id))
@@ -91,10 +61,10 @@ void SimulatedLink::transmit(SimTime now, int id, bool retransmission) {
     if (sink_) {
       emit(world_record(now, "channel")
                .with("message", static_cast<long long>(id))
-               .with("circuit", channels_[message.from][circuit].faults().name)
+               .with("circuit", circuit)
                .with("did", std::string(transit.outage ? "lost (circuit down)" : "lost")));
     }
-    return;
+    return sent;
   }
   if (transit.garbled) ++outcomes_.frames_garbled;
   scheduler_.schedule(now + transit.delay, {SimEvent::Type::kArrive, id, transit.garbled ? 1 : 0});
@@ -108,9 +78,10 @@ void SimulatedLink::transmit(SimTime now, int id, bool retransmission) {
     if (transit.reordered) did += did.empty() ? "reordered" : ", reordered";
     emit(world_record(now, "channel")
              .with("message", static_cast<long long>(id))
-             .with("circuit", channels_[message.from][circuit].faults().name)
+             .with("circuit", circuit)
              .with("did", did));
   }
+  return sent;
 }
 
 std::vector<std::pair<int, bool>> SimulatedLink::arrive(int id, bool garbled) {

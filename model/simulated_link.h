@@ -11,6 +11,7 @@
 
 #include "model/channel.h"
 #include "model/exchange.h"
+#include "model/outbound_channel.h"
 #include "model/outcomes.h"
 #include "model/record.h"
 #include "model/scenario.h"
@@ -39,13 +40,12 @@ class SimulatedLink {
   LinkMessage& message(int id) { return messages_[id]; }
 
   // Puts message `id` on the circuit in use; schedules its arrival (unless lost) and its
-  // retransmission timer.
-  void transmit(SimTime now, int id, bool retransmission);
+  // retransmission timer. Returns what the channel does to this copy.
+  Transmission transmit(SimTime now, int id, bool retransmission);
   // A copy of `id` arrived: the messages now deliverable, in order, with their garbled flags.
   std::vector<std::pair<int, bool>> arrive(int id, bool garbled);
 
  private:
-  int pick_circuit(SimTime now, int from);
   void emit(Record record) const {
     if (sink_) sink_->record(std::move(record));
   }
@@ -54,13 +54,11 @@ class SimulatedLink {
   Scheduler<SimEvent>& scheduler_;
   Outcomes& outcomes_;
   RecordSink* sink_;
-  std::vector<std::vector<CircuitChannel>> channels_;  // [from][circuit]
-  std::vector<std::vector<Rng>> channel_rngs_;
+  std::vector<OutboundChannel> outbound_;  // [from]
   std::vector<LinkMessage> messages_;
   std::vector<int> next_seq_;
   std::vector<int> expected_seq_;
   std::vector<std::map<int, std::pair<int, bool>>> held_;
-  std::vector<int> circuit_in_use_;
 };
 
 }  // namespace hotline::model

@@ -135,9 +135,13 @@ class Simulation {
         for (const auto& [id, garbled] : link_.arrive(event.a, event.b != 0))
           deliver(now, id, garbled);
         break;
-      case SimEvent::Type::kRetransmit:
-        if (!link_.message(event.a).delivered) link_.transmit(now, event.a, true);
+      case SimEvent::Type::kRetransmit: {
+        const LinkMessage& message = link_.message(event.a);
+        if (message.delivered) break;
+        const Transmission sent = link_.transmit(now, event.a, true);
+        sides_[message.from]->transmit(now, event.a, message.exchange, message.words, sent);
         break;
+      }
       case SimEvent::Type::kWake: {
         Actions actions;
         sides_[event.a]->review(now, scenario_.hotline.link_test_every, actions);
@@ -459,7 +463,6 @@ class Simulation {
       words = count_words(scenario_.messages[exchange.scripted].text);
     if (exchange.type == Exchange::Type::kText) words = count_words(exchange.text);
     const int id = link_.add(from, exchange, words, true);
-    sides_[from]->transmit(now, id, exchange);
     if (exchange.type != Exchange::Type::kLinkTest) {
       ++outcomes_.messages_sent;
       ++outcomes_.sides[from].messages_sent;
@@ -480,7 +483,8 @@ class Simulation {
       if (exchange.type == Exchange::Type::kText) r.with("text", exchange.text);
       emit(std::move(r));
     }
-    link_.transmit(now, id, false);
+    const Transmission sent = link_.transmit(now, id, false);
+    sides_[from]->transmit(now, id, exchange, words, sent);
   }
 
   void deliver(SimTime now, int id, bool garbled) {

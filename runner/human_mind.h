@@ -38,7 +38,8 @@ class HumanMind : public model::SideHost {
   void set_intent(model::SimTime, bool) override {}
   void gain_trust(model::SimTime, double) override {}
   void learn_of_leak(model::SimTime now, bool ours, double cost) override;
-  void transmit(model::SimTime, int, const model::Exchange&) override {}
+  void transmit(model::SimTime, int, const model::Exchange&, std::size_t,
+                const model::Transmission&) override {}
   double belief(model::SimTime) override { return belief_; }
   model::Rung rung() override { return rung_; }
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <deque>
 #include <iostream>
 #include <memory>
@@ -20,6 +21,31 @@
 
 namespace hotline::runner {
 namespace {
+
+// What each node's link did to its copies, once the copies still held for their delay have been
+// written and the other side has received them all. A restarted node counts what it received
+// since its restart only, so the counts also settle when they stop changing.
+std::vector<nlohmann::json> link_counts(std::vector<std::unique_ptr<RemoteSideHost>>& minds) {
+  std::vector<nlohmann::json> counts;
+  for (auto& mind : minds) counts.push_back(mind->link_counts(true));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  auto all_received = [&] {
+    return counts[0].value("received", 0) >= counts[1].value("written", 0) &&
+           counts[1].value("received", 0) >= counts[0].value("written", 0);
+  };
+  int unchanged = 0;
+  while (!all_received() && unchanged < 25 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    bool changed = false;
+    for (std::size_t i = 0; i < minds.size(); ++i) {
+      nlohmann::json now = minds[i]->link_counts(false);
+      changed = changed || now != counts[i];
+      counts[i] = std::move(now);
+    }
+    unchanged = changed ? 0 : unchanged + 1;
+  }
+  return counts;
+}
 
 constexpr double kDefaultWallSeconds = 15.0;
 // A person needs time to read and type: a whole case in ten minutes.
@@ -79,6 +105,8 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   const double speed = options.speed > 0
                            ? options.speed
                            : static_cast<double>(compiled.duration) / model::kSecond / wall_seconds;
+  char speed_text[32];
+  std::snprintf(speed_text, sizeof speed_text, "%.17g", speed);
 
   ScratchDirectory scratch;
   std::filesystem::path certs = options.certs;
@@ -104,6 +132,8 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
                                      path.string(),
                                      "--seed",
                                      std::to_string(options.seed),
+                                     "--speed",
+                                     speed_text,
                                      "--json"};
     if (parties[party].id == options.human) argv.push_back("--human");
     for (const auto& setting : options.settings) {
@@ -236,7 +266,34 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     for (auto& node : nodes) node->stop(std::chrono::seconds(3));
     return 1;
   }
-  if (!options.json) scenario::print_outcome_summary(out, compiled, outcomes);
+  std::vector<nlohmann::json> counts;
+  try {
+    counts = link_counts(minds);
+  } catch (const NodeFailure& failure) {
+    errors << "hotline run: " << failure.what() << "\n";
+    for (auto& node : nodes) node->stop(std::chrono::seconds(3));
+    return 1;
+  }
+  for (int i = 0; i < 2; ++i) {
+    model::Record record;
+    record.at = compiled.duration;
+    record.kind = "link_counts";
+    record.party = parties[i].id;
+    for (const char* key : {"written", "lost", "garbled", "duplicated", "resent", "received"})
+      record.with(key, counts[i].value(key, 0LL));
+    if (options.json) sink.record(std::move(record));
+  }
+  if (!options.json) {
+    scenario::print_outcome_summary(out, compiled, outcomes);
+    for (int i = 0; i < 2; ++i) {
+      const nlohmann::json& c = counts[i];
+      out << "  on the real link, " << parties[i].id << " wrote " << c.value("written", 0)
+          << " frames (the channel lost " << c.value("lost", 0) << " before the wire, garbled "
+          << c.value("garbled", 0) << ", duplicated " << c.value("duplicated", 0) << "); "
+          << parties[1 - i].id << " received " << counts[1 - i].value("received", 0)
+          << (minds[1 - i]->restarts() > 0 ? " since its restart" : "") << "\n";
+    }
+  }
   // End of input: each node delivers what is queued, says goodbye and exits.
   int status = 0;
   for (auto& node : nodes) node->close_input();

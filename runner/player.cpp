@@ -8,8 +8,11 @@
 namespace hotline::runner {
 
 Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, bool human,
-               Send send, Reply reply)
-    : scenario_(scenario), send_(std::move(send)), reply_(std::move(reply)) {
+               double speed, Send send, LinkFaults::After after, Reply reply)
+    : scenario_(scenario),
+      send_(send),
+      faults_(scenario, seed, party, speed, std::move(send), std::move(after)),
+      reply_(std::move(reply)) {
   if (human) {
     auto mind = std::make_unique<HumanMind>(scenario, party, &records_);
     human_ = mind.get();
@@ -33,7 +36,11 @@ void Player::on_call(const std::string& line) {
 }
 
 void Player::on_received(const wire::ModelExchange& exchange) {
-  received_[exchange.run_message()] = exchange_from_wire(exchange);
+  ++copies_received_;
+  garbled_received_ += exchange.garbled() ? 1 : 0;
+  Copies& copies = received_[exchange.run_message()];
+  copies.exchange = exchange_from_wire(exchange);
+  (exchange.garbled() ? copies.garbled : copies.clean) = true;
   if (waiting_ && run(*waiting_)) waiting_.reset();
 }
 
@@ -63,11 +70,16 @@ bool Player::run(const nlohmann::json& call) {
     } else {
       const auto found = received_.find(call.at("message").get<std::uint64_t>());
       if (found == received_.end()) return false;
-      if (exchange_to_json(found->second) != exchange_to_json(given)) {
+      // The copy the referee delivers may be the garbled one or the clean one.
+      if (call.contains("garbled") &&
+          !(call.at("garbled").get<bool>() ? found->second.garbled : found->second.clean)) {
+        return false;
+      }
+      if (exchange_to_json(found->second.exchange) != exchange_to_json(given)) {
         throw std::runtime_error("message " + call.at("message").dump() +
                                  " arrived over the link different from what was sent");
       }
-      exchange = found->second;
+      exchange = found->second.exchange;
     }
   }
   if (name == "observe") {
@@ -93,16 +105,35 @@ bool Player::run(const nlohmann::json& call) {
     mind_->gain_trust(now, call.at("amount").get<double>());
   } else if (name == "learn_of_leak") {
     mind_->learn_of_leak(now, call.at("ours").get<bool>(), call.at("cost").get<double>());
-  } else if (name == "transmit") {
+  } else if (name == "transmit" || name == "resend") {
     const std::uint64_t id = call.at("message").get<std::uint64_t>();
     wire::Envelope envelope;
     *envelope.mutable_model_exchange() =
         exchange_to_wire(id, exchange_from_json(call.at("exchange")));
-    send_(std::move(envelope));
+    if (name == "resend") {
+      faults_.count_resend();
+      send_(std::move(envelope));
+    } else {
+      faults_.transmit(now, std::move(envelope), call.at("words").get<std::size_t>(),
+                       transmission_from_json(call.at("sent")), call.value("replay", false));
+    }
   } else if (name == "human") {
     if (!human_) throw std::invalid_argument("this party is not played by a person");
     const std::string problem = human_->command(now, call.at("line").get<std::string>());
     answer(name, actions, {{"problem", problem}});
+    return true;
+  } else if (name == "link_counts") {
+    // Copies still held for their delay go now: the referee has finished.
+    if (call.value("flush", false)) faults_.flush();
+    const LinkFaults::Counts& counts = faults_.counts();
+    answer(name, actions,
+           {{"written", counts.written},
+            {"lost", counts.lost},
+            {"garbled", counts.garbled},
+            {"duplicated", counts.duplicated},
+            {"resent", counts.resent},
+            {"received", copies_received_},
+            {"received_garbled", garbled_received_}});
     return true;
   } else if (name == "belief") {
     answer(name, actions, {{"belief", mind_->belief(now)}});

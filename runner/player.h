@@ -3,7 +3,8 @@
 // line each, see side_protocol.h) with the side's decisions, sends the exchanges it decides on
 // over the hotline, and hands the exchanges the other side sent to its mind when the referee
 // says their model time has come. A call about a message that has not yet arrived over the link
-// waits for it.
+// waits for it. Each copy it puts on the link goes through the scenario's channel faults
+// (link_faults.h).
 
 #include <cstdint>
 #include <functional>
@@ -17,6 +18,7 @@
 #include "model/side_host.h"
 #include "proto/hotline.pb.h"
 #include "runner/human_mind.h"
+#include "runner/link_faults.h"
 
 namespace hotline::runner {
 
@@ -26,13 +28,16 @@ class Player {
   using Reply = std::function<void(const std::string&)>;
 
   // `human`: a person at the referee's console decides for this party (see human_mind.h).
-  Player(const model::Scenario& scenario, int party, std::uint64_t seed, bool human, Send send,
-         Reply reply);
+  // `speed` and `after` scale and time the channel's delays (see LinkFaults).
+  Player(const model::Scenario& scenario, int party, std::uint64_t seed, bool human, double speed,
+         Send send, LinkFaults::After after, Reply reply);
 
   // A line from the referee. Malformed calls are answered with an error reply.
   void on_call(const std::string& line);
   // A model exchange delivered by the link (exactly once, in order).
   void on_received(const wire::ModelExchange& exchange);
+  // The referee is done: copies still held for their delay are written now.
+  void flush() { faults_.flush(); }
 
  private:
   struct Collector : model::RecordSink {
@@ -48,9 +53,20 @@ class Player {
   Collector records_;
   std::unique_ptr<model::SideHost> mind_;
   HumanMind* human_ = nullptr;
+  // The copies of a message that crossed the link: what it says, and whether any arrived
+  // garbled and any clean.
+  int copies_received_ = 0;
+  int garbled_received_ = 0;
+  struct Copies {
+    model::Exchange exchange;
+    bool garbled = false;
+    bool clean = false;
+  };
+
   Send send_;
+  LinkFaults faults_;
   Reply reply_;
-  std::map<std::uint64_t, model::Exchange> received_;
+  std::map<std::uint64_t, Copies> received_;
   std::optional<nlohmann::json> waiting_;
 };
 

@@ -17,6 +17,7 @@ RemoteSideHost::RemoteSideHost(std::string party, common::ChildProcess& node,
       reply_timeout_(reply_timeout),
       ledger_(ledger),
       restart_(std::move(restart)),
+      max_restarts_(max_restarts),
       restarts_left_(max_restarts) {}
 
 nlohmann::json RemoteSideHost::round_trip(const nlohmann::json& request, bool& exited) {
@@ -81,11 +82,11 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
     }
   }
   const std::string name = request.value("call", "");
-  if (name == "transmit") {
-    transmitted_[request.at("message").get<int>()] = request.at("exchange");
-  } else if (name != "belief") {
-    history_.push_back(request);
-  }
+  // Every copy put on the link counts: the node's channel draws its fate, and a restarted node
+  // must draw them all again to draw the next ones as the referee does.
+  if (name == "transmit")
+    transmitted_.emplace(request.at("message").get<int>(), request.at("exchange"));
+  if (name != "belief") history_.push_back(request);
   if (sink_) {
     for (const auto& record : reply.at("records")) sink_->record(record_from_json(record));
   }
@@ -112,11 +113,12 @@ void RemoteSideHost::recover() {
     bool exited = false;
     round_trip(request, exited);  // its decisions were taken the first time
   }
+  // What the dead node may have held for its delay, or written to a connection that died, goes
+  // again, once and clean: the receiving mind keys messages by their number.
   for (const auto& [message, exchange] : transmitted_) {
     if (ledger_.delivered.count(message)) continue;
     bool exited = false;
-    round_trip({{"call", "transmit"}, {"now", 0}, {"message", message}, {"exchange", exchange}},
-               exited);
+    round_trip({{"call", "resend"}, {"message", message}, {"exchange", exchange}}, exited);
   }
   if (on_event_)
     on_event_(party_, {{"event", "recovered"},
@@ -201,12 +203,15 @@ void RemoteSideHost::learn_of_leak(model::SimTime now, bool ours, double cost) {
   call({{"call", "learn_of_leak"}, {"now", now}, {"ours", ours}, {"cost", cost}}, nullptr);
 }
 
-void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exchange& exchange) {
+void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exchange& exchange,
+                              std::size_t words, const model::Transmission& sent) {
   ledger_.highest = std::max(ledger_.highest, message);
   call({{"call", "transmit"},
         {"now", now},
         {"message", message},
-        {"exchange", exchange_to_json(exchange)}},
+        {"exchange", exchange_to_json(exchange)},
+        {"words", words},
+        {"sent", transmission_to_json(sent)}},
        nullptr);
 }
 
@@ -223,6 +228,11 @@ void RemoteSideHost::recover_if_exited() {
 
 std::string RemoteSideHost::human(model::SimTime now, const std::string& line) {
   return call({{"call", "human"}, {"now", now}, {"line", line}}, nullptr).value("problem", "");
+}
+
+nlohmann::json RemoteSideHost::link_counts(bool flush) {
+  bool exited = false;
+  return round_trip({{"call", "link_counts"}, {"flush", flush}}, exited);
 }
 
 double RemoteSideHost::belief(model::SimTime now) {

@@ -52,10 +52,14 @@ class RemoteSideHost : public model::SideHost {
   void set_intent(model::SimTime now, bool intends_harm) override;
   void gain_trust(model::SimTime now, double amount) override;
   void learn_of_leak(model::SimTime now, bool ours, double cost) override;
-  void transmit(model::SimTime now, int message, const model::Exchange& exchange) override;
+  void transmit(model::SimTime now, int message, const model::Exchange& exchange, std::size_t words,
+                const model::Transmission& sent) override;
   double belief(model::SimTime now) override;
   model::Rung rung() override { return rung_; }
 
+  // What the node's link did to the copies it wrote, and what it received (see LinkFaults);
+  // `flush` writes what is still held for its delay first.
+  nlohmann::json link_counts(bool flush);
   // Reads what the node has said so far without waiting (link events between calls).
   void poll();
   // A line typed by the person playing this party; returns what was wrong with it, or "".
@@ -63,6 +67,8 @@ class RemoteSideHost : public model::SideHost {
   // Restarts the node if it has died, even when no call is waiting on it: the other mind may be
   // waiting for a message only this node can send. Without restarts, throws NodeFailure.
   void recover_if_exited();
+  // How often the node has been restarted.
+  int restarts() const { return max_restarts_ - restarts_left_; }
   // Called while a reply is slow in coming.
   void on_idle(std::function<void()> idle) { idle_ = std::move(idle); }
 
@@ -84,6 +90,7 @@ class RemoteSideHost : public model::SideHost {
   std::chrono::milliseconds reply_timeout_;
   MessageLedger& ledger_;
   Restart restart_;
+  int max_restarts_;
   int restarts_left_;
   model::Rung rung_ = model::Rung::kNormal;
   std::vector<nlohmann::json> history_;        // every call that changed the mind, in order

@@ -71,6 +71,32 @@ model::SeenIncident seen_from_json(const nlohmann::json& json) {
   return seen;
 }
 
+nlohmann::json transmission_to_json(const model::Transmission& sent) {
+  const model::Transit& t = sent.transit;
+  return {{"circuit", sent.circuit},
+          {"lost", t.lost},
+          {"outage", t.outage},
+          {"delay", t.delay},
+          {"garbled", t.garbled},
+          {"duplicated", t.duplicated},
+          {"duplicate_delay", t.duplicate_delay},
+          {"reordered", t.reordered}};
+}
+
+model::Transmission transmission_from_json(const nlohmann::json& json) {
+  model::Transmission sent;
+  sent.circuit = json.at("circuit").get<int>();
+  model::Transit& t = sent.transit;
+  t.lost = json.at("lost").get<bool>();
+  t.outage = json.at("outage").get<bool>();
+  t.delay = json.at("delay").get<model::SimTime>();
+  t.garbled = json.at("garbled").get<bool>();
+  t.duplicated = json.at("duplicated").get<bool>();
+  t.duplicate_delay = json.at("duplicate_delay").get<model::SimTime>();
+  t.reordered = json.at("reordered").get<bool>();
+  return sent;
+}
+
 nlohmann::json actions_to_json(const model::Actions& actions) {
   nlohmann::json json = {{"send", nlohmann::json::array()},
                          {"strikes", nlohmann::json::array()},

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/exchange.h"
+#include "model/outbound_channel.h"
 #include "model/record.h"
 #include "model/side.h"
 #include "proto/hotline.pb.h"
@@ -21,6 +22,9 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire);
 
 nlohmann::json seen_to_json(const model::SeenIncident& seen);
 model::SeenIncident seen_from_json(const nlohmann::json& json);
+
+nlohmann::json transmission_to_json(const model::Transmission& sent);
+model::Transmission transmission_from_json(const nlohmann::json& json);
 
 nlohmann::json actions_to_json(const model::Actions& actions);
 model::Actions actions_from_json(const nlohmann::json& json);
