@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/outcome_tracker.h"
 #include "model/scheduler.h"
 #include "model/side_host.h"
 #include "model/sim_event.h"
@@ -61,22 +62,16 @@ class Simulation {
         incident_damage_(scenario.incidents.size(), 0.0),
         link_(scenario, seed, scheduler_, outcomes_, sink),
         sides_(std::move(sides)),
-        pace_(std::move(pace)) {
+        pace_(std::move(pace)),
+        tracker_(scenario, outcomes_, sides_, truth_) {
     const int parties = static_cast<int>(scenario.parties.size());
     for (int i = 0; i < parties; ++i) {
       truth_.push_back(scenario.parties[i].intends_harm);
       evasion_.push_back(0);
     }
-    outcomes_.sides.resize(parties);
-    outcomes_.duration = scenario.duration;
-    last_tracked_.assign(parties, 0);
-    last_was_above_.assign(parties, false);
-    rung_before_.assign(parties, Rung::kNormal);
     for (const TimelineEvent& event : scenario.timeline) {
       if (event.kind == TimelineEvent::Kind::kIncident) incident_at_[event.index] = event.at;
     }
-    last_belief_.resize(parties);
-    for (int i = 0; i < parties; ++i) last_belief_[i] = sides_[i]->belief(0);
   }
 
   Outcomes run() {
@@ -99,11 +94,11 @@ class Simulation {
       ++outcomes_.events;
       const SimTime now = scheduler_.now();
       if (pace_) pace_(now);
-      track(now);
+      tracker_.track(now);
       if (event.type == SimEvent::Type::kEnd) break;
       dispatch(now, event);
     }
-    finish(scenario_.duration);
+    tracker_.finish(scenario_.duration, sink_);
     return outcomes_;
   }
 
@@ -353,27 +348,12 @@ class Simulation {
   }
 
   void moved(SimTime now, int party, Rung rung) {
-    SideOutcome& outcome = outcomes_.sides[party];
-    // Moves come one rung at a time; the one before tells which way this one went.
-    const bool climbing = rung > rung_before_[party];
-    rung_before_[party] = rung;
-    if (climbing) {
-      if (rung > outcome.peak) {
-        outcome.peak = rung;
-        outcome.peak_at = now;
-      }
-      if (!truth_[other(party)]) ++outcome.inadvertent_climbs;
-      if (is_visible(rung)) {
-        scheduler_.schedule(now + kMoveSeenAfter,
-                            {SimEvent::Type::kSeeMove, other(party), static_cast<int>(rung)});
-      }
-      if (rung == Rung::kCyberRetaliation) launch_strike(now, party, -1, 0.4);
+    if (!tracker_.moved(now, party, rung)) return;
+    if (is_visible(rung)) {
+      scheduler_.schedule(now + kMoveSeenAfter,
+                          {SimEvent::Type::kSeeMove, other(party), static_cast<int>(rung)});
     }
-    if (rung == Rung::kNormal) {
-      outcome.back_to_normal = now;
-    } else {
-      outcome.back_to_normal.reset();
-    }
+    if (rung == Rung::kCyberRetaliation) launch_strike(now, party, -1, 0.4);
   }
 
   void launch_strike(SimTime now, int party, int in_response_to, double severity) {
@@ -516,56 +496,6 @@ class Simulation {
     apply(now, to, actions);
   }
 
-  // Outcomes that accumulate over time: misperception and time above NORMAL.
-  void track(SimTime now) {
-    for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
-      const double belief = sides_[i]->belief(now);
-      const double truth = truth_[other(i)] ? 1.0 : 0.0;
-      const double elapsed = to_days(now - last_tracked_[i]);
-      if (elapsed > 0) {
-        const double gap = 0.5 * (std::abs(last_belief_[i] - truth) + std::abs(belief - truth));
-        outcomes_.sides[i].misperception += gap * elapsed;
-        if (last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
-      }
-      last_tracked_[i] = now;
-      last_belief_[i] = belief;
-      last_was_above_[i] = sides_[i]->rung() != Rung::kNormal;
-    }
-  }
-
-  void finish(SimTime end) {
-    track(end);
-    for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
-      SideOutcome& outcome = outcomes_.sides[i];
-      outcome.final_belief = sides_[i]->belief(end);
-      outcome.final_rung = sides_[i]->rung();
-      if (outcome.final_rung != Rung::kNormal) outcome.back_to_normal.reset();
-      if (sink_) {
-        emit(world(end, "outcome")
-                 .with("party", scenario_.parties[i].id)
-                 .with("peak", std::string(rung_name(outcome.peak)))
-                 .with("peak_day", to_days(outcome.peak_at))
-                 .with("final_rung", std::string(rung_name(outcome.final_rung)))
-                 .with("final_belief", outcome.final_belief)
-                 .with("misperception", outcome.misperception)
-                 .with("inadvertent_climbs", static_cast<long long>(outcome.inadvertent_climbs))
-                 .with("damage", outcome.damage)
-                 .with("strikes", static_cast<long long>(outcome.strikes))
-                 .with("refrained", static_cast<long long>(outcome.refrained))
-                 .with("messages_sent", static_cast<long long>(outcome.messages_sent)));
-      }
-    }
-    if (sink_) {
-      emit(world(end, "channel_summary")
-               .with("messages_sent", static_cast<long long>(outcomes_.messages_sent))
-               .with("messages_delivered", static_cast<long long>(outcomes_.messages_delivered))
-               .with("frames_lost", static_cast<long long>(outcomes_.frames_lost))
-               .with("frames_garbled", static_cast<long long>(outcomes_.frames_garbled))
-               .with("frames_duplicated", static_cast<long long>(outcomes_.frames_duplicated))
-               .with("leaked", outcomes_.leaked));
-    }
-  }
-
   static const char* role_name(StateRole role) {
     switch (role) {
       case StateRole::kNone:
@@ -591,7 +521,6 @@ class Simulation {
   std::vector<SeenIncident> pending_observations_;
   std::vector<Exchange> pending_sends_;
   std::vector<double> evasion_;         // [attacker] extra chance of success against the other
-  std::vector<Rung> rung_before_;       // [party] the rung before the last move
   std::map<int, SimTime> incident_at_;  // scenario incident -> when it happens
   std::map<int, std::set<std::string>> refrain_;  // [party] targets it was deterred from
   std::set<int> refrained_;                       // scenario incidents not carried out
@@ -600,9 +529,7 @@ class Simulation {
   SimulatedLink link_;
   std::vector<SideHost*> sides_;
   std::function<void(SimTime)> pace_;
-  std::vector<SimTime> last_tracked_;
-  std::vector<double> last_belief_;
-  std::vector<bool> last_was_above_;
+  OutcomeTracker tracker_;
 };
 
 }  // namespace

@@ -1,0 +1,97 @@
+#include "model/outcome_tracker.h"
+
+#include <cmath>
+#include <string>
+
+namespace hotline::model {
+
+OutcomeTracker::OutcomeTracker(const Scenario& scenario, Outcomes& outcomes,
+                               std::vector<SideHost*> sides, const std::vector<bool>& truth)
+    : scenario_(scenario), outcomes_(outcomes), sides_(std::move(sides)), truth_(truth) {
+  const std::size_t parties = sides_.size();
+  outcomes_.sides.resize(parties);
+  outcomes_.duration = scenario.duration;
+  rung_before_.assign(parties, Rung::kNormal);
+  last_tracked_.assign(parties, 0);
+  last_was_above_.assign(parties, false);
+  for (SideHost* side : sides_) last_belief_.push_back(side->belief(0));
+}
+
+void OutcomeTracker::track(SimTime now) {
+  for (std::size_t i = 0; i < sides_.size(); ++i) {
+    const double belief = sides_[i]->belief(now);
+    const double truth = truth_[1 - i] ? 1.0 : 0.0;
+    const double elapsed = to_days(now - last_tracked_[i]);
+    if (elapsed > 0) {
+      const double gap = 0.5 * (std::abs(last_belief_[i] - truth) + std::abs(belief - truth));
+      outcomes_.sides[i].misperception += gap * elapsed;
+      if (last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
+    }
+    last_tracked_[i] = now;
+    last_belief_[i] = belief;
+    last_was_above_[i] = sides_[i]->rung() != Rung::kNormal;
+  }
+}
+
+bool OutcomeTracker::moved(SimTime now, int party, Rung rung) {
+  SideOutcome& outcome = outcomes_.sides[party];
+  // Moves come one rung at a time; the one before tells which way this one went.
+  const bool climbing = rung > rung_before_[party];
+  rung_before_[party] = rung;
+  if (climbing) {
+    if (rung > outcome.peak) {
+      outcome.peak = rung;
+      outcome.peak_at = now;
+    }
+    if (!truth_[1 - party]) ++outcome.inadvertent_climbs;
+  }
+  if (rung == Rung::kNormal) {
+    outcome.back_to_normal = now;
+  } else {
+    outcome.back_to_normal.reset();
+  }
+  return climbing;
+}
+
+void OutcomeTracker::finish(SimTime end, RecordSink* sink) {
+  track(end);
+  auto world = [end](const char* kind) {
+    Record r;
+    r.at = end;
+    r.kind = kind;
+    return r;
+  };
+  for (std::size_t i = 0; i < sides_.size(); ++i) {
+    SideOutcome& outcome = outcomes_.sides[i];
+    outcome.final_belief = sides_[i]->belief(end);
+    outcome.final_rung = sides_[i]->rung();
+    if (outcome.final_rung != Rung::kNormal) outcome.back_to_normal.reset();
+    if (sink) {
+      sink->record(
+          world("outcome")
+              .with("party", scenario_.parties[i].id)
+              .with("peak", std::string(rung_name(outcome.peak)))
+              .with("peak_day", to_days(outcome.peak_at))
+              .with("final_rung", std::string(rung_name(outcome.final_rung)))
+              .with("final_belief", outcome.final_belief)
+              .with("misperception", outcome.misperception)
+              .with("inadvertent_climbs", static_cast<long long>(outcome.inadvertent_climbs))
+              .with("damage", outcome.damage)
+              .with("strikes", static_cast<long long>(outcome.strikes))
+              .with("refrained", static_cast<long long>(outcome.refrained))
+              .with("messages_sent", static_cast<long long>(outcome.messages_sent)));
+    }
+  }
+  if (sink) {
+    sink->record(
+        world("channel_summary")
+            .with("messages_sent", static_cast<long long>(outcomes_.messages_sent))
+            .with("messages_delivered", static_cast<long long>(outcomes_.messages_delivered))
+            .with("frames_lost", static_cast<long long>(outcomes_.frames_lost))
+            .with("frames_garbled", static_cast<long long>(outcomes_.frames_garbled))
+            .with("frames_duplicated", static_cast<long long>(outcomes_.frames_duplicated))
+            .with("leaked", outcomes_.leaked));
+  }
+}
+
+}  // namespace hotline::model

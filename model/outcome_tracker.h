@@ -1,0 +1,39 @@
+#pragma once
+// The outcomes a run accumulates as it goes: each side's peak and its return to NORMAL, climbs
+// against a side that meant no harm, misperception and days above NORMAL integrated over time;
+// at the end, the final beliefs and rungs and the outcome records.
+
+#include <vector>
+
+#include "model/outcomes.h"
+#include "model/record.h"
+#include "model/scenario.h"
+#include "model/side_host.h"
+
+namespace hotline::model {
+
+class OutcomeTracker {
+ public:
+  // `truth[i]`: whether party i means the other harm now (the scenario's intents change it).
+  OutcomeTracker(const Scenario& scenario, Outcomes& outcomes, std::vector<SideHost*> sides,
+                 const std::vector<bool>& truth);
+
+  // Integrates misperception and time above NORMAL up to `now`.
+  void track(SimTime now);
+  // `party` moved to `rung` (one rung at a time); returns whether it climbed.
+  bool moved(SimTime now, int party, Rung rung);
+  // The final state, and one outcome record per side plus the channel's summary.
+  void finish(SimTime end, RecordSink* sink);
+
+ private:
+  const Scenario& scenario_;
+  Outcomes& outcomes_;
+  std::vector<SideHost*> sides_;
+  const std::vector<bool>& truth_;
+  std::vector<Rung> rung_before_;  // [party] the rung before the last move
+  std::vector<SimTime> last_tracked_;
+  std::vector<double> last_belief_;
+  std::vector<bool> last_was_above_;
+};
+
+}  // namespace hotline::model
