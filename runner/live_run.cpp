@@ -14,6 +14,7 @@
 #include "common/certificates.h"
 #include "common/child_process.h"
 #include "model/simulation.h"
+#include "runner/interruption.h"
 #include "runner/party_view.h"
 #include "runner/remote_side.h"
 #include "scenario/scenario_loader.h"
@@ -50,6 +51,9 @@ std::vector<nlohmann::json> link_counts(std::vector<std::unique_ptr<RemoteSideHo
 constexpr double kDefaultWallSeconds = 15.0;
 // A person needs time to read and type: a whole case in ten minutes.
 constexpr double kDefaultHumanWallSeconds = 600.0;
+
+// Ctrl-C or SIGTERM, noticed between two steps of the run.
+struct Interrupted {};
 
 class ScratchDirectory {
  public:
@@ -108,6 +112,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   char speed_text[32];
   std::snprintf(speed_text, sizeof speed_text, "%.17g", speed);
 
+  const Interruption interruption;  // Ctrl-C stops the nodes cleanly, see below
   ScratchDirectory scratch;
   std::filesystem::path certs = options.certs;
   if (certs.empty()) {
@@ -209,8 +214,14 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     hosts.push_back(minds.back().get());
   }
   // While one mind waits for a message, the node that must send it may have died.
-  minds[0]->on_idle([&] { minds[1]->recover_if_exited(); });
-  minds[1]->on_idle([&] { minds[0]->recover_if_exited(); });
+  minds[0]->on_idle([&] {
+    if (Interruption::signal()) throw Interrupted();
+    minds[1]->recover_if_exited();
+  });
+  minds[1]->on_idle([&] {
+    if (Interruption::signal()) throw Interrupted();
+    minds[0]->recover_if_exited();
+  });
   if (!options.json) {
     out << compiled.name << ": " << compiled.title << " (seed " << options.seed
         << ", live: " << parties[0].id << " and " << parties[1].id
@@ -255,20 +266,30 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     }
     const auto due = wall_start + std::chrono::microseconds(
                                       static_cast<long long>(static_cast<double>(at) / speed));
-    std::this_thread::sleep_until(due);
+    // In slices, so that Ctrl-C is noticed at once even in a real-time run.
+    while (std::chrono::steady_clock::now() < due) {
+      if (Interruption::signal()) throw Interrupted();
+      std::this_thread::sleep_until(
+          std::min(due, std::chrono::steady_clock::now() + std::chrono::milliseconds(100)));
+    }
+    if (Interruption::signal()) throw Interrupted();
     for (auto& mind : minds) mind->poll();
   };
   model::Outcomes outcomes;
-  try {
-    outcomes = model::simulate_with(compiled, options.seed, &sink, hosts, pace);
-  } catch (const NodeFailure& failure) {
-    errors << "hotline run: " << failure.what() << "\n";
-    for (auto& node : nodes) node->stop(std::chrono::seconds(3));
-    return 1;
-  }
   std::vector<nlohmann::json> counts;
   try {
+    outcomes = model::simulate_with(compiled, options.seed, &sink, hosts, pace);
     counts = link_counts(minds);
+  } catch (const Interrupted&) {
+    errors << "hotline run: interrupted at " << scenario::format_time(model_now, start, true)
+           << "; stopping both nodes\n";
+    // As at the end of a run: each node is told its input is over, delivers what is queued and
+    // says goodbye; one that takes too long is stopped.
+    for (auto& node : nodes) node->close_input();
+    for (auto& node : nodes) {
+      if (!node->wait_for(std::chrono::seconds(5))) node->stop(std::chrono::seconds(2));
+    }
+    return 130;
   } catch (const NodeFailure& failure) {
     errors << "hotline run: " << failure.what() << "\n";
     for (auto& node : nodes) node->stop(std::chrono::seconds(3));

@@ -186,6 +186,26 @@ TEST(RunIntegrationTest, ANodeKilledMidCaseIsRestartedAndTheCaseEndsAsSimulated)
             run_and_capture("sim estonia-2007 --set hotline=on --seed 3 --json"));
 }
 
+TEST(RunIntegrationTest, CtrlCStopsTheRunAndBothNodesCleanly) {
+  common::ChildProcess run(common::ChildProcess::Options{
+      {HOTLINE_BINARY, "run", "estonia-2007", "--set", "hotline=on"}, true});
+  std::string output;
+  // Well into the case (it takes about 15 s at the default speed).
+  while (auto line = run.output().read_line(std::chrono::seconds(30))) {
+    output += *line + "\n";
+    if (line->find(" send ") != std::string::npos) break;
+  }
+  const auto nodes = children_matching(run.pid(), " node ");
+  ASSERT_EQ(nodes.size(), 2u) << output;
+  ::kill(run.pid(), SIGINT);
+  while (auto line = run.output().read_line(std::chrono::seconds(15))) output += *line + "\n";
+  EXPECT_EQ(run.wait_for(std::chrono::seconds(5)), 130) << output;
+  EXPECT_NE(output.find("hotline run: interrupted at D+"), std::string::npos) << output;
+  // Both nodes are gone, and were reaped.
+  for (const pid_t node : nodes)
+    EXPECT_FALSE(std::filesystem::exists("/proc/" + std::to_string(node)));
+}
+
 TEST(RunIntegrationTest, APersonPlaysAPartyFromTheConsole) {
   common::ChildProcess run(
       common::ChildProcess::Options{{HOTLINE_BINARY, "run", "estonia-2007", "--set", "hotline=on",
