@@ -83,7 +83,7 @@ LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, 
 
 // The receiver acknowledges cumulatively after each read, as a protocol with coalesced acks
 // would; the sender keeps writing batches while acks come back.
-double pipelined(const std::filesystem::path& certs, std::size_t bytes, int messages) {
+Pipelined pipelined(const std::filesystem::path& certs, std::size_t bytes, int messages) {
   ServerEnd server(certs);
   const auto port = server.acceptor.local_endpoint().port();
   std::thread receiver([&] {
@@ -131,12 +131,13 @@ double pipelined(const std::filesystem::path& certs, std::size_t bytes, int mess
     });
   };
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = process_cpu_seconds();
   write_batch();
   read_acks();
   io.run();
   const double seconds = micros_since(start) / 1e6;
   receiver.join();
-  return messages / seconds;
+  return {messages / seconds, (process_cpu_seconds() - cpu_start) * 1e9 / messages};
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <ctime>
 #include <vector>
 
 namespace hotline::bench {
@@ -30,11 +31,24 @@ inline LatencySummary summarize(std::vector<double> samples_us) {
   return summary;
 }
 
+// A pipelined acknowledged stream: how fast, and how much CPU (both ends, this process) each
+// message cost. The CPU figure moves far less than the rate on a shared, noisy machine.
+struct Pipelined {
+  double per_second = 0;
+  double cpu_ns_per_message = 0;
+};
+
 // What each link under test must offer: a round trip and a pipelined acknowledged stream.
 struct LinkResult {
   LatencySummary ping_pong;
-  double acknowledged_per_second = 0;
+  Pipelined pipelined;
 };
+
+inline double process_cpu_seconds() {
+  timespec now{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
 
 inline double micros_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)

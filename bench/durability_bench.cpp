@@ -115,15 +115,18 @@ int main(int argc, char** argv) {
   const auto dir = make_dir("hotline-durability");
   hotline::common::write_exercise_pki(dir / "certs", {});
   std::printf("hotline durability benchmark: %d pipelined 64-byte messages\n", messages);
-  const double plain = hotline::bench::pipelined_throughput(dir / "certs", 64, messages);
+  const double plain = hotline::bench::pipelined_throughput(dir / "certs", 64, messages).per_second;
   std::printf("%-22s %12.0f msg/s\n", "no journal", plain);
   int run = 0;
   for (const auto policy : {node::FsyncPolicy::kBatch, node::FsyncPolicy::kNone}) {
     const double durable = hotline::bench::pipelined_throughput(
-        dir / "certs", 64, messages, [&](node::NodeOptions& options) {
-          options.journal = dir / (options.party + std::to_string(run) + ".journal");
-          options.fsync = policy;
-        });
+                               dir / "certs", 64, messages,
+                               [&](node::NodeOptions& options) {
+                                 options.journal =
+                                     dir / (options.party + std::to_string(run) + ".journal");
+                                 options.fsync = policy;
+                               })
+                               .per_second;
     ++run;
     std::printf(
         "%-22s %12.0f msg/s   %.2fx of no journal%s\n",

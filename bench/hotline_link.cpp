@@ -39,8 +39,8 @@ LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, 
 // arrive, as an application streaming through the link would.
 }  // namespace
 
-double pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
-                            const std::function<void(node::NodeOptions&)>& tune) {
+Pipelined pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
+                               const std::function<void(node::NodeOptions&)>& tune) {
   constexpr int kWindow = 16384;
   LinkedPair pair(certs, tune);
   const std::string text(bytes, 'x');
@@ -58,9 +58,11 @@ double pipelined_throughput(const std::filesystem::path& certs, std::size_t byte
     if (acknowledged % 1024 == 0) refill();
   };
   const auto start = std::chrono::steady_clock::now();
+  const double cpu_start = process_cpu_seconds();
   asio::post(pair.washington_io, refill);
   done.get_future().wait();
-  return messages / (micros_since(start) / 1e6);
+  const double seconds = micros_since(start) / 1e6;
+  return {messages / seconds, (process_cpu_seconds() - cpu_start) * 1e9 / messages};
 }
 
 LinkResult measure_hotline(const std::filesystem::path& certs, std::size_t message_bytes,

@@ -16,7 +16,7 @@ LinkResult measure_hotline(const std::filesystem::path& certs, std::size_t messa
 
 // Messages per second, acknowledged, with up to 16,384 in flight; `tune` adjusts both nodes'
 // options (a journal, say).
-double pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
-                            const std::function<void(node::NodeOptions&)>& tune = {});
+Pipelined pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
+                               const std::function<void(node::NodeOptions&)>& tune = {});
 
 }  // namespace hotline::bench
