@@ -82,4 +82,10 @@ Transit CircuitChannel::transmit(SimTime now, std::size_t words, Rng& rng) {
   return transit;
 }
 
+bool operator==(const Transit& a, const Transit& b) {
+  return a.lost == b.lost && a.outage == b.outage && a.delay == b.delay && a.garbled == b.garbled &&
+         a.duplicated == b.duplicated && a.duplicate_delay == b.duplicate_delay &&
+         a.reordered == b.reordered;
+}
+
 }  // namespace hotline::model

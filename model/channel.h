@@ -58,6 +58,8 @@ struct Transit {
   bool reordered = false;
 };
 
+bool operator==(const Transit& a, const Transit& b);
+
 // One direction of one circuit, with its Gilbert-Elliott state and its teleprinter queue.
 class CircuitChannel {
  public:

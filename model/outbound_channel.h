@@ -36,6 +36,4 @@ class OutboundChannel {
   int in_use_ = 0;
 };
 
-bool operator==(const Transit& a, const Transit& b);
-
 }  // namespace hotline::model

@@ -295,16 +295,17 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     for (auto& node : nodes) node->stop(std::chrono::seconds(3));
     return 1;
   }
-  for (int i = 0; i < 2; ++i) {
-    model::Record record;
-    record.at = compiled.duration;
-    record.kind = "link_counts";
-    record.party = parties[i].id;
-    for (const char* key : {"written", "lost", "garbled", "duplicated", "resent", "received"})
-      record.with(key, counts[i].value(key, 0LL));
-    if (options.json) sink.record(std::move(record));
-  }
-  if (!options.json) {
+  if (options.json) {
+    for (int i = 0; i < 2; ++i) {
+      model::Record record;
+      record.at = compiled.duration;
+      record.kind = "link_counts";
+      record.party = parties[i].id;
+      for (const char* key : {"written", "lost", "garbled", "duplicated", "resent", "received"})
+        record.with(key, counts[i].value(key, 0LL));
+      sink.record(std::move(record));
+    }
+  } else {
     scenario::print_outcome_summary(out, compiled, outcomes);
     for (int i = 0; i < 2; ++i) {
       const nlohmann::json& c = counts[i];
