@@ -22,12 +22,6 @@ std::uint64_t random_u64() {
   return value;
 }
 
-std::int64_t now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::unique_ptr<Journal> open_journal(const NodeOptions& options, NodeObserver& observer) {
   if (!options.journal) return nullptr;
   Journal::Options journal_options;
@@ -73,6 +67,7 @@ Node::Circuit::Circuit(asio::io_context& io, std::string circuit_name, std::uint
 
 Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
     : io_(io),
+      clock_(io),
       options_((finalize(options), std::move(options))),
       observer_(observer),
       tls_(common::make_tls_context(
@@ -153,8 +148,8 @@ std::uint16_t Node::listening_port(std::size_t circuit) const {
   return circuits_[circuit]->acceptor.local_endpoint(ignored).port();
 }
 
-NodeEvent Node::event(NodeEvent::Kind kind) const {
-  NodeEvent e(kind);
+NodeEvent Node::event(NodeEvent::Kind kind) {
+  NodeEvent e(kind, clock_.now().wall);
   e.peer = options_.peer;
   return e;
 }
@@ -173,7 +168,9 @@ void Node::stamp(wire::Envelope& envelope, Circuit& circuit) {
   const auto found = durable_delivered_.find(peer_epoch_);
   envelope.set_ack(found == durable_delivered_.end() ? 0 : found->second);
   envelope.set_ack_epoch(peer_epoch_);
-  envelope.set_sent_at_us(now_us());
+  envelope.set_sent_at_us(
+      std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().wall.time_since_epoch())
+          .count());
   envelope.set_circuit(circuit.name);
   circuit.ack_sent = envelope.ack();
 }
@@ -287,7 +284,7 @@ void Node::transmit(Circuit& circuit, Outbox::Entry& entry) {
   stamp(entry.envelope, circuit);
   circuit.session->send(entry.envelope);
   NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
-  const auto now = Outbox::Clock::now();
+  const auto now = clock_.now().steady;
   if (!entry.sent) {
     entry.sent = true;
     entry.first_sent = now;
@@ -342,7 +339,7 @@ void Node::take_acknowledgement(const wire::Envelope& envelope) {
 }
 
 void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
-  const auto now = Outbox::Clock::now();
+  const auto now = clock_.now().steady;
   for (const auto& item : done) {
     NodeEvent e = event(NodeEvent::Kind::kAcked);
     e.seq = item.seq;

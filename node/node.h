@@ -14,6 +14,7 @@
 #include "common/backoff.h"
 #include "node/inbox.h"
 #include "node/journal.h"
+#include "node/loop_clock.h"
 #include "node/node_event.h"
 #include "node/node_options.h"
 #include "node/outbox.h"
@@ -124,11 +125,12 @@ class Node : public SessionHandler {
   void send_link_test();
 
   void maybe_finish();
-  NodeEvent event(NodeEvent::Kind kind) const;
+  NodeEvent event(NodeEvent::Kind kind);
   void emit(const NodeEvent& event) { observer_.on_event(event); }
   void emit_acknowledged(const std::vector<Outbox::Acknowledged>& done);
 
   asio::io_context& io_;
+  LoopClock clock_;
   NodeOptions options_;
   NodeObserver& observer_;
   asio::ssl::context tls_;

@@ -30,6 +30,7 @@ struct NodeEvent {
   };
 
   explicit NodeEvent(Kind k) : kind(k) {}
+  NodeEvent(Kind k, std::chrono::system_clock::time_point at) : kind(k), time(at) {}
 
   Kind kind;
   std::chrono::system_clock::time_point time = std::chrono::system_clock::now();

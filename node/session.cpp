@@ -146,7 +146,6 @@ void Session::check_envelope(const wire::Envelope& envelope) {
 
 void Session::send(const wire::Envelope& envelope) {
   if (finished_ || closing_) return;
-  last_sent_ = Clock::now();
   const std::size_t size = envelope.ByteSizeLong();
   common::append_frame_in_place(outgoing_, size, settings_.max_frame_bytes, [&](char* at) {
     envelope.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(at));
@@ -156,6 +155,7 @@ void Session::send(const wire::Envelope& envelope) {
 
 void Session::write_queued() {
   writing_ = true;
+  last_sent_ = Clock::now();
   std::swap(in_flight_, outgoing_);
   asio::async_write(stream_, asio::buffer(in_flight_),
                     [self = shared_from_this()](const asio::error_code& error, std::size_t) {
