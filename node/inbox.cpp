@@ -20,31 +20,32 @@ Inbox::Stream& Inbox::stream_for(std::uint64_t epoch) {
   return streams_[epoch];
 }
 
-Inbox::Outcome Inbox::accept(wire::Envelope envelope) {
+Inbox::Arrival Inbox::accept(const wire::Envelope& envelope) {
   Stream& stream = stream_for(envelope.epoch());
   const std::uint64_t seq = envelope.seq();
-  Outcome outcome;
-  if (seq <= stream.delivered || stream.held.count(seq) != 0) {
-    outcome.duplicate = true;
-    return outcome;
-  }
+  if (seq <= stream.delivered || stream.held.count(seq) != 0) return Arrival::kDuplicate;
   if (seq != stream.delivered + 1) {
     if (stream.held.size() >= max_held_) {
       throw ProtocolViolation("more than " + std::to_string(max_held_) +
                               " messages arrived ahead of a gap");
     }
-    stream.held.emplace(seq, std::move(envelope));
-    return outcome;
+    stream.held.emplace(seq, envelope);
+    return Arrival::kHeld;
   }
-  outcome.deliverable.push_back(std::move(envelope));
   stream.delivered = seq;
-  for (auto next = stream.held.find(stream.delivered + 1); next != stream.held.end();
-       next = stream.held.find(stream.delivered + 1)) {
-    outcome.deliverable.push_back(std::move(next->second));
-    stream.held.erase(next);
-    ++stream.delivered;
-  }
-  return outcome;
+  return Arrival::kDeliverable;
+}
+
+std::optional<wire::Envelope> Inbox::next_unblocked(std::uint64_t epoch) {
+  const auto found_stream = streams_.find(epoch);
+  if (found_stream == streams_.end()) return std::nullopt;
+  Stream& stream = found_stream->second;
+  const auto next = stream.held.find(stream.delivered + 1);
+  if (next == stream.held.end()) return std::nullopt;
+  std::optional<wire::Envelope> unblocked(std::move(next->second));
+  stream.held.erase(next);
+  ++stream.delivered;
+  return unblocked;
 }
 
 void Inbox::restore(std::uint64_t epoch, std::uint64_t seq) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "proto/hotline.pb.h"
@@ -16,15 +17,19 @@ class Inbox {
   // remembered (a peer that restarts, or a stale connection, must not reset what was delivered).
   explicit Inbox(std::size_t max_held = 4096, std::size_t max_epochs = 16);
 
-  struct Outcome {
-    bool duplicate = false;
-    // Envelopes that are now deliverable, in sequence order (the arrival and any held ones it
-    // unblocked).
-    std::vector<wire::Envelope> deliverable;
+  enum class Arrival {
+    kDuplicate,    // delivered or held already
+    kHeld,         // ahead of a gap: the inbox keeps a copy until the gap fills
+    kDeliverable,  // next in order: deliver it, then what next_unblocked() gives
   };
 
-  // Takes one reliable envelope. Throws ProtocolViolation if the out-of-order buffer is full.
-  Outcome accept(wire::Envelope envelope);
+  // Takes one reliable envelope; it is copied only if it must be held. Throws
+  // ProtocolViolation if the out-of-order buffer is full.
+  Arrival accept(const wire::Envelope& envelope);
+
+  // After a deliverable arrival: the held envelopes of `epoch` that are now in order, one at a
+  // time, in sequence order; nullopt when the next one has not arrived.
+  std::optional<wire::Envelope> next_unblocked(std::uint64_t epoch);
 
   // Highest contiguous sequence number delivered of `epoch` (0 if none or unknown).
   std::uint64_t delivered(std::uint64_t epoch) const;

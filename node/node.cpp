@@ -200,11 +200,13 @@ std::uint64_t Node::send(wire::Envelope payload) {
   return accept_for_sending(std::move(payload), false);
 }
 
-std::uint64_t Node::send_text(std::string text, wire::Priority priority) {
-  wire::Envelope envelope;
+std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
+  // Filled in place, field by field, so that a recycled envelope's memory is reused.
+  wire::Envelope envelope = outbox_.recycled();
   wire::Message& message = *envelope.mutable_message();
+  message.Clear();
   message.set_priority(priority);
-  message.set_text(std::move(text));
+  message.mutable_text()->assign(text.data(), text.size());
   return send(std::move(envelope));
 }
 
@@ -303,13 +305,13 @@ void Node::on_drained(const std::shared_ptr<Session>& session) {
 
 // ---- receiving -----------------------------------------------------------------------------
 
-void Node::on_envelope(const std::shared_ptr<Session>& session, wire::Envelope envelope) {
+void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Envelope& envelope) {
   Circuit* circuit = circuit_of(*session);
   if (circuit == nullptr || circuit->session != session) return;
   try {
     take_acknowledgement(envelope);
     if (is_reliable(envelope)) {
-      take_reliable(*circuit, std::move(envelope));
+      take_reliable(*circuit, envelope);
     } else if (envelope.has_bye()) {
       if (!peer_said_bye_) {
         peer_said_bye_ = true;
@@ -349,21 +351,25 @@ void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
   }
 }
 
-void Node::take_reliable(const Circuit& circuit, wire::Envelope envelope) {
-  const std::uint64_t seq = envelope.seq();
-  const std::uint64_t epoch = envelope.epoch();
-  Inbox::Outcome outcome = inbox_.accept(std::move(envelope));
-  if (outcome.duplicate) {
-    ack_forced_ = true;
-    NodeEvent e = event(NodeEvent::Kind::kDuplicate);
-    e.seq = seq;
-    e.epoch = epoch;
-    e.circuit = circuit.name;
-    emit(e);
-  }
-  for (auto& delivered : outcome.deliverable) {
-    if (journal_) journal_->append_delivered(delivered);
-    unannounced_.emplace_back(std::move(delivered), circuit.name);
+void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope) {
+  switch (inbox_.accept(envelope)) {
+    case Inbox::Arrival::kDuplicate: {
+      ack_forced_ = true;
+      NodeEvent e = event(NodeEvent::Kind::kDuplicate);
+      e.seq = envelope.seq();
+      e.epoch = envelope.epoch();
+      e.circuit = circuit.name;
+      emit(e);
+      break;
+    }
+    case Inbox::Arrival::kHeld:
+      break;
+    case Inbox::Arrival::kDeliverable:
+      deliver(circuit, envelope);
+      while (const auto unblocked = inbox_.next_unblocked(envelope.epoch())) {
+        deliver(circuit, *unblocked);
+      }
+      break;
   }
   // Acknowledge at the commit point, once what was delivered is durable; a duplicate is
   // acknowledged again, since the peer evidently missed the first one. Without a journal there
@@ -377,6 +383,27 @@ void Node::take_reliable(const Circuit& circuit, wire::Envelope envelope) {
 }
 
 // ---- durability ----------------------------------------------------------------------------
+
+void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
+  if (journal_) {
+    journal_->append_delivered(envelope);
+    unannounced_.emplace_back(envelope, circuit.name);
+  } else {
+    announce(envelope, circuit.name);
+  }
+}
+
+void Node::announce(const wire::Envelope& envelope, const std::string& circuit) {
+  auto& durable = durable_delivered_[envelope.epoch()];
+  durable = std::max(durable, envelope.seq());
+  NodeEvent e = event(NodeEvent::Kind::kDelivered);
+  e.seq = envelope.seq();
+  e.epoch = envelope.epoch();
+  e.circuit = circuit;
+  e.recovered = circuit == "journal";
+  e.envelope = &envelope;
+  emit(e);
+}
 
 void Node::record(const journal::Record& record) {
   if (journal_) journal_->append(record);
@@ -423,17 +450,7 @@ void Node::release(Journal::Ticket ticket) {
     Staged& staged = staged_.front();
     durable_seq_ = std::max(durable_seq_, staged.last_seq);
     ack_due = ack_due || staged.ack_due;
-    for (auto& [envelope, circuit] : staged.deliveries) {
-      auto& durable = durable_delivered_[envelope.epoch()];
-      durable = std::max(durable, envelope.seq());
-      NodeEvent e = event(NodeEvent::Kind::kDelivered);
-      e.seq = envelope.seq();
-      e.epoch = envelope.epoch();
-      e.circuit = circuit;
-      e.recovered = circuit == "journal";
-      e.envelope = &envelope;
-      emit(e);
-    }
+    for (const auto& [envelope, circuit] : staged.deliveries) announce(envelope, circuit);
     staged_.pop_front();
   }
   pump();

@@ -37,7 +37,7 @@ class Node : public SessionHandler {
   // number. Throws std::invalid_argument if it cannot fit in one frame, std::logic_error after
   // finish_sending().
   std::uint64_t send(wire::Envelope payload);
-  std::uint64_t send_text(std::string text, wire::Priority priority = wire::ROUTINE);
+  std::uint64_t send_text(std::string_view text, wire::Priority priority = wire::ROUTINE);
 
   // No more to send: deliver what is queued, say Bye, and stop once the peer has said Bye too,
   // or when the linger time runs out.
@@ -72,7 +72,8 @@ class Node : public SessionHandler {
 
   void on_secured(const std::shared_ptr<Session>& session) override;
   void on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) override;
-  void on_envelope(const std::shared_ptr<Session>& session, wire::Envelope envelope) override;
+  void on_envelope(const std::shared_ptr<Session>& session,
+                   const wire::Envelope& envelope) override;
   void on_drained(const std::shared_ptr<Session>& session) override;
   void on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
                  bool hello_seen) override;
@@ -103,7 +104,11 @@ class Node : public SessionHandler {
 
   // Receiving.
   void take_acknowledgement(const wire::Envelope& envelope);
-  void take_reliable(const Circuit& circuit, wire::Envelope envelope);
+  void take_reliable(const Circuit& circuit, const wire::Envelope& envelope);
+  // A delivery is made durable (journaled, announced at the commit point) or, without a
+  // journal, announced at once.
+  void deliver(const Circuit& circuit, const wire::Envelope& envelope);
+  void announce(const wire::Envelope& envelope, const std::string& circuit);
 
   // Durability: journal appends are made durable at a commit point, after which deliveries are
   // announced and acknowledged and new messages may leave.

@@ -3,6 +3,12 @@
 #include "node/protocol.h"
 
 namespace hotline::node {
+namespace {
+
+// Acknowledged envelopes kept for reuse: about one window of small messages.
+constexpr std::size_t kSpareEnvelopes = 4096;
+
+}  // namespace
 
 Outbox::Outbox(std::uint64_t epoch, std::uint64_t last_seq, std::uint64_t acknowledged_seq,
                std::vector<wire::Envelope> unacknowledged)
@@ -28,10 +34,25 @@ std::vector<Outbox::Acknowledged> Outbox::acknowledge(std::uint64_t seq) {
   while (!pending_.empty() && pending_.front().envelope.seq() <= seq) {
     const auto& front = pending_.front();
     done.push_back({front.envelope.seq(), front.first_sent, front.envelope.payload_case()});
+    if (spare_.size() < kSpareEnvelopes) spare_.push_back(std::move(pending_.front().envelope));
     pending_.pop_front();
   }
   if (seq > acknowledged_seq_) acknowledged_seq_ = seq;
   return done;
+}
+
+wire::Envelope Outbox::recycled() {
+  if (spare_.empty()) return {};
+  wire::Envelope envelope = std::move(spare_.back());
+  spare_.pop_back();
+  // What a send stamped is cleared (keeping the strings' memory), so the envelope is as a new
+  // one to the journal; the payload is the filler's to set.
+  envelope.clear_ack();
+  envelope.clear_ack_epoch();
+  envelope.clear_sent_at_us();
+  envelope.clear_circuit();
+  envelope.clear_retransmission();
+  return envelope;
 }
 
 }  // namespace hotline::node

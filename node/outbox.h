@@ -47,6 +47,11 @@ class Outbox {
   // was never sent. Acknowledgements that do not advance are ignored.
   std::vector<Acknowledged> acknowledge(std::uint64_t seq);
 
+  // An envelope to fill for the next push: one the peer has acknowledged, still holding the
+  // memory of its parts, when there is one. Reusing them spares the allocation and the far
+  // later free of every part of every message, a third of a busy sender's CPU.
+  wire::Envelope recycled();
+
   // Unacknowledged entries in sequence order, for (re)transmission.
   std::deque<Entry>& pending() { return pending_; }
   const std::deque<Entry>& pending() const { return pending_; }
@@ -56,6 +61,7 @@ class Outbox {
   std::uint64_t last_seq_ = 0;
   std::uint64_t acknowledged_seq_ = 0;
   std::deque<Entry> pending_;
+  std::vector<wire::Envelope> spare_;
 };
 
 }  // namespace hotline::node

@@ -46,6 +46,11 @@ std::string_view payload_name(const wire::Envelope& envelope) {
 
 wire::Envelope decode_envelope(std::string_view frame_body) {
   wire::Envelope envelope;
+  decode_envelope(frame_body, envelope);
+  return envelope;
+}
+
+void decode_envelope(std::string_view frame_body, wire::Envelope& envelope) {
   if (!envelope.ParseFromArray(frame_body.data(), static_cast<int>(frame_body.size()))) {
     throw ProtocolViolation("frame is not a valid Envelope");
   }
@@ -61,7 +66,6 @@ wire::Envelope decode_envelope(std::string_view frame_body) {
   if (!is_reliable(envelope) && envelope.seq() != 0) {
     throw ProtocolViolation(std::string(payload_name(envelope)) + " with a sequence number");
   }
-  return envelope;
 }
 
 }  // namespace hotline::node

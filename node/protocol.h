@@ -27,5 +27,7 @@ std::string_view payload_name(const wire::Envelope& envelope);
 // Parses one frame body. Throws ProtocolViolation if it is not a well-formed Envelope of our
 // version with a payload.
 wire::Envelope decode_envelope(std::string_view frame_body);
+// The same, parsing into `envelope` (which may live on an arena).
+void decode_envelope(std::string_view frame_body, wire::Envelope& envelope);
 
 }  // namespace hotline::node

@@ -84,17 +84,21 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
       handle_frame(*body);
     }
   } catch (const common::FrameError& frame_error) {
+    parse_arena_.Reset();
     abort(std::string("protocol violation: ") + frame_error.what());
     return;
   } catch (const ProtocolViolation& violation) {
+    parse_arena_.Reset();
     abort(std::string("protocol violation: ") + violation.what());
     return;
   }
+  parse_arena_.Reset();
   if (!finished_) read_some();
 }
 
 void Session::handle_frame(std::string_view body) {
-  wire::Envelope envelope = decode_envelope(body);
+  wire::Envelope& envelope = *google::protobuf::Arena::CreateMessage<wire::Envelope>(&parse_arena_);
+  decode_envelope(body, envelope);
   check_envelope(envelope);
   if (!hello_seen_) {
     hello_seen_ = true;
@@ -103,7 +107,7 @@ void Session::handle_frame(std::string_view body) {
     handler_.on_hello(shared_from_this(), envelope);
     return;
   }
-  handler_.on_envelope(shared_from_this(), std::move(envelope));
+  handler_.on_envelope(shared_from_this(), envelope);
 }
 
 void Session::check_envelope(const wire::Envelope& envelope) {

@@ -3,6 +3,8 @@
 // Like the Asio chat example's connection: only one write is in flight, and frames queued
 // meanwhile go out together in the next write. All handlers run on the node's one thread.
 
+#include <google/protobuf/arena.h>
+
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -23,7 +25,9 @@ class SessionHandler {
   virtual void on_secured(const std::shared_ptr<Session>& session) = 0;
   // The peer's Hello (first frame) passed the connection-level checks.
   virtual void on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) = 0;
-  virtual void on_envelope(const std::shared_ptr<Session>& session, wire::Envelope envelope) = 0;
+  // `envelope` lives until the handler returns; a handler that keeps it copies it.
+  virtual void on_envelope(const std::shared_ptr<Session>& session,
+                           const wire::Envelope& envelope) = 0;
   // A write finished and little is queued: the handler may hand over more.
   virtual void on_drained(const std::shared_ptr<Session>& session) = 0;
   // Called exactly once per session. `hello_seen` tells whether the peer's Hello had arrived.
@@ -42,6 +46,8 @@ struct SessionSettings {
 };
 
 class Session : public std::enable_shared_from_this<Session> {
+  static constexpr std::size_t kParseBlockBytes = 64 * 1024;
+
  public:
   enum class Role { kAccepted, kDialled };
   using Clock = std::chrono::steady_clock;
@@ -90,6 +96,10 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::steady_timer timer_;
 
   common::FrameDecoder decoder_;
+  // Each read's envelopes are parsed here and dropped together once handled, instead of
+  // allocating and freeing every part of every envelope.
+  std::unique_ptr<char[]> parse_block_ = std::make_unique<char[]>(kParseBlockBytes);
+  google::protobuf::Arena parse_arena_{parse_block_.get(), kParseBlockBytes};
   std::array<char, 64 * 1024> read_buffer_{};
   std::string outgoing_;
   std::string in_flight_;

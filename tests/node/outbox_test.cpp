@@ -45,5 +45,28 @@ TEST(OutboxTest, SequenceNumbersAreNeverReusedAfterAcknowledgement) {
   EXPECT_EQ(outbox.push(text("b")).envelope.seq(), 2u);
 }
 
+TEST(OutboxTest, ARecycledEnvelopeCarriesNothingOfItsLastSend) {
+  Outbox outbox(1);
+  wire::Envelope& sent = outbox.push(text("first")).envelope;
+  sent.set_ack(7);
+  sent.set_ack_epoch(3);
+  sent.set_sent_at_us(123);
+  sent.set_circuit("backup");
+  sent.set_retransmission(true);
+  outbox.acknowledge(1);
+
+  wire::Envelope reused = outbox.recycled();
+  EXPECT_EQ(reused.ack(), 0u);
+  EXPECT_EQ(reused.ack_epoch(), 0u);
+  EXPECT_EQ(reused.sent_at_us(), 0);
+  EXPECT_EQ(reused.circuit(), "");
+  EXPECT_FALSE(reused.retransmission());
+  reused.mutable_message()->set_text("second");
+  EXPECT_EQ(outbox.push(std::move(reused)).envelope.seq(), 2u);
+  EXPECT_EQ(outbox.pending().front().envelope.message().text(), "second");
+  // With nothing acknowledged to reuse, a fresh envelope.
+  EXPECT_EQ(outbox.recycled().ByteSizeLong(), 0u);
+}
+
 }  // namespace
 }  // namespace hotline::node
