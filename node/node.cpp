@@ -210,7 +210,7 @@ std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
   return send(std::move(envelope));
 }
 
-std::uint64_t Node::accept_for_sending(wire::Envelope payload, bool generated) {
+std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated) {
   if (stopping_) throw std::logic_error("this node is stopping");
   if (!is_reliable(payload)) throw std::invalid_argument("not a reliable payload");
   const std::size_t size = payload.ByteSizeLong();
@@ -252,13 +252,12 @@ void Node::generate_more() {
 
 void Node::pump() {
   Circuit* circuit = traffic_circuit();
-  auto& pending = outbox_.pending();
-  while (circuit != nullptr && !pending.empty() && circuit->transmitted_seq < durable_seq_ &&
+  while (circuit != nullptr && !outbox_.empty() && circuit->transmitted_seq < durable_seq_ &&
          circuit->session->queued_bytes() < kLinkHighWater) {
-    const std::uint64_t first = pending.front().envelope.seq();
+    const std::uint64_t first = outbox_.front().envelope.seq();
     if (circuit->transmitted_seq < first - 1) circuit->transmitted_seq = first - 1;
     if (circuit->transmitted_seq >= durable_seq_) break;
-    Outbox::Entry& entry = pending[circuit->transmitted_seq + 1 - first];
+    Outbox::Entry& entry = outbox_.at(circuit->transmitted_seq + 1 - first);
     const bool fresh = !entry.sent;
     transmit(*circuit, entry);
     ++circuit->transmitted_seq;
@@ -437,7 +436,8 @@ std::vector<journal::Record> Node::snapshot() const {
   state.last_seq = outbox_.last_seq();
   state.acknowledged_seq = outbox_.acknowledged_seq();
   state.generated = generated_;
-  for (const auto& entry : outbox_.pending()) {
+  for (std::size_t i = 0; i < outbox_.size(); ++i) {
+    const Outbox::Entry& entry = outbox_.at(i);
     *state.unacknowledged[entry.envelope.seq()].mutable_envelope() = entry.envelope;
   }
   state.delivered = durable_delivered_;
@@ -505,7 +505,7 @@ void Node::tick() {
   }
   Circuit* carrying = traffic_circuit();
   if (carrying != nullptr && !outbox_.empty()) {
-    const Outbox::Entry& oldest = outbox_.pending().front();
+    const Outbox::Entry& oldest = outbox_.front();
     if (oldest.sent && now - oldest.last_sent > options_.retransmit_timeout &&
         carrying->transmitted_seq >= oldest.envelope.seq()) {
       carrying->transmitted_seq = outbox_.acknowledged_seq();

@@ -95,7 +95,7 @@ class Node : public SessionHandler {
   void stamp(wire::Envelope& envelope, Circuit& circuit);
   void send_hello(Circuit& circuit, Session& session);
   void send_control(Circuit& circuit, wire::Envelope envelope);
-  std::uint64_t accept_for_sending(wire::Envelope payload, bool generated);
+  std::uint64_t accept_for_sending(wire::Envelope&& payload, bool generated);
   // Hands durable, untransmitted entries to the traffic circuit while its write queue is short.
   // The outbox, not the socket buffer, is where a backlog waits.
   void pump();

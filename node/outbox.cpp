@@ -5,24 +5,57 @@
 namespace hotline::node {
 namespace {
 
-// Acknowledged envelopes kept for reuse: about one window of small messages.
-constexpr std::size_t kSpareEnvelopes = 4096;
+// Chunks kept for reuse once acknowledged: up to 16,384 entries, so that a sender streaming
+// with that many messages in flight refills envelopes rather than allocating new ones.
+constexpr std::size_t kSpareChunks = 64;
+// An acknowledged envelope larger than this gives its payload's memory back rather than keep
+// it for a reuse that may never need that much.
+constexpr std::size_t kLargestKeptBytes = 4096;
 
 }  // namespace
 
 Outbox::Outbox(std::uint64_t epoch, std::uint64_t last_seq, std::uint64_t acknowledged_seq,
                std::vector<wire::Envelope> unacknowledged)
     : epoch_(epoch), last_seq_(last_seq), acknowledged_seq_(acknowledged_seq) {
+  const auto now = Clock::now();
   for (auto& envelope : unacknowledged) {
-    pending_.push_back(Entry{std::move(envelope), Clock::now(), Clock::now(), true});
+    next_slot() = Entry{std::move(envelope), now, now, true};
+    ++count_;
   }
 }
 
-Outbox::Entry& Outbox::push(wire::Envelope envelope) {
-  envelope.set_epoch(epoch_);
-  envelope.set_seq(++last_seq_);
-  pending_.push_back(Entry{std::move(envelope), {}, {}, false});
-  return pending_.back();
+Outbox::Entry& Outbox::next_slot() {
+  if ((head_ + count_) / kChunkEntries == chunks_.size()) {
+    if (spare_chunks_.empty()) {
+      chunks_.push_back(std::make_unique<Chunk>());
+    } else {
+      chunks_.push_back(std::move(spare_chunks_.back()));
+      spare_chunks_.pop_back();
+    }
+  }
+  return at(count_);
+}
+
+wire::Envelope Outbox::recycled() {
+  wire::Envelope envelope = std::move(next_slot().envelope);
+  envelope.clear_ack();
+  envelope.clear_ack_epoch();
+  envelope.clear_sent_at_us();
+  envelope.clear_circuit();
+  envelope.clear_retransmission();
+  return envelope;
+}
+
+Outbox::Entry& Outbox::push(wire::Envelope&& envelope) {
+  Entry& entry = next_slot();
+  ++count_;
+  entry.envelope = std::move(envelope);
+  entry.envelope.set_epoch(epoch_);
+  entry.envelope.set_seq(++last_seq_);
+  entry.first_sent = {};
+  entry.last_sent = {};
+  entry.sent = false;
+  return entry;
 }
 
 std::vector<Outbox::Acknowledged> Outbox::acknowledge(std::uint64_t seq) {
@@ -31,28 +64,22 @@ std::vector<Outbox::Acknowledged> Outbox::acknowledge(std::uint64_t seq) {
                             std::to_string(last_seq_) + " were sent");
   }
   std::vector<Acknowledged> done;
-  while (!pending_.empty() && pending_.front().envelope.seq() <= seq) {
-    const auto& front = pending_.front();
-    done.push_back({front.envelope.seq(), front.first_sent, front.envelope.payload_case()});
-    if (spare_.size() < kSpareEnvelopes) spare_.push_back(std::move(pending_.front().envelope));
-    pending_.pop_front();
+  while (count_ > 0 && front().envelope.seq() <= seq) {
+    Entry& oldest = front();
+    done.push_back({oldest.envelope.seq(), oldest.first_sent, oldest.envelope.payload_case()});
+    // GetCachedSize is the size of its last serialization; a never-sent envelope's is 0.
+    if (static_cast<std::size_t>(oldest.envelope.GetCachedSize()) > kLargestKeptBytes) {
+      oldest.envelope.clear_payload();
+    }
+    --count_;
+    if (++head_ == kChunkEntries) {
+      if (spare_chunks_.size() < kSpareChunks) spare_chunks_.push_back(std::move(chunks_.front()));
+      chunks_.pop_front();
+      head_ = 0;
+    }
   }
   if (seq > acknowledged_seq_) acknowledged_seq_ = seq;
   return done;
-}
-
-wire::Envelope Outbox::recycled() {
-  if (spare_.empty()) return {};
-  wire::Envelope envelope = std::move(spare_.back());
-  spare_.pop_back();
-  // What a send stamped is cleared (keeping the strings' memory), so the envelope is as a new
-  // one to the journal; the payload is the filler's to set.
-  envelope.clear_ack();
-  envelope.clear_ack_epoch();
-  envelope.clear_sent_at_us();
-  envelope.clear_circuit();
-  envelope.clear_retransmission();
-  return envelope;
 }
 
 }  // namespace hotline::node

@@ -1,9 +1,11 @@
 #pragma once
 // What this node has sent and the peer has not yet acknowledged.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <vector>
 
 #include "proto/hotline.pb.h"
@@ -37,31 +39,48 @@ class Outbox {
   std::uint64_t epoch() const { return epoch_; }
   std::uint64_t last_seq() const { return last_seq_; }
   std::uint64_t acknowledged_seq() const { return acknowledged_seq_; }
-  bool empty() const { return pending_.empty(); }
-  std::size_t size() const { return pending_.size(); }
+  bool empty() const { return count_ == 0; }
+  std::size_t size() const { return count_; }
 
-  // Numbers `envelope` (next sequence number, this epoch) and keeps it until acknowledged.
-  Entry& push(wire::Envelope envelope);
+  // An envelope to fill for the next push: the one the next push's slot held before, as its
+  // message was acknowledged, with the memory of its parts. Filling it in place spares the
+  // allocation, and the far later free, of every part of every message. What its last send
+  // stamped is cleared; the payload is the filler's to set.
+  wire::Envelope recycled();
+
+  // Numbers `envelope` (next sequence number, this epoch) and keeps it until acknowledged. An
+  // entry stays where it is (later pushes do not move it) until it is acknowledged.
+  Entry& push(wire::Envelope&& envelope);
 
   // Everything up to and including `seq` has been delivered. Throws ProtocolViolation if `seq`
   // was never sent. Acknowledgements that do not advance are ignored.
   std::vector<Acknowledged> acknowledge(std::uint64_t seq);
 
-  // An envelope to fill for the next push: one the peer has acknowledged, still holding the
-  // memory of its parts, when there is one. Reusing them spares the allocation and the far
-  // later free of every part of every message, a third of a busy sender's CPU.
-  wire::Envelope recycled();
-
-  // Unacknowledged entries in sequence order, for (re)transmission.
-  std::deque<Entry>& pending() { return pending_; }
-  const std::deque<Entry>& pending() const { return pending_; }
+  // The unacknowledged entries in sequence order: at(0) is the oldest.
+  Entry& at(std::size_t index) {
+    const std::size_t position = head_ + index;
+    return chunks_[position / kChunkEntries]->entries[position % kChunkEntries];
+  }
+  const Entry& at(std::size_t index) const { return const_cast<Outbox*>(this)->at(index); }
+  Entry& front() { return at(0); }
 
  private:
+  static constexpr std::size_t kChunkEntries = 256;
+  struct Chunk {
+    std::array<Entry, kChunkEntries> entries;
+  };
+  // The slot the next push fills, adding a chunk if the last one is full.
+  Entry& next_slot();
+
   std::uint64_t epoch_;
   std::uint64_t last_seq_ = 0;
   std::uint64_t acknowledged_seq_ = 0;
-  std::deque<Entry> pending_;
-  std::vector<wire::Envelope> spare_;
+  // Entries live in fixed chunks, so they never move. A chunk whose entries are all
+  // acknowledged is kept for reuse, envelopes and all, rather than freed.
+  std::deque<std::unique_ptr<Chunk>> chunks_;
+  std::vector<std::unique_ptr<Chunk>> spare_chunks_;
+  std::size_t head_ = 0;  // the oldest unacknowledged entry's place in chunks_.front()
+  std::size_t count_ = 0;
 };
 
 }  // namespace hotline::node

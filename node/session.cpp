@@ -77,11 +77,12 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
     return;
   }
   decoder_.feed(read_buffer_.data(), size);
+  const auto self = shared_from_this();
   try {
     while (!finished_) {
       const auto body = decoder_.next();
       if (!body) break;
-      handle_frame(*body);
+      handle_frame(self, *body);
     }
   } catch (const common::FrameError& frame_error) {
     parse_arena_.Reset();
@@ -96,7 +97,7 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
   if (!finished_) read_some();
 }
 
-void Session::handle_frame(std::string_view body) {
+void Session::handle_frame(const std::shared_ptr<Session>& self, std::string_view body) {
   wire::Envelope& envelope = *google::protobuf::Arena::CreateMessage<wire::Envelope>(&parse_arena_);
   decode_envelope(body, envelope);
   check_envelope(envelope);
@@ -104,10 +105,10 @@ void Session::handle_frame(std::string_view body) {
     hello_seen_ = true;
     peer_epoch_ = envelope.epoch();
     timer_.cancel();
-    handler_.on_hello(shared_from_this(), envelope);
+    handler_.on_hello(self, envelope);
     return;
   }
-  handler_.on_envelope(shared_from_this(), envelope);
+  handler_.on_envelope(self, envelope);
 }
 
 void Session::check_envelope(const wire::Envelope& envelope) {

@@ -80,7 +80,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_handshake(const asio::error_code& error);
   void read_some();
   void on_read(const asio::error_code& error, std::size_t size);
-  void handle_frame(std::string_view body);
+  void handle_frame(const std::shared_ptr<Session>& self, std::string_view body);
   void check_envelope(const wire::Envelope& envelope);
   void write_queued();
   void shutdown_tls();

@@ -17,7 +17,7 @@ TEST(OutboxTest, NumbersContiguouslyInItsEpoch) {
   Outbox outbox(9);
   EXPECT_EQ(outbox.push(text("a")).envelope.seq(), 1u);
   EXPECT_EQ(outbox.push(text("b")).envelope.seq(), 2u);
-  EXPECT_EQ(outbox.pending().back().envelope.epoch(), 9u);
+  EXPECT_EQ(outbox.at(1).envelope.epoch(), 9u);
   EXPECT_EQ(outbox.size(), 2u);
 }
 
@@ -25,7 +25,7 @@ TEST(OutboxTest, CumulativeAcknowledgementReleasesEverythingUpToIt) {
   Outbox outbox(1);
   for (int i = 0; i < 5; ++i) outbox.push(text("m"));
   EXPECT_EQ(outbox.acknowledge(3).size(), 3u);
-  EXPECT_EQ(outbox.pending().front().envelope.seq(), 4u);
+  EXPECT_EQ(outbox.front().envelope.seq(), 4u);
   EXPECT_TRUE(outbox.acknowledge(2).empty());
   EXPECT_EQ(outbox.acknowledge(5).size(), 2u);
   EXPECT_TRUE(outbox.empty());
@@ -63,9 +63,31 @@ TEST(OutboxTest, ARecycledEnvelopeCarriesNothingOfItsLastSend) {
   EXPECT_FALSE(reused.retransmission());
   reused.mutable_message()->set_text("second");
   EXPECT_EQ(outbox.push(std::move(reused)).envelope.seq(), 2u);
-  EXPECT_EQ(outbox.pending().front().envelope.message().text(), "second");
-  // With nothing acknowledged to reuse, a fresh envelope.
-  EXPECT_EQ(outbox.recycled().ByteSizeLong(), 0u);
+  EXPECT_EQ(outbox.front().envelope.message().text(), "second");
+}
+
+TEST(OutboxTest, EntriesKeepTheirPlaceAndOrderWhileThousandsComeAndGo) {
+  Outbox outbox(1);
+  for (int i = 0; i < 600; ++i) outbox.push(text("m" + std::to_string(i + 1)));
+  const wire::Envelope* sixth = &outbox.at(5).envelope;
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 700; ++i) {
+      wire::Envelope next = outbox.recycled();
+      next.mutable_message()->set_text("m" + std::to_string(outbox.last_seq() + 1));
+      outbox.push(std::move(next));
+    }
+    // Pushing more never moves what is still unacknowledged.
+    if (round == 0) {
+      EXPECT_EQ(sixth->seq(), 6u);
+    }
+    EXPECT_EQ(outbox.acknowledge(outbox.acknowledged_seq() + 650).size(), 650u);
+  }
+  EXPECT_EQ(outbox.size(), 600u + 5 * 700 - 5 * 650);
+  for (std::size_t i = 0; i < outbox.size(); ++i) {
+    const std::uint64_t seq = outbox.acknowledged_seq() + 1 + i;
+    ASSERT_EQ(outbox.at(i).envelope.seq(), seq);
+    ASSERT_EQ(outbox.at(i).envelope.message().text(), "m" + std::to_string(seq));
+  }
 }
 
 }  // namespace
