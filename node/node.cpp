@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "node/batch_frame.h"
 #include "node/link_test_texts.h"
 #include "node/protocol.h"
 
@@ -14,6 +15,9 @@ namespace {
 constexpr std::size_t kEnvelopeOverhead = 128;
 // Bytes a circuit may hold in its write queue before the outbox stops handing it more.
 constexpr std::size_t kLinkHighWater = 256 * 1024;
+// The most a batch frame carries: within one TLS record, so the receiver can take it as soon as
+// that record is in.
+constexpr std::size_t kBatchBytes = 16000;
 const char* const kCircuitNames[] = {"primary", "backup"};
 
 std::uint64_t random_u64() {
@@ -251,31 +255,44 @@ void Node::generate_more() {
 }
 
 void Node::pump() {
+  // An observer may send from a `sent` event, which pumps again: the pump already running
+  // further up the stack takes the new message in its next round instead.
+  if (pumping_) return;
+  pumping_ = true;
+  struct Done {
+    bool& pumping;
+    ~Done() { pumping = false; }
+  } done{pumping_};
   Circuit* circuit = traffic_circuit();
+  // While a write is in flight, what is due waits here and goes out, batched, when it drains:
+  // it could not leave any sooner, and a busy sender writes fewer, fuller frames.
+  if (circuit != nullptr && circuit->session->writing()) return;
   while (circuit != nullptr && !outbox_.empty() && circuit->transmitted_seq < durable_seq_ &&
          circuit->session->queued_bytes() < kLinkHighWater) {
     const std::uint64_t first = outbox_.front().envelope.seq();
     if (circuit->transmitted_seq < first - 1) circuit->transmitted_seq = first - 1;
     if (circuit->transmitted_seq >= durable_seq_) break;
-    Outbox::Entry& entry = outbox_.at(circuit->transmitted_seq + 1 - first);
-    const bool fresh = !entry.sent;
-    transmit(*circuit, entry);
-    ++circuit->transmitted_seq;
-    // FLASH goes on every live circuit at once; the receiver delivers it once.
-    if (fresh && entry.envelope.has_message() &&
-        entry.envelope.message().priority() == wire::FLASH) {
-      for (auto& other : circuits_) {
-        if (other.get() != circuit && other->session) {
-          entry.envelope.set_retransmission(false);
-          stamp(entry.envelope, *other);
-          other->session->send(entry.envelope);
-          NodeEvent e = event(NodeEvent::Kind::kSent);
-          e.seq = entry.envelope.seq();
-          e.circuit = other->name;
-          e.envelope = &entry.envelope;
-          emit(e);
-        }
-      }
+    // The entries due go out together, as one batch frame of up to kBatchBytes, or alone if
+    // only one is due or it is larger than that.
+    batch_entries_.clear();
+    std::size_t items_bytes = 0;
+    for (std::uint64_t seq = circuit->transmitted_seq + 1;
+         seq <= durable_seq_ && items_bytes < kBatchBytes; ++seq) {
+      Outbox::Entry& entry = outbox_.at(seq - first);
+      entry.envelope.set_retransmission(entry.sent);
+      const std::size_t item_bytes = batch_item_bytes(entry.envelope);
+      if (!batch_entries_.empty() && items_bytes + item_bytes > kBatchBytes) break;
+      batch_entries_.push_back(&entry);
+      items_bytes += item_bytes;
+    }
+    circuit->transmitted_seq += batch_entries_.size();
+    if (batch_entries_.size() == 1) {
+      Outbox::Entry& entry = *batch_entries_.front();
+      const bool fresh = !entry.sent;
+      transmit(*circuit, entry);
+      if (fresh) copy_flash(*circuit, entry);
+    } else {
+      transmit_batch(*circuit, batch_entries_, items_bytes);
     }
   }
 }
@@ -284,6 +301,30 @@ void Node::transmit(Circuit& circuit, Outbox::Entry& entry) {
   entry.envelope.set_retransmission(entry.sent);
   stamp(entry.envelope, circuit);
   circuit.session->send(entry.envelope);
+  mark_sent(circuit, entry);
+}
+
+void Node::transmit_batch(Circuit& circuit, const std::vector<Outbox::Entry*>& entries,
+                          std::size_t items_bytes) {
+  if (batch_header_.sender().empty()) {
+    batch_header_.set_version(kProtocolVersion);
+    batch_header_.set_sender(options_.party);
+    batch_header_.set_epoch(outbox_.epoch());
+  }
+  stamp(batch_header_, circuit);
+  batch_items_.clear();
+  for (const Outbox::Entry* entry : entries) batch_items_.push_back(&entry->envelope);
+  circuit.session->send_batch(batch_header_, batch_items_, items_bytes);
+  // Reported once the whole frame is queued; an observer may send more meanwhile, which only
+  // appends to the outbox and leaves these entries where they are.
+  for (Outbox::Entry* entry : entries) {
+    const bool fresh = !entry->sent;
+    mark_sent(circuit, *entry);
+    if (fresh) copy_flash(circuit, *entry);
+  }
+}
+
+void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry) {
   NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
   const auto now = clock_.now().steady;
   if (!entry.sent) {
@@ -295,6 +336,22 @@ void Node::transmit(Circuit& circuit, Outbox::Entry& entry) {
   e.circuit = circuit.name;
   e.envelope = &entry.envelope;
   emit(e);
+}
+
+void Node::copy_flash(const Circuit& circuit, Outbox::Entry& entry) {
+  // FLASH goes on every live circuit at once; the receiver delivers it once.
+  if (!entry.envelope.has_message() || entry.envelope.message().priority() != wire::FLASH) return;
+  for (auto& other : circuits_) {
+    if (other.get() == &circuit || !other->session) continue;
+    entry.envelope.set_retransmission(false);
+    stamp(entry.envelope, *other);
+    other->session->send(entry.envelope);
+    NodeEvent e = event(NodeEvent::Kind::kSent);
+    e.seq = entry.envelope.seq();
+    e.circuit = other->name;
+    e.envelope = &entry.envelope;
+    emit(e);
+  }
 }
 
 void Node::on_drained(const std::shared_ptr<Session>& session) {
@@ -311,6 +368,10 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
     take_acknowledgement(envelope);
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
+      acknowledge_at_commit();
+    } else if (envelope.has_batch()) {
+      for (const wire::Envelope& item : envelope.batch().items()) take_reliable(*circuit, item);
+      acknowledge_at_commit();
     } else if (envelope.has_bye()) {
       if (!peer_said_bye_) {
         peer_said_bye_ = true;
@@ -370,6 +431,9 @@ void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope)
       }
       break;
   }
+}
+
+void Node::acknowledge_at_commit() {
   // Acknowledge at the commit point, once what was delivered is durable; a duplicate is
   // acknowledged again, since the peer evidently missed the first one. Without a journal there
   // is nothing to wait for.

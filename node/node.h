@@ -100,11 +100,19 @@ class Node : public SessionHandler {
   // The outbox, not the socket buffer, is where a backlog waits.
   void pump();
   void transmit(Circuit& circuit, Outbox::Entry& entry);
+  // Several consecutive entries as one batch frame.
+  void transmit_batch(Circuit& circuit, const std::vector<Outbox::Entry*>& entries,
+                      std::size_t items_bytes);
+  // After a fresh FLASH message went on `circuit`: the same on every other live circuit.
+  void copy_flash(const Circuit& circuit, Outbox::Entry& entry);
+  void mark_sent(Circuit& circuit, Outbox::Entry& entry);
   void generate_more();
 
   // Receiving.
   void take_acknowledgement(const wire::Envelope& envelope);
   void take_reliable(const Circuit& circuit, const wire::Envelope& envelope);
+  // What was delivered or repeated is acknowledged at the commit point.
+  void acknowledge_at_commit();
   // A delivery is made durable (journaled, announced at the commit point) or, without a
   // journal, announced at once.
   void deliver(const Circuit& circuit, const wire::Envelope& envelope);
@@ -168,6 +176,11 @@ class Node : public SessionHandler {
   bool ack_flush_posted_ = false;
   bool ack_forced_ = false;  // a duplicate arrived: the peer missed an ack
   std::uint64_t generated_ = 0;
+  // Reused by pump() for each batch it sends.
+  bool pumping_ = false;
+  std::vector<Outbox::Entry*> batch_entries_;
+  std::vector<const wire::Envelope*> batch_items_;
+  wire::Envelope batch_header_;
 
   bool sending_finished_ = false;
   bool bye_sent_ = false;

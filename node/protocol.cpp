@@ -38,6 +38,8 @@ std::string_view payload_name(const wire::Envelope& envelope) {
       return "heartbeat";
     case wire::Envelope::kModelExchange:
       return "model_exchange";
+    case wire::Envelope::kBatch:
+      return "batch";
     case wire::Envelope::PAYLOAD_NOT_SET:
       break;
   }

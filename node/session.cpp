@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "node/batch_frame.h"
 #include "node/protocol.h"
 
 namespace hotline::node {
@@ -101,6 +102,7 @@ void Session::handle_frame(const std::shared_ptr<Session>& self, std::string_vie
   wire::Envelope& envelope = *google::protobuf::Arena::CreateMessage<wire::Envelope>(&parse_arena_);
   decode_envelope(body, envelope);
   check_envelope(envelope);
+  if (envelope.has_batch()) complete_batch(envelope);
   if (!hello_seen_) {
     hello_seen_ = true;
     peer_epoch_ = envelope.epoch();
@@ -140,12 +142,31 @@ void Session::check_envelope(const wire::Envelope& envelope) {
     throw ProtocolViolation("epoch changed from " + std::to_string(peer_epoch_) + " to " +
                             std::to_string(envelope.epoch()) + " within one connection");
   }
-  if (is_reliable(envelope)) {
-    if (!envelope.retransmission() && envelope.seq() <= last_reliable_seq_) {
-      throw ProtocolViolation("sequence number went backwards (" + std::to_string(envelope.seq()) +
-                              " after " + std::to_string(last_reliable_seq_) + ")");
+  if (is_reliable(envelope)) check_fresh_seq(envelope);
+}
+
+void Session::check_fresh_seq(const wire::Envelope& reliable) {
+  if (!reliable.retransmission() && reliable.seq() <= last_reliable_seq_) {
+    throw ProtocolViolation("sequence number went backwards (" + std::to_string(reliable.seq()) +
+                            " after " + std::to_string(last_reliable_seq_) + ")");
+  }
+  last_reliable_seq_ = std::max(last_reliable_seq_, reliable.seq());
+}
+
+void Session::complete_batch(wire::Envelope& envelope) {
+  auto& items = *envelope.mutable_batch()->mutable_items();
+  if (items.empty()) throw ProtocolViolation("an empty batch");
+  for (int i = 0; i < items.size(); ++i) {
+    wire::Envelope& item = items[i];
+    if (!is_reliable(item)) {
+      throw ProtocolViolation("batch item " + std::to_string(i + 1) + " is a " +
+                              std::string(payload_name(item)) + ", not a reliable payload");
     }
-    last_reliable_seq_ = std::max(last_reliable_seq_, envelope.seq());
+    if (item.seq() == 0) {
+      throw ProtocolViolation("batch item " + std::to_string(i + 1) + " without a sequence number");
+    }
+    check_fresh_seq(item);
+    item.set_epoch(envelope.epoch());
   }
 }
 
@@ -155,6 +176,13 @@ void Session::send(const wire::Envelope& envelope) {
   common::append_frame_in_place(outgoing_, size, settings_.max_frame_bytes, [&](char* at) {
     envelope.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(at));
   });
+  if (!writing_) write_queued();
+}
+
+void Session::send_batch(const wire::Envelope& header,
+                         const std::vector<const wire::Envelope*>& items, std::size_t items_bytes) {
+  if (finished_ || closing_) return;
+  append_batch_frame(outgoing_, header, items, items_bytes, settings_.max_frame_bytes);
   if (!writing_) write_queued();
 }
 

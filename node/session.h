@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/frame.h"
 #include "common/tls.h"
@@ -60,6 +61,9 @@ class Session : public std::enable_shared_from_this<Session> {
   // Queues one envelope; it goes out with whatever else is queued. Throws common::FrameError
   // if it is larger than the frame limit.
   void send(const wire::Envelope& envelope);
+  // Queues reliable envelopes as one batch frame under `header` (see node/batch_frame.h).
+  void send_batch(const wire::Envelope& header, const std::vector<const wire::Envelope*>& items,
+                  std::size_t items_bytes);
 
   // Sends what is queued, then closes TLS cleanly (bounded by shutdown_timeout).
   void close(const std::string& reason);
@@ -72,6 +76,8 @@ class Session : public std::enable_shared_from_this<Session> {
   std::uint64_t peer_epoch() const { return peer_epoch_; }
   Clock::time_point last_received() const { return last_received_; }
   Clock::time_point last_sent() const { return last_sent_; }
+  // A write to the socket is in flight; on_drained() follows when it is done.
+  bool writing() const { return writing_; }
   // Bytes handed to this session and not yet written to the socket.
   std::size_t queued_bytes() const { return outgoing_.size() + in_flight_.size(); }
 
@@ -82,6 +88,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(const asio::error_code& error, std::size_t size);
   void handle_frame(const std::shared_ptr<Session>& self, std::string_view body);
   void check_envelope(const wire::Envelope& envelope);
+  // Checks each item of a batch and gives it the header's epoch, so that it reads as if it
+  // had come alone.
+  void complete_batch(wire::Envelope& envelope);
+  void check_fresh_seq(const wire::Envelope& reliable);
   void write_queued();
   void shutdown_tls();
   void finish(const std::string& reason);

@@ -66,6 +66,28 @@ void TestClient::send_envelope(const wire::Envelope& envelope) {
   send_frame_bytes(frame);
 }
 
+std::vector<wire::Envelope> TestClient::read_envelopes(std::chrono::milliseconds timeout) {
+  std::vector<wire::Envelope> envelopes;
+  auto frame = read_envelope(timeout);
+  if (!frame) return envelopes;
+  if (!frame->has_batch()) {
+    envelopes.push_back(std::move(*frame));
+    return envelopes;
+  }
+  for (const auto& item : frame->batch().items()) {
+    wire::Envelope alone = item;
+    alone.set_version(frame->version());
+    alone.set_sender(frame->sender());
+    alone.set_epoch(frame->epoch());
+    alone.set_ack(frame->ack());
+    alone.set_ack_epoch(frame->ack_epoch());
+    alone.set_sent_at_us(frame->sent_at_us());
+    alone.set_circuit(frame->circuit());
+    envelopes.push_back(std::move(alone));
+  }
+  return envelopes;
+}
+
 std::optional<wire::Envelope> TestClient::read_envelope(std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   char buffer[4096];

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/frame.h"
 #include "proto/hotline.pb.h"
@@ -36,6 +37,11 @@ class TestClient {
 
   // The next envelope the server sends, or nullopt on timeout or close.
   std::optional<wire::Envelope> read_envelope(
+      std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+  // The envelopes in the next frame the server sends: the frame itself, or each item of its
+  // batch as it would have come alone; empty on timeout or close.
+  std::vector<wire::Envelope> read_envelopes(
       std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
   // Reads and discards until the server closes the connection; false if it stays open.
