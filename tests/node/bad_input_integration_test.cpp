@@ -137,5 +137,61 @@ TEST_F(BadInputTest, AcknowledgingUnsentMessagesClosesTheConnection) {
   expect_nothing_lost();
 }
 
+TEST_F(BadInputTest, MalformedBatchesCloseTheConnection) {
+  const auto batch_of = [](std::vector<wire::Envelope> items) {
+    wire::Envelope frame = hello_envelope("moscow", 77);
+    frame.clear_hello();
+    for (auto& item : items) *frame.mutable_batch()->add_items() = std::move(item);
+    if (items.empty()) frame.mutable_batch();
+    return frame;
+  };
+  const auto item = [](std::uint64_t seq) {
+    wire::Envelope envelope;
+    envelope.set_seq(seq);
+    envelope.mutable_message()->set_text("in a batch");
+    return envelope;
+  };
+  wire::Envelope heartbeat;
+  heartbeat.mutable_heartbeat();
+  const std::vector<std::pair<wire::Envelope, std::string>> cases = {
+      {batch_of({}), "an empty batch"},
+      {batch_of({item(1), heartbeat}), "batch item 2 is a heartbeat, not a reliable payload"},
+      {batch_of({item(1), item(0)}), "batch item 2 without a sequence number"},
+      {batch_of({item(5), item(3)}), "sequence number went backwards (3 after 5)"},
+  };
+  for (const auto& [frame, reason] : cases) {
+    auto client = authenticated_client();
+    client->send_envelope(hello_envelope("moscow", 77));
+    client->send_envelope(frame);
+    expect_closed_with(*client, reason);
+  }
+  expect_nothing_lost();
+}
+
+TEST_F(BadInputTest, ABatchIsDeliveredInOrderAndARepeatedOneNotAgain) {
+  auto client = authenticated_client();
+  client->send_envelope(hello_envelope("moscow", 78));
+  wire::Envelope frame = hello_envelope("moscow", 78);
+  frame.clear_hello();
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+    wire::Envelope& item = *frame.mutable_batch()->add_items();
+    item.set_seq(seq);
+    item.mutable_message()->set_text("batched " + std::to_string(seq));
+  }
+  client->send_envelope(frame);
+  for (auto& item : *frame.mutable_batch()->mutable_items()) item.set_retransmission(true);
+  client->send_envelope(frame);
+  const auto delivered = washington_->wait_for_count(
+      [](const nlohmann::json& e) {
+        return e.value("event", "") == "delivered" && e.value("epoch", 0ULL) == 78;
+      },
+      3, std::chrono::seconds(10));
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(delivered[i]["text"], "batched " + std::to_string(i + 1));
+    EXPECT_EQ(delivered[i]["seq"], i + 1);
+  }
+  washington_->wait_for_count(is_event("duplicate"), 3, std::chrono::seconds(10));
+}
+
 }  // namespace
 }  // namespace hotline::testing
