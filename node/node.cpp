@@ -13,6 +13,9 @@ namespace {
 
 // Envelope fields around a payload; a payload within max_frame - this always fits a frame.
 constexpr std::size_t kEnvelopeOverhead = 128;
+// A Message's fields besides its text, with the text's tag and length: at most 2 for the
+// payload's tag, 3 for its length, 2 for the priority, 1 + 3 for the text's tag and length.
+constexpr std::size_t kMessageOverhead = 11;
 // Bytes a circuit may hold in its write queue before the outbox stops handing it more.
 constexpr std::size_t kLinkHighWater = 256 * 1024;
 // The most a batch frame carries: within one TLS record, so the receiver can take it as soon as
@@ -205,27 +208,38 @@ std::uint64_t Node::send(wire::Envelope payload) {
 }
 
 std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
-  // Filled in place, field by field, so that a recycled envelope's memory is reused.
-  wire::Envelope envelope = outbox_.recycled();
-  wire::Message& message = *envelope.mutable_message();
+  if (sending_finished_) throw std::logic_error("this node has finished sending");
+  // The message's own fields (tag, length, priority) take at most kMessageOverhead bytes.
+  check_fits(text.size() + kMessageOverhead, "message");
+  // Filled in place, field by field, so that an acknowledged envelope's memory is reused.
+  wire::Message& message = *outbox_.next().mutable_message();
   message.Clear();
   message.set_priority(priority);
   message.mutable_text()->assign(text.data(), text.size());
-  return send(std::move(envelope));
+  return accept_next(false);
+}
+
+void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
+  if (stopping_) throw std::logic_error("this node is stopping");
+  if (payload_bytes + kEnvelopeOverhead > options_.max_frame_bytes) {
+    throw std::invalid_argument("a " + std::to_string(payload_bytes) + "-byte " +
+                                std::string(kind) + " does not fit the frame limit of " +
+                                std::to_string(options_.max_frame_bytes) + " bytes");
+  }
 }
 
 std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated) {
-  if (stopping_) throw std::logic_error("this node is stopping");
   if (!is_reliable(payload)) throw std::invalid_argument("not a reliable payload");
-  const std::size_t size = payload.ByteSizeLong();
-  if (size + kEnvelopeOverhead > options_.max_frame_bytes) {
-    throw std::invalid_argument(
-        "a " + std::to_string(size) + "-byte " + std::string(payload_name(payload)) +
-        " does not fit the frame limit of " + std::to_string(options_.max_frame_bytes) + " bytes");
-  }
+  check_fits(payload.ByteSizeLong(), payload_name(payload));
+  outbox_.next() = std::move(payload);
+  return accept_next(generated);
+}
+
+std::uint64_t Node::accept_next(bool generated) {
+  wire::Envelope& payload = outbox_.next();
   payload.set_version(kProtocolVersion);
   payload.set_sender(options_.party);
-  Outbox::Entry& entry = outbox_.push(std::move(payload));
+  Outbox::Entry& entry = outbox_.push_next();
   if (journal_) journal_->append_sent(entry.envelope, generated);
   const std::uint64_t seq = entry.envelope.seq();
   if (traffic_circuit() == nullptr) {

@@ -96,6 +96,11 @@ class Node : public SessionHandler {
   void send_hello(Circuit& circuit, Session& session);
   void send_control(Circuit& circuit, wire::Envelope envelope);
   std::uint64_t accept_for_sending(wire::Envelope&& payload, bool generated);
+  // Numbers and keeps what was filled through outbox_.next(), and sends it when it may.
+  std::uint64_t accept_next(bool generated);
+  // Throws std::invalid_argument if a payload of this size cannot fit one frame, and
+  // std::logic_error once the node is stopping.
+  void check_fits(std::size_t payload_bytes, std::string_view kind) const;
   // Hands durable, untransmitted entries to the traffic circuit while its write queue is short.
   // The outbox, not the socket buffer, is where a backlog waits.
   void pump();

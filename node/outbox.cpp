@@ -36,8 +36,8 @@ Outbox::Entry& Outbox::next_slot() {
   return at(count_);
 }
 
-wire::Envelope Outbox::recycled() {
-  wire::Envelope envelope = std::move(next_slot().envelope);
+wire::Envelope& Outbox::next() {
+  wire::Envelope& envelope = next_slot().envelope;
   envelope.clear_ack();
   envelope.clear_ack_epoch();
   envelope.clear_sent_at_us();
@@ -46,10 +46,9 @@ wire::Envelope Outbox::recycled() {
   return envelope;
 }
 
-Outbox::Entry& Outbox::push(wire::Envelope&& envelope) {
+Outbox::Entry& Outbox::push_next() {
   Entry& entry = next_slot();
   ++count_;
-  entry.envelope = std::move(envelope);
   entry.envelope.set_epoch(epoch_);
   entry.envelope.set_seq(++last_seq_);
   entry.first_sent = {};

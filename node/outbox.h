@@ -42,15 +42,18 @@ class Outbox {
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
 
-  // An envelope to fill for the next push: the one the next push's slot held before, as its
-  // message was acknowledged, with the memory of its parts. Filling it in place spares the
-  // allocation, and the far later free, of every part of every message. What its last send
-  // stamped is cleared; the payload is the filler's to set.
-  wire::Envelope recycled();
-
-  // Numbers `envelope` (next sequence number, this epoch) and keeps it until acknowledged. An
-  // entry stays where it is (later pushes do not move it) until it is acknowledged.
-  Entry& push(wire::Envelope&& envelope);
+  // The envelope push_next() will number and keep, to fill in place: what its slot held
+  // before, a message since acknowledged, with the memory of its parts. Filling it in place
+  // spares the allocation, and the far later free, of every part of every message. What its
+  // last send stamped is cleared; the payload is the filler's to set.
+  wire::Envelope& next();
+  // Numbers the envelope filled through next() (next sequence number, this epoch) and keeps it
+  // until acknowledged. An entry stays where it is (later pushes do not move it) until then.
+  Entry& push_next();
+  Entry& push(wire::Envelope&& envelope) {
+    next() = std::move(envelope);
+    return push_next();
+  }
 
   // Everything up to and including `seq` has been delivered. Throws ProtocolViolation if `seq`
   // was never sent. Acknowledgements that do not advance are ignored.

@@ -45,25 +45,31 @@ TEST(OutboxTest, SequenceNumbersAreNeverReusedAfterAcknowledgement) {
   EXPECT_EQ(outbox.push(text("b")).envelope.seq(), 2u);
 }
 
-TEST(OutboxTest, ARecycledEnvelopeCarriesNothingOfItsLastSend) {
+TEST(OutboxTest, AReusedEnvelopeCarriesNothingOfItsLastSend) {
   Outbox outbox(1);
-  wire::Envelope& sent = outbox.push(text("first")).envelope;
-  sent.set_ack(7);
-  sent.set_ack_epoch(3);
-  sent.set_sent_at_us(123);
-  sent.set_circuit("backup");
-  sent.set_retransmission(true);
-  outbox.acknowledge(1);
+  // Enough messages, all acknowledged, that the next push reuses the first one's place.
+  for (int i = 1; i <= 1024; ++i) {
+    wire::Envelope& sent = outbox.push(text("m" + std::to_string(i))).envelope;
+    sent.set_ack(7);
+    sent.set_ack_epoch(3);
+    sent.set_sent_at_us(123);
+    sent.set_circuit("backup");
+    sent.set_retransmission(true);
+  }
+  outbox.acknowledge(1024);
 
-  wire::Envelope reused = outbox.recycled();
+  wire::Envelope& reused = outbox.next();
+  ASSERT_TRUE(reused.has_message()) << "not a reused envelope";
   EXPECT_EQ(reused.ack(), 0u);
   EXPECT_EQ(reused.ack_epoch(), 0u);
   EXPECT_EQ(reused.sent_at_us(), 0);
   EXPECT_EQ(reused.circuit(), "");
   EXPECT_FALSE(reused.retransmission());
-  reused.mutable_message()->set_text("second");
-  EXPECT_EQ(outbox.push(std::move(reused)).envelope.seq(), 2u);
-  EXPECT_EQ(outbox.front().envelope.message().text(), "second");
+  reused.mutable_message()->set_text("again");
+  const Outbox::Entry& entry = outbox.push_next();
+  EXPECT_EQ(entry.envelope.seq(), 1025u);
+  EXPECT_FALSE(entry.sent);
+  EXPECT_EQ(outbox.front().envelope.message().text(), "again");
 }
 
 TEST(OutboxTest, EntriesKeepTheirPlaceAndOrderWhileThousandsComeAndGo) {
@@ -72,9 +78,8 @@ TEST(OutboxTest, EntriesKeepTheirPlaceAndOrderWhileThousandsComeAndGo) {
   const wire::Envelope* sixth = &outbox.at(5).envelope;
   for (int round = 0; round < 5; ++round) {
     for (int i = 0; i < 700; ++i) {
-      wire::Envelope next = outbox.recycled();
-      next.mutable_message()->set_text("m" + std::to_string(outbox.last_seq() + 1));
-      outbox.push(std::move(next));
+      outbox.next().mutable_message()->set_text("m" + std::to_string(outbox.last_seq() + 1));
+      outbox.push_next();
     }
     // Pushing more never moves what is still unacknowledged.
     if (round == 0) {
