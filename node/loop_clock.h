@@ -27,17 +27,17 @@ class LoopClock {
   explicit LoopClock(asio::io_context& io)
       : io_(io), cached_(std::make_shared<std::optional<Instant>>()) {}
 
-  const Instant& now() {
-    if (!*cached_) {
-      cached_->emplace(Instant{std::chrono::steady_clock::now(), std::chrono::system_clock::now()});
-      // Shares the cache with the handler, so a handler left behind by a destroyed node is
-      // harmless.
-      asio::post(io_, [cached = cached_] { cached->reset(); });
-    }
+  const Instant& now() { return *cached_ ? **cached_ : read(); }
+
+ private:
+  const Instant& read() {
+    cached_->emplace(Instant{std::chrono::steady_clock::now(), std::chrono::system_clock::now()});
+    // Shares the cache with the handler, so a handler left behind by a destroyed node is
+    // harmless.
+    asio::post(io_, [cached = cached_] { cached->reset(); });
     return **cached_;
   }
 
- private:
   asio::io_context& io_;
   std::shared_ptr<std::optional<Instant>> cached_;
 };

@@ -22,6 +22,8 @@ constexpr std::size_t kLinkHighWater = 256 * 1024;
 // that record is in.
 constexpr std::size_t kBatchBytes = 16000;
 const char* const kCircuitNames[] = {"primary", "backup"};
+// Where a delivery announced at start, from the journal, came from.
+const std::string kRecoveredCircuit = "journal";
 
 std::uint64_t random_u64() {
   std::uint64_t value = 0;
@@ -117,7 +119,7 @@ void Node::recover() {
     for (const auto& envelope : state.recent_deliveries) {
       const auto found = options_.announced->find(envelope.epoch());
       if (found == options_.announced->end() || envelope.seq() > found->second) {
-        unannounced_.emplace_back(envelope, "journal");
+        unannounced_.emplace_back(envelope, kRecoveredCircuit);
       }
     }
   }
@@ -466,18 +468,18 @@ void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
     journal_->append_delivered(envelope);
     unannounced_.emplace_back(envelope, circuit.name);
   } else {
-    announce(envelope, circuit.name);
+    announce(envelope, circuit.name, false);
   }
 }
 
-void Node::announce(const wire::Envelope& envelope, const std::string& circuit) {
+void Node::announce(const wire::Envelope& envelope, const std::string& circuit, bool recovered) {
   auto& durable = durable_delivered_[envelope.epoch()];
   durable = std::max(durable, envelope.seq());
   NodeEvent e = event(NodeEvent::Kind::kDelivered);
   e.seq = envelope.seq();
   e.epoch = envelope.epoch();
   e.circuit = circuit;
-  e.recovered = circuit == "journal";
+  e.recovered = recovered;
   e.envelope = &envelope;
   emit(e);
 }
@@ -528,7 +530,9 @@ void Node::release(Journal::Ticket ticket) {
     Staged& staged = staged_.front();
     durable_seq_ = std::max(durable_seq_, staged.last_seq);
     ack_due = ack_due || staged.ack_due;
-    for (const auto& [envelope, circuit] : staged.deliveries) announce(envelope, circuit);
+    for (const auto& [envelope, circuit] : staged.deliveries) {
+      announce(envelope, circuit, circuit == kRecoveredCircuit);
+    }
     staged_.pop_front();
   }
   pump();

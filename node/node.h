@@ -121,7 +121,7 @@ class Node : public SessionHandler {
   // A delivery is made durable (journaled, announced at the commit point) or, without a
   // journal, announced at once.
   void deliver(const Circuit& circuit, const wire::Envelope& envelope);
-  void announce(const wire::Envelope& envelope, const std::string& circuit);
+  void announce(const wire::Envelope& envelope, const std::string& circuit, bool recovered);
 
   // Durability: journal appends are made durable at a commit point, after which deliveries are
   // announced and acknowledged and new messages may leave.

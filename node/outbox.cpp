@@ -73,7 +73,7 @@ std::vector<Outbox::Acknowledged> Outbox::acknowledge(std::uint64_t seq) {
     --count_;
     if (++head_ == kChunkEntries) {
       if (spare_chunks_.size() < kSpareChunks) spare_chunks_.push_back(std::move(chunks_.front()));
-      chunks_.pop_front();
+      chunks_.erase(chunks_.begin());
       head_ = 0;
     }
   }
