@@ -240,7 +240,8 @@ std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated)
 std::uint64_t Node::accept_next(bool generated) {
   wire::Envelope& payload = outbox_.next();
   payload.set_version(kProtocolVersion);
-  payload.set_sender(options_.party);
+  // A reused envelope already names the sender.
+  if (payload.sender() != options_.party) payload.set_sender(options_.party);
   Outbox::Entry& entry = outbox_.push_next();
   if (journal_) journal_->append_sent(entry.envelope, generated);
   const std::uint64_t seq = entry.envelope.seq();

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "proto/hotline.pb.h"
 
@@ -34,8 +35,10 @@ struct NodeEvent {
 
   Kind kind;
   std::chrono::system_clock::time_point time = std::chrono::system_clock::now();
-  std::string peer;
-  std::string circuit;
+  // Like `envelope`, valid only during the callback: names the node keeps, not copied into the
+  // three events every message makes.
+  std::string_view peer;
+  std::string_view circuit;
   std::string address;
   std::string reason;
   std::uint64_t seq = 0;
