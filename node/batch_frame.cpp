@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "common/frame.h"
+#include "node/protocol.h"
 
 namespace hotline::node {
 namespace {
@@ -14,23 +15,10 @@ using google::protobuf::MessageLite;
 using google::protobuf::internal::WireFormatLite;
 using google::protobuf::io::CodedOutputStream;
 
-const MessageLite& reliable_payload(const wire::Envelope& envelope) {
-  switch (envelope.payload_case()) {
-    case wire::Envelope::kMessage:
-      return envelope.message();
-    case wire::Envelope::kNotification:
-      return envelope.notification();
-    case wire::Envelope::kInquiry:
-      return envelope.inquiry();
-    case wire::Envelope::kReply:
-      return envelope.reply();
-    case wire::Envelope::kLinkTest:
-      return envelope.link_test();
-    case wire::Envelope::kModelExchange:
-      return envelope.model_exchange();
-    default:
-      throw std::logic_error("only reliable payloads go in a batch");
-  }
+const MessageLite& reliable_payload_of(const wire::Envelope& envelope) {
+  const MessageLite* payload = reliable_payload(envelope);
+  if (payload == nullptr) throw std::logic_error("only reliable payloads go in a batch");
+  return *payload;
 }
 
 // The payload case is the payload's field number in Envelope.
@@ -58,7 +46,7 @@ std::uint8_t* write_length_delimited_header(int field, std::size_t length, std::
 }  // namespace
 
 std::size_t batch_item_bytes(const wire::Envelope& envelope) {
-  const std::size_t payload_bytes = reliable_payload(envelope).ByteSizeLong();
+  const std::size_t payload_bytes = reliable_payload_of(envelope).ByteSizeLong();
   return length_delimited_bytes(wire::Batch::kItemsFieldNumber,
                                 item_body_bytes(envelope, payload_bytes));
 }
@@ -74,7 +62,7 @@ void append_batch_frame(std::string& out, const wire::Envelope& header,
     at = header.SerializeWithCachedSizesToArray(at);
     at = write_length_delimited_header(wire::Envelope::kBatchFieldNumber, items_bytes, at);
     for (const wire::Envelope* item : items) {
-      const MessageLite& payload = reliable_payload(*item);
+      const MessageLite& payload = reliable_payload_of(*item);
       const std::size_t payload_bytes = static_cast<std::size_t>(payload.GetCachedSize());
       at = write_length_delimited_header(wire::Batch::kItemsFieldNumber,
                                          item_body_bytes(*item, payload_bytes), at);

@@ -66,8 +66,10 @@ std::vector<Outbox::Acknowledged> Outbox::acknowledge(std::uint64_t seq) {
   while (count_ > 0 && front().envelope.seq() <= seq) {
     Entry& oldest = front();
     done.push_back({oldest.envelope.seq(), oldest.first_sent, oldest.envelope.payload_case()});
-    // GetCachedSize is the size of its last serialization; a never-sent envelope's is 0.
-    if (static_cast<std::size_t>(oldest.envelope.GetCachedSize()) > kLargestKeptBytes) {
+    // The payload's size as last sent, alone or in a batch (0 if never sent).
+    const auto* payload = reliable_payload(oldest.envelope);
+    if (payload != nullptr &&
+        static_cast<std::size_t>(payload->GetCachedSize()) > kLargestKeptBytes) {
       oldest.envelope.clear_payload();
     }
     --count_;

@@ -16,6 +16,25 @@ bool is_reliable(const wire::Envelope& envelope) {
   }
 }
 
+const google::protobuf::MessageLite* reliable_payload(const wire::Envelope& envelope) {
+  switch (envelope.payload_case()) {
+    case wire::Envelope::kMessage:
+      return &envelope.message();
+    case wire::Envelope::kNotification:
+      return &envelope.notification();
+    case wire::Envelope::kInquiry:
+      return &envelope.inquiry();
+    case wire::Envelope::kReply:
+      return &envelope.reply();
+    case wire::Envelope::kLinkTest:
+      return &envelope.link_test();
+    case wire::Envelope::kModelExchange:
+      return &envelope.model_exchange();
+    default:
+      return nullptr;
+  }
+}
+
 std::string_view payload_name(const wire::Envelope& envelope) {
   switch (envelope.payload_case()) {
     case wire::Envelope::kHello:

@@ -21,6 +21,9 @@ class ProtocolViolation : public std::runtime_error {
 // Reliable payloads are numbered, acknowledged and retransmitted; control payloads are not.
 bool is_reliable(const wire::Envelope& envelope);
 
+// The payload of a reliable envelope; nullptr for a control payload.
+const google::protobuf::MessageLite* reliable_payload(const wire::Envelope& envelope);
+
 // "message", "hello", ... as used in events and error messages.
 std::string_view payload_name(const wire::Envelope& envelope);
 

@@ -72,6 +72,17 @@ TEST(OutboxTest, AReusedEnvelopeCarriesNothingOfItsLastSend) {
   EXPECT_EQ(outbox.front().envelope.message().text(), "again");
 }
 
+TEST(OutboxTest, ALargeAcknowledgedPayloadIsFreedRatherThanKeptForReuse) {
+  Outbox outbox(1);
+  for (int i = 0; i < 256; ++i) {
+    Outbox::Entry& entry = outbox.push(text(std::string(10000, 'x')));
+    // As a batch frame does: only the payload's size is computed and cached.
+    entry.envelope.message().ByteSizeLong();
+  }
+  outbox.acknowledge(256);
+  EXPECT_FALSE(outbox.next().has_message());
+}
+
 TEST(OutboxTest, EntriesKeepTheirPlaceAndOrderWhileThousandsComeAndGo) {
   Outbox outbox(1);
   for (int i = 0; i < 600; ++i) outbox.push(text("m" + std::to_string(i + 1)));
