@@ -8,8 +8,8 @@ namespace {
 // Chunks kept for reuse once acknowledged: up to 16,384 entries, so that a sender streaming
 // with that many messages in flight refills envelopes rather than allocating new ones.
 constexpr std::size_t kSpareChunks = 64;
-// An acknowledged envelope larger than this gives its payload's memory back rather than keep
-// it for a reuse that may never need that much.
+// An acknowledged envelope whose payload was larger than this gives the payload's memory back
+// rather than keep it for a reuse that may never need that much.
 constexpr std::size_t kLargestKeptBytes = 4096;
 
 }  // namespace

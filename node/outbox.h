@@ -78,9 +78,9 @@ class Outbox {
   std::uint64_t last_seq_ = 0;
   std::uint64_t acknowledged_seq_ = 0;
   // Entries live in fixed chunks, so they never move. A chunk whose entries are all
-  // acknowledged is kept for reuse, envelopes and all, rather than freed.
-  // A vector, not a deque, for the cheapest indexing; dropping its first chunk moves at most a
-  // few dozen pointers once per kChunkEntries acknowledgements.
+  // acknowledged is kept for reuse, envelopes and all, rather than freed. A vector, not a
+  // deque, for the cheapest indexing: dropping its first chunk moves at most a few dozen
+  // pointers once per kChunkEntries acknowledgements.
   std::vector<std::unique_ptr<Chunk>> chunks_;
   std::vector<std::unique_ptr<Chunk>> spare_chunks_;
   std::size_t head_ = 0;  // the oldest unacknowledged entry's place in chunks_.front()

@@ -3,17 +3,7 @@
 namespace hotline::node {
 
 bool is_reliable(const wire::Envelope& envelope) {
-  switch (envelope.payload_case()) {
-    case wire::Envelope::kMessage:
-    case wire::Envelope::kNotification:
-    case wire::Envelope::kInquiry:
-    case wire::Envelope::kReply:
-    case wire::Envelope::kLinkTest:
-    case wire::Envelope::kModelExchange:
-      return true;
-    default:
-      return false;
-  }
+  return reliable_payload(envelope) != nullptr;
 }
 
 const google::protobuf::MessageLite* reliable_payload(const wire::Envelope& envelope) {

@@ -84,6 +84,7 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
   }
   decoder_.feed(read_buffer_.data(), size);
   const auto self = shared_from_this();
+  std::string violation;
   try {
     while (!finished_) {
       const auto body = decoder_.next();
@@ -91,16 +92,16 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
       handle_frame(self, *body);
     }
   } catch (const common::FrameError& frame_error) {
-    parse_arena_.Reset();
-    abort(std::string("protocol violation: ") + frame_error.what());
-    return;
-  } catch (const ProtocolViolation& violation) {
-    parse_arena_.Reset();
-    abort(std::string("protocol violation: ") + violation.what());
-    return;
+    violation = frame_error.what();
+  } catch (const ProtocolViolation& protocol_violation) {
+    violation = protocol_violation.what();
   }
   parse_arena_.Reset();
-  if (!finished_) read_some();
+  if (!violation.empty()) {
+    abort("protocol violation: " + violation);
+  } else if (!finished_) {
+    read_some();
+  }
 }
 
 void Session::handle_frame(const std::shared_ptr<Session>& self, std::string_view body) {
