@@ -1,27 +1,27 @@
 #include "runner/side_protocol.h"
 
+// The model's plain structs, field by field, as nlohmann/json's macros write and read them (every
+// field required when read). They live in the model's namespace for lookup, but only here: the
+// model itself knows nothing of JSON.
+namespace hotline::model {
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Exchange, type, incident, claim, clarity, move, scripted, text)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SeenIncident, incident, id, points_at_other, confidence,
+                                   severity, damage, in_response_to)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transit, lost, outage, delay, garbled, duplicated,
+                                   duplicate_delay, reordered)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transmission, circuit, switched, transit)
+
+}  // namespace hotline::model
+
 namespace hotline::runner {
 
 nlohmann::json exchange_to_json(const model::Exchange& exchange) {
-  return {{"type", static_cast<int>(exchange.type)},
-          {"incident", exchange.incident},
-          {"claim", static_cast<int>(exchange.claim)},
-          {"clarity", exchange.clarity},
-          {"move", static_cast<int>(exchange.move)},
-          {"scripted", exchange.scripted},
-          {"text", exchange.text}};
+  return exchange;
 }
 
 model::Exchange exchange_from_json(const nlohmann::json& json) {
-  model::Exchange exchange;
-  exchange.type = static_cast<model::Exchange::Type>(json.at("type").get<int>());
-  exchange.incident = json.at("incident").get<int>();
-  exchange.claim = static_cast<model::Claim>(json.at("claim").get<int>());
-  exchange.clarity = json.at("clarity").get<double>();
-  exchange.move = static_cast<model::Rung>(json.at("move").get<int>());
-  exchange.scripted = json.at("scripted").get<int>();
-  exchange.text = json.value("text", "");
-  return exchange;
+  return json.get<model::Exchange>();
 }
 
 wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exchange& exchange) {
@@ -50,51 +50,19 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire) {
 }
 
 nlohmann::json seen_to_json(const model::SeenIncident& seen) {
-  return {{"incident", seen.incident},
-          {"id", seen.id},
-          {"points_at_other", seen.points_at_other},
-          {"confidence", seen.confidence},
-          {"severity", seen.severity},
-          {"damage", seen.damage},
-          {"in_response_to", seen.in_response_to}};
-}
-
-model::SeenIncident seen_from_json(const nlohmann::json& json) {
-  model::SeenIncident seen;
-  seen.incident = json.at("incident").get<int>();
-  seen.id = json.at("id").get<std::string>();
-  seen.points_at_other = json.at("points_at_other").get<bool>();
-  seen.confidence = json.at("confidence").get<double>();
-  seen.severity = json.at("severity").get<double>();
-  seen.damage = json.at("damage").get<double>();
-  seen.in_response_to = json.at("in_response_to").get<int>();
   return seen;
 }
 
+model::SeenIncident seen_from_json(const nlohmann::json& json) {
+  return json.get<model::SeenIncident>();
+}
+
 nlohmann::json transmission_to_json(const model::Transmission& sent) {
-  const model::Transit& t = sent.transit;
-  return {{"circuit", sent.circuit},
-          {"lost", t.lost},
-          {"outage", t.outage},
-          {"delay", t.delay},
-          {"garbled", t.garbled},
-          {"duplicated", t.duplicated},
-          {"duplicate_delay", t.duplicate_delay},
-          {"reordered", t.reordered}};
+  return sent;
 }
 
 model::Transmission transmission_from_json(const nlohmann::json& json) {
-  model::Transmission sent;
-  sent.circuit = json.at("circuit").get<int>();
-  model::Transit& t = sent.transit;
-  t.lost = json.at("lost").get<bool>();
-  t.outage = json.at("outage").get<bool>();
-  t.delay = json.at("delay").get<model::SimTime>();
-  t.garbled = json.at("garbled").get<bool>();
-  t.duplicated = json.at("duplicated").get<bool>();
-  t.duplicate_delay = json.at("duplicate_delay").get<model::SimTime>();
-  t.reordered = json.at("reordered").get<bool>();
-  return sent;
+  return json.get<model::Transmission>();
 }
 
 nlohmann::json actions_to_json(const model::Actions& actions) {
