@@ -22,21 +22,26 @@ NodeProcess::Predicate delivered_text(const std::string& text) {
   };
 }
 
+std::uint16_t port_of(const std::string& address) {
+  return static_cast<std::uint16_t>(std::stoi(address.substr(address.rfind(':') + 1)));
+}
+
 class FailoverTest : public ::testing::Test {
  protected:
   void SetUp() override {
     common::write_exercise_pki(certs_.path(), {});
-    const std::uint16_t primary = free_local_port();
-    const std::uint16_t backup = free_local_port();
-    relay_ = std::make_unique<TcpRelay>(primary);
+    // Port 0 for both circuits: each port is known only from the node's announcement, so no
+    // other test can take it between choosing it and binding it.
     washington_ = std::make_unique<NodeProcess>(std::vector<std::string>{
-        "node", "--party", "washington", "--listen",
-        "127.0.0.1:" + std::to_string(primary) + ",127.0.0.1:" + std::to_string(backup), "--certs",
+        "node", "--party", "washington", "--listen", "127.0.0.1:0,127.0.0.1:0", "--certs",
         certs_.path().string(), "--json", "--heartbeat", kHeartbeat});
+    const std::string primary = washington_->wait_for(is("listening", "primary"))["address"];
+    const std::string backup = washington_->wait_for(is("listening", "backup"))["address"];
+    relay_ = std::make_unique<TcpRelay>(port_of(primary));
     moscow_ = std::make_unique<NodeProcess>(std::vector<std::string>{
         "node", "--party", "moscow", "--connect",
-        "127.0.0.1:" + std::to_string(relay_->port()) + ",127.0.0.1:" + std::to_string(backup),
-        "--certs", certs_.path().string(), "--json", "--heartbeat", kHeartbeat});
+        "127.0.0.1:" + std::to_string(relay_->port()) + "," + backup, "--certs",
+        certs_.path().string(), "--json", "--heartbeat", kHeartbeat});
     moscow_->wait_for(is("link_up", "primary"));
     moscow_->wait_for(is("link_up", "backup"));
     washington_->wait_for(is("link_up", "backup"));

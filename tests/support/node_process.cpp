@@ -7,6 +7,7 @@
 
 #include <asio.hpp>
 
+#include <random>
 #include <stdexcept>
 #include "common/certificates.h"
 
@@ -140,9 +141,23 @@ LinkedNodes::LinkedNodes(const std::vector<std::string>& extra_arguments) {
 }
 
 std::uint16_t free_local_port() {
+  // Below Linux's ephemeral range (32768-60999): a port the kernel handed out would be handed out
+  // again, to another test's outgoing connection or port-0 listener, before the node bound it.
+  constexpr std::uint16_t kFirst = 20000;
+  constexpr std::uint16_t kLast = 32767;
+  static std::mt19937 random(std::random_device{}());
+  std::uniform_int_distribution<std::uint16_t> pick(kFirst, kLast);
   asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const std::uint16_t port = pick(random);
+    asio::ip::tcp::acceptor acceptor(io);
+    std::error_code error;
+    acceptor.open(asio::ip::tcp::v4(), error);
+    acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    acceptor.bind({asio::ip::make_address("127.0.0.1"), port}, error);
+    if (!error) return port;
+  }
+  throw std::runtime_error("no free port on 127.0.0.1 between 20000 and 32767");
 }
 
 std::string listening_address(NodeProcess& node) {

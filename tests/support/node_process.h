@@ -70,7 +70,9 @@ class NodeProcess {
 NodeProcess::Predicate is_event(const std::string& kind);
 
 // A TCP port on 127.0.0.1 that was free a moment ago, for a node that must listen on the same
-// port again after a restart.
+// port again after a restart. Taken outside the kernel's ephemeral range, so that no other
+// test's connection can be given it before the node binds it; a node that listens only once
+// should listen on port 0 and announce its port instead.
 std::uint16_t free_local_port();
 
 // A washington node listening on 127.0.0.1 and a moscow node dialling it, with fresh exercise
