@@ -7,7 +7,9 @@
 
 #include <asio.hpp>
 
+#include <mutex>
 #include <random>
+#include <set>
 #include <stdexcept>
 #include "common/certificates.h"
 
@@ -146,16 +148,24 @@ std::uint16_t free_local_port() {
   constexpr std::uint16_t kFirst = 20000;
   constexpr std::uint16_t kLast = 32767;
   static std::mt19937 random(std::random_device{}());
+  // Nothing holds a port between this call and the node's bind, so the same test asking twice
+  // (a primary and a backup circuit) must not be given the same port.
+  static std::set<std::uint16_t> given;
+  static std::mutex given_mutex;
+  std::lock_guard lock(given_mutex);
   std::uniform_int_distribution<std::uint16_t> pick(kFirst, kLast);
   asio::io_context io;
   for (int attempt = 0; attempt < 200; ++attempt) {
     const std::uint16_t port = pick(random);
+    if (given.count(port) != 0) continue;
     asio::ip::tcp::acceptor acceptor(io);
     std::error_code error;
     acceptor.open(asio::ip::tcp::v4(), error);
     acceptor.set_option(asio::socket_base::reuse_address(true), error);
     acceptor.bind({asio::ip::make_address("127.0.0.1"), port}, error);
-    if (!error) return port;
+    if (error) continue;
+    given.insert(port);
+    return port;
   }
   throw std::runtime_error("no free port on 127.0.0.1 between 20000 and 32767");
 }
