@@ -387,7 +387,7 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       take_reliable(*circuit, envelope);
       acknowledge_at_commit();
     } else if (envelope.has_batch()) {
-      for (const wire::Envelope& item : envelope.batch().items()) take_reliable(*circuit, item);
+      for (const wire::Envelope* item : session->batch_items()) take_reliable(*circuit, *item);
       acknowledge_at_commit();
     } else if (envelope.has_bye()) {
       if (!peer_said_bye_) {

@@ -61,9 +61,16 @@ wire::Envelope decode_envelope(std::string_view frame_body) {
   return envelope;
 }
 
-void decode_envelope(std::string_view frame_body, wire::Envelope& envelope) {
+void decode_envelope(std::string_view frame_body, wire::Envelope& envelope, bool batch_taken_out) {
   if (!envelope.ParseFromArray(frame_body.data(), static_cast<int>(frame_body.size()))) {
     throw ProtocolViolation("frame is not a valid Envelope");
+  }
+  if (batch_taken_out) {
+    if (envelope.payload_case() != wire::Envelope::PAYLOAD_NOT_SET) {
+      throw ProtocolViolation("a batch and a " + std::string(payload_name(envelope)) +
+                              " in one envelope");
+    }
+    envelope.mutable_batch();
   }
   if (envelope.version() != kProtocolVersion) {
     throw ProtocolViolation("unsupported protocol version " + std::to_string(envelope.version()));

@@ -30,7 +30,10 @@ std::string_view payload_name(const wire::Envelope& envelope);
 // Parses one frame body. Throws ProtocolViolation if it is not a well-formed Envelope of our
 // version with a payload.
 wire::Envelope decode_envelope(std::string_view frame_body);
-// The same, parsing into `envelope` (which may live on an arena).
-void decode_envelope(std::string_view frame_body, wire::Envelope& envelope);
+// The same, parsing into `envelope` (which may live on an arena). With `batch_taken_out`, the
+// bytes are a batch frame's header (see node/batch_reader.h): `envelope` gets an empty Batch as
+// its payload, and may have no other.
+void decode_envelope(std::string_view frame_body, wire::Envelope& envelope,
+                     bool batch_taken_out = false);
 
 }  // namespace hotline::node

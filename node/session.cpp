@@ -106,9 +106,10 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
 
 void Session::handle_frame(const std::shared_ptr<Session>& self, std::string_view body) {
   wire::Envelope& envelope = *google::protobuf::Arena::CreateMessage<wire::Envelope>(&parse_arena_);
-  decode_envelope(body, envelope);
+  const BatchFrameParts parts = split_batch_frame(body, header_scratch_);
+  decode_envelope(parts.header, envelope, parts.has_batch);
   check_envelope(envelope);
-  if (envelope.has_batch()) complete_batch(envelope);
+  if (parts.has_batch) read_batch(parts.items, envelope.epoch());
   if (!hello_seen_) {
     hello_seen_ = true;
     peer_epoch_ = envelope.epoch();
@@ -159,11 +160,10 @@ void Session::check_fresh_seq(const wire::Envelope& reliable) {
   last_reliable_seq_ = std::max(last_reliable_seq_, reliable.seq());
 }
 
-void Session::complete_batch(wire::Envelope& envelope) {
-  auto& items = *envelope.mutable_batch()->mutable_items();
-  if (items.empty()) throw ProtocolViolation("an empty batch");
-  for (int i = 0; i < items.size(); ++i) {
-    wire::Envelope& item = items[i];
+void Session::read_batch(std::string_view items, std::uint64_t epoch) {
+  const auto& read = batch_reader_.read(items, epoch, parse_arena_);
+  for (std::size_t i = 0; i < read.size(); ++i) {
+    const wire::Envelope& item = *read[i];
     if (!is_reliable(item)) {
       throw ProtocolViolation("batch item " + std::to_string(i + 1) + " is a " +
                               std::string(payload_name(item)) + ", not a reliable payload");
@@ -172,7 +172,6 @@ void Session::complete_batch(wire::Envelope& envelope) {
       throw ProtocolViolation("batch item " + std::to_string(i + 1) + " without a sequence number");
     }
     check_fresh_seq(item);
-    item.set_epoch(envelope.epoch());
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include "common/frame.h"
 #include "common/tls.h"
+#include "node/batch_reader.h"
 #include "proto/hotline.pb.h"
 
 namespace hotline::node {
@@ -26,7 +27,8 @@ class SessionHandler {
   virtual void on_secured(const std::shared_ptr<Session>& session) = 0;
   // The peer's Hello (first frame) passed the connection-level checks.
   virtual void on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) = 0;
-  // `envelope` lives until the handler returns; a handler that keeps it copies it.
+  // `envelope` lives until the handler returns; a handler that keeps it copies it. A batch's
+  // items, checked, are in session->batch_items().
   virtual void on_envelope(const std::shared_ptr<Session>& session,
                            const wire::Envelope& envelope) = 0;
   // A write finished and little is queued: the handler may hand over more.
@@ -65,6 +67,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void send_batch(const wire::Envelope& header, const std::vector<const wire::Envelope*>& items,
                   std::size_t items_bytes);
 
+  // While a batch envelope is being handled: its items, each a reliable payload with a seq that
+  // does not go back, carrying the header's epoch.
+  const std::vector<const wire::Envelope*>& batch_items() const { return batch_reader_.items(); }
+
   // Sends what is queued, then closes TLS cleanly (bounded by shutdown_timeout).
   void close(const std::string& reason);
   // Closes the socket at once; used for protocol violations.
@@ -88,9 +94,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(const asio::error_code& error, std::size_t size);
   void handle_frame(const std::shared_ptr<Session>& self, std::string_view body);
   void check_envelope(const wire::Envelope& envelope);
-  // Checks each item of a batch and gives it the header's epoch, so that it reads as if it
-  // had come alone.
-  void complete_batch(wire::Envelope& envelope);
+  // Reads a batch's items and checks each, so that the whole frame is refused if one is bad.
+  void read_batch(std::string_view items, std::uint64_t epoch);
   void check_fresh_seq(const wire::Envelope& reliable);
   void write_queued();
   void shutdown_tls();
@@ -106,6 +111,8 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::steady_timer timer_;
 
   common::FrameDecoder decoder_;
+  std::string header_scratch_;
+  BatchReader batch_reader_;
   // Each read's envelopes are parsed here and dropped together once handled, instead of
   // allocating and freeing every part of every envelope.
   std::unique_ptr<char[]> parse_block_ = std::make_unique<char[]>(kParseBlockBytes);

@@ -1,0 +1,150 @@
+#include "node/batch_reader.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
+#include "node/protocol.h"
+
+namespace hotline::node {
+namespace {
+
+using google::protobuf::internal::WireFormatLite;
+using google::protobuf::io::CodedInputStream;
+
+const std::uint32_t kBatchTag = WireFormatLite::MakeTag(wire::Envelope::kBatchFieldNumber,
+                                                        WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+const std::uint32_t kItemTag = WireFormatLite::MakeTag(wire::Batch::kItemsFieldNumber,
+                                                       WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+const std::uint32_t kSeqTag =
+    WireFormatLite::MakeTag(wire::Envelope::kSeqFieldNumber, WireFormatLite::WIRETYPE_VARINT);
+const std::uint32_t kRetransmissionTag = WireFormatLite::MakeTag(
+    wire::Envelope::kRetransmissionFieldNumber, WireFormatLite::WIRETYPE_VARINT);
+// A full batch of 64-byte messages is some 200 items.
+constexpr std::size_t kMessageItemsKept = 1024;
+
+const std::uint32_t kMessageTag = WireFormatLite::MakeTag(
+    wire::Envelope::kMessageFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+
+CodedInputStream input_over(std::string_view bytes) {
+  return CodedInputStream(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+}
+
+// Reads a length-delimited field's length and skips its bytes; returns where they lie in
+// `whole`, the bytes `in` reads. False if the length runs past the end.
+bool read_length_delimited(CodedInputStream& in, std::string_view whole, std::string_view& field) {
+  std::uint32_t length = 0;
+  if (!in.ReadVarint32(&length) || length > whole.size()) return false;
+  const int begin = in.CurrentPosition();
+  if (!in.Skip(static_cast<int>(length))) return false;
+  field = whole.substr(static_cast<std::size_t>(begin), length);
+  return true;
+}
+
+}  // namespace
+
+BatchFrameParts split_batch_frame(std::string_view body, std::string& scratch) {
+  BatchFrameParts parts;
+  parts.header = body;
+  std::size_t batch_begin = 0;
+  std::size_t batch_end = 0;
+  CodedInputStream in = input_over(body);
+  while (!in.ExpectAtEnd()) {
+    const auto field_begin = static_cast<std::size_t>(in.CurrentPosition());
+    const std::uint32_t tag = in.ReadTag();
+    if (tag == kBatchTag) {
+      if (parts.has_batch) throw ProtocolViolation("two batches in one frame");
+      if (!read_length_delimited(in, body, parts.items)) {
+        throw ProtocolViolation("frame is not a valid Envelope");
+      }
+      parts.has_batch = true;
+      batch_begin = field_begin;
+      batch_end = static_cast<std::size_t>(in.CurrentPosition());
+    } else if (tag == 0 || !WireFormatLite::SkipField(&in, tag)) {
+      throw ProtocolViolation("frame is not a valid Envelope");
+    }
+  }
+  if (!parts.has_batch) return parts;
+  if (batch_end == body.size()) {
+    parts.header = body.substr(0, batch_begin);
+  } else {
+    scratch.assign(body.substr(0, batch_begin));
+    scratch.append(body.substr(batch_end));
+    parts.header = scratch;
+  }
+  return parts;
+}
+
+const std::vector<const wire::Envelope*>& BatchReader::read(std::string_view items,
+                                                            std::uint64_t epoch,
+                                                            google::protobuf::Arena& arena) {
+  epoch_ = epoch;
+  items_.clear();
+  message_items_used_ = 0;
+  CodedInputStream in = input_over(items);
+  // Fields of the Batch other than its items are skipped, as protobuf would keep them unread.
+  while (!in.ExpectAtEnd()) {
+    const std::uint32_t tag = in.ReadTag();
+    std::string_view item;
+    if (tag == kItemTag) {
+      if (!read_length_delimited(in, items, item)) {
+        throw ProtocolViolation("batch item " + std::to_string(items_.size() + 1) +
+                                " runs past the end of the batch");
+      }
+      items_.push_back(read_item(item, arena));
+    } else if (tag == 0 || !WireFormatLite::SkipField(&in, tag)) {
+      throw ProtocolViolation("a batch that is not well-formed");
+    }
+  }
+  if (items_.empty()) throw ProtocolViolation("an empty batch");
+  // A peer's batch of many tiny items should not pin that much memory for the link's life.
+  if (message_items_.size() > kMessageItemsKept) message_items_.resize(kMessageItemsKept);
+  return items_;
+}
+
+const wire::Envelope* BatchReader::read_item(std::string_view item,
+                                             google::protobuf::Arena& arena) {
+  std::uint64_t seq = 0;
+  std::uint64_t retransmission = 0;
+  std::string_view message;
+  bool has_message = false;
+  bool only_seq_flag_and_message = true;
+  CodedInputStream in = input_over(item);
+  while (only_seq_flag_and_message && !in.ExpectAtEnd()) {
+    const std::uint32_t tag = in.ReadTag();
+    if (tag == kSeqTag) {
+      only_seq_flag_and_message = in.ReadVarint64(&seq);
+    } else if (tag == kRetransmissionTag) {
+      only_seq_flag_and_message = in.ReadVarint64(&retransmission);
+    } else if (tag == kMessageTag && !has_message) {
+      has_message = only_seq_flag_and_message = read_length_delimited(in, item, message);
+    } else {
+      only_seq_flag_and_message = false;
+    }
+  }
+  if (only_seq_flag_and_message && has_message) {
+    if (message_items_used_ == message_items_.size()) {
+      message_items_.push_back(std::make_unique<wire::Envelope>());
+    }
+    wire::Envelope& envelope = *message_items_[message_items_used_++];
+    if (!envelope.mutable_message()->ParseFromArray(message.data(),
+                                                    static_cast<int>(message.size()))) {
+      throw ProtocolViolation("batch item " + std::to_string(items_.size() + 1) +
+                              " is not a valid Envelope");
+    }
+    envelope.set_seq(seq);
+    envelope.set_retransmission(retransmission != 0);
+    envelope.set_epoch(epoch_);
+    return &envelope;
+  }
+  // Any other item, or one a different writer laid out otherwise, takes protobuf's own path.
+  auto* envelope = google::protobuf::Arena::CreateMessage<wire::Envelope>(&arena);
+  if (!envelope->ParseFromArray(item.data(), static_cast<int>(item.size()))) {
+    throw ProtocolViolation("batch item " + std::to_string(items_.size() + 1) +
+                            " is not a valid Envelope");
+  }
+  envelope->set_epoch(epoch_);
+  return envelope;
+}
+
+}  // namespace hotline::node

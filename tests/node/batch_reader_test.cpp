@@ -1,0 +1,162 @@
+#include "node/batch_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "node/protocol.h"
+
+namespace hotline::node {
+namespace {
+
+wire::Envelope header() {
+  wire::Envelope envelope;
+  envelope.set_version(kProtocolVersion);
+  envelope.set_sender("moscow");
+  envelope.set_epoch(4242);
+  envelope.set_ack(9);
+  envelope.set_ack_epoch(77);
+  envelope.set_circuit("backup");
+  return envelope;
+}
+
+wire::Envelope message_item(std::uint64_t seq, const std::string& text) {
+  wire::Envelope item;
+  item.set_seq(seq);
+  item.mutable_message()->set_text(text);
+  return item;
+}
+
+std::string batch_frame(const std::vector<wire::Envelope>& items) {
+  wire::Envelope frame = header();
+  for (const auto& item : items) *frame.mutable_batch()->add_items() = item;
+  if (items.empty()) frame.mutable_batch();
+  return frame.SerializeAsString();
+}
+
+struct Read {
+  wire::Envelope header;
+  std::vector<wire::Envelope> items;
+};
+
+// Reads a frame body as a session does: the header, then the items, copied out.
+Read read_frame(const std::string& body, BatchReader& reader, google::protobuf::Arena& arena) {
+  std::string scratch;
+  const BatchFrameParts parts = split_batch_frame(body, scratch);
+  Read read;
+  decode_envelope(parts.header, read.header, parts.has_batch);
+  if (!parts.has_batch) return read;
+  for (const wire::Envelope* item : reader.read(parts.items, read.header.epoch(), arena)) {
+    read.items.push_back(*item);
+  }
+  return read;
+}
+
+Read read_frame(const std::string& body) {
+  BatchReader reader;
+  google::protobuf::Arena arena;
+  return read_frame(body, reader, arena);
+}
+
+TEST(BatchReaderTest, ItemsReadAsIfEachHadComeAloneUnderTheHeader) {
+  wire::Envelope notification;
+  notification.set_seq(3);
+  notification.set_retransmission(true);
+  notification.mutable_notification()->set_incident_id("INC-7");
+  wire::Envelope flash = message_item(4, "urgent");
+  flash.mutable_message()->set_priority(wire::FLASH);
+  flash.mutable_message()->set_in_reply_to(2);
+  const Read read = read_frame(batch_frame({message_item(1, "one"), notification, flash}));
+
+  EXPECT_EQ(read.header.payload_case(), wire::Envelope::kBatch);
+  EXPECT_EQ(read.header.sender(), "moscow");
+  EXPECT_EQ(read.header.ack(), 9u);
+  ASSERT_EQ(read.items.size(), 3u);
+  EXPECT_EQ(read.items[0].seq(), 1u);
+  EXPECT_EQ(read.items[0].message().text(), "one");
+  EXPECT_FALSE(read.items[0].retransmission());
+  EXPECT_EQ(read.items[1].notification().incident_id(), "INC-7");
+  EXPECT_TRUE(read.items[1].retransmission());
+  EXPECT_EQ(read.items[2].message().priority(), wire::FLASH);
+  EXPECT_EQ(read.items[2].message().in_reply_to(), 2u);
+  for (const auto& item : read.items) EXPECT_EQ(item.epoch(), 4242u);
+}
+
+TEST(BatchReaderTest, AReusedItemKeepsNothingOfTheBatchBefore) {
+  BatchReader reader;
+  google::protobuf::Arena arena;
+  wire::Envelope long_reply = message_item(1, std::string(200, 'a'));
+  long_reply.set_retransmission(true);
+  long_reply.mutable_message()->set_in_reply_to(5);
+  long_reply.mutable_message()->set_language("ru");
+  long_reply.mutable_message()->set_priority(wire::FLASH);
+  read_frame(batch_frame({long_reply}), reader, arena);
+
+  const Read second = read_frame(batch_frame({message_item(2, "short")}), reader, arena);
+  ASSERT_EQ(second.items.size(), 1u);
+  const wire::Envelope& item = second.items[0];
+  EXPECT_EQ(item.seq(), 2u);
+  EXPECT_FALSE(item.retransmission());
+  EXPECT_EQ(item.message().text(), "short");
+  EXPECT_EQ(item.message().in_reply_to(), 0u);
+  EXPECT_EQ(item.message().language(), "");
+  EXPECT_EQ(item.message().priority(), wire::ROUTINE);
+}
+
+TEST(BatchReaderTest, ABatchFieldBeforeTheHeaderFieldsIsFoundToo) {
+  // protobuf writes fields in number order, so the batch (20) comes last; another writer may not.
+  wire::Envelope batch_only;
+  *batch_only.mutable_batch()->add_items() = message_item(1, "first");
+  const std::string body = batch_only.SerializeAsString() + header().SerializeAsString();
+  const Read read = read_frame(body);
+  EXPECT_EQ(read.header.sender(), "moscow");
+  EXPECT_EQ(read.header.circuit(), "backup");
+  ASSERT_EQ(read.items.size(), 1u);
+  EXPECT_EQ(read.items[0].message().text(), "first");
+  EXPECT_EQ(read.items[0].epoch(), 4242u);
+}
+
+TEST(BatchReaderTest, AnItemWithOtherFieldsStillReadsWhole) {
+  // A writer that repeats header fields in its items: the reader falls back to protobuf's parse.
+  wire::Envelope item = message_item(6, "with a header of its own");
+  item.set_sender("moscow");
+  item.set_circuit("primary");
+  const Read read = read_frame(batch_frame({item}));
+  ASSERT_EQ(read.items.size(), 1u);
+  EXPECT_EQ(read.items[0].seq(), 6u);
+  EXPECT_EQ(read.items[0].message().text(), "with a header of its own");
+  EXPECT_EQ(read.items[0].epoch(), 4242u);
+}
+
+TEST(BatchReaderTest, MalformedBatchesAreRefusedWithAReason) {
+  const auto refusal = [](const std::string& body) {
+    try {
+      read_frame(body);
+    } catch (const ProtocolViolation& violation) {
+      return std::string(violation.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(refusal(batch_frame({})), "an empty batch");
+
+  const std::string one = batch_frame({message_item(1, "x")});
+  EXPECT_EQ(refusal(one + one.substr(one.find('\xa2'))), "two batches in one frame");
+
+  wire::Envelope with_message = header();
+  with_message.mutable_message()->set_text("alone");
+  wire::Envelope batch_only;
+  *batch_only.mutable_batch()->add_items() = message_item(1, "x");
+  EXPECT_EQ(refusal(with_message.SerializeAsString() + batch_only.SerializeAsString()),
+            "a batch and a message in one envelope");
+
+  // Batch field (20, length-delimited: a2 01), 4 bytes: one item (0a) claiming 9 bytes.
+  EXPECT_EQ(refusal(header().SerializeAsString() + std::string("\xa2\x01\x04\x0a\x09\x20\x01", 7)),
+            "batch item 1 runs past the end of the batch");
+  // One item of 3 bytes: a Message field (5a) claiming more than the item holds.
+  EXPECT_EQ(
+      refusal(header().SerializeAsString() + std::string("\xa2\x01\x05\x0a\x03\x5a\x07\x0a", 8)),
+      "batch item 1 is not a valid Envelope");
+  EXPECT_EQ(refusal(header().SerializeAsString() + std::string("\xa2\x01\x09\x0a", 4)),
+            "frame is not a valid Envelope");
+}
+
+}  // namespace
+}  // namespace hotline::node
