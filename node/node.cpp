@@ -343,12 +343,7 @@ void Node::transmit_batch(Circuit& circuit, const std::vector<Outbox::Entry*>& e
 
 void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry) {
   NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
-  const auto now = clock_.now().steady;
-  if (!entry.sent) {
-    entry.sent = true;
-    entry.first_sent = now;
-  }
-  entry.last_sent = now;
+  outbox_.mark_sent(entry, clock_.now().steady);
   e.seq = entry.envelope.seq();
   e.circuit = circuit.name;
   e.envelope = &entry.envelope;
@@ -409,7 +404,7 @@ void Node::take_acknowledgement(const wire::Envelope& envelope) {
   if (envelope.ack_epoch() != outbox_.epoch() || envelope.ack() <= outbox_.acknowledged_seq()) {
     return;
   }
-  const auto done = outbox_.acknowledge(envelope.ack());
+  const auto& done = outbox_.acknowledge(envelope.ack());
   journal::Record acknowledged;
   acknowledged.mutable_acknowledged()->set_seq(envelope.ack());
   record(acknowledged);
@@ -423,7 +418,7 @@ void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
     NodeEvent e = event(NodeEvent::Kind::kAcked);
     e.seq = item.seq;
     e.duration = std::chrono::duration_cast<std::chrono::microseconds>(now - item.first_sent);
-    e.reason = item.payload == wire::Envelope::kLinkTest ? "link_test" : "";
+    if (item.payload == wire::Envelope::kLinkTest) e.reason = "link_test";
     emit(e);
   }
 }

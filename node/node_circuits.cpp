@@ -143,7 +143,7 @@ void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
     const auto& resume = hello.hello().resume();
     if (resume.peer_epoch() == outbox_.epoch() &&
         resume.delivered_seq() > outbox_.acknowledged_seq()) {
-      const auto done = outbox_.acknowledge(resume.delivered_seq());
+      const auto& done = outbox_.acknowledge(resume.delivered_seq());
       journal::Record acknowledged;
       acknowledged.mutable_acknowledged()->set_seq(resume.delivered_seq());
       record(acknowledged);

@@ -19,7 +19,10 @@ Outbox::Outbox(std::uint64_t epoch, std::uint64_t last_seq, std::uint64_t acknow
     : epoch_(epoch), last_seq_(last_seq), acknowledged_seq_(acknowledged_seq) {
   const auto now = Clock::now();
   for (auto& envelope : unacknowledged) {
-    next_slot() = Entry{std::move(envelope), now, now, true};
+    Entry& entry = next_slot();
+    entry.envelope = std::move(envelope);
+    entry.envelope.ByteSizeLong();
+    mark_sent(entry, now);
     ++count_;
   }
 }
@@ -54,24 +57,32 @@ Outbox::Entry& Outbox::push_next() {
   entry.first_sent = {};
   entry.last_sent = {};
   entry.sent = false;
+  entry.payload_bytes_sent = 0;
   return entry;
 }
 
-std::vector<Outbox::Acknowledged> Outbox::acknowledge(std::uint64_t seq) {
+void Outbox::mark_sent(Entry& entry, Clock::time_point now) {
+  if (!entry.sent) {
+    entry.sent = true;
+    entry.first_sent = now;
+  }
+  entry.last_sent = now;
+  const auto* payload = reliable_payload(entry.envelope);
+  entry.payload_bytes_sent =
+      payload == nullptr ? 0 : static_cast<std::size_t>(payload->GetCachedSize());
+}
+
+const std::vector<Outbox::Acknowledged>& Outbox::acknowledge(std::uint64_t seq) {
   if (seq > last_seq_) {
     throw ProtocolViolation("acknowledges message " + std::to_string(seq) + " but only " +
                             std::to_string(last_seq_) + " were sent");
   }
-  std::vector<Acknowledged> done;
+  acknowledged_.clear();
   while (count_ > 0 && front().envelope.seq() <= seq) {
     Entry& oldest = front();
-    done.push_back({oldest.envelope.seq(), oldest.first_sent, oldest.envelope.payload_case()});
-    // The payload's size as last sent, alone or in a batch (0 if never sent).
-    const auto* payload = reliable_payload(oldest.envelope);
-    if (payload != nullptr &&
-        static_cast<std::size_t>(payload->GetCachedSize()) > kLargestKeptBytes) {
-      oldest.envelope.clear_payload();
-    }
+    acknowledged_.push_back(
+        {oldest.envelope.seq(), oldest.first_sent, oldest.envelope.payload_case()});
+    if (oldest.payload_bytes_sent > kLargestKeptBytes) oldest.envelope.clear_payload();
     --count_;
     if (++head_ == kChunkEntries) {
       if (spare_chunks_.size() < kSpareChunks) spare_chunks_.push_back(std::move(chunks_.front()));
@@ -80,7 +91,7 @@ std::vector<Outbox::Acknowledged> Outbox::acknowledge(std::uint64_t seq) {
     }
   }
   if (seq > acknowledged_seq_) acknowledged_seq_ = seq;
-  return done;
+  return acknowledged_;
 }
 
 }  // namespace hotline::node

@@ -20,6 +20,8 @@ class Outbox {
     Clock::time_point first_sent{};
     Clock::time_point last_sent{};
     bool sent = false;
+    // The payload's size when last sent, so that acknowledging need not look at the payload.
+    std::size_t payload_bytes_sent = 0;
   };
 
   struct Acknowledged {
@@ -54,9 +56,13 @@ class Outbox {
     return push_next();
   }
 
-  // Everything up to and including `seq` has been delivered. Throws ProtocolViolation if `seq`
-  // was never sent. Acknowledgements that do not advance are ignored.
-  std::vector<Acknowledged> acknowledge(std::uint64_t seq);
+  // `entry` went out at `now`, its payload serialised (so its size is cached).
+  void mark_sent(Entry& entry, Clock::time_point now);
+
+  // Everything up to and including `seq` has been delivered: what that acknowledged, valid
+  // until the next call. Throws ProtocolViolation if `seq` was never sent. Acknowledgements
+  // that do not advance are ignored.
+  const std::vector<Acknowledged>& acknowledge(std::uint64_t seq);
 
   // The unacknowledged entries in sequence order: at(0) is the oldest.
   Entry& at(std::size_t index) {
@@ -85,6 +91,7 @@ class Outbox {
   std::vector<std::unique_ptr<Chunk>> spare_chunks_;
   std::size_t head_ = 0;  // the oldest unacknowledged entry's place in chunks_.front()
   std::size_t count_ = 0;
+  std::vector<Acknowledged> acknowledged_;
 };
 
 }  // namespace hotline::node
