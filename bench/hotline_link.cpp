@@ -7,7 +7,6 @@
 #include "bench/linked_pair.h"
 
 namespace hotline::bench {
-namespace {
 
 LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, int rounds) {
   LinkedPair pair(certs);
@@ -37,8 +36,6 @@ LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, 
 
 // The sender keeps up to kWindow messages unacknowledged, refilling as acknowledgements
 // arrive, as an application streaming through the link would.
-}  // namespace
-
 Pipelined pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
                                const std::function<void(node::NodeOptions&)>& tune) {
   constexpr int kWindow = 16384;

@@ -14,6 +14,10 @@ namespace hotline::bench {
 LinkResult measure_hotline(const std::filesystem::path& certs, std::size_t message_bytes,
                            int round_trips, int pipelined_messages);
 
+// Round trips: washington sends, moscow answers from its delivery callback (the answer carries
+// the ack), washington's delivery of the answer ends the round.
+LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, int rounds);
+
 // Messages per second, acknowledged, with up to 16,384 in flight; `tune` adjusts both nodes'
 // options (a journal, say).
 Pipelined pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,

@@ -4,6 +4,8 @@
 //   build/link_bench [--round-trips N] [--messages N]
 //   build/link_bench --profile-hotline [--messages N]   (only the hotline's pipelined stream, to
 //                                                        run under perf)
+//   build/link_bench --profile-round-trips [--round-trips N]   (only the hotline's round trips,
+//                                                               for perf or strace)
 
 #include <cstdio>
 #include <cstdlib>
@@ -38,6 +40,13 @@ int main(int argc, char** argv) {
     const auto result = hotline::bench::pipelined_throughput(certs, 64, messages);
     std::printf("hotline, 64 B pipelined: %.0f acked msg/s, %.0f CPU ns/msg\n", result.per_second,
                 result.cpu_ns_per_message);
+    std::filesystem::remove_all(certs);
+    return 0;
+  }
+  if (argc > 1 && std::strcmp(argv[1], "--profile-round-trips") == 0) {
+    const auto result = hotline::bench::ping_pong(certs, 64, round_trips);
+    std::printf("hotline, 64 B round trips: p50 %.1f us, p99 %.1f us\n", result.p50_us,
+                result.p99_us);
     std::filesystem::remove_all(certs);
     return 0;
   }
