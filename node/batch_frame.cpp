@@ -45,14 +45,18 @@ std::uint8_t* write_length_delimited_header(int field, std::size_t length, std::
 
 }  // namespace
 
-std::size_t batch_item_bytes(const wire::Envelope& envelope) {
-  const std::size_t payload_bytes = reliable_payload_of(envelope).ByteSizeLong();
-  return length_delimited_bytes(wire::Batch::kItemsFieldNumber,
-                                item_body_bytes(envelope, payload_bytes));
+BatchItem batch_item(const wire::Envelope& envelope) {
+  BatchItem item;
+  item.envelope = &envelope;
+  item.payload = &reliable_payload_of(envelope);
+  item.payload_bytes = item.payload->ByteSizeLong();
+  item.bytes = length_delimited_bytes(wire::Batch::kItemsFieldNumber,
+                                      item_body_bytes(envelope, item.payload_bytes));
+  return item;
 }
 
 void append_batch_frame(std::string& out, const wire::Envelope& header,
-                        const std::vector<const wire::Envelope*>& items, std::size_t items_bytes,
+                        const std::vector<BatchItem>& items, std::size_t items_bytes,
                         std::uint32_t max_frame_bytes) {
   const std::size_t header_bytes = header.ByteSizeLong();
   const std::size_t body_bytes =
@@ -61,17 +65,16 @@ void append_batch_frame(std::string& out, const wire::Envelope& header,
     auto* at = reinterpret_cast<std::uint8_t*>(body);
     at = header.SerializeWithCachedSizesToArray(at);
     at = write_length_delimited_header(wire::Envelope::kBatchFieldNumber, items_bytes, at);
-    for (const wire::Envelope* item : items) {
-      const MessageLite& payload = reliable_payload_of(*item);
-      const std::size_t payload_bytes = static_cast<std::size_t>(payload.GetCachedSize());
+    for (const BatchItem& item : items) {
+      const wire::Envelope& envelope = *item.envelope;
       at = write_length_delimited_header(wire::Batch::kItemsFieldNumber,
-                                         item_body_bytes(*item, payload_bytes), at);
-      at = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kSeqFieldNumber, item->seq(), at);
-      if (item->retransmission()) {
+                                         item_body_bytes(envelope, item.payload_bytes), at);
+      at = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kSeqFieldNumber, envelope.seq(), at);
+      if (envelope.retransmission()) {
         at = WireFormatLite::WriteBoolToArray(wire::Envelope::kRetransmissionFieldNumber, true, at);
       }
-      at = write_length_delimited_header(payload_field(*item), payload_bytes, at);
-      at = payload.SerializeWithCachedSizesToArray(at);
+      at = write_length_delimited_header(payload_field(envelope), item.payload_bytes, at);
+      at = item.payload->SerializeWithCachedSizesToArray(at);
     }
     if (at != reinterpret_cast<std::uint8_t*>(body) + body_bytes) {
       throw std::logic_error("a batch frame's size was miscounted");

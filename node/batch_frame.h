@@ -11,15 +11,23 @@
 
 namespace hotline::node {
 
-// Bytes `envelope` takes inside a batch, item framing included. Computes the payload's size,
-// which the protobuf object caches for append_batch_frame; call it again after a change.
-std::size_t batch_item_bytes(const wire::Envelope& envelope);
+// A reliable envelope measured as a batch item, so that writing it need not measure it again.
+struct BatchItem {
+  const wire::Envelope* envelope = nullptr;
+  const google::protobuf::MessageLite* payload = nullptr;
+  std::size_t payload_bytes = 0;
+  std::size_t bytes = 0;  // the whole item inside the batch, its framing included
+};
+
+// Measures `envelope` as a batch item. Computes the payload's size, which the protobuf object
+// caches for append_batch_frame; measure again after a change.
+BatchItem batch_item(const wire::Envelope& envelope);
 
 // Appends one frame holding `header` (without a payload) and a Batch of `items`; `items_bytes`
-// is the sum of batch_item_bytes over them. Throws common::FrameError if the frame would be
-// larger than `max_frame_bytes`.
+// is the sum of their `bytes`. Throws common::FrameError if the frame would be larger than
+// `max_frame_bytes`.
 void append_batch_frame(std::string& out, const wire::Envelope& header,
-                        const std::vector<const wire::Envelope*>& items, std::size_t items_bytes,
+                        const std::vector<BatchItem>& items, std::size_t items_bytes,
                         std::uint32_t max_frame_bytes);
 
 }  // namespace hotline::node

@@ -233,15 +233,17 @@ void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
 std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated) {
   if (!is_reliable(payload)) throw std::invalid_argument("not a reliable payload");
   check_fits(payload.ByteSizeLong(), payload_name(payload));
-  outbox_.next() = std::move(payload);
+  wire::Envelope& envelope = outbox_.next();
+  envelope = std::move(payload);
+  envelope.set_sender(options_.party);
   return accept_next(generated);
 }
 
 std::uint64_t Node::accept_next(bool generated) {
   wire::Envelope& payload = outbox_.next();
   payload.set_version(kProtocolVersion);
-  // A reused envelope already names the sender.
-  if (payload.sender() != options_.party) payload.set_sender(options_.party);
+  // An envelope reused from the outbox already names us (every path here sets the sender).
+  if (payload.sender().empty()) payload.set_sender(options_.party);
   Outbox::Entry& entry = outbox_.push_next();
   if (journal_) journal_->append_sent(entry.envelope, generated);
   const std::uint64_t seq = entry.envelope.seq();
@@ -292,58 +294,58 @@ void Node::pump() {
     // The entries due go out together, as one batch frame of up to kBatchBytes, or alone if
     // only one is due or it is larger than that.
     batch_entries_.clear();
+    batch_items_.clear();
     std::size_t items_bytes = 0;
     for (std::uint64_t seq = circuit->transmitted_seq + 1;
          seq <= durable_seq_ && items_bytes < kBatchBytes; ++seq) {
       Outbox::Entry& entry = outbox_.at(seq - first);
       entry.envelope.set_retransmission(entry.sent);
-      const std::size_t item_bytes = batch_item_bytes(entry.envelope);
-      if (!batch_entries_.empty() && items_bytes + item_bytes > kBatchBytes) break;
+      const BatchItem item = batch_item(entry.envelope);
+      if (!batch_items_.empty() && items_bytes + item.bytes > kBatchBytes) break;
       batch_entries_.push_back(&entry);
-      items_bytes += item_bytes;
+      batch_items_.push_back(item);
+      items_bytes += item.bytes;
     }
     circuit->transmitted_seq += batch_entries_.size();
     if (batch_entries_.size() == 1) {
       Outbox::Entry& entry = *batch_entries_.front();
       const bool fresh = !entry.sent;
-      transmit(*circuit, entry);
+      transmit(*circuit, entry, batch_items_.front().payload_bytes);
       if (fresh) copy_flash(*circuit, entry);
     } else {
-      transmit_batch(*circuit, batch_entries_, items_bytes);
+      transmit_batch(*circuit, items_bytes);
     }
   }
 }
 
-void Node::transmit(Circuit& circuit, Outbox::Entry& entry) {
+void Node::transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
   entry.envelope.set_retransmission(entry.sent);
   stamp(entry.envelope, circuit);
   circuit.session->send(entry.envelope);
-  mark_sent(circuit, entry);
+  mark_sent(circuit, entry, payload_bytes);
 }
 
-void Node::transmit_batch(Circuit& circuit, const std::vector<Outbox::Entry*>& entries,
-                          std::size_t items_bytes) {
+void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
   if (batch_header_.sender().empty()) {
     batch_header_.set_version(kProtocolVersion);
     batch_header_.set_sender(options_.party);
     batch_header_.set_epoch(outbox_.epoch());
   }
   stamp(batch_header_, circuit);
-  batch_items_.clear();
-  for (const Outbox::Entry* entry : entries) batch_items_.push_back(&entry->envelope);
   circuit.session->send_batch(batch_header_, batch_items_, items_bytes);
   // Reported once the whole frame is queued; an observer may send more meanwhile, which only
   // appends to the outbox and leaves these entries where they are.
-  for (Outbox::Entry* entry : entries) {
-    const bool fresh = !entry->sent;
-    mark_sent(circuit, *entry);
-    if (fresh) copy_flash(circuit, *entry);
+  for (std::size_t i = 0; i < batch_entries_.size(); ++i) {
+    Outbox::Entry& entry = *batch_entries_[i];
+    const bool fresh = !entry.sent;
+    mark_sent(circuit, entry, batch_items_[i].payload_bytes);
+    if (fresh) copy_flash(circuit, entry);
   }
 }
 
-void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry) {
+void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
   NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
-  outbox_.mark_sent(entry, clock_.now().steady);
+  outbox_.mark_sent(entry, clock_.now().steady, payload_bytes);
   e.seq = entry.envelope.seq();
   e.circuit = circuit.name;
   e.envelope = &entry.envelope;

@@ -104,13 +104,13 @@ class Node : public SessionHandler {
   // Hands durable, untransmitted entries to the traffic circuit while its write queue is short.
   // The outbox, not the socket buffer, is where a backlog waits.
   void pump();
-  void transmit(Circuit& circuit, Outbox::Entry& entry);
+  void transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
   // Several consecutive entries as one batch frame.
-  void transmit_batch(Circuit& circuit, const std::vector<Outbox::Entry*>& entries,
-                      std::size_t items_bytes);
+  // Sends batch_entries_ (measured in batch_items_) as one batch frame.
+  void transmit_batch(Circuit& circuit, std::size_t items_bytes);
   // After a fresh FLASH message went on `circuit`: the same on every other live circuit.
   void copy_flash(const Circuit& circuit, Outbox::Entry& entry);
-  void mark_sent(Circuit& circuit, Outbox::Entry& entry);
+  void mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
   void generate_more();
 
   // Receiving.
@@ -184,7 +184,7 @@ class Node : public SessionHandler {
   // Reused by pump() for each batch it sends.
   bool pumping_ = false;
   std::vector<Outbox::Entry*> batch_entries_;
-  std::vector<const wire::Envelope*> batch_items_;
+  std::vector<BatchItem> batch_items_;
   wire::Envelope batch_header_;
 
   bool sending_finished_ = false;

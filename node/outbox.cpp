@@ -21,8 +21,8 @@ Outbox::Outbox(std::uint64_t epoch, std::uint64_t last_seq, std::uint64_t acknow
   for (auto& envelope : unacknowledged) {
     Entry& entry = next_slot();
     entry.envelope = std::move(envelope);
-    entry.envelope.ByteSizeLong();
-    mark_sent(entry, now);
+    const auto* payload = reliable_payload(entry.envelope);
+    mark_sent(entry, now, payload == nullptr ? 0 : payload->ByteSizeLong());
     ++count_;
   }
 }
@@ -61,15 +61,13 @@ Outbox::Entry& Outbox::push_next() {
   return entry;
 }
 
-void Outbox::mark_sent(Entry& entry, Clock::time_point now) {
+void Outbox::mark_sent(Entry& entry, Clock::time_point now, std::size_t payload_bytes) {
   if (!entry.sent) {
     entry.sent = true;
     entry.first_sent = now;
   }
   entry.last_sent = now;
-  const auto* payload = reliable_payload(entry.envelope);
-  entry.payload_bytes_sent =
-      payload == nullptr ? 0 : static_cast<std::size_t>(payload->GetCachedSize());
+  entry.payload_bytes_sent = payload_bytes;
 }
 
 const std::vector<Outbox::Acknowledged>& Outbox::acknowledge(std::uint64_t seq) {

@@ -56,8 +56,8 @@ class Outbox {
     return push_next();
   }
 
-  // `entry` went out at `now`, its payload serialised (so its size is cached).
-  void mark_sent(Entry& entry, Clock::time_point now);
+  // `entry` went out at `now`, its payload taking `payload_bytes`.
+  void mark_sent(Entry& entry, Clock::time_point now, std::size_t payload_bytes);
 
   // Everything up to and including `seq` has been delivered: what that acknowledged, valid
   // until the next call. Throws ProtocolViolation if `seq` was never sent. Acknowledgements

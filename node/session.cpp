@@ -184,8 +184,8 @@ void Session::send(const wire::Envelope& envelope) {
   if (!writing_) write_queued();
 }
 
-void Session::send_batch(const wire::Envelope& header,
-                         const std::vector<const wire::Envelope*>& items, std::size_t items_bytes) {
+void Session::send_batch(const wire::Envelope& header, const std::vector<BatchItem>& items,
+                         std::size_t items_bytes) {
   if (finished_ || closing_) return;
   append_batch_frame(outgoing_, header, items, items_bytes, settings_.max_frame_bytes);
   if (!writing_) write_queued();

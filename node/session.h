@@ -13,6 +13,7 @@
 
 #include "common/frame.h"
 #include "common/tls.h"
+#include "node/batch_frame.h"
 #include "node/batch_reader.h"
 #include "proto/hotline.pb.h"
 
@@ -64,7 +65,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // if it is larger than the frame limit.
   void send(const wire::Envelope& envelope);
   // Queues reliable envelopes as one batch frame under `header` (see node/batch_frame.h).
-  void send_batch(const wire::Envelope& header, const std::vector<const wire::Envelope*>& items,
+  void send_batch(const wire::Envelope& header, const std::vector<BatchItem>& items,
                   std::size_t items_bytes);
 
   // While a batch envelope is being handled: its items, each a reliable payload with a seq that

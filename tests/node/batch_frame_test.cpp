@@ -37,11 +37,11 @@ std::vector<wire::Envelope> entries() {
 }
 
 wire::Envelope round_trip(const std::vector<wire::Envelope>& kept, std::uint32_t max_frame) {
-  std::vector<const wire::Envelope*> items;
+  std::vector<BatchItem> items;
   std::size_t items_bytes = 0;
   for (const auto& envelope : kept) {
-    items.push_back(&envelope);
-    items_bytes += batch_item_bytes(envelope);
+    items.push_back(batch_item(envelope));
+    items_bytes += items.back().bytes;
   }
   std::string frames;
   append_batch_frame(frames, header(), items, items_bytes, max_frame);

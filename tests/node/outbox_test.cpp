@@ -76,9 +76,7 @@ TEST(OutboxTest, ALargeAcknowledgedPayloadIsFreedRatherThanKeptForReuse) {
   Outbox outbox(1);
   for (int i = 0; i < 256; ++i) {
     Outbox::Entry& entry = outbox.push(text(std::string(10000, 'x')));
-    // As a batch frame does: only the payload's size is computed and cached.
-    entry.envelope.message().ByteSizeLong();
-    outbox.mark_sent(entry, Outbox::Clock::now());
+    outbox.mark_sent(entry, Outbox::Clock::now(), entry.envelope.message().ByteSizeLong());
   }
   outbox.acknowledge(256);
   EXPECT_FALSE(outbox.next().has_message());
