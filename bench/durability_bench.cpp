@@ -4,10 +4,11 @@
 //
 //   build/durability_bench [--messages N] [--records N]
 
+#include <CLI/CLI.hpp>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <future>
 
 #include "bench/hotline_link.h"
@@ -107,12 +108,16 @@ double restart_to_delivery_ms(const std::filesystem::path& certs,
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app{"hotline durability benchmark: the journal's cost, and restart time"};
   int messages = 100000;
   int records = 100000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--messages") == 0) messages = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--records") == 0) records = std::atoi(argv[i + 1]);
-  }
+  app.add_option("--messages", messages, "pipelined 64-byte messages per run")
+      ->check(CLI::Range(1, 1000000000))
+      ->capture_default_str();
+  app.add_option("--records", records, "records in the journal a node restarts from")
+      ->check(CLI::Range(4, 100000000))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
   const auto dir = make_dir("hotline-durability");
   hotline::common::write_exercise_pki(dir / "certs", {});
   std::printf("hotline durability benchmark: %d pipelined 64-byte messages\n", messages);

@@ -7,9 +7,10 @@
 //   build/link_bench --profile-round-trips [--round-trips N]   (only the hotline's round trips,
 //                                                               for perf or strace)
 
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "bench/bare_tls_link.h"
@@ -25,31 +26,8 @@ std::filesystem::path make_certs() {
   return pattern;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  int round_trips = 20000;
-  // A million: at a few million messages a second, fewer make a run too short to be steady.
-  int messages = 1000000;
-  for (int i = 1; i + 1 < argc; ++i) {
-    if (std::strcmp(argv[i], "--round-trips") == 0) round_trips = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--messages") == 0) messages = std::atoi(argv[i + 1]);
-  }
-  const auto certs = make_certs();
-  if (argc > 1 && std::strcmp(argv[1], "--profile-hotline") == 0) {
-    const auto result = hotline::bench::pipelined_throughput(certs, 64, messages);
-    std::printf("hotline, 64 B pipelined: %.0f acked msg/s, %.0f CPU ns/msg\n", result.per_second,
-                result.cpu_ns_per_message);
-    std::filesystem::remove_all(certs);
-    return 0;
-  }
-  if (argc > 1 && std::strcmp(argv[1], "--profile-round-trips") == 0) {
-    const auto result = hotline::bench::ping_pong(certs, 64, round_trips);
-    std::printf("hotline, 64 B round trips: p50 %.1f us, p99 %.1f us\n", result.p50_us,
-                result.p99_us);
-    std::filesystem::remove_all(certs);
-    return 0;
-  }
+// The full table: bare and hotline, round trips and pipelined, for each size, with the ratios.
+void measure_all_sizes(const std::filesystem::path& certs, int round_trips, int messages) {
   std::printf("hotline link benchmark: %d round trips, %d pipelined messages per size\n",
               round_trips, messages);
   std::printf("%-6s %-8s %10s %10s %12s %12s\n", "size", "link", "p50 us", "p99 us", "acked msg/s",
@@ -69,6 +47,42 @@ int main(int argc, char** argv) {
                 ours.ping_pong.p99_us / bare.ping_pong.p99_us,
                 ours.pipelined.per_second / bare.pipelined.per_second,
                 ours.pipelined.cpu_ns_per_message / bare.pipelined.cpu_ns_per_message);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"hotline link benchmark: the hotline link against bare TLS"};
+  int round_trips = 20000;
+  // A million: at a few million messages a second, fewer make a run too short to be steady.
+  int messages = 1000000;
+  bool profile_hotline = false;
+  bool profile_round_trips = false;
+  app.add_option("--round-trips", round_trips, "ping-pong round trips per size")
+      ->check(CLI::Range(1, 1000000000))
+      ->capture_default_str();
+  app.add_option("--messages", messages, "pipelined messages per size")
+      ->check(CLI::Range(1, 1000000000))
+      ->capture_default_str();
+  auto* pipelined_only = app.add_flag("--profile-hotline", profile_hotline,
+                                      "only the hotline's 64-byte pipelined stream (for perf)");
+  app.add_flag("--profile-round-trips", profile_round_trips,
+               "only the hotline's 64-byte round trips (for perf or strace)")
+      ->excludes(pipelined_only);
+  CLI11_PARSE(app, argc, argv);
+
+  const auto certs = make_certs();
+  if (profile_hotline) {
+    const auto result = hotline::bench::pipelined_throughput(certs, 64, messages);
+    std::printf("hotline, 64 B pipelined: %.0f acked msg/s, %.0f CPU ns/msg\n", result.per_second,
+                result.cpu_ns_per_message);
+  } else if (profile_round_trips) {
+    const auto result = hotline::bench::ping_pong(certs, 64, round_trips);
+    std::printf("hotline, 64 B round trips: p50 %.1f us, p99 %.1f us\n", result.p50_us,
+                result.p99_us);
+  } else {
+    measure_all_sizes(certs, round_trips, messages);
   }
   std::filesystem::remove_all(certs);
   return 0;

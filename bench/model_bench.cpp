@@ -2,9 +2,10 @@
 // and runs per second of `hotline compare` for estonia-2007 on every core.
 //
 //   build/model_bench [--scenario scenarios/estonia-2007.textproto] [--runs 1000]
+#include <CLI/CLI.hpp>
+
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <thread>
 
@@ -37,12 +38,16 @@ const char* kBusyScenario = R"(
 }  // namespace
 
 int main(int argc, char** argv) {
+  CLI::App app{"hotline model benchmark: model events per second and compare runs per second"};
   std::string path = HOTLINE_SOURCE_DIR "/scenarios/estonia-2007.textproto";
   int runs = 1000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (std::strcmp(argv[i], "--scenario") == 0) path = argv[i + 1];
-    if (std::strcmp(argv[i], "--runs") == 0) runs = std::stoi(argv[i + 1]);
-  }
+  app.add_option("--scenario", path, "scenario for the compare runs")
+      ->check(CLI::ExistingFile)
+      ->capture_default_str();
+  app.add_option("--runs", runs, "compare runs")
+      ->check(CLI::Range(1, 1000000000))
+      ->capture_default_str();
+  CLI11_PARSE(app, argc, argv);
 
   const auto busy = hotline::scenario::load_scenario(
       hotline::scenario::parse_scenario_text(kBusyScenario, "busy"));
