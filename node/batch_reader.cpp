@@ -19,11 +19,11 @@ const std::uint32_t kSeqTag =
     WireFormatLite::MakeTag(wire::Envelope::kSeqFieldNumber, WireFormatLite::WIRETYPE_VARINT);
 const std::uint32_t kRetransmissionTag = WireFormatLite::MakeTag(
     wire::Envelope::kRetransmissionFieldNumber, WireFormatLite::WIRETYPE_VARINT);
-// A full batch of 64-byte messages is some 200 items.
-constexpr std::size_t kMessageItemsKept = 1024;
-
 const std::uint32_t kMessageTag = WireFormatLite::MakeTag(
     wire::Envelope::kMessageFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
+
+// Message items kept for the next batch: a full batch of 64-byte messages is some 200.
+constexpr std::size_t kMessageItemsKept = 1024;
 
 CodedInputStream input_over(std::string_view bytes) {
   return CodedInputStream(reinterpret_cast<const std::uint8_t*>(bytes.data()),
