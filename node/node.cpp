@@ -319,7 +319,6 @@ void Node::pump() {
 }
 
 void Node::transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
-  entry.envelope.set_retransmission(entry.sent);
   stamp(entry.envelope, circuit);
   circuit.session->send(entry.envelope);
   mark_sent(circuit, entry, payload_bytes);

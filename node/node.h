@@ -105,7 +105,6 @@ class Node : public SessionHandler {
   // The outbox, not the socket buffer, is where a backlog waits.
   void pump();
   void transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
-  // Several consecutive entries as one batch frame.
   // Sends batch_entries_ (measured in batch_items_) as one batch frame.
   void transmit_batch(Circuit& circuit, std::size_t items_bytes);
   // After a fresh FLASH message went on `circuit`: the same on every other live circuit.

@@ -74,15 +74,12 @@ std::vector<wire::Envelope> TestClient::read_envelopes(std::chrono::milliseconds
     envelopes.push_back(std::move(*frame));
     return envelopes;
   }
+  // Each item under a copy of the frame's header, as the node reads it.
+  wire::Envelope header = *frame;
+  header.clear_batch();
   for (const auto& item : frame->batch().items()) {
-    wire::Envelope alone = item;
-    alone.set_version(frame->version());
-    alone.set_sender(frame->sender());
-    alone.set_epoch(frame->epoch());
-    alone.set_ack(frame->ack());
-    alone.set_ack_epoch(frame->ack_epoch());
-    alone.set_sent_at_us(frame->sent_at_us());
-    alone.set_circuit(frame->circuit());
+    wire::Envelope alone = header;
+    alone.MergeFrom(item);
     envelopes.push_back(std::move(alone));
   }
   return envelopes;
