@@ -38,11 +38,21 @@ std::optional<Doctrine> doctrine_preset(std::string_view name) {
     doctrine.explain_own_moves = true;
     return doctrine;
   }
+  if (name == "early-warning") {
+    // A warning crew (1979, 1995): it decides in minutes and can only alert, or stand down.
+    doctrine.decision_latency = 3 * kMinute;
+    doctrine.can_take.fill(false);
+    doctrine.can_take[static_cast<int>(Rung::kNormal)] = true;
+    doctrine.can_take[static_cast<int>(Rung::kMilitaryPosture)] = true;
+    doctrine.climb_at[static_cast<int>(Rung::kMilitaryPosture) - 1] = 0.2;
+    doctrine.query_above = 1.1;
+    return doctrine;
+  }
   return std::nullopt;
 }
 
 std::string_view doctrine_preset_names() {
-  return "measured, hawkish, dovish, deny, deceive, tit-for-tat, contrite";
+  return "measured, hawkish, dovish, deny, deceive, tit-for-tat, contrite, early-warning";
 }
 
 std::string_view answer_name(AnswerPolicy answer) {

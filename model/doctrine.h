@@ -33,6 +33,15 @@ struct Doctrine {
   // The confidence that the channel stays private below which the side will not discuss
   // anything over it.
   double discretion_needed = 0.5;
+  // How long the side takes to act once its position calls for another rung: minutes for an
+  // early-warning crew, a day for a ministry. Asking and answering over the hotline do not wait.
+  SimTime decision_latency = 12 * kHour;
+  // The rungs this side can take (an early-warning crew can alert, not accuse); false rungs are
+  // skipped over when pressure warrants them.
+  std::array<bool, kRungCount> can_take{true, true, true, true, true, true, true, true};
+  // What a side that intends harm climbs to on its own, unprovoked, once it decides: its plan
+  // (NORMAL: no plan beyond the scenario's acts).
+  Rung aim = Rung::kNormal;
 };
 
 struct Perception {
@@ -45,7 +54,8 @@ struct Perception {
   SimTime memory = 10 * kDay;
 };
 
-// "measured", "hawkish", "dovish", "deny", "deceive", "tit-for-tat", "contrite".
+// "measured", "hawkish", "dovish", "deny", "deceive", "tit-for-tat", "contrite",
+// "early-warning".
 std::optional<Doctrine> doctrine_preset(std::string_view name);
 std::string_view doctrine_preset_names();
 

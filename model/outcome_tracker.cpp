@@ -14,16 +14,32 @@ OutcomeTracker::OutcomeTracker(const Scenario& scenario, Outcomes& outcomes,
   rung_before_.assign(parties, Rung::kNormal);
   last_tracked_.assign(parties, 0);
   last_was_above_.assign(parties, false);
-  for (SideHost* side : sides_) last_belief_.push_back(side->belief(0));
+  for (SideHost* side : sides_) {
+    last_belief_.push_back(side->belief(0));
+    prior_belief_.push_back(side->belief(0));
+  }
+  for (SideOutcome& outcome : outcomes_.sides) outcome.took[0] = true;
+}
+
+// Whether `party` means the other harm now: the scenario's intent, or the harm it is doing
+// (striking back in kind, or at war), whatever it intended at the start.
+bool OutcomeTracker::harms(std::size_t party) const {
+  const Rung rung = sides_[party]->rung();
+  return truth_[party] || rung == Rung::kCyberRetaliation || rung == Rung::kArmedConflict;
 }
 
 void OutcomeTracker::track(SimTime now) {
   for (std::size_t i = 0; i < sides_.size(); ++i) {
     const double belief = sides_[i]->belief(now);
-    const double truth = truth_[1 - i] ? 1.0 : 0.0;
+    const double truth = harms(1 - i) ? 1.0 : 0.0;
     const double elapsed = to_days(now - last_tracked_[i]);
     if (elapsed > 0) {
-      const double gap = 0.5 * (std::abs(last_belief_[i] - truth) + std::abs(belief - truth));
+      // Only the error the crisis added counts: how much further from the truth the side is
+      // than its prior would put it. A side that never hears anything scores nothing, however
+      // long the run, and a side whose belief matches the truth scores nothing.
+      const double prior_gap = std::abs(prior_belief_[i] - truth);
+      auto excess = [&](double b) { return std::max(0.0, std::abs(b - truth) - prior_gap); };
+      const double gap = 0.5 * (excess(last_belief_[i]) + excess(belief));
       outcomes_.sides[i].misperception += gap * elapsed;
       if (last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
     }
@@ -35,15 +51,17 @@ void OutcomeTracker::track(SimTime now) {
 
 bool OutcomeTracker::moved(SimTime now, int party, Rung rung) {
   SideOutcome& outcome = outcomes_.sides[party];
-  // Moves come one rung at a time; the one before tells which way this one went.
+  // The rung before tells which way this move went, and how far.
   const bool climbing = rung > rung_before_[party];
+  const int rungs_climbed = static_cast<int>(rung) - static_cast<int>(rung_before_[party]);
   rung_before_[party] = rung;
+  outcome.took[static_cast<int>(rung)] = true;
   if (climbing) {
     if (rung > outcome.peak) {
       outcome.peak = rung;
       outcome.peak_at = now;
     }
-    if (!truth_[1 - party]) ++outcome.inadvertent_climbs;
+    if (!harms(1 - party)) outcome.inadvertent_climbs += rungs_climbed;
   }
   if (rung == Rung::kNormal) {
     outcome.back_to_normal = now;

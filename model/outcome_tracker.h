@@ -20,12 +20,14 @@ class OutcomeTracker {
 
   // Integrates misperception and time above NORMAL up to `now`.
   void track(SimTime now);
-  // `party` moved to `rung` (one rung at a time); returns whether it climbed.
+  // `party` moved to `rung` (perhaps several rungs away); returns whether it climbed.
   bool moved(SimTime now, int party, Rung rung);
   // The final state, and one outcome record per side plus the channel's summary.
   void finish(SimTime end, RecordSink* sink);
 
  private:
+  bool harms(std::size_t party) const;
+
   const Scenario& scenario_;
   Outcomes& outcomes_;
   std::vector<SideHost*> sides_;
@@ -33,6 +35,7 @@ class OutcomeTracker {
   std::vector<Rung> rung_before_;  // [party] the rung before the last move
   std::vector<SimTime> last_tracked_;
   std::vector<double> last_belief_;
+  std::vector<double> prior_belief_;
   std::vector<bool> last_was_above_;
 };
 

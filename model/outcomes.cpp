@@ -19,11 +19,21 @@ std::string_view trim(std::string_view s) {
 std::string_view Metric::names() {
   return "peak, misperception, inadvertent_climbs, damage, strikes, refrained, messages_sent, "
          "days_above_normal, back_to_normal_day, final_belief (each optionally .PARTY), "
-         "frames_lost, frames_garbled, leaked, or \"peak[.PARTY] >= RUNG\"";
+         "frames_lost, frames_garbled, leaked; any of them compared with a number (\"METRIC <= "
+         "1\", \"METRIC >= 0.5\"), peak with a rung (\"peak[.PARTY] >= RUNG\"), or "
+         "\"took[.PARTY] == RUNG\"";
 }
 
+namespace {
+
+constexpr std::string_view kRungNames =
+    "NORMAL, INQUIRY, DEMARCHE, NAME_AND_SHAME, SANCTIONS, CYBER_RETALIATION, MILITARY_POSTURE or "
+    "ARMED_CONFLICT";
+
+}  // namespace
+
 Metric Metric::parse(std::string_view text, const std::vector<std::string>& parties) {
-  static const std::array<std::pair<std::string_view, Name>, 13> kNames{{
+  static const std::array<std::pair<std::string_view, Name>, 14> kNames{{
       {"peak", Name::kPeak},
       {"misperception", Name::kMisperception},
       {"inadvertent_climbs", Name::kInadvertentClimbs},
@@ -37,21 +47,24 @@ Metric Metric::parse(std::string_view text, const std::vector<std::string>& part
       {"frames_lost", Name::kFramesLost},
       {"frames_garbled", Name::kFramesGarbled},
       {"leaked", Name::kLeaked},
+      {"took", Name::kTook},
+  }};
+  static const std::array<std::pair<std::string_view, Comparison>, 3> kComparisons{{
+      {">=", Comparison::kAtLeast},
+      {"<=", Comparison::kAtMost},
+      {"==", Comparison::kEquals},
   }};
   Metric metric;
   metric.text_ = std::string(trim(text));
   std::string_view rest = metric.text_;
-  const auto comparison = rest.find(">=");
-  if (comparison != std::string_view::npos) {
-    const std::string_view rung = trim(rest.substr(comparison + 2));
-    metric.at_least_ = parse_rung(rung);
-    if (!metric.at_least_) {
-      throw std::invalid_argument(
-          "unknown rung \"" + std::string(rung) +
-          "\"; expected NORMAL, INQUIRY, DEMARCHE, NAME_AND_SHAME, "
-          "SANCTIONS, CYBER_RETALIATION, MILITARY_POSTURE or ARMED_CONFLICT");
-    }
-    rest = trim(rest.substr(0, comparison));
+  std::string_view operand;
+  for (const auto& [symbol, comparison] : kComparisons) {
+    const auto at = rest.find(symbol);
+    if (at == std::string_view::npos) continue;
+    metric.comparison_ = comparison;
+    operand = trim(rest.substr(at + symbol.size()));
+    rest = trim(rest.substr(0, at));
+    break;
   }
   std::string_view name = rest;
   const auto dot = rest.find('.');
@@ -72,8 +85,35 @@ Metric Metric::parse(std::string_view text, const std::vector<std::string>& part
                                 std::string(names()));
   }
   metric.name_ = known->second;
-  if (metric.at_least_ && metric.name_ != Name::kPeak) {
-    throw std::invalid_argument("only peak compares with a rung (\"peak >= SANCTIONS\")");
+  const bool takes_rung = metric.name_ == Name::kPeak || metric.name_ == Name::kTook;
+  if (metric.name_ == Name::kTook && metric.comparison_ != Comparison::kEquals) {
+    throw std::invalid_argument("took names a rung: \"took.PARTY == NAME_AND_SHAME\"");
+  }
+  if (metric.comparison_ == Comparison::kEquals && metric.name_ != Name::kTook) {
+    throw std::invalid_argument("only took compares with == (\"took.PARTY == RUNG\"); use >= or <=");
+  }
+  if (metric.comparison_ == Comparison::kNone) return metric;
+  if (const auto rung = parse_rung(operand)) {
+    if (!takes_rung) {
+      throw std::invalid_argument("only peak and took compare with a rung (\"" +
+                                  std::string(name) + " >= 0.5\" compares with a number)");
+    }
+    metric.threshold_ = static_cast<double>(*rung);
+    return metric;
+  }
+  if (takes_rung) {
+    throw std::invalid_argument("unknown rung \"" + std::string(operand) + "\"; expected " +
+                                std::string(kRungNames));
+  }
+  std::size_t used = 0;
+  try {
+    metric.threshold_ = std::stod(std::string(operand), &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used == 0 || used != operand.size()) {
+    throw std::invalid_argument("metric \"" + metric.text_ + "\" compares with \"" +
+                                std::string(operand) + "\", which is not a number");
   }
   return metric;
 }
@@ -97,9 +137,13 @@ double Metric::side_value(const Outcomes& outcomes, const SideOutcome& side) con
     case Name::kDaysAboveNormal:
       return side.days_above_normal;
     case Name::kBackToNormalDay:
+      // A side that never left NORMAL was back from the start.
+      if (side.peak == Rung::kNormal) return 0;
       return to_days(side.back_to_normal.value_or(outcomes.duration));
     case Name::kFinalBelief:
       return side.final_belief;
+    case Name::kTook:
+      return side.took[static_cast<std::size_t>(threshold_)] ? 1.0 : 0.0;
     default:
       return 0;
   }
@@ -108,24 +152,37 @@ double Metric::side_value(const Outcomes& outcomes, const SideOutcome& side) con
 double Metric::evaluate(const Outcomes& outcomes) const {
   switch (name_) {
     case Name::kFramesLost:
-      return outcomes.frames_lost;
+      return compared(outcomes.frames_lost);
     case Name::kFramesGarbled:
-      return outcomes.frames_garbled;
+      return compared(outcomes.frames_garbled);
     case Name::kLeaked:
-      return outcomes.leaked;
+      return compared(outcomes.leaked);
     default:
       break;
   }
-  // Over both sides: the worst peak, belief and return; the sum of everything counted.
-  const bool take_max =
-      name_ == Name::kPeak || name_ == Name::kBackToNormalDay || name_ == Name::kFinalBelief;
+  // Over both sides: the worst peak, belief and return, whether either took a rung; the sum of
+  // everything counted.
+  const bool take_max = name_ == Name::kPeak || name_ == Name::kBackToNormalDay ||
+                        name_ == Name::kFinalBelief || name_ == Name::kTook;
   double value = 0;
   for (std::size_t i = 0; i < outcomes.sides.size(); ++i) {
     if (party_ >= 0 && static_cast<int>(i) != party_) continue;
     const double v = side_value(outcomes, outcomes.sides[i]);
     value = take_max ? std::max(value, v) : value + v;
   }
-  if (at_least_) return value >= static_cast<double>(*at_least_) ? 1.0 : 0.0;
+  return compared(value);
+}
+
+double Metric::compared(double value) const {
+  switch (comparison_) {
+    case Comparison::kAtLeast:
+      return value >= threshold_ ? 1.0 : 0.0;
+    case Comparison::kAtMost:
+      return value <= threshold_ ? 1.0 : 0.0;
+    case Comparison::kEquals:
+    case Comparison::kNone:
+      break;
+  }
   return value;
 }
 

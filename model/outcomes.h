@@ -18,10 +18,14 @@ struct SideOutcome {
   // When the side last came back down to NORMAL; nullopt if it ended the run above it.
   std::optional<SimTime> back_to_normal;
   double days_above_normal = 0;
-  // The gap between the side's belief and the truth of the other's intent, in belief-days.
+  // How much further the side's belief was from the truth of the other's intent than its prior,
+  // in belief-days.
   double misperception = 0;
-  // Climbs against a side that meant no harm.
+  // Rungs climbed against a side that meant (and did) no harm.
   int inadvertent_climbs = 0;
+  // The rungs the side stood on at some time (NORMAL always): a side that jumps from NORMAL to
+  // MILITARY_POSTURE never accused anyone.
+  std::array<bool, kRungCount> took{};
   double damage = 0;  // damage suffered
   int messages_sent = 0;
   int strikes = 0;
@@ -42,8 +46,10 @@ struct Outcomes {
   std::uint64_t events = 0;
 };
 
-// A named measurement over one run's outcomes: "peak >= SANCTIONS", "peak.moscow",
-// "misperception.washington", "inadvertent_climbs", "strikes", "damage.washington", ...
+// A named measurement over one run's outcomes: "peak.moscow", "misperception.washington",
+// "inadvertent_climbs", "strikes", "damage.washington", ... With a comparison it is 1 or 0 per
+// run, so its mean is a share of runs: "peak >= SANCTIONS", "days_above_normal.moscow <= 1",
+// "took.moscow == NAME_AND_SHAME" (the side stood on that rung at some time).
 class Metric {
  public:
   // Throws std::invalid_argument naming what was expected.
@@ -67,13 +73,18 @@ class Metric {
     kFramesLost,
     kFramesGarbled,
     kLeaked,
+    kTook,
   };
+  enum class Comparison { kNone, kAtLeast, kAtMost, kEquals };
   double side_value(const Outcomes& outcomes, const SideOutcome& side) const;
+  // 1 or 0 if the metric compares with a threshold; the value itself otherwise.
+  double compared(double value) const;
 
   std::string text_;
   Name name_ = Name::kPeak;
   int party_ = -1;  // -1: over both sides
-  std::optional<Rung> at_least_;
+  Comparison comparison_ = Comparison::kNone;
+  double threshold_ = 0;  // a number, or a rung's index
 };
 
 }  // namespace hotline::model

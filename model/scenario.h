@@ -41,6 +41,9 @@ struct IncidentSpec {
   SimTime every = 0;
   SimTime until = 0;
   double chance = 1.0;
+  // It threatens rather than harms (a rocket on the radar): it costs its victim nothing, and is
+  // feared as its severity while it is believed.
+  bool threat_only = false;
 };
 
 struct ObservationSpec {

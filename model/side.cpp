@@ -12,6 +12,8 @@ constexpr double kMaxLogOdds = 8.0;
 constexpr double kBetrayalConfidence = 0.7;
 // A strike is only worth it while at least this share of the grievance is unexplained.
 constexpr double kStrikeUnexplainedShare = 0.5;
+// How hostile a move that answers the side's own acts looks, relative to an unprovoked one.
+constexpr double kDeservedMoveHostility = 0.5;
 
 double clamp01(double x) {
   return std::clamp(x, 0.0, 1.0);
@@ -171,6 +173,10 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
   const auto notice = notified_.find(seen.incident);
   const double unexplained = notice == notified_.end() ? 1.0 : 1.0 - notice->second;
 
+  // What the side holds against the other for it: the damage done, or for a threat, what it
+  // fears from it.
+  const double harm = seen.threat_only ? seen.severity : seen.damage;
+  auto held = grievances_.find(seen.incident);
   if (seen.points_at_other) {
     shift_belief(now, p.evidence_weight * confidence * seen.severity * unexplained);
     auto& g = grievances_[seen.incident];
@@ -184,10 +190,19 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
         emit(record(now, "betrayal").with("incident", seen.id).with("trust", trust_));
       }
     }
-    const double added = seen.damage * confidence * unexplained;
+    const double added = harm * confidence * unexplained;
     g.amount = grievance_of(g, now) + added;
     g.since = now;
     g.original += added;
+  } else if (held != grievances_.end()) {
+    // New evidence about an incident already held against the other points elsewhere: the
+    // side revises its attribution and takes back what it inferred from the first reading.
+    shift_belief(now, -p.evidence_weight * confidence * seen.severity);
+    forgive(now, seen.incident, confidence);
+    if (confidence >= kStrikeUnexplainedShare) pending_strikes_.erase(seen.incident);
+    if (sink_) {
+      emit(record(now, "revise").with("incident", seen.id).with("confidence", confidence));
+    }
   } else {
     // Evidence pointing elsewhere exculpates a little.
     shift_belief(now, -0.5 * p.evidence_weight * confidence * seen.severity);
@@ -415,11 +430,13 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
   decide(now, out);
 }
 
-void Side::see_move(SimTime now, Rung rung, Actions& out) {
+void Side::see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
   other_rung_seen_ = std::max(other_rung_seen_, rung);
-  // The spiral's asymmetry: the other's move reads as hostile; our own never did.
-  shift_belief(now, p.other_moves_hostility * p.evidence_weight * move_evidence(rung));
+  // The spiral's asymmetry: the other's move reads as hostile; our own never did. A move that
+  // answers what this side really did reads as half as hostile: the side knows why it came.
+  const double hostility = deserved ? kDeservedMoveHostility : 1.0;
+  shift_belief(now, hostility * p.other_moves_hostility * p.evidence_weight * move_evidence(rung));
   const double damage = move_damage(rung);
   if (damage > 0) {
     auto& g = grievances_[-1 - static_cast<int>(grievances_.size())];
@@ -427,11 +444,18 @@ void Side::see_move(SimTime now, Rung rung, Actions& out) {
     g.original = damage;
     g.since = now;
   }
+  // Naming, shaming and penalising the real sponsor raises the cost it expects of going on: it
+  // gives up its later acts against the other with probability cost x (1 - commitment). Drawn
+  // for every move seen, so that the random stream does not depend on guilt.
+  const double deterrence = clamp01(consequence_weight(rung) * (1 - me_.doctrine.commitment));
+  const bool deterred = rng.uniform() < deterrence;
   if (sink_) {
-    emit(record(now, "see_move")
-             .with("rung", std::string(rung_name(rung)))
-             .with("belief", belief(now)));
+    Record r = record(now, "see_move");
+    r.with("rung", std::string(rung_name(rung))).with("belief", belief(now));
+    if (deserved) r.with("cost_deters", deterrence).with("deterred", deterred);
+    emit(std::move(r));
   }
+  if (deserved && deterred) out.refrain.push_back("");
   decide(now, out);
 }
 
@@ -478,19 +502,45 @@ void Side::review(SimTime now, SimTime link_test_every, Actions& out) {
   decide(now, out);
 }
 
+Rung Side::warranted(double pressure) const {
+  const Doctrine& d = me_.doctrine;
+  int target = 0;
+  for (int k = 1; k < kRungCount; ++k) {
+    if (d.can_take[k] && pressure >= d.climb_at[k - 1]) target = k;
+  }
+  if (me_.intends_harm) target = std::max(target, static_cast<int>(d.aim));
+  return static_cast<Rung>(target);
+}
+
+// A side climbs or stands down to the rung its position warrants, as far as it warrants at
+// once, but only after deliberating for its decision latency; what it then does follows the
+// position at that moment, not the one that started the deliberation.
 void Side::decide(SimTime now, Actions& out) {
   const Doctrine& d = me_.doctrine;
   const double pressure = belief(now) * grievance(now);
-  int target = 0;
-  while (target < kRungCount - 1 && pressure >= d.climb_at[target]) ++target;
-  const int current = static_cast<int>(rung_);
-  Rung next = rung_;
-  if (target > current) {
-    next = static_cast<Rung>(current + 1);
-  } else if (current > 0 && pressure < d.climb_at[current - 1] * d.step_down_below) {
-    next = static_cast<Rung>(current - 1);
+  Rung next = warranted(pressure);
+  // Hysteresis: a side stays where it stands until pressure falls well below what put it there.
+  if (next < rung_ && pressure >= d.climb_at[static_cast<int>(rung_) - 1] * d.step_down_below) {
+    next = rung_;
   }
-  if (next == rung_) return;
+  if (next == rung_) {
+    decision_due_.reset();
+    return;
+  }
+  if (!decision_due_) {
+    decision_due_ = now + d.decision_latency;
+    if (d.decision_latency > 0) {
+      out.wake_at.push_back(*decision_due_);
+      if (sink_) {
+        emit(record(now, "deliberate")
+                 .with("toward", std::string(rung_name(next)))
+                 .with("pressure", pressure)
+                 .with("decide_at", static_cast<long long>(*decision_due_)));
+      }
+    }
+  }
+  if (now < *decision_due_) return;
+  decision_due_.reset();
   const bool climbing = next > rung_;
   rung_ = next;
   out.moves.push_back(next);

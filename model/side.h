@@ -5,6 +5,7 @@
 // the caller passes, and decisions come back as Actions for whatever transport carries them.
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -26,6 +27,9 @@ struct SeenIncident {
   double severity = 0;      // how threatening the act is
   double damage = 0;        // what it cost this side (0 if it failed or hit someone else)
   int in_response_to = -1;  // a strike answering this incident
+  // It threatens rather than harms (a missile on the radar): feared as its severity while it is
+  // believed, though it costs nothing.
+  bool threat_only = false;
 };
 
 struct OutgoingExchange {
@@ -61,8 +65,10 @@ class Side {
   // `rng` decides whether a warning deters.
   void receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
                Rng& rng, Actions& out);
-  // The other side's visible move on the ladder.
-  void see_move(SimTime now, Rung rung, Actions& out);
+  // The other side's visible move on the ladder. `deserved`: the move answers acts this side
+  // really sponsored against the other, so it is a cost this side now expects to pay again, not
+  // an unprovoked hostility; `rng` decides whether that cost deters it.
+  void see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& out);
   void heard_link_test(SimTime now) { last_link_test_ = now; }
   // Whether this side means the other harm: what an honest answer about its own acts says.
   void set_intent(bool intends_harm) { me_.intends_harm = intends_harm; }
@@ -97,6 +103,9 @@ class Side {
   double grievance_of(const Grievance& g, SimTime now) const;
   void forgive(SimTime now, int incident, double fraction);
   void decide(SimTime now, Actions& out);
+  // The rung the side's position calls for: the highest it can take whose threshold the pressure
+  // reaches, or its plan's aim if it intends harm and that is higher.
+  Rung warranted(double pressure) const;
   void answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out);
   void warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out);
   void emit(Record record) const;
@@ -112,6 +121,8 @@ class Side {
   SimTime belief_since_ = 0;
   double trust_;
   Rung rung_ = Rung::kNormal;
+  // When the decision the side is deliberating on falls due (none: it is not deliberating).
+  std::optional<SimTime> decision_due_;
   SimTime last_link_test_ = 0;
   Rung other_rung_seen_ = Rung::kNormal;  // the highest public move of the other's seen
   double channel_confidence_ = 1.0;       // that what is said over the hotline stays private

@@ -26,7 +26,8 @@ class SideHost {
   virtual void receive(SimTime now, int message, const Exchange& exchange, bool garbled,
                        bool via_hotline, Actions& out) = 0;
   virtual void heard_link_test(SimTime now, int message) = 0;
-  virtual void see_move(SimTime now, Rung rung, Actions& out) = 0;
+  // `deserved`: the move answers acts this side really sponsored against the mover.
+  virtual void see_move(SimTime now, Rung rung, bool deserved, Actions& out) = 0;
   virtual void review(SimTime now, SimTime link_test_every, Actions& out) = 0;
   virtual void set_intent(SimTime now, bool intends_harm) = 0;
   virtual void gain_trust(SimTime now, double amount) = 0;
@@ -51,7 +52,7 @@ class LocalSideHost : public SideHost {
   void receive(SimTime now, int message, const Exchange& exchange, bool garbled, bool via_hotline,
                Actions& out) override;
   void heard_link_test(SimTime now, int message) override;
-  void see_move(SimTime now, Rung rung, Actions& out) override;
+  void see_move(SimTime now, Rung rung, bool deserved, Actions& out) override;
   void review(SimTime now, SimTime link_test_every, Actions& out) override;
   void set_intent(SimTime now, bool intends_harm) override;
   void gain_trust(SimTime now, double amount) override;

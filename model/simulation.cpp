@@ -68,6 +68,7 @@ class Simulation {
     for (int i = 0; i < parties; ++i) {
       truth_.push_back(scenario.parties[i].intends_harm);
       evasion_.push_back(0);
+      acted_against_.push_back(false);
     }
     for (const TimelineEvent& event : scenario.timeline) {
       if (event.kind == TimelineEvent::Kind::kIncident) incident_at_[event.index] = event.at;
@@ -156,7 +157,8 @@ class Simulation {
         break;
       case SimEvent::Type::kSeeMove: {
         Actions actions;
-        sides_[event.a]->see_move(now, static_cast<Rung>(event.b), actions);
+        sides_[event.a]->see_move(now, static_cast<Rung>(event.b), acted_against_[event.a],
+                                  actions);
         apply(now, event.a, actions);
         break;
       }
@@ -223,7 +225,7 @@ class Simulation {
 
   // A deterred sponsor does not carry out what its warning covered.
   bool refrains(SimTime now, const IncidentSpec& spec) {
-    if (spec.sponsor < 0 || spec.role != StateRole::kDirected) return false;
+    if (!is_deliberate(spec)) return false;
     const auto& lines = refrain_[spec.sponsor];
     const bool covered =
         lines.count(spec.target) || (lines.count("") && spec.victim == other(spec.sponsor));
@@ -254,6 +256,7 @@ class Simulation {
     seen.confidence = spec.confidence;
     seen.severity = truth.severity;
     seen.damage = truth.victim == spec.by ? incident_damage_[incident] : 0;
+    seen.threat_only = truth.threat_only;
     return seen;
   }
 
@@ -264,8 +267,11 @@ class Simulation {
     if (spec.sponsor >= 0 && spec.victim >= 0)
       chance = std::min(1.0, chance + evasion_[spec.sponsor]);
     const bool succeeded = world_rng_.bernoulli(chance);
-    const double damage = spec.severity * (succeeded ? 1.0 : kBlockedDamageShare);
+    const double damage =
+        spec.threat_only ? 0.0 : spec.severity * (succeeded ? 1.0 : kBlockedDamageShare);
     incident_damage_[index] = damage;
+    if (is_deliberate(spec) && !spec.threat_only && spec.victim == other(spec.sponsor))
+      acted_against_[spec.sponsor] = true;
     if (spec.victim >= 0) outcomes_.sides[spec.victim].damage += damage;
     if (sink_) {
       emit(world(now, "incident")
@@ -486,7 +492,7 @@ class Simulation {
       emit(std::move(r));
     }
     Actions actions;
-    if (exchange.type == Exchange::Type::kInquiry) {
+    if (is_question(exchange)) {
       const IncidentSpec& spec = incidents_[exchange.incident];
       const StateRole role = spec.sponsor == to ? spec.role : StateRole::kNone;
       sides_[to]->inquiry(now, id, exchange.incident, role, actions);
@@ -494,6 +500,20 @@ class Simulation {
       sides_[to]->receive(now, id, exchange, garbled, message.seq >= 0, actions);
     }
     apply(now, to, actions);
+  }
+
+  // An inquiry, or a scripted request for help about an incident, which the receiver answers as
+  // its doctrine says.
+  bool is_question(const Exchange& exchange) const {
+    if (exchange.type == Exchange::Type::kInquiry) return true;
+    if (exchange.type != Exchange::Type::kScripted || exchange.incident < 0) return false;
+    return scenario_.messages[exchange.scripted].kind == MessageKind::kRequest;
+  }
+
+  // An act a state chose to do or to let be done: what costs can deter.
+  static bool is_deliberate(const IncidentSpec& spec) {
+    return spec.sponsor >= 0 &&
+           (spec.role == StateRole::kDirected || spec.role == StateRole::kTolerated);
   }
 
   static const char* role_name(StateRole role) {
@@ -521,6 +541,9 @@ class Simulation {
   std::vector<SeenIncident> pending_observations_;
   std::vector<Exchange> pending_sends_;
   std::vector<double> evasion_;         // [attacker] extra chance of success against the other
+  // [party] it has directed or tolerated acts against the other: the other's public moves are
+  // costs it earned.
+  std::vector<bool> acted_against_;
   std::map<int, SimTime> incident_at_;  // scenario incident -> when it happens
   std::map<int, std::set<std::string>> refrain_;  // [party] targets it was deterred from
   std::set<int> refrained_;                       // scenario incidents not carried out

@@ -174,7 +174,7 @@ void HumanMind::receive(model::SimTime now, int, const model::Exchange& exchange
   take(out);
 }
 
-void HumanMind::see_move(model::SimTime now, model::Rung rung, model::Actions& out) {
+void HumanMind::see_move(model::SimTime now, model::Rung rung, bool, model::Actions& out) {
   model::Record r;
   r.at = now;
   r.kind = "see_move";

@@ -96,7 +96,8 @@ bool Player::run(const nlohmann::json& call) {
   } else if (name == "heard_link_test" && exchange) {
     mind_->heard_link_test(now, call.at("message").get<int>());
   } else if (name == "see_move") {
-    mind_->see_move(now, static_cast<model::Rung>(call.at("rung").get<int>()), actions);
+    mind_->see_move(now, static_cast<model::Rung>(call.at("rung").get<int>()),
+                    call.at("deserved").get<bool>(), actions);
   } else if (name == "review") {
     mind_->review(now, call.at("link_test_every").get<model::SimTime>(), actions);
   } else if (name == "set_intent") {

@@ -182,8 +182,10 @@ void RemoteSideHost::heard_link_test(model::SimTime now, int message) {
        nullptr);
 }
 
-void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, model::Actions& out) {
-  call({{"call", "see_move"}, {"now", now}, {"rung", static_cast<int>(rung)}}, &out);
+void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, bool deserved,
+                              model::Actions& out) {
+  call({{"call", "see_move"}, {"now", now}, {"rung", static_cast<int>(rung)}, {"deserved", deserved}},
+       &out);
 }
 
 void RemoteSideHost::review(model::SimTime now, model::SimTime link_test_every,

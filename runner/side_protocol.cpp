@@ -7,7 +7,7 @@ namespace hotline::model {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Exchange, type, incident, claim, clarity, move, scripted, text)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SeenIncident, incident, id, points_at_other, confidence,
-                                   severity, damage, in_response_to)
+                                   severity, damage, in_response_to, threat_only)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transit, lost, outage, delay, garbled, duplicated,
                                    duplicate_delay, reordered)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transmission, circuit, switched, transit)

@@ -1,6 +1,8 @@
 #include "scenario/expectations.h"
 
 #include <cstdio>
+#include <stdexcept>
+#include <utility>
 
 #include "scenario/compare.h"
 
@@ -29,58 +31,157 @@ std::string label(const std::vector<Setting>& settings) {
 
 }  // namespace
 
+namespace {
+
+struct Measured {
+  bool passed = false;
+  std::string text;
+};
+
+// Runs the variants an expectation names and judges the result against its bounds.
+Measured measure(const ScenarioFile& file, const spec::Expect& expect,
+                 const std::vector<Variant>& variants, const CompareOptions& options) {
+  const model::Metric metric = model::Metric::parse(expect.metric(), party_ids(file.spec));
+  const auto measured = run_variants(file, variants, {metric}, options);
+  std::string text = metric.text() + ":";
+  for (std::size_t v = 0; v < measured.size(); ++v) {
+    text += std::string(v == 0 ? " " : "; ") + measured[v].variant.label + " " +
+            number(measured[v].metrics[0].mean) + " ± " + number(measured[v].metrics[0].ci95);
+  }
+  bool passed = true;
+  double value = measured[0].metrics[0].mean;
+  if (measured.size() == 2) {
+    const double difference = measured[0].metrics[0].mean - measured[1].metrics[0].mean;
+    value = difference;
+    text += "; difference " + number(difference);
+    if (expect.has_lower_by_at_least()) {
+      passed = passed && -difference >= expect.lower_by_at_least();
+      text += ", needed lower by at least " + number(expect.lower_by_at_least());
+    }
+    if (expect.has_higher_by_at_least()) {
+      passed = passed && difference >= expect.higher_by_at_least();
+      text += ", needed higher by at least " + number(expect.higher_by_at_least());
+    }
+  }
+  if (expect.has_at_most()) {
+    passed = passed && value <= expect.at_most();
+    text += ", needed at most " + number(expect.at_most());
+  }
+  if (expect.has_at_least()) {
+    passed = passed && value >= expect.at_least();
+    text += ", needed at least " + number(expect.at_least());
+  }
+  text += " (" + std::to_string(options.runs) + " runs each)";
+  return {passed, text};
+}
+
+}  // namespace
+
+SettingRange parse_setting_range(std::string_view text) {
+  const Setting setting = parse_setting(text);
+  const auto colon = setting.value.find(':');
+  SettingRange range;
+  range.key = setting.key;
+  try {
+    if (colon == std::string::npos) throw std::invalid_argument("no colon");
+    std::size_t used = 0;
+    const std::string low = setting.value.substr(0, colon);
+    const std::string high = setting.value.substr(colon + 1);
+    range.low = std::stod(low, &used);
+    if (used != low.size()) throw std::invalid_argument("trailing text");
+    range.high = std::stod(high, &used);
+    if (used != high.size()) throw std::invalid_argument("trailing text");
+  } catch (const std::exception&) {
+    throw std::invalid_argument("\"" + std::string(text) +
+                                "\": expected a setting and a range, e.g. "
+                                "\"party.tallinn.trust=0.15:0.6\"");
+  }
+  if (range.low > range.high)
+    throw std::invalid_argument("\"" + std::string(text) + "\": the range's low end is above its high end");
+  return range;
+}
+
+namespace {
+
+std::string plain_number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
+}
+
+// Every corner of the region: two ranges give four sets of settings.
+std::vector<std::vector<Setting>> corners(const spec::Expect& expect) {
+  std::vector<std::vector<Setting>> result{{}};
+  for (const auto& text : expect.holds_for()) {
+    const SettingRange range = parse_setting_range(text);
+    std::vector<std::vector<Setting>> next;
+    for (const auto& corner : result) {
+      for (const double end : {range.low, range.high}) {
+        auto extended = corner;
+        extended.push_back({range.key, plain_number(end)});
+        next.push_back(std::move(extended));
+      }
+    }
+    result = std::move(next);
+  }
+  return result;
+}
+
+}  // namespace
+
 std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std::uint64_t seed,
-                                                  int threads) {
+                                                  int threads, CheckMode mode) {
   std::vector<ExpectationResult> results;
   for (const spec::Expect& expect : file.spec.expect()) {
+    if (mode == CheckMode::kHistory && !expect.history()) continue;
+    if (mode == CheckMode::kNull && expect.compare().empty()) continue;
+    if (mode == CheckMode::kRobust && expect.holds_for_size() == 0) continue;
     ExpectationResult result;
     result.says = expect.says().empty() ? expect.metric() : expect.says();
-    const model::Metric metric = model::Metric::parse(expect.metric(), party_ids(file.spec));
+    result.history = expect.history();
     CompareOptions options;
     options.runs = expect.runs() > 0 ? static_cast<int>(expect.runs()) : kDefaultRuns;
     options.seed = seed;
     options.threads = threads;
     for (const auto& text : expect.with()) options.base.push_back(parse_setting(text));
-    std::vector<Variant> variants;
-    if (expect.compare().empty()) {
-      variants.push_back({label(options.base), {}});
+    if (mode == CheckMode::kRobust) {
+      // The expectation, as written, at each corner of its region: all must hold.
+      result.passed = true;
+      const auto [a, b] = expect.compare().empty()
+                              ? std::pair<std::vector<Setting>, std::vector<Setting>>{}
+                              : parse_comparison(expect.compare());
+      for (const auto& corner : corners(expect)) {
+        CompareOptions at_corner = options;
+        at_corner.base.insert(at_corner.base.end(), corner.begin(), corner.end());
+        const Measured m =
+            expect.compare().empty()
+                ? measure(file, expect, {{label(at_corner.base), {}}}, at_corner)
+                : measure(file, expect, {{label(a), a}, {label(b), b}}, at_corner);
+        result.passed = result.passed && m.passed;
+        result.measured += std::string(result.measured.empty() ? "" : "\n      ") +
+                           (m.passed ? "holds at " : "FAILS at ") + label(corner) + ": " + m.text;
+      }
+    } else if (expect.compare().empty()) {
+      const Measured m = measure(file, expect, {{label(options.base), {}}}, options);
+      result.passed = m.passed;
+      result.measured = m.text;
     } else {
       const auto [a, b] = parse_comparison(expect.compare());
-      variants.push_back({label(a), a});
-      variants.push_back({label(b), b});
-    }
-    const auto measured = run_variants(file, variants, {metric}, options);
-    std::string text = metric.text() + ":";
-    for (std::size_t v = 0; v < measured.size(); ++v) {
-      text += std::string(v == 0 ? " " : "; ") + measured[v].variant.label + " " +
-              number(measured[v].metrics[0].mean) + " ± " + number(measured[v].metrics[0].ci95);
-    }
-    bool passed = true;
-    double value = measured[0].metrics[0].mean;
-    if (measured.size() == 2) {
-      const double difference = measured[0].metrics[0].mean - measured[1].metrics[0].mean;
-      value = difference;
-      text += "; difference " + number(difference);
-      if (expect.has_lower_by_at_least()) {
-        passed = passed && -difference >= expect.lower_by_at_least();
-        text += ", needed lower by at least " + number(expect.lower_by_at_least());
-      }
-      if (expect.has_higher_by_at_least()) {
-        passed = passed && difference >= expect.higher_by_at_least();
-        text += ", needed higher by at least " + number(expect.higher_by_at_least());
+      if (mode == CheckMode::kNull) {
+        // Each side against itself: a difference that is not there must not pass.
+        const Measured same_a = measure(file, expect, {{label(a), a}, {label(a), a}}, options);
+        const Measured same_b = measure(file, expect, {{label(b), b}, {label(b), b}}, options);
+        result.passed = !same_a.passed && !same_b.passed;
+        result.measured = (same_a.passed ? "passes with both sides " : "fails with both sides ") +
+                          label(a) + "; " +
+                          (same_b.passed ? "passes with both sides " : "fails with both sides ") +
+                          label(b);
+      } else {
+        const Measured m = measure(file, expect, {{label(a), a}, {label(b), b}}, options);
+        result.passed = m.passed;
+        result.measured = m.text;
       }
     }
-    if (expect.has_at_most()) {
-      passed = passed && value <= expect.at_most();
-      text += ", needed at most " + number(expect.at_most());
-    }
-    if (expect.has_at_least()) {
-      passed = passed && value >= expect.at_least();
-      text += ", needed at least " + number(expect.at_least());
-    }
-    text += " (" + std::to_string(options.runs) + " runs each)";
-    result.passed = passed;
-    result.measured = text;
     results.push_back(result);
   }
   return results;

@@ -137,6 +137,24 @@ void Compiler::doctrine(const spec::Doctrine& d, const Where& where, model::Doct
     probability<spec::Doctrine>(where, "discretion_needed", d.discretion_needed());
     out.discretion_needed = d.discretion_needed();
   }
+  out.decision_latency = duration<spec::Doctrine>(where, "decision_latency", d.decision_latency(),
+                                                  out.decision_latency);
+  if (d.rungs_size() > 0) {
+    out.can_take.fill(false);
+    out.can_take[0] = true;
+    for (int i = 0; i < d.rungs_size(); ++i) {
+      const auto rung = known_rung<spec::Doctrine>(where, "rungs", d.rungs(i), i);
+      if (rung) out.can_take[static_cast<int>(*rung)] = true;
+    }
+  }
+  if (!d.aim().empty()) {
+    const auto rung = known_rung<spec::Doctrine>(where, "aim", d.aim(), -1);
+    if (rung) {
+      out.aim = *rung;
+      if (!out.can_take[static_cast<int>(*rung)])
+        error<spec::Doctrine>(where, "aim", -1, "the aim must be one of the side's rungs");
+    }
+  }
 }
 
 void Compiler::perception(const spec::Perception& p, const Where& where, model::Perception& out) {

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -132,6 +133,21 @@ class Compiler {
     }
     return index;
   }
+
+  template <typename M>
+  std::optional<model::Rung> known_rung(const Where& where, const char* field,
+                                        const std::string& name, int index) {
+    const auto rung = model::parse_rung(name);
+    if (!rung || *rung == model::Rung::kNormal) {
+      error<M>(where, field, index,
+               "unknown rung \"" + name + "\"; expected " + std::string(kRungChoices));
+      return std::nullopt;
+    }
+    return rung;
+  }
+  static constexpr const char* kRungChoices =
+      "INQUIRY, DEMARCHE, NAME_AND_SHAME, SANCTIONS, CYBER_RETALIATION, MILITARY_POSTURE or "
+      "ARMED_CONFLICT";
 
   void start();
 

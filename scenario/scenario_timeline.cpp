@@ -7,6 +7,7 @@
 
 #include "common/duration.h"
 #include "model/outcomes.h"
+#include "scenario/expectations.h"
 
 namespace hotline::scenario::detail {
 
@@ -140,6 +141,7 @@ int Compiler::incident(const spec::Incident& in, const Where& where,
     probability<spec::Incident>(where, "success", in.success());
     out.success = in.success();
   }
+  out.threat_only = in.threat_only();
   out.every = duration<spec::Incident>(where, "every", in.every(), 0);
   if (out.every > 0) {
     out.until = in.until().empty() ? std::numeric_limits<model::SimTime>::max()
@@ -217,14 +219,7 @@ int Compiler::message(const spec::ScriptedMessage& in, const Where& where,
   }
   out.line = in.line();
   if (!in.consequence().empty()) {
-    out.consequence = model::parse_rung(in.consequence());
-    if (!out.consequence) {
-      error<spec::ScriptedMessage>(
-          where, "consequence", -1,
-          "unknown rung \"" + in.consequence() +
-              "\"; expected INQUIRY, DEMARCHE, NAME_AND_SHAME, SANCTIONS, CYBER_RETALIATION, "
-              "MILITARY_POSTURE or ARMED_CONFLICT");
-    }
+    out.consequence = known_rung<spec::ScriptedMessage>(where, "consequence", in.consequence(), -1);
   }
   scenario_.messages.push_back(out);
   return static_cast<int>(scenario_.messages.size()) - 1;
@@ -249,6 +244,19 @@ void Compiler::expectations() {
           "an expectation needs lower_by_at_least, higher_by_at_least, at_most or at_least");
     }
     const bool comparing = e.has_lower_by_at_least() || e.has_higher_by_at_least();
+    if ((e.has_lower_by_at_least() && e.lower_by_at_least() <= 0) ||
+        (e.has_higher_by_at_least() && e.higher_by_at_least() <= 0)) {
+      error<spec::Expect>(where,
+                          e.has_lower_by_at_least() ? "lower_by_at_least" : "higher_by_at_least",
+                          -1,
+                          "a difference the two variants pass when they are the same cannot "
+                          "fail; give a positive amount");
+    }
+    if (e.history() && (!e.compare().empty() || e.with_size() > 0)) {
+      error<spec::Expect>(where, e.compare().empty() ? "with" : "compare", -1,
+                          "a history expectation runs the case as it happened: no with or "
+                          "compare (set the file's own values to what happened)");
+    }
     if (comparing && e.compare().empty()) {
       error<spec::Expect>(where,
                           e.has_lower_by_at_least() ? "lower_by_at_least" : "higher_by_at_least",
@@ -262,6 +270,14 @@ void Compiler::expectations() {
         error<spec::Expect>(where, field, index, ex.what());
       }
     };
+    for (int k = 0; k < e.holds_for_size(); ++k) {
+      try {
+        const SettingRange range = parse_setting_range(e.holds_for(k));
+        check_settings("holds_for", {{range.key, std::to_string(range.low)}}, k);
+      } catch (const std::exception& ex) {
+        error<spec::Expect>(where, "holds_for", k, ex.what());
+      }
+    }
     for (int k = 0; k < e.with_size(); ++k) {
       try {
         check_settings("with", {parse_setting(e.with(k))}, k);
