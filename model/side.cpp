@@ -379,8 +379,11 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
       break;
     case Exchange::Type::kExplanation:
       if (exchange.move != Rung::kNormal) {
+        // The explanation takes back its believed share of what the move implied and cost.
         shift_belief(now, -p.other_moves_hostility * p.evidence_weight *
                               move_evidence(exchange.move) * trust_ * clarity);
+        const auto move = move_grievances_.find(exchange.move);
+        if (move != move_grievances_.end()) forgive(now, move->second, trust_ * clarity);
       } else {
         answer_reply(now, exchange, clarity, out);
       }
@@ -439,7 +442,9 @@ void Side::see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& ou
   shift_belief(now, hostility * p.other_moves_hostility * p.evidence_weight * move_evidence(rung));
   const double damage = move_damage(rung);
   if (damage > 0) {
-    auto& g = grievances_[-1 - static_cast<int>(grievances_.size())];
+    const int key = -1 - static_cast<int>(grievances_.size());
+    move_grievances_[rung] = key;
+    auto& g = grievances_[key];
     g.amount = damage;
     g.original = damage;
     g.since = now;

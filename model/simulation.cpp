@@ -492,7 +492,7 @@ class Simulation {
       emit(std::move(r));
     }
     Actions actions;
-    if (is_question(exchange)) {
+    if (is_question(message)) {
       const IncidentSpec& spec = incidents_[exchange.incident];
       const StateRole role = spec.sponsor == to ? spec.role : StateRole::kNone;
       sides_[to]->inquiry(now, id, exchange.incident, role, actions);
@@ -502,11 +502,14 @@ class Simulation {
     apply(now, to, actions);
   }
 
-  // An inquiry, or a scripted request for help about an incident, which the receiver answers as
-  // its doctrine says.
-  bool is_question(const Exchange& exchange) const {
+  // An inquiry, or a scripted request for help about an incident that came over the hotline,
+  // which the receiver answers there as its doctrine says. (A request by a slow route is
+  // answered by the scenario's own script, as the 2007 legal request was.)
+  bool is_question(const LinkMessage& message) const {
+    const Exchange& exchange = message.exchange;
     if (exchange.type == Exchange::Type::kInquiry) return true;
-    if (exchange.type != Exchange::Type::kScripted || exchange.incident < 0) return false;
+    if (exchange.type != Exchange::Type::kScripted || exchange.incident < 0 || message.seq < 0)
+      return false;
     return scenario_.messages[exchange.scripted].kind == MessageKind::kRequest;
   }
 
