@@ -12,6 +12,9 @@ constexpr double kMaxLogOdds = 8.0;
 constexpr double kBetrayalConfidence = 0.7;
 // A strike is only worth it while at least this share of the grievance is unexplained.
 constexpr double kStrikeUnexplainedShare = 0.5;
+// A side that intends harm carries out its plan once it holds at least this much against the
+// other: a pretext.
+constexpr double kPretextGrievance = 0.3;
 // How hostile a move that answers the side's own acts looks, relative to an unprovoked one.
 constexpr double kDeservedMoveHostility = 0.5;
 
@@ -513,7 +516,8 @@ Rung Side::warranted(double pressure) const {
   for (int k = 1; k < kRungCount; ++k) {
     if (d.can_take[k] && pressure >= d.climb_at[k - 1]) target = k;
   }
-  if (me_.intends_harm) target = std::max(target, static_cast<int>(d.aim));
+  if (me_.intends_harm && grievance_now_ >= kPretextGrievance)
+    target = std::max(target, static_cast<int>(d.aim));
   return static_cast<Rung>(target);
 }
 
@@ -522,7 +526,8 @@ Rung Side::warranted(double pressure) const {
 // position at that moment, not the one that started the deliberation.
 void Side::decide(SimTime now, Actions& out) {
   const Doctrine& d = me_.doctrine;
-  const double pressure = belief(now) * grievance(now);
+  grievance_now_ = grievance(now);
+  const double pressure = belief(now) * grievance_now_;
   Rung next = warranted(pressure);
   // Hysteresis: a side stays where it stands until pressure falls well below what put it there.
   if (next < rung_ && pressure >= d.climb_at[static_cast<int>(rung_) - 1] * d.step_down_below) {
