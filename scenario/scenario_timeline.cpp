@@ -253,7 +253,8 @@ void Compiler::expectations() {
                           "fail; give a positive amount");
     }
     if (e.history() && (!e.compare().empty() || e.with_size() > 0)) {
-      error<spec::Expect>(where, e.compare().empty() ? "with" : "compare", -1,
+      const bool with = e.compare().empty();
+      error<spec::Expect>(where, with ? "with" : "compare", with ? 0 : -1,
                           "a history expectation runs the case as it happened: no with or "
                           "compare (set the file's own values to what happened)");
     }
