@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "model/doctrine.h"
+
 namespace hotline::model {
 namespace {
 
@@ -14,6 +16,7 @@ PartySpec party(double prior, double trust = 0.5) {
   p.prior_hostility = prior;
   p.trust = trust;
   p.perception.confidence_noise = 0;  // these tests look at the mechanisms, not the noise
+  p.doctrine.decision_latency = 0;      // nor at the time a decision takes, unless they say so
   return p;
 }
 
@@ -66,7 +69,8 @@ TEST(SideTest, TheOthersMovesReadAsHostileButOwnMovesNeverCountAgainstOneself) {
   Side side(party(0.3), "moscow", false, nullptr);
   Actions out;
   const double before = side.belief(0);
-  side.see_move(0, Rung::kSanctions, out);
+  Rng move_rng(1);
+  side.see_move(0, Rung::kSanctions, false, move_rng, out);
   EXPECT_GT(side.belief(0), before);
   // Climbing oneself (pushed by grievance) does not change one's own belief.
   Side climber(party(0.9), "moscow", false, nullptr);
@@ -207,7 +211,7 @@ double share_deterred(const MessageSpec& warning, bool public_already, bool inte
     Side side(p, "washington", true, nullptr);
     Rng rng(seed);
     Actions out;
-    if (public_already) side.see_move(0, Rung::kNameAndShame, out);
+    if (public_already) side.see_move(0, Rung::kNameAndShame, false, rng, out);
     Exchange exchange;
     exchange.type = Exchange::Type::kScripted;
     exchange.scripted = 0;
@@ -272,6 +276,120 @@ TEST(SideTest, BeliefsDriftBackToThePriorWithMemory) {
   const double excess = side.belief(0) - 0.3;
   EXPECT_GT(excess, 0.3);
   EXPECT_LT(side.belief(10 * p.perception.memory) - 0.3, excess * 0.01);
+}
+
+TEST(SideTest, ASideActsOnlyAfterItsDecisionLatencyAndThenAsFarAsPressureWarrants) {
+  PartySpec p = party(0.5);
+  p.doctrine.decision_latency = 6 * kHour;
+  Side side(p, "moscow", false, nullptr);
+  Rng rng(1);
+  Actions out;
+  side.observe(0, attack(1, 1.0, 1.0), rng, out);
+  EXPECT_EQ(side.rung(), Rung::kNormal) << "it deliberates first";
+  ASSERT_EQ(out.wake_at.size(), 1u);
+  EXPECT_EQ(out.wake_at.front(), 6 * kHour);
+  Actions early;
+  side.review(5 * kHour, 0, early);
+  EXPECT_EQ(side.rung(), Rung::kNormal);
+  Actions due;
+  side.review(6 * kHour, 0, due);
+  // Pressure near 0.8 warrants CYBER_RETALIATION under the measured preset: one decision, four
+  // rungs up, not four decisions of one rung each.
+  ASSERT_EQ(due.moves.size(), 1u);
+  EXPECT_GE(due.moves.front(), Rung::kSanctions);
+}
+
+TEST(SideTest, AnEarlyWarningCrewAlertsOnAThreatAndStandsDownWhenTheTrackFallsAway) {
+  PartySpec p = party(0.45);
+  p.doctrine = *doctrine_preset("early-warning");
+  Side side(p, "oslo", false, nullptr);
+  Rng rng(1);
+  SeenIncident rocket = attack(1, 0.8, 0.7);
+  rocket.damage = 0;
+  rocket.threat_only = true;
+  Actions out;
+  side.observe(0, rocket, rng, out);
+  side.review(3 * kMinute, 0, out);
+  EXPECT_EQ(side.rung(), Rung::kMilitaryPosture) << "a feared missile alerts though it costs nothing";
+  // The same rocket, now seen falling away: the side revises its attribution.
+  SeenIncident away = rocket;
+  away.points_at_other = false;
+  away.confidence = 0.9;
+  side.observe(6 * kMinute, away, rng, out);
+  side.review(9 * kMinute, 0, out);
+  EXPECT_EQ(side.rung(), Rung::kNormal);
+  // Without the second look it would still be on alert.
+  Side unrevised(p, "oslo", false, nullptr);
+  Rng again(1);
+  Actions other;
+  unrevised.observe(0, rocket, again, other);
+  unrevised.review(3 * kMinute, 0, other);
+  unrevised.review(9 * kMinute, 0, other);
+  EXPECT_EQ(unrevised.rung(), Rung::kMilitaryPosture);
+}
+
+TEST(SideTest, AnEarlyWarningCrewCannotAccuse) {
+  PartySpec p = party(0.5);
+  p.doctrine = *doctrine_preset("early-warning");
+  p.doctrine.decision_latency = 0;
+  Side side(p, "oslo", false, nullptr);
+  Rng rng(1);
+  Actions out;
+  side.observe(0, attack(1, 0.5, 0.3), rng, out);  // pressure ~0.1: an accusation's worth
+  EXPECT_EQ(side.rung(), Rung::kNormal);
+}
+
+// How often a side gives up its acts after seeing the other's public `rung`, over many streams.
+double share_deterred_by_cost(Rung rung, bool deserved, double commitment) {
+  int deterred = 0;
+  for (int seed = 1; seed <= 1000; ++seed) {
+    PartySpec p = party(0.5);
+    p.doctrine.commitment = commitment;
+    Side side(p, "washington", false, nullptr);
+    Rng rng(seed);
+    Actions out;
+    side.see_move(0, rung, deserved, rng, out);
+    if (!out.refrain.empty()) ++deterred;
+  }
+  return deterred / 1000.0;
+}
+
+TEST(SideTest, PublicCostsDeterTheRealSponsorWeightedByCommitmentAndNeverTheInnocent) {
+  EXPECT_NEAR(share_deterred_by_cost(Rung::kNameAndShame, true, 0.5), 0.25, 0.04);
+  EXPECT_NEAR(share_deterred_by_cost(Rung::kSanctions, true, 0.5), 0.4, 0.04);
+  EXPECT_NEAR(share_deterred_by_cost(Rung::kSanctions, true, 0.8), 0.16, 0.04);
+  EXPECT_EQ(share_deterred_by_cost(Rung::kSanctions, false, 0.5), 0.0);
+}
+
+TEST(SideTest, AWrongfulAccusationLooksMoreHostileThanADeservedOne) {
+  auto belief_after = [](bool deserved) {
+    Side side(party(0.3), "moscow", false, nullptr);
+    Rng rng(1);
+    Actions out;
+    side.see_move(0, Rung::kSanctions, deserved, rng, out);
+    return side.belief(0);
+  };
+  EXPECT_GT(belief_after(false), belief_after(true));
+}
+
+TEST(SideTest, ASideThatIntendsHarmCarriesOutItsPlanOnceItHasAPretext) {
+  PartySpec p = party(0.5);
+  p.intends_harm = true;
+  p.doctrine.aim = Rung::kArmedConflict;
+  Side side(p, "tbilisi", false, nullptr);
+  Rng rng(1);
+  Actions out;
+  side.review(0, 0, out);
+  EXPECT_EQ(side.rung(), Rung::kNormal) << "no pretext yet";
+  side.observe(kHour, attack(1, 1.0, 0.9), rng, out);
+  EXPECT_EQ(side.rung(), Rung::kArmedConflict);
+  // The same side without the plan's intent goes no further than its pressure warrants.
+  p.intends_harm = false;
+  Side peaceful(p, "tbilisi", false, nullptr);
+  Rng again(1);
+  Actions other;
+  peaceful.observe(kHour, attack(1, 1.0, 0.9), again, other);
+  EXPECT_LT(peaceful.rung(), Rung::kArmedConflict);
 }
 
 }  // namespace
