@@ -16,7 +16,8 @@ void add_check_command(CLI::App& app) {
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
-      "check", "Check the expectations of scenarios: what history records, and the teaching points");
+      "check",
+      "Check the expectations of scenarios: what history records, and the teaching points");
   command->add_option("files", options->files, "Scenario files or case names")->required();
   command->add_option("--seed", options->seed, "Base seed of the runs")->capture_default_str();
   command->add_option("--threads", options->threads, "Threads (0: every core)")

@@ -90,13 +90,14 @@ Metric Metric::parse(std::string_view text, const std::vector<std::string>& part
     throw std::invalid_argument("took names a rung: \"took.PARTY == NAME_AND_SHAME\"");
   }
   if (metric.comparison_ == Comparison::kEquals && metric.name_ != Name::kTook) {
-    throw std::invalid_argument("only took compares with == (\"took.PARTY == RUNG\"); use >= or <=");
+    throw std::invalid_argument(
+        "only took compares with == (\"took.PARTY == RUNG\"); use >= or <=");
   }
   if (metric.comparison_ == Comparison::kNone) return metric;
   if (const auto rung = parse_rung(operand)) {
     if (!takes_rung) {
-      throw std::invalid_argument("only peak and took compare with a rung (\"" +
-                                  std::string(name) + " >= 0.5\" compares with a number)");
+      throw std::invalid_argument("only peak and took compare with a rung (\"" + std::string(name) +
+                                  " >= 0.5\" compares with a number)");
     }
     metric.threshold_ = static_cast<double>(*rung);
     return metric;

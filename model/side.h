@@ -130,7 +130,7 @@ class Side {
 
   std::map<int, Grievance> grievances_;
   std::map<Rung, int> move_grievances_;  // the other's move -> its key in grievances_
-  std::map<int, double> notified_;  // incident -> how much a notice explained it in advance
+  std::map<int, double> notified_;       // incident -> how much a notice explained it in advance
   std::map<int, SimTime> open_queries_;
   std::map<int, PendingStrike> pending_strikes_;
   std::set<int> own_accidents_;

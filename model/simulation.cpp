@@ -543,11 +543,11 @@ class Simulation {
   std::map<int, int> response_to_;
   std::vector<SeenIncident> pending_observations_;
   std::vector<Exchange> pending_sends_;
-  std::vector<double> evasion_;         // [attacker] extra chance of success against the other
+  std::vector<double> evasion_;  // [attacker] extra chance of success against the other
   // [party] it has directed or tolerated acts against the other: the other's public moves are
   // costs it earned.
   std::vector<bool> acted_against_;
-  std::map<int, SimTime> incident_at_;  // scenario incident -> when it happens
+  std::map<int, SimTime> incident_at_;            // scenario incident -> when it happens
   std::map<int, std::set<std::string>> refrain_;  // [party] targets it was deterred from
   std::set<int> refrained_;                       // scenario incidents not carried out
   int strikes_ = 0;

@@ -184,7 +184,10 @@ void RemoteSideHost::heard_link_test(model::SimTime now, int message) {
 
 void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, bool deserved,
                               model::Actions& out) {
-  call({{"call", "see_move"}, {"now", now}, {"rung", static_cast<int>(rung)}, {"deserved", deserved}},
+  call({{"call", "see_move"},
+        {"now", now},
+        {"rung", static_cast<int>(rung)},
+        {"deserved", deserved}},
        &out);
 }
 

@@ -101,7 +101,8 @@ SettingRange parse_setting_range(std::string_view text) {
                                 "\"party.tallinn.trust=0.15:0.6\"");
   }
   if (range.low > range.high)
-    throw std::invalid_argument("\"" + std::string(text) + "\": the range's low end is above its high end");
+    throw std::invalid_argument("\"" + std::string(text) +
+                                "\": the range's low end is above its high end");
   return range;
 }
 
@@ -157,10 +158,9 @@ std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std:
       for (const auto& corner : corners(expect)) {
         CompareOptions at_corner = options;
         at_corner.base.insert(at_corner.base.end(), corner.begin(), corner.end());
-        const Measured m =
-            expect.compare().empty()
-                ? measure(file, expect, {{label(at_corner.base), {}}}, at_corner)
-                : measure(file, expect, {{label(a), a}, {label(b), b}}, at_corner);
+        const Measured m = expect.compare().empty()
+                               ? measure(file, expect, {{label(at_corner.base), {}}}, at_corner)
+                               : measure(file, expect, {{label(a), a}, {label(b), b}}, at_corner);
         result.passed = result.passed && m.passed;
         result.measured += std::string(result.measured.empty() ? "" : "\n      ") +
                            (m.passed ? "holds at " : "FAILS at ") + label(corner) + ": " + m.text;

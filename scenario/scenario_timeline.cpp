@@ -246,11 +246,10 @@ void Compiler::expectations() {
     const bool comparing = e.has_lower_by_at_least() || e.has_higher_by_at_least();
     if ((e.has_lower_by_at_least() && e.lower_by_at_least() <= 0) ||
         (e.has_higher_by_at_least() && e.higher_by_at_least() <= 0)) {
-      error<spec::Expect>(where,
-                          e.has_lower_by_at_least() ? "lower_by_at_least" : "higher_by_at_least",
-                          -1,
-                          "a difference the two variants pass when they are the same cannot "
-                          "fail; give a positive amount");
+      error<spec::Expect>(
+          where, e.has_lower_by_at_least() ? "lower_by_at_least" : "higher_by_at_least", -1,
+          "a difference the two variants pass when they are the same cannot "
+          "fail; give a positive amount");
     }
     if (e.history() && (!e.compare().empty() || e.with_size() > 0)) {
       const bool with = e.compare().empty();

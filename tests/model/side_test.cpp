@@ -16,7 +16,7 @@ PartySpec party(double prior, double trust = 0.5) {
   p.prior_hostility = prior;
   p.trust = trust;
   p.perception.confidence_noise = 0;  // these tests look at the mechanisms, not the noise
-  p.doctrine.decision_latency = 0;      // nor at the time a decision takes, unless they say so
+  p.doctrine.decision_latency = 0;    // nor at the time a decision takes, unless they say so
   return p;
 }
 
@@ -310,7 +310,8 @@ TEST(SideTest, AnEarlyWarningCrewAlertsOnAThreatAndStandsDownWhenTheTrackFallsAw
   Actions out;
   side.observe(0, rocket, rng, out);
   side.review(3 * kMinute, 0, out);
-  EXPECT_EQ(side.rung(), Rung::kMilitaryPosture) << "a feared missile alerts though it costs nothing";
+  EXPECT_EQ(side.rung(), Rung::kMilitaryPosture)
+      << "a feared missile alerts though it costs nothing";
   // The same rocket, now seen falling away: the side revises its attribution.
   SeenIncident away = rocket;
   away.points_at_other = false;

@@ -69,11 +69,12 @@ TEST(SimulationTest, EveryMessageIsDeliveredExactlyOnceInOrderThroughALossyChann
 TEST(SimulationTest, ADeterredSponsorDoesNotCarryOutWhatTheWarningCoveredAndNoOneSeesIt) {
   // Moscow plans two attacks, on the grid and on banks; Washington warns it off the grid with a
   // consequence, and Moscow commits to nothing (commitment 0), so it is deterred whenever the
-  // draw falls under clarity x line x consequence x credibility = 1 x 1 x 1 x 0.6.
+  // draw falls under clarity x line x consequence x credibility = 1 x 1 x 1 x 0.6. Washington
+  // protests only in private here, so that no public cost deters the bank attack as well.
   const char* text = R"(
 start: "2020-01-01T00:00:00Z"
 duration: "20d"
-party { id: "washington" prior_hostility: 0.5 }
+party { id: "washington" prior_hostility: 0.5 doctrine { rungs: "INQUIRY" rungs: "DEMARCHE" } }
 party { id: "moscow" prior_hostility: 0.5 intends_harm: true doctrine { commitment: 0 } }
 hotline { enabled: true circuit { name: "primary" latency: "1m" } }
 event { at: "D+1" message { from: "washington" kind: WARNING line: "grid" consequence: "ARMED_CONFLICT" } }
@@ -114,16 +115,28 @@ TEST(SimulationTest, WithoutAHotlineNoOneAsksAndNothingIsSent) {
   EXPECT_GT(outcomes.sides[0].peak, Rung::kNormal);
 }
 
-TEST(SimulationTest, MisperceptionIsMeasuredAgainstTheTruthOfTheOthersIntent) {
-  // Both sides mean no harm, so a side that stays at its 0.5 prior for 30 days accumulates
-  // about 15 belief-days; anything that raises its belief adds to that.
-  const Outcomes quiet = simulate(compile(R"(
-    start: "2020-01-01T00:00:00Z" duration: "30d"
-    party { id: "a" prior_hostility: 0.5 perception { memory: "1000d" } }
-    party { id: "b" prior_hostility: 0.5 perception { memory: "1000d" } })"),
-                                  1);
-  EXPECT_NEAR(quiet.sides[0].misperception, 15.0, 0.01);
-  EXPECT_EQ(quiet.sides[0].peak, Rung::kNormal);
+TEST(SimulationTest, MisperceptionCountsOnlyTheErrorTheCrisisAddedNotTheRunsLength) {
+  // Both sides mean no harm. A side that stays at its 0.5 prior is as far from the truth as it
+  // started, however long the run: it scores nothing.
+  auto run = [](const char* duration, bool attacked) {
+    std::string text =
+        std::string("start: \"2020-01-01T00:00:00Z\" duration: \"") + duration +
+        "\"\n"
+        "party { id: \"a\" prior_hostility: 0.5 perception { memory: \"1000d\" } }\n"
+        "party { id: \"b\" prior_hostility: 0.5 perception { memory: \"1000d\" } }\n";
+    if (attacked) {
+      text +=
+          "event { at: \"D+1\" incident { id: \"x\" kind: \"DDOS\" victim: \"a\" severity: 0.6 } "
+          "}\n"
+          "event { at: \"+1h\" observe { by: \"a\" incident: \"x\" apparent_origin: \"b\" "
+          "confidence: 0.8 } }\n";
+    }
+    return simulate(compile(text.c_str()), 1);
+  };
+  EXPECT_NEAR(run("30d", false).sides[0].misperception, 0.0, 1e-9);
+  EXPECT_NEAR(run("300d", false).sides[0].misperception, 0.0, 1e-9);
+  // Evidence that wrongly points at b drives a further from the truth: that counts.
+  EXPECT_GT(run("30d", true).sides[0].misperception, 1.0);
 }
 
 TEST(SimulationTest, FailoverMovesTrafficToTheBackupCircuitDuringAnOutage) {

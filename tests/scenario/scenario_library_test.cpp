@@ -85,7 +85,8 @@ TEST(ScenarioLibraryTest, EveryCaseStatesItsRecordedOutcomeAndReproducesItAsItHa
     EXPECT_FALSE(results.empty()) << "a case states what history records (history: true)";
     const std::string text = read_text(path);
     EXPECT_NE(text.substr(0, text.find("\nname:")).find("Recorded outcome"), std::string::npos);
-    for (const auto& result : results) EXPECT_TRUE(result.passed) << result.says << "\n" << result.measured;
+    for (const auto& result : results)
+      EXPECT_TRUE(result.passed) << result.says << "\n" << result.measured;
   }
 }
 
@@ -96,8 +97,8 @@ TEST(ScenarioLibraryTest, EveryComparisonFailsWhenBothOfItsSidesAreTheSame) {
     const ScenarioFile file = read_scenario_file(path);
     for (const auto& result : check_expectations(file, 1, 0, CheckMode::kNull)) {
       ++comparisons;
-      EXPECT_TRUE(result.passed) << result.says << " passes without the difference it claims: "
-                                 << result.measured;
+      EXPECT_TRUE(result.passed) << result.says
+                                 << " passes without the difference it claims: " << result.measured;
     }
   }
   EXPECT_GT(comparisons, 20);
@@ -114,9 +115,10 @@ TEST(ScenarioLibraryTest, TeachingPointsHoldAtEveryCornerOfTheRegionTheirCaseSta
 
 TEST(ScenarioLibraryTest, TheNullCheckCatchesAOneSidedComparison) {
   const auto path = std::filesystem::path(::testing::TempDir()) / "one-sided.textproto";
-  std::ofstream(path) << read_text(HOTLINE_SOURCE_DIR "/scenarios/ip-theft-2013.textproto")
-                      << "expect { says: \"one-sided\" metric: \"misperception.washington\"\n"
-                         "         compare: \"hotline=on vs hotline=off\" at_least: -4 runs: 20 }\n";
+  std::ofstream(path)
+      << read_text(HOTLINE_SOURCE_DIR "/scenarios/ip-theft-2013.textproto")
+      << "expect { says: \"one-sided\" metric: \"misperception.washington\"\n"
+         "         compare: \"hotline=on vs hotline=off\" at_least: -4 runs: 20 }\n";
   const ScenarioFile file = read_scenario_file(path);
   const auto results = check_expectations(file, 1, 0, CheckMode::kNull);
   ASSERT_FALSE(results.empty());

@@ -70,7 +70,7 @@ TEST(ScenarioLoaderTest, PartiesDoctrinesAndExpectationsAreChecked) {
                 "x.textproto:2:17: prior_hostility must be in [0,1], got -0.1",
                 "x.textproto:2:39: unknown doctrine preset \"reckless\"; expected one of measured, "
                 "hawkish, dovish, "
-                "deny, deceive, tit-for-tat, contrite",
+                "deny, deceive, tit-for-tat, contrite, early-warning",
                 "x.textproto:3:28: climb_at needs 7 values (INQUIRY .. ARMED_CONFLICT), got 2",
                 "x.textproto:4:10: unknown rung \"WAR\"; expected NORMAL, INQUIRY, DEMARCHE, "
                 "NAME_AND_SHAME, SANCTIONS, "
