@@ -27,13 +27,20 @@ std::optional<Doctrine> doctrine_preset(std::string_view name) {
     doctrine.explain_own_moves = false;
     return doctrine;
   }
+  // A tit-for-tat side answers in kind, one strike for each attack: the noisy iterated
+  // prisoner's dilemma's move set (CASES.md 4.4-4.5), with no shows of force or war beyond it.
+  const auto answers_in_kind = [](Doctrine& d) {
+    d.retaliate = true;
+    d.can_take[static_cast<int>(Rung::kMilitaryPosture)] = false;
+    d.can_take[static_cast<int>(Rung::kArmedConflict)] = false;
+  };
   if (name == "tit-for-tat") {
-    doctrine.retaliate = true;
+    answers_in_kind(doctrine);
     doctrine.explain_own_moves = false;
     return doctrine;
   }
   if (name == "contrite") {
-    doctrine.retaliate = true;
+    answers_in_kind(doctrine);
     doctrine.contrite = true;
     doctrine.explain_own_moves = true;
     return doctrine;

@@ -10,8 +10,9 @@ namespace {
 constexpr double kMaxLogOdds = 8.0;
 // Evidence this clear that the other did what it denied is read as a lie.
 constexpr double kBetrayalConfidence = 0.7;
-// A strike is only worth it while at least this share of the grievance is unexplained.
-constexpr double kStrikeUnexplainedShare = 0.5;
+// Only evidence at least this clear that an incident came from elsewhere calls off a strike
+// pending for it.
+constexpr double kRevisionCancelsStrike = 0.5;
 // A side that intends harm carries out its plan once it holds at least this much against the
 // other: a pretext.
 constexpr double kPretextGrievance = 0.3;
@@ -202,7 +203,7 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     // side revises its attribution and takes back what it inferred from the first reading.
     shift_belief(now, -p.evidence_weight * confidence * seen.severity);
     forgive(now, seen.incident, confidence);
-    if (confidence >= kStrikeUnexplainedShare) pending_strikes_.erase(seen.incident);
+    if (confidence >= kRevisionCancelsStrike) pending_strikes_.erase(seen.incident);
     if (sink_) {
       emit(record(now, "revise").with("incident", seen.id).with("confidence", confidence));
     }
@@ -294,16 +295,20 @@ void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
 void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out) {
   const Perception& p = me_.perception;
   const double believed = trust_ * clarity;
-  auto cancel_strike = [&] {
-    if (believed >= kStrikeUnexplainedShare) pending_strikes_.erase(exchange.incident);
-  };
+  // An answer repeated (the spontaneous explanation of an accident, then the reply to the
+  // inquiry about it) tells the side nothing new: it counts once.
+  if (exchange.claim != Claim::kRefuse && !answered_.insert(exchange.incident).second) {
+    if (sink_) {
+      emit(record(now, "repeat").with("incident", static_cast<long long>(exchange.incident)));
+    }
+    return;
+  }
   switch (exchange.claim) {
     case Claim::kNotUs: {
       shift_belief(now, -p.message_weight * believed);
       auto found = grievances_.find(exchange.incident);
       if (found != grievances_.end()) found->second.denied = true;
       forgive(now, exchange.incident, believed);
-      cancel_strike();
       break;
     }
     case Claim::kNotDirected:
@@ -315,7 +320,6 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
     case Claim::kBenign:
       shift_belief(now, -p.message_weight * believed);
       forgive(now, exchange.incident, believed);
-      cancel_strike();
       break;
     case Claim::kAdmit:
       shift_belief(now, p.message_weight * clarity);
@@ -467,7 +471,7 @@ void Side::see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& ou
   decide(now, out);
 }
 
-void Side::review(SimTime now, SimTime link_test_every, Actions& out) {
+void Side::review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
   for (auto it = open_queries_.begin(); it != open_queries_.end();) {
     if (it->second > now) {
@@ -486,10 +490,13 @@ void Side::review(SimTime now, SimTime link_test_every, Actions& out) {
       ++it;
       continue;
     }
+    // The side strikes unless the explanation it believes talks it out of it: with probability
+    // the explained share, so that trust lowers the chance of a strike smoothly, with no cliff.
+    // Drawn for every strike due, so that the random stream does not depend on explanations.
     const auto g = grievances_.find(it->first);
-    const bool unexplained =
-        g != grievances_.end() && g->second.explained < kStrikeUnexplainedShare;
-    if (unexplained) {
+    const double explained = g == grievances_.end() ? 1.0 : g->second.explained;
+    const bool talked_out = rng.uniform() < explained;
+    if (!talked_out) {
       out.strikes.push_back({it->first, it->second.severity});
       if (sink_)
         emit(record(now, "decide")

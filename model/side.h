@@ -76,7 +76,8 @@ class Side {
   void gain_trust(double amount) { trust_ += (1 - trust_) * amount; }
   // What crossed the hotline is in the press; `ours` if the leak came from this side.
   void learn_of_leak(SimTime now, bool ours, double cost);
-  void review(SimTime now, SimTime link_test_every, Actions& out);
+  // `rng` decides whether a strike that falls due is called off by what was explained.
+  void review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out);
 
   double belief(SimTime now) const;
   double grievance(SimTime now) const;
@@ -135,6 +136,7 @@ class Side {
   std::map<int, PendingStrike> pending_strikes_;
   std::set<int> own_accidents_;
   std::set<int> queried_;
+  std::set<int> answered_;  // incidents the other has already answered or explained
 };
 
 }  // namespace hotline::model

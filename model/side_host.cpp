@@ -39,7 +39,7 @@ void LocalSideHost::see_move(SimTime now, Rung rung, bool deserved, Actions& out
 }
 
 void LocalSideHost::review(SimTime now, SimTime link_test_every, Actions& out) {
-  side_.review(now, link_test_every, out);
+  side_.review(now, link_test_every, rng_, out);
 }
 
 void LocalSideHost::set_intent(SimTime, bool intends_harm) {

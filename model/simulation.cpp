@@ -25,6 +25,8 @@ constexpr double kStrikeAttribution = 0.9;
 constexpr SimTime kMoveSeenAfter = 1 * kHour;
 // A blocked attack still costs something: the defence, the alarm.
 constexpr double kBlockedDamageShare = 0.1;
+// What a side that climbs to CYBER_RETALIATION launches, without a particular attack to answer.
+constexpr double kRetaliationRungStrikeSeverity = 0.4;
 constexpr std::size_t kWordsPerExchange = 40;
 constexpr std::size_t kWordsPerLinkTest = 20;
 
@@ -359,7 +361,10 @@ class Simulation {
       scheduler_.schedule(now + kMoveSeenAfter,
                           {SimEvent::Type::kSeeMove, other(party), static_cast<int>(rung)});
     }
-    if (rung == Rung::kCyberRetaliation) launch_strike(now, party, -1, 0.4);
+    // A side that answers attack by attack (tit-for-tat) already strikes back in kind; climbing
+    // to the rung is not a second strike.
+    if (rung == Rung::kCyberRetaliation && !scenario_.parties[party].doctrine.retaliate)
+      launch_strike(now, party, -1, kRetaliationRungStrikeSeverity);
   }
 
   void launch_strike(SimTime now, int party, int in_response_to, double severity) {

@@ -57,7 +57,7 @@ TEST(SideTest, TheSameObservationsClimbHigherFromAHostilePrior) {
     for (int i = 0; i < 4; ++i) {
       Actions out;
       side.observe(i * kHour, attack(i, 0.5), rng, out);
-      for (int r = 0; r < 5; ++r) side.review(i * kHour + r, 0, out);
+      for (int r = 0; r < 5; ++r) side.review(i * kHour + r, 0, rng, out);
       highest = std::max(highest, side.rung());
     }
     return highest;
@@ -77,7 +77,7 @@ TEST(SideTest, TheOthersMovesReadAsHostileButOwnMovesNeverCountAgainstOneself) {
   Rng rng(1);
   climber.observe(0, attack(1, 1.0, 1.0), rng, out);
   const double after_evidence = climber.belief(0);
-  for (int r = 0; r < 6; ++r) climber.review(0, 0, out);
+  for (int r = 0; r < 6; ++r) climber.review(0, 0, rng, out);
   EXPECT_GT(climber.rung(), Rung::kInquiry);
   EXPECT_DOUBLE_EQ(climber.belief(0), after_evidence);
 }
@@ -123,7 +123,7 @@ TEST(SideTest, SilenceAfterAnInquiryIsReadAsASignal) {
   side.observe(0, attack(1, 0.8), rng, out);
   const SimTime deadline = Doctrine{}.reply_deadline;
   const double before = side.belief(deadline);
-  side.review(deadline, 0, out);
+  side.review(deadline, 0, rng, out);
   EXPECT_GT(side.belief(deadline), before);
 }
 
@@ -141,27 +141,46 @@ TEST(SideTest, ALieExposedByClearEvidenceHalvesTrust) {
   EXPECT_NEAR(side.trust(), 0.4, 1e-12);
 }
 
-TEST(SideTest, TitForTatStrikesBackUnlessTheAccidentIsExplainedInTime) {
-  PartySpec p = party(0.2, 0.8);
+// The share of runs in which a tit-for-tat side, trusting the other `trust`, strikes back at an
+// attack explained as an accident `explanations` times before the strike falls due.
+double strike_share(double trust, int explanations) {
+  PartySpec p = party(0.2, trust);
   p.doctrine = *doctrine_preset("tit-for-tat");
-  auto strikes = [&](bool explained) {
+  int struck = 0;
+  for (int seed = 1; seed <= 2000; ++seed) {
     Side side(p, "moscow", true, nullptr);
-    Rng rng(1);
+    Rng rng(seed);
     Actions out;
     side.observe(0, attack(5, 0.9), rng, out);
-    if (explained) {
+    for (int i = 0; i < explanations; ++i) {
       Exchange explanation;
       explanation.type = Exchange::Type::kExplanation;
       explanation.incident = 5;
       explanation.claim = Claim::kAccident;
-      side.receive(2 * kHour, explanation, false, nullptr, rng, out);
+      side.receive((2 + i) * kHour, explanation, false, nullptr, rng, out);
     }
     Actions later;
-    side.review(p.doctrine.retaliate_after, 0, later);
-    return later.strikes.size();
-  };
-  EXPECT_EQ(strikes(false), 1u);
-  EXPECT_EQ(strikes(true), 0u);
+    side.review(p.doctrine.retaliate_after, 0, rng, later);
+    struck += later.strikes.empty() ? 0 : 1;
+  }
+  return struck / 2000.0;
+}
+
+TEST(SideTest, TitForTatStrikesBackUnlessTheAccidentIsExplainedInTime) {
+  EXPECT_EQ(strike_share(0.8, 0), 1.0);
+  EXPECT_NEAR(strike_share(0.8, 1), 0.2, 0.03) << "talked out of it as far as it believes";
+}
+
+TEST(SideTest, AnAccidentExplainedTwiceCountsOnce) {
+  // The spontaneous explanation and the reply to the inquiry say the same thing.
+  EXPECT_NEAR(strike_share(0.5, 2), strike_share(0.5, 1), 1e-12);
+}
+
+TEST(SideTest, TrustLowersTheChanceOfAStrikeSmoothlyWithNoCliff) {
+  // Before, a strike was called off only once trust x clarity reached 0.5 (and an accident
+  // explained twice made that 1 - (1 - t)^2 >= 0.5): trust 0.27 struck, 0.30 did not.
+  EXPECT_NEAR(strike_share(0.27, 1) - strike_share(0.30, 1), 0.03, 0.03);
+  EXPECT_GT(strike_share(0.2, 1), strike_share(0.6, 1));
 }
 
 TEST(SideTest, AContriteSideTakesThePunishmentForItsOwnAccident) {
@@ -178,7 +197,7 @@ TEST(SideTest, AContriteSideTakesThePunishmentForItsOwnAccident) {
   EXPECT_DOUBLE_EQ(side.belief(kHour), before);
   EXPECT_DOUBLE_EQ(side.grievance(kHour), 0.0);
   Actions later;
-  side.review(kDay, 0, later);
+  side.review(kDay, 0, rng, later);
   EXPECT_TRUE(later.strikes.empty());
 }
 
@@ -289,10 +308,10 @@ TEST(SideTest, ASideActsOnlyAfterItsDecisionLatencyAndThenAsFarAsPressureWarrant
   ASSERT_EQ(out.wake_at.size(), 1u);
   EXPECT_EQ(out.wake_at.front(), 6 * kHour);
   Actions early;
-  side.review(5 * kHour, 0, early);
+  side.review(5 * kHour, 0, rng, early);
   EXPECT_EQ(side.rung(), Rung::kNormal);
   Actions due;
-  side.review(6 * kHour, 0, due);
+  side.review(6 * kHour, 0, rng, due);
   // Pressure near 0.8 warrants CYBER_RETALIATION under the measured preset: one decision, four
   // rungs up, not four decisions of one rung each.
   ASSERT_EQ(due.moves.size(), 1u);
@@ -309,7 +328,7 @@ TEST(SideTest, AnEarlyWarningCrewAlertsOnAThreatAndStandsDownWhenTheTrackFallsAw
   rocket.threat_only = true;
   Actions out;
   side.observe(0, rocket, rng, out);
-  side.review(3 * kMinute, 0, out);
+  side.review(3 * kMinute, 0, rng, out);
   EXPECT_EQ(side.rung(), Rung::kMilitaryPosture)
       << "a feared missile alerts though it costs nothing";
   // The same rocket, now seen falling away: the side revises its attribution.
@@ -317,15 +336,15 @@ TEST(SideTest, AnEarlyWarningCrewAlertsOnAThreatAndStandsDownWhenTheTrackFallsAw
   away.points_at_other = false;
   away.confidence = 0.9;
   side.observe(6 * kMinute, away, rng, out);
-  side.review(9 * kMinute, 0, out);
+  side.review(9 * kMinute, 0, rng, out);
   EXPECT_EQ(side.rung(), Rung::kNormal);
   // Without the second look it would still be on alert.
   Side unrevised(p, "oslo", false, nullptr);
   Rng again(1);
   Actions other;
   unrevised.observe(0, rocket, again, other);
-  unrevised.review(3 * kMinute, 0, other);
-  unrevised.review(9 * kMinute, 0, other);
+  unrevised.review(3 * kMinute, 0, again, other);
+  unrevised.review(9 * kMinute, 0, again, other);
   EXPECT_EQ(unrevised.rung(), Rung::kMilitaryPosture);
 }
 
@@ -380,7 +399,7 @@ TEST(SideTest, ASideThatIntendsHarmCarriesOutItsPlanOnceItHasAPretext) {
   Side side(p, "tbilisi", false, nullptr);
   Rng rng(1);
   Actions out;
-  side.review(0, 0, out);
+  side.review(0, 0, rng, out);
   EXPECT_EQ(side.rung(), Rung::kNormal) << "no pretext yet";
   side.observe(kHour, attack(1, 1.0, 0.9), rng, out);
   EXPECT_EQ(side.rung(), Rung::kArmedConflict);
