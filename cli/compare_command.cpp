@@ -9,37 +9,64 @@
 namespace hotline::cli {
 namespace {
 
+// One block per metric: each variant's mean with its 95% interval and its distribution
+// (p10/p50/p90), and for a rung the share of runs that peaked on each rung.
 void print_table(const std::vector<scenario::VariantResult>& results,
                  const std::vector<model::Metric>& metrics) {
   std::size_t label_width = 7;
   for (const auto& result : results)
     label_width = std::max(label_width, result.variant.label.size());
-  std::printf("%-*s", static_cast<int>(label_width), "variant");
-  for (const auto& metric : metrics) std::printf("  %22s", metric.text().c_str());
-  std::printf("\n");
-  for (const auto& result : results) {
-    std::printf("%-*s", static_cast<int>(label_width), result.variant.label.c_str());
-    for (const auto& summary : result.metrics) {
-      char cell[64];
-      std::snprintf(cell, sizeof cell, "%.3f ± %.3f", summary.mean, summary.ci95);
-      std::printf("  %22s", cell);
+  const int width = static_cast<int>(label_width);
+  for (std::size_t m = 0; m < metrics.size(); ++m) {
+    std::printf("%s%s\n", m == 0 ? "" : "\n", metrics[m].text().c_str());
+    std::printf("  %-*s  %20s  %9s  %9s  %9s\n", width, "variant", "mean ± 95% CI", "p10", "p50",
+                "p90");
+    for (const auto& result : results) {
+      const auto& summary = result.metrics[m];
+      char mean[64];
+      std::snprintf(mean, sizeof mean, "%.3f ± %.3f", summary.mean, summary.ci95);
+      std::printf("  %-*s  %20s  %9.3g  %9.3g  %9.3g\n", width, result.variant.label.c_str(), mean,
+                  summary.p10, summary.p50, summary.p90);
+      if (summary.rung_shares) {
+        std::string shares;
+        for (int r = 0; r < model::kRungCount; ++r) {
+          const double share = (*summary.rung_shares)[r];
+          if (share <= 0) continue;
+          char cell[64];
+          std::snprintf(cell, sizeof cell, "%s %.0f%%",
+                        std::string(model::rung_name(static_cast<model::Rung>(r))).c_str(),
+                        100 * share);
+          shares += (shares.empty() ? "" : ", ") + std::string(cell);
+        }
+        std::printf("  %-*s  peaks: %s\n", width, "", shares.c_str());
+      }
     }
-    std::printf("\n");
   }
-  std::printf("(mean ± half-width of the 95%% confidence interval over %d runs per variant)\n",
-              results.empty()              ? 0
-              : results[0].metrics.empty() ? 0
-                                           : results[0].metrics[0].runs);
+  std::printf("(%d runs per variant, the same seeds in each)\n", results.empty() ? 0
+                                                                 : results[0].metrics.empty()
+                                                                     ? 0
+                                                                     : results[0].metrics[0].runs);
 }
 
 void print_csv(const std::vector<scenario::VariantResult>& results,
                const std::vector<model::Metric>& metrics) {
-  std::printf("variant,metric,runs,mean,stddev,ci95\n");
+  std::printf("variant,metric,runs,mean,stddev,ci95,p10,p50,p90");
+  for (int r = 0; r < model::kRungCount; ++r)
+    std::printf(",share_%s", std::string(model::rung_name(static_cast<model::Rung>(r))).c_str());
+  std::printf("\n");
   for (const auto& result : results) {
     for (std::size_t m = 0; m < metrics.size(); ++m) {
       const auto& s = result.metrics[m];
-      std::printf("\"%s\",\"%s\",%d,%.6g,%.6g,%.6g\n", result.variant.label.c_str(),
-                  metrics[m].text().c_str(), s.runs, s.mean, s.stddev, s.ci95);
+      std::printf("\"%s\",\"%s\",%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g", result.variant.label.c_str(),
+                  metrics[m].text().c_str(), s.runs, s.mean, s.stddev, s.ci95, s.p10, s.p50, s.p90);
+      for (int r = 0; r < model::kRungCount; ++r) {
+        if (s.rung_shares) {
+          std::printf(",%.6g", (*s.rung_shares)[r]);
+        } else {
+          std::printf(",");
+        }
+      }
+      std::printf("\n");
     }
   }
 }

@@ -56,6 +56,8 @@ class Metric {
   static Metric parse(std::string_view text, const std::vector<std::string>& parties);
   double evaluate(const Outcomes& outcomes) const;
   const std::string& text() const { return text_; }
+  // Whether each run's value is a rung (peak, uncompared): its distribution is a share per rung.
+  bool is_rung() const { return name_ == Name::kPeak && comparison_ == Comparison::kNone; }
   static std::string_view names();
 
  private:

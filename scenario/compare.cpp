@@ -1,5 +1,6 @@
 #include "scenario/compare.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -8,6 +9,15 @@
 #include "model/simulation.h"
 
 namespace hotline::scenario {
+
+double quantile(const std::vector<double>& sorted, double q) {
+  if (sorted.empty()) return 0;
+  const double position = q * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(position));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  const double fraction = position - static_cast<double>(below);
+  return sorted[below] + (sorted[above] - sorted[below]) * fraction;
+}
 
 std::vector<std::string> default_compare_metrics() {
   return {"peak >= NAME_AND_SHAME", "peak >= SANCTIONS", "peak",   "misperception",
@@ -102,6 +112,17 @@ std::vector<VariantResult> run_variants(const ScenarioFile& file,
       summary.mean = mean;
       summary.stddev = runs > 1 ? std::sqrt(squares / static_cast<double>(runs - 1)) : 0;
       summary.ci95 = 1.96 * summary.stddev / std::sqrt(static_cast<double>(runs));
+      std::vector<double> sorted(static_cast<std::size_t>(runs));
+      for (long long r = 0; r < runs; ++r) sorted[r] = values[(v * runs + r) * width + m];
+      std::sort(sorted.begin(), sorted.end());
+      summary.p10 = quantile(sorted, 0.1);
+      summary.p50 = quantile(sorted, 0.5);
+      summary.p90 = quantile(sorted, 0.9);
+      if (metrics[m].is_rung()) {
+        std::array<double, model::kRungCount> shares{};
+        for (const double value : sorted) shares[static_cast<std::size_t>(value)] += 1.0 / runs;
+        summary.rung_shares = shares;
+      }
       result.metrics.push_back(summary);
     }
     results.push_back(result);

@@ -3,8 +3,10 @@
 // with a 95% confidence interval. Every variant uses the same seeds (common random numbers), so
 // differences between variants are not drowned in run-to-run noise.
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,7 +25,16 @@ struct Summary {
   double stddev = 0;
   double ci95 = 0;  // half-width of the 95% confidence interval of the mean
   int runs = 0;
+  // The distribution, not only its mean: outcomes are often bimodal (no strike, or hundreds).
+  double p10 = 0;
+  double p50 = 0;
+  double p90 = 0;
+  // For a metric that is a rung (peak): the share of runs ending on each rung, NORMAL first.
+  std::optional<std::array<double, model::kRungCount>> rung_shares;
 };
+
+// The q-quantile (0..1) of sorted values, interpolated linearly between order statistics.
+double quantile(const std::vector<double>& sorted, double q);
 
 struct VariantResult {
   Variant variant;

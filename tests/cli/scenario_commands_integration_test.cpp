@@ -78,6 +78,26 @@ TEST(ScenarioCommandsIntegrationTest, CompareTabulatesEveryVariantAsCsv) {
       << result.output;
 }
 
+TEST(ScenarioCommandsIntegrationTest, CompareShowsEachMetricsDistributionAndThePeakShares) {
+  // Without a hotline the accidents' echoes run to hundreds of strikes; with it, a few: the
+  // distribution, not only the mean, shows it, and the peak's shares add up to every run.
+  const CommandResult csv =
+      run("compare accidental-defection --vary hotline=off,on --runs 40 --metric strikes "
+          "--metric peak --csv");
+  ASSERT_EQ(csv.status, 0) << csv.output;
+  EXPECT_NE(csv.output.find("variant,metric,runs,mean,stddev,ci95,p10,p50,p90,share_NORMAL,"),
+            std::string::npos)
+      << csv.output;
+  EXPECT_NE(csv.output.find("\"hotline=off\",\"peak\",40,5,0,0,5,5,5,0,0,0,0,0,1,0,0"),
+            std::string::npos)
+      << csv.output;
+  const CommandResult table =
+      run("compare accidental-defection --vary hotline=off,on --runs 40 --metric peak");
+  ASSERT_EQ(table.status, 0) << table.output;
+  EXPECT_NE(table.output.find("peaks: CYBER_RETALIATION 100%"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("p90"), std::string::npos) << table.output;
+}
+
 TEST(ScenarioCommandsIntegrationTest, CheckReportsWhatEachExpectationMeasured) {
   const CommandResult result = run("check accidental-defection");
   EXPECT_EQ(result.status, 0) << result.output;
