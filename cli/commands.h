@@ -15,6 +15,7 @@ void add_validate_command(CLI::App& app);
 void add_sim_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_check_command(CLI::App& app);
+void add_sweep_command(CLI::App& app);
 void add_run_command(CLI::App& app);
 
 }  // namespace hotline::cli

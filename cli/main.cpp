@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   hotline::cli::add_sim_command(app);
   hotline::cli::add_compare_command(app);
   hotline::cli::add_check_command(app);
+  hotline::cli::add_sweep_command(app);
   hotline::cli::add_run_command(app);
   try {
     app.parse(argc, argv);

@@ -39,6 +39,7 @@ namespace {
 
 struct Measured {
   bool passed = false;
+  double value = 0;  // what the bound is compared with: the mean, or the difference of means
   std::string text;
 };
 
@@ -76,7 +77,7 @@ Measured measure(const ScenarioFile& file, const spec::Expect& expect,
     text += ", needed at least " + number(expect.at_least());
   }
   text += " (" + std::to_string(options.runs) + " runs each)";
-  return {passed, text};
+  return {passed, value, text};
 }
 
 }  // namespace
@@ -134,60 +135,81 @@ std::vector<std::vector<Setting>> corners(const spec::Expect& expect) {
 
 }  // namespace
 
+ExpectationResult check_expectation(const ScenarioFile& file, const spec::Expect& expect,
+                                     const std::vector<Setting>& at, const CheckOptions& check) {
+  ExpectationResult result;
+  result.says = expect.says().empty() ? expect.metric() : expect.says();
+  result.history = expect.history();
+  CompareOptions options;
+  options.runs = check.runs > 0            ? check.runs
+                 : expect.runs() > 0 ? static_cast<int>(expect.runs())
+                                     : kDefaultRuns;
+  options.seed = check.seed;
+  options.threads = check.threads;
+  for (const auto& text : expect.with()) options.base.push_back(parse_setting(text));
+  options.base.insert(options.base.end(), at.begin(), at.end());
+  if (expect.compare().empty()) {
+    const Measured m = measure(file, expect, {{label(options.base), {}}}, options);
+    result.passed = m.passed;
+    result.value = m.value;
+    result.measured = m.text;
+    return result;
+  }
+  const auto [a, b] = parse_comparison(expect.compare());
+  const Measured m = measure(file, expect, {{label(a), a}, {label(b), b}}, options);
+  result.passed = m.passed;
+  result.value = m.value;
+  result.measured = m.text;
+  return result;
+}
+
 std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std::uint64_t seed,
                                                   int threads, CheckMode mode) {
+  CheckOptions check;
+  check.seed = seed;
+  check.threads = threads;
   std::vector<ExpectationResult> results;
   for (const spec::Expect& expect : file.spec.expect()) {
     if (mode == CheckMode::kHistory && !expect.history()) continue;
     if (mode == CheckMode::kNull && expect.compare().empty()) continue;
     if (mode == CheckMode::kRobust && expect.holds_for_size() == 0) continue;
-    ExpectationResult result;
-    result.says = expect.says().empty() ? expect.metric() : expect.says();
-    result.history = expect.history();
-    CompareOptions options;
-    options.runs = expect.runs() > 0 ? static_cast<int>(expect.runs()) : kDefaultRuns;
-    options.seed = seed;
-    options.threads = threads;
-    for (const auto& text : expect.with()) options.base.push_back(parse_setting(text));
     if (mode == CheckMode::kRobust) {
       // The expectation, as written, at each corner of its region: all must hold.
+      ExpectationResult result;
+      result.says = expect.says().empty() ? expect.metric() : expect.says();
+      result.history = expect.history();
       result.passed = true;
-      const auto [a, b] = expect.compare().empty()
-                              ? std::pair<std::vector<Setting>, std::vector<Setting>>{}
-                              : parse_comparison(expect.compare());
       for (const auto& corner : corners(expect)) {
-        CompareOptions at_corner = options;
-        at_corner.base.insert(at_corner.base.end(), corner.begin(), corner.end());
-        const Measured m = expect.compare().empty()
-                               ? measure(file, expect, {{label(at_corner.base), {}}}, at_corner)
-                               : measure(file, expect, {{label(a), a}, {label(b), b}}, at_corner);
-        result.passed = result.passed && m.passed;
+        const ExpectationResult at = check_expectation(file, expect, corner, check);
+        result.passed = result.passed && at.passed;
         result.measured += std::string(result.measured.empty() ? "" : "\n      ") +
-                           (m.passed ? "holds at " : "FAILS at ") + label(corner) + ": " + m.text;
+                           (at.passed ? "holds at " : "FAILS at ") + label(corner) + ": " +
+                           at.measured;
       }
-    } else if (expect.compare().empty()) {
-      const Measured m = measure(file, expect, {{label(options.base), {}}}, options);
-      result.passed = m.passed;
-      result.measured = m.text;
-    } else {
+      results.push_back(result);
+    } else if (mode == CheckMode::kNull) {
+      ExpectationResult result;
+      result.says = expect.says().empty() ? expect.metric() : expect.says();
+      result.history = expect.history();
+      CompareOptions options;
+      options.runs = std::min(expect.runs() > 0 ? static_cast<int>(expect.runs()) : kDefaultRuns,
+                              kNullRuns);
+      options.seed = seed;
+      options.threads = threads;
+      for (const auto& text : expect.with()) options.base.push_back(parse_setting(text));
       const auto [a, b] = parse_comparison(expect.compare());
-      if (mode == CheckMode::kNull) {
-        // Each side against itself: a difference that is not there must not pass.
-        options.runs = std::min(options.runs, kNullRuns);
-        const Measured same_a = measure(file, expect, {{label(a), a}, {label(a), a}}, options);
-        const Measured same_b = measure(file, expect, {{label(b), b}, {label(b), b}}, options);
-        result.passed = !same_a.passed && !same_b.passed;
-        result.measured = (same_a.passed ? "passes with both sides " : "fails with both sides ") +
-                          label(a) + "; " +
-                          (same_b.passed ? "passes with both sides " : "fails with both sides ") +
-                          label(b);
-      } else {
-        const Measured m = measure(file, expect, {{label(a), a}, {label(b), b}}, options);
-        result.passed = m.passed;
-        result.measured = m.text;
-      }
+      // Each side against itself: a difference that is not there must not pass.
+      const Measured same_a = measure(file, expect, {{label(a), a}, {label(a), a}}, options);
+      const Measured same_b = measure(file, expect, {{label(b), b}, {label(b), b}}, options);
+      result.passed = !same_a.passed && !same_b.passed;
+      result.measured = (same_a.passed ? "passes with both sides " : "fails with both sides ") +
+                        label(a) + "; " +
+                        (same_b.passed ? "passes with both sides " : "fails with both sides ") +
+                        label(b);
+      results.push_back(result);
+    } else {
+      results.push_back(check_expectation(file, expect, {}, check));
     }
-    results.push_back(result);
   }
   return results;
 }

@@ -34,10 +34,23 @@ struct ExpectationResult {
   bool history = false;
   // As written: whether the expectation held. In the null check: whether it failed, as it must.
   bool passed = false;
+  // What the bound was compared with: the mean, or the difference of the two variants' means.
+  double value = 0;
   // What was measured, e.g. "P(peak >= SANCTIONS): hotline=on 0.12 ± 0.03, hotline=off 0.61 ±
   // 0.04; lower by 0.49, needed at least 0.2".
   std::string measured;
 };
+
+struct CheckOptions {
+  std::uint64_t seed = 1;
+  int threads = 0;  // 0: every core
+  int runs = 0;     // 0: as many as the expectation asks for
+};
+
+// One expectation, as written, with `at` applied on top of its own settings (a sweep's point, a
+// region's corner).
+ExpectationResult check_expectation(const ScenarioFile& file, const spec::Expect& expect,
+                                     const std::vector<Setting>& at, const CheckOptions& options);
 
 std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std::uint64_t seed,
                                                   int threads = 0,

@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -96,6 +98,30 @@ TEST(ScenarioCommandsIntegrationTest, CompareShowsEachMetricsDistributionAndTheP
   ASSERT_EQ(table.status, 0) << table.output;
   EXPECT_NE(table.output.find("peaks: CYBER_RETALIATION 100%"), std::string::npos) << table.output;
   EXPECT_NE(table.output.find("p90"), std::string::npos) << table.output;
+}
+
+TEST(ScenarioCommandsIntegrationTest, ASweepSplitIntoShardsByGnuParallelMergesToTheSameMap) {
+  if (std::system("command -v parallel >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "GNU parallel is not installed (Debian package parallel); CI installs it";
+  hotline::testing::TempDir dir;
+  const std::string sweep = "sweep black-brant-1995 --param party.moscow.trust=0.3:0.9:4 --runs 30";
+  const CommandResult whole = run(sweep + " --csv");
+  ASSERT_EQ(whole.status, 0) << whole.output;
+  const std::string shards = "parallel --will-cite " + std::string(HOTLINE_BINARY) + " " + sweep +
+                             " --threads 1 --shard {}/3 --out " + dir.path().string() +
+                             " ::: 0 1 2 2>&1";
+  ASSERT_EQ(std::system(shards.c_str()), 0);
+  const CommandResult merged = run("sweep merge " + dir.path().string() + " --csv");
+  ASSERT_EQ(merged.status, 0) << merged.output;
+  EXPECT_EQ(merged.output, whole.output);
+  EXPECT_NE(whole.output.find("\"party.moscow.trust\",expectation,says,holds,value"),
+            std::string::npos)
+      << whole.output;
+  // One shard missing: merge says so instead of printing a partial map.
+  std::filesystem::remove(dir.path() / "shard-1-of-3.sweep");
+  const CommandResult partial = run("sweep merge " + dir.path().string());
+  EXPECT_NE(partial.status, 0);
+  EXPECT_NE(partial.output.find("a shard is missing"), std::string::npos) << partial.output;
 }
 
 TEST(ScenarioCommandsIntegrationTest, CheckReportsWhatEachExpectationMeasured) {
