@@ -1,7 +1,9 @@
 // The escalation model's speed: model events per second on one core (one long simulated run),
-// and runs per second of `hotline compare` for estonia-2007 on every core.
+// runs per second of `hotline compare` for estonia-2007 on every core, and the time of a
+// 100,000-run `hotline sweep` of its expectations.
 //
 //   build/model_bench [--scenario scenarios/estonia-2007.textproto] [--runs 1000]
+//                     [--sweep-param party.tallinn.trust=0.1:0.6:10] [--sweep-runs 1000]
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -12,6 +14,7 @@
 #include "model/simulation.h"
 #include "scenario/compare.h"
 #include "scenario/scenario_loader.h"
+#include "scenario/sweep.h"
 
 namespace {
 
@@ -46,6 +49,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--runs", runs, "compare runs")
       ->check(CLI::Range(1, 1000000000))
+      ->capture_default_str();
+  std::string sweep_parameter = "party.tallinn.trust=0.1:0.6:10";
+  int sweep_runs = 1000;
+  app.add_option("--sweep-param", sweep_parameter, "the sweep's parameter (ten points by default)")
+      ->capture_default_str();
+  app.add_option("--sweep-runs", sweep_runs, "runs per variant at each point of the sweep")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
@@ -86,5 +96,22 @@ int main(int argc, char** argv) {
                     : (std::to_string(std::thread::hardware_concurrency()) + " threads").c_str(),
                 seconds, runs / seconds);
   }
+  // A sweep of the case's expectations over ten values of one parameter, on every core: the
+  // target is 100,000 runs in at most 10 s on 2 cores.
+  hotline::scenario::SweepPlan plan;
+  plan.scenario = file.spec.name();
+  plan.runs = sweep_runs;
+  plan.parameters = {hotline::scenario::parse_sweep_parameter(sweep_parameter)};
+  long long variants_per_point = 0;
+  for (const auto& expect : file.spec.expect())
+    variants_per_point += expect.compare().empty() ? 1 : 2;
+  const long long sweep_total =
+      variants_per_point * plan.runs * static_cast<long long>(plan.points().size());
+  const auto sweep_start = Clock::now();
+  hotline::scenario::run_sweep(file, plan, 0);
+  const double sweep_seconds = seconds_since(sweep_start);
+  std::printf("sweep %s over %s, %lld runs on %u threads: %.2f s (%.0f runs/s)\n",
+              file.spec.name().c_str(), sweep_parameter.c_str(), sweep_total,
+              std::thread::hardware_concurrency(), sweep_seconds, sweep_total / sweep_seconds);
   return 0;
 }

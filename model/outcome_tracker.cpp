@@ -6,7 +6,7 @@
 namespace hotline::model {
 
 OutcomeTracker::OutcomeTracker(const Scenario& scenario, Outcomes& outcomes,
-                               std::vector<SideHost*> sides, const std::vector<bool>& truth)
+                               std::vector<SideHost*> sides, const std::vector<char>& truth)
     : scenario_(scenario), outcomes_(outcomes), sides_(std::move(sides)), truth_(truth) {
   const std::size_t parties = sides_.size();
   outcomes_.sides.resize(parties);

@@ -16,7 +16,7 @@ class OutcomeTracker {
  public:
   // `truth[i]`: whether party i means the other harm now (the scenario's intents change it).
   OutcomeTracker(const Scenario& scenario, Outcomes& outcomes, std::vector<SideHost*> sides,
-                 const std::vector<bool>& truth);
+                 const std::vector<char>& truth);
 
   // Integrates misperception and time above NORMAL up to `now`.
   void track(SimTime now);
@@ -31,12 +31,12 @@ class OutcomeTracker {
   const Scenario& scenario_;
   Outcomes& outcomes_;
   std::vector<SideHost*> sides_;
-  const std::vector<bool>& truth_;
+  const std::vector<char>& truth_;
   std::vector<Rung> rung_before_;  // [party] the rung before the last move
   std::vector<SimTime> last_tracked_;
   std::vector<double> last_belief_;
   std::vector<double> prior_belief_;
-  std::vector<bool> last_was_above_;
+  std::vector<char> last_was_above_;
 };
 
 }  // namespace hotline::model

@@ -542,7 +542,7 @@ class Simulation {
   RecordSink* sink_;
   Rng world_rng_;
   Scheduler<SimEvent> scheduler_;
-  std::vector<bool> truth_;
+  std::vector<char> truth_;
   std::vector<IncidentSpec> incidents_;
   std::vector<double> incident_damage_;
   std::map<int, int> response_to_;
@@ -551,7 +551,7 @@ class Simulation {
   std::vector<double> evasion_;  // [attacker] extra chance of success against the other
   // [party] it has directed or tolerated acts against the other: the other's public moves are
   // costs it earned.
-  std::vector<bool> acted_against_;
+  std::vector<char> acted_against_;
   std::map<int, SimTime> incident_at_;            // scenario incident -> when it happens
   std::map<int, std::set<std::string>> refrain_;  // [party] targets it was deterred from
   std::set<int> refrained_;                       // scenario incidents not carried out

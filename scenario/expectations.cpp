@@ -136,12 +136,12 @@ std::vector<std::vector<Setting>> corners(const spec::Expect& expect) {
 }  // namespace
 
 ExpectationResult check_expectation(const ScenarioFile& file, const spec::Expect& expect,
-                                     const std::vector<Setting>& at, const CheckOptions& check) {
+                                    const std::vector<Setting>& at, const CheckOptions& check) {
   ExpectationResult result;
   result.says = expect.says().empty() ? expect.metric() : expect.says();
   result.history = expect.history();
   CompareOptions options;
-  options.runs = check.runs > 0            ? check.runs
+  options.runs = check.runs > 0      ? check.runs
                  : expect.runs() > 0 ? static_cast<int>(expect.runs())
                                      : kDefaultRuns;
   options.seed = check.seed;
@@ -192,8 +192,8 @@ std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std:
       result.says = expect.says().empty() ? expect.metric() : expect.says();
       result.history = expect.history();
       CompareOptions options;
-      options.runs = std::min(expect.runs() > 0 ? static_cast<int>(expect.runs()) : kDefaultRuns,
-                              kNullRuns);
+      options.runs =
+          std::min(expect.runs() > 0 ? static_cast<int>(expect.runs()) : kDefaultRuns, kNullRuns);
       options.seed = seed;
       options.threads = threads;
       for (const auto& text : expect.with()) options.base.push_back(parse_setting(text));
@@ -202,10 +202,9 @@ std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std:
       const Measured same_a = measure(file, expect, {{label(a), a}, {label(a), a}}, options);
       const Measured same_b = measure(file, expect, {{label(b), b}, {label(b), b}}, options);
       result.passed = !same_a.passed && !same_b.passed;
-      result.measured = (same_a.passed ? "passes with both sides " : "fails with both sides ") +
-                        label(a) + "; " +
-                        (same_b.passed ? "passes with both sides " : "fails with both sides ") +
-                        label(b);
+      result.measured =
+          (same_a.passed ? "passes with both sides " : "fails with both sides ") + label(a) + "; " +
+          (same_b.passed ? "passes with both sides " : "fails with both sides ") + label(b);
       results.push_back(result);
     } else {
       results.push_back(check_expectation(file, expect, {}, check));

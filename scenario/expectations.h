@@ -50,7 +50,7 @@ struct CheckOptions {
 // One expectation, as written, with `at` applied on top of its own settings (a sweep's point, a
 // region's corner).
 ExpectationResult check_expectation(const ScenarioFile& file, const spec::Expect& expect,
-                                     const std::vector<Setting>& at, const CheckOptions& options);
+                                    const std::vector<Setting>& at, const CheckOptions& options);
 
 std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std::uint64_t seed,
                                                   int threads = 0,
