@@ -16,7 +16,7 @@ namespace hotline::model {
 constexpr int kNoParty = -1;
 
 enum class StateRole { kNone, kTolerated, kDirected, kAccidental };
-enum class MessageKind { kNotification, kReassurance, kWarning, kRequest, kRefusal };
+enum class MessageKind { kNotification, kReassurance, kWarning, kRequest, kRefusal, kOffer };
 
 struct PartySpec {
   std::string id;

@@ -123,7 +123,7 @@ void Side::shift_belief(SimTime now, double log_odds) {
 }
 
 double Side::grievance_of(const Grievance& g, SimTime now) const {
-  return g.amount * decay(now - g.since);
+  return g.standing ? g.amount : g.amount * decay(now - g.since);
 }
 
 double Side::grievance(SimTime now) const {
@@ -195,6 +195,7 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
       }
     }
     const double added = harm * confidence * unexplained;
+    g.standing = seen.threat_only;
     g.amount = grievance_of(g, now) + added;
     g.since = now;
     g.original += added;
@@ -426,6 +427,12 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
           break;
         case MessageKind::kRefusal:
           shift_belief(now, p.silence_weight);
+          break;
+        case MessageKind::kOffer:
+          // An offer to end what the side holds against the sender takes back as much of that
+          // grievance, and of the belief in hostility, as the side believes of it.
+          if (scripted->about >= 0) forgive(now, scripted->about, believed);
+          shift_belief(now, -p.message_weight * believed);
           break;
       }
       break;

@@ -93,6 +93,9 @@ class Side {
     double original = 0;
     double explained = 0;  // share the other's explanations have taken away, in [0,1]
     bool denied = false;   // the other claimed "not us"
+    // A threat that stands (missiles in place, a track on the radar) is feared undiminished
+    // until new evidence, an explanation or an offer takes it back; harm done fades with memory.
+    bool standing = false;
   };
   struct PendingStrike {
     SimTime due = 0;

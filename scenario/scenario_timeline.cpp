@@ -193,10 +193,13 @@ int Compiler::message(const spec::ScriptedMessage& in, const Where& where,
     case spec::REFUSAL:
       out.kind = model::MessageKind::kRefusal;
       break;
+    case spec::OFFER:
+      out.kind = model::MessageKind::kOffer;
+      break;
     default:
       error<spec::ScriptedMessage>(
           where, "kind", -1,
-          "a message needs kind: NOTIFICATION, REASSURANCE, WARNING, REQUEST or REFUSAL");
+          "a message needs kind: NOTIFICATION, REASSURANCE, WARNING, REQUEST, REFUSAL or OFFER");
   }
   out.text = in.text();
   if (!in.about().empty()) {

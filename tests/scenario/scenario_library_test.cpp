@@ -35,7 +35,7 @@ TEST(ScenarioLibraryTest, TheLibraryHoldsEveryCaseOfTheArticleAndItsHistory) {
        {"estonia-2007", "georgia-2008", "rbn-2007", "ip-theft-2013", "working-group-leak",
         "false-flag-third-party", "training-tape-1979", "black-brant-1995", "comrade-kosygin-1967",
         "october-31-2016", "able-archer-cyber", "cut-cable", "accidental-defection",
-        "us-china-2015"}) {
+        "us-china-2015", "cuba-1962"}) {
     EXPECT_NE(std::find(paths.begin(), paths.end(),
                         std::filesystem::path(HOTLINE_SOURCE_DIR "/scenarios") /
                             (std::string(name) + ".textproto")),
