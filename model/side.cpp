@@ -1,5 +1,7 @@
 #include "model/side.h"
 
+#include "model/constants.h"
+
 #include <algorithm>
 #include <cmath>
 #include <optional>
@@ -7,91 +9,45 @@
 namespace hotline::model {
 namespace {
 
-constexpr double kMaxLogOdds = 8.0;
-// Evidence this clear that the other did what it denied is read as a lie.
-constexpr double kBetrayalConfidence = 0.7;
-// Only evidence at least this clear that an incident came from elsewhere calls off a strike
-// pending for it.
-constexpr double kRevisionCancelsStrike = 0.5;
-// A side that intends harm carries out its plan once it holds at least this much against the
-// other: a pretext.
-constexpr double kPretextGrievance = 0.3;
-// How hostile a move that answers the side's own acts looks, relative to an unprovoked one.
-constexpr double kDeservedMoveHostility = 0.5;
+using namespace constants;
 
 double clamp01(double x) {
   return std::clamp(x, 0.0, 1.0);
 }
 double to_log_odds(double p) {
-  p = std::clamp(p, 1e-4, 1 - 1e-4);
+  p = std::clamp(p, kProbabilityFloor, 1 - kProbabilityFloor);
   return std::log(p / (1 - p));
 }
 double to_probability(double log_odds) {
   return 1.0 / (1.0 + std::exp(-log_odds));
 }
 
-// How much a visible move of the other's weighs as evidence of hostile intent, relative to an
-// attack of severity 1, and what it costs the side that suffers it.
 double move_evidence(Rung rung) {
-  switch (rung) {
-    case Rung::kNameAndShame:
-      return 0.2;
-    case Rung::kSanctions:
-      return 0.4;
-    case Rung::kMilitaryPosture:
-      return 0.6;
-    case Rung::kArmedConflict:
-      return 1.0;
-    default:
-      return 0;  // private talk; a cyber strike is observed as an incident of its own
-  }
+  return kMoveEvidence[static_cast<int>(rung)];
 }
 double move_damage(Rung rung) {
-  switch (rung) {
-    case Rung::kNameAndShame:
-      return 0.05;
-    case Rung::kSanctions:
-      return 0.2;
-    case Rung::kMilitaryPosture:
-      return 0.3;
-    case Rung::kArmedConflict:
-      return 1.0;
-    default:
-      return 0;
-  }
+  return kMoveDamage[static_cast<int>(rung)];
 }
 
 // How convincing a reply is, given what the replier shares and whether it tells the truth.
 double reply_clarity(bool truthful, AnswerPolicy policy, Sharing share) {
   // A bare denial convinces little; planted indicators as much as real ones.
-  if (!truthful) return policy == AnswerPolicy::kDeceive ? 0.9 : 0.4;
+  if (!truthful)
+    return policy == AnswerPolicy::kDeceive ? kPlantedIndicatorsClarity : kBareDenialClarity;
   switch (share) {
     case Sharing::kSignatures:
-      return 1.0;
+      return kSignaturesClarity;
     case Sharing::kStrategy:
-      return 0.7;
+      return kStrategyClarity;
     case Sharing::kNothing:
-      return 0.5;
+      return kNothingSharedClarity;
   }
-  return 0.5;
+  return kNothingSharedClarity;
 }
 
-// How much a stated consequence weighs with the side it is meant to deter.
+// How much a stated consequence weighs with the side it is meant to deter (none: more talk).
 double consequence_weight(std::optional<Rung> consequence) {
-  if (!consequence) return 0.3;
-  switch (*consequence) {
-    case Rung::kNameAndShame:
-      return 0.5;
-    case Rung::kSanctions:
-      return 0.8;
-    case Rung::kCyberRetaliation:
-      return 0.9;
-    case Rung::kMilitaryPosture:
-    case Rung::kArmedConflict:
-      return 1.0;
-    default:
-      return 0.3;  // more talk
-  }
+  return kConsequenceWeight[static_cast<int>(consequence.value_or(Rung::kNormal))];
 }
 
 }  // namespace
@@ -185,7 +141,7 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     shift_belief(now, p.evidence_weight * confidence * seen.severity * unexplained);
     auto& g = grievances_[seen.incident];
     if (g.denied && confidence >= kBetrayalConfidence) {
-      trust_ *= 0.5;
+      trust_ *= kBetrayalTrustFactor;
       g.denied = false;
       g.explained = 0;
       g.amount = std::max(grievance_of(g, now), g.original);
@@ -210,7 +166,7 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     }
   } else {
     // Evidence pointing elsewhere exculpates a little.
-    shift_belief(now, -0.5 * p.evidence_weight * confidence * seen.severity);
+    shift_belief(now, -kExculpatingShare * p.evidence_weight * confidence * seen.severity);
   }
   if (sink_) {
     emit(record(now, "observe")
@@ -231,8 +187,8 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     open_queries_[seen.incident] = now + me_.doctrine.reply_deadline;
     out.wake_at.push_back(now + me_.doctrine.reply_deadline);
   }
-  if (me_.doctrine.retaliate && seen.points_at_other && confidence >= 0.5 && seen.damage > 0 &&
-      !pending_strikes_.count(seen.incident)) {
+  if (me_.doctrine.retaliate && seen.points_at_other && confidence >= kRetaliationConfidence &&
+      seen.damage > 0 && !pending_strikes_.count(seen.incident)) {
     pending_strikes_[seen.incident] = {now + me_.doctrine.retaliate_after, seen.severity};
     out.wake_at.push_back(now + me_.doctrine.retaliate_after);
   }
@@ -274,7 +230,7 @@ void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
                   : role == StateRole::kAccidental ? Claim::kAccident
                   : me_.intends_harm               ? Claim::kAdmit
                                                    : Claim::kBenign;
-    reply.clarity = role == StateRole::kTolerated ? 0.9 : 1.0;
+    reply.clarity = role == StateRole::kTolerated ? kToleratedHonestClarity : 1.0;
   } else {
     reply.claim = Claim::kNotUs;
     reply.clarity = reply_clarity(false, d.answer, d.share);
@@ -324,7 +280,7 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
       break;
     case Claim::kAdmit:
       shift_belief(now, p.message_weight * clarity);
-      trust_ += (1 - trust_) * 0.2;
+      trust_ += (1 - trust_) * kAdmissionTrustGain;
       break;
     case Claim::kRefuse:
       shift_belief(now, p.silence_weight);
@@ -339,8 +295,9 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
 // and credibility 1 once the warner has already gone public (0.6 before). The draw happens for
 // every warning so that the random stream does not depend on what the side intends.
 void Side::warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out) {
-  const double line = warning.line.empty() ? 0.3 : 1.0;
-  const double credibility = other_rung_seen_ >= Rung::kNameAndShame ? 1.0 : 0.6;
+  const double line = warning.line.empty() ? kMuddledLine : 1.0;
+  const double credibility =
+      other_rung_seen_ >= Rung::kNameAndShame ? 1.0 : kCredibilityBeforePublic;
   const double deterrence = clamp01(clarity * line * consequence_weight(warning.consequence) *
                                     credibility * (1 - me_.doctrine.commitment));
   const bool deterred = rng.uniform() < deterrence;
@@ -371,7 +328,7 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
                    Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
   // Per-side translation at the receiving end: a garbled message says less.
-  const double clarity = exchange.clarity * (garbled ? 0.3 : 1.0);
+  const double clarity = exchange.clarity * (garbled ? kGarbledClarity : 1.0);
   switch (exchange.type) {
     case Exchange::Type::kInquiry:
       return;  // answered through inquiry(), which knows this side's own role
@@ -414,13 +371,13 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
             notified_[scripted->about] = std::max(notified_[scripted->about], believed);
             forgive(now, scripted->about, believed);
           }
-          shift_belief(now, -0.5 * p.message_weight * believed);
+          shift_belief(now, -kNotificationWeight * p.message_weight * believed);
           break;
         case MessageKind::kReassurance:
           shift_belief(now, -p.message_weight * believed);
           break;
         case MessageKind::kWarning:
-          shift_belief(now, 0.5 * p.message_weight * clarity);
+          shift_belief(now, kWarningWeight * p.message_weight * clarity);
           warned(now, *scripted, clarity, rng, out);
           break;
         case MessageKind::kRequest:

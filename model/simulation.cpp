@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "model/constants.h"
 #include "model/outcome_tracker.h"
 #include "model/scheduler.h"
 #include "model/side_host.h"
@@ -18,17 +19,11 @@
 namespace hotline::model {
 namespace {
 
-// How long the world takes to see a strike land and a public move be reported.
-constexpr SimTime kStrikeLandsAfter = 1 * kHour;
-constexpr SimTime kStrikeSeenAfter = 1 * kHour;
-constexpr double kStrikeAttribution = 0.9;
-constexpr SimTime kMoveSeenAfter = 1 * kHour;
-// A blocked attack still costs something: the defence, the alarm.
-constexpr double kBlockedDamageShare = 0.1;
-// What a side that climbs to CYBER_RETALIATION launches, without a particular attack to answer.
-constexpr double kRetaliationRungStrikeSeverity = 0.4;
-constexpr std::size_t kWordsPerExchange = 40;
-constexpr std::size_t kWordsPerLinkTest = 20;
+using namespace constants;
+
+// The teleprinter's load of a model message and of a link test, in words.
+constexpr auto kExchangeWords = static_cast<std::size_t>(kWordsPerExchange);
+constexpr auto kLinkTestWords = static_cast<std::size_t>(kWordsPerLinkTest);
 
 std::size_t count_words(const std::string& text) {
   std::size_t words = 0;
@@ -44,9 +39,9 @@ std::size_t count_words(const std::string& text) {
 double shared_amount(Sharing share) {
   switch (share) {
     case Sharing::kSignatures:
-      return 1.0;
+      return kSignaturesShared;
     case Sharing::kStrategy:
-      return 0.2;
+      return kStrategyShared;
     case Sharing::kNothing:
       return 0;
   }
@@ -404,7 +399,7 @@ class Simulation {
       // What this side hands over helps the other get past this side's defences.
       evasion_[other(party)] += scenario_.working_group.evasion_gain * amount;
       outcomes_.leaked += amount;
-      sides_[other(party)]->gain_trust(now, 0.1 * amount);
+      sides_[other(party)]->gain_trust(now, kMeetingTrustGain * amount);
       if (sink_) {
         emit(world(now, "share")
                  .with("party", scenario_.parties[party].id)
@@ -449,7 +444,7 @@ class Simulation {
   void send(SimTime now, int from, const Exchange& exchange) {
     if (!scenario_.hotline.enabled || scenario_.hotline.circuits.empty()) return;
     std::size_t words =
-        exchange.type == Exchange::Type::kLinkTest ? kWordsPerLinkTest : kWordsPerExchange;
+        exchange.type == Exchange::Type::kLinkTest ? kLinkTestWords : kExchangeWords;
     if (exchange.type == Exchange::Type::kScripted)
       words = count_words(scenario_.messages[exchange.scripted].text);
     if (exchange.type == Exchange::Type::kText) words = count_words(exchange.text);

@@ -412,5 +412,28 @@ TEST(SideTest, ASideThatIntendsHarmCarriesOutItsPlanOnceItHasAPretext) {
   EXPECT_LT(peaceful.rung(), Rung::kArmedConflict);
 }
 
+TEST(SideTest, AStandingThreatIsFearedUndiminishedUntilAnOfferTakesItBack) {
+  Side side(party(0.6, 0.5), "moscow", false, nullptr);
+  Rng rng(1);
+  Actions out;
+  SeenIncident missiles = attack(1, 1.0, 0.9);
+  missiles.damage = 0;
+  missiles.threat_only = true;
+  side.observe(0, missiles, rng, out);
+  const double feared = side.grievance(0);
+  EXPECT_GT(feared, 0.8);
+  // Harm done fades with memory (ten days); missiles still in place do not.
+  EXPECT_DOUBLE_EQ(side.grievance(30 * kDay), feared);
+  MessageSpec offer;
+  offer.kind = MessageKind::kOffer;
+  offer.about = 1;
+  Exchange exchange;
+  exchange.type = Exchange::Type::kScripted;
+  exchange.scripted = 0;
+  side.receive(30 * kDay, exchange, false, &offer, rng, out);
+  // Believed at trust 0.5, the offer takes back half of it.
+  EXPECT_NEAR(side.grievance(30 * kDay), feared * 0.5, 1e-9);
+}
+
 }  // namespace
 }  // namespace hotline::model
