@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <limits>
 #include <stdexcept>
 
 #include "common/duration.h"
@@ -105,14 +106,22 @@ Absolute parse_iso(std::string_view text, int default_offset) {
   if (!in.done())
     throw std::invalid_argument("unexpected \"" + std::string(in.rest()) + "\" after the time");
   const std::int64_t local = days_from_civil(year, month, day) * kSecondsPerDay + seconds;
-  return {local - offset * 60, offset};
+  if (offset == std::numeric_limits<int>::min()) return {local, offset};
+  return {local - static_cast<std::int64_t>(offset) * 60, offset};
 }
 
 }  // namespace
 
 StartTime parse_start(std::string_view text) {
   if (text.empty()) return {};
-  const Absolute absolute = parse_iso(text, 0);
+  // The start fixes the local time every "D+n HH:MM" counts in: it must say which.
+  constexpr int kNoOffset = std::numeric_limits<int>::min();
+  const Absolute absolute = parse_iso(text, kNoOffset);
+  if (absolute.offset_minutes == kNoOffset) {
+    throw std::invalid_argument("\"" + std::string(text) +
+                                "\" has no UTC offset; add one (\"Z\", \"+03:00\", \"-05:00\"): "
+                                "the start fixes the local time that D+ times count in");
+  }
   return {absolute.unix_seconds, absolute.offset_minutes};
 }
 

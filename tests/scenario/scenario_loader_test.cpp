@@ -111,5 +111,47 @@ TEST(ScenarioLoaderTest, AMissingFileIsReported) {
   EXPECT_THROW(read_scenario_file("/nonexistent/case.textproto"), common::TextProtoError);
 }
 
+TEST(ScenarioLoaderTest, AuthoringErrorsTeachWhatWasMeantAndComeAllAtOnce) {
+  // The mistakes a new author made writing a case from the schema alone.
+  const auto found = problems(
+      "start: \"2020-01-01T00:00:00Z\"\n"
+      "party { id: \"washington\" doctrine: \"measured\" }\n"
+      "party { id: \"moscow\" doctrine { answer: LIE } }\n"
+      "party { id: \"london\" prior_hostilty: 0.3 }\n");
+  ASSERT_EQ(found.size(), 3u) << ::testing::PrintToString(found);
+  EXPECT_NE(found[0].find("x.textproto:2:"), std::string::npos) << found[0];
+  EXPECT_NE(found[0].find("doctrine_preset"), std::string::npos) << found[0];
+  EXPECT_NE(found[1].find("x.textproto:3:"), std::string::npos) << found[1];
+  EXPECT_NE(found[1].find("Expected one of HONEST, DENY, DECEIVE, REFUSE"), std::string::npos)
+      << found[1];
+  EXPECT_NE(found[2].find("x.textproto:4:22: unknown field \"prior_hostilty\""), std::string::npos)
+      << found[2];
+}
+
+TEST(ScenarioLoaderTest, AStartWithoutAnOffsetIsAnError) {
+  const auto found =
+      problems("start: \"1962-10-26 09:00\"\nparty { id: \"a\" }\nparty { id: \"b\" }\n");
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_NE(found[0].find("has no UTC offset"), std::string::npos) << found[0];
+  EXPECT_TRUE(
+      problems("start: \"1962-10-26 09:00-04:00\"\nparty { id: \"a\" }\nparty { id: \"b\" }\n")
+          .empty());
+}
+
+TEST(ScenarioLoaderTest, HistoryExpectationsRunTheCaseAsWrittenAndComparisonsMustBeAbleToFail) {
+  const auto found =
+      problems(kParties +
+               "expect { history: true metric: \"peak\" with: \"hotline=on\" at_most: 3 }\n"
+               "expect { metric: \"peak\" compare: \"hotline=on vs hotline=off\"\n"
+               "         lower_by_at_least: 0 }\n"
+               "expect { metric: \"took.moscow >= SANCTIONS\" at_most: 1 }\n"
+               "expect { metric: \"days_above_normal.moscow <= soon\" at_most: 1 }\n");
+  ASSERT_EQ(found.size(), 4u) << ::testing::PrintToString(found);
+  EXPECT_NE(found[0].find("a history expectation runs the case as it happened"), std::string::npos);
+  EXPECT_NE(found[1].find("cannot fail"), std::string::npos);
+  EXPECT_NE(found[2].find("took names a rung"), std::string::npos);
+  EXPECT_NE(found[3].find("not a number"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hotline::scenario
