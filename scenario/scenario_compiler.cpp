@@ -7,6 +7,7 @@
 
 #include "common/duration.h"
 #include "model/outcomes.h"
+#include "model/time.h"
 
 namespace hotline::scenario::detail {
 
@@ -196,6 +197,14 @@ void Compiler::hotline() {
   }
   // A hotline without a described circuit is a modern, clean one.
   if (out.circuits.empty()) out.circuits.push_back(model::CircuitFaults{});
+  // Unless the file says otherwise, a message is resent only once its round trip is overdue: a
+  // twelve-hour circuit (1962's letters) is not a lossy ten-minute one.
+  if (h.retransmit_after().empty()) {
+    for (const auto& circuit : out.circuits) {
+      out.retransmit_after =
+          std::max(out.retransmit_after, 2 * (circuit.latency + circuit.jitter) + model::kMinute);
+    }
+  }
   for (int i = 0; i < h.partition_size(); ++i) {
     const model::Window window =
         this->window(h.partition(i), where.nested(spec::Hotline::descriptor(), "partition", i));

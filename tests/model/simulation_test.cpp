@@ -182,5 +182,22 @@ TEST(SimulationTest, APartitionTakesEveryCircuitDownAndDeliveryResumesAfterIt) {
   }
 }
 
+TEST(SimulationTest, ASlowCircuitIsNotRetransmittedBeforeItsRoundTripIsOverdue) {
+  // 1962's letters took half a day: a clean twelve-hour circuit delivers once, unresent.
+  RecordCollector records;
+  const Outcomes outcomes = simulate(compile(R"(
+    start: "1962-10-26T17:00:00+03:00" duration: "5d"
+    party { id: "moscow" prior_hostility: 0.5 }
+    party { id: "washington" prior_hostility: 0.5 }
+    hotline { enabled: true circuit { name: "letters" latency: "12h" } }
+    event { at: "D+0 17:00" message { from: "moscow" kind: OFFER text: "the missiles for a pledge" } })"),
+                                     1, &records);
+  EXPECT_EQ(outcomes.messages_delivered, 1);
+  for (const Record& r : records.records) {
+    const FieldValue* did = r.find("did");
+    EXPECT_FALSE(did && std::get<std::string>(*did) == "retransmitted");
+  }
+}
+
 }  // namespace
 }  // namespace hotline::model
