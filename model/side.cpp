@@ -344,11 +344,18 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
       break;
     case Exchange::Type::kExplanation:
       if (exchange.move != Rung::kNormal) {
-        // The explanation takes back its believed share of what the move implied and cost.
-        shift_belief(now, -p.other_moves_hostility * p.evidence_weight *
-                              move_evidence(exchange.move) * trust_ * clarity);
-        const auto move = move_grievances_.find(exchange.move);
-        if (move != move_grievances_.end()) forgive(now, move->second, trust_ * clarity);
+        // The explanation takes back its believed share of what the move implied and cost. It
+        // is sent as the move is made, so it usually arrives before the move is seen: then it
+        // waits for it.
+        MoveExplanations& move = move_explanations_[exchange.move];
+        const double believed = trust_ * clarity;
+        if (move.explained++ < move.seen) {
+          shift_belief(now, -p.other_moves_hostility * p.evidence_weight *
+                                move_evidence(exchange.move) * believed);
+          if (move.grievance != 0) forgive(now, move.grievance, believed);
+        } else {
+          move.waiting.push_back(believed);
+        }
       } else {
         answer_reply(now, exchange, clarity, out);
       }
@@ -409,16 +416,26 @@ void Side::see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& ou
   other_rung_seen_ = std::max(other_rung_seen_, rung);
   // The spiral's asymmetry: the other's move reads as hostile; our own never did. A move that
   // answers what this side really did reads as half as hostile: the side knows why it came.
+  // An explanation that came before the move takes back its share as the move is seen.
+  MoveExplanations& move = move_explanations_[rung];
+  ++move.seen;
+  double unexplained = 1.0;
+  if (!move.waiting.empty()) {
+    unexplained = 1 - clamp01(move.waiting.front());
+    move.waiting.pop_front();
+  }
   const double hostility = deserved ? kDeservedMoveHostility : 1.0;
-  shift_belief(now, hostility * p.other_moves_hostility * p.evidence_weight * move_evidence(rung));
-  const double damage = move_damage(rung);
+  shift_belief(now, unexplained * hostility * p.other_moves_hostility * p.evidence_weight *
+                        move_evidence(rung));
+  const double damage = move_damage(rung) * unexplained;
   if (damage > 0) {
     const int key = -1 - static_cast<int>(grievances_.size());
-    move_grievances_[rung] = key;
+    move.grievance = key;
     auto& g = grievances_[key];
     g.amount = damage;
     g.original = damage;
     g.since = now;
+    g.explained = 1 - unexplained;
   }
   // Naming, shaming and penalising the real sponsor raises the cost it expects of going on: it
   // gives up its later acts against the other with probability cost x (1 - commitment). Drawn

@@ -4,6 +4,7 @@
 // Pure and deterministic: every input carries the model time, randomness comes from the Rng
 // the caller passes, and decisions come back as Actions for whatever transport carries them.
 
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -133,7 +134,14 @@ class Side {
   double channel_confidence_ = 1.0;       // that what is said over the hotline stays private
 
   std::map<int, Grievance> grievances_;
-  std::map<Rung, int> move_grievances_;  // the other's move -> its key in grievances_
+  // The other's moves to one rung, their explanations, and which arrived first.
+  struct MoveExplanations {
+    int seen = 0;
+    int explained = 0;
+    std::deque<double> waiting;  // believed shares of explanations of moves not yet seen
+    int grievance = 0;           // the last such move's key in grievances_ (0: none)
+  };
+  std::map<Rung, MoveExplanations> move_explanations_;
   std::map<int, double> notified_;       // incident -> how much a notice explained it in advance
   std::map<int, SimTime> open_queries_;
   std::map<int, PendingStrike> pending_strikes_;
