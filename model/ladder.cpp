@@ -1,5 +1,8 @@
 #include "model/ladder.h"
 
+#include <stdexcept>
+#include <string>
+
 namespace hotline::model {
 namespace {
 
@@ -34,6 +37,12 @@ std::optional<Rung> parse_rung(std::string_view name) {
     if (kRungs[i].name == name) return static_cast<Rung>(i);
   }
   return std::nullopt;
+}
+
+Rung rung_at(int index) {
+  if (index < 0 || index >= kRungCount)
+    throw std::out_of_range("rung " + std::to_string(index) + " is not on the ladder");
+  return static_cast<Rung>(index);
 }
 
 }  // namespace hotline::model

@@ -26,6 +26,8 @@ constexpr int kRungCount = 8;
 // "MILITARY_POSTURE", "ARMED_CONFLICT".
 std::string_view rung_name(Rung rung);
 std::optional<Rung> parse_rung(std::string_view name);
+// The rung with this index; throws std::out_of_range for any other number (input from a pipe).
+Rung rung_at(int index);
 // The Kahn rungs this rung corresponds to, e.g. "2-3".
 std::string_view kahn_rungs(Rung rung);
 // Above Kahn's "don't rock the boat" threshold: the move coerces rather than talks.

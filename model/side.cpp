@@ -251,14 +251,21 @@ void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
 
 void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out) {
   const Perception& p = me_.perception;
-  const double believed = trust_ * clarity;
   // An answer repeated (the spontaneous explanation of an accident, then the reply to the
-  // inquiry about it) tells the side nothing new: it counts once.
-  if (exchange.claim != Claim::kRefuse && !answered_.insert(exchange.incident).second) {
-    if (sink_) {
-      emit(record(now, "repeat").with("incident", static_cast<long long>(exchange.incident)));
+  // inquiry about it) tells the side nothing new: only what a clearer copy adds to what the side
+  // already believes counts.
+  double believed = trust_ * clarity;
+  if (exchange.claim != Claim::kRefuse) {
+    double& before = answered_[exchange.incident];
+    if (believed <= before) {
+      if (sink_) {
+        emit(record(now, "repeat").with("incident", static_cast<long long>(exchange.incident)));
+      }
+      return;
     }
-    return;
+    const double added = (believed - before) / (1 - before);
+    before = believed;
+    believed = added;
   }
   switch (exchange.claim) {
     case Claim::kNotUs: {

@@ -142,12 +142,13 @@ class Side {
     int grievance = 0;           // the last such move's key in grievances_ (0: none)
   };
   std::map<Rung, MoveExplanations> move_explanations_;
-  std::map<int, double> notified_;       // incident -> how much a notice explained it in advance
+  std::map<int, double> notified_;  // incident -> how much a notice explained it in advance
   std::map<int, SimTime> open_queries_;
   std::map<int, PendingStrike> pending_strikes_;
   std::set<int> own_accidents_;
   std::set<int> queried_;
-  std::set<int> answered_;  // incidents the other has already answered or explained
+  // Incidents the other has answered or explained, and how much of it this side believed.
+  std::map<int, double> answered_;
 };
 
 }  // namespace hotline::model

@@ -38,8 +38,20 @@ void Player::on_call(const std::string& line) {
 void Player::on_received(const wire::ModelExchange& exchange) {
   ++copies_received_;
   garbled_received_ += exchange.garbled() ? 1 : 0;
+  model::Exchange decoded;
+  try {
+    decoded = exchange_from_wire(exchange);
+  } catch (const std::exception& error) {
+    // The peer's node authenticated, but what it carried is not a model exchange: the run
+    // cannot go on as simulated, and the referee says so.
+    reply_(nlohmann::json{
+        {"reply", "error"},
+        {"error", std::string("the peer sent a malformed exchange: ") + error.what()}}
+               .dump());
+    return;
+  }
   Copies& copies = received_[exchange.run_message()];
-  copies.exchange = exchange_from_wire(exchange);
+  copies.exchange = decoded;
   (exchange.garbled() ? copies.garbled : copies.clean) = true;
   if (waiting_ && run(*waiting_)) waiting_.reset();
 }
@@ -96,7 +108,7 @@ bool Player::run(const nlohmann::json& call) {
   } else if (name == "heard_link_test" && exchange) {
     mind_->heard_link_test(now, call.at("message").get<int>());
   } else if (name == "see_move") {
-    mind_->see_move(now, static_cast<model::Rung>(call.at("rung").get<int>()),
+    mind_->see_move(now, model::rung_at(call.at("rung").get<int>()),
                     call.at("deserved").get<bool>(), actions);
   } else if (name == "review") {
     mind_->review(now, call.at("link_test_every").get<model::SimTime>(), actions);

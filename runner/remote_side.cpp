@@ -90,7 +90,7 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
   if (sink_) {
     for (const auto& record : reply.at("records")) sink_->record(record_from_json(record));
   }
-  rung_ = static_cast<model::Rung>(reply.at("rung").get<int>());
+  rung_ = model::rung_at(reply.at("rung").get<int>());
   if (out) {
     model::Actions actions = actions_from_json(reply.at("actions"));
     out->send.insert(out->send.end(), actions.send.begin(), actions.send.end());

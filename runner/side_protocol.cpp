@@ -43,7 +43,7 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire) {
   exchange.incident = wire.incident();
   exchange.claim = static_cast<model::Claim>(wire.claim());
   exchange.clarity = wire.clarity();
-  exchange.move = static_cast<model::Rung>(wire.move());
+  exchange.move = model::rung_at(wire.move());
   exchange.scripted = wire.scripted();
   exchange.text = wire.text();
   return exchange;
@@ -96,7 +96,7 @@ model::Actions actions_from_json(const nlohmann::json& json) {
         {strike.at("in_response_to").get<int>(), strike.at("severity").get<double>()});
   }
   for (const auto& rung : json.at("moves"))
-    actions.moves.push_back(static_cast<model::Rung>(rung.get<int>()));
+    actions.moves.push_back(model::rung_at(rung.get<int>()));
   for (const auto& at : json.at("wake_at")) actions.wake_at.push_back(at.get<model::SimTime>());
   for (const auto& target : json.at("refrain"))
     actions.refrain.push_back(target.get<std::string>());

@@ -435,5 +435,24 @@ TEST(SideTest, AStandingThreatIsFearedUndiminishedUntilAnOfferTakesItBack) {
   EXPECT_NEAR(side.grievance(30 * kDay), feared * 0.5, 1e-9);
 }
 
+TEST(SideTest, AnExplanationThatArrivesBeforeTheMoveIsSeenTakesBackItsShareWhenItIs) {
+  // The explanation leaves with the move; the move is reported an hour later.
+  auto grievance_after = [](bool explained_first) {
+    Side side(party(0.3, 0.5), "moscow", true, nullptr);
+    Rng rng(1);
+    Actions out;
+    if (explained_first) {
+      Exchange explanation;
+      explanation.type = Exchange::Type::kExplanation;
+      explanation.move = Rung::kSanctions;
+      side.receive(0, explanation, false, nullptr, rng, out);
+    }
+    side.see_move(kHour, Rung::kSanctions, false, rng, out);
+    return side.grievance(kHour);
+  };
+  EXPECT_NEAR(grievance_after(false), 0.2, 1e-12);
+  EXPECT_NEAR(grievance_after(true), 0.1, 1e-12) << "believed at trust 0.5: half taken back";
+}
+
 }  // namespace
 }  // namespace hotline::model
