@@ -510,6 +510,8 @@ class Simulation {
     if (exchange.type == Exchange::Type::kInquiry) return true;
     if (exchange.type != Exchange::Type::kScripted || exchange.incident < 0 || message.seq < 0)
       return false;
+    // A request that never reaches the desk that could answer it is not answered.
+    if (!scenario_.messages[exchange.scripted].reaches_desk) return false;
     return scenario_.messages[exchange.scripted].kind == MessageKind::kRequest;
   }
 

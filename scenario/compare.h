@@ -29,7 +29,7 @@ struct Summary {
   double p10 = 0;
   double p50 = 0;
   double p90 = 0;
-  // For a metric that is a rung (peak): the share of runs ending on each rung, NORMAL first.
+  // For a metric that is a rung (peak): the share of runs peaking on each rung, NORMAL first.
   std::optional<std::array<double, model::kRungCount>> rung_shares;
 };
 
