@@ -103,6 +103,7 @@ void add_sweep_command(CLI::App& app) {
     scenario::compile_scenario(file.spec, file);  // report file problems before running
     scenario::SweepPlan plan;
     plan.scenario = file.spec.name();
+    plan.digest = scenario::case_digest(file);
     plan.seed = options->seed;
     plan.runs = options->runs;
     for (const auto& text : options->parameters) {
@@ -125,9 +126,15 @@ void add_sweep_command(CLI::App& app) {
       const auto path =
           std::filesystem::path(options->out) /
           ("shard-" + std::to_string(shard) + "-of-" + std::to_string(shards) + ".sweep");
-      std::ofstream out(path);
-      scenario::write_sweep(out, result);
-      if (!out) throw std::runtime_error("cannot write " + path.string());
+      // Written aside and renamed, so that a shard file is whole or absent.
+      const auto partial = std::filesystem::path(path.string() + ".partial");
+      {
+        std::ofstream out(partial);
+        scenario::write_sweep(out, result);
+        out.close();
+        if (!out) throw std::runtime_error("cannot write " + partial.string());
+      }
+      std::filesystem::rename(partial, path);
       std::cerr << "wrote " << path.string() << "\n";
       return;
     }

@@ -1,5 +1,7 @@
 #include "scenario/sweep.h"
 
+#include <google/protobuf/text_format.h>
+
 #include <cstdio>
 #include <istream>
 #include <map>
@@ -46,7 +48,7 @@ std::vector<std::string> split(const std::string& line, char separator, std::siz
 }
 
 bool same_plan(const SweepPlan& a, const SweepPlan& b) {
-  if (a.scenario != b.scenario || a.seed != b.seed || a.runs != b.runs ||
+  if (a.scenario != b.scenario || a.digest != b.digest || a.seed != b.seed || a.runs != b.runs ||
       a.parameters.size() != b.parameters.size())
     return false;
   for (std::size_t i = 0; i < a.parameters.size(); ++i) {
@@ -55,7 +57,28 @@ bool same_plan(const SweepPlan& a, const SweepPlan& b) {
   return true;
 }
 
+// One line of text: a newline in an expectation's words would end the row.
+std::string one_line(std::string text) {
+  for (char& c : text) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return text;
+}
+
 }  // namespace
+
+std::string case_digest(const ScenarioFile& file) {
+  std::string text;
+  google::protobuf::TextFormat::PrintToString(file.spec, &text);
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const unsigned char c : text) {
+    hash ^= c;
+    hash *= 1099511628211ull;
+  }
+  char buffer[17];
+  std::snprintf(buffer, sizeof buffer, "%016llx", static_cast<unsigned long long>(hash));
+  return buffer;
+}
 
 std::string SweepParameter::text() const {
   return key + "=" + number(low) + ":" + number(high) + ":" + std::to_string(steps);
@@ -140,22 +163,25 @@ SweepResult run_sweep(const ScenarioFile& file, const SweepPlan& plan, int threa
 void write_sweep(std::ostream& out, const SweepResult& result) {
   out << kMagic << "\n";
   out << "scenario," << result.plan.scenario << "\n";
+  out << "digest," << result.plan.digest << "\n";
   out << "seed," << result.plan.seed << "\n";
   out << "runs," << result.plan.runs << "\n";
   for (const auto& parameter : result.plan.parameters)
     out << "parameter," << parameter.text() << "\n";
   for (std::size_t e = 0; e < result.expectations.size(); ++e)
-    out << "expectation," << e << "," << result.expectations[e] << "\n";
+    out << "expectation," << e << "," << one_line(result.expectations[e]) << "\n";
   for (const auto& cell : result.cells) {
     out << "cell," << cell.point << "," << cell.expectation << "," << (cell.passed ? 1 : 0) << ","
         << number(cell.value, "%.17g") << "\n";
   }
+  out << "end," << result.cells.size() << "\n";
 }
 
 SweepResult read_sweep(std::istream& in, const std::string& name) {
   SweepResult result;
   std::string line;
   int number_of_line = 0;
+  bool ended = false;
   auto fail = [&](const std::string& what) {
     throw std::runtime_error(name + ":" + std::to_string(number_of_line) + ": " + what);
   };
@@ -171,8 +197,19 @@ SweepResult read_sweep(std::istream& in, const std::string& name) {
     try {
       if (fields[0] == "scenario" && fields.size() == 2) {
         result.plan.scenario = fields[1];
+      } else if (ended) {
+        fail("a line after the end line");
+      } else if (fields[0] == "digest" && fields.size() == 2) {
+        result.plan.digest = fields[1];
       } else if (fields[0] == "seed" && fields.size() == 2) {
-        result.plan.seed = static_cast<std::uint64_t>(parse_number(fields[1], "seed"));
+        std::size_t used = 0;
+        try {
+          result.plan.seed = std::stoull(fields[1], &used);
+        } catch (const std::exception&) {
+          used = 0;
+        }
+        if (used == 0 || used != fields[1].size() || fields[1][0] == '-')
+          fail("seed is not a whole number");
       } else if (fields[0] == "runs" && fields.size() == 2) {
         result.plan.runs = static_cast<int>(parse_number(fields[1], "runs"));
       } else if (fields[0] == "parameter" && fields.size() == 2) {
@@ -190,6 +227,11 @@ SweepResult read_sweep(std::istream& in, const std::string& name) {
         if (fields[3] != "0" && fields[3] != "1") fail("passed is 0 or 1");
         cell.value = parse_number(fields[4], "value");
         result.cells.push_back(cell);
+      } else if (fields[0] == "end" && fields.size() == 2) {
+        if (parse_number(fields[1], "cells") != static_cast<double>(result.cells.size()))
+          fail("the end line counts " + fields[1] + " cells, the file holds " +
+               std::to_string(result.cells.size()));
+        ended = true;
       } else {
         fail("unexpected line \"" + line + "\"");
       }
@@ -198,6 +240,7 @@ SweepResult read_sweep(std::istream& in, const std::string& name) {
     }
   }
   if (result.plan.parameters.empty()) fail("no parameter line");
+  if (!ended) fail("no end line: the file was cut short");
   return result;
 }
 
@@ -210,8 +253,8 @@ SweepResult merge_sweeps(const std::vector<SweepResult>& shards) {
   for (const auto& shard : shards) {
     if (!same_plan(shard.plan, merged.plan) || shard.expectations != merged.expectations)
       throw std::runtime_error(
-          "the shards come from different sweeps (case, parameters, seed, "
-          "runs or expectations differ)");
+          "the shards come from different sweeps (case, its values, parameters, seed, runs or "
+          "expectations differ)");
     for (const auto& cell : shard.cells) {
       if (!cells.emplace(std::make_pair(cell.point, cell.expectation), cell).second) {
         throw std::runtime_error("point " + std::to_string(cell.point) + " appears in two shards");

@@ -30,7 +30,9 @@ struct SweepParameter {
 SweepParameter parse_sweep_parameter(std::string_view text);
 
 struct SweepPlan {
-  std::string scenario;                    // the case's name, as the shards must agree on it
+  std::string scenario;  // the case's name, as the shards must agree on it
+  // A digest of the case as parsed (comments aside): shards of two versions do not merge.
+  std::string digest;
   std::vector<SweepParameter> parameters;  // one or two
   std::uint64_t seed = 1;
   int runs = 0;  // per variant; 0: as each expectation asks
@@ -56,7 +58,12 @@ struct SweepResult {
 SweepResult run_sweep(const ScenarioFile& file, const SweepPlan& plan, int threads, int shard = 0,
                       int shard_count = 1, const std::function<void(int, int)>& progress = nullptr);
 
-// The file contract of shards: a header naming the plan, then one CSV row per cell.
+// A digest of a case as parsed (FNV-1a, 64 bits, in hex, over its text form): the same on every
+// machine for the same case, and changed by any change of a value.
+std::string case_digest(const ScenarioFile& file);
+
+// The file contract of shards: a header naming the plan, one CSV row per cell, and a last line
+// with the number of cells, so that a file cut short is refused rather than misread.
 void write_sweep(std::ostream& out, const SweepResult& result);
 // Reads one shard file; throws std::runtime_error naming the file and line on a malformed one.
 SweepResult read_sweep(std::istream& in, const std::string& name);

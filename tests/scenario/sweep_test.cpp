@@ -90,5 +90,29 @@ TEST(SweepTest, AMalformedShardFileIsNamedWithItsLine) {
   EXPECT_THROW(read_sweep(not_a_shard, "x"), std::runtime_error);
 }
 
+TEST(SweepTest, AShardCutShortOrOfAnotherVersionOfTheCaseIsRefused) {
+  const ScenarioFile file = black_brant();
+  SweepPlan p = plan();
+  p.digest = case_digest(file);
+  p.seed = 18446744073709551557ull;  // the largest 64-bit prime: a seed survives the file exactly
+  std::stringstream whole;
+  write_sweep(whole, run_sweep(file, p, 0, 0, 2));
+  const std::string text = whole.str();
+  std::stringstream again(text);
+  EXPECT_EQ(read_sweep(again, "whole").plan.seed, p.seed);
+  // Cut in the middle of the last value.
+  std::stringstream cut(text.substr(0, text.rfind("\ncell,") + 12));
+  EXPECT_THROW(read_sweep(cut, "cut"), std::runtime_error);
+  // The other half of the grid, from a case whose values changed in between.
+  ScenarioFile changed = file;
+  changed.spec.mutable_party(1)->set_trust(0.61);
+  SweepPlan other = p;
+  other.digest = case_digest(changed);
+  EXPECT_NE(other.digest, p.digest);
+  std::stringstream first(text);
+  EXPECT_THROW(merge_sweeps({read_sweep(first, "a"), run_sweep(changed, other, 0, 1, 2)}),
+               std::runtime_error);
+}
+
 }  // namespace
 }  // namespace hotline::scenario
