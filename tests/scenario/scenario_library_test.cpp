@@ -72,8 +72,9 @@ TEST_P(EveryCase, ValidatesAndItsExpectationsPass) {
 TEST_P(EveryCase, TeachingPointsHoldAtEveryCornerOfTheRegionItStates) {
   const ScenarioFile file = read_scenario_file(GetParam());
   for (const auto& expect : file.spec.expect()) {
-    if (!expect.compare().empty())
+    if (!expect.compare().empty()) {
       EXPECT_GT(expect.holds_for_size(), 0) << "no region stated for: " << expect.says();
+    }
   }
   for (const auto& result : check_expectations(file, 1, 0, CheckMode::kRobust))
     EXPECT_TRUE(result.passed) << result.says << "\n" << result.measured;
