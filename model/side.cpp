@@ -505,13 +505,14 @@ void Side::review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out) 
   decide(now, out);
 }
 
-Rung Side::warranted(double pressure) const {
+Rung Side::warranted(double believed, double held) const {
+  const double pressure = believed * held;
   const Doctrine& d = me_.doctrine;
   int target = 0;
   for (int k = 1; k < kRungCount; ++k) {
     if (d.can_take[k] && pressure >= d.climb_at[k - 1]) target = k;
   }
-  if (me_.intends_harm && grievance_now_ >= kPretextGrievance)
+  if (me_.intends_harm && held >= kPretextGrievance)
     target = std::max(target, static_cast<int>(d.aim));
   return static_cast<Rung>(target);
 }
@@ -521,9 +522,10 @@ Rung Side::warranted(double pressure) const {
 // position at that moment, not the one that started the deliberation.
 void Side::decide(SimTime now, Actions& out) {
   const Doctrine& d = me_.doctrine;
-  grievance_now_ = grievance(now);
-  const double pressure = belief(now) * grievance_now_;
-  Rung next = warranted(pressure);
+  const double held = grievance(now);
+  const double believed = belief(now);
+  const double pressure = believed * held;
+  Rung next = warranted(believed, held);
   // Hysteresis: a side stays where it stands until pressure falls well below what put it there.
   if (next < rung_ && pressure >= d.climb_at[static_cast<int>(rung_) - 1] * d.step_down_below) {
     next = rung_;

@@ -110,7 +110,7 @@ class Side {
   void decide(SimTime now, Actions& out);
   // The rung the side's position calls for: the highest it can take whose threshold the pressure
   // reaches, or its plan's aim if it intends harm, has a pretext, and the aim is higher.
-  Rung warranted(double pressure) const;
+  Rung warranted(double believed, double held) const;
   void answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out);
   void warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out);
   void emit(Record record) const;
@@ -126,7 +126,6 @@ class Side {
   SimTime belief_since_ = 0;
   double trust_;
   Rung rung_ = Rung::kNormal;
-  double grievance_now_ = 0;  // as of the last decision, for warranted()
   // When the decision the side is deliberating on falls due (none: it is not deliberating).
   std::optional<SimTime> decision_due_;
   SimTime last_link_test_ = 0;
