@@ -89,7 +89,7 @@ void add_compare_command(CLI::App& app) {
       app.add_subcommand("compare", "Run a scenario many times per variant and tabulate outcomes");
   command->add_option("file", options->file, "Scenario file or case name")->required();
   command->add_option("--runs", options->runs, "Runs per variant")
-      ->check(CLI::PositiveNumber)
+      ->check(kAtLeastOneRun)
       ->capture_default_str();
   command
       ->add_option("--seed", options->seed, "Base seed; run i uses the same seed in every variant")

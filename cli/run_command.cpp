@@ -22,9 +22,11 @@ void add_run_command(CLI::App& app) {
       ->add_option("--seed", options->run.seed, "Seed of the run; the same as `hotline sim --seed`")
       ->capture_default_str();
   command->add_option("--set", options->settings, "Change a field, as for `hotline sim`");
-  command->add_option("--speed", options->run.speed,
-                      "Model seconds per wall second (1: real time; default: the whole case in "
-                      "about 15 s)");
+  command
+      ->add_option("--speed", options->run.speed,
+                   "Model seconds per wall second (1: real time; default: the whole case in "
+                   "about 15 s)")
+      ->check(kPositiveSpeed);
   command->add_option("--certs", options->certs, "Use the certificates in this directory");
   command->add_option(
       "--human", options->run.human,

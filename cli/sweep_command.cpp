@@ -72,7 +72,7 @@ void add_sweep_command(CLI::App& app) {
                    "A setting and its range: party.tallinn.trust=0.1:0.6:6 (once or twice)")
       ->expected(1, 2);
   command->add_option("--runs", options->runs, "Runs per variant (default: each expectation's)")
-      ->check(CLI::Range(1, 1000000));
+      ->check(kAtLeastOneRun);
   command->add_option("--seed", options->seed, "Base seed; run i uses a seed derived from it")
       ->capture_default_str();
   command->add_option("--threads", options->threads, "Threads (0: every core)")

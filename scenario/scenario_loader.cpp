@@ -1,6 +1,8 @@
 #include "scenario/scenario_loader.h"
 
 #include <cstdlib>
+#include <set>
+#include <stdexcept>
 
 #include "scenario/scenario_compiler.h"
 
@@ -20,7 +22,24 @@ std::filesystem::path resolve_scenario_path(const std::string& name_or_path) {
     const fs::path candidate = folder / (name_or_path + ".textproto");
     if (fs::exists(candidate)) return candidate;
   }
-  return name_or_path;  // reading it reports that it cannot be opened
+  // A path that does not exist: reading it reports that it cannot be opened.
+  if (name_or_path.find('/') != std::string::npos || fs::path(name_or_path).has_extension())
+    return name_or_path;
+  // A case name that is nowhere: say where it looked and what there is.
+  std::string looked;
+  std::set<std::string> cases;
+  for (const auto& folder : folders) {
+    looked += (looked.empty() ? "" : ", ") + folder.string();
+    std::error_code error;
+    for (const auto& entry : fs::directory_iterator(folder, error)) {
+      if (entry.path().extension() == ".textproto") cases.insert(entry.path().stem().string());
+    }
+  }
+  std::string known;
+  for (const auto& name : cases) known += (known.empty() ? "" : ", ") + name;
+  throw std::invalid_argument("no case named \"" + name_or_path + "\" (looked for " + name_or_path +
+                              ".textproto in " + looked +
+                              "); the cases are: " + (known.empty() ? "none found" : known));
 }
 
 ScenarioFile parse_scenario_text(const std::string& text, const std::string& name) {

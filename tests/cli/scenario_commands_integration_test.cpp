@@ -124,6 +124,22 @@ TEST(ScenarioCommandsIntegrationTest, ASweepSplitIntoShardsByGnuParallelMergesTo
   EXPECT_NE(partial.output.find("a shard is missing"), std::string::npos) << partial.output;
 }
 
+TEST(ScenarioCommandsIntegrationTest, ErrorsANewUserMetSayWhatWasMeant) {
+  const CommandResult unknown = run("sim nosuch");
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_NE(unknown.output.find("no case named \"nosuch\""), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.output.find("the cases are: "), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.output.find("estonia-2007"), std::string::npos) << unknown.output;
+  const CommandResult no_runs = run("compare estonia-2007 --runs 0");
+  EXPECT_NE(no_runs.status, 0);
+  EXPECT_NE(no_runs.output.find("at least 1"), std::string::npos) << no_runs.output;
+  EXPECT_EQ(no_runs.output.find("1.79"), std::string::npos) << no_runs.output;
+  const CommandResult backwards = run("run estonia-2007 --speed -5");
+  EXPECT_NE(backwards.status, 0);
+  EXPECT_NE(backwards.output.find("--speed: must be a positive number"), std::string::npos)
+      << backwards.output;
+}
+
 TEST(ScenarioCommandsIntegrationTest, CheckReportsWhatEachExpectationMeasured) {
   const CommandResult result = run("check accidental-defection");
   EXPECT_EQ(result.status, 0) << result.output;
