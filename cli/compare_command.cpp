@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -120,8 +121,14 @@ void add_compare_command(CLI::App& app) {
     for (const auto& text : options->settings)
       compare.base.push_back(scenario::parse_setting(text));
     if (isatty(STDERR_FILENO)) {
-      compare.progress = [](long long done, long long total) {
-        std::fprintf(stderr, "\r%lld/%lld runs", done, total);
+      // Runs done, their rate and the time left, on a terminal only.
+      const auto started = std::chrono::steady_clock::now();
+      compare.progress = [started](long long done, long long total) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        const double rate = seconds > 0 ? static_cast<double>(done) / seconds : 0;
+        std::fprintf(stderr, "\r\033[K%lld/%lld runs, %.0f/s, %.0f s left", done, total, rate,
+                     rate > 0 ? static_cast<double>(total - done) / rate : 0.0);
         if (done == total) std::fprintf(stderr, "\r\033[K");
       };
     }
