@@ -1,10 +1,10 @@
 #include "model/side.h"
 
-#include "model/constants.h"
-
 #include <algorithm>
 #include <cmath>
 #include <optional>
+
+#include "model/constants.h"
 
 namespace hotline::model {
 namespace {
