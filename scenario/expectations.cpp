@@ -8,6 +8,32 @@
 #include "scenario/compare.h"
 
 namespace hotline::scenario {
+
+SettingRange parse_setting_range(std::string_view text) {
+  const Setting setting = parse_setting(text);
+  const auto colon = setting.value.find(':');
+  SettingRange range;
+  range.key = setting.key;
+  try {
+    if (colon == std::string::npos) throw std::invalid_argument("no colon");
+    std::size_t used = 0;
+    const std::string low = setting.value.substr(0, colon);
+    const std::string high = setting.value.substr(colon + 1);
+    range.low = std::stod(low, &used);
+    if (used != low.size()) throw std::invalid_argument("trailing text");
+    range.high = std::stod(high, &used);
+    if (used != high.size()) throw std::invalid_argument("trailing text");
+  } catch (const std::exception&) {
+    throw std::invalid_argument("\"" + std::string(text) +
+                                "\": expected a setting and a range, e.g. "
+                                "\"party.tallinn.trust=0.15:0.6\"");
+  }
+  if (range.low > range.high)
+    throw std::invalid_argument("\"" + std::string(text) +
+                                "\": the range's low end is above its high end");
+  return range;
+}
+
 namespace {
 
 constexpr int kDefaultRuns = 200;
@@ -32,10 +58,6 @@ std::string label(const std::vector<Setting>& settings) {
   for (const auto& setting : settings) text += (text.empty() ? "" : " ") + setting.text();
   return text.empty() ? "as written" : text;
 }
-
-}  // namespace
-
-namespace {
 
 struct Measured {
   bool passed = false;
@@ -80,41 +102,6 @@ Measured measure(const ScenarioFile& file, const spec::Expect& expect,
   return {passed, value, text};
 }
 
-}  // namespace
-
-SettingRange parse_setting_range(std::string_view text) {
-  const Setting setting = parse_setting(text);
-  const auto colon = setting.value.find(':');
-  SettingRange range;
-  range.key = setting.key;
-  try {
-    if (colon == std::string::npos) throw std::invalid_argument("no colon");
-    std::size_t used = 0;
-    const std::string low = setting.value.substr(0, colon);
-    const std::string high = setting.value.substr(colon + 1);
-    range.low = std::stod(low, &used);
-    if (used != low.size()) throw std::invalid_argument("trailing text");
-    range.high = std::stod(high, &used);
-    if (used != high.size()) throw std::invalid_argument("trailing text");
-  } catch (const std::exception&) {
-    throw std::invalid_argument("\"" + std::string(text) +
-                                "\": expected a setting and a range, e.g. "
-                                "\"party.tallinn.trust=0.15:0.6\"");
-  }
-  if (range.low > range.high)
-    throw std::invalid_argument("\"" + std::string(text) +
-                                "\": the range's low end is above its high end");
-  return range;
-}
-
-namespace {
-
-std::string plain_number(double value) {
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%.10g", value);
-  return buffer;
-}
-
 // Every corner of the region: two ranges give four sets of settings.
 std::vector<std::vector<Setting>> corners(const spec::Expect& expect) {
   std::vector<std::vector<Setting>> result{{}};
@@ -124,7 +111,7 @@ std::vector<std::vector<Setting>> corners(const spec::Expect& expect) {
     for (const auto& corner : result) {
       for (const double end : {range.low, range.high}) {
         auto extended = corner;
-        extended.push_back({range.key, plain_number(end)});
+        extended.push_back({range.key, setting_value(end)});
         next.push_back(std::move(extended));
       }
     }
@@ -133,13 +120,10 @@ std::vector<std::vector<Setting>> corners(const spec::Expect& expect) {
   return result;
 }
 
-}  // namespace
-
-ExpectationResult check_expectation(const ScenarioFile& file, const spec::Expect& expect,
-                                    const std::vector<Setting>& at, const CheckOptions& check) {
-  ExpectationResult result;
-  result.says = expect.says().empty() ? expect.metric() : expect.says();
-  result.history = expect.history();
+// How an expectation's runs are made: its runs (unless the check sets them), its `with`
+// settings, then `at` (a sweep's point, a region's corner).
+CompareOptions options_for(const spec::Expect& expect, const std::vector<Setting>& at,
+                           const CheckOptions& check) {
   CompareOptions options;
   options.runs = check.runs > 0      ? check.runs
                  : expect.runs() > 0 ? static_cast<int>(expect.runs())
@@ -148,15 +132,28 @@ ExpectationResult check_expectation(const ScenarioFile& file, const spec::Expect
   options.threads = check.threads;
   for (const auto& text : expect.with()) options.base.push_back(parse_setting(text));
   options.base.insert(options.base.end(), at.begin(), at.end());
-  if (expect.compare().empty()) {
-    const Measured m = measure(file, expect, {{label(options.base), {}}}, options);
-    result.passed = m.passed;
-    result.value = m.value;
-    result.measured = m.text;
-    return result;
+  return options;
+}
+
+ExpectationResult described(const spec::Expect& expect) {
+  ExpectationResult result;
+  result.says = expect.says().empty() ? expect.metric() : expect.says();
+  result.history = expect.history();
+  return result;
+}
+
+}  // namespace
+
+ExpectationResult check_expectation(const ScenarioFile& file, const spec::Expect& expect,
+                                    const std::vector<Setting>& at, const CheckOptions& check) {
+  const CompareOptions options = options_for(expect, at, check);
+  std::vector<Variant> variants{{label(options.base), {}}};
+  if (!expect.compare().empty()) {
+    const auto [a, b] = parse_comparison(expect.compare());
+    variants = {{label(a), a}, {label(b), b}};
   }
-  const auto [a, b] = parse_comparison(expect.compare());
-  const Measured m = measure(file, expect, {{label(a), a}, {label(b), b}}, options);
+  const Measured m = measure(file, expect, variants, options);
+  ExpectationResult result = described(expect);
   result.passed = m.passed;
   result.value = m.value;
   result.measured = m.text;
@@ -175,9 +172,7 @@ std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std:
     if (mode == CheckMode::kRobust && expect.holds_for_size() == 0) continue;
     if (mode == CheckMode::kRobust) {
       // The expectation, as written, at each corner of its region: all must hold.
-      ExpectationResult result;
-      result.says = expect.says().empty() ? expect.metric() : expect.says();
-      result.history = expect.history();
+      ExpectationResult result = described(expect);
       result.passed = true;
       for (const auto& corner : corners(expect)) {
         const ExpectationResult at = check_expectation(file, expect, corner, check);

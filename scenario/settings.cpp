@@ -3,6 +3,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/reflection.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -140,6 +141,12 @@ std::vector<Setting> parse_variation(std::string_view text) {
   std::vector<Setting> settings;
   for (const auto& value : split(all.value, ',')) settings.push_back({all.key, value});
   return settings;
+}
+
+std::string setting_value(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
 }
 
 void apply_setting(spec::Scenario& scenario, const Setting& setting) {

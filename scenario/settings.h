@@ -23,6 +23,8 @@ struct Setting {
 
 // Throws std::invalid_argument if `text` is not key=value.
 Setting parse_setting(std::string_view text);
+// A number as a setting's value: as short as it can be without losing what a person typed.
+std::string setting_value(double value);
 // Throws std::invalid_argument naming the path segment or value that does not fit.
 void apply_setting(spec::Scenario& scenario, const Setting& setting);
 void apply_settings(spec::Scenario& scenario, const std::vector<Setting>& settings);

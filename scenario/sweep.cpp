@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kMagic = "# hotline sweep v1";
 
-std::string number(double value, const char* format = "%.10g") {
+std::string number(double value, const char* format) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, format, value);
   return buffer;
@@ -81,7 +81,7 @@ std::string case_digest(const ScenarioFile& file) {
 }
 
 std::string SweepParameter::text() const {
-  return key + "=" + number(low) + ":" + number(high) + ":" + std::to_string(steps);
+  return key + "=" + setting_value(low) + ":" + setting_value(high) + ":" + std::to_string(steps);
 }
 
 std::vector<double> SweepParameter::values() const {
@@ -95,23 +95,22 @@ std::vector<double> SweepParameter::values() const {
 }
 
 SweepParameter parse_sweep_parameter(std::string_view text) {
-  const std::string expected = "\"" + std::string(text) +
-                               "\": expected a setting, a range and a number of steps, e.g. "
-                               "\"party.tallinn.trust=0.1:0.6:6\"";
-  const auto equals = text.find('=');
-  if (equals == std::string_view::npos || equals == 0) throw std::invalid_argument(expected);
+  // A region's range ("P=LOW:HIGH", as holds_for writes it) and a number of steps.
+  const auto last = text.rfind(':');
+  if (last == std::string_view::npos || text.find(':') == last) {
+    throw std::invalid_argument("\"" + std::string(text) +
+                                "\": expected a setting, a range and a number of steps, e.g. "
+                                "\"party.tallinn.trust=0.1:0.6:6\"");
+  }
+  const SettingRange range = parse_setting_range(text.substr(0, last));
   SweepParameter parameter;
-  parameter.key = std::string(text.substr(0, equals));
-  const auto parts = split(std::string(text.substr(equals + 1)), ':', 3);
-  if (parts.size() != 3) throw std::invalid_argument(expected);
-  parameter.low = parse_number(parts[0], parameter.key + "'s low end");
-  parameter.high = parse_number(parts[1], parameter.key + "'s high end");
-  const double steps = parse_number(parts[2], parameter.key + "'s steps");
+  parameter.key = range.key;
+  parameter.low = range.low;
+  parameter.high = range.high;
+  const double steps = parse_number(std::string(text.substr(last + 1)), range.key + "'s steps");
   if (steps < 1 || steps > 1000 || steps != static_cast<int>(steps))
-    throw std::invalid_argument(parameter.key + ": steps must be a whole number from 1 to 1000");
+    throw std::invalid_argument(range.key + ": steps must be a whole number from 1 to 1000");
   parameter.steps = static_cast<int>(steps);
-  if (parameter.low > parameter.high)
-    throw std::invalid_argument(parameter.key + ": the low end is above the high end");
   return parameter;
 }
 
@@ -150,7 +149,7 @@ SweepResult run_sweep(const ScenarioFile& file, const SweepPlan& plan, int threa
     if (p % static_cast<std::size_t>(shard_count) != static_cast<std::size_t>(shard)) continue;
     std::vector<Setting> at;
     for (std::size_t k = 0; k < plan.parameters.size(); ++k)
-      at.push_back({plan.parameters[k].key, number(points[p][k])});
+      at.push_back({plan.parameters[k].key, setting_value(points[p][k])});
     for (int e = 0; e < file.spec.expect_size(); ++e) {
       const ExpectationResult checked = check_expectation(file, file.spec.expect(e), at, options);
       result.cells.push_back({static_cast<int>(p), e, checked.passed, checked.value});
@@ -278,7 +277,6 @@ SweepResult merge_sweeps(const std::vector<SweepResult>& shards) {
 }
 
 void print_sweep_table(std::ostream& out, const SweepResult& result) {
-  const auto points = result.plan.points();
   const auto& first = result.plan.parameters[0];
   const bool two = result.plan.parameters.size() == 2;
   std::map<std::pair<int, int>, const SweepCell*> cells;
@@ -312,17 +310,14 @@ void print_sweep_table(std::ostream& out, const SweepResult& result) {
         if (found == cells.end()) {
           std::snprintf(cell_text, sizeof cell_text, " %14s", "-");
         } else {
-          std::snprintf(
-              cell_text, sizeof cell_text, " %14s",
-              ((found->second->passed ? "yes " : "no  ") + number(found->second->value, "%.3g"))
-                  .c_str());
+          std::snprintf(cell_text, sizeof cell_text, "    %-3s %7.3g",
+                        found->second->passed ? "yes" : "no", found->second->value);
         }
         out << cell_text;
       }
       out << "\n";
     }
   }
-  (void)points;
 }
 
 void print_sweep_csv(std::ostream& out, const SweepResult& result) {
@@ -330,7 +325,7 @@ void print_sweep_csv(std::ostream& out, const SweepResult& result) {
   for (const auto& parameter : result.plan.parameters) out << "\"" << parameter.key << "\",";
   out << "expectation,says,holds,value\n";
   for (const auto& cell : result.cells) {
-    for (const double v : points[cell.point]) out << number(v) << ",";
+    for (const double v : points[cell.point]) out << setting_value(v) << ",";
     std::string says = result.expectations[cell.expectation];
     std::string quoted;
     for (char c : says) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
