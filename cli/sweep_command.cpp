@@ -95,7 +95,7 @@ void add_sweep_command(CLI::App& app) {
     }
     print(scenario::merge_sweeps(shards), options->csv);
   });
-  command->callback([command, merge, options] {
+  command->callback([merge, options] {
     if (merge->parsed()) return;
     if (options->file.empty()) throw CLI::RequiredError("file");
     if (options->parameters.empty()) throw CLI::RequiredError("--param");
@@ -139,7 +139,6 @@ void add_sweep_command(CLI::App& app) {
       return;
     }
     print(result, options->csv);
-    (void)command;
   });
 }
 
