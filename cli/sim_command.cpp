@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "model/simulation.h"
+#include "runner/party_view.h"
 #include "scenario/scenario_loader.h"
 #include "scenario/transcript.h"
 
@@ -14,6 +15,7 @@ void add_sim_command(CLI::App& app) {
     std::vector<std::string> settings;
     bool json = false;
     bool quiet = false;
+    std::string as;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -26,17 +28,36 @@ void add_sim_command(CLI::App& app) {
                       "Change a field: hotline=off, channel.primary.loss.p=0.2, ...");
   command->add_flag("--json", options->json, "One JSON record per line instead of the transcript");
   command->add_flag("--summary", options->quiet, "Only the outcome summary");
+  command->add_option("--as", options->as,
+                      "Show only what this party saw (its observations, its messages, its own "
+                      "mind), as a team playing it would: not the other's mind or the truth");
   command->callback([options] {
     const auto file = scenario::read_scenario_file(scenario::resolve_scenario_path(options->file));
     std::vector<scenario::Setting> settings;
     for (const auto& text : options->settings) settings.push_back(scenario::parse_setting(text));
     const model::Scenario compiled = scenario::load_scenario(file, settings);
-    scenario::TranscriptPrinter printer(std::cout, scenario::start_of(compiled), options->json);
+    if (!options->as.empty()) {
+      bool known = false;
+      std::string ids;
+      for (const auto& party : compiled.parties) {
+        known = known || party.id == options->as;
+        ids += (ids.empty() ? "" : ", ") + party.id;
+      }
+      if (!known) {
+        throw CLI::ValidationError("--as", "\"" + options->as + "\" is not a party of " +
+                                               compiled.name + " (its parties: " + ids + ")");
+      }
+    }
+    scenario::TranscriptPrinter printer(std::cout, compiled, options->json);
+    runner::PartyView party_view(options->as, printer);
+    model::RecordSink& sink = options->as.empty() ? static_cast<model::RecordSink&>(printer)
+                                                  : static_cast<model::RecordSink&>(party_view);
     if (!options->json && !options->quiet) {
-      std::cout << compiled.name << ": " << compiled.title << " (seed " << options->seed << ")\n";
+      std::cout << compiled.name << ": " << compiled.title << " (seed " << options->seed
+                << (options->as.empty() ? "" : ", as " + options->as + " saw it") << ")\n";
     }
     const model::Outcomes outcomes = model::simulate(
-        compiled, options->seed, options->quiet && !options->json ? nullptr : &printer);
+        compiled, options->seed, options->quiet && !options->json ? nullptr : &sink);
     if (!options->json) scenario::print_outcome_summary(std::cout, compiled, outcomes);
   });
 }

@@ -109,11 +109,18 @@ void Side::emit(Record record) const {
   if (sink_) sink_->record(std::move(record));
 }
 
+const std::string& Side::incident_name(int incident) {
+  std::string& name = incident_names_[incident];
+  if (name.empty()) name = "#" + std::to_string(incident);
+  return name;
+}
+
 void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
   // The noise is drawn for every observation so that the random stream does not depend on
   // what the side believed.
   const double noise = p.confidence_noise * rng.normal();
+  if (sink_) incident_names_[seen.incident] = seen.id;
   if (seen.in_response_to >= 0 && me_.doctrine.contrite &&
       own_accidents_.count(seen.in_response_to)) {
     if (sink_) {
@@ -197,6 +204,7 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
 
 void Side::own_accident(SimTime now, int incident, const std::string& id, Actions& out) {
   own_accidents_.insert(incident);
+  if (sink_) incident_names_[incident] = id;
   if (me_.doctrine.explain_own_moves && hotline_available_) {
     Exchange explain;
     explain.type = Exchange::Type::kExplanation;
@@ -210,7 +218,9 @@ void Side::own_accident(SimTime now, int incident, const std::string& id, Action
   }
 }
 
-void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
+void Side::inquiry(SimTime now, int incident, const std::string& incident_id, StateRole role,
+                   Actions& out) {
+  if (sink_) incident_names_[incident] = incident_id;
   const Doctrine& d = me_.doctrine;
   Exchange reply;
   reply.type = Exchange::Type::kReply;
@@ -242,7 +252,7 @@ void Side::inquiry(SimTime now, int incident, StateRole role, Actions& out) {
     const bool discreet = channel_confidence_ < d.discretion_needed;
     emit(record(now, "decide")
              .with("action", std::string("answer"))
-             .with("incident", static_cast<long long>(incident))
+             .with("incident", incident_name(incident))
              .with("policy",
                    std::string(discreet ? "discreet (the channel leaks)" : answer_name(d.answer)))
              .with("claim", std::string(claim_name(reply.claim))));
@@ -259,7 +269,7 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
     double& before = answered_[exchange.incident];
     if (believed <= before) {
       if (sink_) {
-        emit(record(now, "repeat").with("incident", static_cast<long long>(exchange.incident)));
+        emit(record(now, "repeat").with("incident", incident_name(exchange.incident)));
       }
       return;
     }
@@ -469,7 +479,7 @@ void Side::review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out) 
     shift_belief(now, p.silence_weight);
     if (sink_)
       emit(record(now, "silence")
-               .with("incident", static_cast<long long>(it->first))
+               .with("incident", incident_name(it->first))
                .with("belief", belief(now)));
     it = open_queries_.erase(it);
   }
@@ -489,7 +499,7 @@ void Side::review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out) 
       if (sink_)
         emit(record(now, "decide")
                  .with("action", std::string("strike back"))
-                 .with("incident", static_cast<long long>(it->first)));
+                 .with("incident", incident_name(it->first)));
     }
     it = pending_strikes_.erase(it);
   }
@@ -534,29 +544,37 @@ void Side::decide(SimTime now, Actions& out) {
     decision_due_.reset();
     return;
   }
+  // What the move is measured against, for the record: the climbed-to rung's threshold, or on
+  // the way down the level pressure fell below.
+  const bool climbing = next > rung_;
+  const double threshold = climbing ? d.climb_at[static_cast<int>(next) - 1]
+                                    : d.climb_at[static_cast<int>(rung_) - 1] * d.step_down_below;
+  // A side that intends harm climbs to its aim on a pretext, whatever the pressure.
+  const bool on_plan = climbing && pressure < threshold;
+  auto reasons = [&](Record r) {
+    r.with("pressure", pressure).with("belief", believed).with("grievance", held);
+    r.with("threshold", threshold);
+    if (on_plan) r.with("plan", true);
+    return r;
+  };
   if (!decision_due_) {
     decision_due_ = now + d.decision_latency;
     if (d.decision_latency > 0) {
       out.wake_at.push_back(*decision_due_);
       if (sink_) {
-        emit(record(now, "deliberate")
-                 .with("toward", std::string(rung_name(next)))
-                 .with("pressure", pressure)
+        emit(reasons(record(now, "deliberate").with("toward", std::string(rung_name(next))))
                  .with("decide_at", static_cast<long long>(*decision_due_)));
       }
     }
   }
   if (now < *decision_due_) return;
   decision_due_.reset();
-  const bool climbing = next > rung_;
   rung_ = next;
   out.moves.push_back(next);
   if (sink_) {
-    emit(record(now, "rung")
-             .with("rung", std::string(rung_name(next)))
-             .with("direction", std::string(climbing ? "climb" : "step down"))
-             .with("pressure", pressure)
-             .with("belief", belief(now)));
+    emit(reasons(record(now, "rung")
+                     .with("rung", std::string(rung_name(next)))
+                     .with("direction", std::string(climbing ? "climb" : "step down"))));
   }
   if (climbing && is_visible(next) && d.explain_own_moves && hotline_available_) {
     Exchange explain;

@@ -60,9 +60,10 @@ class Side {
   void observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out);
   // The side learns that one of its own units caused an incident by mistake.
   void own_accident(SimTime now, int incident, const std::string& id, Actions& out);
-  // An inquiry about `incident`, which this side's own state had `role` in (kNone if it was not
-  // the sponsor).
-  void inquiry(SimTime now, int incident, StateRole role, Actions& out);
+  // An inquiry about `incident` (named `incident_id`), which this side's own state had `role` in
+  // (kNone if it was not the sponsor).
+  void inquiry(SimTime now, int incident, const std::string& incident_id, StateRole role,
+               Actions& out);
   // `rng` decides whether a warning deters.
   void receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
                Rng& rng, Actions& out);
@@ -148,6 +149,10 @@ class Side {
   std::set<int> queried_;
   // Incidents the other has answered or explained, and how much of it this side believed.
   std::map<int, double> answered_;
+  // The names of the incidents this side knows of, so that its records name them as the world's
+  // do.
+  std::map<int, std::string> incident_names_;
+  const std::string& incident_name(int incident);
 };
 
 }  // namespace hotline::model

@@ -19,8 +19,9 @@ void LocalSideHost::own_accident(SimTime now, int incident, const std::string& i
   side_.own_accident(now, incident, id, out);
 }
 
-void LocalSideHost::inquiry(SimTime now, int, int incident, StateRole role, Actions& out) {
-  side_.inquiry(now, incident, role, out);
+void LocalSideHost::inquiry(SimTime now, int, int incident, const std::string& incident_id,
+                            StateRole role, Actions& out) {
+  side_.inquiry(now, incident, incident_id, role, out);
 }
 
 void LocalSideHost::receive(SimTime now, int, const Exchange& exchange, bool garbled, bool,

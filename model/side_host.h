@@ -21,7 +21,8 @@ class SideHost {
   virtual void own_accident(SimTime now, int incident, const std::string& id, Actions& out) = 0;
   // Message `message` (an inquiry about `incident`) is delivered; `role` is this side's own
   // state's part in the incident, which it knows and the other does not.
-  virtual void inquiry(SimTime now, int message, int incident, StateRole role, Actions& out) = 0;
+  virtual void inquiry(SimTime now, int message, int incident, const std::string& incident_id,
+                       StateRole role, Actions& out) = 0;
   // `via_hotline` false: it came by another channel (a diplomatic note), not over the link.
   virtual void receive(SimTime now, int message, const Exchange& exchange, bool garbled,
                        bool via_hotline, Actions& out) = 0;
@@ -48,7 +49,8 @@ class LocalSideHost : public SideHost {
 
   void observe(SimTime now, const SeenIncident& seen, Actions& out) override;
   void own_accident(SimTime now, int incident, const std::string& id, Actions& out) override;
-  void inquiry(SimTime now, int message, int incident, StateRole role, Actions& out) override;
+  void inquiry(SimTime now, int message, int incident, const std::string& incident_id,
+               StateRole role, Actions& out) override;
   void receive(SimTime now, int message, const Exchange& exchange, bool garbled, bool via_hotline,
                Actions& out) override;
   void heard_link_test(SimTime now, int message) override;

@@ -441,6 +441,20 @@ class Simulation {
     send(now, spec.from, exchange);
   }
 
+  // What an exchange says, as its sender's and its receiver's records both show it.
+  void describe(Record& r, const Exchange& exchange) const {
+    r.with("what", std::string(exchange_type_name(exchange.type)));
+    if (exchange.type == Exchange::Type::kReply ||
+        (exchange.type == Exchange::Type::kExplanation && exchange.move == Rung::kNormal)) {
+      r.with("claim", std::string(claim_name(exchange.claim)));
+    }
+    if (exchange.incident >= 0) r.with("incident", incidents_[exchange.incident].id);
+    if (exchange.move != Rung::kNormal) r.with("move", std::string(rung_name(exchange.move)));
+    if (exchange.type == Exchange::Type::kScripted)
+      r.with("text", scenario_.messages[exchange.scripted].text);
+    if (exchange.type == Exchange::Type::kText) r.with("text", exchange.text);
+  }
+
   void send(SimTime now, int from, const Exchange& exchange) {
     if (!scenario_.hotline.enabled || scenario_.hotline.circuits.empty()) return;
     std::size_t words =
@@ -456,17 +470,8 @@ class Simulation {
     if (sink_) {
       Record r = world(now, "send");
       r.party = scenario_.parties[from].id;
-      r.with("message", static_cast<long long>(id))
-          .with("what", std::string(exchange_type_name(exchange.type)));
-      if (exchange.type == Exchange::Type::kReply ||
-          (exchange.type == Exchange::Type::kExplanation && exchange.move == Rung::kNormal)) {
-        r.with("claim", std::string(claim_name(exchange.claim)));
-      }
-      if (exchange.incident >= 0) r.with("incident", incidents_[exchange.incident].id);
-      if (exchange.move != Rung::kNormal) r.with("move", std::string(rung_name(exchange.move)));
-      if (exchange.type == Exchange::Type::kScripted)
-        r.with("text", scenario_.messages[exchange.scripted].text);
-      if (exchange.type == Exchange::Type::kText) r.with("text", exchange.text);
+      r.with("message", static_cast<long long>(id));
+      describe(r, exchange);
       emit(std::move(r));
     }
     const Transmission sent = link_.transmit(now, id, false);
@@ -486,8 +491,8 @@ class Simulation {
     if (sink_) {
       Record r = world(now, "deliver");
       r.party = scenario_.parties[to].id;
-      r.with("message", static_cast<long long>(id))
-          .with("what", std::string(exchange_type_name(exchange.type)));
+      r.with("message", static_cast<long long>(id));
+      describe(r, exchange);
       if (garbled) r.with("garbled", true);
       emit(std::move(r));
     }
@@ -495,7 +500,7 @@ class Simulation {
     if (is_question(message)) {
       const IncidentSpec& spec = incidents_[exchange.incident];
       const StateRole role = spec.sponsor == to ? spec.role : StateRole::kNone;
-      sides_[to]->inquiry(now, id, exchange.incident, role, actions);
+      sides_[to]->inquiry(now, id, exchange.incident, spec.id, role, actions);
     } else {
       sides_[to]->receive(now, id, exchange, garbled, message.seq >= 0, actions);
     }

@@ -136,14 +136,12 @@ void HumanMind::own_accident(model::SimTime now, int, const std::string& id, mod
   take(out);
 }
 
-void HumanMind::inquiry(model::SimTime now, int, int incident, model::StateRole,
-                        model::Actions& out) {
+void HumanMind::inquiry(model::SimTime now, int, int, const std::string& incident_id,
+                        model::StateRole, model::Actions& out) {
   model::Record r;
   r.at = now;
   r.kind = "asked";
-  r.with("incident", scenario_.incidents.size() > static_cast<std::size_t>(incident)
-                         ? scenario_.incidents[incident].id
-                         : std::to_string(incident))
+  r.with("incident", incident_id)
       .with("hint",
             std::string("/answer INCIDENT not-us|not-directed|accident|ours|benign|refuse"));
   show(std::move(r));

@@ -171,7 +171,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   }
 
   const scenario::StartTime start = scenario::start_of(compiled);
-  scenario::TranscriptPrinter printer(out, start, options.json);
+  scenario::TranscriptPrinter printer(out, compiled, options.json);
   // The person playing a party sees that party's view, unless the whole run is to be shown.
   PartyView party_view(options.human, printer);
   model::RecordSink& sink =

@@ -101,6 +101,7 @@ bool Player::run(const nlohmann::json& call) {
                         actions);
   } else if (name == "inquiry" && exchange) {
     mind_->inquiry(now, call.at("message").get<int>(), exchange->incident,
+                   call.at("id").get<std::string>(),
                    static_cast<model::StateRole>(call.at("role").get<int>()), actions);
   } else if (name == "receive" && exchange) {
     mind_->receive(now, call.at("message").get<int>(), *exchange, call.at("garbled").get<bool>(),

@@ -142,7 +142,8 @@ void RemoteSideHost::own_accident(model::SimTime now, int incident, const std::s
   call({{"call", "own_accident"}, {"now", now}, {"incident", incident}, {"id", id}}, &out);
 }
 
-void RemoteSideHost::inquiry(model::SimTime now, int message, int incident, model::StateRole role,
+void RemoteSideHost::inquiry(model::SimTime now, int message, int incident,
+                             const std::string& incident_id, model::StateRole role,
                              model::Actions& out) {
   model::Exchange exchange;
   exchange.type = model::Exchange::Type::kInquiry;
@@ -152,6 +153,7 @@ void RemoteSideHost::inquiry(model::SimTime now, int message, int incident, mode
         {"now", now},
         {"message", message},
         {"role", static_cast<int>(role)},
+        {"id", incident_id},
         {"exchange", exchange_to_json(exchange)}},
        &out);
 }

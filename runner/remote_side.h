@@ -42,8 +42,8 @@ class RemoteSideHost : public model::SideHost {
   void observe(model::SimTime now, const model::SeenIncident& seen, model::Actions& out) override;
   void own_accident(model::SimTime now, int incident, const std::string& id,
                     model::Actions& out) override;
-  void inquiry(model::SimTime now, int message, int incident, model::StateRole role,
-               model::Actions& out) override;
+  void inquiry(model::SimTime now, int message, int incident, const std::string& incident_id,
+               model::StateRole role, model::Actions& out) override;
   void receive(model::SimTime now, int message, const model::Exchange& exchange, bool garbled,
                bool via_hotline, model::Actions& out) override;
   void heard_link_test(model::SimTime now, int message) override;

@@ -7,33 +7,18 @@
 namespace hotline::scenario {
 namespace {
 
-std::string value_text(const model::FieldValue& value) {
-  if (const auto* text = std::get_if<std::string>(&value)) {
-    return text->find(' ') == std::string::npos ? *text : "\"" + *text + "\"";
-  }
-  if (const auto* number = std::get_if<double>(&value)) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%.2f", *number);
-    return buffer;
-  }
-  if (const auto* integer = std::get_if<long long>(&value)) return std::to_string(*integer);
-  return std::get<bool>(value) ? "yes" : "no";
-}
-
 std::string pad(std::string text, std::size_t width) {
   if (text.size() < width) text.append(width - text.size(), ' ');
   return text;
 }
 
-}  // namespace
-
-std::string format_record_line(const model::Record& record, const StartTime& start) {
-  std::string line = format_time(record.at, start, true) + "  " +
-                     pad(record.party.empty() ? "world" : record.party, 11) + " " +
-                     pad(record.kind, 10);
-  for (const auto& [key, value] : record.fields) line += " " + key + "=" + value_text(value);
-  return line;
+std::vector<std::string> party_ids(const model::Scenario& scenario) {
+  std::vector<std::string> ids;
+  for (const auto& party : scenario.parties) ids.push_back(party.id);
+  return ids;
 }
+
+}  // namespace
 
 std::string format_record_json(const model::Record& record, const StartTime& start) {
   nlohmann::ordered_json json;
@@ -82,8 +67,23 @@ void print_outcome_summary(std::ostream& out, const model::Scenario& scenario,
          "against a side that meant no harm)\n";
 }
 
+TranscriptPrinter::TranscriptPrinter(std::ostream& out, const model::Scenario& scenario, bool json)
+    : out_(out),
+      start_{scenario.start_unix_seconds, scenario.start_utc_offset_minutes},
+      json_(json),
+      narrator_(start_, party_ids(scenario)) {}
+
 void TranscriptPrinter::record(model::Record record) {
-  out_ << (json_ ? format_record_json(record, start_) : format_record_line(record, start_)) << '\n';
+  if (json_) {
+    out_ << format_record_json(record, start_) << '\n';
+    return;
+  }
+  // The outcome table that closes a text transcript says what these say.
+  if (record.kind == "outcome" || record.kind == "channel_summary") return;
+  const std::string actor = record_actor(record);
+  out_ << pad(format_time(record.at, start_, true), 11) << "  "
+       << pad(actor.empty() ? "world" : party_name(actor), 11) << "  " << narrator_.sentence(record)
+       << '\n';
 }
 
 }  // namespace hotline::scenario

@@ -147,7 +147,7 @@ TEST(RunIntegrationTest, WithoutRestartsANodeThatDiesStopsTheRunWithAnErrorNamin
   // Once the case is under way, moscow's node is killed.
   bool started = false;
   while (auto line = run.output().read_line(std::chrono::seconds(20))) {
-    if (line->find("incident") != std::string::npos) {
+    if (line->find(" sees ") != std::string::npos) {
       started = true;
       break;
     }
@@ -193,7 +193,7 @@ TEST(RunIntegrationTest, CtrlCStopsTheRunAndBothNodesCleanly) {
   // Well into the case (it takes about 15 s at the default speed).
   while (auto line = run.output().read_line(std::chrono::seconds(30))) {
     output += *line + "\n";
-    if (line->find(" send ") != std::string::npos) break;
+    if (line->find(" sends ") != std::string::npos) break;
   }
   const auto nodes = children_matching(run.pid(), " node ");
   ASSERT_EQ(nodes.size(), 2u) << output;

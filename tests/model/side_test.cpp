@@ -264,7 +264,7 @@ TEST(SideTest, AfterTheOtherSideLeaksTheChannelASideNeitherAsksNorAnswersOverIt)
   Side side(p, "moscow", true, nullptr);
   Rng rng(1);
   Actions before;
-  side.inquiry(0, 1, StateRole::kNone, before);
+  side.inquiry(0, 1, "probe-1", StateRole::kNone, before);
   ASSERT_EQ(before.send.size(), 1u);
   EXPECT_EQ(before.send[0].exchange.claim, Claim::kNotUs);
 
@@ -272,7 +272,7 @@ TEST(SideTest, AfterTheOtherSideLeaksTheChannelASideNeitherAsksNorAnswersOverIt)
   EXPECT_NEAR(side.channel_confidence(), 0.4, 1e-9);
   EXPECT_NEAR(side.trust(), 0.2, 1e-9);
   Actions answer;
-  side.inquiry(2 * kHour, 2, StateRole::kNone, answer);
+  side.inquiry(2 * kHour, 2, "probe-2", StateRole::kNone, answer);
   ASSERT_EQ(answer.send.size(), 1u);
   EXPECT_EQ(answer.send[0].exchange.claim, Claim::kRefuse);
   Actions observed;

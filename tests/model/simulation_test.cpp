@@ -35,7 +35,7 @@ Scenario compile(const char* text, std::vector<scenario::Setting> settings = {})
 
 std::string transcript(const Scenario& scenario, std::uint64_t seed) {
   std::ostringstream out;
-  scenario::TranscriptPrinter printer(out, scenario::start_of(scenario), true);
+  scenario::TranscriptPrinter printer(out, scenario, true);
   simulate(scenario, seed, &printer);
   return out.str();
 }

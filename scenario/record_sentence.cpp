@@ -1,0 +1,258 @@
+#include "scenario/record_sentence.h"
+
+#include <cctype>
+#include <cstdio>
+
+namespace hotline::scenario {
+namespace {
+
+std::string number(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.2f", value);
+  return buffer;
+}
+
+std::string field_text(const model::FieldValue& value) {
+  if (const auto* text = std::get_if<std::string>(&value)) {
+    return text->find(' ') == std::string::npos ? *text : "\"" + *text + "\"";
+  }
+  if (const auto* real = std::get_if<double>(&value)) return number(*real);
+  if (const auto* integer = std::get_if<long long>(&value)) return std::to_string(*integer);
+  return std::get<bool>(value) ? "yes" : "no";
+}
+
+// Every field, for a kind no sentence is written for.
+std::string all_fields(const model::Record& record) {
+  std::string text = record.kind;
+  for (const auto& [key, value] : record.fields) text += " " + key + "=" + field_text(value);
+  return text;
+}
+
+bool flag(const model::Record& record, const char* key) {
+  const model::FieldValue* found = record.find(key);
+  const auto* value = found ? std::get_if<bool>(found) : nullptr;
+  return value && *value;
+}
+
+std::string text(const model::Record& record, const char* key) {
+  const std::string* found = text_field(record, key);
+  return found ? *found : std::string();
+}
+
+std::string quoted(const std::string& words) {
+  return "\"" + words + "\"";
+}
+
+// "belief 0.73 x grievance 0.52 = pressure 0.38, threshold 0.35"
+std::string pressure_terms(const model::Record& record) {
+  std::string terms = "pressure " + number(number_field(record, "pressure"));
+  if (record.find("grievance")) {
+    terms += " = belief " + number(number_field(record, "belief")) + " x grievance " +
+             number(number_field(record, "grievance"));
+  }
+  if (record.find("threshold")) terms += ", threshold " + number(number_field(record, "threshold"));
+  return terms;
+}
+
+// "the reply about wave-1: \"not us\"", from a send or deliver record's description.
+std::string exchange_told(const model::Record& r) {
+  std::string told = "the " + text(r, "what");
+  if (r.find("incident")) told += " about " + text(r, "incident");
+  if (r.find("move")) told += " of a move to " + text(r, "move");
+  if (r.find("claim")) told += ": " + quoted(text(r, "claim"));
+  if (r.find("text")) told += ": " + quoted(text(r, "text"));
+  return told;
+}
+
+}  // namespace
+
+std::string party_name(const std::string& id) {
+  std::string name = id;
+  if (!name.empty()) name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+  return name;
+}
+
+const std::string* text_field(const model::Record& record, const char* key) {
+  const model::FieldValue* found = record.find(key);
+  return found ? std::get_if<std::string>(found) : nullptr;
+}
+
+double number_field(const model::Record& record, const char* key, double otherwise) {
+  const model::FieldValue* found = record.find(key);
+  if (!found) return otherwise;
+  if (const auto* real = std::get_if<double>(found)) return *real;
+  if (const auto* integer = std::get_if<long long>(found)) return static_cast<double>(*integer);
+  return otherwise;
+}
+
+std::string record_actor(const model::Record& record) {
+  if (!record.party.empty()) return record.party;
+  if (record.kind == "send" || record.kind == "unsent") return text(record, "from");
+  if (record.kind == "refrain" || record.kind == "share" || record.kind == "circuit")
+    return text(record, "party");
+  if (record.kind == "press_leak") return text(record, "by");
+  return "";
+}
+
+std::string Narrator::other_than(const std::string& party) const {
+  if (parties_.size() != 2) return "the other side";
+  return party_name(parties_[0] == party ? parties_[1] : parties_[0]);
+}
+
+std::string Narrator::sentence(const model::Record& r) {
+  const std::string& kind = r.kind;
+  const std::string incident = text(r, "incident");
+  if (kind == "incident") {
+    std::string s =
+        incident + ": " + text(r, "kind") + " on " + text(r, "target") + " by " + text(r, "actor");
+    const std::string sponsor = text(r, "sponsor");
+    if (!sponsor.empty() && sponsor != "none")
+      s += " (" + text(r, "state_role") + " by " + party_name(sponsor) + ")";
+    s += flag(r, "succeeded") ? ", damage " + number(number_field(r, "damage")) : ", which failed";
+    return s;
+  }
+  if (kind == "observe") {
+    std::string s =
+        "sees " + incident + " pointing " +
+        (text(r, "points_at") == "elsewhere" ? std::string("elsewhere")
+                                             : "at " + party_name(text(r, "points_at")));
+    s += " (confidence " + number(number_field(r, "confidence"));
+    if (number_field(r, "damage") > 0) s += ", damage " + number(number_field(r, "damage"));
+    s += ")";
+    if (r.find("belief")) s += "; belief " + number(number_field(r, "belief"));
+    return s;
+  }
+  if (kind == "deliberate") {
+    return "weighs a move to " + text(r, "toward") + " (" + pressure_terms(r) +
+           (flag(r, "plan") ? ", on its plan" : "") + "); decides at " +
+           format_time(static_cast<model::SimTime>(number_field(r, "decide_at")), start_, true);
+  }
+  if (kind == "rung") {
+    const bool climb = text(r, "direction") == "climb";
+    std::string s = (climb ? "climbs to " : "steps down to ") + text(r, "rung") + " (";
+    if (flag(r, "plan"))
+      s += "on its plan, grievance " + number(number_field(r, "grievance")) + " its pretext; ";
+    return s + pressure_terms(r) + ")";
+  }
+  if (kind == "see_move") {
+    std::string s = "sees " + other_than(r.party) + " move to " + text(r, "rung");
+    if (r.find("belief")) s += "; belief " + number(number_field(r, "belief"));
+    if (r.find("cost_deters")) {
+      s += "; the cost deters its own acts with chance " + number(number_field(r, "cost_deters")) +
+           (flag(r, "deterred") ? ": deterred" : ": not deterred");
+    }
+    return s;
+  }
+  if (kind == "send") {
+    const std::string told = text(r, "route") == "outside the hotline"
+                                 ? quoted(text(r, "what")) + ", outside the hotline"
+                                 : exchange_told(r);
+    const long long id = static_cast<long long>(number_field(r, "message", -1));
+    sent_[id] = told;
+    return "sends " + told + " (message " + std::to_string(id) + ")";
+  }
+  if (kind == "deliver") {
+    const long long id = static_cast<long long>(number_field(r, "message", -1));
+    const auto found = sent_.find(id);
+    std::string s = "receives " + (found != sent_.end() ? found->second : exchange_told(r)) +
+                    " (message " + std::to_string(id) + ")";
+    if (flag(r, "garbled")) s += ", garbled on the way";
+    return s;
+  }
+  if (kind == "channel") {
+    std::string s = "message " +
+                    std::to_string(static_cast<long long>(number_field(r, "message"))) + ": " +
+                    text(r, "did");
+    if (r.find("circuit")) s += " on circuit " + text(r, "circuit");
+    return s;
+  }
+  if (kind == "circuit") return "traffic moves to circuit " + text(r, "circuit");
+  if (kind == "belief") {
+    return "after the " + text(r, "after") + ", belief " + number(number_field(r, "belief")) +
+           ", trust " + number(number_field(r, "trust"));
+  }
+  if (kind == "silence") {
+    const std::string about =
+        r.find("link") ? std::string("no link test heard") : "no answer about " + incident;
+    return "reads silence: " + about + "; belief " + number(number_field(r, "belief"));
+  }
+  if (kind == "revise") {
+    return "revises " + incident + ": it pointed elsewhere after all (confidence " +
+           number(number_field(r, "confidence")) + ")";
+  }
+  if (kind == "betrayal") {
+    return "finds the denial of " + incident + " was false; trust falls to " +
+           number(number_field(r, "trust"));
+  }
+  if (kind == "accept") return "accepts the strike on " + incident + ": " + text(r, "why");
+  if (kind == "decide") {
+    const std::string action = text(r, "action");
+    if (action == "answer") {
+      return "answers the inquiry about " + incident + ": " + quoted(text(r, "claim")) +
+             " (policy " + text(r, "policy") + ")";
+    }
+    if (action == "strike back") return "strikes back for " + incident;
+    if (action == "explain accident") return "explains " + incident + " as its own accident";
+    return action + (incident.empty() ? "" : " " + incident);
+  }
+  if (kind == "repeat") return "hears again what it already knew about " + incident;
+  if (kind == "warned") {
+    std::string s = "reads the warning (line: " + text(r, "line") + "); it deters with chance " +
+                    number(number_field(r, "deterrence"));
+    return s + (flag(r, "deterred") ? ": deterred" : ": not deterred");
+  }
+  if (kind == "leak") {
+    if (r.find("channel_confidence")) {
+      return "learns the hotline leaked from " + party_name(text(r, "from")) +
+             "; confidence in the channel " + number(number_field(r, "channel_confidence")) +
+             ", trust " + number(number_field(r, "trust"));
+    }
+    return text(r, "what");
+  }
+  if (kind == "read") {
+    std::string s = "reads the " + (r.find("what") ? text(r, "what") : std::string("text"));
+    if (r.find("claim")) s += ": " + quoted(text(r, "claim"));
+    if (r.find("text")) s += ": " + quoted(text(r, "text"));
+    if (r.find("line")) s += " (line: " + text(r, "line") + ")";
+    if (r.find("consequence")) s += " (or else: " + text(r, "consequence") + ")";
+    if (flag(r, "garbled")) s += ", garbled";
+    return s;
+  }
+  if (kind == "unread") return "the message " + text(r, "why");
+  if (kind == "unsent") return "cannot send " + quoted(text(r, "what")) + ": " + text(r, "why");
+  if (kind == "intent") {
+    return party_name(text(r, "party")) +
+           (flag(r, "intends_harm") ? " now intends harm" : " no longer intends harm");
+  }
+  if (kind == "refrain")
+    return "gives up " + incident + " against " + text(r, "target") + ", deterred";
+  if (kind == "press_leak") return "leaks what crossed the hotline to the press";
+  if (kind == "share") {
+    return "shares material in the working group (" + number(number_field(r, "amount")) + ")";
+  }
+  if (kind == "outcome") {
+    return party_name(text(r, "party")) + " peaked at " + text(r, "peak") + " and ends at " +
+           text(r, "final_rung") + "; misperception " + number(number_field(r, "misperception")) +
+           ", " + std::to_string(static_cast<long long>(number_field(r, "inadvertent_climbs"))) +
+           " inadvertent climb(s), damage " + number(number_field(r, "damage"));
+  }
+  if (kind == "channel_summary") {
+    return std::to_string(static_cast<long long>(number_field(r, "messages_sent"))) +
+           " messages sent, " +
+           std::to_string(static_cast<long long>(number_field(r, "messages_delivered"))) +
+           " delivered";
+  }
+  if (kind == "link") {
+    std::string s = "link: " + text(r, "event");
+    if (r.find("circuit")) s += " on circuit " + text(r, "circuit");
+    if (r.find("reason")) s += " (" + text(r, "reason") + ")";
+    return s;
+  }
+  if (kind == "asked") return "is asked about " + incident + "; " + text(r, "hint");
+  if (kind == "accident") return incident + ": " + text(r, "what");
+  if (kind == "typed") return "types " + quoted(text(r, "line"));
+  if (kind == "console") return "console: " + text(r, "problem");
+  return all_fields(r);
+}
+
+}  // namespace hotline::scenario
