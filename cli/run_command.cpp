@@ -1,7 +1,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "report/run_report.h"
 #include "runner/live_run.h"
+#include "scenario/scenario_loader.h"
 
 namespace hotline::cli {
 
@@ -11,6 +13,7 @@ void add_run_command(CLI::App& app) {
     std::vector<std::string> settings;
     std::string certs;
     bool no_restart = false;
+    std::string html;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -40,6 +43,8 @@ void add_run_command(CLI::App& app) {
                     "Stop the run if a node dies, instead of restarting it on its journal");
   command->add_flag("--json", options->run.json,
                     "One JSON record per line instead of the transcript");
+  command->add_option("--html", options->html,
+                      "Also write the after-action report of the run to this HTML file");
   command->footer(
       "The transcript is the same as `hotline sim`'s for the same seed, with the link's own\n"
       "events added; every exchange between the parties crosses the real link.");
@@ -48,7 +53,24 @@ void add_run_command(CLI::App& app) {
       options->run.settings.push_back(scenario::parse_setting(text));
     options->run.certs = options->certs;
     options->run.restart_nodes = !options->no_restart;
+    model::RecordCollector collected;
+    if (!options->html.empty()) options->run.copy = &collected;
     exit_status = runner::run_live(options->run, std::cout, std::cerr);
+    if (!options->html.empty() && exit_status == 0) {
+      // The case as the run played it: the same file and settings the referee loaded.
+      const auto file =
+          scenario::read_scenario_file(scenario::resolve_scenario_path(options->run.scenario));
+      const model::Scenario compiled = scenario::load_scenario(file, options->run.settings);
+      std::string command =
+          "hotline run " + options->run.scenario + " --seed " + std::to_string(options->run.seed);
+      for (const auto& setting : options->settings) command += " --set " + setting;
+      const std::string seen_by = options->run.reveal ? "" : options->run.human;
+      if (!options->run.human.empty()) command += " --human " + options->run.human;
+      report::write_report_file(
+          options->html,
+          report::run_report({file.spec, compiled, collected.records, command, seen_by}));
+      std::cerr << "report: " << options->html << " (open it in a browser)\n";
+    }
   });
 }
 

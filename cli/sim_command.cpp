@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "model/simulation.h"
+#include "report/run_report.h"
 #include "runner/party_view.h"
 #include "scenario/scenario_loader.h"
 #include "scenario/transcript.h"
@@ -16,6 +17,7 @@ void add_sim_command(CLI::App& app) {
     bool json = false;
     bool quiet = false;
     std::string as;
+    std::string html;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -31,6 +33,9 @@ void add_sim_command(CLI::App& app) {
   command->add_option("--as", options->as,
                       "Show only what this party saw (its observations, its messages, its own "
                       "mind), as a team playing it would: not the other's mind or the truth");
+  command->add_option("--html", options->html,
+                      "Also write the after-action report of the run to this HTML file (one "
+                      "self-contained page: open it in any browser, print it on A4)");
   command->callback([options] {
     const auto file = scenario::read_scenario_file(scenario::resolve_scenario_path(options->file));
     std::vector<scenario::Setting> settings;
@@ -49,16 +54,31 @@ void add_sim_command(CLI::App& app) {
       }
     }
     scenario::TranscriptPrinter printer(std::cout, compiled, options->json);
-    runner::PartyView party_view(options->as, printer);
-    model::RecordSink& sink = options->as.empty() ? static_cast<model::RecordSink&>(printer)
-                                                  : static_cast<model::RecordSink&>(party_view);
+    // The records go to the terminal (unless only the summary is asked for) and to the report.
+    model::RecordCollector collected;
+    model::RecordTee both(printer, collected);
+    const bool print = !options->quiet || options->json;
+    model::RecordSink* sink = nullptr;
+    if (print) sink = options->html.empty() ? static_cast<model::RecordSink*>(&printer) : &both;
+    if (!print && !options->html.empty()) sink = &collected;
+    runner::PartyView party_view(options->as, sink ? *sink : printer);
+    if (sink && !options->as.empty()) sink = &party_view;
     if (!options->json && !options->quiet) {
       std::cout << compiled.name << ": " << compiled.title << " (seed " << options->seed
                 << (options->as.empty() ? "" : ", as " + options->as + " saw it") << ")\n";
     }
-    const model::Outcomes outcomes = model::simulate(
-        compiled, options->seed, options->quiet && !options->json ? nullptr : &sink);
+    const model::Outcomes outcomes = model::simulate(compiled, options->seed, sink);
     if (!options->json) scenario::print_outcome_summary(std::cout, compiled, outcomes);
+    if (!options->html.empty()) {
+      std::string command =
+          "hotline sim " + options->file + " --seed " + std::to_string(options->seed);
+      for (const auto& setting : options->settings) command += " --set " + setting;
+      if (!options->as.empty()) command += " --as " + options->as;
+      report::write_report_file(
+          options->html,
+          report::run_report({file.spec, compiled, collected.records, command, options->as}));
+      std::cerr << "report: " << options->html << " (open it in a browser)\n";
+    }
   });
 }
 

@@ -33,6 +33,20 @@ class RecordSink {
   virtual void record(Record record) = 0;
 };
 
+// Passes every record to two sinks: a transcript and a report's collector, say.
+class RecordTee : public RecordSink {
+ public:
+  RecordTee(RecordSink& first, RecordSink& second) : first_(first), second_(second) {}
+  void record(Record record) override {
+    second_.record(record);
+    first_.record(std::move(record));
+  }
+
+ private:
+  RecordSink& first_;
+  RecordSink& second_;
+};
+
 class RecordCollector : public RecordSink {
  public:
   void record(Record record) override { records.push_back(std::move(record)); }

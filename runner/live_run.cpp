@@ -172,10 +172,13 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
 
   const scenario::StartTime start = scenario::start_of(compiled);
   scenario::TranscriptPrinter printer(out, compiled, options.json);
+  model::RecordTee printed_and_copied(printer, options.copy ? *options.copy : printer);
+  model::RecordSink& shown =
+      options.copy ? static_cast<model::RecordSink&>(printed_and_copied) : printer;
   // The person playing a party sees that party's view, unless the whole run is to be shown.
-  PartyView party_view(options.human, printer);
+  PartyView party_view(options.human, shown);
   model::RecordSink& sink =
-      human >= 0 && !options.reveal ? static_cast<model::RecordSink&>(party_view) : printer;
+      human >= 0 && !options.reveal ? static_cast<model::RecordSink&>(party_view) : shown;
   model::SimTime model_now = 0;
   // The link's own events (a circuit down, traffic moved) belong in the transcript too.
   auto on_event = [&](const std::string& party, const nlohmann::json& event) {

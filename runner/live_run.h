@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "model/record.h"
 #include "scenario/settings.h"
 
 namespace hotline::runner {
@@ -31,6 +32,8 @@ struct LiveRunOptions {
   std::string human;
   // With `human`: show the whole run (both minds, the ground truth), not only that party's view.
   bool reveal = false;
+  // Every record shown is also passed here (the after-action report's collector), if set.
+  model::RecordSink* copy = nullptr;
 };
 
 // Prints the transcript and the outcome summary to `out`; returns 0, or 1 with the reason on

@@ -1,0 +1,156 @@
+#include "report/party_charts.h"
+
+#include <algorithm>
+
+#include "model/ladder.h"
+#include "report/html.h"
+#include "scenario/record_sentence.h"
+
+namespace hotline::report {
+namespace {
+
+constexpr int kWidth = 500;
+constexpr int kLeft = 118;
+constexpr int kRight = 26;
+constexpr int kTop = 10;
+
+struct Frame {
+  int height;
+  int bottom;  // y of the time axis
+  double duration;
+  double x(model::SimTime at) const {
+    return kLeft +
+           (kWidth - kLeft - kRight) * std::clamp(static_cast<double>(at) / duration, 0.0, 1.0);
+  }
+};
+
+std::string open_svg(const char* cls, const std::string& party, int height,
+                     const std::string& label) {
+  return "<svg class=\"" + std::string(cls) + "\" data-party=\"" + escape(party) +
+         "\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + std::to_string(kWidth) + " " +
+         std::to_string(height) + "\" width=\"" + std::to_string(kWidth) + "\" height=\"" +
+         std::to_string(height) + "\" role=\"img\" aria-label=\"" + escape(label) + "\">";
+}
+
+// Day ticks along the bottom: about five, on whole days (or hours in a short run).
+std::string time_axis(const Frame& f, const model::Scenario& scenario) {
+  const scenario::StartTime start{scenario.start_unix_seconds, scenario.start_utc_offset_minutes};
+  std::string out = "<line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + std::to_string(f.bottom) +
+                    "\" x2=\"" + std::to_string(kWidth - kRight) + "\" y2=\"" +
+                    std::to_string(f.bottom) + "\" stroke=\"#9aa3b2\"/>";
+  const model::SimTime span = static_cast<model::SimTime>(f.duration);
+  model::SimTime step = model::kDay;
+  while (span / step > 6) step *= 2;
+  if (span < 2 * model::kDay) {
+    step = model::kHour;
+    while (span / step > 6) step *= 2;
+  }
+  for (model::SimTime t = 0; t <= span; t += step) {
+    const std::string x = fixed(f.x(t), 1);
+    out += "<line x1=\"" + x + "\" y1=\"" + std::to_string(f.bottom) + "\" x2=\"" + x + "\" y2=\"" +
+           std::to_string(f.bottom + 4) + "\" stroke=\"#9aa3b2\"/><text x=\"" + x + "\" y=\"" +
+           std::to_string(f.bottom + 16) +
+           "\" text-anchor=\"middle\" font-size=\"10\" fill=\"#5b6475\">" +
+           escape(step >= model::kDay ? "D+" + std::to_string(t / model::kDay)
+                                      : scenario::format_time(t, start, true)) +
+           "</text>";
+  }
+  return out;
+}
+
+bool flag(const model::Record& r, const char* key) {
+  const model::FieldValue* v = r.find(key);
+  const auto* b = v ? std::get_if<bool>(v) : nullptr;
+  return b && *b;
+}
+
+}  // namespace
+
+std::string rung_chart(const std::vector<model::Record>& records, const model::Scenario& scenario,
+                       int party) {
+  const std::string& id = scenario.parties[party].id;
+  const int row = 15;
+  Frame f{kTop + model::kRungCount * row + 24, kTop + (model::kRungCount - 1) * row + 6,
+          static_cast<double>(std::max<model::SimTime>(scenario.duration, 1))};
+  auto y = [&](int rung) { return kTop + (model::kRungCount - 1 - rung) * row; };
+  std::string svg =
+      open_svg("rung-chart", id, f.height, scenario::party_name(id) + "'s rung over time");
+  for (int k = 0; k < model::kRungCount; ++k) {
+    svg += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + std::to_string(y(k) + 4) +
+           "\" text-anchor=\"end\" font-size=\"9.5\" fill=\"#5b6475\">" +
+           escape(std::string(model::rung_name(static_cast<model::Rung>(k)))) +
+           "</text><line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + std::to_string(y(k)) +
+           "\" x2=\"" + std::to_string(kWidth - kRight) + "\" y2=\"" + std::to_string(y(k)) +
+           "\" stroke=\"#eef0f3\"/>";
+  }
+  std::string path = "M" + fixed(f.x(0), 1) + "," + std::to_string(y(0));
+  for (const auto& r : records) {
+    if (r.kind != "rung" || r.party != id) continue;
+    const std::string* name = scenario::text_field(r, "rung");
+    const auto rung = name ? model::parse_rung(*name) : std::nullopt;
+    if (!rung) continue;
+    path += " H" + fixed(f.x(r.at), 1) + " V" + std::to_string(y(static_cast<int>(*rung)));
+  }
+  path += " H" + fixed(f.x(scenario.duration), 1);
+  svg += "<path class=\"rung-line\" d=\"" + path +
+         "\" fill=\"none\" stroke=\"#b3261e\" stroke-width=\"2\"/>";
+  svg += time_axis(f, scenario) + "</svg>";
+  return svg;
+}
+
+std::string belief_chart(const std::vector<model::Record>& records, const model::Scenario& scenario,
+                         int party) {
+  const std::string& id = scenario.parties[party].id;
+  const int other = scenario.parties.size() == 2 ? 1 - party : -1;
+  const int plot = 100;
+  Frame f{kTop + plot + 30, kTop + plot,
+          static_cast<double>(std::max<model::SimTime>(scenario.duration, 1))};
+  auto y = [&](double p) { return fixed(kTop + plot * (1 - std::clamp(p, 0.0, 1.0)), 1); };
+  std::string svg =
+      open_svg("belief-chart", id, f.height,
+               scenario::party_name(id) + "'s belief that the other means harm, and the truth");
+  for (const double p : {0.0, 0.5, 1.0}) {
+    svg += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + fixed(std::stod(y(p)) + 4, 1) +
+           "\" text-anchor=\"end\" font-size=\"9.5\" fill=\"#5b6475\">" + fixed(p, 1) +
+           "</text><line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + y(p) + "\" x2=\"" +
+           std::to_string(kWidth - kRight) + "\" y2=\"" + y(p) + "\" stroke=\"#eef0f3\"/>";
+  }
+  // The truth: the other intends harm, or is striking or at war (as the misperception metric
+  // counts it).
+  if (other >= 0) {
+    const std::string& other_id = scenario.parties[other].id;
+    bool intends = scenario.parties[other].intends_harm;
+    bool fighting = false;
+    bool truth = intends;
+    std::string path = "M" + fixed(f.x(0), 1) + "," + y(truth ? 1 : 0);
+    for (const auto& r : records) {
+      if (r.kind == "intent" && scenario::text_field(r, "party") &&
+          *scenario::text_field(r, "party") == other_id) {
+        intends = flag(r, "intends_harm");
+      } else if (r.kind == "rung" && r.party == other_id) {
+        const auto rung = model::parse_rung(*scenario::text_field(r, "rung"));
+        fighting = rung && *rung >= model::Rung::kCyberRetaliation;
+      } else {
+        continue;
+      }
+      if ((intends || fighting) != truth) {
+        truth = intends || fighting;
+        path += " H" + fixed(f.x(r.at), 1) + " V" + y(truth ? 1 : 0);
+      }
+    }
+    path += " H" + fixed(f.x(scenario.duration), 1);
+    svg += "<path class=\"truth-line\" d=\"" + path +
+           "\" fill=\"none\" stroke=\"#2f7d32\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>";
+  }
+  std::string points = fixed(f.x(0), 1) + "," + y(scenario.parties[party].prior_hostility);
+  for (const auto& r : records) {
+    if (r.party != id || !r.find("belief")) continue;
+    points += " " + fixed(f.x(r.at), 1) + "," + y(scenario::number_field(r, "belief"));
+  }
+  svg += "<polyline class=\"belief-line\" points=\"" + points +
+         "\" fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\"/>";
+  svg += time_axis(f, scenario) + "</svg>";
+  return svg;
+}
+
+}  // namespace hotline::report
