@@ -273,7 +273,7 @@ class Simulation {
     if (sink_) {
       emit(world(now, "incident")
                .with("incident", spec.id)
-               .with("kind", spec.kind)
+               .with("type", spec.kind)
                .with("target", spec.target)
                .with("actor", spec.actor)
                .with("sponsor",

@@ -1,6 +1,7 @@
 #include "report/party_charts.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "model/ladder.h"
 #include "report/html.h"
@@ -142,11 +143,31 @@ std::string belief_chart(const std::vector<model::Record>& records, const model:
     svg += "<path class=\"truth-line\" d=\"" + path +
            "\" fill=\"none\" stroke=\"#2f7d32\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>";
   }
+  // A long run holds tens of thousands of beliefs: per pixel column, only its lowest and highest
+  // are drawn, so the page stays small and the line looks the same.
   std::string points = fixed(f.x(0), 1) + "," + y(scenario.parties[party].prior_hostility);
+  long column = -1;
+  double low = 0;
+  double high = 0;
+  auto flush = [&] {
+    if (column < 0) return;
+    points += " " + std::to_string(column) + "," + y(low);
+    if (high != low) points += " " + std::to_string(column) + "," + y(high);
+  };
   for (const auto& r : records) {
     if (r.party != id || !r.find("belief")) continue;
-    points += " " + fixed(f.x(r.at), 1) + "," + y(scenario::number_field(r, "belief"));
+    const double belief = scenario::number_field(r, "belief");
+    const long x = std::lround(f.x(r.at));
+    if (x != column) {
+      flush();
+      column = x;
+      low = high = belief;
+    } else {
+      low = std::min(low, belief);
+      high = std::max(high, belief);
+    }
   }
+  flush();
   svg += "<polyline class=\"belief-line\" points=\"" + points +
          "\" fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\"/>";
   svg += time_axis(f, scenario) + "</svg>";

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 
 #include "report/climb_reasons.h"
@@ -101,9 +102,15 @@ std::string reasons_section(const RunReportInput& in) {
   if (reasons.empty()) {
     out += "<p>No side climbed.</p>";
   } else {
+    constexpr std::size_t kShown = 300;
     out += "<ol class=\"reasons\">";
-    for (const auto& reason : reasons) out += "<li>" + escape(reason.sentence) + "</li>";
+    for (std::size_t i = 0; i < reasons.size() && i < kShown; ++i)
+      out += "<li>" + escape(reasons[i].sentence) + "</li>";
     out += "</ol>";
+    if (reasons.size() > kShown) {
+      out += "<p class=\"note\">The first " + std::to_string(kShown) + " of " +
+             std::to_string(reasons.size()) + " climbs.</p>";
+    }
   }
   return out + "</section>\n";
 }
@@ -149,23 +156,50 @@ std::string truth_section(const RunReportInput& in) {
       "<section id=\"truth\"><h2>What really happened</h2><table><tr><th>when</th>"
       "<th>incident</th><th>what</th><th>by</th><th>state's role</th><th class=\"num\">damage"
       "</th></tr>";
-  int rows = 0;
+  // One row per incident; a recurring one says how often it happened and what it cost in all.
+  struct Row {
+    const model::Record* first = nullptr;
+    model::SimTime last = 0;
+    int times = 0;
+    int failed = 0;
+    double damage = 0;
+  };
+  std::vector<std::string> order;
+  std::map<std::string, Row> incidents;
   for (const auto& r : in.records) {
     if (r.kind != "incident") continue;
-    const std::string sponsor = text(r, "sponsor");
+    // Occurrences of a recurring incident are named "probe#1", "probe#2", ...
+    const std::string occurrence = text(r, "incident");
+    const std::string id = occurrence.substr(0, occurrence.find('#'));
+    Row& row = incidents[id];
+    if (!row.first) {
+      row.first = &r;
+      order.push_back(id);
+    }
+    row.last = r.at;
+    ++row.times;
     const auto succeeded = r.find("succeeded");
-    const bool done = !succeeded || !std::get_if<bool>(succeeded) || std::get<bool>(*succeeded);
-    out += "<tr><td>" + escape(scenario::format_time(r.at, start, true)) + "</td><td>" +
-           escape(text(r, "incident")) + "</td><td>" +
-           escape(text(r, "kind") + " on " + text(r, "target")) + "</td><td>" +
+    if (succeeded && std::get_if<bool>(succeeded) && !std::get<bool>(*succeeded)) ++row.failed;
+    row.damage += number_field(r, "damage");
+  }
+  for (const auto& id : order) {
+    const Row& row = incidents[id];
+    const model::Record& r = *row.first;
+    const std::string sponsor = text(r, "sponsor");
+    std::string when = scenario::format_time(r.at, start, true);
+    if (row.times > 1) {
+      when += " to " + scenario::format_time(row.last, start, true) + ", " +
+              std::to_string(row.times) + " times";
+    }
+    out += "<tr><td>" + escape(when) + "</td><td>" + escape(id) + "</td><td>" +
+           escape(text(r, "type") + " on " + text(r, "target")) + "</td><td>" +
            escape(text(r, "actor")) + "</td><td>" +
            escape(sponsor == "none" ? std::string("none")
                                     : text(r, "state_role") + " by " + party_name(sponsor)) +
-           "</td><td class=\"num\">" + (done ? fixed(number_field(r, "damage")) : "failed") +
-           "</td></tr>";
-    ++rows;
+           "</td><td class=\"num\">" +
+           (row.failed == row.times ? std::string("failed") : fixed(row.damage)) + "</td></tr>";
   }
-  out += "</table>";
+  const std::size_t rows = order.size();
   if (rows == 0) out += "<p>No incident happened in this run.</p>";
   std::string intents;
   for (const auto& party : in.scenario.parties) {

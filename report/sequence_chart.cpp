@@ -136,7 +136,7 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
                 std::to_string(id) + ": " + escape(did) +
                 (r.find("circuit") ? " on " + escape(text(r, "circuit")) : "") + "</text>";
     } else if (r.kind == "incident") {
-      std::string label = incident + ": " + text(r, "kind") + " on " + text(r, "target");
+      std::string label = incident + ": " + text(r, "type") + " on " + text(r, "target");
       const std::string sponsor = text(r, "sponsor");
       content =
           "<g class=\"incident\"><title>" +

@@ -104,7 +104,7 @@ std::string Narrator::sentence(const model::Record& r) {
   const std::string incident = text(r, "incident");
   if (kind == "incident") {
     std::string s =
-        incident + ": " + text(r, "kind") + " on " + text(r, "target") + " by " + text(r, "actor");
+        incident + ": " + text(r, "type") + " on " + text(r, "target") + " by " + text(r, "actor");
     const std::string sponsor = text(r, "sponsor");
     if (!sponsor.empty() && sponsor != "none")
       s += " (" + text(r, "state_role") + " by " + party_name(sponsor) + ")";

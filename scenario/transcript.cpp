@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace hotline::scenario {
 namespace {
@@ -28,6 +29,8 @@ std::string format_record_json(const model::Record& record, const StartTime& sta
   json["kind"] = record.kind;
   if (!record.party.empty()) json["party"] = record.party;
   for (const auto& [key, value] : record.fields) {
+    // A field never overwrites what every line carries (the record's own kind, its time).
+    if (json.contains(key)) throw std::logic_error("record field \"" + key + "\" is reserved");
     std::visit([&, &key = key](const auto& v) { json[key] = v; }, value);
   }
   return json.dump();

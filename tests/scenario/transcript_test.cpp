@@ -66,6 +66,15 @@ TEST(TranscriptTest, EveryRecordNamesItsIncidentByIdNeverByIndex) {
   EXPECT_GT(answers, 0);
 }
 
+TEST(TranscriptTest, AnIncidentInJsonKeepsItsRecordKind) {
+  // Before, the incident's own kind ("DDOS") overwrote the record's ("incident") in --json, so
+  // no program reading it could find the incidents.
+  const std::string json = text_transcript(library_case("estonia-2007"), true);
+  EXPECT_NE(json.find("\"kind\":\"incident\",\"incident\":\"wave-1\",\"type\":\"DDOS\""),
+            std::string::npos)
+      << json.substr(0, 600);
+}
+
 TEST(TranscriptTest, APartysViewHoldsNeitherTheOthersMindNorTheTruth) {
   const model::Scenario scenario = library_case("estonia-2007", {parse_setting("hotline=on")});
   std::ostringstream out;
