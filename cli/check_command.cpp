@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "report/many_runs_report.h"
 #include "scenario/expectations.h"
 
 namespace hotline::cli {
@@ -13,6 +14,7 @@ void add_check_command(CLI::App& app) {
     bool history = false;
     bool null = false;
     bool robust = false;
+    std::string html;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -35,6 +37,9 @@ void add_check_command(CLI::App& app) {
                  "Check each expectation that states its region (holds_for) at every corner of it")
       ->excludes(history)
       ->excludes("--null");
+  command->add_option("--html", options->html,
+                      "Also write a report page: each expectation's verdict and the distributions "
+                      "it measured");
   command->callback([options] {
     const scenario::CheckMode mode = options->history  ? scenario::CheckMode::kHistory
                                      : options->null   ? scenario::CheckMode::kNull
@@ -42,11 +47,14 @@ void add_check_command(CLI::App& app) {
                                                        : scenario::CheckMode::kAll;
     int failed = 0;
     int checked = 0;
+    std::vector<report::CheckedCase> checked_cases;
     for (const auto& name : options->files) {
       const auto file = scenario::read_scenario_file(scenario::resolve_scenario_path(name));
       scenario::compile_scenario(file.spec, file);  // report file problems before running
-      for (const auto& result :
-           scenario::check_expectations(file, options->seed, options->threads, mode)) {
+      checked_cases.push_back(
+          {file.path, file.spec,
+           scenario::check_expectations(file, options->seed, options->threads, mode)});
+      for (const auto& result : checked_cases.back().results) {
         const char* verdict = result.passed ? "pass  " : "FAIL  ";
         if (mode == scenario::CheckMode::kNull)
           verdict = result.passed ? "fails " : "PASSES";  // as a null comparison must, or not
@@ -57,6 +65,14 @@ void add_check_command(CLI::App& app) {
       }
     }
     std::cout.flush();
+    if (!options->html.empty()) {
+      const char* what = options->history  ? "what history records"
+                         : options->null   ? "every comparison with both sides the same (each "
+                                             "must fail)"
+                         : options->robust ? "every expectation at the corners of its region"
+                                           : "every expectation as written";
+      write_report(options->html, report::check_report(checked_cases, command_line, what));
+    }
     if (failed > 0) {
       std::cerr << failed << " of " << checked
                 << (mode == scenario::CheckMode::kNull

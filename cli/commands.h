@@ -8,6 +8,13 @@ namespace hotline::cli {
 // What `hotline` exits with once the chosen subcommand has run.
 inline int exit_status = 0;
 
+// The command line as typed ("hotline compare estonia-2007 --vary hotline=off,on"), so that a
+// report can say how to make it again.
+inline std::string command_line;
+
+// Writes a report page and says where it is (on stderr: stdout may be a transcript or CSV).
+void write_report(const std::string& path, const std::string& html);
+
 // A count of runs: at least one (CLI11's own range check would print "0 to 1.79e308").
 inline const CLI::Validator kAtLeastOneRun(
     [](const std::string& text) -> std::string {

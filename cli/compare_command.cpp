@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "report/many_runs_report.h"
 #include "scenario/compare.h"
 
 namespace hotline::cli {
@@ -84,6 +85,7 @@ void add_compare_command(CLI::App& app) {
     std::vector<std::string> settings;
     std::vector<std::string> metrics;
     bool csv = false;
+    std::string html;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command =
@@ -103,6 +105,9 @@ void add_compare_command(CLI::App& app) {
   command->add_option("--metric", options->metrics,
                       "A metric to tabulate (default: a standard set)");
   command->add_flag("--csv", options->csv, "Comma-separated values instead of a table");
+  command->add_option("--html", options->html,
+                      "Also write a report page: each metric's distribution per variant, the "
+                      "means with their 95% intervals, the peak-rung shares");
   command->callback([options] {
     const auto file = scenario::read_scenario_file(scenario::resolve_scenario_path(options->file));
     std::vector<std::vector<scenario::Setting>> variations;
@@ -138,6 +143,12 @@ void add_compare_command(CLI::App& app) {
       print_csv(results, metrics);
     } else {
       print_table(results, metrics);
+    }
+    if (!options->html.empty()) {
+      std::vector<std::string> names;
+      for (const auto& metric : metrics) names.push_back(metric.text());
+      std::fflush(stdout);
+      write_report(options->html, report::compare_report(file.spec, command_line, results, names));
     }
   });
 }

@@ -3,6 +3,17 @@
 
 #include "cli/commands.h"
 #include "common/text_proto.h"
+#include "report/run_report.h"
+
+namespace hotline::cli {
+
+void write_report(const std::string& path, const std::string& html) {
+  report::write_report_file(path, html);
+  std::cerr << "report: " << path << " (" << html.size() / 1024 + 1
+            << " KB; open it in any browser, or print it)\n";
+}
+
+}  // namespace hotline::cli
 
 int main(int argc, char** argv) {
   // A closed stdout or a vanished child must surface as an error code, not kill the process.
@@ -18,6 +29,12 @@ int main(int argc, char** argv) {
   hotline::cli::add_check_command(app);
   hotline::cli::add_sweep_command(app);
   hotline::cli::add_run_command(app);
+  hotline::cli::command_line = "hotline";
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    hotline::cli::command_line +=
+        " " + (word.find_first_of(" \"'") == std::string::npos ? word : "'" + word + "'");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -61,15 +61,9 @@ void add_run_command(CLI::App& app) {
       const auto file =
           scenario::read_scenario_file(scenario::resolve_scenario_path(options->run.scenario));
       const model::Scenario compiled = scenario::load_scenario(file, options->run.settings);
-      std::string command =
-          "hotline run " + options->run.scenario + " --seed " + std::to_string(options->run.seed);
-      for (const auto& setting : options->settings) command += " --set " + setting;
       const std::string seen_by = options->run.reveal ? "" : options->run.human;
-      if (!options->run.human.empty()) command += " --human " + options->run.human;
-      report::write_report_file(
-          options->html,
-          report::run_report({file.spec, compiled, collected.records, command, seen_by}));
-      std::cerr << "report: " << options->html << " (open it in a browser)\n";
+      write_report(options->html, report::run_report({file.spec, compiled, collected.records,
+                                                      command_line, seen_by}));
     }
   });
 }

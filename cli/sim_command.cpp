@@ -70,14 +70,8 @@ void add_sim_command(CLI::App& app) {
     const model::Outcomes outcomes = model::simulate(compiled, options->seed, sink);
     if (!options->json) scenario::print_outcome_summary(std::cout, compiled, outcomes);
     if (!options->html.empty()) {
-      std::string command =
-          "hotline sim " + options->file + " --seed " + std::to_string(options->seed);
-      for (const auto& setting : options->settings) command += " --set " + setting;
-      if (!options->as.empty()) command += " --as " + options->as;
-      report::write_report_file(
-          options->html,
-          report::run_report({file.spec, compiled, collected.records, command, options->as}));
-      std::cerr << "report: " << options->html << " (open it in a browser)\n";
+      write_report(options->html, report::run_report({file.spec, compiled, collected.records,
+                                                      command_line, options->as}));
     }
   });
 }

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "report/many_runs_report.h"
 #include "scenario/sweep.h"
 
 namespace hotline::cli {
@@ -62,6 +63,7 @@ void add_sweep_command(CLI::App& app) {
     std::string shard;
     std::string out;
     std::string merge_dir;
+    std::string html;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -79,6 +81,8 @@ void add_sweep_command(CLI::App& app) {
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
   command->add_flag("--csv", options->csv, "Comma-separated values instead of maps");
+  command->add_option("--html", options->html,
+                      "Also write a report page with the map of where each expectation holds");
   command->add_option("--shard", options->shard,
                       "Run only shard I of N (I/N, from 0) and write it to --out");
   command->add_option("--out", options->out, "Directory for the shard's file");
@@ -86,6 +90,7 @@ void add_sweep_command(CLI::App& app) {
       "merge", "Put the shards in a directory back together and print the maps");
   merge->add_option("dir", options->merge_dir, "Directory of shard files")->required();
   merge->add_flag("--csv", options->csv, "Comma-separated values instead of maps");
+  merge->add_option("--html", options->html, "Also write a report page with the maps");
   merge->callback([options] {
     std::vector<scenario::SweepResult> shards;
     for (const auto& entry : std::filesystem::directory_iterator(options->merge_dir)) {
@@ -93,7 +98,19 @@ void add_sweep_command(CLI::App& app) {
       std::ifstream in(entry.path());
       shards.push_back(scenario::read_sweep(in, entry.path().string()));
     }
-    print(scenario::merge_sweeps(shards), options->csv);
+    const auto merged = scenario::merge_sweeps(shards);
+    print(merged, options->csv);
+    if (!options->html.empty()) {
+      // The case by its name, for its title and teaching point, if it can be found here.
+      spec::Scenario spec;
+      spec.set_name(merged.plan.scenario);
+      try {
+        spec = scenario::read_scenario_file(scenario::resolve_scenario_path(merged.plan.scenario))
+                   .spec;
+      } catch (const std::exception&) {
+      }
+      write_report(options->html, report::sweep_report(spec, command_line, merged));
+    }
   });
   command->callback([merge, options] {
     if (merge->parsed()) return;
@@ -118,6 +135,10 @@ void add_sweep_command(CLI::App& app) {
     if (!options->shard.empty()) {
       std::tie(shard, shards) = parse_shard(options->shard);
       if (options->out.empty()) throw CLI::RequiredError("--out (with --shard)");
+      if (!options->html.empty())
+        throw CLI::ValidationError("--html",
+                                   "a shard holds part of the map: give --html to "
+                                   "`hotline sweep merge` instead");
     }
     const auto result =
         scenario::run_sweep(file, plan, options->threads, shard, shards, terminal_progress());
@@ -139,6 +160,8 @@ void add_sweep_command(CLI::App& app) {
       return;
     }
     print(result, options->csv);
+    if (!options->html.empty())
+      write_report(options->html, report::sweep_report(file.spec, command_line, result));
   });
 }
 

@@ -118,6 +118,9 @@ std::vector<VariantResult> run_variants(const ScenarioFile& file,
       summary.p10 = quantile(sorted, 0.1);
       summary.p50 = quantile(sorted, 0.5);
       summary.p90 = quantile(sorted, 0.9);
+      const int points = static_cast<int>(std::min<long long>(runs, kDistributionPoints));
+      for (int i = 0; i < points; ++i)
+        summary.quantiles.push_back(quantile(sorted, points > 1 ? i / (points - 1.0) : 0.5));
       if (metrics[m].is_rung()) {
         std::array<double, model::kRungCount> shares{};
         for (const double value : sorted) shares[static_cast<std::size_t>(value)] += 1.0 / runs;

@@ -29,9 +29,14 @@ struct Summary {
   double p10 = 0;
   double p50 = 0;
   double p90 = 0;
+  // The distribution to draw: its quantiles at 0, 1/(n-1), ..., 1 (n = kDistributionPoints, or
+  // the runs if fewer), so that its empirical CDF can be drawn at any number of runs.
+  std::vector<double> quantiles;
   // For a metric that is a rung (peak): the share of runs peaking on each rung, NORMAL first.
   std::optional<std::array<double, model::kRungCount>> rung_shares;
 };
+
+constexpr int kDistributionPoints = 201;
 
 // The q-quantile (0..1) of sorted values, interpolated linearly between order statistics.
 double quantile(const std::vector<double>& sorted, double q);

@@ -63,6 +63,8 @@ struct Measured {
   bool passed = false;
   double value = 0;  // what the bound is compared with: the mean, or the difference of means
   std::string text;
+  std::string metric;
+  std::vector<VariantResult> variants;
 };
 
 // Runs the variants an expectation names and judges the result against its bounds.
@@ -99,7 +101,7 @@ Measured measure(const ScenarioFile& file, const spec::Expect& expect,
     text += ", needed at least " + number(expect.at_least());
   }
   text += " (" + std::to_string(options.runs) + " runs each)";
-  return {passed, value, text};
+  return {passed, value, text, metric.text(), measured};
 }
 
 // Every corner of the region: two ranges give four sets of settings.
@@ -157,6 +159,8 @@ ExpectationResult check_expectation(const ScenarioFile& file, const spec::Expect
   result.passed = m.passed;
   result.value = m.value;
   result.measured = m.text;
+  result.metric = m.metric;
+  result.variants = m.variants;
   return result;
 }
 
@@ -180,6 +184,11 @@ std::vector<ExpectationResult> check_expectations(const ScenarioFile& file, std:
         result.measured += std::string(result.measured.empty() ? "" : "\n      ") +
                            (at.passed ? "holds at " : "FAILS at ") + label(corner) + ": " +
                            at.measured;
+        result.metric = at.metric;
+        for (auto variant : at.variants) {
+          variant.variant.label = label(corner) + ": " + variant.variant.label;
+          result.variants.push_back(std::move(variant));
+        }
       }
       results.push_back(result);
     } else if (mode == CheckMode::kNull) {

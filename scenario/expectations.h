@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "scenario/compare.h"
 #include "scenario/scenario_loader.h"
 
 namespace hotline::scenario {
@@ -39,6 +40,10 @@ struct ExpectationResult {
   // What was measured, e.g. "P(peak >= SANCTIONS): hotline=on 0.12 ± 0.03, hotline=off 0.61 ±
   // 0.04; lower by 0.49, needed at least 0.2".
   std::string measured;
+  // The metric and each variant's distribution as measured (in a robust check, at every corner,
+  // the corner's settings first in each label; in a null check, none).
+  std::string metric;
+  std::vector<VariantResult> variants;
 };
 
 struct CheckOptions {

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -215,6 +217,89 @@ party { id: "beta" }
   EXPECT_NE(text.find("No incident happened in this run."), std::string::npos);
   EXPECT_EQ(seen.page["lanes"], 2);
   EXPECT_EQ(seen.page["messages"], 0);
+}
+
+std::vector<std::string> csv_fields(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string field;
+  bool quoted = false;
+  for (const char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      fields.push_back(field);
+      field.clear();
+    } else {
+      field += c;
+    }
+  }
+  fields.push_back(field);
+  return fields;
+}
+
+TEST_F(ReportInBrowser, ACompareReportDrawsEveryMetricWithTheNumbersOfItsCsv) {
+  testing::TempDir dir;
+  const auto html = dir.path() / "compare.html";
+  const std::string csv =
+      run("compare estonia-2007 --vary hotline=off,on --runs 60 --csv --html " + html.string());
+  const Seen seen = open(html);
+  expect_clean(seen, html);
+  const nlohmann::json cells = browser_->evaluate(R"((() => {
+    const cells = {};
+    for (const e of document.querySelectorAll('td[data-stat]'))
+      cells[e.dataset.variant + '|' + e.dataset.metric + '|' + e.dataset.stat] = Number(e.dataset.value);
+    return {cells: cells,
+            ecdf: document.querySelectorAll('svg.ecdf-chart').length,
+            bars: document.querySelectorAll('svg.rung-bars').length};
+  })())");
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);  // the header
+  int rows = 0;
+  std::set<std::string> metrics;
+  while (std::getline(lines, line)) {
+    const auto f = csv_fields(line);
+    ASSERT_GE(f.size(), 9u) << line;
+    ++rows;
+    metrics.insert(f[1]);
+    const char* stats[] = {"mean", "", "ci95", "p10", "p50", "p90"};
+    for (int i = 0; i < 6; ++i) {
+      if (!*stats[i]) continue;  // the standard deviation is in the CSV only
+      const std::string key = f[0] + "|" + f[1] + "|" + stats[i];
+      ASSERT_TRUE(cells["cells"].contains(key)) << key;
+      const double page = cells["cells"][key].get<double>();
+      const double text = std::stod(f[3 + i]);
+      EXPECT_NEAR(page, text, 1e-5 * std::max(1.0, std::abs(text))) << key;
+    }
+  }
+  EXPECT_EQ(rows, 2 * static_cast<int>(metrics.size()));
+  EXPECT_EQ(cells["ecdf"].get<std::size_t>(), metrics.size());
+  EXPECT_GE(cells["bars"].get<int>(), 1) << "the peak rung's shares";
+}
+
+TEST_F(ReportInBrowser, CheckAndSweepReportsShowEveryExpectationAndEveryCellOfTheMap) {
+  testing::TempDir dir;
+  const auto check_html = dir.path() / "check.html";
+  const std::string checked = run("check estonia-2007 --html " + check_html.string());
+  const auto check_seen = open(check_html);
+  expect_clean(check_seen, check_html);
+  std::size_t verdicts = 0;
+  for (std::size_t at = 0; (at = checked.find("pass  ", at)) != std::string::npos; ++at) ++verdicts;
+  EXPECT_GT(verdicts, 0u);
+  EXPECT_EQ(
+      browser_->evaluate("document.querySelectorAll('.expectation').length").get<std::size_t>(),
+      verdicts);
+
+  const auto sweep_html = dir.path() / "sweep.html";
+  run("sweep estonia-2007 --param party.tallinn.trust=0.1:0.6:3 --param "
+      "party.moscow.trust=0.2:0.4:2 --runs 40 --html " +
+      sweep_html.string());
+  const auto sweep_seen = open(sweep_html);
+  expect_clean(sweep_seen, sweep_html);
+  const int cells = browser_->evaluate("document.querySelectorAll('td[data-holds]').length");
+  const int maps = browser_->evaluate("document.querySelectorAll('table.sweep-map').length");
+  EXPECT_GT(maps, 0);
+  EXPECT_EQ(cells, maps * 3 * 2);
 }
 
 }  // namespace
