@@ -116,8 +116,8 @@ std::string belief_chart(const std::vector<model::Record>& records, const model:
            "</text><line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + y(p) + "\" x2=\"" +
            std::to_string(kWidth - kRight) + "\" y2=\"" + y(p) + "\" stroke=\"#eef0f3\"/>";
   }
-  // The truth: the other intends harm, or is striking or at war (as the misperception metric
-  // counts it).
+  // The truth: the other intends harm, or is striking back in kind or at war (as the
+  // misperception metric counts it).
   if (other >= 0) {
     const std::string& other_id = scenario.parties[other].id;
     bool intends = scenario.parties[other].intends_harm;
@@ -130,7 +130,8 @@ std::string belief_chart(const std::vector<model::Record>& records, const model:
         intends = flag(r, "intends_harm");
       } else if (r.kind == "rung" && r.party == other_id) {
         const auto rung = model::parse_rung(*scenario::text_field(r, "rung"));
-        fighting = rung && *rung >= model::Rung::kCyberRetaliation;
+        fighting = rung && (*rung == model::Rung::kCyberRetaliation ||
+                            *rung == model::Rung::kArmedConflict);
       } else {
         continue;
       }
