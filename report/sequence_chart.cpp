@@ -47,6 +47,8 @@ struct Arrow {
   int from = -1;
   int to = -1;
   std::optional<int> sent_row;
+  model::SimTime sent_at = 0;
+  model::SimTime first_arrival = -1;
   std::vector<std::pair<int, bool>> arrivals;  // row, garbled
   std::optional<int> lost_row;
   std::string label;
@@ -94,6 +96,7 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
       arrow.from = lane;
       arrow.to = parties == 2 && lane >= 0 ? 1 - lane : -1;
       arrow.sent_row = row;
+      arrow.sent_at = r.at;
       const std::string outside =
           text(r, "route") == "outside the hotline" ? " (not by hotline)" : "";
       std::string label = text(r, "what") + outside;
@@ -118,6 +121,7 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
       }
       arrow.to = lane;
       const auto garbled = r.find("garbled");
+      if (arrow.first_arrival < 0) arrow.first_arrival = r.at;
       arrow.arrivals.push_back(
           {row, garbled && std::get_if<bool>(garbled) && std::get<bool>(*garbled)});
     } else if (r.kind == "channel") {
@@ -264,7 +268,14 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
       first = false;
     }
     const bool rightward = x2 >= x1;
-    const std::string note = a.retransmitted ? " (resent)" : "";
+    // How long it took, where that is worth a reader's notice (a teleprinter, a diplomatic bag).
+    std::string note = a.retransmitted ? " (resent)" : "";
+    const model::SimTime took = a.first_arrival - a.sent_at;
+    if (a.sent_row && *a.sent_row >= 0 && a.first_arrival >= 0 && took >= model::kHour) {
+      note += " · took " + (took >= model::kDay
+                                ? fixed(static_cast<double>(took) / model::kDay, 1) + " d"
+                                : fixed(static_cast<double>(took) / model::kHour, 1) + " h");
+    }
     group += "<text x=\"" + fixed(x1 + (rightward ? 8 : -8), 1) + "\" y=\"" +
              std::to_string(y1 - 4) + "\" text-anchor=\"" + (rightward ? "start" : "end") +
              "\" font-size=\"11\" fill=\"#1f5fa8\">" + escape(shortened(a.label, 60) + note) +
