@@ -44,6 +44,8 @@ struct IncidentSpec {
   // It threatens rather than harms (a rocket on the radar): it costs its victim nothing, and is
   // feared as its severity while it is believed.
   bool threat_only = false;
+  // Its sponsor regards it as routine (an exercise): an alert answering it is understood.
+  bool routine = false;
 };
 
 struct ObservationSpec {

@@ -167,6 +167,8 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     // side revises its attribution and takes back what it inferred from the first reading.
     shift_belief(now, -p.evidence_weight * confidence * seen.severity);
     forgive(now, seen.incident, confidence);
+    // A threat seen to be gone no longer stands: what doubt is left of it fades with memory.
+    held->second.standing = false;
     if (confidence >= kRevisionCancelsStrike) pending_strikes_.erase(seen.incident);
     if (sink_) {
       emit(record(now, "revise").with("incident", seen.id).with("confidence", confidence));
@@ -311,6 +313,22 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
 // where a bright line counts 1 (0.3 without one: "muddled"), the stated consequence its weight,
 // and credibility 1 once the warner has already gone public (0.6 before). The draw happens for
 // every warning so that the random stream does not depend on what the side intends.
+void Side::declare(SimTime now, Rung at_least, const std::string& why, Actions& out) {
+  if (rung_ >= at_least || !me_.doctrine.can_take[static_cast<int>(at_least)]) return;
+  rung_ = at_least;
+  decision_due_.reset();
+  out.moves.push_back(at_least);
+  if (sink_) {
+    emit(record(now, "rung")
+             .with("rung", std::string(rung_name(at_least)))
+             .with("direction", std::string("climb"))
+             .with("declared", why)
+             .with("pressure", grievance(now) * belief(now))
+             .with("belief", belief(now))
+             .with("grievance", grievance(now)));
+  }
+}
+
 void Side::warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out) {
   const double line = warning.line.empty() ? kMuddledLine : 1.0;
   const double credibility =
@@ -318,6 +336,15 @@ void Side::warned(SimTime now, const MessageSpec& warning, double clarity, Rng& 
   const double deterrence = clamp01(clarity * line * consequence_weight(warning.consequence) *
                                     credibility * (1 - me_.doctrine.commitment));
   const bool deterred = rng.uniform() < deterrence;
+  // A warning that threatens force is itself a threat to the side warned: feared as the force it
+  // names, as clearly and credibly as it reads. Words fade with memory, unlike missiles in place
+  // (Kosygin, 10 June 1967: "including military"; Johnson turned the Sixth Fleet east).
+  if (warning.consequence && *warning.consequence >= Rung::kCyberRetaliation) {
+    const int key = -1 - static_cast<int>(grievances_.size());
+    Grievance& g = grievances_[key];
+    g.amount = g.original = consequence_weight(warning.consequence) * clarity * credibility;
+    g.since = now;
+  }
   if (!me_.intends_harm) return;
   if (deterred) out.refrain.push_back(warning.line);
   if (sink_) {
@@ -428,7 +455,12 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
   decide(now, out);
 }
 
-void Side::see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& out) {
+void Side::see_move(SimTime now, Rung rung, MoveAnswers answers, Rng& rng, Actions& out) {
+  const bool deserved = answers == MoveAnswers::kOurHarm;
+  // An alert that answers a threat this side posed knowingly and harmlessly is read as the
+  // other's defence: neither hostile nor a cost to this side.
+  const bool understood =
+      answers == MoveAnswers::kOurThreat && !me_.intends_harm && rung == Rung::kMilitaryPosture;
   const Perception& p = me_.perception;
   other_rung_seen_ = std::max(other_rung_seen_, rung);
   // The spiral's asymmetry: the other's move reads as hostile; our own never did. A move that
@@ -441,10 +473,10 @@ void Side::see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& ou
     unexplained = 1 - clamp01(move.waiting.front());
     move.waiting.pop_front();
   }
-  const double hostility = deserved ? kDeservedMoveHostility : 1.0;
+  const double hostility = understood ? 0.0 : deserved ? kDeservedMoveHostility : 1.0;
   shift_belief(now, unexplained * hostility * p.other_moves_hostility * p.evidence_weight *
                         move_evidence(rung));
-  const double damage = move_damage(rung) * unexplained;
+  const double damage = understood ? 0.0 : move_damage(rung) * unexplained;
   if (damage > 0) {
     const int key = -1 - static_cast<int>(grievances_.size());
     move.grievance = key;
@@ -463,6 +495,7 @@ void Side::see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& ou
     Record r = record(now, "see_move");
     r.with("rung", std::string(rung_name(rung))).with("belief", belief(now));
     if (deserved) r.with("cost_deters", deterrence).with("deterred", deterred);
+    if (understood) r.with("answers_our_threat", true);
     emit(std::move(r));
   }
   if (deserved && deterred) out.refrain.push_back("");

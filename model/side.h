@@ -33,6 +33,11 @@ struct SeenIncident {
   bool threat_only = false;
 };
 
+// What the other side's public move answers of this side's own acts against it: nothing (an
+// unprovoked move), harm this side really sponsored, or only a routine threat it posed (an
+// exercise) that it knows meant no harm.
+enum class MoveAnswers { kNothing, kOurHarm, kOurThreat };
+
 struct OutgoingExchange {
   SimTime after = 0;  // delay before it is sent (the bureaucracy answering)
   Exchange exchange;
@@ -67,11 +72,17 @@ class Side {
   // `rng` decides whether a warning deters.
   void receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
                Rng& rng, Actions& out);
-  // The other side's visible move on the ladder. `deserved`: the move answers acts this side
-  // really sponsored against the other, so it is a cost this side now expects to pay again, not
-  // an unprovoked hostility; `rng` decides whether that cost deters it.
-  void see_move(SimTime now, Rung rung, bool deserved, Rng& rng, Actions& out);
+  // The other side's visible move on the ladder, and what of this side's own acts it answers.
+  // Answering harm this side really sponsored, it is a cost this side now expects to pay again,
+  // not an unprovoked hostility, and `rng` decides whether that cost deters it. An alert that
+  // answers only a threat this side posed without meaning harm is understood as the other's
+  // defence (Able Archer, 1983: the US read the Soviet alert as a reaction and did not
+  // counter-alert).
+  void see_move(SimTime now, Rung rung, MoveAnswers answers, Rng& rng, Actions& out);
   void heard_link_test(SimTime now) { last_link_test_ = now; }
+  // The side did something that is itself a move (it sent a warning: a demarche): it stands at
+  // least at `at_least` from now, and deliberates its way down from there as from any move.
+  void declare(SimTime now, Rung at_least, const std::string& why, Actions& out);
   // Whether this side means the other harm: what an honest answer about its own acts says.
   void set_intent(bool intends_harm) { me_.intends_harm = intends_harm; }
   // The other side shared material in the working group: confidence-building works.

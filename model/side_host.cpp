@@ -35,8 +35,8 @@ void LocalSideHost::heard_link_test(SimTime now, int) {
   side_.heard_link_test(now);
 }
 
-void LocalSideHost::see_move(SimTime now, Rung rung, bool deserved, Actions& out) {
-  side_.see_move(now, rung, deserved, rng_, out);
+void LocalSideHost::see_move(SimTime now, Rung rung, MoveAnswers answers, Actions& out) {
+  side_.see_move(now, rung, answers, rng_, out);
 }
 
 void LocalSideHost::review(SimTime now, SimTime link_test_every, Actions& out) {

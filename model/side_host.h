@@ -27,9 +27,11 @@ class SideHost {
   virtual void receive(SimTime now, int message, const Exchange& exchange, bool garbled,
                        bool via_hotline, Actions& out) = 0;
   virtual void heard_link_test(SimTime now, int message) = 0;
-  // `deserved`: the move answers acts this side really sponsored against the mover.
-  virtual void see_move(SimTime now, Rung rung, bool deserved, Actions& out) = 0;
+  // `answers`: what of this side's own acts against the mover the move answers.
+  virtual void see_move(SimTime now, Rung rung, MoveAnswers answers, Actions& out) = 0;
   virtual void review(SimTime now, SimTime link_test_every, Actions& out) = 0;
+  // This side's own scripted act is a move: it stands at least at `at_least` (see Side).
+  virtual void declare(SimTime now, Rung at_least, const std::string& why, Actions& out) = 0;
   virtual void set_intent(SimTime now, bool intends_harm) = 0;
   virtual void gain_trust(SimTime now, double amount) = 0;
   // The hotline's contents reached the press; `ours` if from this side.
@@ -54,8 +56,11 @@ class LocalSideHost : public SideHost {
   void receive(SimTime now, int message, const Exchange& exchange, bool garbled, bool via_hotline,
                Actions& out) override;
   void heard_link_test(SimTime now, int message) override;
-  void see_move(SimTime now, Rung rung, bool deserved, Actions& out) override;
+  void see_move(SimTime now, Rung rung, MoveAnswers answers, Actions& out) override;
   void review(SimTime now, SimTime link_test_every, Actions& out) override;
+  void declare(SimTime now, Rung at_least, const std::string& why, Actions& out) override {
+    side_.declare(now, at_least, why, out);
+  }
   void set_intent(SimTime now, bool intends_harm) override;
   void gain_trust(SimTime now, double amount) override;
   void learn_of_leak(SimTime now, bool ours, double cost) override;

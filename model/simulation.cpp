@@ -66,6 +66,7 @@ class Simulation {
       truth_.push_back(scenario.parties[i].intends_harm);
       evasion_.push_back(0);
       acted_against_.push_back(false);
+      threatened_other_.push_back(false);
     }
     for (const TimelineEvent& event : scenario.timeline) {
       if (event.kind == TimelineEvent::Kind::kIncident) incident_at_[event.index] = event.at;
@@ -154,8 +155,11 @@ class Simulation {
         break;
       case SimEvent::Type::kSeeMove: {
         Actions actions;
-        sides_[event.a]->see_move(now, static_cast<Rung>(event.b), acted_against_[event.a],
-                                  actions);
+        const int side = event.a;
+        const MoveAnswers answers = acted_against_[side]      ? MoveAnswers::kOurHarm
+                                    : threatened_other_[side] ? MoveAnswers::kOurThreat
+                                                              : MoveAnswers::kNothing;
+        sides_[side]->see_move(now, static_cast<Rung>(event.b), answers, actions);
         apply(now, event.a, actions);
         break;
       }
@@ -267,8 +271,10 @@ class Simulation {
     const double damage =
         spec.threat_only ? 0.0 : spec.severity * (succeeded ? 1.0 : kBlockedDamageShare);
     incident_damage_[index] = damage;
-    if (is_deliberate(spec) && !spec.threat_only && spec.victim == other(spec.sponsor))
-      acted_against_[spec.sponsor] = true;
+    if (is_deliberate(spec) && spec.victim == other(spec.sponsor)) {
+      if (!spec.threat_only) acted_against_[spec.sponsor] = true;
+      if (spec.threat_only && spec.routine) threatened_other_[spec.sponsor] = true;
+    }
     if (spec.victim >= 0) outcomes_.sides[spec.victim].damage += damage;
     if (sink_) {
       emit(world(now, "incident")
@@ -411,6 +417,13 @@ class Simulation {
 
   void scripted_message(SimTime now, int index) {
     const MessageSpec& spec = scenario_.messages[index];
+    if (spec.kind == MessageKind::kWarning &&
+        (spec.outside_hotline_delay || scenario_.hotline.enabled)) {
+      // To warn is to protest formally: the sender stands at DEMARCHE at least.
+      Actions actions;
+      sides_[spec.from]->declare(now, Rung::kDemarche, "sends a warning", actions);
+      apply(now, spec.from, actions);
+    }
     Exchange exchange;
     exchange.type = Exchange::Type::kScripted;
     exchange.scripted = index;
@@ -554,6 +567,8 @@ class Simulation {
   // [party] it has directed or tolerated acts against the other: the other's public moves are
   // costs it earned.
   std::vector<char> acted_against_;
+  // Sides that posed a routine threat to the other (an exercise) without harming it.
+  std::vector<char> threatened_other_;
   std::map<int, SimTime> incident_at_;            // scenario incident -> when it happens
   std::map<int, std::set<std::string>> refrain_;  // [party] targets it was deterred from
   std::set<int> refrained_;                       // scenario incidents not carried out

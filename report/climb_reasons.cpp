@@ -113,6 +113,12 @@ std::vector<ClimbReason> explain_climbs(const std::vector<model::Record>& record
       std::string s = scenario::format_time(r.at, start, true) + " " + party_name(r.party) +
                       " climbs to " + reason.rung + ": ";
       if (!why.empty()) s += why + "; ";
+      if (r.find("declared")) {
+        // Not pressure but the side's own act put it there (a warning is a demarche).
+        reason.sentence = s + "it " + text(r, "declared");
+        reasons.push_back(std::move(reason));
+        continue;
+      }
       const double pressure = number_field(r, "pressure");
       const double threshold = number_field(r, "threshold");
       s += "belief " + fixed(number_field(r, "belief")) + " x grievance " +

@@ -172,7 +172,24 @@ void HumanMind::receive(model::SimTime now, int, const model::Exchange& exchange
   take(out);
 }
 
-void HumanMind::see_move(model::SimTime now, model::Rung rung, bool, model::Actions& out) {
+void HumanMind::declare(model::SimTime now, model::Rung at_least, const std::string& why,
+                        model::Actions& out) {
+  if (rung_ < at_least) {
+    rung_ = at_least;
+    pending_.moves.push_back(rung_);
+    model::Record r;
+    r.at = now;
+    r.kind = "rung";
+    r.with("rung", std::string(model::rung_name(rung_)))
+        .with("direction", std::string("climb"))
+        .with("declared", "your side " + why);
+    show(std::move(r));
+  }
+  take(out);
+}
+
+void HumanMind::see_move(model::SimTime now, model::Rung rung, model::MoveAnswers,
+                         model::Actions& out) {
   model::Record r;
   r.at = now;
   r.kind = "see_move";

@@ -33,7 +33,10 @@ class HumanMind : public model::SideHost {
   void receive(model::SimTime now, int message, const model::Exchange& exchange, bool garbled,
                bool via_hotline, model::Actions& out) override;
   void heard_link_test(model::SimTime, int) override {}
-  void see_move(model::SimTime now, model::Rung rung, bool deserved, model::Actions& out) override;
+  void see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
+                model::Actions& out) override;
+  void declare(model::SimTime now, model::Rung at_least, const std::string& why,
+               model::Actions& out) override;
   void review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) override;
   void set_intent(model::SimTime, bool) override {}
   void gain_trust(model::SimTime, double) override {}

@@ -108,9 +108,15 @@ bool Player::run(const nlohmann::json& call) {
                    call.value("via_hotline", true), actions);
   } else if (name == "heard_link_test" && exchange) {
     mind_->heard_link_test(now, call.at("message").get<int>());
+  } else if (name == "declare") {
+    mind_->declare(now, model::rung_at(call.at("rung").get<int>()),
+                   call.at("why").get<std::string>(), actions);
   } else if (name == "see_move") {
+    const int answers = call.at("answers").get<int>();
+    if (answers < 0 || answers > static_cast<int>(model::MoveAnswers::kOurThreat))
+      throw std::out_of_range("see_move: no such answer " + std::to_string(answers));
     mind_->see_move(now, model::rung_at(call.at("rung").get<int>()),
-                    call.at("deserved").get<bool>(), actions);
+                    static_cast<model::MoveAnswers>(answers), actions);
   } else if (name == "review") {
     mind_->review(now, call.at("link_test_every").get<model::SimTime>(), actions);
   } else if (name == "set_intent") {

@@ -184,12 +184,18 @@ void RemoteSideHost::heard_link_test(model::SimTime now, int message) {
        nullptr);
 }
 
-void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, bool deserved,
+void RemoteSideHost::declare(model::SimTime now, model::Rung at_least, const std::string& why,
+                             model::Actions& out) {
+  call({{"call", "declare"}, {"now", now}, {"rung", static_cast<int>(at_least)}, {"why", why}},
+       &out);
+}
+
+void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
                               model::Actions& out) {
   call({{"call", "see_move"},
         {"now", now},
         {"rung", static_cast<int>(rung)},
-        {"deserved", deserved}},
+        {"answers", static_cast<int>(answers)}},
        &out);
 }
 

@@ -132,6 +132,7 @@ std::string Narrator::sentence(const model::Record& r) {
     std::string s = (climb ? "climbs to " : "steps down to ") + text(r, "rung") + " (";
     if (flag(r, "plan"))
       s += "on its plan, grievance " + number(number_field(r, "grievance")) + " its pretext; ";
+    if (r.find("declared")) s += "it " + text(r, "declared") + "; ";
     return s + pressure_terms(r) + ")";
   }
   if (kind == "see_move") {

@@ -142,6 +142,12 @@ int Compiler::incident(const spec::Incident& in, const Where& where,
     out.success = in.success();
   }
   out.threat_only = in.threat_only();
+  out.routine = in.routine();
+  if (out.routine && !out.threat_only) {
+    error<spec::Incident>(where, "routine", -1,
+                          "routine applies to a threat (threat_only: true): an act that does "
+                          "harm is not routine to its victim");
+  }
   out.every = duration<spec::Incident>(where, "every", in.every(), 0);
   if (out.every > 0) {
     out.until = in.until().empty() ? std::numeric_limits<model::SimTime>::max()

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "model/constants.h"
 #include "model/doctrine.h"
 
 namespace hotline::model {
@@ -70,7 +71,7 @@ TEST(SideTest, TheOthersMovesReadAsHostileButOwnMovesNeverCountAgainstOneself) {
   Actions out;
   const double before = side.belief(0);
   Rng move_rng(1);
-  side.see_move(0, Rung::kSanctions, false, move_rng, out);
+  side.see_move(0, Rung::kSanctions, MoveAnswers::kNothing, move_rng, out);
   EXPECT_GT(side.belief(0), before);
   // Climbing oneself (pushed by grievance) does not change one's own belief.
   Side climber(party(0.9), "moscow", false, nullptr);
@@ -230,7 +231,7 @@ double share_deterred(const MessageSpec& warning, bool public_already, bool inte
     Side side(p, "washington", true, nullptr);
     Rng rng(seed);
     Actions out;
-    if (public_already) side.see_move(0, Rung::kNameAndShame, false, rng, out);
+    if (public_already) side.see_move(0, Rung::kNameAndShame, MoveAnswers::kNothing, rng, out);
     Exchange exchange;
     exchange.type = Exchange::Type::kScripted;
     exchange.scripted = 0;
@@ -368,7 +369,7 @@ double share_deterred_by_cost(Rung rung, bool deserved, double commitment) {
     Side side(p, "washington", false, nullptr);
     Rng rng(seed);
     Actions out;
-    side.see_move(0, rung, deserved, rng, out);
+    side.see_move(0, rung, deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing, rng, out);
     if (!out.refrain.empty()) ++deterred;
   }
   return deterred / 1000.0;
@@ -386,10 +387,33 @@ TEST(SideTest, AWrongfulAccusationLooksMoreHostileThanADeservedOne) {
     Side side(party(0.3), "moscow", false, nullptr);
     Rng rng(1);
     Actions out;
-    side.see_move(0, Rung::kSanctions, deserved, rng, out);
+    side.see_move(0, Rung::kSanctions, deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing,
+                  rng, out);
     return side.belief(0);
   };
   EXPECT_GT(belief_after(false), belief_after(true));
+}
+
+TEST(SideTest, AnAlertAnsweringOurOwnHarmlessThreatIsUnderstoodAsDefence) {
+  // Able Archer 83: the Soviet alert answered a NATO exercise; Washington, knowing the exercise
+  // meant no harm, read the alert as a reaction and did not counter-alert.
+  auto after = [](MoveAnswers answers, bool intends_harm) {
+    PartySpec p = party(0.5);
+    p.intends_harm = intends_harm;
+    Side side(p, "moscow", false, nullptr);
+    Rng rng(1);
+    Actions out;
+    side.see_move(0, Rung::kMilitaryPosture, answers, rng, out);
+    return std::make_pair(side.belief(0), side.grievance(0));
+  };
+  const auto understood = after(MoveAnswers::kOurThreat, false);
+  EXPECT_DOUBLE_EQ(understood.first, 0.5);
+  EXPECT_DOUBLE_EQ(understood.second, 0.0);
+  const auto unprovoked = after(MoveAnswers::kNothing, false);
+  EXPECT_GT(unprovoked.first, 0.55);
+  EXPECT_GT(unprovoked.second, 0.2);
+  // A side that meant harm with its threat reads the alert as the hostility it is.
+  EXPECT_GT(after(MoveAnswers::kOurThreat, true).first, 0.55);
 }
 
 TEST(SideTest, ASideThatIntendsHarmCarriesOutItsPlanOnceItHasAPretext) {
@@ -447,11 +471,65 @@ TEST(SideTest, AnExplanationThatArrivesBeforeTheMoveIsSeenTakesBackItsShareWhenI
       explanation.move = Rung::kSanctions;
       side.receive(0, explanation, false, nullptr, rng, out);
     }
-    side.see_move(kHour, Rung::kSanctions, false, rng, out);
+    side.see_move(kHour, Rung::kSanctions, MoveAnswers::kNothing, rng, out);
     return side.grievance(kHour);
   };
   EXPECT_NEAR(grievance_after(false), 0.2, 1e-12);
   EXPECT_NEAR(grievance_after(true), 0.1, 1e-12) << "believed at trust 0.5: half taken back";
+}
+
+}  // namespace
+}  // namespace hotline::model
+
+namespace hotline::model {
+namespace {
+
+TEST(SideTest, AThreatOfForceInAWarningIsAThreatToTheSideWarned) {
+  // Kosygin, 10 June 1967: "including military". A warning of sanctions is not such a threat.
+  auto grievance_after = [](std::optional<Rung> consequence) {
+    PartySpec p;
+    p.id = "washington";
+    p.prior_hostility = 0.5;
+    p.trust = 0.4;
+    Side side(p, "moscow", true, nullptr);
+    MessageSpec warning;
+    warning.kind = MessageKind::kWarning;
+    warning.line = "damascus";
+    warning.consequence = consequence;
+    Exchange exchange;
+    exchange.type = Exchange::Type::kScripted;
+    exchange.scripted = 0;
+    Rng rng(1);
+    Actions out;
+    side.receive(0, exchange, false, &warning, rng, out);
+    return side.grievance(0);
+  };
+  EXPECT_NEAR(grievance_after(Rung::kMilitaryPosture), constants::kCredibilityBeforePublic, 1e-9);
+  EXPECT_EQ(grievance_after(Rung::kSanctions), 0.0);
+  EXPECT_EQ(grievance_after(std::nullopt), 0.0);
+}
+
+TEST(SideTest, ASideThatSendsAWarningStandsAtDemarcheAndDeliberatesDownFromThere) {
+  PartySpec p;
+  p.id = "moscow";
+  p.doctrine.decision_latency = kHour;
+  Side side(p, "washington", true, nullptr);
+  Actions out;
+  side.declare(0, Rung::kDemarche, "sends a warning", out);
+  EXPECT_EQ(side.rung(), Rung::kDemarche);
+  ASSERT_EQ(out.moves.size(), 1u);
+  // Nothing holds it there: after deliberating, it steps back down.
+  Rng rng(1);
+  Actions later;
+  side.review(kHour, 0, rng, later);
+  Actions decided;
+  side.review(3 * kHour, 0, rng, decided);
+  EXPECT_EQ(side.rung(), Rung::kNormal);
+  // A side already higher stays where it is.
+  side.declare(4 * kHour, Rung::kDemarche, "sends a warning", decided);
+  Actions again;
+  side.declare(4 * kHour, Rung::kInquiry, "asks", again);
+  EXPECT_TRUE(again.moves.empty());
 }
 
 }  // namespace

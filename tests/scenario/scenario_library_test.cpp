@@ -97,22 +97,12 @@ INSTANTIATE_TEST_SUITE_P(Library, EveryCase, ::testing::ValuesIn(cases()),
                            return name;
                          });
 
-// Cases whose recorded outcome the model does not reproduce yet; each says so in the closing
-// note of the model issue. The list only shrinks.
-const std::vector<std::string> kHistoryNotYetReproduced = {"comrade-kosygin-1967",
-                                                           "able-archer-cyber"};
-
 TEST(ScenarioLibraryTest, EveryCaseStatesItsRecordedOutcomeAndReproducesItAsItHappened) {
   for (const auto& path : cases()) {
     const std::string name = path.stem().string();
     SCOPED_TRACE(name);
     const ScenarioFile file = read_scenario_file(path);
     const auto results = check_expectations(file, 1, 0, CheckMode::kHistory);
-    if (std::find(kHistoryNotYetReproduced.begin(), kHistoryNotYetReproduced.end(), name) !=
-        kHistoryNotYetReproduced.end()) {
-      EXPECT_TRUE(results.empty()) << "reproduced now: take it off the list";
-      continue;
-    }
     EXPECT_FALSE(results.empty()) << "a case states what history records (history: true)";
     for (const auto& result : results)
       EXPECT_TRUE(result.passed) << result.says << "\n" << result.measured;

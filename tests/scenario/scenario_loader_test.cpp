@@ -107,6 +107,18 @@ TEST(ScenarioLoaderTest, WarningsAndPressLeaksAreChecked) {
             }));
 }
 
+TEST(ScenarioLoaderTest, OnlyAThreatCanBeRoutine) {
+  const std::string text =
+      kParties +
+      "event { at: \"D+1\" incident { id: \"x\" sponsor: \"moscow\" state_role: DIRECTED "
+      "victim: \"washington\" routine: true } }\n";
+  const auto found = problems(text);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].rfind("x.textproto:4:", 0), 0u) << found[0];
+  EXPECT_NE(found[0].find("routine applies to a threat (threat_only: true)"), std::string::npos)
+      << found[0];
+}
+
 TEST(ScenarioLoaderTest, AMissingFileIsReported) {
   EXPECT_THROW(read_scenario_file("/nonexistent/case.textproto"), common::TextProtoError);
 }
