@@ -67,8 +67,13 @@ double Side::decay(SimTime elapsed) const {
 }
 
 double Side::belief(SimTime now) const {
-  return to_probability(prior_log_odds_ +
-                        (log_odds_ - prior_log_odds_) * decay(now - belief_since_));
+  // Asked several times per event (by the outcome tracker and by decisions): computed once.
+  if (now != belief_cached_at_) {
+    belief_cached_ = to_probability(prior_log_odds_ +
+                                    (log_odds_ - prior_log_odds_) * decay(now - belief_since_));
+    belief_cached_at_ = now;
+  }
+  return belief_cached_;
 }
 
 void Side::shift_belief(SimTime now, double log_odds) {
@@ -76,6 +81,7 @@ void Side::shift_belief(SimTime now, double log_odds) {
       prior_log_odds_ + (log_odds_ - prior_log_odds_) * decay(now - belief_since_);
   log_odds_ = std::clamp(current + log_odds, -kMaxLogOdds, kMaxLogOdds);
   belief_since_ = now;
+  belief_cached_at_ = -1;
 }
 
 double Side::grievance_of(const Grievance& g, SimTime now) const {

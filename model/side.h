@@ -136,6 +136,8 @@ class Side {
   double prior_log_odds_;
   double log_odds_;
   SimTime belief_since_ = 0;
+  mutable SimTime belief_cached_at_ = -1;  // belief() at this time is belief_cached_
+  mutable double belief_cached_ = 0;
   double trust_;
   Rung rung_ = Rung::kNormal;
   // When the decision the side is deliberating on falls due (none: it is not deliberating).
