@@ -171,7 +171,31 @@ std::string json_line(const nlohmann::json& event) {
   return event.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string console_line(const nlohmann::json& event) {
+namespace {
+
+// A peer's words on a terminal: control characters (escape sequences, carriage returns, line
+// breaks that would fake an event line) and C1 controls are shown as \xNN, never obeyed.
+std::string printable(const std::string& line) {
+  std::string out;
+  out.reserve(line.size());
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const auto c = static_cast<unsigned char>(line[i]);
+    const bool c1 = c == 0xC2 && i + 1 < line.size() &&
+                    static_cast<unsigned char>(line[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(line[i + 1]) <= 0x9F;
+    if (c < 0x20 || c == 0x7F || c1) {
+      const unsigned shown = c1 ? static_cast<unsigned char>(line[++i]) : c;
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", shown);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+std::string unescaped_console_line(const nlohmann::json& event) {
   const std::string time = get(event, "time");
   // "2026-11-26T18:40:01.123456Z" -> "18:40:01.123"
   std::string line = time.size() >= 23 ? time.substr(11, 12) : time;
@@ -226,6 +250,12 @@ std::string console_line(const nlohmann::json& event) {
   }
   if (kind == "error") return line + "ERROR " + get(event, "reason");
   return line + json_line(event);
+}
+
+}  // namespace
+
+std::string console_line(const nlohmann::json& event) {
+  return printable(unescaped_console_line(event));
 }
 
 }  // namespace hotline::node

@@ -1,6 +1,7 @@
 #include "node/event_log.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -24,9 +25,16 @@ EventLog::EventLog(const std::filesystem::path& path) : path_(path) {
       announced = std::max(announced, event.value("seq", std::uint64_t{0}));
     }
   }
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  // The log holds what the parties said: readable by the node's user alone, as its key is.
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) {
     throw std::runtime_error("event log " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat info {};
+  if (::fstat(fd_, &info) == 0 && (info.st_mode & 077) != 0 && ::fchmod(fd_, 0600) != 0) {
+    throw std::runtime_error(
+        "event log " + path.string() +
+        ": readable by others, and cannot be made private: " + std::strerror(errno));
   }
   // getline cannot tell whether the file ended with a newline; the size can.
   const auto size = std::filesystem::file_size(path);

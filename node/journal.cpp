@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -134,7 +135,14 @@ Journal::Journal(const Options& options, const std::function<void(const std::str
     std::filesystem::create_directories(options_.path.parent_path());
   fd_ = ::open(options_.path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) fail_io(options_.path, "cannot open");
-  recover(note);
+  try {
+    recover(note);
+  } catch (...) {
+    // The destructor does not run for a constructor that throws: the file is closed here.
+    ::close(fd_);
+    fd_ = -1;
+    throw;
+  }
   if (options_.fsync == FsyncPolicy::kBatch) flusher_ = std::thread([this] { run_flusher(); });
 }
 
@@ -185,7 +193,33 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
     have += static_cast<std::size_t>(n);
   }
   std::size_t offset = 0;
+  journal::Record record;
+  // A whole record at `at`: a header whose length fits the file, a body that passes its checksum
+  // and parses.
+  const auto whole_record_at = [&](std::size_t at) {
+    if (bytes.size() - at < kHeaderBytes) return false;
+    const std::uint32_t length = read_le32(bytes.data() + at);
+    if (length == 0 || length > kMaxRecordBytes || length > bytes.size() - at - kHeaderBytes)
+      return false;
+    const char* body = bytes.data() + at + kHeaderBytes;
+    return checksum(body, length) == read_le32(bytes.data() + at + 4) &&
+           record.ParseFromArray(body, static_cast<int>(length));
+  };
+  // Only the record being written when the node stopped can be torn: if a whole record follows,
+  // the damage is in the middle (a corrupted length, say), and cutting would throw away good
+  // records. Refuse instead and leave the file for a person.
+  const auto refuse_if_records_follow = [&](const std::string& why) {
+    for (std::size_t at = offset + 1; at < bytes.size(); ++at) {
+      if (whole_record_at(at)) {
+        throw JournalError(options_.path, offset,
+                           why + ", but a whole record follows at offset " + std::to_string(at) +
+                               " (corrupt, not torn; the journal needs repair or removal by "
+                               "hand)");
+      }
+    }
+  };
   const auto cut_torn_tail = [&](const std::string& why) {
+    refuse_if_records_follow(why);
     note("journal " + options_.path.string() + ": " + why + " at offset " + std::to_string(offset) +
          "; cutting the last " + std::to_string(bytes.size() - offset) +
          " byte(s), a record the node was writing when it stopped");
@@ -194,7 +228,6 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
     ::fsync(fd_);
     bytes.resize(offset);
   };
-  journal::Record record;
   while (offset < bytes.size()) {
     const std::size_t left = bytes.size() - offset;
     if (left < kHeaderBytes) {
@@ -206,6 +239,18 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
     if (length > kMaxRecordBytes) {
       throw JournalError(options_.path, offset,
                          "record length " + std::to_string(length) + " is not plausible");
+    }
+    if (length == 0) {
+      // No record is empty. Zeros to the end are space a crash left unwritten; zeros before
+      // more data are damage.
+      if (std::all_of(bytes.begin() + static_cast<std::ptrdiff_t>(offset), bytes.end(),
+                      [](char c) { return c == 0; })) {
+        cut_torn_tail("zeros where a record was being written");
+        break;
+      }
+      throw JournalError(options_.path, offset,
+                         "empty record header (corrupt; the journal needs repair or removal by "
+                         "hand)");
     }
     if (length > left - kHeaderBytes) {
       cut_torn_tail("record of " + std::to_string(length) + " bytes cut short");

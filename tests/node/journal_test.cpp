@@ -229,3 +229,94 @@ TEST(JournalTest, FsyncPoliciesFlushAsTheySay) {
 
 }  // namespace
 }  // namespace hotline::node
+
+namespace hotline::node {
+namespace {
+
+std::uint64_t record_offset(const std::filesystem::path& path, int index) {
+  std::ifstream in(path, std::ios::binary);
+  std::uint64_t offset = 0;
+  for (int i = 0; i < index; ++i) {
+    unsigned char header[4];
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(reinterpret_cast<char*>(header), 4);
+    offset += 8 + (header[0] | header[1] << 8 | header[2] << 16 | header[3] << 24);
+  }
+  return offset;
+}
+
+void overwrite(const std::filesystem::path& path, std::uint64_t at, const std::string& bytes) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(static_cast<std::streamoff>(at));
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+TEST(JournalTest, ALengthCorruptedToRunPastTheEndIsRefusedNotTakenForATornTail) {
+  // Before, raising a middle record's length by 1 MiB made every later record a "torn tail":
+  // cut, with a note, and the node started without them.
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  write_sample(path);
+  const auto whole = std::filesystem::file_size(path);
+  const std::uint64_t third = record_offset(path, 2);
+  std::string length(4, '\0');
+  {
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(third));
+    in.read(length.data(), 4);
+  }
+  length[2] = static_cast<char>(length[2] + 0x10);  // + 1 MiB
+  overwrite(path, third, length);
+  try {
+    Journal journal(options_for(path), keep_note);
+    FAIL() << "a corrupted length was taken for a torn tail";
+  } catch (const JournalError& error) {
+    EXPECT_EQ(error.offset(), third);
+    EXPECT_NE(std::string(error.what()).find("a whole record follows"), std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(std::filesystem::file_size(path), whole) << "nothing was cut";
+}
+
+TEST(JournalTest, ARefusedJournalLeavesNoFileOpen) {
+  // Found by the journal fuzzer: each refusal leaked the file descriptor until the process ran
+  // out of them.
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  // An empty record header before more data: refused.
+  std::ofstream(path, std::ios::binary) << std::string(8, '\0') + "x";
+  const auto open_files = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                         std::filesystem::directory_iterator());
+  };
+  const auto before = open_files();
+  for (int i = 0; i < 20; ++i) EXPECT_THROW(Journal(options_for(path), keep_note), JournalError);
+  EXPECT_EQ(open_files(), before);
+}
+
+TEST(JournalTest, AnEmptyHeaderIsCorruptionUnlessOnlyZerosFollow) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  write_sample(path);
+  const auto whole = std::filesystem::file_size(path);
+  // Zeros after the last record: space a crash left unwritten, cut with a note.
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::app);
+    out << std::string(64, '\0');
+  }
+  notes.clear();
+  {
+    Journal journal(options_for(path), keep_note);
+    EXPECT_EQ(journal.recovered_records(), 9u);
+  }
+  EXPECT_EQ(std::filesystem::file_size(path), whole);
+  ASSERT_EQ(notes.size(), 1u);
+  // Zeros over a record in the middle: an error, the file untouched.
+  const std::uint64_t second = record_offset(path, 1);
+  overwrite(path, second, std::string(8, '\0'));
+  EXPECT_THROW(Journal(options_for(path), keep_note), JournalError);
+  EXPECT_EQ(std::filesystem::file_size(path), whole);
+}
+
+}  // namespace
+}  // namespace hotline::node

@@ -1,0 +1,57 @@
+// libFuzzer target: bytes from the network, as a node reads them. The first byte chooses how
+// the stream is cut into reads; every frame body is decoded as an envelope and, if it holds a
+// batch, as a batch. Anything malformed must be refused with FrameError or ProtocolViolation
+// (the connection closes); nothing may crash, leak or allocate what the length field claims.
+#include <google/protobuf/stubs/logging.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include <google/protobuf/arena.h>
+
+#include "common/frame.h"
+#include "node/batch_reader.h"
+#include "node/protocol.h"
+
+// Protobuf logs every string field of invalid UTF-8 it parses; the node refuses such input
+// anyway, and the log would drown the fuzzer's own output.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel, const char*, int, const std::string&) {});
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size == 0) return 0;
+  const std::size_t chunk = 1 + data[0] % 64;
+  const char* bytes = reinterpret_cast<const char*>(data + 1);
+  const std::size_t length = size - 1;
+  hotline::common::FrameDecoder decoder(4096);
+  hotline::node::BatchReader reader;
+  google::protobuf::Arena arena;
+  std::string scratch;
+  hotline::wire::Envelope envelope;
+  try {
+    for (std::size_t at = 0; at < length; at += chunk) {
+      decoder.feed(bytes + at, std::min(chunk, length - at));
+      while (const auto body = decoder.next()) {
+        try {
+          // As the node reads a frame: a batch's header and items apart, else the whole body.
+          const auto parts = hotline::node::split_batch_frame(*body, scratch);
+          if (parts.has_batch) {
+            hotline::node::decode_envelope(parts.header, envelope, true);
+            reader.read(parts.items, envelope.epoch(), arena);
+          } else {
+            hotline::node::decode_envelope(*body, envelope);
+          }
+        } catch (const hotline::node::ProtocolViolation&) {
+          // Refused: the node closes this connection and goes on.
+        }
+      }
+    }
+  } catch (const hotline::common::FrameError&) {
+    // An empty or oversized frame: the stream has lost its framing and is closed.
+  }
+  return 0;
+}
