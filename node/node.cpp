@@ -645,9 +645,9 @@ void Node::stop(const std::string& reason) {
     circuit->acceptor.close(ignored);
     if (circuit->session) circuit->session->close("stopping: " + reason);
   }
-  for (const auto& session : std::set<std::shared_ptr<Session>>(unauthenticated_)) {
-    session->abort("node stopping");
-  }
+  std::vector<std::shared_ptr<Session>> waiting;
+  for (const auto& [session, order] : unauthenticated_) waiting.push_back(session);
+  for (const auto& session : waiting) session->abort("node stopping");
   if (journal_) journal_->flush();
   NodeEvent e = event(NodeEvent::Kind::kStopped);
   e.reason = reason;

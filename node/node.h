@@ -155,7 +155,17 @@ class Node : public SessionHandler {
   std::unique_ptr<Journal> journal_;
 
   std::vector<std::unique_ptr<Circuit>> circuits_;
-  std::set<std::shared_ptr<Session>> unauthenticated_;
+  // Connections not yet authenticated by a Hello, with the order they came in.
+  std::map<std::shared_ptr<Session>, std::uint64_t> unauthenticated_;
+  std::uint64_t connections_seen_ = 0;
+  // Refusals are reported at most once a second, with a count of those left unreported, so a
+  // flood of connections cannot fill the event log.
+  Session::Clock::time_point last_refusal_report_{};
+  std::uint64_t unreported_refusals_ = 0;
+  void report_refusal(NodeEvent e);
+  // Makes room for a new connection: closes the oldest accepted one that has not even finished
+  // its TLS handshake. False if every waiting connection has (only real peers can).
+  bool evict_a_stalled_connection();
   asio::steady_timer tick_timer_;
   asio::steady_timer linger_timer_;
   Session::Clock::time_point next_link_test_;

@@ -7,9 +7,11 @@
 namespace hotline::node {
 namespace {
 
-// Unauthenticated connections cost memory and a TLS handshake each; past this many the node
-// refuses new ones until some finish.
+// Unauthenticated connections cost memory and a TLS handshake each; past this many a new one
+// takes the place of the oldest that has not finished its handshake (review finding 1: 64 idle
+// sockets, reopened as they were closed, kept the real peer out for as long as they were held).
 constexpr std::size_t kMaxUnauthenticated = 64;
+constexpr auto kRefusalReportEvery = std::chrono::seconds(1);
 
 }  // namespace
 
@@ -28,26 +30,26 @@ void Node::listen(Circuit& circuit) {
 }
 
 void Node::accept_next(Circuit& circuit) {
-  circuit.acceptor.async_accept(
-      [this, &circuit](const asio::error_code& error, asio::ip::tcp::socket socket) {
-        if (stopping_ || error == asio::error::operation_aborted) return;
-        if (error) {
-          NodeEvent e = event(NodeEvent::Kind::kError);
-          e.reason = "accept failed on " + circuit.name + ": " + error.message();
-          emit(e);
-        } else if (unauthenticated_.size() >= kMaxUnauthenticated) {
-          NodeEvent e = event(NodeEvent::Kind::kRefused);
-          asio::error_code ignored;
-          const auto remote = socket.remote_endpoint(ignored);
-          e.circuit = circuit.name;
-          e.address = remote.address().to_string() + ":" + std::to_string(remote.port());
-          e.reason = "too many connections awaiting authentication";
-          emit(e);
-        } else {
-          make_session(circuit, std::move(socket), Session::Role::kAccepted);
-        }
-        accept_next(circuit);
-      });
+  circuit.acceptor.async_accept([this, &circuit](const asio::error_code& error,
+                                                 asio::ip::tcp::socket socket) {
+    if (stopping_ || error == asio::error::operation_aborted) return;
+    if (error) {
+      NodeEvent e = event(NodeEvent::Kind::kError);
+      e.reason = "accept failed on " + circuit.name + ": " + error.message();
+      emit(e);
+    } else if (unauthenticated_.size() >= kMaxUnauthenticated && !evict_a_stalled_connection()) {
+      NodeEvent e = event(NodeEvent::Kind::kRefused);
+      asio::error_code ignored;
+      const auto remote = socket.remote_endpoint(ignored);
+      e.circuit = circuit.name;
+      e.address = remote.address().to_string() + ":" + std::to_string(remote.port());
+      e.reason = "too many connections awaiting authentication";
+      report_refusal(e);
+    } else {
+      make_session(circuit, std::move(socket), Session::Role::kAccepted);
+    }
+    accept_next(circuit);
+  });
 }
 
 void Node::dial(Circuit& circuit) {
@@ -94,8 +96,40 @@ void Node::make_session(Circuit& circuit, asio::ip::tcp::socket socket, Session:
   SessionSettings settings = session_settings_;
   settings.circuit = circuit.name;
   auto session = std::make_shared<Session>(std::move(socket), tls_, role, settings, *this);
-  unauthenticated_.insert(session);
+  unauthenticated_.emplace(session, ++connections_seen_);
   session->start();
+}
+
+bool Node::evict_a_stalled_connection() {
+  std::shared_ptr<Session> oldest;
+  std::uint64_t oldest_order = 0;
+  for (const auto& [session, order] : unauthenticated_) {
+    if (!session->accepted() || session->secured()) continue;
+    if (!oldest || order < oldest_order) {
+      oldest = session;
+      oldest_order = order;
+    }
+  }
+  if (!oldest) return false;
+  oldest->abort("closed to make room: too many connections awaiting authentication");
+  unauthenticated_.erase(oldest);
+  return true;
+}
+
+void Node::report_refusal(NodeEvent e) {
+  const auto now = clock_.now().steady;
+  if (last_refusal_report_ != Session::Clock::time_point{} &&
+      now - last_refusal_report_ < kRefusalReportEvery) {
+    ++unreported_refusals_;
+    return;
+  }
+  if (unreported_refusals_ > 0) {
+    e.reason += " (and " + std::to_string(unreported_refusals_) +
+                " more connection(s) refused since the last report)";
+  }
+  unreported_refusals_ = 0;
+  last_refusal_report_ = now;
+  emit(e);
 }
 
 Node::Circuit* Node::circuit_of(const Session& session) {
@@ -210,7 +244,7 @@ void Node::on_closed(const std::shared_ptr<Session>& session, const std::string&
     e.circuit = session->circuit();
     e.address = session->remote_address();
     e.reason = reason;
-    emit(e);
+    report_refusal(e);
   }
   if (circuit != nullptr && circuit->connect && (was_link || !hello_seen)) {
     schedule_redial(*circuit);

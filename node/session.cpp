@@ -51,6 +51,7 @@ void Session::on_handshake(const asio::error_code& error) {
     abort("TLS handshake failed: " + describe_failure(error));
     return;
   }
+  secured_ = true;
   if (role_ == Role::kDialled) handler_.on_secured(shared_from_this());
   read_some();
 }

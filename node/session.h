@@ -78,6 +78,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void abort(const std::string& reason);
 
   bool is_open() const { return !finished_; }
+  // The TLS handshake is done: the other end holds a certificate of our exercise CA.
+  bool secured() const { return secured_; }
+  bool accepted() const { return role_ == Role::kAccepted; }
   const std::string& remote_address() const { return remote_address_; }
   const std::string& circuit() const { return settings_.circuit; }
   std::uint64_t peer_epoch() const { return peer_epoch_; }
@@ -124,6 +127,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool writing_ = false;
 
   bool hello_seen_ = false;
+  bool secured_ = false;
   std::uint64_t peer_epoch_ = 0;
   std::uint64_t last_reliable_seq_ = 0;
   bool closing_ = false;

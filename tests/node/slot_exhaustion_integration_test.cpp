@@ -1,0 +1,92 @@
+// Connections that never authenticate must not keep the real peer out: a real node process,
+// held by a hundred idle TCP sockets that reopen as soon as they are closed (the review's
+// reproduction), still links with its peer, and says so without flooding its event log.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "common/certificates.h"
+#include "common/endpoint.h"
+#include "tests/support/node_process.h"
+
+namespace hotline::testing {
+namespace {
+
+// Holds `count` idle connections to `address` open, reopening each the node closes.
+class IdleFlood {
+ public:
+  IdleFlood(const std::string& address, int count) : endpoint_(common::parse_endpoint(address)) {
+    for (int i = 0; i < count; ++i) sockets_.push_back(open());
+    thread_ = std::thread([this] {
+      while (!stop_) {
+        std::vector<pollfd> ready;
+        for (const int fd : sockets_) ready.push_back({fd, POLLIN, 0});
+        ::poll(ready.data(), ready.size(), 20);
+        for (std::size_t i = 0; i < ready.size(); ++i) {
+          if (ready[i].revents == 0) continue;
+          char byte;
+          if (::recv(sockets_[i], &byte, 1, MSG_DONTWAIT) > 0) continue;
+          ::close(sockets_[i]);
+          sockets_[i] = open();
+          ++reopened_;
+        }
+      }
+    });
+  }
+  ~IdleFlood() {
+    stop_ = true;
+    thread_.join();
+    for (const int fd : sockets_) ::close(fd);
+  }
+  int reopened() const { return reopened_; }
+
+ private:
+  int open() const {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in to{};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(endpoint_.port);
+    ::inet_pton(AF_INET, endpoint_.host.c_str(), &to.sin_addr);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to);
+    return fd;
+  }
+
+  common::Endpoint endpoint_;
+  std::vector<int> sockets_;
+  std::thread thread_;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> reopened_{0};
+};
+
+TEST(SlotExhaustionTest, IdleConnectionsCannotKeepTheAuthenticatedPeerOut) {
+  TempDir certs;
+  common::write_exercise_pki(certs.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json"});
+  const std::string address = listening_address(washington);
+  IdleFlood flood(address, 100);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  NodeProcess moscow({"node", "--party", "moscow", "--connect", address, "--certs",
+                      certs.path().string(), "--json"});
+  // Before, every slot stayed taken and moscow was refused for as long as the flood lasted.
+  EXPECT_NO_THROW(moscow.wait_for(is_event("link_up"), std::chrono::seconds(10)));
+  EXPECT_NO_THROW(washington.wait_for(is_event("link_up"), std::chrono::seconds(10)));
+  moscow.send_line("through");
+  EXPECT_EQ(washington.wait_for(is_event("delivered"))["text"], "through");
+  // Thousands of connections were turned away, in a handful of events.
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const auto refusals = washington.count_of("refused");
+  EXPECT_GT(flood.reopened(), 0);
+  EXPECT_LE(refusals, 8u) << "refusals are summarised, not written one by one";
+}
+
+}  // namespace
+}  // namespace hotline::testing
