@@ -206,13 +206,16 @@ std::vector<std::filesystem::path> write_exercise_pki(const std::filesystem::pat
     validate_party_name(party);
     if (party == "ca") throw std::invalid_argument("\"ca\" is reserved for the CA's own files");
   }
+  // One directory per party holding only what that party needs (its key and certificate, and
+  // the CA's certificate to check the other's), and the CA's key apart in ca/: no party can mint
+  // or use the other's identity from what it is given.
+  std::vector<std::pair<std::filesystem::path, std::string>> credentials = {{dir / "ca", "ca"}};
+  for (const auto& party : options.parties) credentials.push_back({dir / party, party});
   // Check every target first so a refusal leaves the directory as it was.
-  std::vector<std::string> names = {"ca"};
-  names.insert(names.end(), options.parties.begin(), options.parties.end());
   if (!options.overwrite) {
-    for (const auto& name : names) {
+    for (const auto& [where, name] : credentials) {
       for (const char* ext : {".key", ".crt"}) {
-        const auto path = dir / (name + ext);
+        const auto path = where / (name + ext);
         if (std::filesystem::exists(path)) {
           throw std::runtime_error(path.string() + " already exists (use --force to replace it)");
         }
@@ -220,13 +223,16 @@ std::vector<std::filesystem::path> write_exercise_pki(const std::filesystem::pat
     }
   }
   const PemCredential ca = make_certificate_authority("hotline exercise CA", options.validity);
-  write_credential(dir, "ca", ca, options.overwrite);
-  std::vector<std::filesystem::path> written = {dir / "ca.crt", dir / "ca.key"};
+  write_credential(dir / "ca", "ca", ca, options.overwrite);
+  std::vector<std::filesystem::path> written = {dir / "ca" / "ca.crt", dir / "ca" / "ca.key"};
   for (const auto& party : options.parties) {
-    write_credential(dir, party, issue_party_certificate(ca, party, options.validity),
+    const auto own = dir / party;
+    write_credential(own, party, issue_party_certificate(ca, party, options.validity),
                      options.overwrite);
-    written.push_back(dir / (party + ".crt"));
-    written.push_back(dir / (party + ".key"));
+    write_file(own / "ca.crt", ca.certificate_pem, 0644, true);
+    written.push_back(own / "ca.crt");
+    written.push_back(own / (party + ".crt"));
+    written.push_back(own / (party + ".key"));
   }
   return written;
 }

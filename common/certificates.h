@@ -36,9 +36,10 @@ struct PkiOptions {
   bool overwrite = false;
 };
 
-// Writes ca.crt, ca.key, <party>.crt and <party>.key into `dir` (created if needed). Keys get
-// mode 0600. Throws std::runtime_error, naming the file, if a key exists and !overwrite.
-// Returns the paths written.
+// Writes the CA's ca.crt and ca.key into `dir`/ca, and for each party `dir`/<party>/ with
+// ca.crt, <party>.crt and <party>.key: only what that party needs. Keys get mode 0600. Throws
+// std::runtime_error, naming the file, if a key exists and !overwrite. Returns the paths
+// written.
 std::vector<std::filesystem::path> write_exercise_pki(const std::filesystem::path& dir,
                                                       const PkiOptions& options);
 

@@ -3,7 +3,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <sys/stat.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace hotline::common {
@@ -25,13 +27,24 @@ std::string common_name_of(X509* certificate) {
 
 }  // namespace
 
-TlsFiles tls_files_for(const std::filesystem::path& dir, const std::string& party) {
+TlsFiles tls_files_for(const std::filesystem::path& given, const std::string& party) {
+  // `hotline certs --dir D` writes D/<party>/; a node may be given D or its own D/<party>.
+  const std::filesystem::path dir =
+      std::filesystem::exists(given / party / (party + ".key")) ? given / party : given;
   TlsFiles files{dir / "ca.crt", dir / (party + ".crt"), dir / (party + ".key")};
   for (const auto* path : {&files.ca_certificate, &files.certificate, &files.private_key}) {
     if (!std::filesystem::exists(*path)) {
       throw std::runtime_error("missing " + path->string() +
-                               " (make one with: hotline certs --dir " + dir.string() + ")");
+                               " (make one with: hotline certs --dir " + given.string() + ")");
     }
+  }
+  // A key others can read is no longer only this party's: refuse it, as ssh does.
+  struct stat info {};
+  if (::stat(files.private_key.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(info.st_mode & 07777));
+    throw std::runtime_error(files.private_key.string() + " is readable by others (mode " + mode +
+                             "); make it private: chmod 600 " + files.private_key.string());
   }
   return files;
 }

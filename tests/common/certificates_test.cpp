@@ -1,4 +1,5 @@
 #include "common/certificates.h"
+#include "common/tls.h"
 
 #include <gtest/gtest.h>
 #include <openssl/pem.h>
@@ -8,6 +9,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <set>
 
 #include "tests/support/node_process.h"
 
@@ -46,10 +48,11 @@ bool chains_to(const std::filesystem::path& leaf, const std::filesystem::path& c
 TEST(CertificatesTest, WritesACaAndOneVerifiableCertificatePerParty) {
   TempDir dir;
   const auto written = write_exercise_pki(dir.path(), {});
-  EXPECT_EQ(written.size(), 6u);
+  EXPECT_EQ(written.size(), 8u);
   for (const char* party : {"washington", "moscow"}) {
-    const auto certificate = dir.path() / (std::string(party) + ".crt");
-    EXPECT_TRUE(chains_to(certificate, dir.path() / "ca.crt")) << party;
+    const auto certificate = dir.path() / party / (std::string(party) + ".crt");
+    EXPECT_TRUE(chains_to(certificate, dir.path() / "ca" / "ca.crt")) << party;
+    EXPECT_TRUE(chains_to(certificate, dir.path() / party / "ca.crt")) << party;
     auto x509 = load(certificate);
     EXPECT_EQ(X509_check_host(x509.get(), party, 0, 0, nullptr), 1) << party;
     EXPECT_EQ(X509_check_ip_asc(x509.get(), "127.0.0.1", 0), 1);
@@ -59,23 +62,58 @@ TEST(CertificatesTest, WritesACaAndOneVerifiableCertificatePerParty) {
 TEST(CertificatesTest, KeysAreReadableByTheOwnerOnly) {
   TempDir dir;
   write_exercise_pki(dir.path(), {});
-  for (const char* key : {"ca.key", "washington.key", "moscow.key"}) {
+  for (const char* key : {"ca/ca.key", "washington/washington.key", "moscow/moscow.key"}) {
     struct stat info {};
     ASSERT_EQ(::stat((dir.path() / key).c_str(), &info), 0);
     EXPECT_EQ(info.st_mode & 0777, 0600u) << key;
   }
 }
 
+TEST(CertificatesTest, EachPartysDirectoryHoldsOnlyWhatThatPartyNeeds) {
+  // Before, one directory held the CA's key and both parties' keys: either party could mint or
+  // use the other's identity.
+  TempDir dir;
+  write_exercise_pki(dir.path(), {});
+  for (const char* party : {"washington", "moscow"}) {
+    std::set<std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path() / party))
+      files.insert(entry.path().filename().string());
+    EXPECT_EQ(files, (std::set<std::string>{"ca.crt", std::string(party) + ".crt",
+                                            std::string(party) + ".key"}))
+        << party;
+  }
+  // A node finds its files from the top directory or its own.
+  EXPECT_EQ(tls_files_for(dir.path(), "moscow").private_key, dir.path() / "moscow" / "moscow.key");
+  EXPECT_EQ(tls_files_for(dir.path() / "moscow", "moscow").private_key,
+            dir.path() / "moscow" / "moscow.key");
+}
+
+TEST(CertificatesTest, AKeyOthersCanReadIsRefusedWithTheFix) {
+  TempDir dir;
+  write_exercise_pki(dir.path(), {});
+  const auto key = dir.path() / "moscow" / "moscow.key";
+  ::chmod(key.c_str(), 0644);
+  try {
+    tls_files_for(dir.path(), "moscow");
+    FAIL() << "a world-readable key was accepted";
+  } catch (const std::runtime_error& error) {
+    EXPECT_NE(std::string(error.what()).find("readable by others (mode 0644)"), std::string::npos)
+        << error.what();
+    EXPECT_NE(std::string(error.what()).find("chmod 600 " + key.string()), std::string::npos);
+  }
+}
+
 TEST(CertificatesTest, RefusesToOverwriteUnlessAsked) {
   TempDir dir;
   write_exercise_pki(dir.path(), {});
-  const auto before = load(dir.path() / "moscow.crt");
+  const auto moscow = dir.path() / "moscow" / "moscow.crt";
+  const auto before = load(moscow);
   EXPECT_THROW(write_exercise_pki(dir.path(), {}), std::runtime_error);
-  EXPECT_EQ(X509_cmp(before.get(), load(dir.path() / "moscow.crt").get()), 0);
+  EXPECT_EQ(X509_cmp(before.get(), load(moscow).get()), 0);
   PkiOptions force;
   force.overwrite = true;
   write_exercise_pki(dir.path(), force);
-  EXPECT_NE(X509_cmp(before.get(), load(dir.path() / "moscow.crt").get()), 0);
+  EXPECT_NE(X509_cmp(before.get(), load(moscow).get()), 0);
 }
 
 TEST(CertificatesTest, RejectsPartyNamesThatCannotBeHostNames) {

@@ -25,8 +25,10 @@ class BadInputTest : public ::testing::Test {
   // A connection that passed TLS with moscow's own certificate.
   std::unique_ptr<TestClient> authenticated_client() {
     auto client = std::make_unique<TestClient>(address_);
-    const std::string error = client->handshake(
-        {certs_ / "ca.crt", certs_ / "moscow.crt", certs_ / "moscow.key"}, false, "washington");
+    const std::string error =
+        client->handshake({certs_ / "moscow" / "ca.crt", certs_ / "moscow" / "moscow.crt",
+                           certs_ / "moscow" / "moscow.key"},
+                          false, "washington");
     EXPECT_EQ(error, "");
     return client;
   }

@@ -18,8 +18,9 @@ TEST(GeneratorIntegrationTest, AcknowledgementsInAHelloLetTheGeneratorContinue) 
   NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
                           dir.path().string(), "--json", "--generate", "300"});
   const std::string address = listening_address(washington);
-  const ClientIdentity moscow{dir.path() / "ca.crt", dir.path() / "moscow.crt",
-                              dir.path() / "moscow.key"};
+  const ClientIdentity moscow{dir.path() / "moscow" / "ca.crt",
+                              dir.path() / "moscow" / "moscow.crt",
+                              dir.path() / "moscow" / "moscow.key"};
 
   std::uint64_t washington_epoch = 0;
   {

@@ -32,11 +32,12 @@ class TlsRefusalTest : public ::testing::Test {
 
   // A credential signed by the exercise CA, with any name and validity, written to disk.
   ClientIdentity issued_identity(const std::string& party, const common::Validity& validity) {
-    const common::PemCredential ca{read_file(certs_ / "ca.crt"), read_file(certs_ / "ca.key")};
+    const common::PemCredential ca{read_file(certs_ / "ca" / "ca.crt"),
+                                   read_file(certs_ / "ca" / "ca.key")};
     const auto dir = scratch_.path() / "issued";
     common::write_credential(dir, party, common::issue_party_certificate(ca, party, validity),
                              true);
-    return {certs_ / "ca.crt", dir / (party + ".crt"), dir / (party + ".key")};
+    return {certs_ / "ca" / "ca.crt", dir / (party + ".crt"), dir / (party + ".key")};
   }
 
   std::string expect_refused(const std::string& reason_part) {
@@ -77,7 +78,8 @@ TEST_F(TlsRefusalTest, PlaintextClientIsRefused) {
 TEST_F(TlsRefusalTest, Tls12ClientIsRefused) {
   TestClient client(address_);
   const std::string error =
-      client.handshake({certs_ / "ca.crt", certs_ / "moscow.crt", certs_ / "moscow.key"},
+      client.handshake({certs_ / "ca" / "ca.crt", certs_ / "moscow" / "moscow.crt",
+                        certs_ / "moscow" / "moscow.key"},
                        /*tls12_only=*/true, "washington");
   EXPECT_FALSE(error.empty());
   expect_refused("unsupported protocol");
@@ -86,7 +88,7 @@ TEST_F(TlsRefusalTest, Tls12ClientIsRefused) {
 
 TEST_F(TlsRefusalTest, ClientWithoutCertificateIsRefused) {
   TestClient client(address_);
-  client.handshake({certs_ / "ca.crt", std::nullopt, std::nullopt}, false, "washington");
+  client.handshake({certs_ / "ca" / "ca.crt", std::nullopt, std::nullopt}, false, "washington");
   EXPECT_TRUE(client.closed_by_server());
   expect_refused("peer did not return a certificate");
   expect_link_still_serves();
@@ -97,9 +99,9 @@ TEST_F(TlsRefusalTest, CertificateFromAnotherCaIsRefused) {
   common::write_exercise_pki(foreign.path(), {});
   TestClient client(address_);
   // Trusts the real CA (so the client itself accepts washington) but presents a foreign cert.
-  client.handshake(
-      {certs_ / "ca.crt", foreign.path() / "moscow.crt", foreign.path() / "moscow.key"}, false,
-      "washington");
+  client.handshake({certs_ / "ca" / "ca.crt", foreign.path() / "moscow" / "moscow.crt",
+                    foreign.path() / "moscow" / "moscow.key"},
+                   false, "washington");
   EXPECT_TRUE(client.closed_by_server());
   expect_refused("unable to get local issuer certificate");
   expect_link_still_serves();
@@ -126,8 +128,9 @@ TEST_F(TlsRefusalTest, CertificateForAnotherPartyIsRefused) {
 
 TEST_F(TlsRefusalTest, PeerClaimingTheNodesOwnPartyIsRefused) {
   TestClient client(address_);
-  client.handshake({certs_ / "ca.crt", certs_ / "washington.crt", certs_ / "washington.key"}, false,
-                   "washington");
+  client.handshake({certs_ / "ca" / "ca.crt", certs_ / "washington" / "washington.crt",
+                    certs_ / "washington" / "washington.key"},
+                   false, "washington");
   EXPECT_TRUE(client.closed_by_server());
   expect_refused("(our own party)");
   expect_link_still_serves();
