@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <ctime>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -190,6 +191,15 @@ PemCredential issue_party_certificate(const PemCredential& ca, const std::string
                 "keyid:always");
   check(X509_sign(certificate.get(), ca_key.get(), nullptr), "sign party certificate");
   return {to_pem(certificate.get()), to_pem(key.get())};
+}
+
+std::chrono::system_clock::time_point certificate_not_after(const std::filesystem::path& path) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> file(BIO_new_file(path.c_str(), "r"), BIO_free);
+  X509Ptr certificate(file ? PEM_read_bio_X509(file.get(), nullptr, nullptr, nullptr) : nullptr);
+  std::tm end{};
+  if (!certificate || ASN1_TIME_to_tm(X509_get0_notAfter(certificate.get()), &end) != 1)
+    throw std::runtime_error("cannot read the certificate " + path.string());
+  return std::chrono::system_clock::from_time_t(::timegm(&end));
 }
 
 void write_credential(const std::filesystem::path& dir, const std::string& name,

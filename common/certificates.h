@@ -43,6 +43,10 @@ struct PkiOptions {
 std::vector<std::filesystem::path> write_exercise_pki(const std::filesystem::path& dir,
                                                       const PkiOptions& options);
 
+// When the certificate in the PEM file `path` stops being valid. Throws std::runtime_error
+// naming the file if it cannot be read.
+std::chrono::system_clock::time_point certificate_not_after(const std::filesystem::path& path);
+
 // Writes <name>.crt and <name>.key (0600) into `dir`.
 void write_credential(const std::filesystem::path& dir, const std::string& name,
                       const PemCredential& credential, bool overwrite);

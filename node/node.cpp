@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/certificates.h"
 #include "node/batch_frame.h"
 #include "node/link_test_texts.h"
 #include "node/protocol.h"
@@ -12,6 +13,9 @@ namespace hotline::node {
 namespace {
 
 // Envelope fields around a payload; a payload within max_frame - this always fits a frame.
+// How long before its certificate expires a node starts saying so.
+constexpr auto kCertificateWarningBefore = std::chrono::hours(24 * 7);
+
 constexpr std::size_t kEnvelopeOverhead = 128;
 // A Message's fields besides its text, with the text's tag and length: at most 2 for the
 // payload's tag, 3 for its length, 2 for the priority, 1 + 3 for the text's tag and length.
@@ -127,6 +131,18 @@ void Node::recover() {
 }
 
 void Node::start() {
+  // A certificate about to expire would fail every redial from then on: say so while there is
+  // time to renew it.
+  const auto certificate = common::tls_files_for(options_.certs_dir, options_.party).certificate;
+  const auto left = common::certificate_not_after(certificate) - std::chrono::system_clock::now();
+  if (left < kCertificateWarningBefore) {
+    NodeEvent e = event(NodeEvent::Kind::kNote);
+    const auto hours = std::chrono::duration_cast<std::chrono::hours>(left).count();
+    e.reason = "certificate " + certificate.string() +
+               (hours < 0 ? " has expired" : " expires in " + std::to_string(hours) + " h") +
+               "; make new ones with: hotline certs --force";
+    emit(e);
+  }
   if (journal_) {
     const JournalState& state = journal_->recovered();
     NodeEvent e = event(NodeEvent::Kind::kNote);

@@ -269,3 +269,34 @@ TEST(NodeIntegrationTest, ConfigFileErrorsNameFileLineAndColumn) {
 
 }  // namespace
 }  // namespace hotline::testing
+
+namespace hotline::testing {
+namespace {
+
+TEST(NodeIntegrationTest, ANodeWarnsWhenItsCertificateIsAboutToExpire) {
+  // Before, certificates lapsed silently after their 30 days and every redial then failed.
+  TempDir certs;
+  common::PkiOptions pki;
+  pki.validity.not_after = std::chrono::hours(48);
+  common::write_exercise_pki(certs.path(), pki);
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json"});
+  const auto note = washington.wait_for([](const nlohmann::json& e) {
+    return e.value("event", "") == "note" &&
+           e.value("reason", "").find("expires in") != std::string::npos;
+  });
+  const std::string reason = note["reason"];
+  EXPECT_NE(reason.find("washington.crt expires in 4"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("hotline certs --force"), std::string::npos) << reason;
+
+  // A certificate good for its default 30 days says nothing.
+  TempDir fresh;
+  common::write_exercise_pki(fresh.path(), {});
+  NodeProcess quiet({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                     fresh.path().string(), "--json"});
+  listening_address(quiet);
+  EXPECT_EQ(quiet.count_of("note"), 0u);
+}
+
+}  // namespace
+}  // namespace hotline::testing
