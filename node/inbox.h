@@ -13,8 +13,10 @@ namespace hotline::node {
 
 class Inbox {
  public:
-  // `max_held` bounds the out-of-order buffer; `max_epochs` how many peer epochs are
-  // remembered (a peer that restarts, or a stale connection, must not reset what was delivered).
+  // `max_held` bounds the out-of-order buffer of an epoch; `max_epochs` how many peer epochs
+  // may hold out-of-order messages at once (the oldest epoch's are dropped for a new one: they
+  // were not acknowledged, so the peer sends them again). What was delivered is remembered for
+  // every epoch, whatever their number: forgetting it would deliver twice.
   explicit Inbox(std::size_t max_held = 4096, std::size_t max_epochs = 16);
 
   enum class Arrival {
@@ -38,16 +40,14 @@ class Inbox {
   void restore(std::uint64_t epoch, std::uint64_t seq);
 
  private:
-  struct Stream {
-    std::uint64_t delivered = 0;
-    std::map<std::uint64_t, wire::Envelope> held;
-  };
-  Stream& stream_for(std::uint64_t epoch);
+  using Held = std::map<std::uint64_t, wire::Envelope>;
+  Held& held_for(std::uint64_t epoch);
 
   std::size_t max_held_;
   std::size_t max_epochs_;
-  std::map<std::uint64_t, Stream> streams_;
-  std::deque<std::uint64_t> epoch_order_;
+  std::map<std::uint64_t, std::uint64_t> delivered_;  // epoch -> highest contiguous seq
+  std::map<std::uint64_t, Held> held_;
+  std::deque<std::uint64_t> held_order_;  // epochs with a held buffer, oldest first
 };
 
 }  // namespace hotline::node

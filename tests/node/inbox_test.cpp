@@ -55,6 +55,34 @@ TEST(InboxTest, EpochsAreSeparateAndAnOldEpochIsNotForgottenWhenANewOneAppears) 
   EXPECT_EQ(inbox.accept(message(1, 1)), Inbox::Arrival::kDuplicate);
 }
 
+TEST(InboxTest, WhatWasDeliveredIsRememberedForEveryEpochHoweverMany) {
+  // Review High 2: with more than 16 peer epochs in the journal, the oldest epochs' watermarks
+  // were evicted, and a peer resending seq 6 of epoch 1 (delivered up to 10) had it delivered
+  // again.
+  Inbox inbox;
+  for (std::uint64_t epoch = 1; epoch <= 17; ++epoch) inbox.restore(epoch, 10);
+  EXPECT_EQ(inbox.delivered(1), 10u);
+  EXPECT_EQ(inbox.accept(message(1, 6)), Inbox::Arrival::kDuplicate);
+  EXPECT_EQ(inbox.accept(message(1, 11)), Inbox::Arrival::kDeliverable);
+}
+
+TEST(InboxTest, OnlyTheHeldBuffersOfOldEpochsAreDroppedNotTheirWatermarks) {
+  Inbox inbox(4096, 2);
+  for (std::uint64_t epoch = 1; epoch <= 3; ++epoch) {
+    EXPECT_EQ(inbox.accept(message(epoch, 1)), Inbox::Arrival::kDeliverable);
+    EXPECT_EQ(inbox.accept(message(epoch, 3)), Inbox::Arrival::kHeld);
+  }
+  // Epoch 1's held seq 3 was dropped for epoch 3's (it was never acknowledged: it comes again).
+  EXPECT_EQ(inbox.accept(message(1, 2)), Inbox::Arrival::kDeliverable);
+  EXPECT_FALSE(inbox.next_unblocked(1).has_value());
+  EXPECT_EQ(inbox.accept(message(1, 3)), Inbox::Arrival::kDeliverable);
+  EXPECT_EQ(inbox.delivered(1), 3u);
+  // Epoch 3's is still held.
+  EXPECT_EQ(inbox.accept(message(3, 2)), Inbox::Arrival::kDeliverable);
+  ASSERT_TRUE(inbox.next_unblocked(3).has_value());
+  EXPECT_EQ(inbox.delivered(3), 3u);
+}
+
 TEST(InboxTest, TooManyHeldMessagesIsAViolation) {
   Inbox inbox(3);
   for (std::uint64_t seq = 2; seq <= 4; ++seq) inbox.accept(message(1, seq));
