@@ -29,8 +29,30 @@ void finalize(NodeOptions& options) {
     throw std::invalid_argument("heartbeats need a positive interval and at least one miss");
   }
   if (options.certs_dir.empty()) throw std::invalid_argument("--certs is required");
-  if (options.max_frame_bytes < 256) {
-    throw std::invalid_argument("--max-frame must be at least 256 bytes");
+  // Upper bounds: a frame buffer, a wait or a window past these is a slip of the keyboard that
+  // would cost gigabytes or leave a link silent for days, never a setting anyone needs.
+  if (options.max_frame_bytes < 256 || options.max_frame_bytes > kMaxFrameCeiling) {
+    throw std::invalid_argument("--max-frame must be from 256 bytes to 16 MiB (" +
+                                std::to_string(kMaxFrameCeiling) + "), got " +
+                                std::to_string(options.max_frame_bytes));
+  }
+  const auto at_most = [](std::chrono::milliseconds value, std::chrono::milliseconds limit,
+                          const char* flag, const char* in_words) {
+    if (value > limit) {
+      throw std::invalid_argument(std::string(flag) + " must be at most " + in_words + ", got " +
+                                  std::to_string(value.count()) + " ms");
+    }
+  };
+  at_most(options.heartbeat_interval, std::chrono::hours(1), "--heartbeat", "1h");
+  at_most(options.retransmit_timeout, std::chrono::hours(1), "--retransmit-after", "1h");
+  at_most(options.linger, std::chrono::hours(1), "--linger", "1h");
+  at_most(options.link_test_interval, std::chrono::hours(24 * 7), "--link-test-every", "7d");
+  if (options.heartbeat_misses > 1000) {
+    throw std::invalid_argument("--heartbeat-misses must be at most 1000, got " +
+                                std::to_string(options.heartbeat_misses));
+  }
+  if (options.generate_window < 1 || options.generate_window > 1'000'000) {
+    throw std::invalid_argument("the generator's window must be from 1 to 1000000");
   }
 }
 

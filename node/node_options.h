@@ -61,6 +61,9 @@ struct NodeOptions {
 std::string default_peer_of(const std::string& party);
 
 // Fills defaults and checks the combination; throws std::invalid_argument saying what is wrong.
+// The largest frame `--max-frame` accepts.
+inline constexpr std::uint32_t kMaxFrameCeiling = 16 * 1024 * 1024;
+
 void finalize(NodeOptions& options);
 
 }  // namespace hotline::node

@@ -4,7 +4,9 @@
 
 #include <signal.h>
 
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
 
 #include "common/certificates.h"
 #include "tests/support/node_process.h"
@@ -296,6 +298,37 @@ TEST(NodeIntegrationTest, ANodeWarnsWhenItsCertificateIsAboutToExpire) {
                      fresh.path().string(), "--json"});
   listening_address(quiet);
   EXPECT_EQ(quiet.count_of("note"), 0u);
+}
+
+}  // namespace
+}  // namespace hotline::testing
+
+namespace hotline::testing {
+namespace {
+
+TEST(NodeIntegrationTest, OptionsPastSaneBoundsAreRefusedSayingTheBound) {
+  // Before, --max-frame took any 32-bit value: 4 GiB buffers, and a link that never carried a
+  // message its peer could take.
+  TempDir dir;
+  common::write_exercise_pki(dir.path(), {});
+  const auto output = dir.path() / "out.txt";
+  const auto refused = [&](const std::string& flag, const std::string& value) {
+    const std::string command = hotline_binary() +
+                                " node --party washington --listen 127.0.0.1:0 --certs " +
+                                dir.path().string() + " " + flag + " " + value + " > " +
+                                output.string() + " 2>&1 < /dev/null";
+    const int status = std::system(command.c_str());
+    std::ifstream in(output);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_NE(status, 0) << flag;
+    return text;
+  };
+  EXPECT_NE(
+      refused("--max-frame", "4000000000").find("--max-frame must be from 256 bytes to 16 MiB"),
+      std::string::npos);
+  EXPECT_NE(refused("--heartbeat", "3d").find("--heartbeat must be at most 1h"), std::string::npos);
+  EXPECT_NE(refused("--heartbeat-misses", "100000").find("--heartbeat-misses must be at most 1000"),
+            std::string::npos);
 }
 
 }  // namespace
