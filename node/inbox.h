@@ -17,7 +17,9 @@ class Inbox {
   // may hold out-of-order messages at once (the oldest epoch's are dropped for a new one: they
   // were not acknowledged, so the peer sends them again). What was delivered is remembered for
   // every epoch, whatever their number: forgetting it would deliver twice.
-  explicit Inbox(std::size_t max_held = 4096, std::size_t max_epochs = 16);
+  // `max_held_bytes` bounds the memory all held envelopes take together.
+  explicit Inbox(std::size_t max_held = 4096, std::size_t max_epochs = 16,
+                 std::size_t max_held_bytes = 16 * 1024 * 1024);
 
   enum class Arrival {
     kDuplicate,    // delivered or held already
@@ -26,7 +28,7 @@ class Inbox {
   };
 
   // Takes one reliable envelope; it is copied only if it must be held. Throws
-  // ProtocolViolation if the out-of-order buffer is full.
+  // ProtocolViolation if the out-of-order buffer is full, in count or in bytes.
   Arrival accept(const wire::Envelope& envelope);
 
   // After a deliverable arrival: the held envelopes of `epoch` that are now in order, one at a
@@ -39,12 +41,20 @@ class Inbox {
   // Recovery: `epoch` was delivered up to `seq` before a restart.
   void restore(std::uint64_t epoch, std::uint64_t seq);
 
+  // The link is gone: what was held ahead of a gap is dropped (none of it was acknowledged, so
+  // the peer sends it again), so that a peer that left costs no memory.
+  void drop_held();
+  std::size_t held_bytes() const { return held_bytes_; }
+
  private:
   using Held = std::map<std::uint64_t, wire::Envelope>;
   Held& held_for(std::uint64_t epoch);
+  void forget(Held& held, Held::iterator at);
 
   std::size_t max_held_;
   std::size_t max_epochs_;
+  std::size_t max_held_bytes_;
+  std::size_t held_bytes_ = 0;
   std::map<std::uint64_t, std::uint64_t> delivered_;  // epoch -> highest contiguous seq
   std::map<std::uint64_t, Held> held_;
   std::deque<std::uint64_t> held_order_;  // epochs with a held buffer, oldest first

@@ -228,6 +228,8 @@ void Node::on_closed(const std::shared_ptr<Session>& session, const std::string&
     e.reason = peer_said_bye_ && reason == "connection closed by the peer" ? "the peer said goodbye"
                                                                            : reason;
     emit(e);
+    // With no link left, what the peer sent ahead of a gap is dropped: it comes again.
+    if (traffic_circuit() == nullptr) inbox_.drop_held();
     if (was_carrying) {
       bye_sent_ = false;
       if (Circuit* next = traffic_circuit(); next != nullptr && !stopping_) {
