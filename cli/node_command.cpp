@@ -19,6 +19,7 @@ struct NodeFlags {
   std::string party, peer, listen, connect, certs, linger;
   std::string journal, fsync, log, heartbeat, retransmit_after, link_test_every;
   std::uint32_t max_frame = 0;
+  std::size_t max_outbox = 0;
   int heartbeat_misses = 0;
   std::uint64_t generate = 0;
   bool json = false;
@@ -65,6 +66,7 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
   if (!listen.empty()) options.listen = common::parse_endpoint_list(listen);
   if (!connect.empty()) options.connect = common::parse_endpoint_list(connect);
   options.certs_dir = pick("--certs", flags.certs, file.certs());
+  if (command.count("--max-outbox") > 0) options.max_outbox_bytes = flags.max_outbox;
   if (command.count("--max-frame") > 0) {
     options.max_frame_bytes = flags.max_frame;
   } else if (file.max_frame_bytes() != 0) {
@@ -240,6 +242,9 @@ void add_node_command(CLI::App& app) {
                       "Dial the peer at host:port; \"primary,backup\" for two circuits");
   command->add_option("--certs", flags->certs, "Directory made by `hotline certs`");
   command->add_option("--max-frame", flags->max_frame, "Largest frame in bytes (default 65536)");
+  command->add_option("--max-outbox", flags->max_outbox,
+                      "Bytes of unacknowledged messages after which typed lines are refused and "
+                      "--generate waits (default 64 MiB)");
   command->add_option("--linger", flags->linger,
                       "After end of input, how long to wait for acknowledgements and the "
                       "peer's goodbye (default 10s)");

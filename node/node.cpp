@@ -244,6 +244,12 @@ void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
                                 std::string(kind) + " does not fit the frame limit of " +
                                 std::to_string(options_.max_frame_bytes) + " bytes");
   }
+  if (outbox_.bytes() + payload_bytes + Outbox::kEntryOverhead > options_.max_outbox_bytes) {
+    throw std::length_error("the outbox already holds " + std::to_string(outbox_.size()) +
+                            " unacknowledged message(s), " + std::to_string(outbox_.bytes()) +
+                            " bytes (--max-outbox " + std::to_string(options_.max_outbox_bytes) +
+                            "): wait for the peer to acknowledge them");
+  }
 }
 
 std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated) {
@@ -280,7 +286,10 @@ std::uint64_t Node::accept_next(bool generated) {
 }
 
 void Node::generate_more() {
+  // The generator's own window, and the outbox's room in bytes, hold it back; acknowledgements
+  // call it again.
   while (generated_ < options_.generate && outbox_.size() < options_.generate_window &&
+         outbox_.bytes() + 2 * Outbox::kEntryOverhead <= options_.max_outbox_bytes &&
          !sending_finished_ && !stopping_) {
     ++generated_;
     wire::Envelope envelope;

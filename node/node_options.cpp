@@ -51,6 +51,12 @@ void finalize(NodeOptions& options) {
     throw std::invalid_argument("--heartbeat-misses must be at most 1000, got " +
                                 std::to_string(options.heartbeat_misses));
   }
+  if (options.max_outbox_bytes < options.max_frame_bytes ||
+      options.max_outbox_bytes > std::size_t{1} << 30) {
+    throw std::invalid_argument("--max-outbox must be from the largest frame (" +
+                                std::to_string(options.max_frame_bytes) + ") to 1 GiB, got " +
+                                std::to_string(options.max_outbox_bytes));
+  }
   if (options.generate_window < 1 || options.generate_window > 1'000'000) {
     throw std::invalid_argument("the generator's window must be from 1 to 1000000");
   }

@@ -55,6 +55,9 @@ struct NodeOptions {
   // `generate_window` unacknowledged. Resumes where it stopped after a restart with a journal.
   std::uint64_t generate = 0;
   std::size_t generate_window = 256;
+  // Back-pressure: the console and the generator are told to wait once the messages not yet
+  // acknowledged hold this much (see Outbox::bytes()).
+  std::size_t max_outbox_bytes = 64 * 1024 * 1024;
 };
 
 // The peer of one of the two default parties; "" for any other party.

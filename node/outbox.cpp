@@ -23,6 +23,7 @@ Outbox::Outbox(std::uint64_t epoch, std::uint64_t last_seq, std::uint64_t acknow
     entry.envelope = std::move(envelope);
     const auto* payload = reliable_payload(entry.envelope);
     mark_sent(entry, now, payload == nullptr ? 0 : payload->ByteSizeLong());
+    count_bytes(entry);
     ++count_;
   }
 }
@@ -49,8 +50,16 @@ wire::Envelope& Outbox::next() {
   return envelope;
 }
 
+void Outbox::count_bytes(Entry& entry) {
+  // The text is what can be large; every other field is small and counted in the overhead.
+  entry.bytes =
+      kEntryOverhead + (entry.envelope.has_message() ? entry.envelope.message().text().size() : 0);
+  bytes_ += entry.bytes;
+}
+
 Outbox::Entry& Outbox::push_next() {
   Entry& entry = next_slot();
+  count_bytes(entry);
   ++count_;
   entry.envelope.set_epoch(epoch_);
   entry.envelope.set_seq(++last_seq_);
@@ -81,6 +90,7 @@ const std::vector<Outbox::Acknowledged>& Outbox::acknowledge(std::uint64_t seq) 
     acknowledged_.push_back(
         {oldest.envelope.seq(), oldest.first_sent, oldest.envelope.payload_case()});
     if (oldest.payload_bytes_sent > kLargestKeptBytes) oldest.envelope.clear_payload();
+    bytes_ -= oldest.bytes;
     --count_;
     if (++head_ == kChunkEntries) {
       if (spare_chunks_.size() < kSpareChunks) spare_chunks_.push_back(std::move(chunks_.front()));

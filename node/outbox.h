@@ -22,6 +22,7 @@ class Outbox {
     bool sent = false;
     // The payload's size when last sent, so that acknowledging need not look at the payload.
     std::size_t payload_bytes_sent = 0;
+    std::size_t bytes = 0;  // what it counts for in bytes(), set when numbered
   };
 
   struct Acknowledged {
@@ -42,6 +43,9 @@ class Outbox {
   std::uint64_t acknowledged_seq() const { return acknowledged_seq_; }
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
+  // The memory the unacknowledged messages hold: their text, plus kEntryOverhead each.
+  std::size_t bytes() const { return bytes_; }
+  static constexpr std::size_t kEntryOverhead = 256;
 
   // The envelope push_next() will number and keep, to fill in place: what its slot held
   // before, a message since acknowledged, with the memory of its parts. Filling it in place
@@ -83,6 +87,8 @@ class Outbox {
   std::uint64_t epoch_;
   std::uint64_t last_seq_ = 0;
   std::uint64_t acknowledged_seq_ = 0;
+  std::size_t bytes_ = 0;
+  void count_bytes(Entry& entry);
   // Entries live in fixed chunks, so they never move. A chunk whose entries are all
   // acknowledged is kept for reuse, envelopes and all, rather than freed. A vector, not a
   // deque, for the cheapest indexing: dropping its first chunk moves at most a few dozen

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <thread>
 
 #include "common/certificates.h"
 #include "tests/support/node_process.h"
@@ -329,6 +330,33 @@ TEST(NodeIntegrationTest, OptionsPastSaneBoundsAreRefusedSayingTheBound) {
   EXPECT_NE(refused("--heartbeat", "3d").find("--heartbeat must be at most 1h"), std::string::npos);
   EXPECT_NE(refused("--heartbeat-misses", "100000").find("--heartbeat-misses must be at most 1000"),
             std::string::npos);
+}
+
+}  // namespace
+}  // namespace hotline::testing
+
+namespace hotline::testing {
+namespace {
+
+TEST(NodeIntegrationTest, AFullOutboxRefusesTypedLinesAndKeepsWhatItHolds) {
+  // Before, the outbox grew without bound while the peer was away.
+  TempDir certs;
+  common::write_exercise_pki(certs.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json", "--max-outbox", "1048576"});
+  listening_address(washington);
+  const std::string line(60 * 1024, 'x');
+  for (int i = 0; i < 30; ++i) washington.send_line(line);
+  const auto refused = washington.wait_for([](const nlohmann::json& e) {
+    return e.value("event", "") == "error" &&
+           e.value("reason", "").find("not sent: the outbox already holds") != std::string::npos;
+  });
+  EXPECT_NE(refused.value("reason", "").find("--max-outbox 1048576"), std::string::npos);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto queued = washington.count_of("queued");
+  EXPECT_GE(queued, 15u);
+  EXPECT_LE(queued, 17u) << "1 MiB holds 16 lines of 60 KiB";
+  EXPECT_EQ(queued + washington.count_of("error"), 30u);
 }
 
 }  // namespace
