@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -30,6 +29,18 @@ std::string read_text(const std::filesystem::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// "[E10] Tikk and Kaska, ...": a tag of capitals and digits in brackets, then the reference.
+// (By hand: GCC 12 under ASan warns inside std::regex.)
+bool starts_with_source_tag(const std::string& text) {
+  std::size_t at = 0;
+  if (text.empty() || text[at++] != '[') return false;
+  const std::size_t letters = at;
+  while (at < text.size() && std::isupper(static_cast<unsigned char>(text[at]))) ++at;
+  const std::size_t digits = at;
+  while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) ++at;
+  return digits > letters && at > digits && text.compare(at, 2, "] ") == 0 && text.size() > at + 2;
+}
+
 TEST(ScenarioLibraryTest, TheLibraryHoldsEveryCaseOfTheArticleAndItsHistory) {
   const auto paths = cases();
   const std::string index = read_text(HOTLINE_SOURCE_DIR "/scenarios/README.md");
@@ -46,7 +57,6 @@ TEST(ScenarioLibraryTest, TheLibraryHoldsEveryCaseOfTheArticleAndItsHistory) {
   }
   // Each file is listed in the index, and carries what a class reads: the briefing, and a
   // debrief of three questions and sourced readings.
-  const std::regex source_tag(R"(^\[[A-Z]+[0-9]+\] .+)");
   for (const auto& path : paths) {
     const std::string name = path.stem().string();
     SCOPED_TRACE(name);
@@ -60,7 +70,7 @@ TEST(ScenarioLibraryTest, TheLibraryHoldsEveryCaseOfTheArticleAndItsHistory) {
     EXPECT_EQ(spec.debrief().question_size(), 3);
     EXPECT_GE(spec.debrief().reading_size(), 2);
     for (const auto& reading : spec.debrief().reading())
-      EXPECT_TRUE(std::regex_match(reading, source_tag)) << reading;
+      EXPECT_TRUE(starts_with_source_tag(reading)) << reading;
   }
 }
 
