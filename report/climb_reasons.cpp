@@ -10,18 +10,13 @@ namespace {
 
 using scenario::number_field;
 using scenario::party_name;
-using scenario::text_field;
-
-std::string text(const model::Record& record, const char* key) {
-  const std::string* found = text_field(record, key);
-  return found ? *found : std::string();
-}
+using scenario::text_of;
 
 // What set a side deliberating: the input it had just taken, in words.
 std::string trigger(const model::Record& r, const std::map<std::string, std::string>& sponsors) {
-  const std::string incident = text(r, "incident");
+  const std::string incident = text_of(r, "incident");
   if (r.kind == "observe") {
-    const std::string at = text(r, "points_at");
+    const std::string at = text_of(r, "points_at");
     std::string s = incident + " seen pointing " +
                     (at == "elsewhere" ? std::string("elsewhere") : "at " + party_name(at)) +
                     " with confidence " + fixed(number_field(r, "confidence"));
@@ -35,12 +30,12 @@ std::string trigger(const model::Record& r, const std::map<std::string, std::str
     }
     return s;
   }
-  if (r.kind == "belief") return "the " + text(r, "after") + " it received";
+  if (r.kind == "belief") return "the " + text_of(r, "after") + " it received";
   if (r.kind == "silence") {
     return r.find("link") ? std::string("no link test heard on the hotline")
                           : "no answer about " + incident + " by the deadline";
   }
-  if (r.kind == "see_move") return "the other side's move to " + text(r, "rung");
+  if (r.kind == "see_move") return "the other side's move to " + text_of(r, "rung");
   if (r.kind == "betrayal") return "finding that the denial of " + incident + " was false";
   if (r.kind == "warned") return "a warning";
   if (r.kind == "leak") return "the hotline's contents in the press";
@@ -75,7 +70,7 @@ std::vector<ClimbReason> explain_climbs(const std::vector<model::Record>& record
   std::vector<ClimbReason> reasons;
   for (const model::Record& r : records) {
     if (r.kind == "incident") {
-      sponsors[text(r, "incident")] = text(r, "sponsor");
+      sponsors[text_of(r, "incident")] = text_of(r, "sponsor");
       continue;
     }
     if (r.party.empty()) continue;
@@ -86,27 +81,27 @@ std::vector<ClimbReason> explain_climbs(const std::vector<model::Record>& record
         me.last_input = said;
         me.last_input_at = r.at;
       }
-    } else if (r.kind == "send" && text(r, "what") == "inquiry") {
+    } else if (r.kind == "send" && text_of(r, "what") == "inquiry") {
       const long long id = static_cast<long long>(number_field(r, "message", -1));
-      me.inquiries[id] = {text(r, "incident"), r.at};
-    } else if (r.kind == "deliver" && text(r, "what") == "reply") {
+      me.inquiries[id] = {text_of(r, "incident"), r.at};
+    } else if (r.kind == "deliver" && text_of(r, "what") == "reply") {
       // A reply closes the question about its incident.
-      const std::string about = text(r, "incident");
+      const std::string about = text_of(r, "incident");
       for (auto it = me.inquiries.begin(); it != me.inquiries.end();) {
         it = it->second.about == about ? me.inquiries.erase(it) : std::next(it);
       }
     } else if (r.kind == "silence" && r.find("incident")) {
-      const std::string about = text(r, "incident");
+      const std::string about = text_of(r, "incident");
       for (auto it = me.inquiries.begin(); it != me.inquiries.end();) {
         it = it->second.about == about ? me.inquiries.erase(it) : std::next(it);
       }
     } else if (r.kind == "deliberate") {
       me.deliberation_trigger = me.last_input_at == r.at ? me.last_input : "";
-    } else if (r.kind == "rung" && text(r, "direction") == "climb") {
+    } else if (r.kind == "rung" && text_of(r, "direction") == "climb") {
       ClimbReason reason;
       reason.at = r.at;
       reason.party = r.party;
-      reason.rung = text(r, "rung");
+      reason.rung = text_of(r, "rung");
       std::string why = me.deliberation_trigger.empty() && me.last_input_at == r.at
                             ? me.last_input
                             : me.deliberation_trigger;
@@ -115,7 +110,7 @@ std::vector<ClimbReason> explain_climbs(const std::vector<model::Record>& record
       if (!why.empty()) s += why + "; ";
       if (r.find("declared")) {
         // Not pressure but the side's own act put it there (a warning is a demarche).
-        reason.sentence = s + "it " + text(r, "declared");
+        reason.sentence = s + "it " + text_of(r, "declared");
         reasons.push_back(std::move(reason));
         continue;
       }
@@ -123,8 +118,7 @@ std::vector<ClimbReason> explain_climbs(const std::vector<model::Record>& record
       const double threshold = number_field(r, "threshold");
       s += "belief " + fixed(number_field(r, "belief")) + " x grievance " +
            fixed(number_field(r, "grievance")) + " gives pressure " + fixed(pressure);
-      const auto plan = r.find("plan");
-      if (plan && std::get_if<bool>(plan) && std::get<bool>(*plan)) {
+      if (scenario::flag_field(r, "plan")) {
         s += ", below its threshold " + fixed(threshold) +
              ": it acts on its plan, the grievance its pretext";
       } else {

@@ -59,12 +59,6 @@ std::string time_axis(const Frame& f, const model::Scenario& scenario) {
   return out;
 }
 
-bool flag(const model::Record& r, const char* key) {
-  const model::FieldValue* v = r.find(key);
-  const auto* b = v ? std::get_if<bool>(v) : nullptr;
-  return b && *b;
-}
-
 }  // namespace
 
 std::string rung_chart(const std::vector<model::Record>& records, const model::Scenario& scenario,
@@ -125,11 +119,10 @@ std::string belief_chart(const std::vector<model::Record>& records, const model:
     bool truth = intends;
     std::string path = "M" + fixed(f.x(0), 1) + "," + y(truth ? 1 : 0);
     for (const auto& r : records) {
-      if (r.kind == "intent" && scenario::text_field(r, "party") &&
-          *scenario::text_field(r, "party") == other_id) {
-        intends = flag(r, "intends_harm");
+      if (r.kind == "intent" && scenario::text_of(r, "party") == other_id) {
+        intends = scenario::flag_field(r, "intends_harm");
       } else if (r.kind == "rung" && r.party == other_id) {
-        const auto rung = model::parse_rung(*scenario::text_field(r, "rung"));
+        const auto rung = model::parse_rung(scenario::text_of(r, "rung"));
         fighting = rung && (*rung == model::Rung::kCyberRetaliation ||
                             *rung == model::Rung::kArmedConflict);
       } else {

@@ -18,11 +18,7 @@ namespace {
 
 using scenario::number_field;
 using scenario::party_name;
-
-std::string text(const model::Record& record, const char* key) {
-  const std::string* found = scenario::text_field(record, key);
-  return found ? *found : std::string();
-}
+using scenario::text_of;
 
 std::string briefing_section(const spec::Briefing& b) {
   std::string out = "<section id=\"briefing\"><h2>The case</h2>";
@@ -56,8 +52,8 @@ std::string outcome_section(const RunReportInput& in) {
   std::string channel;
   for (const auto& r : in.records) {
     if (r.kind == "outcome") {
-      const std::string id = text(r, "party");
-      const std::string peak = text(r, "peak");
+      const std::string id = text_of(r, "party");
+      const std::string peak = text_of(r, "peak");
       const double peak_day = number_field(r, "peak_day");
       out += "<tr data-party=\"" + escape(id) + "\"><td>" + escape(party_name(id)) + "</td><td>" +
              escape(peak) + "</td><td>" +
@@ -65,7 +61,7 @@ std::string outcome_section(const RunReportInput& in) {
                   ? std::string("-")
                   : escape(scenario::format_time(
                         static_cast<model::SimTime>(peak_day * model::kDay + 0.5), start, true))) +
-             "</td><td>" + escape(text(r, "final_rung")) + "</td>" +
+             "</td><td>" + escape(text_of(r, "final_rung")) + "</td>" +
              metric_cell("misperception." + id, number_field(r, "misperception")) +
              metric_cell("inadvertent_climbs." + id, number_field(r, "inadvertent_climbs"), 0) +
              metric_cell("damage." + id, number_field(r, "damage")) +
@@ -169,7 +165,7 @@ std::string truth_section(const RunReportInput& in) {
   for (const auto& r : in.records) {
     if (r.kind != "incident") continue;
     // Occurrences of a recurring incident are named "probe#1", "probe#2", ...
-    const std::string occurrence = text(r, "incident");
+    const std::string occurrence = text_of(r, "incident");
     const std::string id = occurrence.substr(0, occurrence.find('#'));
     Row& row = incidents[id];
     if (!row.first) {
@@ -178,24 +174,23 @@ std::string truth_section(const RunReportInput& in) {
     }
     row.last = r.at;
     ++row.times;
-    const auto succeeded = r.find("succeeded");
-    if (succeeded && std::get_if<bool>(succeeded) && !std::get<bool>(*succeeded)) ++row.failed;
+    if (r.find("succeeded") && !scenario::flag_field(r, "succeeded")) ++row.failed;
     row.damage += number_field(r, "damage");
   }
   for (const auto& id : order) {
     const Row& row = incidents[id];
     const model::Record& r = *row.first;
-    const std::string sponsor = text(r, "sponsor");
+    const std::string sponsor = text_of(r, "sponsor");
     std::string when = scenario::format_time(r.at, start, true);
     if (row.times > 1) {
       when += " to " + scenario::format_time(row.last, start, true) + ", " +
               std::to_string(row.times) + " times";
     }
     out += "<tr><td>" + escape(when) + "</td><td>" + escape(id) + "</td><td>" +
-           escape(text(r, "type") + " on " + text(r, "target")) + "</td><td>" +
-           escape(text(r, "actor")) + "</td><td>" +
+           escape(text_of(r, "type") + " on " + text_of(r, "target")) + "</td><td>" +
+           escape(text_of(r, "actor")) + "</td><td>" +
            escape(sponsor == "none" ? std::string("none")
-                                    : text(r, "state_role") + " by " + party_name(sponsor)) +
+                                    : text_of(r, "state_role") + " by " + party_name(sponsor)) +
            "</td><td class=\"num\">" +
            (row.failed == row.times ? std::string("failed") : fixed(row.damage)) + "</td></tr>";
   }

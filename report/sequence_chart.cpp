@@ -11,6 +11,7 @@ namespace {
 
 using scenario::number_field;
 using scenario::party_name;
+using scenario::text_of;
 
 constexpr int kWidth = 1040;
 constexpr int kTimeColumn = 96;
@@ -18,11 +19,6 @@ constexpr int kWorldRight = 330;
 constexpr int kLanesLeft = 350;
 constexpr int kTop = 46;
 constexpr int kRowHeight = 22;
-
-std::string text(const model::Record& record, const char* key) {
-  const std::string* found = scenario::text_field(record, key);
-  return found ? *found : std::string();
-}
 
 std::string shortened(const std::string& words, std::size_t limit) {
   if (words.size() <= limit) return words;
@@ -88,7 +84,7 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
     std::string content;
     const int lane = party_index(scenario::record_actor(r));
     const double x = lane >= 0 ? lane_x(lane) : 0;
-    const std::string incident = text(r, "incident");
+    const std::string incident = text_of(r, "incident");
     if (r.kind == "send") {
       const long long id = static_cast<long long>(number_field(r, "message", -1));
       Arrow& arrow = arrows[id];
@@ -98,13 +94,13 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
       arrow.sent_row = row;
       arrow.sent_at = r.at;
       const std::string outside =
-          text(r, "route") == "outside the hotline" ? " (not by hotline)" : "";
-      std::string label = text(r, "what") + outside;
+          text_of(r, "route") == "outside the hotline" ? " (not by hotline)" : "";
+      std::string label = text_of(r, "what") + outside;
       if (r.find("incident")) label += " · " + incident;
-      if (r.find("claim")) label += " · “" + text(r, "claim") + "”";
-      if (r.find("text")) label += " · “" + text(r, "text") + "”";
-      if (r.find("move")) label += " · move to " + text(r, "move");
-      if (!outside.empty()) label = "“" + text(r, "what") + "”" + outside;
+      if (r.find("claim")) label += " · “" + text_of(r, "claim") + "”";
+      if (r.find("text")) label += " · “" + text_of(r, "text") + "”";
+      if (r.find("move")) label += " · move to " + text_of(r, "move");
+      if (!outside.empty()) label = "“" + text_of(r, "what") + "”" + outside;
       arrow.label = label;
       arrow.tooltip = time + " " + label;
       content = "";
@@ -117,16 +113,14 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
         arrow.sent_row = -1;
         arrow.to = lane;
         arrow.from = parties == 2 && lane >= 0 ? 1 - lane : -1;
-        arrow.label = text(r, "what");
+        arrow.label = text_of(r, "what");
       }
       arrow.to = lane;
-      const auto garbled = r.find("garbled");
       if (arrow.first_arrival < 0) arrow.first_arrival = r.at;
-      arrow.arrivals.push_back(
-          {row, garbled && std::get_if<bool>(garbled) && std::get<bool>(*garbled)});
+      arrow.arrivals.push_back({row, scenario::flag_field(r, "garbled")});
     } else if (r.kind == "channel") {
       const long long id = static_cast<long long>(number_field(r, "message", -1));
-      const std::string did = text(r, "did");
+      const std::string did = text_of(r, "did");
       auto found = arrows.find(id);
       if (did.rfind("lost", 0) == 0 && found != arrows.end()) {
         found->second.lost_row = row;
@@ -138,50 +132,51 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
                 std::to_string(y + 4) +
                 "\" text-anchor=\"middle\" font-size=\"11\" fill=\"#b3261e\">message " +
                 std::to_string(id) + ": " + escape(did) +
-                (r.find("circuit") ? " on " + escape(text(r, "circuit")) : "") + "</text>";
+                (r.find("circuit") ? " on " + escape(text_of(r, "circuit")) : "") + "</text>";
     } else if (r.kind == "incident") {
-      std::string label = incident + ": " + text(r, "type") + " on " + text(r, "target");
-      const std::string sponsor = text(r, "sponsor");
-      content =
-          "<g class=\"incident\"><title>" +
-          escape(time + " " + label + " by " + text(r, "actor") +
-                 (sponsor != "none" ? " (" + text(r, "state_role") + " by " + sponsor + ")" : "")) +
-          "</title><rect x=\"" + std::to_string(kTimeColumn) + "\" y=\"" + std::to_string(y - 12) +
-          "\" width=\"" + std::to_string(kWorldRight - kTimeColumn) +
-          "\" height=\"17\" rx=\"3\" fill=\"#eef0f3\"/>"
-          "<text x=\"" +
-          std::to_string(kTimeColumn + 6) + "\" y=\"" + std::to_string(y + 1) +
-          "\" font-size=\"11.5\" fill=\"#374151\">" + escape(shortened(label, 44)) + "</text></g>";
+      std::string label = incident + ": " + text_of(r, "type") + " on " + text_of(r, "target");
+      const std::string sponsor = text_of(r, "sponsor");
+      content = "<g class=\"incident\"><title>" +
+                escape(time + " " + label + " by " + text_of(r, "actor") +
+                       (sponsor != "none" ? " (" + text_of(r, "state_role") + " by " + sponsor + ")"
+                                          : "")) +
+                "</title><rect x=\"" + std::to_string(kTimeColumn) + "\" y=\"" +
+                std::to_string(y - 12) + "\" width=\"" + std::to_string(kWorldRight - kTimeColumn) +
+                "\" height=\"17\" rx=\"3\" fill=\"#eef0f3\"/>"
+                "<text x=\"" +
+                std::to_string(kTimeColumn + 6) + "\" y=\"" + std::to_string(y + 1) +
+                "\" font-size=\"11.5\" fill=\"#374151\">" + escape(shortened(label, 44)) +
+                "</text></g>";
     } else if (lane >= 0 || r.kind == "intent") {
       std::string label;
       std::string colour = "#374151";
       if (r.kind == "observe") {
-        const std::string at = text(r, "points_at");
+        const std::string at = text_of(r, "points_at");
         label = "sees " + incident + " → " + (at == "elsewhere" ? at : party_name(at)) + " " +
                 fixed(number_field(r, "confidence"));
       } else if (r.kind == "rung") {
-        const bool climb = text(r, "direction") == "climb";
-        label = std::string(climb ? "▲ " : "▼ ") + text(r, "rung");
+        const bool climb = text_of(r, "direction") == "climb";
+        label = std::string(climb ? "▲ " : "▼ ") + text_of(r, "rung");
         colour = climb ? "#b3261e" : "#2f7d32";
       } else if (r.kind == "silence") {
         label = r.find("link") ? "silence on the link" : "no answer about " + incident;
       } else if (r.kind == "revise") {
         label = "revises " + incident;
       } else if (r.kind == "circuit") {
-        label = "fails over to " + text(r, "circuit");
+        label = "fails over to " + text_of(r, "circuit");
         colour = "#b3261e";
       } else if (r.kind == "unsent") {
-        label = "cannot send: " + text(r, "why");
+        label = "cannot send: " + text_of(r, "why");
       } else if (r.kind == "link") {
-        label = "link " + text(r, "event");
+        label = "link " + text_of(r, "event");
       } else if (r.kind == "press_leak") {
         label = "leaks the hotline to the press";
       } else if (r.kind == "refrain") {
         label = "gives up " + incident + ", deterred";
       } else if (r.kind == "intent") {
-        label = party_name(text(r, "party")) + (std::get<bool>(*r.find("intends_harm"))
-                                                    ? " now intends harm"
-                                                    : " no longer intends harm");
+        label = party_name(text_of(r, "party")) + (scenario::flag_field(r, "intends_harm")
+                                                       ? " now intends harm"
+                                                       : " no longer intends harm");
       }
       // A side's own events are labelled away from the messages: the first lane's to its
       // left, the others' to their right.

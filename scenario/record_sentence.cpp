@@ -28,17 +28,6 @@ std::string all_fields(const model::Record& record) {
   return text;
 }
 
-bool flag(const model::Record& record, const char* key) {
-  const model::FieldValue* found = record.find(key);
-  const auto* value = found ? std::get_if<bool>(found) : nullptr;
-  return value && *value;
-}
-
-std::string text(const model::Record& record, const char* key) {
-  const std::string* found = text_field(record, key);
-  return found ? *found : std::string();
-}
-
 std::string quoted(const std::string& words) {
   return "\"" + words + "\"";
 }
@@ -56,11 +45,11 @@ std::string pressure_terms(const model::Record& record) {
 
 // "the reply about wave-1: \"not us\"", from a send or deliver record's description.
 std::string exchange_told(const model::Record& r) {
-  std::string told = "the " + text(r, "what");
-  if (r.find("incident")) told += " about " + text(r, "incident");
-  if (r.find("move")) told += " of a move to " + text(r, "move");
-  if (r.find("claim")) told += ": " + quoted(text(r, "claim"));
-  if (r.find("text")) told += ": " + quoted(text(r, "text"));
+  std::string told = "the " + text_of(r, "what");
+  if (r.find("incident")) told += " about " + text_of(r, "incident");
+  if (r.find("move")) told += " of a move to " + text_of(r, "move");
+  if (r.find("claim")) told += ": " + quoted(text_of(r, "claim"));
+  if (r.find("text")) told += ": " + quoted(text_of(r, "text"));
   return told;
 }
 
@@ -77,6 +66,17 @@ const std::string* text_field(const model::Record& record, const char* key) {
   return found ? std::get_if<std::string>(found) : nullptr;
 }
 
+std::string text_of(const model::Record& record, const char* key) {
+  const std::string* found = text_field(record, key);
+  return found ? *found : std::string();
+}
+
+bool flag_field(const model::Record& record, const char* key) {
+  const model::FieldValue* found = record.find(key);
+  const auto* value = found ? std::get_if<bool>(found) : nullptr;
+  return value && *value;
+}
+
 double number_field(const model::Record& record, const char* key, double otherwise) {
   const model::FieldValue* found = record.find(key);
   if (!found) return otherwise;
@@ -87,10 +87,10 @@ double number_field(const model::Record& record, const char* key, double otherwi
 
 std::string record_actor(const model::Record& record) {
   if (!record.party.empty()) return record.party;
-  if (record.kind == "send" || record.kind == "unsent") return text(record, "from");
+  if (record.kind == "send" || record.kind == "unsent") return text_of(record, "from");
   if (record.kind == "refrain" || record.kind == "share" || record.kind == "circuit")
-    return text(record, "party");
-  if (record.kind == "press_leak") return text(record, "by");
+    return text_of(record, "party");
+  if (record.kind == "press_leak") return text_of(record, "by");
   return "";
 }
 
@@ -101,21 +101,22 @@ std::string Narrator::other_than(const std::string& party) const {
 
 std::string Narrator::sentence(const model::Record& r) {
   const std::string& kind = r.kind;
-  const std::string incident = text(r, "incident");
+  const std::string incident = text_of(r, "incident");
   if (kind == "incident") {
-    std::string s =
-        incident + ": " + text(r, "type") + " on " + text(r, "target") + " by " + text(r, "actor");
-    const std::string sponsor = text(r, "sponsor");
+    std::string s = incident + ": " + text_of(r, "type") + " on " + text_of(r, "target") + " by " +
+                    text_of(r, "actor");
+    const std::string sponsor = text_of(r, "sponsor");
     if (!sponsor.empty() && sponsor != "none")
-      s += " (" + text(r, "state_role") + " by " + party_name(sponsor) + ")";
-    s += flag(r, "succeeded") ? ", damage " + number(number_field(r, "damage")) : ", which failed";
+      s += " (" + text_of(r, "state_role") + " by " + party_name(sponsor) + ")";
+    s += flag_field(r, "succeeded") ? ", damage " + number(number_field(r, "damage"))
+                                    : ", which failed";
     return s;
   }
   if (kind == "observe") {
     std::string s =
         "sees " + incident + " pointing " +
-        (text(r, "points_at") == "elsewhere" ? std::string("elsewhere")
-                                             : "at " + party_name(text(r, "points_at")));
+        (text_of(r, "points_at") == "elsewhere" ? std::string("elsewhere")
+                                                : "at " + party_name(text_of(r, "points_at")));
     s += " (confidence " + number(number_field(r, "confidence"));
     if (number_field(r, "damage") > 0) s += ", damage " + number(number_field(r, "damage"));
     s += ")";
@@ -123,30 +124,30 @@ std::string Narrator::sentence(const model::Record& r) {
     return s;
   }
   if (kind == "deliberate") {
-    return "weighs a move to " + text(r, "toward") + " (" + pressure_terms(r) +
-           (flag(r, "plan") ? ", on its plan" : "") + "); decides at " +
+    return "weighs a move to " + text_of(r, "toward") + " (" + pressure_terms(r) +
+           (flag_field(r, "plan") ? ", on its plan" : "") + "); decides at " +
            format_time(static_cast<model::SimTime>(number_field(r, "decide_at")), start_, true);
   }
   if (kind == "rung") {
-    const bool climb = text(r, "direction") == "climb";
-    std::string s = (climb ? "climbs to " : "steps down to ") + text(r, "rung") + " (";
-    if (flag(r, "plan"))
+    const bool climb = text_of(r, "direction") == "climb";
+    std::string s = (climb ? "climbs to " : "steps down to ") + text_of(r, "rung") + " (";
+    if (flag_field(r, "plan"))
       s += "on its plan, grievance " + number(number_field(r, "grievance")) + " its pretext; ";
-    if (r.find("declared")) s += "it " + text(r, "declared") + "; ";
+    if (r.find("declared")) s += "it " + text_of(r, "declared") + "; ";
     return s + pressure_terms(r) + ")";
   }
   if (kind == "see_move") {
-    std::string s = "sees " + other_than(r.party) + " move to " + text(r, "rung");
+    std::string s = "sees " + other_than(r.party) + " move to " + text_of(r, "rung");
     if (r.find("belief")) s += "; belief " + number(number_field(r, "belief"));
     if (r.find("cost_deters")) {
       s += "; the cost deters its own acts with chance " + number(number_field(r, "cost_deters")) +
-           (flag(r, "deterred") ? ": deterred" : ": not deterred");
+           (flag_field(r, "deterred") ? ": deterred" : ": not deterred");
     }
     return s;
   }
   if (kind == "send") {
-    const std::string told = text(r, "route") == "outside the hotline"
-                                 ? quoted(text(r, "what")) + ", outside the hotline"
+    const std::string told = text_of(r, "route") == "outside the hotline"
+                                 ? quoted(text_of(r, "what")) + ", outside the hotline"
                                  : exchange_told(r);
     const long long id = static_cast<long long>(number_field(r, "message", -1));
     sent_[id] = told;
@@ -157,19 +158,19 @@ std::string Narrator::sentence(const model::Record& r) {
     const auto found = sent_.find(id);
     std::string s = "receives " + (found != sent_.end() ? found->second : exchange_told(r)) +
                     " (message " + std::to_string(id) + ")";
-    if (flag(r, "garbled")) s += ", garbled on the way";
+    if (flag_field(r, "garbled")) s += ", garbled on the way";
     return s;
   }
   if (kind == "channel") {
     std::string s = "message " +
                     std::to_string(static_cast<long long>(number_field(r, "message"))) + ": " +
-                    text(r, "did");
-    if (r.find("circuit")) s += " on circuit " + text(r, "circuit");
+                    text_of(r, "did");
+    if (r.find("circuit")) s += " on circuit " + text_of(r, "circuit");
     return s;
   }
-  if (kind == "circuit") return "traffic moves to circuit " + text(r, "circuit");
+  if (kind == "circuit") return "traffic moves to circuit " + text_of(r, "circuit");
   if (kind == "belief") {
-    return "after the " + text(r, "after") + ", belief " + number(number_field(r, "belief")) +
+    return "after the " + text_of(r, "after") + ", belief " + number(number_field(r, "belief")) +
            ", trust " + number(number_field(r, "trust"));
   }
   if (kind == "silence") {
@@ -185,12 +186,12 @@ std::string Narrator::sentence(const model::Record& r) {
     return "finds the denial of " + incident + " was false; trust falls to " +
            number(number_field(r, "trust"));
   }
-  if (kind == "accept") return "accepts the strike on " + incident + ": " + text(r, "why");
+  if (kind == "accept") return "accepts the strike on " + incident + ": " + text_of(r, "why");
   if (kind == "decide") {
-    const std::string action = text(r, "action");
+    const std::string action = text_of(r, "action");
     if (action == "answer") {
-      return "answers the inquiry about " + incident + ": " + quoted(text(r, "claim")) +
-             " (policy " + text(r, "policy") + ")";
+      return "answers the inquiry about " + incident + ": " + quoted(text_of(r, "claim")) +
+             " (policy " + text_of(r, "policy") + ")";
     }
     if (action == "strike back") return "strikes back for " + incident;
     if (action == "explain accident") return "explains " + incident + " as its own accident";
@@ -198,43 +199,45 @@ std::string Narrator::sentence(const model::Record& r) {
   }
   if (kind == "repeat") return "hears again what it already knew about " + incident;
   if (kind == "warned") {
-    std::string s = "reads the warning (line: " + text(r, "line") + "); it deters with chance " +
+    std::string s = "reads the warning (line: " + text_of(r, "line") + "); it deters with chance " +
                     number(number_field(r, "deterrence"));
-    return s + (flag(r, "deterred") ? ": deterred" : ": not deterred");
+    return s + (flag_field(r, "deterred") ? ": deterred" : ": not deterred");
   }
   if (kind == "leak") {
     if (r.find("channel_confidence")) {
-      return "learns the hotline leaked from " + party_name(text(r, "from")) +
+      return "learns the hotline leaked from " + party_name(text_of(r, "from")) +
              "; confidence in the channel " + number(number_field(r, "channel_confidence")) +
              ", trust " + number(number_field(r, "trust"));
     }
-    return text(r, "what");
+    return text_of(r, "what");
   }
   if (kind == "read") {
-    std::string s = "reads the " + (r.find("what") ? text(r, "what") : std::string("text"));
-    if (r.find("claim")) s += ": " + quoted(text(r, "claim"));
-    if (r.find("text")) s += ": " + quoted(text(r, "text"));
-    if (r.find("line")) s += " (line: " + text(r, "line") + ")";
-    if (r.find("consequence")) s += " (or else: " + text(r, "consequence") + ")";
-    if (flag(r, "garbled")) s += ", garbled";
+    std::string s = "reads the " + (r.find("what") ? text_of(r, "what") : std::string("text"));
+    if (r.find("claim")) s += ": " + quoted(text_of(r, "claim"));
+    if (r.find("text")) s += ": " + quoted(text_of(r, "text"));
+    if (r.find("line")) s += " (line: " + text_of(r, "line") + ")";
+    if (r.find("consequence")) s += " (or else: " + text_of(r, "consequence") + ")";
+    if (flag_field(r, "garbled")) s += ", garbled";
     return s;
   }
-  if (kind == "unread") return "the message " + text(r, "why");
-  if (kind == "unsent") return "cannot send " + quoted(text(r, "what")) + ": " + text(r, "why");
+  if (kind == "unread") return "the message " + text_of(r, "why");
+  if (kind == "unsent")
+    return "cannot send " + quoted(text_of(r, "what")) + ": " + text_of(r, "why");
   if (kind == "intent") {
-    return party_name(text(r, "party")) +
-           (flag(r, "intends_harm") ? " now intends harm" : " no longer intends harm");
+    return party_name(text_of(r, "party")) +
+           (flag_field(r, "intends_harm") ? " now intends harm" : " no longer intends harm");
   }
   if (kind == "refrain")
-    return "gives up " + incident + " against " + text(r, "target") + ", deterred";
+    return "gives up " + incident + " against " + text_of(r, "target") + ", deterred";
   if (kind == "press_leak") return "leaks what crossed the hotline to the press";
   if (kind == "share") {
     return "shares material in the working group (" + number(number_field(r, "amount")) + ")";
   }
   if (kind == "outcome") {
-    return party_name(text(r, "party")) + " peaked at " + text(r, "peak") + " and ends at " +
-           text(r, "final_rung") + "; misperception " + number(number_field(r, "misperception")) +
-           ", " + std::to_string(static_cast<long long>(number_field(r, "inadvertent_climbs"))) +
+    return party_name(text_of(r, "party")) + " peaked at " + text_of(r, "peak") + " and ends at " +
+           text_of(r, "final_rung") + "; misperception " +
+           number(number_field(r, "misperception")) + ", " +
+           std::to_string(static_cast<long long>(number_field(r, "inadvertent_climbs"))) +
            " inadvertent climb(s), damage " + number(number_field(r, "damage"));
   }
   if (kind == "channel_summary") {
@@ -244,15 +247,15 @@ std::string Narrator::sentence(const model::Record& r) {
            " delivered";
   }
   if (kind == "link") {
-    std::string s = "link: " + text(r, "event");
-    if (r.find("circuit")) s += " on circuit " + text(r, "circuit");
-    if (r.find("reason")) s += " (" + text(r, "reason") + ")";
+    std::string s = "link: " + text_of(r, "event");
+    if (r.find("circuit")) s += " on circuit " + text_of(r, "circuit");
+    if (r.find("reason")) s += " (" + text_of(r, "reason") + ")";
     return s;
   }
-  if (kind == "asked") return "is asked about " + incident + "; " + text(r, "hint");
-  if (kind == "accident") return incident + ": " + text(r, "what");
-  if (kind == "typed") return "types " + quoted(text(r, "line"));
-  if (kind == "console") return "console: " + text(r, "problem");
+  if (kind == "asked") return "is asked about " + incident + "; " + text_of(r, "hint");
+  if (kind == "accident") return incident + ": " + text_of(r, "what");
+  if (kind == "typed") return "types " + quoted(text_of(r, "line"));
+  if (kind == "console") return "console: " + text_of(r, "problem");
   return all_fields(r);
 }
 

@@ -38,8 +38,10 @@ class Narrator {
   std::map<long long, std::string> sent_;  // message id -> what it was, as told when sent
 };
 
-// Field access for readers of records.
+// Field access for readers of records: a missing field reads as "", `otherwise` or false.
 const std::string* text_field(const model::Record& record, const char* key);
+std::string text_of(const model::Record& record, const char* key);
 double number_field(const model::Record& record, const char* key, double otherwise = 0);
+bool flag_field(const model::Record& record, const char* key);
 
 }  // namespace hotline::scenario
