@@ -55,9 +55,6 @@ std::optional<std::string> HeadlessBrowser::find() {
 }
 
 HeadlessBrowser::HeadlessBrowser(const std::string& executable) {
-  char profile[] = "/tmp/hotline-browser-XXXXXX";
-  if (!::mkdtemp(profile)) throw std::runtime_error("cannot make a browser profile directory");
-  profile_ = profile;
   int commands[2];
   int replies[2];
   if (::pipe2(commands, O_CLOEXEC) != 0 || ::pipe2(replies, O_CLOEXEC) != 0)
@@ -68,7 +65,7 @@ HeadlessBrowser::HeadlessBrowser(const std::string& executable) {
       "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
       "--disable-extensions", "--disable-background-networking", "--disable-component-update",
       "--disable-sync", "--hide-scrollbars", "--mute-audio", "--remote-debugging-pipe",
-      "--user-data-dir=" + profile_, "about:blank"};
+      "--user-data-dir=" + profile_.path().string(), "about:blank"};
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("cannot fork the browser");
   if (pid_ == 0) {
@@ -114,8 +111,6 @@ HeadlessBrowser::~HeadlessBrowser() {
       ::waitpid(pid_, nullptr, 0);
     }
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(profile_, ignored);
 }
 
 nlohmann::json HeadlessBrowser::next_message(std::chrono::steady_clock::time_point deadline) {

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/node_process.h"
+
 namespace hotline::testing {
 
 class HeadlessBrowser {
@@ -52,7 +54,7 @@ class HeadlessBrowser {
   pid_t pid_ = -1;
   int to_browser_ = -1;
   int from_browser_ = -1;
-  std::string profile_;
+  TempDir profile_;  // the browser's own profile, removed with it
   std::string buffer_;
   int next_id_ = 1;
   std::string session_;
