@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <stdexcept>
@@ -20,12 +21,13 @@ std::string base64_decode(const std::string& text) {
   static const std::string alphabet =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
-  int value = 0;
+  // Only the last 24 bits are ever needed; keeping no more, the shift cannot overflow.
+  std::uint32_t value = 0;
   int bits = -8;
   for (const char c : text) {
     const auto index = alphabet.find(c);
     if (index == std::string::npos) continue;  // '=' padding, line breaks
-    value = (value << 6) + static_cast<int>(index);
+    value = ((value << 6) | static_cast<std::uint32_t>(index)) & 0xFFFFFFu;
     bits += 6;
     if (bits >= 0) {
       out.push_back(static_cast<char>((value >> bits) & 0xFF));
