@@ -4,6 +4,7 @@
 
 #include "report/html.h"
 #include "scenario/record_sentence.h"
+#include "scenario/scenario_loader.h"
 
 namespace hotline::report {
 namespace {
@@ -52,7 +53,7 @@ bool is_input(const std::string& kind) {
 
 std::vector<ClimbReason> explain_climbs(const std::vector<model::Record>& records,
                                         const model::Scenario& scenario) {
-  const scenario::StartTime start{scenario.start_unix_seconds, scenario.start_utc_offset_minutes};
+  const scenario::StartTime start = scenario::start_of(scenario);
   std::map<std::string, std::string> sponsors;  // incident -> its real sponsor ("none")
   // Per party: the input that started the current deliberation, and its questions still open.
   struct Open {

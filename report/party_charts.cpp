@@ -6,6 +6,7 @@
 #include "model/ladder.h"
 #include "report/html.h"
 #include "scenario/record_sentence.h"
+#include "scenario/scenario_loader.h"
 
 namespace hotline::report {
 namespace {
@@ -35,7 +36,7 @@ std::string open_svg(const char* cls, const std::string& party, int height,
 
 // Day ticks along the bottom: about five, on whole days (or hours in a short run).
 std::string time_axis(const Frame& f, const model::Scenario& scenario) {
-  const scenario::StartTime start{scenario.start_unix_seconds, scenario.start_utc_offset_minutes};
+  const scenario::StartTime start = scenario::start_of(scenario);
   std::string out = "<line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + std::to_string(f.bottom) +
                     "\" x2=\"" + std::to_string(kWidth - kRight) + "\" y2=\"" +
                     std::to_string(f.bottom) + "\" stroke=\"#9aa3b2\"/>";

@@ -12,6 +12,7 @@
 #include "report/party_charts.h"
 #include "report/sequence_chart.h"
 #include "scenario/record_sentence.h"
+#include "scenario/scenario_loader.h"
 
 namespace hotline::report {
 namespace {
@@ -41,8 +42,7 @@ std::string metric_cell(const std::string& metric, double value, int decimals = 
 }
 
 std::string outcome_section(const RunReportInput& in) {
-  const scenario::StartTime start{in.scenario.start_unix_seconds,
-                                  in.scenario.start_utc_offset_minutes};
+  const scenario::StartTime start = scenario::start_of(in.scenario);
   std::string out =
       "<section id=\"outcome\"><h2>Outcome</h2><table class=\"outcome\"><tr><th>party</th>"
       "<th>peak rung</th><th>peak at</th><th>ends on</th><th class=\"num\">misperception</th>"
@@ -146,8 +146,7 @@ std::string sequence_section(const RunReportInput& in) {
 }
 
 std::string truth_section(const RunReportInput& in) {
-  const scenario::StartTime start{in.scenario.start_unix_seconds,
-                                  in.scenario.start_utc_offset_minutes};
+  const scenario::StartTime start = scenario::start_of(in.scenario);
   std::string out =
       "<section id=\"truth\"><h2>What really happened</h2><table><tr><th>when</th>"
       "<th>incident</th><th>what</th><th>by</th><th>state's role</th><th class=\"num\">damage"

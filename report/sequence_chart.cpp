@@ -5,6 +5,7 @@
 
 #include "report/html.h"
 #include "scenario/record_sentence.h"
+#include "scenario/scenario_loader.h"
 
 namespace hotline::report {
 namespace {
@@ -56,7 +57,7 @@ struct Arrow {
 
 SequenceChart sequence_chart(const std::vector<model::Record>& records,
                              const model::Scenario& scenario, int max_rows) {
-  const scenario::StartTime start{scenario.start_unix_seconds, scenario.start_utc_offset_minutes};
+  const scenario::StartTime start = scenario::start_of(scenario);
   const int parties = static_cast<int>(scenario.parties.size());
   const double lane_width = static_cast<double>(kWidth - kLanesLeft) / std::max(parties, 1);
   auto lane_x = [&](int party) { return kLanesLeft + (party + 0.5) * lane_width; };

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "scenario/scenario_loader.h"
+
 namespace hotline::scenario {
 namespace {
 
@@ -38,7 +40,7 @@ std::string format_record_json(const model::Record& record, const StartTime& sta
 
 void print_outcome_summary(std::ostream& out, const model::Scenario& scenario,
                            const model::Outcomes& outcomes) {
-  const StartTime start{scenario.start_unix_seconds, scenario.start_utc_offset_minutes};
+  const StartTime start = start_of(scenario);
   out << "\noutcome of " << scenario.name << " after "
       << format_time(outcomes.duration, start, true) << ":\n";
   char line[256];
@@ -71,10 +73,7 @@ void print_outcome_summary(std::ostream& out, const model::Scenario& scenario,
 }
 
 TranscriptPrinter::TranscriptPrinter(std::ostream& out, const model::Scenario& scenario, bool json)
-    : out_(out),
-      start_{scenario.start_unix_seconds, scenario.start_utc_offset_minutes},
-      json_(json),
-      narrator_(start_, party_ids(scenario)) {}
+    : out_(out), start_(start_of(scenario)), json_(json), narrator_(start_, party_ids(scenario)) {}
 
 void TranscriptPrinter::record(model::Record record) {
   if (json_) {

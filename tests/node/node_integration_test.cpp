@@ -270,12 +270,6 @@ TEST(NodeIntegrationTest, ConfigFileErrorsNameFileLineAndColumn) {
   EXPECT_NE(output.find("lisen"), std::string::npos) << output;
 }
 
-}  // namespace
-}  // namespace hotline::testing
-
-namespace hotline::testing {
-namespace {
-
 TEST(NodeIntegrationTest, ANodeWarnsWhenItsCertificateIsAboutToExpire) {
   // Before, certificates lapsed silently after their 30 days and every redial then failed.
   TempDir certs;
@@ -301,12 +295,6 @@ TEST(NodeIntegrationTest, ANodeWarnsWhenItsCertificateIsAboutToExpire) {
   EXPECT_EQ(quiet.count_of("note"), 0u);
 }
 
-}  // namespace
-}  // namespace hotline::testing
-
-namespace hotline::testing {
-namespace {
-
 TEST(NodeIntegrationTest, OptionsPastSaneBoundsAreRefusedSayingTheBound) {
   // Before, --max-frame took any 32-bit value: 4 GiB buffers, and a link that never carried a
   // message its peer could take.
@@ -331,12 +319,6 @@ TEST(NodeIntegrationTest, OptionsPastSaneBoundsAreRefusedSayingTheBound) {
   EXPECT_NE(refused("--heartbeat-misses", "100000").find("--heartbeat-misses must be at most 1000"),
             std::string::npos);
 }
-
-}  // namespace
-}  // namespace hotline::testing
-
-namespace hotline::testing {
-namespace {
 
 TEST(NodeIntegrationTest, AFullOutboxRefusesTypedLinesAndKeepsWhatItHolds) {
   // Before, the outbox grew without bound while the peer was away.
