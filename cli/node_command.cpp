@@ -20,6 +20,7 @@ struct NodeFlags {
   std::string journal, fsync, log, heartbeat, retransmit_after, link_test_every;
   std::uint32_t max_frame = 0;
   std::size_t max_outbox = 0;
+  std::uint64_t compact_after = 0;
   int heartbeat_misses = 0;
   std::uint64_t generate = 0;
   bool json = false;
@@ -67,6 +68,7 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
   if (!connect.empty()) options.connect = common::parse_endpoint_list(connect);
   options.certs_dir = pick("--certs", flags.certs, file.certs());
   if (command.count("--max-outbox") > 0) options.max_outbox_bytes = flags.max_outbox;
+  if (command.count("--compact-after") > 0) options.compact_after_bytes = flags.compact_after;
   if (command.count("--max-frame") > 0) {
     options.max_frame_bytes = flags.max_frame;
   } else if (file.max_frame_bytes() != 0) {
@@ -217,6 +219,7 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
         node.finish_sending();
       });
   io->run();
+  if (!node.failure().empty()) return 3;
   return node.unacknowledged() == 0 ? 0 : 1;
 }
 
@@ -229,7 +232,8 @@ void add_node_command(CLI::App& app) {
       "Each line on standard input is sent to the peer as a message; start it with /flash or\n"
       "/priority to raise its precedence. At end of input the node delivers what is queued,\n"
       "says goodbye, and exits once the peer has said goodbye too (or --linger runs out).\n"
-      "Exit status: 0 if every message was acknowledged, 1 if not, 2 on a usage error.");
+      "Exit status: 0 if every message was acknowledged, 1 if not, 2 on a usage error, 3 if\n"
+      "the node stopped because its journal could not be written or synced.");
   command->add_option("--config", flags->config,
                       "Options in protobuf text format "
                       "(hotline.config.NodeConfig); flags override");
@@ -251,6 +255,11 @@ void add_node_command(CLI::App& app) {
   command->add_option("--journal", flags->journal,
                       "Durable journal file: nothing accepted or delivered is lost in a crash");
   command->add_option("--fsync", flags->fsync, "Journal flushing: always, batch (default), none");
+  command
+      ->add_option("--compact-after", flags->compact_after,
+                   "Rewrite the journal as a snapshot of what is still needed once it has "
+                   "grown past this many bytes (default 16 MiB)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   command->add_option("--log", flags->log,
                       "Append JSON events to this file too; across restarts with a journal, "
                       "each delivery appears in it exactly once");

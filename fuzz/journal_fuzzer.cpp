@@ -23,9 +23,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path path =
+  // A directory of its own: recovery keeps a cut tail in a file beside the journal, and those
+  // are removed after each input.
+  static const std::filesystem::path directory =
       std::filesystem::temp_directory_path() /
-      ("hotline-journal-fuzz-" + std::to_string(::getpid()) + ".journal");
+      ("hotline-journal-fuzz-" + std::to_string(::getpid()));
+  static const std::filesystem::path path = directory / "fuzz.journal";
+  std::filesystem::remove_all(directory);
+  std::filesystem::create_directories(directory);
   {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));

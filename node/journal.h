@@ -1,23 +1,32 @@
 #pragma once
-// A node's durable journal: an append-only file of length- and CRC-framed records from which
-// the outbox and the delivery state are rebuilt after a crash.
+// A node's durable journal: an append-only file of self-checking records (journal_format.h)
+// from which the outbox and the delivery state are rebuilt after a crash.
 //
-// Record = 4-byte little-endian length, 4-byte little-endian CRC-32 of the body, then the body
-// (a serialized hotline.journal.Record). A record cut short at the end of the file (a crash
-// during a write) is truncated away with a note; a bad record with more after it is corruption
-// and an error naming the file and offset: the node never skips it or starts afresh by itself.
+// Recovery trusts only what the disk holds. A damaged tail (the record being written when the
+// node stopped) is cut, and its bytes are kept aside in a file beside the journal, with a note;
+// damage followed by a whole record is corruption, an error naming the file and offset: the
+// node never skips a record or starts afresh by itself. A version 1 journal is rewritten as
+// version 2 on first start.
+//
+// Any write or fsync error is final: the journal says which file and why, refuses all further
+// work, and nothing written after the last successful fsync counts as durable (on Linux a
+// failed fsync may have dropped those pages; retrying it would "succeed" and lie).
 
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "node/journal_files.h"
+#include "node/journal_state.h"
 #include "proto/journal.pb.h"
 
 namespace hotline::node {
@@ -42,21 +51,10 @@ class JournalError : public std::runtime_error {
   std::uint64_t offset_;
 };
 
-// What a journal says about its node, record by record folded together.
-struct JournalState {
-  std::string party;
-  std::uint64_t epoch = 0;
-  std::uint64_t last_seq = 0;
-  std::uint64_t acknowledged_seq = 0;
-  std::uint64_t generated = 0;
-  std::map<std::uint64_t, journal::Sent> unacknowledged;  // by seq
-  std::map<std::uint64_t, std::uint64_t> delivered;       // peer epoch -> delivered seq
-  // Deliveries still held with their payload (since the last compaction), in order.
-  std::vector<wire::Envelope> recent_deliveries;
-
-  void apply(const journal::Record& record);
-  // The records that rebuild this state, as a compaction writes them.
-  std::vector<journal::Record> snapshot() const;
+// A write, fsync, rename or truncate failed: the journal can no longer promise anything.
+class JournalIoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 class Journal {
@@ -66,10 +64,13 @@ class Journal {
     FsyncPolicy fsync = FsyncPolicy::kBatch;
     // Rewrite the file as a snapshot once it has grown past this many bytes.
     std::uint64_t compact_after_bytes = 16 * 1024 * 1024;
+    // The system calls it makes; null for the system's own.
+    std::shared_ptr<JournalFiles> files;
   };
 
   // Opens (creating if needed) and recovers the file. `note` hears about repairs, such as a
-  // torn tail being cut. Throws JournalError on corruption.
+  // torn tail being cut or a version 1 file rewritten. Throws JournalError on corruption and
+  // JournalIoError when the file cannot be read or repaired.
   Journal(const Options& options, const std::function<void(const std::string&)>& note);
   ~Journal();
   Journal(const Journal&) = delete;
@@ -83,7 +84,8 @@ class Journal {
 
   using Ticket = std::uint64_t;
 
-  // Adds a record to the next commit.
+  // Adds a record to the next commit. With FsyncPolicy::kAlways it is written and synced at
+  // once. These, commit(), flush() and compact() throw JournalIoError once the journal failed.
   void append(const journal::Record& record);
   // The two records of every message, encoded around the envelope without copying it.
   void append_sent(const wire::Envelope& envelope, bool generated);
@@ -100,13 +102,29 @@ class Journal {
     std::lock_guard lock(mutex_);
     on_synced_ = std::move(callback);
   }
+  // Called on the fsync thread, once, if a background fsync fails, with the reason. Nothing
+  // written after the last successful fsync will ever be reported synced.
+  void on_failed(std::function<void(const std::string&)> callback) {
+    std::lock_guard lock(mutex_);
+    on_failed_ = std::move(callback);
+  }
+  // Why the journal stopped working; empty while it works.
+  std::string failure() const {
+    std::lock_guard lock(mutex_);
+    return failure_;
+  }
   // Writes and fsyncs everything now, on the calling thread (for a clean stop).
   void flush();
   bool wants_compaction() const { return size_ > options_.compact_after_bytes; }
-  // Replaces the file, atomically, by `snapshot` (records that rebuild the live state).
+  // Replaces the file, atomically, by `snapshot` (records that rebuild the durable state) and
+  // the records appended since the last commit, which it commits.
   void compact(const std::vector<journal::Record>& snapshot);
 
   std::uint64_t size_bytes() const { return size_; }
+
+  // After a failure: keeps what was written after the last successful fsync in a file beside
+  // the journal and cuts it off, so that a restart finds only what was synced. Says what it did.
+  std::string cut_back_to_synced();
   std::uint64_t fsync_count() const {
     std::lock_guard lock(mutex_);
     return fsyncs_;
@@ -114,22 +132,45 @@ class Journal {
 
  private:
   void recover(const std::function<void(const std::string&)>& note);
+  void start_new_file();
+  // Keeps the damaged tail from `offset` in a file beside the journal and cuts it off.
+  // Writes `bytes` (from `offset` of the journal) to a new file beside it and syncs it.
+  std::filesystem::path keep_aside(std::string_view bytes, std::size_t offset,
+                                   const std::string& kind);
+  void cut_tail(const std::string& bytes, std::size_t offset, const std::string& why,
+                const std::function<void(const std::string&)>& note);
+  // Replaces the journal by `bytes`: a temporary file, fsync'd, renamed over it, the directory
+  // fsync'd. Leaves fd_ open on the new file.
+  void replace_file(const std::string& bytes);
   void after_append();
-  void write_all(const std::string& bytes);
+  void write_all(int fd, const std::string& bytes, const std::filesystem::path& path);
   void sync();
+  void sync_directory();
   void run_flusher();
+  // Marks the journal failed and throws JournalIoError naming the file, the operation and the
+  // errno it left.
+  [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what);
+  void throw_if_failed() const;
 
   Options options_;
+  JournalFiles& files_;
   int fd_ = -1;
   Ticket written_ = 0;
   std::function<void(Ticket)> on_synced_;
+  std::function<void(const std::string&)> on_failed_;
+  std::string failure_;
   // Background fsync (kBatch): requested_ is the newest written ticket, synced_ the newest on
   // disk. syncing_ keeps compaction from swapping the file under an fsync.
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   Ticket requested_ = 0;
   Ticket synced_ = 0;
+  // The file's size when requested_ was written, and what the last successful fsync covered.
+  std::uint64_t requested_bytes_ = 0;
+  std::uint64_t synced_bytes_ = 0;
   bool syncing_ = false;
+  // The file is being replaced: the flusher leaves fd_ alone.
+  bool compacting_ = false;
   bool stopping_ = false;
   std::thread flusher_;
   std::uint64_t size_ = 0;
@@ -138,8 +179,5 @@ class Journal {
   JournalState state_;
   std::string pending_;
 };
-
-// One framed record, as the journal writes it.
-void append_journal_record(std::string& out, const journal::Record& record);
 
 }  // namespace hotline::node

@@ -41,6 +41,7 @@ std::unique_ptr<Journal> open_journal(const NodeOptions& options, NodeObserver& 
   journal_options.path = *options.journal;
   journal_options.fsync = options.fsync;
   journal_options.compact_after_bytes = options.compact_after_bytes;
+  journal_options.files = options.journal_files;
   auto journal = std::make_unique<Journal>(journal_options, [&](const std::string& note) {
     NodeEvent e(NodeEvent::Kind::kNote);
     e.reason = note;
@@ -93,6 +94,8 @@ Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
   if (journal_) {
     journal_->on_synced(
         [this](Journal::Ticket ticket) { asio::post(io_, [this, ticket] { release(ticket); }); });
+    journal_->on_failed(
+        [this](const std::string& reason) { asio::post(io_, [this, reason] { fail(reason); }); });
   }
   session_settings_.own_party = options_.party;
   session_settings_.peer_party = options_.peer;
@@ -266,8 +269,19 @@ std::uint64_t Node::accept_next(bool generated) {
   payload.set_version(kProtocolVersion);
   // An envelope reused from the outbox already names us (every path here sets the sender).
   if (payload.sender().empty()) payload.set_sender(options_.party);
+  if (journal_) {
+    // Journalled before it is numbered: if the journal fails, the message was never accepted
+    // (the node stops) rather than numbered, refused, and transmitted later all the same.
+    payload.set_epoch(outbox_.epoch());
+    payload.set_seq(outbox_.last_seq() + 1);
+    try {
+      journal_->append_sent(payload, generated);
+    } catch (const JournalIoError& error) {
+      fail(error.what());
+      throw;
+    }
+  }
   Outbox::Entry& entry = outbox_.push_next();
-  if (journal_) journal_->append_sent(entry.envelope, generated);
   const std::uint64_t seq = entry.envelope.seq();
   if (traffic_circuit() == nullptr) {
     NodeEvent e = event(NodeEvent::Kind::kQueued);
@@ -294,7 +308,11 @@ void Node::generate_more() {
     ++generated_;
     wire::Envelope envelope;
     envelope.mutable_message()->set_text(options_.party + " " + std::to_string(generated_));
-    accept_for_sending(std::move(envelope), true);
+    try {
+      accept_for_sending(std::move(envelope), true);
+    } catch (const JournalIoError&) {
+      return;  // the node has stopped, saying why
+    }
   }
 }
 
@@ -408,7 +426,10 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       take_reliable(*circuit, envelope);
       acknowledge_at_commit();
     } else if (envelope.has_batch()) {
-      for (const wire::Envelope* item : session->batch_items()) take_reliable(*circuit, *item);
+      for (const wire::Envelope* item : session->batch_items()) {
+        if (stopping_) return;  // the journal failed on an earlier item
+        take_reliable(*circuit, *item);
+      }
       acknowledge_at_commit();
     } else if (envelope.has_bye()) {
       if (!peer_said_bye_) {
@@ -487,7 +508,7 @@ void Node::acknowledge_at_commit() {
 
 void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
   if (journal_) {
-    journal_->append_delivered(envelope);
+    if (!journalled([&] { journal_->append_delivered(envelope); })) return;
     unannounced_.emplace_back(envelope, circuit.name);
   } else {
     announce(envelope, circuit.name, false);
@@ -507,7 +528,17 @@ void Node::announce(const wire::Envelope& envelope, const std::string& circuit, 
 }
 
 void Node::record(const journal::Record& record) {
-  if (journal_) journal_->append(record);
+  if (journal_) journalled([&] { journal_->append(record); });
+}
+
+void Node::fail(const std::string& reason) {
+  if (stopping_) return;
+  failure_ = reason;
+  NodeEvent e = event(NodeEvent::Kind::kError);
+  e.reason = reason;
+  if (journal_) e.reason += "; " + journal_->cut_back_to_synced();
+  emit(e);
+  stop("failed: " + reason);
 }
 
 void Node::schedule_commit() {
@@ -520,7 +551,9 @@ void Node::schedule_commit() {
 
 void Node::commit_point() {
   commit_posted_ = false;
-  const Journal::Ticket ticket = journal_ ? journal_->commit() : 0;
+  if (stopping_) return;
+  Journal::Ticket ticket = 0;
+  if (journal_ && !journalled([&] { ticket = journal_->commit(); })) return;
   staged_.push_back(Staged{ticket, outbox_.last_seq(), std::move(unannounced_), ack_due_});
   unannounced_.clear();
   ack_due_ = false;
@@ -543,6 +576,8 @@ std::vector<journal::Record> Node::snapshot() const {
     *state.unacknowledged[entry.envelope.seq()].mutable_envelope() = entry.envelope;
   }
   state.delivered = durable_delivered_;
+  // Deliveries appended but not yet announced are not here: the journal carries what it was
+  // given since its last commit into the new file itself.
   return state.snapshot();
 }
 
@@ -563,7 +598,10 @@ void Node::release(Journal::Ticket ticket) {
     // Posted, so that a reply written from a delivery callback carries the ack instead.
     asio::post(io_, [this] { flush_acks(); });
   }
-  if (journal_ && staged_.empty() && journal_->wants_compaction()) journal_->compact(snapshot());
+  if (journal_ && staged_.empty() && journal_->wants_compaction() && !stopping_ &&
+      !journalled([&] { journal_->compact(snapshot()); })) {
+    return;
+  }
   maybe_finish();
 }
 
@@ -628,7 +666,11 @@ void Node::send_link_test() {
   wire::LinkTest& test = *envelope.mutable_link_test();
   test.set_number(++link_tests_sent_);
   test.set_text(link_test_text(link_tests_sent_));
-  accept_for_sending(std::move(envelope), false);
+  try {
+    accept_for_sending(std::move(envelope), false);
+  } catch (const JournalIoError&) {
+    // The node has stopped, saying why.
+  }
 }
 
 // ---- finishing -----------------------------------------------------------------------------
@@ -673,7 +715,17 @@ void Node::stop(const std::string& reason) {
   std::vector<std::shared_ptr<Session>> waiting;
   for (const auto& [session, order] : unauthenticated_) waiting.push_back(session);
   for (const auto& session : waiting) session->abort("node stopping");
-  if (journal_) journal_->flush();
+  // A failed journal is not touched again: what it holds is what the disk holds.
+  if (journal_ && failure_.empty()) {
+    try {
+      journal_->flush();
+    } catch (const JournalIoError& error) {
+      failure_ = error.what();
+      NodeEvent e = event(NodeEvent::Kind::kError);
+      e.reason = failure_;
+      emit(e);
+    }
+  }
   NodeEvent e = event(NodeEvent::Kind::kStopped);
   e.reason = reason;
   e.count = outbox_.size();

@@ -46,6 +46,9 @@ class Node : public SessionHandler {
   void stop(const std::string& reason);
 
   bool stopped() const { return stopping_; }
+  // Why the node stopped on a failure (its journal could not be written or synced); empty if
+  // it did not.
+  const std::string& failure() const { return failure_; }
   bool link_up() const { return traffic_circuit() != nullptr; }
   std::size_t unacknowledged() const { return outbox_.size(); }
   std::uint64_t epoch() const { return outbox_.epoch(); }
@@ -133,6 +136,20 @@ class Node : public SessionHandler {
   // Sends an Ack on each live circuit whose last frame did not already carry the current one.
   void flush_acks();
   void record(const journal::Record& record);
+  // Runs a journal operation; if the journal fails, stops the node and returns false.
+  template <typename Operation>
+  bool journalled(Operation&& operation) {
+    try {
+      operation();
+      return true;
+    } catch (const JournalIoError& error) {
+      fail(error.what());
+      return false;
+    }
+  }
+  // Stops at once because the node can no longer keep its promises (its journal failed):
+  // nothing more is acknowledged or sent, and the journal is left as the disk holds it.
+  void fail(const std::string& reason);
   // Records that rebuild this node's durable state, for a journal compaction.
   std::vector<journal::Record> snapshot() const;
 
@@ -200,6 +217,7 @@ class Node : public SessionHandler {
   bool bye_sent_ = false;
   bool peer_said_bye_ = false;
   bool stopping_ = false;
+  std::string failure_;
 };
 
 }  // namespace hotline::node

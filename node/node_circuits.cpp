@@ -157,13 +157,26 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
     return;
   }
   peer_epoch_ = session->peer_epoch();
-  if (inbox_.delivered(peer_epoch_) < hello.hello().acknowledged_floor()) {
-    inbox_.restore(peer_epoch_, hello.hello().acknowledged_floor());
+  const std::uint64_t floor = hello.hello().acknowledged_floor();
+  if (inbox_.delivered(peer_epoch_) < floor) {
+    if (journal_) {
+      // The peer dropped these on our acknowledgement, so they cannot come again: the journal
+      // lost deliveries it had made durable (restored from a backup, or written with
+      // --fsync none before a power cut). Say so, and go on after them.
+      NodeEvent e = event(NodeEvent::Kind::kNote);
+      e.reason = "the peer's messages up to " + std::to_string(floor) + " of epoch " +
+                 std::to_string(peer_epoch_) +
+                 " were acknowledged, but the journal holds deliveries only up to " +
+                 std::to_string(inbox_.delivered(peer_epoch_)) +
+                 ": it went back in time; the ones between are lost";
+      emit(e);
+    }
+    inbox_.restore(peer_epoch_, floor);
     journal::Record watermark;
     watermark.mutable_watermark()->set_peer_epoch(peer_epoch_);
-    watermark.mutable_watermark()->set_delivered_seq(hello.hello().acknowledged_floor());
+    watermark.mutable_watermark()->set_delivered_seq(floor);
     record(watermark);
-    durable_delivered_[peer_epoch_] = hello.hello().acknowledged_floor();
+    durable_delivered_[peer_epoch_] = floor;
   }
   // The dialling side spoke first; the accepting side answers once it knows who called.
   if (circuit->listen) send_hello(*circuit, *session);

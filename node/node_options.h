@@ -7,6 +7,7 @@
 #include <string>
 
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "common/endpoint.h"
@@ -37,6 +38,9 @@ struct NodeOptions {
   std::optional<std::filesystem::path> journal;
   FsyncPolicy fsync = FsyncPolicy::kBatch;
   std::uint64_t compact_after_bytes = 16 * 1024 * 1024;
+  // The system calls the journal makes (a seam for tests that make the disk fail); null for
+  // the system's own.
+  std::shared_ptr<JournalFiles> journal_files;
   // Deliveries already announced to the user before a restart (peer epoch -> seq), read back
   // from the event log. With it, deliveries the journal holds beyond these are announced once
   // at start; without it nothing is re-announced.

@@ -69,6 +69,26 @@ void write_sample(const std::filesystem::path& path) {
   journal.commit();
 }
 
+// Where the record numbered `index` (0 for the identity) starts: after the 8-byte file magic,
+// each record is a 16-byte header, whose first 4 bytes are the body's length, and the body.
+std::uint64_t record_offset(const std::filesystem::path& path, int index) {
+  std::ifstream in(path, std::ios::binary);
+  std::uint64_t offset = 8;
+  for (int i = 0; i < index; ++i) {
+    unsigned char header[4];
+    in.seekg(static_cast<std::streamoff>(offset));
+    in.read(reinterpret_cast<char*>(header), 4);
+    offset += 16 + (header[0] | header[1] << 8 | header[2] << 16 | header[3] << 24);
+  }
+  return offset;
+}
+
+void overwrite(const std::filesystem::path& path, std::uint64_t at, const std::string& bytes) {
+  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekp(static_cast<std::streamoff>(at));
+  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
 TEST(JournalTest, RecoversTheOutboxAndWhatWasDelivered) {
   TempDir dir;
   write_sample(dir.path() / "j");
@@ -98,6 +118,11 @@ TEST(JournalTest, TornTailIsCutToTheLastWholeRecordWithANote) {
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_NE(notes[0].find("cut short"), std::string::npos) << notes[0];
   EXPECT_LT(std::filesystem::file_size(path), whole - 3);
+  // The bytes cut are kept beside the journal, as they were.
+  const std::filesystem::path aside =
+      path.string() + ".cut-at-" + std::to_string(record_offset(path, 8));
+  EXPECT_NE(notes[0].find("kept in " + aside.string()), std::string::npos) << notes[0];
+  EXPECT_EQ(std::filesystem::file_size(aside), whole - 3 - record_offset(path, 8));
   // Appending after the repair gives a journal that reads back whole.
   journal.append(delivered(77, 2));
   journal.commit();
@@ -110,18 +135,8 @@ TEST(JournalTest, CorruptRecordInTheMiddleIsAnErrorNamingFileAndOffset) {
   const auto path = dir.path() / "j";
   write_sample(path);
   // Flip a byte in the body of the second record (the first Sent).
-  std::uint64_t second_record = 0;
-  {
-    std::ifstream in(path, std::ios::binary);
-    unsigned char header[4];
-    in.read(reinterpret_cast<char*>(header), 4);
-    second_record = 8 + (header[0] | header[1] << 8 | header[2] << 16 | header[3] << 24);
-  }
-  {
-    std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekp(static_cast<std::streamoff>(second_record + 10));
-    file.put('\x5a');
-  }
+  const std::uint64_t second_record = record_offset(path, 1);
+  overwrite(path, second_record + 20, "\x5a");
   try {
     Journal journal(options_for(path), keep_note);
     FAIL() << "corruption went unnoticed";
@@ -132,7 +147,7 @@ TEST(JournalTest, CorruptRecordInTheMiddleIsAnErrorNamingFileAndOffset) {
               std::string::npos);
   }
   // The file is left as it was for a person to look at.
-  EXPECT_GT(std::filesystem::file_size(path), second_record + 10);
+  EXPECT_GT(std::filesystem::file_size(path), second_record + 20);
 }
 
 TEST(JournalTest, CompactionKeepsWhatIsNeededAndShrinksTheFile) {
@@ -153,6 +168,8 @@ TEST(JournalTest, CompactionKeepsWhatIsNeededAndShrinksTheFile) {
     add(acknowledged(990));
     journal.commit();
     const auto before = journal.size_bytes();
+    // Deliveries announced to the user need only their watermark.
+    live.recent_deliveries.clear();
     journal.compact(live.snapshot());
     EXPECT_LT(journal.size_bytes() * 10, before);
     journal.append_sent(sent(1001, "after compaction").sent().envelope(), false);
@@ -166,6 +183,77 @@ TEST(JournalTest, CompactionKeepsWhatIsNeededAndShrinksTheFile) {
   EXPECT_EQ(state.unacknowledged.size(), 11u);
   EXPECT_EQ(state.unacknowledged.rbegin()->second.envelope().message().text(), "after compaction");
   EXPECT_EQ(state.delivered.at(77), 1000u);
+}
+
+// Before, compact() committed what was appended since the last commit into the file it was about
+// to replace, and the node's snapshot did not hold those records yet (deliveries of the same
+// turn): they were lost from the journal, then announced and acknowledged as durable.
+TEST(JournalTest, ACompactionKeepsWhatWasAppendedSinceTheLastCommit) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path), keep_note);
+    JournalState durable;
+    journal.append(identity(9));
+    durable.apply(identity(9));
+    journal.append(sent(1, "committed"));
+    durable.apply(sent(1, "committed"));
+    journal.commit();
+    journal.append_delivered(delivered(77, 1).delivered().envelope());
+    EXPECT_TRUE(journal.has_uncommitted());
+    journal.compact(durable.snapshot());
+    EXPECT_FALSE(journal.has_uncommitted());
+    EXPECT_EQ(journal.synced_ticket(), journal.commit());
+  }
+  Journal journal(options_for(path), keep_note);
+  EXPECT_EQ(journal.recovered().unacknowledged.size(), 1u);
+  ASSERT_EQ(journal.recovered().delivered.count(77), 1u);
+  EXPECT_EQ(journal.recovered().delivered.at(77), 1u);
+  ASSERT_EQ(journal.recovered().recent_deliveries.size(), 1u);
+  EXPECT_EQ(journal.recovered().recent_deliveries[0].message().text(), "from the peer");
+}
+
+// tests/node/fixtures/journal-v1.bin was written by the version 1 journal (before the format
+// changed): identity, five Sent (the fifth generated), an Acknowledged, a Watermark and two
+// Delivered.
+TEST(JournalTest, AVersionOneJournalIsReadAndRewrittenAsVersionTwo) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  std::filesystem::copy_file(
+      std::filesystem::path(HOTLINE_SOURCE_DIR) / "tests/node/fixtures/journal-v1.bin", path);
+  const auto check = [](const JournalState& state) {
+    EXPECT_EQ(state.party, "washington");
+    EXPECT_EQ(state.epoch, 9u);
+    EXPECT_EQ(state.last_seq, 5u);
+    EXPECT_EQ(state.acknowledged_seq, 2u);
+    EXPECT_EQ(state.generated, 1u);
+    ASSERT_EQ(state.unacknowledged.size(), 3u);
+    EXPECT_EQ(state.unacknowledged.at(5).envelope().message().text(), "m5");
+    EXPECT_EQ(state.delivered.at(70), 12u);
+    EXPECT_EQ(state.delivered.at(77), 2u);
+    ASSERT_EQ(state.recent_deliveries.size(), 2u);
+    EXPECT_EQ(state.recent_deliveries[1].message().text(), "from the peer 2");
+  };
+  notes.clear();
+  {
+    Journal journal(options_for(path), keep_note);
+    check(journal.recovered());
+    ASSERT_EQ(notes.size(), 1u);
+    EXPECT_NE(notes[0].find("version 1 file rewritten as version 2 (10 records)"),
+              std::string::npos)
+        << notes[0];
+    journal.append(sent(6, "after the upgrade"));
+    journal.commit();
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::string magic(8, '\0');
+  in.read(magic.data(), 8);
+  EXPECT_EQ(magic, "HLJOURN2");
+  notes.clear();
+  Journal again(options_for(path), keep_note);
+  EXPECT_TRUE(notes.empty());
+  EXPECT_EQ(again.recovered().last_seq, 6u);
+  EXPECT_EQ(again.recovered_records(), 11u);
 }
 
 // The hand-encoded Sent and Delivered records read back as the protobuf records they stand for.
@@ -233,24 +321,6 @@ TEST(JournalTest, FsyncPoliciesFlushAsTheySay) {
 namespace hotline::node {
 namespace {
 
-std::uint64_t record_offset(const std::filesystem::path& path, int index) {
-  std::ifstream in(path, std::ios::binary);
-  std::uint64_t offset = 0;
-  for (int i = 0; i < index; ++i) {
-    unsigned char header[4];
-    in.seekg(static_cast<std::streamoff>(offset));
-    in.read(reinterpret_cast<char*>(header), 4);
-    offset += 8 + (header[0] | header[1] << 8 | header[2] << 16 | header[3] << 24);
-  }
-  return offset;
-}
-
-void overwrite(const std::filesystem::path& path, std::uint64_t at, const std::string& bytes) {
-  std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
-  file.seekp(static_cast<std::streamoff>(at));
-  file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
 TEST(JournalTest, ALengthCorruptedToRunPastTheEndIsRefusedNotTakenForATornTail) {
   // Before, raising a middle record's length by 1 MiB made every later record a "torn tail":
   // cut, with a note, and the node started without them.
@@ -283,8 +353,9 @@ TEST(JournalTest, ARefusedJournalLeavesNoFileOpen) {
   // out of them.
   TempDir dir;
   const auto path = dir.path() / "j";
-  // An empty record header before more data: refused.
-  std::ofstream(path, std::ios::binary) << std::string(8, '\0') + "x";
+  // An empty record header before a whole record: refused.
+  write_sample(path);
+  overwrite(path, record_offset(path, 1), std::string(16, '\0'));
   const auto open_files = [] {
     return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
                          std::filesystem::directory_iterator());
@@ -313,7 +384,7 @@ TEST(JournalTest, AnEmptyHeaderIsCorruptionUnlessOnlyZerosFollow) {
   ASSERT_EQ(notes.size(), 1u);
   // Zeros over a record in the middle: an error, the file untouched.
   const std::uint64_t second = record_offset(path, 1);
-  overwrite(path, second, std::string(8, '\0'));
+  overwrite(path, second, std::string(16, '\0'));
   EXPECT_THROW(Journal(options_for(path), keep_note), JournalError);
   EXPECT_EQ(std::filesystem::file_size(path), whole);
 }

@@ -1,0 +1,56 @@
+#pragma once
+// How journal records lie on disk.
+//
+// Version 2 (written since journal v2): the file starts with the 8 bytes "HLJOURN2"; each record
+// is a 16-byte header and a body, a serialized hotline.journal.Record:
+//   length      u32 LE   bytes in the body
+//   body_hash   u64 LE   XXH3-64 of the body
+//   header_hash u32 LE   low 32 bits of XXH3-64 of the 12 bytes above
+// The header checks itself, so a damaged length is seen as damage before it is used to find
+// the next record.
+//
+// Version 1 (read only, rewritten as version 2 on first start): no file header; each record is
+// a u32 LE length, a u32 LE CRC-32 (zlib) of the body, then the body.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "proto/journal.pb.h"
+
+namespace hotline::node::journal_format {
+
+inline constexpr std::string_view kMagic{"HLJOURN2", 8};
+inline constexpr std::size_t kHeaderBytes = 16;
+// No record comes near this (a frame is at most 16 MiB); a larger length is damage.
+inline constexpr std::uint32_t kMaxRecordBytes = 64 * 1024 * 1024;
+
+void append_record(std::string& out, const journal::Record& record);
+// A record whose body is already serialized (for rewriting a version 1 file).
+void append_record_body(std::string& out, std::string_view body);
+// Record{sent: {envelope, generated}} and Record{delivered: {envelope}}, encoded around the
+// envelope without copying it into a Record first.
+void append_sent(std::string& out, const wire::Envelope& envelope, bool generated);
+void append_delivered(std::string& out, const wire::Envelope& envelope);
+
+enum class Version { kOne, kTwo };
+
+// The whole records of a file's bytes, in order, and what follows them.
+struct Reading {
+  // Where the last whole record ends; bytes past it are a damaged tail.
+  std::size_t whole_bytes = 0;
+  // Why the tail is not a record; empty if there is no tail.
+  std::string damage;
+  // Where a whole record was found after damage that is not at the end; 0 if none. Such a
+  // file is corrupt, not torn: nothing may be cut from it.
+  std::size_t record_after_damage = 0;
+};
+
+// Reads records from `bytes` (the whole file, the version 2 magic included) and hands each to
+// `take` with its body. Stops at the first damage and looks past it for a whole record.
+Reading read_records(std::string_view bytes, Version version,
+                     const std::function<void(const journal::Record&, std::string_view body,
+                                              std::size_t offset)>& take);
+
+}  // namespace hotline::node::journal_format
