@@ -8,6 +8,13 @@ void JournalState::apply(const journal::Record& record) {
   switch (record.kind_case()) {
     case journal::Record::kIdentity: {
       const auto& identity = record.identity();
+      if (epoch != 0 && identity.epoch() != epoch) {
+        // The node started a new epoch (its journal had gone back in time): numbering starts
+        // again, and everything of the old epoch was acknowledged.
+        last_seq = 0;
+        acknowledged_seq = 0;
+        unacknowledged.clear();
+      }
       party = identity.party();
       epoch = identity.epoch();
       last_seq = std::max(last_seq, identity.last_seq());

@@ -31,7 +31,11 @@ const std::string kRecoveredCircuit = "journal";
 
 std::uint64_t random_u64() {
   std::uint64_t value = 0;
-  while (value == 0) RAND_bytes(reinterpret_cast<unsigned char*>(&value), sizeof value);
+  while (value == 0) {
+    // A failing generator fails again: say so rather than spin.
+    if (RAND_bytes(reinterpret_cast<unsigned char*>(&value), sizeof value) != 1)
+      throw std::runtime_error("OpenSSL's random generator failed (RAND_bytes)");
+  }
   return value;
 }
 
@@ -115,6 +119,7 @@ Node::~Node() = default;
 
 void Node::recover() {
   durable_seq_ = outbox_.last_seq();
+  recovered_last_seq_ = outbox_.last_seq();
   if (!journal_) return;
   const JournalState& state = journal_->recovered();
   for (const auto& [epoch, seq] : state.delivered) {
@@ -413,6 +418,50 @@ void Node::copy_flash(const Circuit& circuit, Outbox::Entry& entry) {
 void Node::on_drained(const std::shared_ptr<Session>& session) {
   const Circuit* circuit = traffic_circuit();
   if (circuit != nullptr && circuit->session == session) pump();
+}
+
+void Node::start_new_epoch(std::uint64_t peer_delivered) {
+  // What the peer delivered of this epoch goes past what the journal numbered: an earlier life
+  // of this node numbered messages the journal lost. Whatever the journal held was delivered
+  // under its numbers; messages accepted since this start were not (the peer took their numbers
+  // for others), and must not pass for acknowledged: they go again in a new epoch.
+  if (journal_ && !journalled([&] { journal_->flush(); })) return;
+  if (journal_) release(journal_->synced_ticket());
+  std::vector<wire::Envelope> not_delivered;
+  for (std::size_t i = 0; i < outbox_.size(); ++i) {
+    const wire::Envelope& envelope = outbox_.at(i).envelope;
+    if (envelope.seq() > recovered_last_seq_) not_delivered.push_back(envelope);
+  }
+  if (outbox_.last_seq() > outbox_.acknowledged_seq()) {
+    std::vector<Outbox::Acknowledged> done = outbox_.acknowledge(outbox_.last_seq());
+    done.erase(std::remove_if(done.begin(), done.end(),
+                              [&](const auto& item) { return item.seq > recovered_last_seq_; }),
+               done.end());
+    emit_acknowledged(done);
+  }
+  const std::uint64_t old_epoch = outbox_.epoch();
+  outbox_.start_epoch(random_u64());
+  recovered_last_seq_ = 0;
+  durable_seq_ = 0;
+  for (auto& circuit : circuits_) circuit->transmitted_seq = 0;
+  batch_header_.Clear();
+  journal::Record identity;
+  identity.mutable_identity()->set_party(options_.party);
+  identity.mutable_identity()->set_epoch(outbox_.epoch());
+  identity.mutable_identity()->set_generated(generated_);
+  record(identity);
+  NodeEvent e = event(NodeEvent::Kind::kNote);
+  e.reason = "the peer delivered messages up to " + std::to_string(peer_delivered) + " of epoch " +
+             std::to_string(old_epoch) + ", past the " + std::to_string(outbox_.last_seq()) +
+             " this node's journal numbered: the journal went back in time. Continuing in epoch " +
+             std::to_string(outbox_.epoch()) + "; " + std::to_string(not_delivered.size()) +
+             " message(s) accepted since the start go again in it";
+  emit(e);
+  for (auto& envelope : not_delivered) {
+    envelope.clear_seq();
+    envelope.clear_epoch();
+    accept_for_sending(std::move(envelope), false);
+  }
 }
 
 // ---- receiving -----------------------------------------------------------------------------

@@ -90,6 +90,9 @@ class Node : public SessionHandler {
   void establish(Circuit& circuit, const std::shared_ptr<Session>& session,
                  const wire::Envelope& hello);
   Circuit* circuit_of(const Session& session);
+  // The peer knows more of our epoch than our journal does (it went back in time): continue in
+  // a new epoch, so that new messages are not taken for ones the peer already has.
+  void start_new_epoch(std::uint64_t peer_delivered);
   // The circuit that carries traffic: the primary while it is up, else the backup.
   Circuit* traffic_circuit() const;
 
@@ -192,6 +195,8 @@ class Node : public SessionHandler {
   Inbox inbox_;
   std::uint64_t peer_epoch_ = 0;
   std::uint64_t durable_seq_ = 0;  // outbox entries up to here are in the journal
+  // The last seq the journal held at start: later ones were numbered in this life.
+  std::uint64_t recovered_last_seq_ = 0;
   std::map<std::uint64_t, std::uint64_t> durable_delivered_;         // peer epoch -> seq, journaled
   std::vector<std::pair<wire::Envelope, std::string>> unannounced_;  // with their circuit
   // Committed and waiting for the journal's fsync.

@@ -188,6 +188,12 @@ void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
   unauthenticated_.erase(session);
   try {
     const auto& resume = hello.hello().resume();
+    if (resume.peer_epoch() == outbox_.epoch() && resume.delivered_seq() > outbox_.last_seq()) {
+      start_new_epoch(resume.delivered_seq());
+      // Our Hello on this connection named the old epoch: the next one names the new.
+      session->abort("this node's journal went back in time; it continues in a new epoch");
+      return;
+    }
     if (resume.peer_epoch() == outbox_.epoch() &&
         resume.delivered_seq() > outbox_.acknowledged_seq()) {
       const auto& done = outbox_.acknowledge(resume.delivered_seq());
@@ -261,9 +267,10 @@ void Node::on_closed(const std::shared_ptr<Session>& session, const std::string&
     e.reason = reason;
     report_refusal(e);
   }
-  if (circuit != nullptr && circuit->connect && (was_link || !hello_seen)) {
-    schedule_redial(*circuit);
-  }
+  // A dialling circuit always dials again, whatever ended the connection; the backoff, reset
+  // only when a link comes up, keeps a connection refused after its Hello from looping fast.
+  (void)hello_seen;
+  if (circuit != nullptr && circuit->connect && !stopping_) schedule_redial(*circuit);
 }
 
 }  // namespace hotline::node

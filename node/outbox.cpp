@@ -1,5 +1,7 @@
 #include "node/outbox.h"
 
+#include <stdexcept>
+
 #include "node/protocol.h"
 
 namespace hotline::node {
@@ -55,6 +57,13 @@ void Outbox::count_bytes(Entry& entry) {
   entry.bytes =
       kEntryOverhead + (entry.envelope.has_message() ? entry.envelope.message().text().size() : 0);
   bytes_ += entry.bytes;
+}
+
+void Outbox::start_epoch(std::uint64_t epoch) {
+  if (count_ != 0) throw std::logic_error("an outbox changes its epoch only when empty");
+  epoch_ = epoch;
+  last_seq_ = 0;
+  acknowledged_seq_ = 0;
 }
 
 Outbox::Entry& Outbox::push_next() {

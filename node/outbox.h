@@ -60,6 +60,9 @@ class Outbox {
     return push_next();
   }
 
+  // Numbering starts again at 1 in `epoch`. Only an empty outbox may change its epoch.
+  void start_epoch(std::uint64_t epoch);
+
   // `entry` went out at `now`, its payload taking `payload_bytes`.
   void mark_sent(Entry& entry, Clock::time_point now, std::size_t payload_bytes);
 

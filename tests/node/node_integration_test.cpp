@@ -216,6 +216,52 @@ TEST(NodeIntegrationTest, NodeRestartedFromItsJournalKeepsItsNumbering) {
   EXPECT_EQ(delivered[1]["epoch"], delivered[0]["epoch"]);
 }
 
+// The node's journal went back in time (restored from a backup): the peer delivered more of its
+// epoch than the journal numbered. Before, the Hello's resume was a protocol violation, the
+// dialling circuit never dialled again, and new messages would have reused numbers the peer had
+// delivered already. Now the node continues in a new epoch and what it sends arrives.
+TEST(NodeIntegrationTest, ANodeWhoseJournalWentBackInTimeContinuesInANewEpoch) {
+  TempDir dir;
+  common::write_exercise_pki(dir.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          dir.path().string(), "--json"});
+  const auto journal = dir.path() / "moscow.journal";
+  const std::vector<std::string> moscow_args = {
+      "node",    "--party",           "moscow", "--connect", listening_address(washington),
+      "--certs", dir.path().string(), "--json", "--journal", journal.string()};
+  auto moscow = std::make_unique<NodeProcess>(moscow_args);
+  moscow->send_line("one");
+  moscow->wait_for(is_event("acked"));
+  moscow->process().send_signal(SIGKILL);
+  moscow.reset();
+  std::filesystem::copy_file(journal, dir.path() / "backup");
+  moscow = std::make_unique<NodeProcess>(moscow_args);
+  moscow->send_line("two");
+  moscow->send_line("three");
+  moscow->wait_for_count(is_event("acked"), 2, std::chrono::seconds(10));
+  moscow->process().send_signal(SIGKILL);
+  moscow.reset();
+  std::filesystem::copy_file(dir.path() / "backup", journal,
+                             std::filesystem::copy_options::overwrite_existing);
+  moscow = std::make_unique<NodeProcess>(moscow_args);
+  moscow->send_line("four");
+  const auto note = moscow->wait_for([](const nlohmann::json& event) {
+    return event["event"] == "note" &&
+           event["reason"].get<std::string>().find("went back in time") != std::string::npos;
+  });
+  EXPECT_NE(note["reason"].get<std::string>().find("1 message(s) accepted since the start"),
+            std::string::npos)
+      << note.dump();
+  const auto delivered =
+      washington.wait_for_count(is_event("delivered"), 4, std::chrono::seconds(10));
+  EXPECT_EQ(delivered[3]["text"], "four");
+  EXPECT_EQ(delivered[3]["seq"], 1);
+  EXPECT_NE(delivered[3]["epoch"], delivered[0]["epoch"]);
+  // Nothing taken for acknowledged that was not: "four" is acknowledged in the new epoch.
+  moscow->wait_for(
+      [](const nlohmann::json& event) { return event["event"] == "acked" && event["seq"] == 1; });
+}
+
 // The peer restarts without its journal while this node holds unacknowledged messages numbered
 // after ones the old peer acknowledged. The new peer must deliver them, not wait forever for
 // the earlier numbers it never saw.
