@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
     std::printf(
         "%-22s %12.0f msg/s   %.2fx of no journal%s\n",
         policy == node::FsyncPolicy::kBatch ? "journal, fsync=batch" : "journal, fsync=none",
-        durable, durable / plain, policy == node::FsyncPolicy::kBatch ? "   (target >= 0.5x)" : "");
+        durable, durable / plain, policy == node::FsyncPolicy::kBatch ? "   (target >= 0.7x)" : "");
   }
   std::printf("restart with a %d-record journal:\n", records);
   // A thousand unacknowledged, or a quarter of the messages sent if the journal is small (more
