@@ -440,6 +440,7 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
     emit_acknowledged(done);
   }
   const std::uint64_t old_epoch = outbox_.epoch();
+  const std::uint64_t old_last_seq = outbox_.last_seq();
   outbox_.start_epoch(random_u64());
   recovered_last_seq_ = 0;
   durable_seq_ = 0;
@@ -452,7 +453,7 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
   record(identity);
   NodeEvent e = event(NodeEvent::Kind::kNote);
   e.reason = "the peer delivered messages up to " + std::to_string(peer_delivered) + " of epoch " +
-             std::to_string(old_epoch) + ", past the " + std::to_string(outbox_.last_seq()) +
+             std::to_string(old_epoch) + ", past the " + std::to_string(old_last_seq) +
              " this node's journal numbered: the journal went back in time. Continuing in epoch " +
              std::to_string(outbox_.epoch()) + "; " + std::to_string(not_delivered.size()) +
              " message(s) accepted since the start go again in it";
@@ -460,7 +461,11 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
   for (auto& envelope : not_delivered) {
     envelope.clear_seq();
     envelope.clear_epoch();
-    accept_for_sending(std::move(envelope), false);
+    try {
+      accept_for_sending(std::move(envelope), false);
+    } catch (const JournalIoError&) {
+      return;  // the node has stopped, saying why
+    }
   }
 }
 

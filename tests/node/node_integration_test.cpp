@@ -243,12 +243,22 @@ TEST(NodeIntegrationTest, ANodeWhoseJournalWentBackInTimeContinuesInANewEpoch) {
   moscow.reset();
   std::filesystem::copy_file(dir.path() / "backup", journal,
                              std::filesystem::copy_options::overwrite_existing);
+  // "four" is typed before the link comes up (washington is held still meanwhile), so it is
+  // numbered in the old epoch, right where the peer already has a message.
+  washington.process().send_signal(SIGSTOP);
   moscow = std::make_unique<NodeProcess>(moscow_args);
   moscow->send_line("four");
+  moscow->wait_for(is_event("queued"));
+  washington.process().send_signal(SIGCONT);
   const auto note = moscow->wait_for([](const nlohmann::json& event) {
     return event["event"] == "note" &&
            event["reason"].get<std::string>().find("went back in time") != std::string::npos;
   });
+  EXPECT_NE(note["reason"].get<std::string>().find("up to 3 of epoch"), std::string::npos)
+      << note.dump();
+  EXPECT_NE(note["reason"].get<std::string>().find("past the 2 this node's journal numbered"),
+            std::string::npos)
+      << note.dump();
   EXPECT_NE(note["reason"].get<std::string>().find("1 message(s) accepted since the start"),
             std::string::npos)
       << note.dump();
