@@ -216,6 +216,7 @@ void Node::send_hello(Circuit& circuit, Session& session) {
   hello.set_epoch(outbox_.epoch());
   hello.set_software("hotline 0.1");
   hello.set_acknowledged_floor(outbox_.acknowledged_seq());
+  hello.set_max_frame_bytes(options_.max_frame_bytes);
   hello.mutable_resume()->set_peer_epoch(peer_epoch_);
   const auto found = durable_delivered_.find(peer_epoch_);
   hello.mutable_resume()->set_delivered_seq(found == durable_delivered_.end() ? 0 : found->second);
@@ -247,10 +248,12 @@ std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
 
 void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
   if (stopping_) throw std::logic_error("this node is stopping");
-  if (payload_bytes + kEnvelopeOverhead > options_.max_frame_bytes) {
-    throw std::invalid_argument("a " + std::to_string(payload_bytes) + "-byte " +
-                                std::string(kind) + " does not fit the frame limit of " +
-                                std::to_string(options_.max_frame_bytes) + " bytes");
+  const std::uint32_t limit = link_frame_limit();
+  if (payload_bytes + kEnvelopeOverhead > limit) {
+    throw std::invalid_argument(
+        "a " + std::to_string(payload_bytes) + "-byte " + std::string(kind) +
+        " does not fit the frame limit of " + std::to_string(limit) + " bytes" +
+        (limit < options_.max_frame_bytes ? " the peer accepts (its --max-frame)" : ""));
   }
   if (outbox_.bytes() + payload_bytes + Outbox::kEntryOverhead > options_.max_outbox_bytes) {
     throw std::length_error("the outbox already holds " + std::to_string(outbox_.size()) +
@@ -344,16 +347,26 @@ void Node::pump() {
     batch_entries_.clear();
     batch_items_.clear();
     std::size_t items_bytes = 0;
+    // A batch, like any frame, must fit what the peer accepts.
+    const std::size_t limit = link_frame_limit() - kEnvelopeOverhead;
+    const std::size_t batch_limit = std::min(kBatchBytes, limit);
     for (std::uint64_t seq = circuit->transmitted_seq + 1;
-         seq <= durable_seq_ && items_bytes < kBatchBytes; ++seq) {
+         seq <= durable_seq_ && items_bytes < batch_limit; ++seq) {
       Outbox::Entry& entry = outbox_.at(seq - first);
       entry.envelope.set_retransmission(entry.sent);
       const BatchItem item = batch_item(entry.envelope);
-      if (!batch_items_.empty() && items_bytes + item.bytes > kBatchBytes) break;
+      if (item.payload_bytes > limit) {
+        // Accepted before this peer's limit was known, and larger than it: it cannot go, and
+        // in-order delivery holds everything after it. Say so once; the link stays up.
+        if (batch_items_.empty()) report_too_large(entry, item.payload_bytes);
+        break;
+      }
+      if (!batch_items_.empty() && items_bytes + item.bytes > batch_limit) break;
       batch_entries_.push_back(&entry);
       batch_items_.push_back(item);
       items_bytes += item.bytes;
     }
+    if (batch_entries_.empty()) break;
     circuit->transmitted_seq += batch_entries_.size();
     if (batch_entries_.size() == 1) {
       Outbox::Entry& entry = *batch_entries_.front();
@@ -364,6 +377,24 @@ void Node::pump() {
       transmit_batch(*circuit, items_bytes);
     }
   }
+}
+
+std::uint32_t Node::link_frame_limit() const {
+  return peer_max_frame_ == 0 ? options_.max_frame_bytes
+                              : std::min(options_.max_frame_bytes, peer_max_frame_);
+}
+
+void Node::report_too_large(const Outbox::Entry& entry, std::size_t payload_bytes) {
+  if (entry.envelope.seq() == reported_too_large_) return;
+  reported_too_large_ = entry.envelope.seq();
+  NodeEvent e = event(NodeEvent::Kind::kError);
+  e.seq = entry.envelope.seq();
+  e.reason = "message " + std::to_string(entry.envelope.seq()) + " (" +
+             std::to_string(payload_bytes) + " bytes) is larger than the peer accepts (frames of " +
+             std::to_string(peer_max_frame_) +
+             " bytes, its --max-frame): it waits, and the messages after it wait too, until the "
+             "peer accepts larger frames";
+  emit(e);
 }
 
 void Node::transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {

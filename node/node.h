@@ -110,6 +110,10 @@ class Node : public SessionHandler {
   // Hands durable, untransmitted entries to the traffic circuit while its write queue is short.
   // The outbox, not the socket buffer, is where a backlog waits.
   void pump();
+  // The largest frame this link carries: ours, or the peer's if it accepts less.
+  std::uint32_t link_frame_limit() const;
+  // An entry too large for the peer's limit holds the outbox up: an error event, once per entry.
+  void report_too_large(const Outbox::Entry& entry, std::size_t payload_bytes);
   void transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
   // Sends batch_entries_ (measured in batch_items_) as one batch frame.
   void transmit_batch(Circuit& circuit, std::size_t items_bytes);
@@ -194,6 +198,9 @@ class Node : public SessionHandler {
   Outbox outbox_;
   Inbox inbox_;
   std::uint64_t peer_epoch_ = 0;
+  // The largest frame the peer accepts, from its last Hello; 0 until one arrives.
+  std::uint32_t peer_max_frame_ = 0;
+  std::uint64_t reported_too_large_ = 0;
   std::uint64_t durable_seq_ = 0;  // outbox entries up to here are in the journal
   // The last seq the journal held at start: later ones were numbered in this life.
   std::uint64_t recovered_last_seq_ = 0;

@@ -157,6 +157,10 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
     return;
   }
   peer_epoch_ = session->peer_epoch();
+  // Frames to this peer stay within what it accepts; a peer that does not say takes the default.
+  peer_max_frame_ = hello.hello().max_frame_bytes() != 0 ? hello.hello().max_frame_bytes()
+                                                         : common::kDefaultMaxFrameBytes;
+  session->limit_sent_frames(peer_max_frame_);
   const std::uint64_t floor = hello.hello().acknowledged_floor();
   if (inbox_.delivered(peer_epoch_) < floor) {
     if (journal_) {

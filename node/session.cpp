@@ -179,16 +179,26 @@ void Session::read_batch(std::string_view items, std::uint64_t epoch) {
 void Session::send(const wire::Envelope& envelope) {
   if (finished_ || closing_) return;
   const std::size_t size = envelope.ByteSizeLong();
-  common::append_frame_in_place(outgoing_, size, settings_.max_frame_bytes, [&](char* at) {
-    envelope.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(at));
-  });
+  try {
+    common::append_frame_in_place(outgoing_, size, send_limit_, [&](char* at) {
+      envelope.SerializeWithCachedSizesToArray(reinterpret_cast<std::uint8_t*>(at));
+    });
+  } catch (const common::FrameError& error) {
+    abort(std::string("this node tried to send a frame the peer does not accept: ") + error.what());
+    return;
+  }
   if (!writing_) write_queued();
 }
 
 void Session::send_batch(const wire::Envelope& header, const std::vector<BatchItem>& items,
                          std::size_t items_bytes) {
   if (finished_ || closing_) return;
-  append_batch_frame(outgoing_, header, items, items_bytes, settings_.max_frame_bytes);
+  try {
+    append_batch_frame(outgoing_, header, items, items_bytes, send_limit_);
+  } catch (const common::FrameError& error) {
+    abort(std::string("this node tried to send a frame the peer does not accept: ") + error.what());
+    return;
+  }
   if (!writing_) write_queued();
 }
 

@@ -4,6 +4,7 @@
 // meanwhile go out together in the next write. All handlers run on the node's one thread.
 
 #include <google/protobuf/arena.h>
+#include <algorithm>
 
 #include <chrono>
 #include <cstdint>
@@ -61,9 +62,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void start();
 
-  // Queues one envelope; it goes out with whatever else is queued. Throws common::FrameError
-  // if it is larger than the frame limit.
+  // Queues one envelope; it goes out with whatever else is queued. A frame over the limit the
+  // peer accepts is not sent: the session closes, saying that this node tried to send it (the
+  // node checks sizes first, so this is a last guard, not a path it takes).
   void send(const wire::Envelope& envelope);
+  // The peer accepts frames of at most `bytes` (from its Hello); never more than our own limit.
+  void limit_sent_frames(std::uint32_t bytes) {
+    send_limit_ = std::min(bytes, settings_.max_frame_bytes);
+  }
   // Queues reliable envelopes as one batch frame under `header` (see node/batch_frame.h).
   void send_batch(const wire::Envelope& header, const std::vector<BatchItem>& items,
                   std::size_t items_bytes);
@@ -109,6 +115,7 @@ class Session : public std::enable_shared_from_this<Session> {
   common::TlsStream stream_;
   Role role_;
   SessionSettings settings_;
+  std::uint32_t send_limit_ = settings_.max_frame_bytes;
   SessionHandler& handler_;
   std::string remote_address_;
   std::shared_ptr<std::string> certificate_refusal_ = std::make_shared<std::string>();

@@ -272,6 +272,44 @@ TEST(NodeIntegrationTest, ANodeWhoseJournalWentBackInTimeContinuesInANewEpoch) {
       [](const nlohmann::json& event) { return event["event"] == "acked" && event["seq"] == 1; });
 }
 
+// Before, the frame limits were not exchanged: a message within the sender's --max-frame but over
+// the peer's went out, the peer closed the link as a protocol violation, the sender redialled
+// and sent it again, and so on (88 link cycles in 7 s, nothing delivered). Now the Hello carries
+// each side's limit: a message typed before the link is held with one error, the link stays up,
+// and once the limit is known an oversized message is refused when it is typed.
+TEST(NodeIntegrationTest, AMessageOverThePeersFrameLimitIsHeldOrRefusedAndTheLinkStaysUp) {
+  TempDir dir;
+  common::write_exercise_pki(dir.path(), {});
+  const auto port = free_local_port();
+  NodeProcess washington({"node", "--party", "washington", "--listen",
+                          "127.0.0.1:" + std::to_string(port), "--certs", dir.path().string(),
+                          "--json", "--max-frame", "200000"});
+  washington.wait_for(is_event("listening"));
+  const std::string large(100000, 'x');
+  washington.send_line(large);
+  washington.wait_for(is_event("queued"));
+  NodeProcess moscow({"node", "--party", "moscow", "--connect", "127.0.0.1:" + std::to_string(port),
+                      "--certs", dir.path().string(), "--json"});
+  const auto held = washington.wait_for(is_event("error"));
+  EXPECT_NE(held["reason"].get<std::string>().find("larger than the peer accepts (frames of 65536"),
+            std::string::npos)
+      << held.dump();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(washington.count_of("link_up"), 1u);
+  EXPECT_EQ(washington.count_of("link_down"), 0u);
+  EXPECT_EQ(moscow.count_of("link_down"), 0u);
+  EXPECT_EQ(moscow.count_of("delivered"), 0u);
+  washington.send_line(large);
+  const auto refused = washington.wait_for([](const nlohmann::json& event) {
+    return event["event"] == "error" &&
+           event["reason"].get<std::string>().find("not sent") != std::string::npos;
+  });
+  EXPECT_NE(refused["reason"].get<std::string>().find("the peer accepts (its --max-frame)"),
+            std::string::npos)
+      << refused.dump();
+  EXPECT_EQ(washington.count_of("link_down"), 0u);
+}
+
 // The peer restarts without its journal while this node holds unacknowledged messages numbered
 // after ones the old peer acknowledged. The new peer must deliver them, not wait forever for
 // the earlier numbers it never saw.
