@@ -65,6 +65,7 @@ class Node : public SessionHandler {
     std::optional<common::Endpoint> connect;
     asio::ip::tcp::acceptor acceptor;
     asio::ip::tcp::resolver resolver;
+    // Dialling: the wait before the next dial. Listening: the pause after a failed accept.
     asio::steady_timer redial_timer;
     common::Backoff backoff;
     bool dialling = false;
@@ -186,6 +187,8 @@ class Node : public SessionHandler {
   // flood of connections cannot fill the event log.
   Session::Clock::time_point last_refusal_report_{};
   std::uint64_t unreported_refusals_ = 0;
+  Session::Clock::time_point last_accept_failure_report_{};
+  std::uint64_t unreported_accept_failures_ = 0;
   void report_refusal(NodeEvent e);
   // Makes room for a new connection: closes the oldest accepted one that has not even finished
   // its TLS handshake. False if every waiting connection has (only real peers can).

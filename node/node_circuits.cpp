@@ -12,6 +12,7 @@ namespace {
 // sockets, reopened as they were closed, kept the real peer out for as long as they were held).
 constexpr std::size_t kMaxUnauthenticated = 64;
 constexpr auto kRefusalReportEvery = std::chrono::seconds(1);
+constexpr auto kAcceptPauseAfterFailure = std::chrono::milliseconds(100);
 
 }  // namespace
 
@@ -34,9 +35,28 @@ void Node::accept_next(Circuit& circuit) {
                                                  asio::ip::tcp::socket socket) {
     if (stopping_ || error == asio::error::operation_aborted) return;
     if (error) {
-      NodeEvent e = event(NodeEvent::Kind::kError);
-      e.reason = "accept failed on " + circuit.name + ": " + error.message();
-      emit(e);
+      // Out of file descriptors (or another failure the next accept would meet at once): the
+      // pending connection stays in the backlog, so accepting again at once would spin and
+      // report without end. Pause, and report at most once a second.
+      const auto now = clock_.now().steady;
+      if (now - last_accept_failure_report_ >= kRefusalReportEvery) {
+        NodeEvent e = event(NodeEvent::Kind::kError);
+        e.reason = "accept failed on " + circuit.name + ": " + error.message() +
+                   (unreported_accept_failures_ > 0
+                        ? " (and " + std::to_string(unreported_accept_failures_) +
+                              " more failure(s) since the last report)"
+                        : "");
+        emit(e);
+        last_accept_failure_report_ = now;
+        unreported_accept_failures_ = 0;
+      } else {
+        ++unreported_accept_failures_;
+      }
+      circuit.redial_timer.expires_after(kAcceptPauseAfterFailure);
+      circuit.redial_timer.async_wait([this, &circuit](const asio::error_code& waited) {
+        if (!waited && !stopping_) accept_next(circuit);
+      });
+      return;
     } else if (unauthenticated_.size() >= kMaxUnauthenticated && !evict_a_stalled_connection()) {
       NodeEvent e = event(NodeEvent::Kind::kRefused);
       asio::error_code ignored;

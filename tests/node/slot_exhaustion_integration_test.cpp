@@ -4,12 +4,15 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -86,6 +89,51 @@ TEST(SlotExhaustionTest, IdleConnectionsCannotKeepTheAuthenticatedPeerOut) {
   const auto refusals = washington.count_of("refused");
   EXPECT_GT(flood.reopened(), 0);
   EXPECT_LE(refusals, 8u) << "refusals are summarised, not written one by one";
+}
+
+// CPU seconds a process has used, from /proc/PID/stat (utime + stime).
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// Before, a failed accept (out of file descriptors) was reported and retried at once: the
+// connection stayed in the backlog, so the node spun at full CPU, writing an error event per
+// turn. Now it pauses between tries and reports once a second.
+TEST(SlotExhaustionTest, RunningOutOfFileDescriptorsNeitherSpinsNorFloodsTheLog) {
+  TempDir certs;
+  common::write_exercise_pki(certs.path(), {});
+  // The node inherits a limit of 40 open files; the test keeps its own.
+  rlimit own{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &own), 0);
+  rlimit low = own;
+  low.rlim_cur = 40;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json"});
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &own), 0);
+  const std::string address = listening_address(washington);
+  IdleFlood flood(address, 60);
+  washington.wait_for([](const nlohmann::json& event) {
+    return event["event"] == "error" &&
+           event["reason"].get<std::string>().find("accept failed") != std::string::npos;
+  });
+  const pid_t pid = washington.process().pid();
+  const double before = cpu_seconds(pid);
+  const auto errors_before = washington.count_of("error");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const double used = cpu_seconds(pid) - before;
+  EXPECT_LT(used, 0.5) << "the node spun on accept";
+  EXPECT_LE(washington.count_of("error") - errors_before, 4u)
+      << "accept failures are summarised, not written one by one";
 }
 
 }  // namespace
