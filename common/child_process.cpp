@@ -34,6 +34,12 @@ bool LineReader::fill() {
 std::optional<std::string> LineReader::pop_line() {
   const auto newline = pending_.find('\n');
   if (newline == std::string::npos) {
+    // Each fill() adds at most 16 KiB before the caller pops, so this bounds the buffer.
+    if (pending_.size() > max_line_bytes_) {
+      pending_.clear();
+      throw std::length_error("a line of more than " + std::to_string(max_line_bytes_) +
+                              " bytes without a newline");
+    }
     if (at_end_ && !pending_.empty()) return std::exchange(pending_, {});
     return std::nullopt;
   }

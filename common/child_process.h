@@ -15,19 +15,27 @@ namespace hotline::common {
 // Splits what arrives on a file descriptor into lines.
 class LineReader {
  public:
-  explicit LineReader(int fd = -1) : fd_(fd) {}
+  // A node's event line holds at most one message of at most 16 MiB, escaped as JSON: far
+  // below this. A longer line is a runaway or hostile writer, not one to buffer.
+  static constexpr std::size_t kDefaultMaxLineBytes = 128 * 1024 * 1024;
+
+  explicit LineReader(int fd = -1, std::size_t max_line_bytes = kDefaultMaxLineBytes)
+      : fd_(fd), max_line_bytes_(max_line_bytes) {}
   void reset(int fd) { fd_ = fd; }
   int fd() const { return fd_; }
   bool at_end() const { return at_end_; }
 
   // One read() of what is available; false once the other end has closed.
   bool fill();
+  // The next whole line, if one is in. Throws std::length_error once more than max_line_bytes
+  // have arrived without a newline.
   std::optional<std::string> pop_line();
   // Waits up to `timeout` for a complete line; nullopt on timeout or end of stream.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
 
  private:
   int fd_;
+  std::size_t max_line_bytes_;
   bool at_end_ = false;
   std::string pending_;
 };
