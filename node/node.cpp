@@ -22,6 +22,8 @@ constexpr std::size_t kEnvelopeOverhead = 128;
 constexpr std::size_t kMessageOverhead = 11;
 // Bytes a circuit may hold in its write queue before the outbox stops handing it more.
 constexpr std::size_t kLinkHighWater = 256 * 1024;
+// Reading slower than this, a peer is taken for one that does not read at all.
+constexpr std::size_t kSlowestReaderBytesPerSecond = 64 * 1024;
 // The most a batch frame carries: within one TLS record, so the receiver can take it as soon as
 // that record is in.
 constexpr std::size_t kBatchBytes = 16000;
@@ -225,6 +227,12 @@ void Node::send_hello(Circuit& circuit, Session& session) {
 }
 
 void Node::send_control(Circuit& circuit, wire::Envelope envelope) {
+  // Heartbeats and acks obey the high-water mark too: past it the peer is not reading, so a
+  // heartbeat says nothing, and a later ack (they are cumulative) will carry this one.
+  if ((envelope.has_heartbeat() || envelope.has_ack_only()) &&
+      circuit.session->queued_bytes() >= kLinkHighWater) {
+    return;
+  }
   stamp(envelope, circuit);
   circuit.session->send(envelope);
 }
@@ -722,6 +730,20 @@ void Node::tick() {
       circuit->session->abort("nothing heard for " + std::to_string(silence_limit.count()) +
                               " ms (" + std::to_string(options_.heartbeat_misses) +
                               " heartbeats missed)");
+      continue;
+    }
+    // A peer that talks but does not read holds our write, and what queues behind it, forever.
+    // A write may take a while on a slow line: it is given the silence limit plus the time its
+    // bytes take at kSlowestReader.
+    const auto write_allowance =
+        silence_limit + std::chrono::milliseconds(circuit->session->queued_bytes() * 1000 /
+                                                  kSlowestReaderBytesPerSecond);
+    if (circuit->session->writing() && now - circuit->session->last_sent() > write_allowance) {
+      circuit->session->abort(
+          "the peer has read nothing for " +
+          std::to_string(
+              std::chrono::duration_cast<std::chrono::milliseconds>(write_allowance).count()) +
+          " ms");
       continue;
     }
     if (now - circuit->session->last_sent() >= options_.heartbeat_interval / 2) {

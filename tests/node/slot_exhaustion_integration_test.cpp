@@ -19,6 +19,7 @@
 #include "common/certificates.h"
 #include "common/endpoint.h"
 #include "tests/support/node_process.h"
+#include "tests/support/tls_client.h"
 
 namespace hotline::testing {
 namespace {
@@ -134,6 +135,40 @@ TEST(SlotExhaustionTest, RunningOutOfFileDescriptorsNeitherSpinsNorFloodsTheLog)
   EXPECT_LT(used, 0.5) << "the node spun on accept";
   EXPECT_LE(washington.count_of("error") - errors_before, 4u)
       << "accept failures are summarised, not written one by one";
+}
+
+// Before, a peer that passed authentication and kept sending heartbeats but never read held the
+// link forever: our write stalled, heartbeats and acks queued behind it without bound, and
+// nothing else could take the circuit. Now a write that makes no progress ends the link.
+TEST(SlotExhaustionTest, APeerThatTalksButNeverReadsLosesTheLink) {
+  TempDir certs;
+  common::write_exercise_pki(certs.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json", "--heartbeat", "200ms"});
+  // More than the socket buffers hold, queued before the peer comes, so that washington's
+  // write stalls once it does.
+  const std::string line(60000, 'x');
+  for (int i = 0; i < 300; ++i) washington.send_line(line);
+  washington.wait_for_count(is_event("queued"), 300, std::chrono::seconds(20));
+  TestClient peer(listening_address(washington));
+  ASSERT_EQ(
+      peer.handshake({certs.path() / "moscow" / "ca.crt", certs.path() / "moscow" / "moscow.crt",
+                      certs.path() / "moscow" / "moscow.key"},
+                     false, "washington"),
+      "");
+  peer.send_envelope(hello_envelope("moscow", 77));
+  washington.wait_for(is_event("link_up"));
+  // Heartbeats, so that silence does not end the link; nothing is ever read.
+  std::string reason;
+  for (int i = 0; i < 100 && reason.empty(); ++i) {
+    wire::Envelope heartbeat = hello_envelope("moscow", 77);
+    heartbeat.mutable_heartbeat();
+    peer.send_envelope(heartbeat);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (const auto& event : washington.events_of("link_down")) reason = event.value("reason", "");
+  }
+  EXPECT_NE(reason.find("the peer has read nothing"), std::string::npos)
+      << "the link was held for 10 s by a peer that never read; link_down: " << reason;
 }
 
 }  // namespace
