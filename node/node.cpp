@@ -527,6 +527,8 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
     } else if (envelope.has_bye()) {
       if (!peer_said_bye_) {
         peer_said_bye_ = true;
+        peer_bye_epoch_ = envelope.epoch();
+        peer_bye_last_seq_ = envelope.bye().last_seq();
         NodeEvent e = event(NodeEvent::Kind::kPeerBye);
         e.reason = envelope.bye().reason();
         e.seq = envelope.bye().last_seq();
@@ -600,6 +602,12 @@ void Node::acknowledge_at_commit() {
 // ---- durability ----------------------------------------------------------------------------
 
 void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
+  // A message after the peer's goodbye (from a restarted peer, or numbered past the Bye's
+  // last_seq) withdraws it: the peer has more to say, and we wait for its next Bye.
+  if (peer_said_bye_ &&
+      (envelope.epoch() != peer_bye_epoch_ || envelope.seq() > peer_bye_last_seq_)) {
+    peer_said_bye_ = false;
+  }
   if (journal_) {
     if (!journalled([&] { journal_->append_delivered(envelope); })) return;
     unannounced_.emplace_back(envelope, circuit.name);

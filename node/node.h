@@ -231,6 +231,8 @@ class Node : public SessionHandler {
   bool sending_finished_ = false;
   bool bye_sent_ = false;
   bool peer_said_bye_ = false;
+  std::uint64_t peer_bye_epoch_ = 0;  // the epoch and last seq the peer's Bye named
+  std::uint64_t peer_bye_last_seq_ = 0;
   bool stopping_ = false;
   std::string failure_;
 };

@@ -310,6 +310,38 @@ TEST(NodeIntegrationTest, AMessageOverThePeersFrameLimitIsHeldOrRefusedAndTheLin
   EXPECT_EQ(washington.count_of("link_down"), 0u);
 }
 
+// Before, a Bye stayed honoured after the peer that said it restarted and went on: this node,
+// finishing, said its own Bye and stopped at once, and what the new peer sent afterwards was
+// never delivered. A message after a Bye withdraws it.
+TEST(NodeIntegrationTest, AGoodbyeIsWithdrawnByAMessageAfterIt) {
+  TempDir dir;
+  common::write_exercise_pki(dir.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          dir.path().string(), "--json"});
+  const std::vector<std::string> moscow_args = {
+      "node",    "--party",           "moscow", "--connect", listening_address(washington),
+      "--certs", dir.path().string(), "--json", "--linger",  "300ms"};
+  {
+    NodeProcess first(moscow_args);
+    first.send_line("a");
+    washington.wait_for(is_event("delivered"));
+    first.process().close_input();
+    washington.wait_for(is_event("peer_bye"));
+    first.process().wait_for(std::chrono::seconds(10));
+  }
+  NodeProcess second(moscow_args);
+  second.send_line("b");
+  washington.wait_for_count(is_event("delivered"), 2, std::chrono::seconds(10));
+  washington.process().close_input();
+  second.wait_for(is_event("peer_bye"));
+  second.send_line("c");
+  second.process().close_input();
+  const auto delivered =
+      washington.wait_for_count(is_event("delivered"), 3, std::chrono::seconds(10));
+  EXPECT_EQ(delivered[2]["text"], "c");
+  EXPECT_EQ(washington.process().wait_for(std::chrono::seconds(15)), 0);
+}
+
 // The peer restarts without its journal while this node holds unacknowledged messages numbered
 // after ones the old peer acknowledged. The new peer must deliver them, not wait forever for
 // the earlier numbers it never saw.
