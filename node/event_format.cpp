@@ -133,6 +133,8 @@ nlohmann::json event_to_json(const NodeEvent& event, const std::string& party) {
       if (event.envelope != nullptr) add_payload(out, *event.envelope);
       break;
     case Kind::kAcked:
+      out["peer"] = event.peer;
+      out["epoch"] = event.epoch;
       out["seq"] = event.seq;
       out["rtt_us"] = event.duration.count();
       if (!event.reason.empty()) out["kind"] = event.reason;

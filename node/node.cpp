@@ -559,6 +559,7 @@ void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
   for (const auto& item : done) {
     NodeEvent e = event(NodeEvent::Kind::kAcked);
     e.seq = item.seq;
+    e.epoch = outbox_.epoch();
     e.duration = std::chrono::duration_cast<std::chrono::microseconds>(now - item.first_sent);
     if (item.payload == wire::Envelope::kLinkTest) e.reason = "link_test";
     emit(e);
