@@ -6,6 +6,7 @@
 #include "node/console_input.h"
 #include "node/event_format.h"
 #include "node/event_log.h"
+#include "node/load_generator.h"
 #include "node/node.h"
 #include "proto/node_config.pb.h"
 #include "runner/player.h"
@@ -36,6 +37,8 @@ struct ResolvedOptions {
   node::NodeOptions node;
   bool json = false;
   std::string log;
+  // Messages for the built-in load generator to send (0: none).
+  std::uint64_t generate = 0;
 };
 
 // A scenario party this node plays, for `hotline run`.
@@ -93,9 +96,10 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
   const std::string link_tests =
       pick("--link-test-every", flags.link_test_every, file.link_test_every());
   if (!link_tests.empty()) options.link_test_interval = milliseconds_of(link_tests);
-  options.generate = command.count("--generate") > 0 ? flags.generate : file.generate();
+
   node::finalize(options);
-  return {options, flags.json || file.json(), pick("--log", flags.log, file.log())};
+  return {options, flags.json || file.json(), pick("--log", flags.log, file.log()),
+          command.count("--generate") > 0 ? flags.generate : file.generate()};
 }
 
 // Writes each event to stdout at once (a pipe reader must see it live), and to the event log.
@@ -154,7 +158,7 @@ class PlayObserver : public node::NodeObserver {
 };
 
 int run_node(node::NodeOptions options, bool json, const std::string& log_path,
-             const PlayOptions& play) {
+             std::uint64_t generate, const PlayOptions& play) {
   std::unique_ptr<node::EventLog> log;
   if (!log_path.empty()) {
     log = std::make_unique<node::EventLog>(log_path);
@@ -198,7 +202,13 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
   signals.async_wait([&node](const asio::error_code& error, int) {
     if (!error) node.stop("interrupted");
   });
+  std::optional<node::LoadGenerator> generator;
+  if (generate > 0) {
+    generator.emplace(node, generate);
+    node.on_room([&generator] { generator->top_up(); });
+  }
   node.start();
+  if (generator) generator->top_up();
   node::read_lines_in_background(
       io,
       [&node, &printer, &player](std::string line) {
@@ -286,7 +296,7 @@ void add_node_command(CLI::App& app) {
   command->callback([flags, command] {
     const ResolvedOptions resolved = resolve_options(*flags, *command);
     exit_status = run_node(
-        resolved.node, resolved.json, resolved.log,
+        resolved.node, resolved.json, resolved.log, resolved.generate,
         PlayOptions{flags->play, flags->seed, flags->settings, flags->human, flags->speed});
   });
 }

@@ -173,7 +173,6 @@ void Node::start() {
   }
   next_link_test_ = Session::Clock::now() + options_.link_test_interval;
   schedule_tick();
-  generate_more();
   schedule_commit();
 }
 
@@ -242,6 +241,15 @@ std::uint64_t Node::send(wire::Envelope payload) {
   return accept_for_sending(std::move(payload), false);
 }
 
+std::uint64_t Node::send_generated(wire::Envelope payload) {
+  if (sending_finished_) throw std::logic_error("this node has finished sending");
+  return accept_for_sending(std::move(payload), true);
+}
+
+bool Node::has_room_for(std::size_t payload_bytes) const {
+  return outbox_.bytes() + payload_bytes + 2 * Outbox::kEntryOverhead <= options_.max_outbox_bytes;
+}
+
 std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
   if (sending_finished_) throw std::logic_error("this node has finished sending");
   // The message's own fields (tag, length, priority) take at most kMessageOverhead bytes.
@@ -282,6 +290,7 @@ std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated)
 
 std::uint64_t Node::accept_next(bool generated) {
   wire::Envelope& payload = outbox_.next();
+  if (generated) ++generated_;
   payload.set_version(kProtocolVersion);
   // An envelope reused from the outbox already names us (every path here sets the sender).
   if (payload.sender().empty()) payload.set_sender(options_.party);
@@ -313,23 +322,6 @@ std::uint64_t Node::accept_next(bool generated) {
     pump();
   }
   return seq;
-}
-
-void Node::generate_more() {
-  // The generator's own window, and the outbox's room in bytes, hold it back; acknowledgements
-  // call it again.
-  while (generated_ < options_.generate && outbox_.size() < options_.generate_window &&
-         outbox_.bytes() + 2 * Outbox::kEntryOverhead <= options_.max_outbox_bytes &&
-         !sending_finished_ && !stopping_) {
-    ++generated_;
-    wire::Envelope envelope;
-    envelope.mutable_message()->set_text(options_.party + " " + std::to_string(generated_));
-    try {
-      accept_for_sending(std::move(envelope), true);
-    } catch (const JournalIoError&) {
-      return;  // the node has stopped, saying why
-    }
-  }
 }
 
 void Node::pump() {
@@ -546,12 +538,16 @@ void Node::take_acknowledgement(const wire::Envelope& envelope) {
   if (envelope.ack_epoch() != outbox_.epoch() || envelope.ack() <= outbox_.acknowledged_seq()) {
     return;
   }
-  const auto& done = outbox_.acknowledge(envelope.ack());
+  acknowledged_up_to(envelope.ack());
+}
+
+void Node::acknowledged_up_to(std::uint64_t seq) {
+  const auto& done = outbox_.acknowledge(seq);
   journal::Record acknowledged;
-  acknowledged.mutable_acknowledged()->set_seq(envelope.ack());
+  acknowledged.mutable_acknowledged()->set_seq(seq);
   record(acknowledged);
   emit_acknowledged(done);
-  generate_more();
+  if (on_room_) on_room_();
 }
 
 void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {

@@ -4,6 +4,7 @@
 // has delivered, and the journal that makes both survive a crash. Runs on one thread.
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -38,6 +39,16 @@ class Node : public SessionHandler {
   // finish_sending().
   std::uint64_t send(wire::Envelope payload);
   std::uint64_t send_text(std::string_view text, wire::Priority priority = wire::ROUTINE);
+  // As send(), for a load generator: counted in generated(), which the journal keeps.
+  std::uint64_t send_generated(wire::Envelope payload);
+  // Messages sent through send_generated() in this node's life and, with a journal, its
+  // earlier ones.
+  std::uint64_t generated() const { return generated_; }
+  // Whether the outbox has room for a payload of this size (--max-outbox).
+  bool has_room_for(std::size_t payload_bytes) const;
+  // Called whenever acknowledgements free room in the outbox (for a load generator).
+  void on_room(std::function<void()> callback) { on_room_ = std::move(callback); }
+  bool finished_sending() const { return sending_finished_; }
 
   // No more to send: deliver what is queued, say Bye, and stop once the peer has said Bye too,
   // or when the linger time runs out.
@@ -121,10 +132,11 @@ class Node : public SessionHandler {
   // After a fresh FLASH message went on `circuit`: the same on every other live circuit.
   void copy_flash(const Circuit& circuit, Outbox::Entry& entry);
   void mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
-  void generate_more();
 
   // Receiving.
   void take_acknowledgement(const wire::Envelope& envelope);
+  // The peer delivered everything up to `seq`: journal it, report it, and say there is room.
+  void acknowledged_up_to(std::uint64_t seq);
   void take_reliable(const Circuit& circuit, const wire::Envelope& envelope);
   // What was delivered or repeated is acknowledged at the commit point.
   void acknowledge_at_commit();
@@ -222,6 +234,7 @@ class Node : public SessionHandler {
   bool ack_flush_posted_ = false;
   bool ack_forced_ = false;  // a duplicate arrived: the peer missed an ack
   std::uint64_t generated_ = 0;
+  std::function<void()> on_room_;
   // Reused by pump() for each batch it sends.
   bool pumping_ = false;
   std::vector<Outbox::Entry*> batch_entries_;

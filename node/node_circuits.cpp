@@ -220,13 +220,8 @@ void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
     }
     if (resume.peer_epoch() == outbox_.epoch() &&
         resume.delivered_seq() > outbox_.acknowledged_seq()) {
-      const auto& done = outbox_.acknowledge(resume.delivered_seq());
-      journal::Record acknowledged;
-      acknowledged.mutable_acknowledged()->set_seq(resume.delivered_seq());
-      record(acknowledged);
-      emit_acknowledged(done);
-      // Room in the window, exactly as after an Ack: nothing else would refill it.
-      generate_more();
+      // Exactly as after an Ack, room in the outbox included.
+      acknowledged_up_to(resume.delivered_seq());
     }
   } catch (const ProtocolViolation& violation) {
     session->abort(std::string("protocol violation in Hello: ") + violation.what());

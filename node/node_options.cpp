@@ -57,9 +57,6 @@ void finalize(NodeOptions& options) {
                                 std::to_string(options.max_frame_bytes) + ") to 1 GiB, got " +
                                 std::to_string(options.max_outbox_bytes));
   }
-  if (options.generate_window < 1 || options.generate_window > 1'000'000) {
-    throw std::invalid_argument("the generator's window must be from 1 to 1000000");
-  }
 }
 
 }  // namespace hotline::node

@@ -55,10 +55,6 @@ struct NodeOptions {
   // Periodic test messages, as on the real link; zero turns them off.
   std::chrono::milliseconds link_test_interval{0};
 
-  // Built-in load generator: send this many numbered messages ("<party> <n>"), keeping at most
-  // `generate_window` unacknowledged. Resumes where it stopped after a restart with a journal.
-  std::uint64_t generate = 0;
-  std::size_t generate_window = 256;
   // Back-pressure: the console and the generator are told to wait once the messages not yet
   // acknowledged hold this much (see Outbox::bytes()).
   std::size_t max_outbox_bytes = 64 * 1024 * 1024;

@@ -9,6 +9,7 @@
 
 #include "bench/linked_pair.h"
 #include "common/certificates.h"
+#include "node/load_generator.h"
 #include "tests/support/faulty_journal_files.h"
 #include "tests/support/node_process.h"
 
@@ -116,15 +117,21 @@ class JournalFaultsTest : public ::testing::Test {
 TEST_F(JournalFaultsTest, AFailedFsyncStopsTheNodeAndEverythingAcknowledgedSurvives) {
   auto files = std::make_shared<FaultyJournalFiles>();
   node::NodeOptions washington;
-  washington.generate = 20000;
   node::NodeOptions moscow;
   moscow.journal = journal_of("moscow");
   moscow.journal_files = files;
   std::uint64_t washington_epoch = 0;
   std::uint64_t acknowledged = 0;
   {
+    // Outlives the pair, whose washington thread calls it until the pair is gone.
+    std::unique_ptr<node::LoadGenerator> generator;
     Pair pair(certs(), washington, moscow);
     washington_epoch = pair.washington->epoch();
+    generator = std::make_unique<node::LoadGenerator>(*pair.washington, 20000);
+    asio::post(pair.washington_io, [&] {
+      pair.washington->on_room([&] { generator->top_up(); });
+      generator->top_up();
+    });
     ASSERT_TRUE(wait_until([&] { return pair.moscow_events.delivered > 2000; }));
     files->fail_fsync(1);
     ASSERT_TRUE(wait_until([&] { return pair.moscow_events.stopped.load(); }))
