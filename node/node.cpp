@@ -133,7 +133,7 @@ void Node::recover() {
     for (const auto& envelope : state.recent_deliveries) {
       const auto found = options_.announced->find(envelope.epoch());
       if (found == options_.announced->end() || envelope.seq() > found->second) {
-        unannounced_.emplace_back(envelope, kRecoveredCircuit);
+        unannounced_.add(envelope, kRecoveredCircuit);
       }
     }
   }
@@ -607,7 +607,7 @@ void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
   }
   if (journal_) {
     if (!journalled([&] { journal_->append_delivered(envelope); })) return;
-    unannounced_.emplace_back(envelope, circuit.name);
+    unannounced_.add(envelope, circuit.name);
   } else {
     announce(envelope, circuit.name, false);
   }
@@ -653,7 +653,12 @@ void Node::commit_point() {
   Journal::Ticket ticket = 0;
   if (journal_ && !journalled([&] { ticket = journal_->commit(); })) return;
   staged_.push_back(Staged{ticket, outbox_.last_seq(), std::move(unannounced_), ack_due_});
-  unannounced_.clear();
+  if (spare_delivery_lists_.empty()) {
+    unannounced_ = DeliveryList();
+  } else {
+    unannounced_ = std::move(spare_delivery_lists_.back());
+    spare_delivery_lists_.pop_back();
+  }
   ack_due_ = false;
   if (!journal_) {
     release(ticket);
@@ -685,9 +690,11 @@ void Node::release(Journal::Ticket ticket) {
     Staged& staged = staged_.front();
     durable_seq_ = std::max(durable_seq_, staged.last_seq);
     ack_due = ack_due || staged.ack_due;
-    for (const auto& [envelope, circuit] : staged.deliveries) {
-      announce(envelope, circuit, circuit == kRecoveredCircuit);
+    for (const Delivery& delivery : staged.deliveries) {
+      announce(delivery.envelope, *delivery.circuit, delivery.circuit == &kRecoveredCircuit);
     }
+    staged.deliveries.clear();
+    spare_delivery_lists_.push_back(std::move(staged.deliveries));
     staged_.pop_front();
   }
   pump();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/backoff.h"
+#include "node/delivery_list.h"
 #include "node/inbox.h"
 #include "node/journal.h"
 #include "node/loop_clock.h"
@@ -219,16 +220,18 @@ class Node : public SessionHandler {
   std::uint64_t durable_seq_ = 0;  // outbox entries up to here are in the journal
   // The last seq the journal held at start: later ones were numbered in this life.
   std::uint64_t recovered_last_seq_ = 0;
-  std::map<std::uint64_t, std::uint64_t> durable_delivered_;         // peer epoch -> seq, journaled
-  std::vector<std::pair<wire::Envelope, std::string>> unannounced_;  // with their circuit
+  std::map<std::uint64_t, std::uint64_t> durable_delivered_;  // peer epoch -> seq, journaled
+  DeliveryList unannounced_;  // appended to the journal, not yet committed
   // Committed and waiting for the journal's fsync.
   struct Staged {
     Journal::Ticket ticket;
     std::uint64_t last_seq;
-    std::vector<std::pair<wire::Envelope, std::string>> deliveries;
+    DeliveryList deliveries;
     bool ack_due;
   };
   std::deque<Staged> staged_;
+  // Lists of announced deliveries, kept for their envelopes' memory.
+  std::vector<DeliveryList> spare_delivery_lists_;
   bool commit_posted_ = false;
   bool ack_due_ = false;
   bool ack_flush_posted_ = false;
