@@ -3,17 +3,19 @@
 // others. After healing and quiescing, a history checker reads both nodes' event logs.
 //
 // CI runs the short version; the full one (100,000 messages each way, 50 kills of either node
-// and 10 cuts) runs with
+// and 10 cuts, under a slot flood of 100 idle connections) runs with
 //   HOTLINE_FULL_CRASH_TEST=1 build/tests/crash_integration_test
 
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <algorithm>
+#include <optional>
 #include <random>
 
 #include "common/certificates.h"
 #include "node/history_check.h"
+#include "tests/support/idle_flood.h"
 #include "tests/support/node_process.h"
 #include "tests/support/tcp_relay.h"
 
@@ -27,6 +29,8 @@ struct CrashPlan {
   std::uint64_t seed;
   // The journal's compaction threshold in bytes; 0 for the node's default.
   std::uint64_t compact_after = 0;
+  // Idle connections held open against washington's primary throughout (a slot flood).
+  int idle_flood = 0;
 };
 
 class CrashHarness {
@@ -42,6 +46,9 @@ class CrashHarness {
   }
 
   void run() {
+    std::optional<IdleFlood> flood;
+    if (plan_.idle_flood > 0)
+      flood.emplace("127.0.0.1:" + std::to_string(primary_port_), plan_.idle_flood);
     std::mt19937_64 rng(plan_.seed);
     const std::uint64_t total = 2 * plan_.messages;
     struct Action {
@@ -207,11 +214,21 @@ TEST(CrashIntegrationTest, ExactlyOnceWhileTheJournalCompactsConstantly) {
                  /*compact_after=*/4096});
 }
 
+// The same under a slot flood: a hundred idle connections to washington's primary, reopened as
+// it closes them, while both nodes are killed and restarted.
+TEST(CrashIntegrationTest, ExactlyOnceWhileIdleConnectionsFloodTheListener) {
+  CrashPlan plan{/*messages=*/2000, /*kills=*/6, /*cuts=*/2, /*seed=*/1995};
+  plan.idle_flood = 100;
+  run_and_check(plan);
+}
+
 TEST(CrashIntegrationTest, FullRunOnDemand) {
   if (std::getenv("HOTLINE_FULL_CRASH_TEST") == nullptr) {
     GTEST_SKIP() << "set HOTLINE_FULL_CRASH_TEST=1 for 100,000 messages each way";
   }
-  run_and_check({/*messages=*/100000, /*kills=*/50, /*cuts=*/10, /*seed=*/1963});
+  CrashPlan plan{/*messages=*/100000, /*kills=*/50, /*cuts=*/10, /*seed=*/1963};
+  plan.idle_flood = 100;
+  run_and_check(plan);
 }
 
 }  // namespace

@@ -1,16 +1,11 @@
 // Connections that never authenticate must not keep the real peer out: a real node process,
 // held by a hundred idle TCP sockets that reopen as soon as they are closed (the review's
 // reproduction), still links with its peer, and says so without flooding its event log.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -18,57 +13,12 @@
 
 #include "common/certificates.h"
 #include "common/endpoint.h"
+#include "tests/support/idle_flood.h"
 #include "tests/support/node_process.h"
 #include "tests/support/tls_client.h"
 
 namespace hotline::testing {
 namespace {
-
-// Holds `count` idle connections to `address` open, reopening each the node closes.
-class IdleFlood {
- public:
-  IdleFlood(const std::string& address, int count) : endpoint_(common::parse_endpoint(address)) {
-    for (int i = 0; i < count; ++i) sockets_.push_back(open());
-    thread_ = std::thread([this] {
-      while (!stop_) {
-        std::vector<pollfd> ready;
-        for (const int fd : sockets_) ready.push_back({fd, POLLIN, 0});
-        ::poll(ready.data(), ready.size(), 20);
-        for (std::size_t i = 0; i < ready.size(); ++i) {
-          if (ready[i].revents == 0) continue;
-          char byte;
-          if (::recv(sockets_[i], &byte, 1, MSG_DONTWAIT) > 0) continue;
-          ::close(sockets_[i]);
-          sockets_[i] = open();
-          ++reopened_;
-        }
-      }
-    });
-  }
-  ~IdleFlood() {
-    stop_ = true;
-    thread_.join();
-    for (const int fd : sockets_) ::close(fd);
-  }
-  int reopened() const { return reopened_; }
-
- private:
-  int open() const {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in to{};
-    to.sin_family = AF_INET;
-    to.sin_port = htons(endpoint_.port);
-    ::inet_pton(AF_INET, endpoint_.host.c_str(), &to.sin_addr);
-    ::connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to);
-    return fd;
-  }
-
-  common::Endpoint endpoint_;
-  std::vector<int> sockets_;
-  std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> reopened_{0};
-};
 
 TEST(SlotExhaustionTest, IdleConnectionsCannotKeepTheAuthenticatedPeerOut) {
   TempDir certs;
