@@ -133,7 +133,7 @@ void Node::recover() {
     for (const auto& envelope : state.recent_deliveries) {
       const auto found = options_.announced->find(envelope.epoch());
       if (found == options_.announced->end() || envelope.seq() > found->second) {
-        unannounced_.add(envelope, kRecoveredCircuit);
+        pipeline_.add_delivery(envelope, kRecoveredCircuit);
       }
     }
   }
@@ -159,7 +159,7 @@ void Node::start() {
     e.reason = "journal " + options_.journal->string() + ": " +
                std::to_string(journal_->recovered_records()) + " record(s) recovered, epoch " +
                std::to_string(outbox_.epoch()) + ", " + std::to_string(outbox_.size()) +
-               " unacknowledged, " + std::to_string(unannounced_.size()) +
+               " unacknowledged, " + std::to_string(pipeline_.open_deliveries()) +
                " delivery(ies) to announce";
     (void)state;
     emit(e);
@@ -588,7 +588,7 @@ void Node::acknowledge_at_commit() {
   // Acknowledge at the commit point, once what was delivered is durable; a duplicate is
   // acknowledged again, since the peer evidently missed the first one. Without a journal there
   // is nothing to wait for.
-  ack_due_ = true;
+  pipeline_.owe_acknowledgement();
   if (journal_) {
     schedule_commit();
   } else {
@@ -607,7 +607,7 @@ void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
   }
   if (journal_) {
     if (!journalled([&] { journal_->append_delivered(envelope); })) return;
-    unannounced_.add(envelope, circuit.name);
+    pipeline_.add_delivery(envelope, circuit.name);
   } else {
     announce(envelope, circuit.name, false);
   }
@@ -640,26 +640,17 @@ void Node::fail(const std::string& reason) {
 }
 
 void Node::schedule_commit() {
-  if (commit_posted_) return;
-  commit_posted_ = true;
+  if (!pipeline_.needs_commit_point()) return;
   // Posted, so everything this turn of the event loop adds shares one write and one fsync,
   // and a reply sent from a delivery callback carries the acknowledgement.
   asio::post(io_, [this] { commit_point(); });
 }
 
 void Node::commit_point() {
-  commit_posted_ = false;
   if (stopping_) return;
   Journal::Ticket ticket = 0;
   if (journal_ && !journalled([&] { ticket = journal_->commit(); })) return;
-  staged_.push_back(Staged{ticket, outbox_.last_seq(), std::move(unannounced_), ack_due_});
-  if (spare_delivery_lists_.empty()) {
-    unannounced_ = DeliveryList();
-  } else {
-    unannounced_ = std::move(spare_delivery_lists_.back());
-    spare_delivery_lists_.pop_back();
-  }
-  ack_due_ = false;
+  pipeline_.commit(ticket, outbox_.last_seq());
   if (!journal_) {
     release(ticket);
   } else if (journal_->synced_ticket() >= ticket) {
@@ -685,25 +676,17 @@ std::vector<journal::Record> Node::snapshot() const {
 }
 
 void Node::release(Journal::Ticket ticket) {
-  bool ack_due = false;
-  while (!staged_.empty() && staged_.front().ticket <= ticket) {
-    Staged& staged = staged_.front();
-    durable_seq_ = std::max(durable_seq_, staged.last_seq);
-    ack_due = ack_due || staged.ack_due;
-    for (const Delivery& delivery : staged.deliveries) {
-      announce(delivery.envelope, *delivery.circuit, delivery.circuit == &kRecoveredCircuit);
-    }
-    staged.deliveries.clear();
-    spare_delivery_lists_.push_back(std::move(staged.deliveries));
-    staged_.pop_front();
-  }
+  const auto released = pipeline_.release(ticket, [this](const Delivery& delivery) {
+    announce(delivery.envelope, *delivery.circuit, delivery.circuit == &kRecoveredCircuit);
+  });
+  durable_seq_ = std::max(durable_seq_, released.last_seq);
   pump();
-  if (ack_due && !ack_flush_posted_) {
+  if (released.ack_due && !ack_flush_posted_) {
     ack_flush_posted_ = true;
     // Posted, so that a reply written from a delivery callback carries the ack instead.
     asio::post(io_, [this] { flush_acks(); });
   }
-  if (journal_ && staged_.empty() && journal_->wants_compaction() && !stopping_ &&
+  if (journal_ && pipeline_.nothing_written() && journal_->wants_compaction() && !stopping_ &&
       !journalled([&] { journal_->compact(snapshot()); })) {
     return;
   }

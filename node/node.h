@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/backoff.h"
-#include "node/delivery_list.h"
+#include "node/commit_pipeline.h"
 #include "node/inbox.h"
 #include "node/journal.h"
 #include "node/loop_clock.h"
@@ -221,19 +221,7 @@ class Node : public SessionHandler {
   // The last seq the journal held at start: later ones were numbered in this life.
   std::uint64_t recovered_last_seq_ = 0;
   std::map<std::uint64_t, std::uint64_t> durable_delivered_;  // peer epoch -> seq, journaled
-  DeliveryList unannounced_;  // appended to the journal, not yet committed
-  // Committed and waiting for the journal's fsync.
-  struct Staged {
-    Journal::Ticket ticket;
-    std::uint64_t last_seq;
-    DeliveryList deliveries;
-    bool ack_due;
-  };
-  std::deque<Staged> staged_;
-  // Lists of announced deliveries, kept for their envelopes' memory.
-  std::vector<DeliveryList> spare_delivery_lists_;
-  bool commit_posted_ = false;
-  bool ack_due_ = false;
+  CommitPipeline pipeline_;
   bool ack_flush_posted_ = false;
   bool ack_forced_ = false;  // a duplicate arrived: the peer missed an ack
   std::uint64_t generated_ = 0;

@@ -246,7 +246,7 @@ void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
     }
     bye_sent_ = false;
   }
-  ack_due_ = true;
+  pipeline_.owe_acknowledgement();
   pump();
   schedule_commit();
   maybe_finish();
