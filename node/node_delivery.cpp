@@ -1,0 +1,222 @@
+// The node's receiving side: taking acknowledgements and reliable envelopes, delivering them
+// exactly once through the commit pipeline (journalled, then announced and acknowledged once
+// durable), acknowledgements, and journal compaction.
+
+#include <algorithm>
+
+#include "node/node.h"
+#include "node/node_internal.h"
+#include "node/protocol.h"
+
+namespace hotline::node {
+
+using namespace internal;
+
+// ---- receiving -----------------------------------------------------------------------------
+
+void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Envelope& envelope) {
+  Circuit* circuit = circuit_of(*session);
+  if (circuit == nullptr || circuit->session != session) return;
+  try {
+    take_acknowledgement(envelope);
+    if (is_reliable(envelope)) {
+      take_reliable(*circuit, envelope);
+      acknowledge_at_commit();
+    } else if (envelope.has_batch()) {
+      for (const wire::Envelope* item : session->batch_items()) {
+        if (stopping_) return;  // the journal failed on an earlier item
+        take_reliable(*circuit, *item);
+      }
+      acknowledge_at_commit();
+    } else if (envelope.has_bye()) {
+      if (!peer_said_bye_) {
+        peer_said_bye_ = true;
+        peer_bye_epoch_ = envelope.epoch();
+        peer_bye_last_seq_ = envelope.bye().last_seq();
+        NodeEvent e = event(NodeEvent::Kind::kPeerBye);
+        e.reason = envelope.bye().reason();
+        e.seq = envelope.bye().last_seq();
+        emit(e);
+      }
+    }
+  } catch (const ProtocolViolation& violation) {
+    session->abort(std::string("protocol violation: ") + violation.what());
+    return;
+  }
+  maybe_finish();
+}
+
+void Node::take_acknowledgement(const wire::Envelope& envelope) {
+  if (envelope.ack_epoch() != outbox_.epoch() || envelope.ack() <= outbox_.acknowledged_seq()) {
+    return;
+  }
+  acknowledged_up_to(envelope.ack());
+}
+
+void Node::acknowledged_up_to(std::uint64_t seq) {
+  const auto& done = outbox_.acknowledge(seq);
+  journal::Record acknowledged;
+  acknowledged.mutable_acknowledged()->set_seq(seq);
+  record(acknowledged);
+  emit_acknowledged(done);
+  if (on_room_) on_room_();
+}
+
+void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
+  const auto now = clock_.now().steady;
+  for (const auto& item : done) {
+    NodeEvent e = event(NodeEvent::Kind::kAcked);
+    e.seq = item.seq;
+    e.epoch = outbox_.epoch();
+    e.duration = std::chrono::duration_cast<std::chrono::microseconds>(now - item.first_sent);
+    if (item.payload == wire::Envelope::kLinkTest) e.reason = "link_test";
+    emit(e);
+  }
+}
+
+void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope) {
+  switch (inbox_.accept(envelope)) {
+    case Inbox::Arrival::kDuplicate: {
+      ack_forced_ = true;
+      NodeEvent e = event(NodeEvent::Kind::kDuplicate);
+      e.seq = envelope.seq();
+      e.epoch = envelope.epoch();
+      e.circuit = circuit.name;
+      emit(e);
+      break;
+    }
+    case Inbox::Arrival::kHeld:
+      break;
+    case Inbox::Arrival::kDeliverable:
+      deliver(circuit, envelope);
+      while (const auto unblocked = inbox_.next_unblocked(envelope.epoch())) {
+        deliver(circuit, *unblocked);
+      }
+      break;
+  }
+}
+
+void Node::acknowledge_at_commit() {
+  // Acknowledge at the commit point, once what was delivered is durable; a duplicate is
+  // acknowledged again, since the peer evidently missed the first one. Without a journal there
+  // is nothing to wait for.
+  pipeline_.owe_acknowledgement();
+  if (journal_) {
+    schedule_commit();
+  } else {
+    commit_point();
+  }
+}
+
+// ---- durability ----------------------------------------------------------------------------
+
+void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
+  // A message after the peer's goodbye (from a restarted peer, or numbered past the Bye's
+  // last_seq) withdraws it: the peer has more to say, and we wait for its next Bye.
+  if (peer_said_bye_ &&
+      (envelope.epoch() != peer_bye_epoch_ || envelope.seq() > peer_bye_last_seq_)) {
+    peer_said_bye_ = false;
+  }
+  if (journal_) {
+    if (!journalled([&] { journal_->append_delivered(envelope); })) return;
+    pipeline_.add_delivery(envelope, circuit.name);
+  } else {
+    announce(envelope, circuit.name, false);
+  }
+}
+
+void Node::announce(const wire::Envelope& envelope, const std::string& circuit, bool recovered) {
+  auto& durable = durable_delivered_[envelope.epoch()];
+  durable = std::max(durable, envelope.seq());
+  NodeEvent e = event(NodeEvent::Kind::kDelivered);
+  e.seq = envelope.seq();
+  e.epoch = envelope.epoch();
+  e.circuit = circuit;
+  e.recovered = recovered;
+  e.envelope = &envelope;
+  emit(e);
+}
+
+void Node::record(const journal::Record& record) {
+  if (journal_) journalled([&] { journal_->append(record); });
+}
+
+void Node::fail(const std::string& reason) {
+  if (stopping_) return;
+  failure_ = reason;
+  NodeEvent e = event(NodeEvent::Kind::kError);
+  e.reason = reason;
+  if (journal_) e.reason += "; " + journal_->cut_back_to_synced();
+  emit(e);
+  stop("failed: " + reason);
+}
+
+void Node::schedule_commit() {
+  if (!pipeline_.needs_commit_point()) return;
+  // Posted, so everything this turn of the event loop adds shares one write and one fsync,
+  // and a reply sent from a delivery callback carries the acknowledgement.
+  asio::post(io_, [this] { commit_point(); });
+}
+
+void Node::commit_point() {
+  if (stopping_) return;
+  Journal::Ticket ticket = 0;
+  if (journal_ && !journalled([&] { ticket = journal_->commit(); })) return;
+  pipeline_.commit(ticket, outbox_.last_seq());
+  if (!journal_) {
+    release(ticket);
+  } else if (journal_->synced_ticket() >= ticket) {
+    release(journal_->synced_ticket());
+  }
+}
+
+std::vector<journal::Record> Node::snapshot() const {
+  JournalState state;
+  state.party = options_.party;
+  state.epoch = outbox_.epoch();
+  state.last_seq = outbox_.last_seq();
+  state.acknowledged_seq = outbox_.acknowledged_seq();
+  state.generated = generated_;
+  for (std::size_t i = 0; i < outbox_.size(); ++i) {
+    const Outbox::Entry& entry = outbox_.at(i);
+    *state.unacknowledged[entry.envelope.seq()].mutable_envelope() = entry.envelope;
+  }
+  state.delivered = durable_delivered_;
+  // Deliveries appended but not yet announced are not here: the journal carries what it was
+  // given since its last commit into the new file itself.
+  return state.snapshot();
+}
+
+void Node::release(Journal::Ticket ticket) {
+  const auto released = pipeline_.release(ticket, [this](const Delivery& delivery) {
+    announce(delivery.envelope, *delivery.circuit, delivery.circuit == &kRecoveredCircuit);
+  });
+  durable_seq_ = std::max(durable_seq_, released.last_seq);
+  pump();
+  if (released.ack_due && !ack_flush_posted_) {
+    ack_flush_posted_ = true;
+    // Posted, so that a reply written from a delivery callback carries the ack instead.
+    asio::post(io_, [this] { flush_acks(); });
+  }
+  if (journal_ && pipeline_.nothing_written() && journal_->wants_compaction() && !stopping_ &&
+      !journalled([&] { journal_->compact(snapshot()); })) {
+    return;
+  }
+  maybe_finish();
+}
+
+void Node::flush_acks() {
+  ack_flush_posted_ = false;
+  if (stopping_) return;
+  const auto found = durable_delivered_.find(peer_epoch_);
+  const std::uint64_t ack = found == durable_delivered_.end() ? 0 : found->second;
+  for (auto& circuit : circuits_) {
+    if (!circuit->session || (circuit->ack_sent == ack && !ack_forced_)) continue;
+    wire::Envelope envelope = control_envelope();
+    envelope.mutable_ack_only();
+    send_control(*circuit, std::move(envelope));
+  }
+  ack_forced_ = false;
+}
+
+}  // namespace hotline::node

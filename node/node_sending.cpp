@@ -1,0 +1,328 @@
+// The node's sending side: accepting messages into the outbox, journalled before they are
+// numbered; handing durable entries to the traffic circuit in batches while its write queue is
+// short; FLASH copies on every circuit; and a new epoch when the journal went back in time.
+
+#include <algorithm>
+
+#include "node/batch_frame.h"
+#include "node/node.h"
+#include "node/node_internal.h"
+#include "node/protocol.h"
+
+namespace hotline::node {
+
+using namespace internal;
+
+// ---- sending -------------------------------------------------------------------------------
+
+wire::Envelope Node::control_envelope() const {
+  wire::Envelope envelope;
+  envelope.set_version(kProtocolVersion);
+  envelope.set_sender(options_.party);
+  envelope.set_epoch(outbox_.epoch());
+  return envelope;
+}
+
+void Node::stamp(wire::Envelope& envelope, Circuit& circuit) {
+  const auto found = durable_delivered_.find(peer_epoch_);
+  envelope.set_ack(found == durable_delivered_.end() ? 0 : found->second);
+  envelope.set_ack_epoch(peer_epoch_);
+  envelope.set_sent_at_us(
+      std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().wall.time_since_epoch())
+          .count());
+  envelope.set_circuit(circuit.name);
+  circuit.ack_sent = envelope.ack();
+}
+
+void Node::send_hello(Circuit& circuit, Session& session) {
+  wire::Envelope envelope = control_envelope();
+  wire::Hello& hello = *envelope.mutable_hello();
+  hello.set_party(options_.party);
+  hello.set_protocol_version(kProtocolVersion);
+  hello.set_epoch(outbox_.epoch());
+  hello.set_software("hotline 0.1");
+  hello.set_acknowledged_floor(outbox_.acknowledged_seq());
+  hello.set_max_frame_bytes(options_.max_frame_bytes);
+  hello.mutable_resume()->set_peer_epoch(peer_epoch_);
+  const auto found = durable_delivered_.find(peer_epoch_);
+  hello.mutable_resume()->set_delivered_seq(found == durable_delivered_.end() ? 0 : found->second);
+  stamp(envelope, circuit);
+  session.send(envelope);
+}
+
+void Node::send_control(Circuit& circuit, wire::Envelope envelope) {
+  // Heartbeats and acks obey the high-water mark too: past it the peer is not reading, so a
+  // heartbeat says nothing, and a later ack (they are cumulative) will carry this one.
+  if ((envelope.has_heartbeat() || envelope.has_ack_only()) &&
+      circuit.session->queued_bytes() >= kLinkHighWater) {
+    return;
+  }
+  stamp(envelope, circuit);
+  circuit.session->send(envelope);
+}
+
+std::uint64_t Node::send(wire::Envelope payload) {
+  if (sending_finished_) throw std::logic_error("this node has finished sending");
+  return accept_for_sending(std::move(payload), false);
+}
+
+std::uint64_t Node::send_generated(wire::Envelope payload) {
+  if (sending_finished_) throw std::logic_error("this node has finished sending");
+  return accept_for_sending(std::move(payload), true);
+}
+
+bool Node::has_room_for(std::size_t payload_bytes) const {
+  return outbox_.bytes() + payload_bytes + 2 * Outbox::kEntryOverhead <= options_.max_outbox_bytes;
+}
+
+std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
+  if (sending_finished_) throw std::logic_error("this node has finished sending");
+  // The message's own fields (tag, length, priority) take at most kMessageOverhead bytes.
+  check_fits(text.size() + kMessageOverhead, "message");
+  // Filled in place, field by field, so that an acknowledged envelope's memory is reused.
+  wire::Message& message = *outbox_.next().mutable_message();
+  message.Clear();
+  message.set_priority(priority);
+  message.mutable_text()->assign(text.data(), text.size());
+  return accept_next(false);
+}
+
+void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
+  if (stopping_) throw std::logic_error("this node is stopping");
+  const std::uint32_t limit = link_frame_limit();
+  if (payload_bytes + kEnvelopeOverhead > limit) {
+    throw std::invalid_argument(
+        "a " + std::to_string(payload_bytes) + "-byte " + std::string(kind) +
+        " does not fit the frame limit of " + std::to_string(limit) + " bytes" +
+        (limit < options_.max_frame_bytes ? " the peer accepts (its --max-frame)" : ""));
+  }
+  if (outbox_.bytes() + payload_bytes + Outbox::kEntryOverhead > options_.max_outbox_bytes) {
+    throw std::length_error("the outbox already holds " + std::to_string(outbox_.size()) +
+                            " unacknowledged message(s), " + std::to_string(outbox_.bytes()) +
+                            " bytes (--max-outbox " + std::to_string(options_.max_outbox_bytes) +
+                            "): wait for the peer to acknowledge them");
+  }
+}
+
+std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated) {
+  if (!is_reliable(payload)) throw std::invalid_argument("not a reliable payload");
+  check_fits(payload.ByteSizeLong(), payload_name(payload));
+  wire::Envelope& envelope = outbox_.next();
+  envelope = std::move(payload);
+  envelope.set_sender(options_.party);
+  return accept_next(generated);
+}
+
+std::uint64_t Node::accept_next(bool generated) {
+  wire::Envelope& payload = outbox_.next();
+  if (generated) ++generated_;
+  payload.set_version(kProtocolVersion);
+  // An envelope reused from the outbox already names us (every path here sets the sender).
+  if (payload.sender().empty()) payload.set_sender(options_.party);
+  if (journal_) {
+    // Journalled before it is numbered: if the journal fails, the message was never accepted
+    // (the node stops) rather than numbered, refused, and transmitted later all the same.
+    payload.set_epoch(outbox_.epoch());
+    payload.set_seq(outbox_.last_seq() + 1);
+    try {
+      journal_->append_sent(payload, generated);
+    } catch (const JournalIoError& error) {
+      fail(error.what());
+      throw;
+    }
+  }
+  Outbox::Entry& entry = outbox_.push_next();
+  const std::uint64_t seq = entry.envelope.seq();
+  if (traffic_circuit() == nullptr) {
+    NodeEvent e = event(NodeEvent::Kind::kQueued);
+    e.seq = seq;
+    e.envelope = &entry.envelope;
+    emit(e);
+  }
+  if (journal_) {
+    schedule_commit();
+  } else {
+    // Nothing to make durable: it may leave at once.
+    durable_seq_ = outbox_.last_seq();
+    pump();
+  }
+  return seq;
+}
+
+void Node::pump() {
+  // An observer may send from a `sent` event, which pumps again: the pump already running
+  // further up the stack takes the new message in its next round instead.
+  if (pumping_) return;
+  pumping_ = true;
+  struct Done {
+    bool& pumping;
+    ~Done() { pumping = false; }
+  } done{pumping_};
+  Circuit* circuit = traffic_circuit();
+  // While a write is in flight, what is due waits here and goes out, batched, when it drains:
+  // it could not leave any sooner, and a busy sender writes fewer, fuller frames.
+  if (circuit != nullptr && circuit->session->writing()) return;
+  while (circuit != nullptr && !outbox_.empty() && circuit->transmitted_seq < durable_seq_ &&
+         circuit->session->queued_bytes() < kLinkHighWater) {
+    const std::uint64_t first = outbox_.front().envelope.seq();
+    if (circuit->transmitted_seq < first - 1) circuit->transmitted_seq = first - 1;
+    if (circuit->transmitted_seq >= durable_seq_) break;
+    // The entries due go out together, as one batch frame of up to kBatchBytes, or alone if
+    // only one is due or it is larger than that.
+    batch_entries_.clear();
+    batch_items_.clear();
+    std::size_t items_bytes = 0;
+    // A batch, like any frame, must fit what the peer accepts.
+    const std::size_t limit = link_frame_limit() - kEnvelopeOverhead;
+    const std::size_t batch_limit = std::min(kBatchBytes, limit);
+    for (std::uint64_t seq = circuit->transmitted_seq + 1;
+         seq <= durable_seq_ && items_bytes < batch_limit; ++seq) {
+      Outbox::Entry& entry = outbox_.at(seq - first);
+      entry.envelope.set_retransmission(entry.sent);
+      const BatchItem item = batch_item(entry.envelope);
+      if (item.payload_bytes > limit) {
+        // Accepted before this peer's limit was known, and larger than it: it cannot go, and
+        // in-order delivery holds everything after it. Say so once; the link stays up.
+        if (batch_items_.empty()) report_too_large(entry, item.payload_bytes);
+        break;
+      }
+      if (!batch_items_.empty() && items_bytes + item.bytes > batch_limit) break;
+      batch_entries_.push_back(&entry);
+      batch_items_.push_back(item);
+      items_bytes += item.bytes;
+    }
+    if (batch_entries_.empty()) break;
+    circuit->transmitted_seq += batch_entries_.size();
+    if (batch_entries_.size() == 1) {
+      Outbox::Entry& entry = *batch_entries_.front();
+      const bool fresh = !entry.sent;
+      transmit(*circuit, entry, batch_items_.front().payload_bytes);
+      if (fresh) copy_flash(*circuit, entry);
+    } else {
+      transmit_batch(*circuit, items_bytes);
+    }
+  }
+}
+
+std::uint32_t Node::link_frame_limit() const {
+  return peer_max_frame_ == 0 ? options_.max_frame_bytes
+                              : std::min(options_.max_frame_bytes, peer_max_frame_);
+}
+
+void Node::report_too_large(const Outbox::Entry& entry, std::size_t payload_bytes) {
+  if (entry.envelope.seq() == reported_too_large_) return;
+  reported_too_large_ = entry.envelope.seq();
+  NodeEvent e = event(NodeEvent::Kind::kError);
+  e.seq = entry.envelope.seq();
+  e.reason = "message " + std::to_string(entry.envelope.seq()) + " (" +
+             std::to_string(payload_bytes) + " bytes) is larger than the peer accepts (frames of " +
+             std::to_string(peer_max_frame_) +
+             " bytes, its --max-frame): it waits, and the messages after it wait too, until the "
+             "peer accepts larger frames";
+  emit(e);
+}
+
+void Node::transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
+  stamp(entry.envelope, circuit);
+  circuit.session->send(entry.envelope);
+  mark_sent(circuit, entry, payload_bytes);
+}
+
+void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
+  if (batch_header_.sender().empty()) {
+    batch_header_.set_version(kProtocolVersion);
+    batch_header_.set_sender(options_.party);
+    batch_header_.set_epoch(outbox_.epoch());
+  }
+  stamp(batch_header_, circuit);
+  circuit.session->send_batch(batch_header_, batch_items_, items_bytes);
+  // Reported once the whole frame is queued; an observer may send more meanwhile, which only
+  // appends to the outbox and leaves these entries where they are.
+  for (std::size_t i = 0; i < batch_entries_.size(); ++i) {
+    Outbox::Entry& entry = *batch_entries_[i];
+    const bool fresh = !entry.sent;
+    mark_sent(circuit, entry, batch_items_[i].payload_bytes);
+    if (fresh) copy_flash(circuit, entry);
+  }
+}
+
+void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
+  NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
+  outbox_.mark_sent(entry, clock_.now().steady, payload_bytes);
+  e.seq = entry.envelope.seq();
+  e.circuit = circuit.name;
+  e.envelope = &entry.envelope;
+  emit(e);
+}
+
+void Node::copy_flash(const Circuit& circuit, Outbox::Entry& entry) {
+  // FLASH goes on every live circuit at once; the receiver delivers it once.
+  if (!entry.envelope.has_message() || entry.envelope.message().priority() != wire::FLASH) return;
+  for (auto& other : circuits_) {
+    if (other.get() == &circuit || !other->session) continue;
+    entry.envelope.set_retransmission(false);
+    stamp(entry.envelope, *other);
+    other->session->send(entry.envelope);
+    NodeEvent e = event(NodeEvent::Kind::kSent);
+    e.seq = entry.envelope.seq();
+    e.circuit = other->name;
+    e.envelope = &entry.envelope;
+    emit(e);
+  }
+}
+
+void Node::on_drained(const std::shared_ptr<Session>& session) {
+  const Circuit* circuit = traffic_circuit();
+  if (circuit != nullptr && circuit->session == session) pump();
+}
+
+void Node::start_new_epoch(std::uint64_t peer_delivered) {
+  // What the peer delivered of this epoch goes past what the journal numbered: an earlier life
+  // of this node numbered messages the journal lost. Whatever the journal held was delivered
+  // under its numbers; messages accepted since this start were not (the peer took their numbers
+  // for others), and must not pass for acknowledged: they go again in a new epoch.
+  if (journal_ && !journalled([&] { journal_->flush(); })) return;
+  if (journal_) release(journal_->synced_ticket());
+  std::vector<wire::Envelope> not_delivered;
+  for (std::size_t i = 0; i < outbox_.size(); ++i) {
+    const wire::Envelope& envelope = outbox_.at(i).envelope;
+    if (envelope.seq() > recovered_last_seq_) not_delivered.push_back(envelope);
+  }
+  if (outbox_.last_seq() > outbox_.acknowledged_seq()) {
+    std::vector<Outbox::Acknowledged> done = outbox_.acknowledge(outbox_.last_seq());
+    done.erase(std::remove_if(done.begin(), done.end(),
+                              [&](const auto& item) { return item.seq > recovered_last_seq_; }),
+               done.end());
+    emit_acknowledged(done);
+  }
+  const std::uint64_t old_epoch = outbox_.epoch();
+  const std::uint64_t old_last_seq = outbox_.last_seq();
+  outbox_.start_epoch(random_u64());
+  recovered_last_seq_ = 0;
+  durable_seq_ = 0;
+  for (auto& circuit : circuits_) circuit->transmitted_seq = 0;
+  batch_header_.Clear();
+  journal::Record identity;
+  identity.mutable_identity()->set_party(options_.party);
+  identity.mutable_identity()->set_epoch(outbox_.epoch());
+  identity.mutable_identity()->set_generated(generated_);
+  record(identity);
+  NodeEvent e = event(NodeEvent::Kind::kNote);
+  e.reason = "the peer delivered messages up to " + std::to_string(peer_delivered) + " of epoch " +
+             std::to_string(old_epoch) + ", past the " + std::to_string(old_last_seq) +
+             " this node's journal numbered: the journal went back in time. Continuing in epoch " +
+             std::to_string(outbox_.epoch()) + "; " + std::to_string(not_delivered.size()) +
+             " message(s) accepted since the start go again in it";
+  emit(e);
+  for (auto& envelope : not_delivered) {
+    envelope.clear_seq();
+    envelope.clear_epoch();
+    try {
+      accept_for_sending(std::move(envelope), false);
+    } catch (const JournalIoError&) {
+      return;  // the node has stopped, saying why
+    }
+  }
+}
+
+}  // namespace hotline::node
