@@ -419,6 +419,7 @@ void Journal::compact(const std::vector<journal::Record>& snapshot) {
       ++written_;
     }
     replace_file(bytes);
+    snapshot_bytes_ = bytes.size();
   }
   lock.lock();
   synced_ = requested_ = written_;

@@ -115,7 +115,12 @@ class Journal {
   }
   // Writes and fsyncs everything now, on the calling thread (for a clean stop).
   void flush();
-  bool wants_compaction() const { return size_ > options_.compact_after_bytes; }
+  // Past the threshold, and at least twice the size of the last snapshot: a snapshot that is
+  // itself large (many unacknowledged messages) is not rewritten after every commit, so the
+  // cost of compaction stays proportional to what is appended.
+  bool wants_compaction() const {
+    return size_ > options_.compact_after_bytes && size_ >= 2 * snapshot_bytes_;
+  }
   // Replaces the file, atomically, by `snapshot` (records that rebuild the durable state) and
   // the records appended since the last commit, which it commits.
   void compact(const std::vector<journal::Record>& snapshot);
@@ -174,6 +179,7 @@ class Journal {
   bool stopping_ = false;
   std::thread flusher_;
   std::uint64_t size_ = 0;
+  std::uint64_t snapshot_bytes_ = 0;  // the size of the last compaction's file
   std::uint64_t fsyncs_ = 0;
   std::size_t recovered_records_ = 0;
   JournalState state_;

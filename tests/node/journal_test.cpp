@@ -213,6 +213,35 @@ TEST(JournalTest, ACompactionKeepsWhatWasAppendedSinceTheLastCommit) {
   EXPECT_EQ(journal.recovered().recent_deliveries[0].message().text(), "from the peer");
 }
 
+// Before, once the snapshot itself was past the threshold (many unacknowledged messages), every
+// release compacted again: the whole snapshot rewritten and fsync'd after each commit, a cost
+// quadratic in the backlog. Now the file must double past its last snapshot first.
+TEST(JournalTest, ALargeSnapshotIsNotRewrittenAfterEveryCommit) {
+  TempDir dir;
+  Journal::Options options = options_for(dir.path() / "j");
+  options.compact_after_bytes = 1000;
+  Journal journal(options, keep_note);
+  JournalState live;
+  const auto add = [&](const journal::Record& record) {
+    live.apply(record);
+    journal.append(record);
+  };
+  add(identity(9));
+  for (std::uint64_t seq = 1; seq <= 100; ++seq) add(sent(seq, std::string(100, 'x')));
+  journal.commit();
+  ASSERT_TRUE(journal.wants_compaction());
+  journal.compact(live.snapshot());  // all 100 unacknowledged: about 13 KB, past the threshold
+  EXPECT_FALSE(journal.wants_compaction()) << "it would compact again at once";
+  const auto snapshot = journal.size_bytes();
+  std::uint64_t seq = 100;
+  while (journal.size_bytes() < 2 * snapshot) {
+    EXPECT_FALSE(journal.wants_compaction());
+    add(sent(++seq, std::string(100, 'x')));
+    journal.commit();
+  }
+  EXPECT_TRUE(journal.wants_compaction());
+}
+
 // tests/node/fixtures/journal-v1.bin was written by the version 1 journal (before the format
 // changed): identity, five Sent (the fifth generated), an Acknowledged, a Watermark and two
 // Delivered.
