@@ -1,6 +1,6 @@
 #pragma once
-// Two linked Nodes for benchmarks, each on its own thread and io_context as if in two
-// processes, over mutual TLS on 127.0.0.1.
+// Two linked Nodes for benchmarks and in-process tests, each on its own thread and io_context
+// as if in two processes, over mutual TLS on 127.0.0.1.
 
 #include <functional>
 #include <future>
@@ -17,7 +17,10 @@ class Hooks : public node::NodeObserver {
   std::function<void(const node::NodeEvent&)> on_delivered = [](const node::NodeEvent&) {};
   std::function<void(const node::NodeEvent&)> on_acked = [](const node::NodeEvent&) {};
   std::function<void()> on_link_up = [] {};
+  // Every event, before the callbacks above (set it on the node's own thread).
+  std::function<void(const node::NodeEvent&)> on_any = [](const node::NodeEvent&) {};
   void on_event(const node::NodeEvent& event) override {
+    on_any(event);
     switch (event.kind) {
       case node::NodeEvent::Kind::kDelivered:
         on_delivered(event);

@@ -1,7 +1,7 @@
 // The journal on a disk that fails: a full disk, an fsync that reports EIO and loses the pages
-// it could not write. Nodes run in this process (each on its
-// own thread, over real TLS on 127.0.0.1) so that the test can hand the journal a failing file
-// layer; the files themselves are real.
+// it could not write. Nodes run in this process (each on its own thread, over real TLS on
+// 127.0.0.1, as bench::LinkedPair links them) so that the test can hand the journal a failing
+// file layer; the files themselves are real.
 
 #include <gtest/gtest.h>
 
@@ -29,9 +29,6 @@ class Recorder : public node::NodeObserver {
       case node::NodeEvent::Kind::kAcked:
         acked_up_to = std::max<std::uint64_t>(acked_up_to, event.seq);
         break;
-      case node::NodeEvent::Kind::kLinkUp:
-        link_up = true;
-        break;
       case node::NodeEvent::Kind::kError: {
         std::lock_guard lock(mutex);
         errors.push_back(event.reason);
@@ -51,7 +48,6 @@ class Recorder : public node::NodeObserver {
 
   std::atomic<std::uint64_t> delivered{0};
   std::atomic<std::uint64_t> acked_up_to{0};
-  std::atomic<bool> link_up{false};
   std::atomic<bool> stopped{false};
   std::mutex mutex;
   std::vector<std::string> errors;
@@ -66,40 +62,6 @@ bool wait_until(Condition condition, std::chrono::milliseconds limit = 20s) {
   }
   return true;
 }
-
-// Two nodes on their own threads: a listening washington and a dialling moscow.
-struct Pair {
-  Pair(const std::filesystem::path& certs, node::NodeOptions washington_options,
-       node::NodeOptions moscow_options) {
-    washington_options.party = "washington";
-    washington_options.listen = {common::Endpoint{"127.0.0.1", 0}};
-    washington_options.certs_dir = certs;
-    washington = std::make_unique<node::Node>(washington_io, washington_options, washington_events);
-    washington->start();
-    moscow_options.party = "moscow";
-    moscow_options.connect = {common::Endpoint{"127.0.0.1", washington->listening_port()}};
-    moscow_options.certs_dir = certs;
-    moscow = std::make_unique<node::Node>(moscow_io, moscow_options, moscow_events);
-    moscow->start();
-    washington_thread = std::thread([this] { washington_io.run(); });
-    moscow_thread = std::thread([this] { moscow_io.run(); });
-  }
-  ~Pair() {
-    asio::post(washington_io, [this] { washington->stop("test done"); });
-    asio::post(moscow_io, [this] { moscow->stop("test done"); });
-    washington_thread.join();
-    moscow_thread.join();
-  }
-
-  asio::io_context washington_io{1};
-  asio::io_context moscow_io{1};
-  Recorder washington_events;
-  Recorder moscow_events;
-  std::unique_ptr<node::Node> washington;
-  std::unique_ptr<node::Node> moscow;
-  std::thread washington_thread;
-  std::thread moscow_thread;
-};
 
 class JournalFaultsTest : public ::testing::Test {
  protected:
@@ -116,34 +78,42 @@ class JournalFaultsTest : public ::testing::Test {
 // longer held. Now the node stops, and what it acknowledged is what a restart finds.
 TEST_F(JournalFaultsTest, AFailedFsyncStopsTheNodeAndEverythingAcknowledgedSurvives) {
   auto files = std::make_shared<FaultyJournalFiles>();
-  node::NodeOptions washington;
-  node::NodeOptions moscow;
-  moscow.journal = journal_of("moscow");
-  moscow.journal_files = files;
   std::uint64_t washington_epoch = 0;
   std::uint64_t acknowledged = 0;
   {
-    // Outlives the pair, whose washington thread calls it until the pair is gone.
+    // These outlive the pair, whose threads call them until the pair is gone.
+    Recorder washington_events;
+    Recorder moscow_events;
     std::unique_ptr<node::LoadGenerator> generator;
-    Pair pair(certs(), washington, moscow);
+    bench::LinkedPair pair(certs(), [&](node::NodeOptions& options) {
+      if (options.party != "moscow") return;
+      options.journal = journal_of("moscow");
+      options.journal_files = files;
+    });
     washington_epoch = pair.washington->epoch();
     generator = std::make_unique<node::LoadGenerator>(*pair.washington, 20000);
+    asio::post(pair.moscow_io, [&] {
+      pair.moscow_hooks.on_any = [&](const node::NodeEvent& e) { moscow_events.on_event(e); };
+    });
     asio::post(pair.washington_io, [&] {
+      pair.washington_hooks.on_any = [&](const node::NodeEvent& e) {
+        washington_events.on_event(e);
+      };
       pair.washington->on_room([&] { generator->top_up(); });
       generator->top_up();
     });
-    ASSERT_TRUE(wait_until([&] { return pair.moscow_events.delivered > 2000; }));
+    ASSERT_TRUE(wait_until([&] { return moscow_events.delivered > 2000; }));
     files->fail_fsync(1);
-    ASSERT_TRUE(wait_until([&] { return pair.moscow_events.stopped.load(); }))
+    ASSERT_TRUE(wait_until([&] { return moscow_events.stopped.load(); }))
         << "moscow went on after its journal failed to sync";
-    const auto errors = pair.moscow_events.errors_seen();
+    const auto errors = moscow_events.errors_seen();
     ASSERT_FALSE(errors.empty());
     EXPECT_NE(errors[0].find(journal_of("moscow").string() + ": cannot fsync: Input/output error"),
               std::string::npos)
         << errors[0];
     EXPECT_EQ(errors[0].rfind(pair.moscow->failure(), 0), 0u) << errors[0];
     std::this_thread::sleep_for(200ms);  // acknowledgements already sent arrive
-    acknowledged = pair.washington_events.acked_up_to;
+    acknowledged = washington_events.acked_up_to;
   }
   ASSERT_GT(acknowledged, 0u);
   // A restart trusts only the disk, and the disk holds all that was acknowledged.
