@@ -91,8 +91,7 @@ class Node : public SessionHandler {
   void on_envelope(const std::shared_ptr<Session>& session,
                    const wire::Envelope& envelope) override;
   void on_drained(const std::shared_ptr<Session>& session) override;
-  void on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
-                 bool hello_seen) override;
+  void on_closed(const std::shared_ptr<Session>& session, const std::string& reason) override;
 
   // Connections.
   void listen(Circuit& circuit);

@@ -252,8 +252,7 @@ void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
   maybe_finish();
 }
 
-void Node::on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
-                     bool hello_seen) {
+void Node::on_closed(const std::shared_ptr<Session>& session, const std::string& reason) {
   unauthenticated_.erase(session);
   Circuit* circuit = circuit_of(*session);
   const bool was_link = circuit != nullptr && circuit->session == session;
@@ -288,7 +287,6 @@ void Node::on_closed(const std::shared_ptr<Session>& session, const std::string&
   }
   // A dialling circuit always dials again, whatever ended the connection; the backoff, reset
   // only when a link comes up, keeps a connection refused after its Hello from looping fast.
-  (void)hello_seen;
   if (circuit != nullptr && circuit->connect && !stopping_) schedule_redial(*circuit);
 }
 

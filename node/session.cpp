@@ -258,7 +258,7 @@ void Session::abort(const std::string& reason) {
 void Session::finish(const std::string& reason) {
   if (finished_) return;
   finished_ = true;
-  handler_.on_closed(shared_from_this(), reason, hello_seen_);
+  handler_.on_closed(shared_from_this(), reason);
 }
 
 }  // namespace hotline::node

@@ -35,9 +35,8 @@ class SessionHandler {
                            const wire::Envelope& envelope) = 0;
   // A write finished and little is queued: the handler may hand over more.
   virtual void on_drained(const std::shared_ptr<Session>& session) = 0;
-  // Called exactly once per session. `hello_seen` tells whether the peer's Hello had arrived.
-  virtual void on_closed(const std::shared_ptr<Session>& session, const std::string& reason,
-                         bool hello_seen) = 0;
+  // Called exactly once per session.
+  virtual void on_closed(const std::shared_ptr<Session>& session, const std::string& reason) = 0;
 };
 
 struct SessionSettings {
