@@ -36,6 +36,8 @@ inline LatencySummary summarize(std::vector<double> samples_us) {
 struct Pipelined {
   double per_second = 0;
   double cpu_ns_per_message = 0;
+  // Record bytes both nodes' journals wrote per message; 0 without journals.
+  double journal_bytes_per_message = 0;
 };
 
 // What each link under test must offer: a round trip and a pipelined acknowledged stream.

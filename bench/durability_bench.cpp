@@ -6,9 +6,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+
 #include <future>
 
 #include "bench/hotline_link.h"
@@ -24,6 +27,27 @@ std::filesystem::path make_dir(const char* name) {
   std::string pattern = (std::filesystem::temp_directory_path() / name).string() + "-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) std::exit(1);
   return pattern;
+}
+
+// What the disk under `dir` sustains writing sequentially and fdatasync'ing, in bytes per
+// second: with fsync=batch every journal byte must reach it, so this bounds the journalled rate.
+double disk_write_bytes_per_second(const std::filesystem::path& dir) {
+  constexpr std::size_t kChunk = 1 << 20;
+  constexpr int kChunks = 256;
+  const auto path = dir / "disk-speed";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) std::exit(1);
+  const std::string chunk(kChunk, 'j');
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kChunks; ++i) {
+    if (::write(fd, chunk.data(), chunk.size()) != static_cast<ssize_t>(chunk.size())) std::exit(1);
+    // Synced every 16 MiB, as a busy journal's group commits are.
+    if (i % 16 == 15 && ::fdatasync(fd) != 0) std::exit(1);
+  }
+  const double seconds = micros_since(start) / 1e6;
+  ::close(fd);
+  std::filesystem::remove(path);
+  return kChunk * double{kChunks} / seconds;
 }
 
 // A journal of `records` records for moscow: Sent messages, most acknowledged, and deliveries
@@ -117,27 +141,37 @@ int main(int argc, char** argv) {
   app.add_option("--records", records, "records in the journal a node restarts from")
       ->check(CLI::Range(4, 100000000))
       ->capture_default_str();
+  std::vector<std::string> policies{"batch", "none"};
+  app.add_option("--fsync", policies, "journal fsync policies to measure (for profiling one)")
+      ->check(CLI::IsMember({"always", "batch", "none"}))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   const auto dir = make_dir("hotline-durability");
   hotline::common::write_exercise_pki(dir / "certs", {});
   std::printf("hotline durability benchmark: %d pipelined 64-byte messages\n", messages);
-  const double plain = hotline::bench::pipelined_throughput(dir / "certs", 64, messages).per_second;
-  std::printf("%-22s %12.0f msg/s\n", "no journal", plain);
+  const auto plain_run = hotline::bench::pipelined_throughput(dir / "certs", 64, messages);
+  const double plain = plain_run.per_second;
+  std::printf("%-22s %12.0f msg/s   %6.0f ns CPU/msg\n", "no journal", plain,
+              plain_run.cpu_ns_per_message);
+  const double disk = disk_write_bytes_per_second(dir);
+  std::printf("%-22s %12.0f MB/s written and fdatasync'd\n", "disk", disk / 1e6);
   int run = 0;
-  for (const auto policy : {node::FsyncPolicy::kBatch, node::FsyncPolicy::kNone}) {
-    const double durable = hotline::bench::pipelined_throughput(
-                               dir / "certs", 64, messages,
-                               [&](node::NodeOptions& options) {
-                                 options.journal =
-                                     dir / (options.party + std::to_string(run) + ".journal");
-                                 options.fsync = policy;
-                               })
-                               .per_second;
+  for (const auto& policy_name : policies) {
+    const auto policy = node::parse_fsync_policy(policy_name);
+    const auto durable_run = hotline::bench::pipelined_throughput(
+        dir / "certs", 64, messages, [&](node::NodeOptions& options) {
+          options.journal = dir / (options.party + std::to_string(run) + ".journal");
+          options.fsync = policy;
+        });
+    const double durable = durable_run.per_second;
     ++run;
-    std::printf(
-        "%-22s %12.0f msg/s   %.2fx of no journal%s\n",
-        policy == node::FsyncPolicy::kBatch ? "journal, fsync=batch" : "journal, fsync=none",
-        durable, durable / plain, policy == node::FsyncPolicy::kBatch ? "   (target >= 0.7x)" : "");
+    std::printf("%-22s %12.0f msg/s   %6.0f ns CPU/msg   %.2fx of no journal%s\n",
+                ("journal, fsync=" + policy_name).c_str(), durable, durable_run.cpu_ns_per_message,
+                durable / plain, policy == node::FsyncPolicy::kBatch ? "   (target >= 0.7x)" : "");
+    // Every record byte of both journals goes to the one disk: its speed caps the rate.
+    const double bytes = durable_run.journal_bytes_per_message;
+    std::printf("%-22s %12.0f B/msg in both journals: this disk caps the rate at %.2fx\n", "",
+                bytes, disk / bytes / plain);
   }
   std::printf("restart with a %d-record journal:\n", records);
   // A thousand unacknowledged, or a quarter of the messages sent if the journal is small (more

@@ -59,7 +59,12 @@ Pipelined pipelined_throughput(const std::filesystem::path& certs, std::size_t b
   asio::post(pair.washington_io, refill);
   done.get_future().wait();
   const double seconds = micros_since(start) / 1e6;
-  return {messages / seconds, (process_cpu_seconds() - cpu_start) * 1e9 / messages};
+  const double cpu_ns = (process_cpu_seconds() - cpu_start) * 1e9 / messages;
+  double journal_bytes = 0;
+  for (const auto* node : {pair.washington.get(), pair.moscow.get()}) {
+    if (node->journal() != nullptr) journal_bytes += node->journal()->appended_bytes();
+  }
+  return {messages / seconds, cpu_ns, journal_bytes / messages};
 }
 
 LinkResult measure_hotline(const std::filesystem::path& certs, std::size_t message_bytes,

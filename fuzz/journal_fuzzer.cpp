@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.path = path;
     options.fsync = hotline::node::FsyncPolicy::kNone;
     hotline::node::Journal journal(options, [](const std::string&) {});
-    (void)journal.recovered().snapshot();
+    (void)journal.recovered().encode_snapshot();
   } catch (const hotline::node::JournalError&) {
     // Refused, with the file and the offset: the node stops and says so.
   }

@@ -259,9 +259,12 @@ void Journal::replace_file(const std::string& bytes) {
   const std::filesystem::path temporary = options_.path.string() + ".compacting";
   int fd = files_.open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) fail(temporary, "cannot create");
+  // Without fsync (kNone) the journal promises to survive a crash of the process, not of the
+  // machine, and a rename survives the process without one.
+  const bool durable = options_.fsync != FsyncPolicy::kNone;
   try {
     write_all(fd, bytes, temporary);
-    if (files_.fdatasync(fd) != 0) fail(temporary, "cannot fsync");
+    if (durable && files_.fdatasync(fd) != 0) fail(temporary, "cannot fsync");
   } catch (...) {
     ::close(fd);
     throw;
@@ -270,14 +273,14 @@ void Journal::replace_file(const std::string& bytes) {
   // rename() replaces the journal atomically: a crash leaves either the old or the new file.
   if (files_.rename(temporary.c_str(), options_.path.c_str()) != 0)
     fail(options_.path, "cannot rename " + temporary.string() + " over it");
-  sync_directory();
+  if (durable) sync_directory();
   ::close(fd_);
   fd_ = files_.open(options_.path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC, 0600);
   if (fd_ < 0) fail(options_.path, "cannot reopen");
   size_ = bytes.size();
   {
     std::lock_guard lock(mutex_);
-    ++fsyncs_;
+    if (durable) ++fsyncs_;
     synced_bytes_ = size_;
   }
 }
@@ -322,6 +325,7 @@ void Journal::after_append() {
     const std::string bytes = std::move(pending_);
     pending_.clear();
     write_all(fd_, bytes, options_.path);
+    appended_bytes_.fetch_add(bytes.size(), std::memory_order_relaxed);
     ++written_;
     sync();
   }
@@ -355,6 +359,7 @@ Journal::Ticket Journal::commit() {
     const std::string bytes = std::move(pending_);
     pending_.clear();
     write_all(fd_, bytes, options_.path);
+    appended_bytes_.fetch_add(bytes.size(), std::memory_order_relaxed);
     ++written_;
   }
   std::lock_guard lock(mutex_);
@@ -389,7 +394,7 @@ void Journal::flush() {
   synced_ = std::max(synced_, written_);
 }
 
-void Journal::compact(const std::vector<journal::Record>& snapshot) {
+void Journal::compact(std::string_view snapshot) {
   throw_if_failed();
   // Not while the flusher holds the old file; everything written so far is synced by the
   // compaction's own fsync of the new file.
@@ -408,12 +413,15 @@ void Journal::compact(const std::vector<journal::Record>& snapshot) {
   {
     Done done{*this};
     throw_if_failed();
-    std::string bytes(journal_format::kMagic);
-    for (const auto& record : snapshot) journal_format::append_record(bytes, record);
+    std::string bytes;
+    bytes.reserve(journal_format::kMagic.size() + snapshot.size() + pending_.size());
+    bytes.append(journal_format::kMagic);
+    bytes.append(snapshot);
     // What was appended since the last commit goes into the new file after the snapshot, not
     // into the file being replaced: the snapshot is the caller's durable state, which need not
     // hold those records yet (deliveries of this very turn), and records apply idempotently.
     if (!pending_.empty()) {
+      appended_bytes_.fetch_add(pending_.size(), std::memory_order_relaxed);
       bytes += pending_;
       pending_.clear();
       ++written_;

@@ -12,6 +12,7 @@
 // work, and nothing written after the last successful fsync counts as durable (on Linux a
 // failed fsync may have dropped those pages; retrying it would "succeed" and lie).
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -121,11 +122,15 @@ class Journal {
   bool wants_compaction() const {
     return size_ > options_.compact_after_bytes && size_ >= 2 * snapshot_bytes_;
   }
-  // Replaces the file, atomically, by `snapshot` (records that rebuild the durable state) and
-  // the records appended since the last commit, which it commits.
-  void compact(const std::vector<journal::Record>& snapshot);
+  // Replaces the file, atomically, by `snapshot` (encoded records that rebuild the durable
+  // state: JournalState::encode_snapshot) and the records appended since the last commit,
+  // which it commits.
+  void compact(std::string_view snapshot);
 
   std::uint64_t size_bytes() const { return size_; }
+  // Bytes of records written to the journal in this life, compaction rewrites not counted.
+  // (Readable from another thread, for a benchmark.)
+  std::uint64_t appended_bytes() const { return appended_bytes_.load(std::memory_order_relaxed); }
 
   // After a failure: keeps what was written after the last successful fsync in a file beside
   // the journal and cuts it off, so that a restart finds only what was synced. Says what it did.
@@ -179,6 +184,7 @@ class Journal {
   bool stopping_ = false;
   std::thread flusher_;
   std::uint64_t size_ = 0;
+  std::atomic<std::uint64_t> appended_bytes_{0};
   std::uint64_t snapshot_bytes_ = 0;  // the size of the last compaction's file
   std::uint64_t fsyncs_ = 0;
   std::size_t recovered_records_ = 0;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "node/journal_format.h"
+
 namespace hotline::node {
 
 void JournalState::apply(const journal::Record& record) {
@@ -51,32 +53,34 @@ void JournalState::apply(const journal::Record& record) {
   }
 }
 
-std::vector<journal::Record> JournalState::snapshot() const {
-  std::vector<journal::Record> records(1);
-  journal::Identity& identity = *records[0].mutable_identity();
+std::string JournalState::encode_snapshot(
+    const std::vector<const wire::Envelope*>* unacknowledged_envelopes) const {
+  std::string bytes;
+  journal::Record record;
+  journal::Identity& identity = *record.mutable_identity();
   identity.set_party(party);
   identity.set_epoch(epoch);
   identity.set_last_seq(last_seq);
   identity.set_acknowledged_seq(acknowledged_seq);
   identity.set_generated(generated);
-  for (const auto& [seq, sent] : unacknowledged) {
-    journal::Record record;
-    *record.mutable_sent()->mutable_envelope() = sent.envelope();
-    // Counted in identity.generated already.
-    records.push_back(std::move(record));
+  journal_format::append_record(bytes, record);
+  // Not marked generated: identity.generated counts them already.
+  if (unacknowledged_envelopes != nullptr) {
+    for (const wire::Envelope* envelope : *unacknowledged_envelopes) {
+      journal_format::append_sent(bytes, *envelope, false);
+    }
+  } else {
+    for (const auto& [seq, sent] : unacknowledged) {
+      journal_format::append_sent(bytes, sent.envelope(), false);
+    }
   }
   for (const auto& [peer_epoch, seq] : delivered) {
-    journal::Record record;
     record.mutable_watermark()->set_peer_epoch(peer_epoch);
     record.mutable_watermark()->set_delivered_seq(seq);
-    records.push_back(std::move(record));
+    journal_format::append_record(bytes, record);
   }
-  for (const auto& envelope : recent_deliveries) {
-    journal::Record record;
-    *record.mutable_delivered()->mutable_envelope() = envelope;
-    records.push_back(std::move(record));
-  }
-  return records;
+  for (const auto& envelope : recent_deliveries) journal_format::append_delivered(bytes, envelope);
+  return bytes;
 }
 
 }  // namespace hotline::node

@@ -170,8 +170,8 @@ class Node : public SessionHandler {
   // Stops at once because the node can no longer keep its promises (its journal failed):
   // nothing more is acknowledged or sent, and the journal is left as the disk holds it.
   void fail(const std::string& reason);
-  // Records that rebuild this node's durable state, for a journal compaction.
-  std::vector<journal::Record> snapshot() const;
+  // Records that rebuild this node's durable state, encoded for a journal compaction.
+  std::string snapshot() const;
 
   // Liveness.
   void schedule_tick();

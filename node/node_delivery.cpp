@@ -170,21 +170,21 @@ void Node::commit_point() {
   }
 }
 
-std::vector<journal::Record> Node::snapshot() const {
+std::string Node::snapshot() const {
   JournalState state;
   state.party = options_.party;
   state.epoch = outbox_.epoch();
   state.last_seq = outbox_.last_seq();
   state.acknowledged_seq = outbox_.acknowledged_seq();
   state.generated = generated_;
-  for (std::size_t i = 0; i < outbox_.size(); ++i) {
-    const Outbox::Entry& entry = outbox_.at(i);
-    *state.unacknowledged[entry.envelope.seq()].mutable_envelope() = entry.envelope;
-  }
+  std::vector<const wire::Envelope*> unacknowledged;
+  unacknowledged.reserve(outbox_.size());
+  for (std::size_t i = 0; i < outbox_.size(); ++i)
+    unacknowledged.push_back(&outbox_.at(i).envelope);
   state.delivered = durable_delivered_;
   // Deliveries appended but not yet announced are not here: the journal carries what it was
   // given since its last commit into the new file itself.
-  return state.snapshot();
+  return state.encode_snapshot(&unacknowledged);
 }
 
 void Node::release(Journal::Ticket ticket) {
