@@ -110,7 +110,15 @@ class Node : public SessionHandler {
 
   // Sending.
   wire::Envelope control_envelope() const;
-  void stamp(wire::Envelope& envelope, Circuit& circuit);
+  // The epoch of the peer on `circuit`: its session's, which acknowledgements on it must name
+  // (a second connection may claim another epoch), or without one the last a Hello named.
+  std::uint64_t peer_epoch_on(const Circuit& circuit) const;
+  // What the journal holds as delivered of a peer epoch.
+  std::uint64_t delivered_of(std::uint64_t peer_epoch) const;
+  void stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_epoch);
+  void stamp(wire::Envelope& envelope, Circuit& circuit) {
+    stamp(envelope, circuit, peer_epoch_on(circuit));
+  }
   void send_hello(Circuit& circuit, Session& session);
   void send_control(Circuit& circuit, wire::Envelope envelope);
   std::uint64_t accept_for_sending(wire::Envelope&& payload, bool generated);
@@ -212,6 +220,7 @@ class Node : public SessionHandler {
 
   Outbox outbox_;
   Inbox inbox_;
+  // The epoch the latest Hello named; each session keeps its own.
   std::uint64_t peer_epoch_ = 0;
   // The largest frame the peer accepts, from its last Hello; 0 until one arrives.
   std::uint32_t peer_max_frame_ = 0;

@@ -208,10 +208,10 @@ void Node::release(Journal::Ticket ticket) {
 void Node::flush_acks() {
   ack_flush_posted_ = false;
   if (stopping_) return;
-  const auto found = durable_delivered_.find(peer_epoch_);
-  const std::uint64_t ack = found == durable_delivered_.end() ? 0 : found->second;
   for (auto& circuit : circuits_) {
-    if (!circuit->session || (circuit->ack_sent == ack && !ack_forced_)) continue;
+    if (!circuit->session) continue;
+    const std::uint64_t ack = delivered_of(circuit->session->peer_epoch());
+    if (circuit->ack_sent == ack && !ack_forced_) continue;
     wire::Envelope envelope = control_envelope();
     envelope.mutable_ack_only();
     send_control(*circuit, std::move(envelope));

@@ -23,10 +23,18 @@ wire::Envelope Node::control_envelope() const {
   return envelope;
 }
 
-void Node::stamp(wire::Envelope& envelope, Circuit& circuit) {
-  const auto found = durable_delivered_.find(peer_epoch_);
-  envelope.set_ack(found == durable_delivered_.end() ? 0 : found->second);
-  envelope.set_ack_epoch(peer_epoch_);
+std::uint64_t Node::peer_epoch_on(const Circuit& circuit) const {
+  return circuit.session ? circuit.session->peer_epoch() : peer_epoch_;
+}
+
+std::uint64_t Node::delivered_of(std::uint64_t peer_epoch) const {
+  const auto found = durable_delivered_.find(peer_epoch);
+  return found == durable_delivered_.end() ? 0 : found->second;
+}
+
+void Node::stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_epoch) {
+  envelope.set_ack(delivered_of(peer_epoch));
+  envelope.set_ack_epoch(peer_epoch);
   envelope.set_sent_at_us(
       std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().wall.time_since_epoch())
           .count());
@@ -43,10 +51,11 @@ void Node::send_hello(Circuit& circuit, Session& session) {
   hello.set_software("hotline 0.1");
   hello.set_acknowledged_floor(outbox_.acknowledged_seq());
   hello.set_max_frame_bytes(options_.max_frame_bytes);
-  hello.mutable_resume()->set_peer_epoch(peer_epoch_);
-  const auto found = durable_delivered_.find(peer_epoch_);
-  hello.mutable_resume()->set_delivered_seq(found == durable_delivered_.end() ? 0 : found->second);
-  stamp(envelope, circuit);
+  // Answering a Hello, the peer's epoch is known; dialling, the last one a Hello named.
+  const std::uint64_t peer_epoch = session.peer_epoch() != 0 ? session.peer_epoch() : peer_epoch_;
+  hello.mutable_resume()->set_peer_epoch(peer_epoch);
+  hello.mutable_resume()->set_delivered_seq(delivered_of(peer_epoch));
+  stamp(envelope, circuit, peer_epoch);
   session.send(envelope);
 }
 

@@ -12,9 +12,11 @@
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <set>
 
 #include "common/certificates.h"
 #include "node/history_check.h"
+#include "tests/support/hostile_peer.h"
 #include "tests/support/idle_flood.h"
 #include "tests/support/node_process.h"
 #include "tests/support/tcp_relay.h"
@@ -31,6 +33,9 @@ struct CrashPlan {
   std::uint64_t compact_after = 0;
   // Idle connections held open against washington's primary throughout (a slot flood).
   int idle_flood = 0;
+  // A peer with moscow's key visiting washington's backup throughout with a fresh epoch and a
+  // misleading resume point each time, every this many milliseconds; 0 for none.
+  int hostile_peer_every_ms = 0;
 };
 
 class CrashHarness {
@@ -49,6 +54,11 @@ class CrashHarness {
     std::optional<IdleFlood> flood;
     if (plan_.idle_flood > 0)
       flood.emplace("127.0.0.1:" + std::to_string(primary_port_), plan_.idle_flood);
+    std::optional<HostilePeer> hostile;
+    if (plan_.hostile_peer_every_ms > 0) {
+      hostile.emplace("127.0.0.1:" + std::to_string(backup_port_), "washington",
+                      dir_.path() / "certs" / "moscow", "moscow", plan_.hostile_peer_every_ms);
+    }
     std::mt19937_64 rng(plan_.seed);
     const std::uint64_t total = 2 * plan_.messages;
     struct Action {
@@ -72,6 +82,16 @@ class CrashHarness {
         kill_and_restart(action.what == 0 ? "washington" : "moscow");
       }
     }
+    if (hostile) {
+      // Washington is down for part of the run: the flood goes on until it has been in often
+      // enough to pass the epochs a node holds messages for.
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (hostile->sessions() < 24 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      hostile_epochs_ = hostile->epochs();
+      hostile_sessions_ = hostile->sessions();
+    }
   }
 
   // Waits until each side's log holds every message of the other, then lets things settle.
@@ -89,10 +109,17 @@ class CrashHarness {
     for (auto& node : nodes_) node.second->process().stop(std::chrono::seconds(5));
   }
 
-  // What `sender` sent, as the peer's event log tells it.
+  // What `sender` sent, as the peer's event log tells it. What washington delivered in a
+  // hostile peer's epochs came from that peer, not from moscow.
   node::DirectionReport report(const std::string& sender) const {
     const std::string receiver = sender == "washington" ? "moscow" : "washington";
-    return node::check_direction(node::read_event_log(log_of(receiver)), sender, plan_.messages);
+    auto events = node::read_event_log(log_of(receiver));
+    events.erase(std::remove_if(events.begin(), events.end(),
+                                [&](const nlohmann::json& event) {
+                                  return hostile_epochs_.count(event.value("epoch", 0ull)) != 0;
+                                }),
+                 events.end());
+    return node::check_direction(events, sender, plan_.messages);
   }
 
   // Notes in either node's event log saying its journal lost acknowledged deliveries.
@@ -102,7 +129,7 @@ class CrashHarness {
       for (const auto& event : node::read_event_log(log_of(party))) {
         const std::string reason = event.value("reason", "");
         if (event.value("event", "") == "note" &&
-            reason.find("went back in time") != std::string::npos) {
+            reason.find("went back in time") != std::string::npos && !names_hostile(reason)) {
           found.push_back(std::string(party) + ": " + reason);
         }
       }
@@ -111,11 +138,21 @@ class CrashHarness {
   }
 
   int kills_done() const { return kills_done_; }
+  int hostile_sessions() const { return hostile_sessions_; }
   int cuts_done() const { return cuts_done_; }
 
  private:
   std::filesystem::path log_of(const std::string& party) const {
     return dir_.path() / (party + ".log");
+  }
+
+  // A note about a hostile peer's epoch (it claimed acknowledgements washington never made):
+  // true to that peer's lie, and no loss of moscow's.
+  bool names_hostile(const std::string& reason) const {
+    for (const std::uint64_t epoch : hostile_epochs_) {
+      if (reason.find("epoch " + std::to_string(epoch) + " ") != std::string::npos) return true;
+    }
+    return false;
   }
 
   void start(const std::string& party) {
@@ -185,6 +222,8 @@ class CrashHarness {
   std::map<std::string, std::uint64_t> delivered_before_;
   int kills_done_ = 0;
   int cuts_done_ = 0;
+  std::set<std::uint64_t> hostile_epochs_;
+  int hostile_sessions_ = 0;
 };
 
 void run_and_check(const CrashPlan& plan) {
@@ -193,6 +232,10 @@ void run_and_check(const CrashPlan& plan) {
   harness.heal_and_quiesce();
   EXPECT_EQ(harness.kills_done(), plan.kills);
   EXPECT_EQ(harness.cuts_done(), plan.cuts);
+  if (plan.hostile_peer_every_ms > 0) {
+    // Past the 16 peer epochs whose out-of-order messages a node holds.
+    EXPECT_GE(harness.hostile_sessions(), 24) << "the hostile peer hardly got in";
+  }
   for (const auto& loss : harness.journal_losses()) ADD_FAILURE() << loss;
   for (const char* sender : {"washington", "moscow"}) {
     const node::DirectionReport report = harness.report(sender);
@@ -222,12 +265,25 @@ TEST(CrashIntegrationTest, ExactlyOnceWhileIdleConnectionsFloodTheListener) {
   run_and_check(plan);
 }
 
+// Hostile peers holding moscow's key, while both nodes are killed and restarted: an epoch flood
+// (a fresh epoch on every visit, past the 16 whose held messages a node keeps), resume points
+// for an epoch of washington's that never was or going backwards, floors far past anything
+// sent. Before, the last Hello's epoch was the node's one peer epoch: while such a peer was
+// connected, washington's acknowledgements to the real moscow named the wrong epoch, and
+// moscow's messages were never acknowledged.
+TEST(CrashIntegrationTest, ExactlyOnceWhileAHostilePeerFloodsEpochsAndLiesAboutResuming) {
+  CrashPlan plan{/*messages=*/4000, /*kills=*/6, /*cuts=*/2, /*seed=*/2007};
+  plan.hostile_peer_every_ms = 20;
+  run_and_check(plan);
+}
+
 TEST(CrashIntegrationTest, FullRunOnDemand) {
   if (std::getenv("HOTLINE_FULL_CRASH_TEST") == nullptr) {
     GTEST_SKIP() << "set HOTLINE_FULL_CRASH_TEST=1 for 100,000 messages each way";
   }
   CrashPlan plan{/*messages=*/100000, /*kills=*/50, /*cuts=*/10, /*seed=*/1963};
   plan.idle_flood = 100;
+  plan.hostile_peer_every_ms = 20;
   run_and_check(plan);
 }
 

@@ -11,6 +11,7 @@
 
 #include "common/certificates.h"
 #include "tests/support/node_process.h"
+#include "tests/support/tls_client.h"
 
 namespace hotline::testing {
 namespace {
@@ -270,6 +271,42 @@ TEST(NodeIntegrationTest, ANodeWhoseJournalWentBackInTimeContinuesInANewEpoch) {
   // Nothing taken for acknowledged that was not: "four" is acknowledged in the new epoch.
   moscow->wait_for(
       [](const nlohmann::json& event) { return event["event"] == "acked" && event["seq"] == 1; });
+}
+
+// Before, the epoch of the last Hello was the node's only idea of its peer's epoch: a second
+// connection with moscow's key claiming another epoch (a stale restart, or a hostile holder of
+// the key) made washington acknowledge the real moscow, on the primary, in that epoch, which
+// moscow ignores; its messages were delivered but never acknowledged. Now each circuit's
+// acknowledgements name the epoch of the peer on that circuit.
+TEST(NodeIntegrationTest, AnotherEpochOnTheBackupDoesNotStopAcknowledgementsOnThePrimary) {
+  TempDir dir;
+  common::write_exercise_pki(dir.path(), {});
+  const std::string primary = "127.0.0.1:" + std::to_string(free_local_port());
+  const std::string backup = "127.0.0.1:" + std::to_string(free_local_port());
+  NodeProcess washington({"node", "--party", "washington", "--listen", primary + "," + backup,
+                          "--certs", dir.path().string(), "--json"});
+  NodeProcess moscow({"node", "--party", "moscow", "--connect", primary, "--certs",
+                      dir.path().string(), "--json"});
+  moscow.send_line("before");
+  moscow.wait_for(is_event("acked"));
+  TestClient other(backup);
+  const auto moscow_certs = dir.path() / "moscow";
+  ASSERT_EQ(other.handshake(
+                {moscow_certs / "ca.crt", moscow_certs / "moscow.crt", moscow_certs / "moscow.key"},
+                false, "washington"),
+            "");
+  other.send_envelope(hello_envelope("moscow", 4242));
+  ASSERT_TRUE(other.read_envelope().has_value());
+  washington.wait_for([](const nlohmann::json& event) {
+    return event["event"] == "link_up" && event.value("circuit", "") == "backup";
+  });
+  moscow.send_line("after");
+  EXPECT_EQ(
+      washington.wait_for_count(is_event("delivered"), 2, std::chrono::seconds(10))[1]["text"],
+      "after");
+  moscow.wait_for(
+      [](const nlohmann::json& event) { return event["event"] == "acked" && event["seq"] == 2; },
+      std::chrono::seconds(10));
 }
 
 // Before, the frame limits were not exchanged: a message within the sender's --max-frame but over
