@@ -20,6 +20,7 @@
 #include "node/node_event.h"
 #include "node/node_options.h"
 #include "node/outbox.h"
+#include "node/resume_plan.h"
 #include "node/session.h"
 
 namespace hotline::node {
@@ -99,8 +100,7 @@ class Node : public SessionHandler {
   void dial(Circuit& circuit);
   void schedule_redial(Circuit& circuit);
   void make_session(Circuit& circuit, asio::ip::tcp::socket socket, Session::Role role);
-  void establish(Circuit& circuit, const std::shared_ptr<Session>& session,
-                 const wire::Envelope& hello);
+  void establish(Circuit& circuit, const std::shared_ptr<Session>& session, const ResumePlan& plan);
   Circuit* circuit_of(const Session& session);
   // The peer knows more of our epoch than our journal does (it went back in time): continue in
   // a new epoch, so that new messages are not taken for ones the peer already has.

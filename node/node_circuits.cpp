@@ -181,8 +181,14 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
   peer_max_frame_ = hello.hello().max_frame_bytes() != 0 ? hello.hello().max_frame_bytes()
                                                          : common::kDefaultMaxFrameBytes;
   session->limit_sent_frames(peer_max_frame_);
-  const std::uint64_t floor = hello.hello().acknowledged_floor();
-  if (inbox_.delivered(peer_epoch_) < floor) {
+  ResumeFacts facts;
+  facts.own_epoch = outbox_.epoch();
+  facts.own_last_seq = outbox_.last_seq();
+  facts.own_acknowledged_seq = outbox_.acknowledged_seq();
+  facts.delivered_of_peer = inbox_.delivered(peer_epoch_);
+  const ResumePlan plan = plan_resume(facts, hello.hello());
+  if (plan.raise_delivered_to != 0) {
+    const std::uint64_t floor = plan.raise_delivered_to;
     if (journal_) {
       // The peer dropped these on our acknowledgement, so they cannot come again: the journal
       // lost deliveries it had made durable (restored from a backup, or written with
@@ -204,25 +210,21 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
   }
   // The dialling side spoke first; the accepting side answers once it knows who called.
   if (circuit->listen) send_hello(*circuit, *session);
-  establish(*circuit, session, hello);
+  establish(*circuit, session, plan);
 }
 
 void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
-                     const wire::Envelope& hello) {
+                     const ResumePlan& plan) {
   unauthenticated_.erase(session);
   try {
-    const auto& resume = hello.hello().resume();
-    if (resume.peer_epoch() == outbox_.epoch() && resume.delivered_seq() > outbox_.last_seq()) {
-      start_new_epoch(resume.delivered_seq());
+    if (plan.start_new_epoch) {
+      start_new_epoch(plan.peer_delivered);
       // Our Hello on this connection named the old epoch: the next one names the new.
       session->abort("this node's journal went back in time; it continues in a new epoch");
       return;
     }
-    if (resume.peer_epoch() == outbox_.epoch() &&
-        resume.delivered_seq() > outbox_.acknowledged_seq()) {
-      // Exactly as after an Ack, room in the outbox included.
-      acknowledged_up_to(resume.delivered_seq());
-    }
+    // Exactly as after an Ack, room in the outbox included.
+    if (plan.acknowledged_up_to != 0) acknowledged_up_to(plan.acknowledged_up_to);
   } catch (const ProtocolViolation& violation) {
     session->abort(std::string("protocol violation in Hello: ") + violation.what());
     return;

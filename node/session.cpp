@@ -39,7 +39,7 @@ void Session::start() {
 void Session::start_hello_timer() {
   timer_.expires_after(settings_.hello_timeout);
   timer_.async_wait([self = shared_from_this()](const asio::error_code& error) {
-    if (error || self->hello_seen_ || self->finished_) return;
+    if (error || self->reader_.rules().hello_seen() || self->finished_) return;
     self->abort("no Hello within " + std::to_string(self->settings_.hello_timeout.count()) +
                 " ms of connecting");
   });
@@ -79,7 +79,8 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
     if (common::is_end_of_stream(error)) {
       finish("connection closed by the peer");
     } else {
-      abort(hello_seen_ ? "read failed: " + error.message() : describe_failure(error));
+      abort(reader_.rules().hello_seen() ? "read failed: " + error.message()
+                                         : describe_failure(error));
     }
     return;
   }
@@ -97,7 +98,7 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
   } catch (const ProtocolViolation& protocol_violation) {
     violation = protocol_violation.what();
   }
-  parse_arena_.Reset();
+  reader_.release();
   if (!violation.empty()) {
     abort("protocol violation: " + violation);
   } else if (!finished_) {
@@ -106,74 +107,13 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
 }
 
 void Session::handle_frame(const std::shared_ptr<Session>& self, std::string_view body) {
-  wire::Envelope& envelope = *google::protobuf::Arena::CreateMessage<wire::Envelope>(&parse_arena_);
-  const BatchFrameParts parts = split_batch_frame(body, header_scratch_);
-  decode_envelope(parts.header, envelope, parts.has_batch);
-  check_envelope(envelope);
-  if (parts.has_batch) read_batch(parts.items, envelope.epoch());
-  if (!hello_seen_) {
-    hello_seen_ = true;
-    peer_epoch_ = envelope.epoch();
+  const PeerReader::Frame frame = reader_.read(body);
+  if (frame.is_hello) {
     timer_.cancel();
-    handler_.on_hello(self, envelope);
+    handler_.on_hello(self, frame.envelope);
     return;
   }
-  handler_.on_envelope(self, envelope);
-}
-
-void Session::check_envelope(const wire::Envelope& envelope) {
-  if (envelope.sender() != settings_.peer_party) {
-    throw ProtocolViolation("envelope from \"" + envelope.sender() +
-                            "\" on a connection authenticated as \"" + settings_.peer_party + "\"");
-  }
-  const bool is_hello = envelope.payload_case() == wire::Envelope::kHello;
-  if (!hello_seen_ && !is_hello) {
-    throw ProtocolViolation("expected a Hello first, got " + std::string(payload_name(envelope)));
-  }
-  if (hello_seen_ && is_hello) throw ProtocolViolation("a second Hello on one connection");
-  if (is_hello) {
-    const wire::Hello& hello = envelope.hello();
-    if (hello.party() != envelope.sender()) {
-      throw ProtocolViolation("Hello names party \"" + hello.party() + "\" but the sender is \"" +
-                              envelope.sender() + "\"");
-    }
-    if (hello.protocol_version() != kProtocolVersion) {
-      throw ProtocolViolation("Hello offers protocol version " +
-                              std::to_string(hello.protocol_version()));
-    }
-    if (envelope.epoch() == 0 || hello.epoch() != envelope.epoch()) {
-      throw ProtocolViolation("Hello without a valid epoch");
-    }
-    return;
-  }
-  if (envelope.epoch() != peer_epoch_) {
-    throw ProtocolViolation("epoch changed from " + std::to_string(peer_epoch_) + " to " +
-                            std::to_string(envelope.epoch()) + " within one connection");
-  }
-  if (is_reliable(envelope)) check_fresh_seq(envelope);
-}
-
-void Session::check_fresh_seq(const wire::Envelope& reliable) {
-  if (!reliable.retransmission() && reliable.seq() <= last_reliable_seq_) {
-    throw ProtocolViolation("sequence number went backwards (" + std::to_string(reliable.seq()) +
-                            " after " + std::to_string(last_reliable_seq_) + ")");
-  }
-  last_reliable_seq_ = std::max(last_reliable_seq_, reliable.seq());
-}
-
-void Session::read_batch(std::string_view items, std::uint64_t epoch) {
-  const auto& read = batch_reader_.read(items, epoch, parse_arena_);
-  for (std::size_t i = 0; i < read.size(); ++i) {
-    const wire::Envelope& item = *read[i];
-    if (!is_reliable(item)) {
-      throw ProtocolViolation("batch item " + std::to_string(i + 1) + " is a " +
-                              std::string(payload_name(item)) + ", not a reliable payload");
-    }
-    if (item.seq() == 0) {
-      throw ProtocolViolation("batch item " + std::to_string(i + 1) + " without a sequence number");
-    }
-    check_fresh_seq(item);
-  }
+  handler_.on_envelope(self, frame.envelope);
 }
 
 void Session::send(const wire::Envelope& envelope) {

@@ -3,7 +3,6 @@
 // Like the Asio chat example's connection: only one write is in flight, and frames queued
 // meanwhile go out together in the next write. All handlers run on the node's one thread.
 
-#include <google/protobuf/arena.h>
 #include <algorithm>
 
 #include <chrono>
@@ -15,7 +14,7 @@
 #include "common/frame.h"
 #include "common/tls.h"
 #include "node/batch_frame.h"
-#include "node/batch_reader.h"
+#include "node/peer_reader.h"
 #include "proto/hotline.pb.h"
 
 namespace hotline::node {
@@ -50,8 +49,6 @@ struct SessionSettings {
 };
 
 class Session : public std::enable_shared_from_this<Session> {
-  static constexpr std::size_t kParseBlockBytes = 64 * 1024;
-
  public:
   enum class Role { kAccepted, kDialled };
   using Clock = std::chrono::steady_clock;
@@ -75,7 +72,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // While a batch envelope is being handled: its items, each a reliable payload with a seq that
   // does not go back, carrying the header's epoch.
-  const std::vector<const wire::Envelope*>& batch_items() const { return batch_reader_.items(); }
+  const std::vector<const wire::Envelope*>& batch_items() const { return reader_.batch_items(); }
 
   // Sends what is queued, then closes TLS cleanly (bounded by shutdown_timeout).
   void close(const std::string& reason);
@@ -88,7 +85,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool accepted() const { return role_ == Role::kAccepted; }
   const std::string& remote_address() const { return remote_address_; }
   const std::string& circuit() const { return settings_.circuit; }
-  std::uint64_t peer_epoch() const { return peer_epoch_; }
+  std::uint64_t peer_epoch() const { return reader_.rules().peer_epoch(); }
   Clock::time_point last_received() const { return last_received_; }
   Clock::time_point last_sent() const { return last_sent_; }
   // A write to the socket is in flight; on_drained() follows when it is done.
@@ -102,10 +99,6 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_some();
   void on_read(const asio::error_code& error, std::size_t size);
   void handle_frame(const std::shared_ptr<Session>& self, std::string_view body);
-  void check_envelope(const wire::Envelope& envelope);
-  // Reads a batch's items and checks each, so that the whole frame is refused if one is bad.
-  void read_batch(std::string_view items, std::uint64_t epoch);
-  void check_fresh_seq(const wire::Envelope& reliable);
   void write_queued();
   void shutdown_tls();
   void finish(const std::string& reason);
@@ -121,21 +114,13 @@ class Session : public std::enable_shared_from_this<Session> {
   asio::steady_timer timer_;
 
   common::FrameDecoder decoder_;
-  std::string header_scratch_;
-  BatchReader batch_reader_;
-  // Each read's envelopes are parsed here and dropped together once handled, instead of
-  // allocating and freeing every part of every envelope.
-  std::unique_ptr<char[]> parse_block_ = std::make_unique<char[]>(kParseBlockBytes);
-  google::protobuf::Arena parse_arena_{parse_block_.get(), kParseBlockBytes};
+  PeerReader reader_{settings_.peer_party};
   std::array<char, 64 * 1024> read_buffer_{};
   std::string outgoing_;
   std::string in_flight_;
   bool writing_ = false;
 
-  bool hello_seen_ = false;
   bool secured_ = false;
-  std::uint64_t peer_epoch_ = 0;
-  std::uint64_t last_reliable_seq_ = 0;
   bool closing_ = false;
   bool finished_ = false;
   Clock::time_point last_received_ = Clock::now();
