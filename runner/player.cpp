@@ -9,8 +9,7 @@ namespace hotline::runner {
 
 Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, bool human,
                double speed, Send send, LinkFaults::After after, Reply reply)
-    : scenario_(scenario),
-      send_(send),
+    : send_(send),
       faults_(scenario, seed, party, speed, std::move(send), std::move(after)),
       reply_(std::move(reply)) {
   if (human) {

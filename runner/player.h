@@ -49,7 +49,6 @@ class Player {
   bool run(const nlohmann::json& call);
   void answer(const std::string& name, const model::Actions& actions, nlohmann::json extra = {});
 
-  const model::Scenario& scenario_;
   Collector records_;
   std::unique_ptr<model::SideHost> mind_;
   HumanMind* human_ = nullptr;

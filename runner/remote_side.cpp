@@ -87,12 +87,18 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
   if (name == "transmit")
     transmitted_.emplace(request.at("message").get<int>(), request.at("exchange"));
   if (name != "belief") history_.push_back(request);
-  if (sink_) {
-    for (const auto& record : reply.at("records")) sink_->record(record_from_json(record));
+  SideReply read;
+  try {
+    read = read_side_reply(reply);
+  } catch (const MalformedReply& error) {
+    throw NodeFailure(party_ + "'s node answered \"" + name + "\" with " + error.what());
   }
-  rung_ = model::rung_at(reply.at("rung").get<int>());
+  if (sink_) {
+    for (auto& record : read.records) sink_->record(std::move(record));
+  }
+  rung_ = read.rung;
   if (out) {
-    model::Actions actions = actions_from_json(reply.at("actions"));
+    const model::Actions& actions = read.actions;
     out->send.insert(out->send.end(), actions.send.begin(), actions.send.end());
     out->strikes.insert(out->strikes.end(), actions.strikes.begin(), actions.strikes.end());
     out->moves.insert(out->moves.end(), actions.moves.begin(), actions.moves.end());

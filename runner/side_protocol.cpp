@@ -1,5 +1,9 @@
 #include "runner/side_protocol.h"
 
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
 // The model's plain structs, field by field, as nlohmann/json's macros write and read them (every
 // field required when read). They live in the model's namespace for lookup, but only here: the
 // model itself knows nothing of JSON.
@@ -15,13 +19,116 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transmission, circuit, switched, transit)
 }  // namespace hotline::model
 
 namespace hotline::runner {
+namespace {
+
+// nlohmann/json turns a float into an integer with a plain cast, undefined past the integer's
+// range (a reply's "after": 1e300): integers from outside are read only from JSON integers, and
+// range-checked.
+template <typename Int>
+Int integer(const nlohmann::json& value, const char* what) {
+  if (!value.is_number_integer()) {
+    throw std::out_of_range(std::string(what) + ": expected an integer, got " + value.dump());
+  }
+  const auto out_of_range = [&] {
+    return std::out_of_range(std::string(what) + ": " + value.dump() + " is out of range");
+  };
+  if (value.is_number_unsigned()) {
+    const auto unsigned_value = value.get<std::uint64_t>();
+    if (unsigned_value > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
+      throw out_of_range();
+    }
+    return static_cast<Int>(unsigned_value);
+  }
+  const auto signed_value = value.get<std::int64_t>();
+  if constexpr (std::is_unsigned_v<Int>) {
+    if (signed_value < 0) throw out_of_range();
+  } else {
+    if (signed_value < std::numeric_limits<Int>::min() ||
+        signed_value > std::numeric_limits<Int>::max()) {
+      throw out_of_range();
+    }
+  }
+  return static_cast<Int>(signed_value);
+}
+
+double number(const nlohmann::json& value, const char* what) {
+  if (!value.is_number()) {
+    throw std::out_of_range(std::string(what) + ": expected a number, got " + value.dump());
+  }
+  return value.get<double>();
+}
+
+// An exchange read from outside (a node's reply, a peer's ModelExchange) names a type, a claim
+// and a rung the model knows, or it is refused: the model looks their names up by index.
+model::Exchange checked(model::Exchange exchange) {
+  const int type = static_cast<int>(exchange.type);
+  if (type < 0 || type > static_cast<int>(model::Exchange::Type::kText)) {
+    throw std::out_of_range("exchange type " + std::to_string(type) +
+                            " is not one the model knows");
+  }
+  const int claim = static_cast<int>(exchange.claim);
+  if (claim < 0 || claim > static_cast<int>(model::Claim::kRefuse)) {
+    throw std::out_of_range("claim " + std::to_string(claim) + " is not one the model knows");
+  }
+  model::rung_at(static_cast<int>(exchange.move));
+  return exchange;
+}
+
+// The model's claims and the wire's are numbered differently (the wire's REFUSE is 4, the
+// model's kRefuse 5): each is mapped by name.
+wire::ModelExchange::Claim claim_to_wire(model::Claim claim) {
+  switch (claim) {
+    case model::Claim::kNotUs:
+      return wire::ModelExchange::NOT_US;
+    case model::Claim::kNotDirected:
+      return wire::ModelExchange::NOT_DIRECTED;
+    case model::Claim::kAccident:
+      return wire::ModelExchange::ACCIDENT;
+    case model::Claim::kAdmit:
+      return wire::ModelExchange::ADMIT;
+    case model::Claim::kBenign:
+      return wire::ModelExchange::BENIGN;
+    case model::Claim::kRefuse:
+      return wire::ModelExchange::REFUSE;
+  }
+  throw std::out_of_range("claim " + std::to_string(static_cast<int>(claim)));
+}
+
+model::Claim claim_from_wire(int claim) {
+  switch (claim) {
+    case wire::ModelExchange::NOT_US:
+      return model::Claim::kNotUs;
+    case wire::ModelExchange::NOT_DIRECTED:
+      return model::Claim::kNotDirected;
+    case wire::ModelExchange::ACCIDENT:
+      return model::Claim::kAccident;
+    case wire::ModelExchange::ADMIT:
+      return model::Claim::kAdmit;
+    case wire::ModelExchange::BENIGN:
+      return model::Claim::kBenign;
+    case wire::ModelExchange::REFUSE:
+      return model::Claim::kRefuse;
+    default:
+      throw std::out_of_range("claim " + std::to_string(claim) + " is not one the model knows");
+  }
+}
+
+}  // namespace
 
 nlohmann::json exchange_to_json(const model::Exchange& exchange) {
   return exchange;
 }
 
 model::Exchange exchange_from_json(const nlohmann::json& json) {
-  return json.get<model::Exchange>();
+  model::Exchange exchange;
+  exchange.type = static_cast<model::Exchange::Type>(integer<int>(json.at("type"), "type"));
+  exchange.incident = integer<int>(json.at("incident"), "incident");
+  exchange.claim = static_cast<model::Claim>(integer<int>(json.at("claim"), "claim"));
+  exchange.clarity = number(json.at("clarity"), "clarity");
+  exchange.move = static_cast<model::Rung>(integer<int>(json.at("move"), "move"));
+  exchange.scripted = integer<int>(json.at("scripted"), "scripted");
+  exchange.text = json.at("text").get<std::string>();
+  return checked(exchange);
 }
 
 wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exchange& exchange) {
@@ -29,7 +136,7 @@ wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exc
   wire.set_run_message(run_message);
   wire.set_type(static_cast<wire::ModelExchange::Type>(exchange.type));
   wire.set_incident(exchange.incident);
-  wire.set_claim(static_cast<wire::ModelExchange::Claim>(exchange.claim));
+  wire.set_claim(claim_to_wire(exchange.claim));
   wire.set_clarity(exchange.clarity);
   wire.set_move(static_cast<int>(exchange.move));
   wire.set_scripted(exchange.scripted);
@@ -41,12 +148,12 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire) {
   model::Exchange exchange;
   exchange.type = static_cast<model::Exchange::Type>(wire.type());
   exchange.incident = wire.incident();
-  exchange.claim = static_cast<model::Claim>(wire.claim());
+  exchange.claim = claim_from_wire(wire.claim());
   exchange.clarity = wire.clarity();
   exchange.move = model::rung_at(wire.move());
   exchange.scripted = wire.scripted();
   exchange.text = wire.text();
-  return exchange;
+  return checked(exchange);
 }
 
 nlohmann::json seen_to_json(const model::SeenIncident& seen) {
@@ -88,16 +195,17 @@ nlohmann::json actions_to_json(const model::Actions& actions) {
 model::Actions actions_from_json(const nlohmann::json& json) {
   model::Actions actions;
   for (const auto& outgoing : json.at("send")) {
-    actions.send.push_back(
-        {outgoing.at("after").get<model::SimTime>(), exchange_from_json(outgoing.at("exchange"))});
+    actions.send.push_back({integer<model::SimTime>(outgoing.at("after"), "after"),
+                            exchange_from_json(outgoing.at("exchange"))});
   }
   for (const auto& strike : json.at("strikes")) {
-    actions.strikes.push_back(
-        {strike.at("in_response_to").get<int>(), strike.at("severity").get<double>()});
+    actions.strikes.push_back({integer<int>(strike.at("in_response_to"), "in_response_to"),
+                               number(strike.at("severity"), "severity")});
   }
   for (const auto& rung : json.at("moves"))
-    actions.moves.push_back(model::rung_at(rung.get<int>()));
-  for (const auto& at : json.at("wake_at")) actions.wake_at.push_back(at.get<model::SimTime>());
+    actions.moves.push_back(model::rung_at(integer<int>(rung, "move")));
+  for (const auto& at : json.at("wake_at"))
+    actions.wake_at.push_back(integer<model::SimTime>(at, "wake_at"));
   for (const auto& target : json.at("refrain"))
     actions.refrain.push_back(target.get<std::string>());
   return actions;
@@ -115,7 +223,7 @@ nlohmann::json record_to_json(const model::Record& record) {
 
 model::Record record_from_json(const nlohmann::json& json) {
   model::Record record;
-  record.at = json.at("at").get<model::SimTime>();
+  record.at = integer<model::SimTime>(json.at("at"), "at");
   record.kind = json.at("kind").get<std::string>();
   record.party = json.at("party").get<std::string>();
   for (const auto& field : json.at("fields")) {
@@ -128,11 +236,25 @@ model::Record record_from_json(const nlohmann::json& json) {
     } else if (value.is_number_float()) {
       v = value.get<double>();
     } else {
-      v = value.get<long long>();
+      v = integer<long long>(value, "field");
     }
     record.fields.emplace_back(field.at(0).get<std::string>(), std::move(v));
   }
   return record;
+}
+
+SideReply read_side_reply(const nlohmann::json& reply) {
+  try {
+    SideReply read;
+    for (const auto& record : reply.at("records")) read.records.push_back(record_from_json(record));
+    read.rung = model::rung_at(integer<int>(reply.at("rung"), "rung"));
+    read.actions = actions_from_json(reply.at("actions"));
+    return read;
+  } catch (const nlohmann::json::exception& error) {
+    throw MalformedReply(std::string("a malformed reply: ") + error.what());
+  } catch (const std::out_of_range& error) {
+    throw MalformedReply(std::string("a malformed reply: ") + error.what());
+  }
 }
 
 }  // namespace hotline::runner

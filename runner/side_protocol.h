@@ -32,4 +32,22 @@ model::Actions actions_from_json(const nlohmann::json& json);
 nlohmann::json record_to_json(const model::Record& record);
 model::Record record_from_json(const nlohmann::json& json);
 
+// What a side's reply to a call tells the referee: the records the side wrote, its rung, and
+// its decisions.
+struct SideReply {
+  std::vector<model::Record> records;
+  model::Rung rung = model::Rung::kNormal;
+  model::Actions actions;
+};
+
+// A node's reply that does not hold what a reply must.
+class MalformedReply : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Reads a reply (a JSON object with "records", "rung" and "actions"); throws MalformedReply
+// saying what is wrong with it.
+SideReply read_side_reply(const nlohmann::json& reply);
+
 }  // namespace hotline::runner
