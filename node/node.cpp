@@ -66,8 +66,8 @@ Outbox outbox_from(const Journal* journal, const NodeOptions& options) {
 
 }  // namespace
 
-Node::Circuit::Circuit(asio::io_context& io, std::string circuit_name, std::uint64_t seed,
-                       const NodeOptions& options)
+Circuit::Circuit(asio::io_context& io, std::string circuit_name, std::uint64_t seed,
+                 const NodeOptions& options)
     : name(std::move(circuit_name)),
       acceptor(io),
       resolver(io),
@@ -83,9 +83,9 @@ Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
           options_.listen.empty() ? common::TlsRole::kClient : common::TlsRole::kServer,
           common::tls_files_for(options_.certs_dir, options_.party))),
       journal_(open_journal(options_, observer)),
+      peer_(options_.peer, outbox_from(journal_.get(), options_)),
       tick_timer_(io),
-      linger_timer_(io),
-      outbox_(outbox_from(journal_.get(), options_)) {
+      linger_timer_(io) {
   if (journal_) {
     journal_->on_synced(
         [this](Journal::Ticket ticket) { asio::post(io_, [this, ticket] { release(ticket); }); });
@@ -101,7 +101,7 @@ Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
     auto circuit = std::make_unique<Circuit>(io_, kCircuitNames[i], random_u64(), options_);
     if (i < options_.listen.size()) circuit->listen = options_.listen[i];
     if (i < options_.connect.size()) circuit->connect = options_.connect[i];
-    circuits_.push_back(std::move(circuit));
+    peer_.circuits.push_back(std::move(circuit));
   }
   recover();
 }
@@ -109,15 +109,15 @@ Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
 Node::~Node() = default;
 
 void Node::recover() {
-  durable_seq_ = outbox_.last_seq();
-  recovered_last_seq_ = outbox_.last_seq();
+  peer_.durable_seq = peer_.outbox.last_seq();
+  peer_.recovered_last_seq = peer_.outbox.last_seq();
   if (!journal_) return;
   const JournalState& state = journal_->recovered();
   for (const auto& [epoch, seq] : state.delivered) {
-    inbox_.restore(epoch, seq);
-    durable_delivered_[epoch] = seq;
+    peer_.inbox.restore(epoch, seq);
+    peer_.durable_delivered[epoch] = seq;
   }
-  generated_ = state.generated;
+  peer_.generated = state.generated;
   if (options_.announced) {
     for (const auto& envelope : state.recent_deliveries) {
       const auto found = options_.announced->find(envelope.epoch());
@@ -147,28 +147,28 @@ void Node::start() {
     NodeEvent e = event(NodeEvent::Kind::kNote);
     e.reason = "journal " + options_.journal->string() + ": " +
                std::to_string(journal_->recovered_records()) + " record(s) recovered, epoch " +
-               std::to_string(outbox_.epoch()) + ", " + std::to_string(outbox_.size()) +
+               std::to_string(peer_.outbox.epoch()) + ", " + std::to_string(peer_.outbox.size()) +
                " unacknowledged, " + std::to_string(pipeline_.open_deliveries()) +
                " delivery(ies) to announce";
     (void)state;
     emit(e);
   }
-  for (auto& circuit : circuits_) {
+  for (auto& circuit : peer_.circuits) {
     if (circuit->listen) {
       listen(*circuit);
     } else {
       dial(*circuit);
     }
   }
-  next_link_test_ = Session::Clock::now() + options_.link_test_interval;
+  peer_.next_link_test = Session::Clock::now() + options_.link_test_interval;
   schedule_tick();
   schedule_commit();
 }
 
 std::uint16_t Node::listening_port(std::size_t circuit) const {
-  if (circuit >= circuits_.size()) return 0;
+  if (circuit >= peer_.circuits.size()) return 0;
   asio::error_code ignored;
-  return circuits_[circuit]->acceptor.local_endpoint(ignored).port();
+  return peer_.circuits[circuit]->acceptor.local_endpoint(ignored).port();
 }
 
 NodeEvent Node::event(NodeEvent::Kind kind) {
@@ -189,7 +189,7 @@ void Node::schedule_tick() {
 void Node::tick() {
   const auto now = Session::Clock::now();
   const auto silence_limit = options_.heartbeat_interval * options_.heartbeat_misses;
-  for (auto& circuit : circuits_) {
+  for (auto& circuit : peer_.circuits) {
     if (!circuit->session) continue;
     if (now - circuit->session->last_received() > silence_limit) {
       circuit->session->abort("nothing heard for " + std::to_string(silence_limit.count()) +
@@ -218,16 +218,16 @@ void Node::tick() {
     }
   }
   Circuit* carrying = traffic_circuit();
-  if (carrying != nullptr && !outbox_.empty()) {
-    const Outbox::Entry& oldest = outbox_.front();
+  if (carrying != nullptr && !peer_.outbox.empty()) {
+    const Outbox::Entry& oldest = peer_.outbox.front();
     if (oldest.sent && now - oldest.last_sent > options_.retransmit_timeout &&
         carrying->transmitted_seq >= oldest.envelope.seq()) {
-      carrying->transmitted_seq = outbox_.acknowledged_seq();
+      carrying->transmitted_seq = peer_.outbox.acknowledged_seq();
       pump();
     }
   }
-  if (options_.link_test_interval.count() > 0 && now >= next_link_test_) {
-    next_link_test_ = now + options_.link_test_interval;
+  if (options_.link_test_interval.count() > 0 && now >= peer_.next_link_test) {
+    peer_.next_link_test = now + options_.link_test_interval;
     if (carrying != nullptr && !sending_finished_) send_link_test();
   }
   schedule_tick();
@@ -236,8 +236,8 @@ void Node::tick() {
 void Node::send_link_test() {
   wire::Envelope envelope;
   wire::LinkTest& test = *envelope.mutable_link_test();
-  test.set_number(++link_tests_sent_);
-  test.set_text(link_test_text(link_tests_sent_));
+  test.set_number(++peer_.link_tests_sent);
+  test.set_text(link_test_text(peer_.link_tests_sent));
   try {
     accept_for_sending(std::move(envelope), false);
   } catch (const JournalIoError&) {
@@ -253,8 +253,9 @@ void Node::finish_sending() {
   linger_timer_.expires_after(options_.linger);
   linger_timer_.async_wait([this](const asio::error_code& error) {
     if (error) return;
-    stop(outbox_.empty() ? "the peer did not say goodbye in time"
-                         : std::to_string(outbox_.size()) + " message(s) unacknowledged in time");
+    stop(peer_.outbox.empty()
+             ? "the peer did not say goodbye in time"
+             : std::to_string(peer_.outbox.size()) + " message(s) unacknowledged in time");
   });
   maybe_finish();
 }
@@ -262,14 +263,14 @@ void Node::finish_sending() {
 void Node::maybe_finish() {
   if (!sending_finished_ || stopping_) return;
   Circuit* carrying = traffic_circuit();
-  if (outbox_.empty() && carrying != nullptr && !bye_sent_) {
+  if (peer_.outbox.empty() && carrying != nullptr && !peer_.bye_sent) {
     wire::Envelope bye = control_envelope();
     bye.mutable_bye()->set_reason("end of input");
-    bye.mutable_bye()->set_last_seq(outbox_.last_seq());
+    bye.mutable_bye()->set_last_seq(peer_.outbox.last_seq());
     send_control(*carrying, std::move(bye));
-    bye_sent_ = true;
+    peer_.bye_sent = true;
   }
-  if (bye_sent_ && peer_said_bye_) stop("finished");
+  if (peer_.bye_sent && peer_.said_bye) stop("finished");
 }
 
 void Node::stop(const std::string& reason) {
@@ -278,7 +279,7 @@ void Node::stop(const std::string& reason) {
   tick_timer_.cancel();
   linger_timer_.cancel();
   asio::error_code ignored;
-  for (auto& circuit : circuits_) {
+  for (auto& circuit : peer_.circuits) {
     circuit->redial_timer.cancel();
     circuit->resolver.cancel();
     circuit->acceptor.close(ignored);
@@ -300,7 +301,7 @@ void Node::stop(const std::string& reason) {
   }
   NodeEvent e = event(NodeEvent::Kind::kStopped);
   e.reason = reason;
-  e.count = outbox_.size();
+  e.count = peer_.outbox.size();
   emit(e);
 }
 

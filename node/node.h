@@ -1,25 +1,24 @@
 #pragma once
-// One party's terminal of the hotline: its circuits to the peer (a primary and optionally a
-// backup, each listening or dialling), what it has sent and not yet had acknowledged, what it
-// has delivered, and the journal that makes both survive a crash. Runs on one thread.
+// One party's terminal of the hotline. What it holds for its peer (the circuits, a primary and
+// optionally a backup, each listening or dialling; what it sent and has not had acknowledged;
+// what it delivered) is a PeerLink (peer_link.h); node-wide are the journal that makes both
+// survive a crash, its commit pipeline, the TLS context and the event stream. Runs on one
+// thread. Its definitions are split by concern: node.cpp (life and liveness), node_sending.cpp,
+// node_delivery.cpp (receiving and durability), node_circuits.cpp (connections and Hellos).
 
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
-#include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
-#include "common/backoff.h"
 #include "node/commit_pipeline.h"
-#include "node/inbox.h"
 #include "node/journal.h"
 #include "node/loop_clock.h"
 #include "node/node_event.h"
 #include "node/node_options.h"
 #include "node/outbox.h"
+#include "node/peer_link.h"
 #include "node/resume_plan.h"
 #include "node/session.h"
 
@@ -45,7 +44,7 @@ class Node : public SessionHandler {
   std::uint64_t send_generated(wire::Envelope payload);
   // Messages sent through send_generated() in this node's life and, with a journal, its
   // earlier ones.
-  std::uint64_t generated() const { return generated_; }
+  std::uint64_t generated() const { return peer_.generated; }
   // Whether the outbox has room for a payload of this size (--max-outbox).
   bool has_room_for(std::size_t payload_bytes) const;
   // Called whenever acknowledgements free room in the outbox (for a load generator).
@@ -63,30 +62,14 @@ class Node : public SessionHandler {
   // it did not.
   const std::string& failure() const { return failure_; }
   bool link_up() const { return traffic_circuit() != nullptr; }
-  std::size_t unacknowledged() const { return outbox_.size(); }
-  std::uint64_t epoch() const { return outbox_.epoch(); }
+  std::size_t unacknowledged() const { return peer_.outbox.size(); }
+  std::uint64_t epoch() const { return peer_.outbox.epoch(); }
   // The port the primary (0) or backup (1) circuit listens on.
   std::uint16_t listening_port(std::size_t circuit = 0) const;
   const NodeOptions& options() const { return options_; }
   const Journal* journal() const { return journal_.get(); }
 
  private:
-  struct Circuit {
-    Circuit(asio::io_context& io, std::string name, std::uint64_t seed, const NodeOptions& options);
-    std::string name;
-    std::optional<common::Endpoint> listen;
-    std::optional<common::Endpoint> connect;
-    asio::ip::tcp::acceptor acceptor;
-    asio::ip::tcp::resolver resolver;
-    // Dialling: the wait before the next dial. Listening: the pause after a failed accept.
-    asio::steady_timer redial_timer;
-    common::Backoff backoff;
-    bool dialling = false;
-    std::shared_ptr<Session> session;   // established (Hello exchanged), or null
-    std::uint64_t transmitted_seq = 0;  // last seq handed to this circuit's session
-    std::uint64_t ack_sent = 0;         // the cumulative ack this circuit last carried
-  };
-
   void on_secured(const std::shared_ptr<Session>& session) override;
   void on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) override;
   void on_envelope(const std::shared_ptr<Session>& session,
@@ -122,7 +105,7 @@ class Node : public SessionHandler {
   void send_hello(Circuit& circuit, Session& session);
   void send_control(Circuit& circuit, wire::Envelope envelope);
   std::uint64_t accept_for_sending(wire::Envelope&& payload, bool generated);
-  // Numbers and keeps what was filled through outbox_.next(), and sends it when it may.
+  // Numbers and keeps what was filled through the outbox's next(), and sends it when it may.
   std::uint64_t accept_next(bool generated);
   // Throws std::invalid_argument if a payload of this size cannot fit one frame, and
   // std::logic_error once the node is stopping.
@@ -198,8 +181,9 @@ class Node : public SessionHandler {
   asio::ssl::context tls_;
   SessionSettings session_settings_;
   std::unique_ptr<Journal> journal_;
+  // The one peer (declared after the journal, from which its outbox is rebuilt).
+  PeerLink peer_;
 
-  std::vector<std::unique_ptr<Circuit>> circuits_;
   // Connections not yet authenticated by a Hello, with the order they came in.
   std::map<std::shared_ptr<Session>, std::uint64_t> unauthenticated_;
   std::uint64_t connections_seen_ = 0;
@@ -215,24 +199,9 @@ class Node : public SessionHandler {
   bool evict_a_stalled_connection();
   asio::steady_timer tick_timer_;
   asio::steady_timer linger_timer_;
-  Session::Clock::time_point next_link_test_;
-  std::uint64_t link_tests_sent_ = 0;
 
-  Outbox outbox_;
-  Inbox inbox_;
-  // The epoch the latest Hello named; each session keeps its own.
-  std::uint64_t peer_epoch_ = 0;
-  // The largest frame the peer accepts, from its last Hello; 0 until one arrives.
-  std::uint32_t peer_max_frame_ = 0;
-  std::uint64_t reported_too_large_ = 0;
-  std::uint64_t durable_seq_ = 0;  // outbox entries up to here are in the journal
-  // The last seq the journal held at start: later ones were numbered in this life.
-  std::uint64_t recovered_last_seq_ = 0;
-  std::map<std::uint64_t, std::uint64_t> durable_delivered_;  // peer epoch -> seq, journaled
   CommitPipeline pipeline_;
   bool ack_flush_posted_ = false;
-  bool ack_forced_ = false;  // a duplicate arrived: the peer missed an ack
-  std::uint64_t generated_ = 0;
   std::function<void()> on_room_;
   // Reused by pump() for each batch it sends.
   bool pumping_ = false;
@@ -241,10 +210,6 @@ class Node : public SessionHandler {
   wire::Envelope batch_header_;
 
   bool sending_finished_ = false;
-  bool bye_sent_ = false;
-  bool peer_said_bye_ = false;
-  std::uint64_t peer_bye_epoch_ = 0;  // the epoch and last seq the peer's Bye named
-  std::uint64_t peer_bye_last_seq_ = 0;
   bool stopping_ = false;
   std::string failure_;
 };

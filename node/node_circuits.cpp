@@ -152,15 +152,15 @@ void Node::report_refusal(NodeEvent e) {
   emit(e);
 }
 
-Node::Circuit* Node::circuit_of(const Session& session) {
-  for (auto& circuit : circuits_) {
+Circuit* Node::circuit_of(const Session& session) {
+  for (auto& circuit : peer_.circuits) {
     if (circuit->name == session.circuit()) return circuit.get();
   }
   return nullptr;
 }
 
-Node::Circuit* Node::traffic_circuit() const {
-  for (const auto& circuit : circuits_) {
+Circuit* Node::traffic_circuit() const {
+  for (const auto& circuit : peer_.circuits) {
     if (circuit->session) return circuit.get();
   }
   return nullptr;
@@ -176,16 +176,16 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
     session->close("node is stopping");
     return;
   }
-  peer_epoch_ = session->peer_epoch();
+  peer_.epoch = session->peer_epoch();
   // Frames to this peer stay within what it accepts; a peer that does not say takes the default.
-  peer_max_frame_ = hello.hello().max_frame_bytes() != 0 ? hello.hello().max_frame_bytes()
+  peer_.max_frame = hello.hello().max_frame_bytes() != 0 ? hello.hello().max_frame_bytes()
                                                          : common::kDefaultMaxFrameBytes;
-  session->limit_sent_frames(peer_max_frame_);
+  session->limit_sent_frames(peer_.max_frame);
   ResumeFacts facts;
-  facts.own_epoch = outbox_.epoch();
-  facts.own_last_seq = outbox_.last_seq();
-  facts.own_acknowledged_seq = outbox_.acknowledged_seq();
-  facts.delivered_of_peer = inbox_.delivered(peer_epoch_);
+  facts.own_epoch = peer_.outbox.epoch();
+  facts.own_last_seq = peer_.outbox.last_seq();
+  facts.own_acknowledged_seq = peer_.outbox.acknowledged_seq();
+  facts.delivered_of_peer = peer_.inbox.delivered(peer_.epoch);
   const ResumePlan plan = plan_resume(facts, hello.hello());
   if (plan.raise_delivered_to != 0) {
     const std::uint64_t floor = plan.raise_delivered_to;
@@ -195,18 +195,18 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
       // --fsync none before a power cut). Say so, and go on after them.
       NodeEvent e = event(NodeEvent::Kind::kNote);
       e.reason = "the peer's messages up to " + std::to_string(floor) + " of epoch " +
-                 std::to_string(peer_epoch_) +
+                 std::to_string(peer_.epoch) +
                  " were acknowledged, but the journal holds deliveries only up to " +
-                 std::to_string(inbox_.delivered(peer_epoch_)) +
+                 std::to_string(peer_.inbox.delivered(peer_.epoch)) +
                  ": it went back in time; the ones between are lost";
       emit(e);
     }
-    inbox_.restore(peer_epoch_, floor);
+    peer_.inbox.restore(peer_.epoch, floor);
     journal::Record watermark;
-    watermark.mutable_watermark()->set_peer_epoch(peer_epoch_);
+    watermark.mutable_watermark()->set_peer_epoch(peer_.epoch);
     watermark.mutable_watermark()->set_delivered_seq(floor);
     record(watermark);
-    durable_delivered_[peer_epoch_] = floor;
+    peer_.durable_delivered[peer_.epoch] = floor;
   }
   // The dialling side spoke first; the accepting side answers once it knows who called.
   if (circuit->listen) send_hello(*circuit, *session);
@@ -239,14 +239,14 @@ void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
   e.address = session->remote_address();
   emit(e);
   // Everything not yet acknowledged goes again on the circuit that now carries traffic.
-  circuit.transmitted_seq = outbox_.acknowledged_seq();
+  circuit.transmitted_seq = peer_.outbox.acknowledged_seq();
   if (traffic_circuit() == &circuit && carrying_before != &circuit) {
     if (carrying_before != nullptr) {
       NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved);
       moved.circuit = circuit.name;
       emit(moved);
     }
-    bye_sent_ = false;
+    peer_.bye_sent = false;
   }
   pipeline_.owe_acknowledgement();
   pump();
@@ -264,18 +264,18 @@ void Node::on_closed(const std::shared_ptr<Session>& session, const std::string&
     NodeEvent e = event(NodeEvent::Kind::kLinkDown);
     e.circuit = circuit->name;
     e.address = session->remote_address();
-    e.reason = peer_said_bye_ && reason == "connection closed by the peer" ? "the peer said goodbye"
+    e.reason = peer_.said_bye && reason == "connection closed by the peer" ? "the peer said goodbye"
                                                                            : reason;
     emit(e);
     // With no link left, what the peer sent ahead of a gap is dropped: it comes again.
-    if (traffic_circuit() == nullptr) inbox_.drop_held();
+    if (traffic_circuit() == nullptr) peer_.inbox.drop_held();
     if (was_carrying) {
-      bye_sent_ = false;
+      peer_.bye_sent = false;
       if (Circuit* next = traffic_circuit(); next != nullptr && !stopping_) {
         NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved);
         moved.circuit = next->name;
         emit(moved);
-        next->transmitted_seq = outbox_.acknowledged_seq();
+        next->transmitted_seq = peer_.outbox.acknowledged_seq();
         pump();
         maybe_finish();
       }

@@ -29,10 +29,10 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       }
       acknowledge_at_commit();
     } else if (envelope.has_bye()) {
-      if (!peer_said_bye_) {
-        peer_said_bye_ = true;
-        peer_bye_epoch_ = envelope.epoch();
-        peer_bye_last_seq_ = envelope.bye().last_seq();
+      if (!peer_.said_bye) {
+        peer_.said_bye = true;
+        peer_.bye_epoch = envelope.epoch();
+        peer_.bye_last_seq = envelope.bye().last_seq();
         NodeEvent e = event(NodeEvent::Kind::kPeerBye);
         e.reason = envelope.bye().reason();
         e.seq = envelope.bye().last_seq();
@@ -47,14 +47,15 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
 }
 
 void Node::take_acknowledgement(const wire::Envelope& envelope) {
-  if (envelope.ack_epoch() != outbox_.epoch() || envelope.ack() <= outbox_.acknowledged_seq()) {
+  if (envelope.ack_epoch() != peer_.outbox.epoch() ||
+      envelope.ack() <= peer_.outbox.acknowledged_seq()) {
     return;
   }
   acknowledged_up_to(envelope.ack());
 }
 
 void Node::acknowledged_up_to(std::uint64_t seq) {
-  const auto& done = outbox_.acknowledge(seq);
+  const auto& done = peer_.outbox.acknowledge(seq);
   journal::Record acknowledged;
   acknowledged.mutable_acknowledged()->set_seq(seq);
   record(acknowledged);
@@ -67,7 +68,7 @@ void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
   for (const auto& item : done) {
     NodeEvent e = event(NodeEvent::Kind::kAcked);
     e.seq = item.seq;
-    e.epoch = outbox_.epoch();
+    e.epoch = peer_.outbox.epoch();
     e.duration = std::chrono::duration_cast<std::chrono::microseconds>(now - item.first_sent);
     if (item.payload == wire::Envelope::kLinkTest) e.reason = "link_test";
     emit(e);
@@ -75,9 +76,9 @@ void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
 }
 
 void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope) {
-  switch (inbox_.accept(envelope)) {
+  switch (peer_.inbox.accept(envelope)) {
     case Inbox::Arrival::kDuplicate: {
-      ack_forced_ = true;
+      peer_.ack_forced = true;
       NodeEvent e = event(NodeEvent::Kind::kDuplicate);
       e.seq = envelope.seq();
       e.epoch = envelope.epoch();
@@ -89,7 +90,7 @@ void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope)
       break;
     case Inbox::Arrival::kDeliverable:
       deliver(circuit, envelope);
-      while (const auto unblocked = inbox_.next_unblocked(envelope.epoch())) {
+      while (const auto unblocked = peer_.inbox.next_unblocked(envelope.epoch())) {
         deliver(circuit, *unblocked);
       }
       break;
@@ -113,9 +114,9 @@ void Node::acknowledge_at_commit() {
 void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
   // A message after the peer's goodbye (from a restarted peer, or numbered past the Bye's
   // last_seq) withdraws it: the peer has more to say, and we wait for its next Bye.
-  if (peer_said_bye_ &&
-      (envelope.epoch() != peer_bye_epoch_ || envelope.seq() > peer_bye_last_seq_)) {
-    peer_said_bye_ = false;
+  if (peer_.said_bye &&
+      (envelope.epoch() != peer_.bye_epoch || envelope.seq() > peer_.bye_last_seq)) {
+    peer_.said_bye = false;
   }
   if (journal_) {
     if (!journalled([&] { journal_->append_delivered(envelope); })) return;
@@ -126,7 +127,7 @@ void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
 }
 
 void Node::announce(const wire::Envelope& envelope, const std::string& circuit, bool recovered) {
-  auto& durable = durable_delivered_[envelope.epoch()];
+  auto& durable = peer_.durable_delivered[envelope.epoch()];
   durable = std::max(durable, envelope.seq());
   NodeEvent e = event(NodeEvent::Kind::kDelivered);
   e.seq = envelope.seq();
@@ -162,7 +163,7 @@ void Node::commit_point() {
   if (stopping_) return;
   Journal::Ticket ticket = 0;
   if (journal_ && !journalled([&] { ticket = journal_->commit(); })) return;
-  pipeline_.commit(ticket, outbox_.last_seq());
+  pipeline_.commit(ticket, peer_.outbox.last_seq());
   if (!journal_) {
     release(ticket);
   } else if (journal_->synced_ticket() >= ticket) {
@@ -173,15 +174,15 @@ void Node::commit_point() {
 std::string Node::snapshot() const {
   JournalState state;
   state.party = options_.party;
-  state.epoch = outbox_.epoch();
-  state.last_seq = outbox_.last_seq();
-  state.acknowledged_seq = outbox_.acknowledged_seq();
-  state.generated = generated_;
+  state.epoch = peer_.outbox.epoch();
+  state.last_seq = peer_.outbox.last_seq();
+  state.acknowledged_seq = peer_.outbox.acknowledged_seq();
+  state.generated = peer_.generated;
   std::vector<const wire::Envelope*> unacknowledged;
-  unacknowledged.reserve(outbox_.size());
-  for (std::size_t i = 0; i < outbox_.size(); ++i)
-    unacknowledged.push_back(&outbox_.at(i).envelope);
-  state.delivered = durable_delivered_;
+  unacknowledged.reserve(peer_.outbox.size());
+  for (std::size_t i = 0; i < peer_.outbox.size(); ++i)
+    unacknowledged.push_back(&peer_.outbox.at(i).envelope);
+  state.delivered = peer_.durable_delivered;
   // Deliveries appended but not yet announced are not here: the journal carries what it was
   // given since its last commit into the new file itself.
   return state.encode_snapshot(&unacknowledged);
@@ -191,7 +192,7 @@ void Node::release(Journal::Ticket ticket) {
   const auto released = pipeline_.release(ticket, [this](const Delivery& delivery) {
     announce(delivery.envelope, *delivery.circuit, delivery.circuit == &kRecoveredCircuit);
   });
-  durable_seq_ = std::max(durable_seq_, released.last_seq);
+  peer_.durable_seq = std::max(peer_.durable_seq, released.last_seq);
   pump();
   if (released.ack_due && !ack_flush_posted_) {
     ack_flush_posted_ = true;
@@ -208,15 +209,15 @@ void Node::release(Journal::Ticket ticket) {
 void Node::flush_acks() {
   ack_flush_posted_ = false;
   if (stopping_) return;
-  for (auto& circuit : circuits_) {
+  for (auto& circuit : peer_.circuits) {
     if (!circuit->session) continue;
     const std::uint64_t ack = delivered_of(circuit->session->peer_epoch());
-    if (circuit->ack_sent == ack && !ack_forced_) continue;
+    if (circuit->ack_sent == ack && !peer_.ack_forced) continue;
     wire::Envelope envelope = control_envelope();
     envelope.mutable_ack_only();
     send_control(*circuit, std::move(envelope));
   }
-  ack_forced_ = false;
+  peer_.ack_forced = false;
 }
 
 }  // namespace hotline::node

@@ -19,17 +19,17 @@ wire::Envelope Node::control_envelope() const {
   wire::Envelope envelope;
   envelope.set_version(kProtocolVersion);
   envelope.set_sender(options_.party);
-  envelope.set_epoch(outbox_.epoch());
+  envelope.set_epoch(peer_.outbox.epoch());
   return envelope;
 }
 
 std::uint64_t Node::peer_epoch_on(const Circuit& circuit) const {
-  return circuit.session ? circuit.session->peer_epoch() : peer_epoch_;
+  return circuit.session ? circuit.session->peer_epoch() : peer_.epoch;
 }
 
 std::uint64_t Node::delivered_of(std::uint64_t peer_epoch) const {
-  const auto found = durable_delivered_.find(peer_epoch);
-  return found == durable_delivered_.end() ? 0 : found->second;
+  const auto found = peer_.durable_delivered.find(peer_epoch);
+  return found == peer_.durable_delivered.end() ? 0 : found->second;
 }
 
 void Node::stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_epoch) {
@@ -47,12 +47,12 @@ void Node::send_hello(Circuit& circuit, Session& session) {
   wire::Hello& hello = *envelope.mutable_hello();
   hello.set_party(options_.party);
   hello.set_protocol_version(kProtocolVersion);
-  hello.set_epoch(outbox_.epoch());
+  hello.set_epoch(peer_.outbox.epoch());
   hello.set_software("hotline 0.1");
-  hello.set_acknowledged_floor(outbox_.acknowledged_seq());
+  hello.set_acknowledged_floor(peer_.outbox.acknowledged_seq());
   hello.set_max_frame_bytes(options_.max_frame_bytes);
   // Answering a Hello, the peer's epoch is known; dialling, the last one a Hello named.
-  const std::uint64_t peer_epoch = session.peer_epoch() != 0 ? session.peer_epoch() : peer_epoch_;
+  const std::uint64_t peer_epoch = session.peer_epoch() != 0 ? session.peer_epoch() : peer_.epoch;
   hello.mutable_resume()->set_peer_epoch(peer_epoch);
   hello.mutable_resume()->set_delivered_seq(delivered_of(peer_epoch));
   stamp(envelope, circuit, peer_epoch);
@@ -81,7 +81,8 @@ std::uint64_t Node::send_generated(wire::Envelope payload) {
 }
 
 bool Node::has_room_for(std::size_t payload_bytes) const {
-  return outbox_.bytes() + payload_bytes + 2 * Outbox::kEntryOverhead <= options_.max_outbox_bytes;
+  return peer_.outbox.bytes() + payload_bytes + 2 * Outbox::kEntryOverhead <=
+         options_.max_outbox_bytes;
 }
 
 std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
@@ -89,7 +90,7 @@ std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
   // The message's own fields (tag, length, priority) take at most kMessageOverhead bytes.
   check_fits(text.size() + kMessageOverhead, "message");
   // Filled in place, field by field, so that an acknowledged envelope's memory is reused.
-  wire::Message& message = *outbox_.next().mutable_message();
+  wire::Message& message = *peer_.outbox.next().mutable_message();
   message.Clear();
   message.set_priority(priority);
   message.mutable_text()->assign(text.data(), text.size());
@@ -105,9 +106,9 @@ void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
         " does not fit the frame limit of " + std::to_string(limit) + " bytes" +
         (limit < options_.max_frame_bytes ? " the peer accepts (its --max-frame)" : ""));
   }
-  if (outbox_.bytes() + payload_bytes + Outbox::kEntryOverhead > options_.max_outbox_bytes) {
-    throw std::length_error("the outbox already holds " + std::to_string(outbox_.size()) +
-                            " unacknowledged message(s), " + std::to_string(outbox_.bytes()) +
+  if (peer_.outbox.bytes() + payload_bytes + Outbox::kEntryOverhead > options_.max_outbox_bytes) {
+    throw std::length_error("the outbox already holds " + std::to_string(peer_.outbox.size()) +
+                            " unacknowledged message(s), " + std::to_string(peer_.outbox.bytes()) +
                             " bytes (--max-outbox " + std::to_string(options_.max_outbox_bytes) +
                             "): wait for the peer to acknowledge them");
   }
@@ -116,23 +117,23 @@ void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
 std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated) {
   if (!is_reliable(payload)) throw std::invalid_argument("not a reliable payload");
   check_fits(payload.ByteSizeLong(), payload_name(payload));
-  wire::Envelope& envelope = outbox_.next();
+  wire::Envelope& envelope = peer_.outbox.next();
   envelope = std::move(payload);
   envelope.set_sender(options_.party);
   return accept_next(generated);
 }
 
 std::uint64_t Node::accept_next(bool generated) {
-  wire::Envelope& payload = outbox_.next();
-  if (generated) ++generated_;
+  wire::Envelope& payload = peer_.outbox.next();
+  if (generated) ++peer_.generated;
   payload.set_version(kProtocolVersion);
   // An envelope reused from the outbox already names us (every path here sets the sender).
   if (payload.sender().empty()) payload.set_sender(options_.party);
   if (journal_) {
     // Journalled before it is numbered: if the journal fails, the message was never accepted
     // (the node stops) rather than numbered, refused, and transmitted later all the same.
-    payload.set_epoch(outbox_.epoch());
-    payload.set_seq(outbox_.last_seq() + 1);
+    payload.set_epoch(peer_.outbox.epoch());
+    payload.set_seq(peer_.outbox.last_seq() + 1);
     try {
       journal_->append_sent(payload, generated);
     } catch (const JournalIoError& error) {
@@ -140,7 +141,7 @@ std::uint64_t Node::accept_next(bool generated) {
       throw;
     }
   }
-  Outbox::Entry& entry = outbox_.push_next();
+  Outbox::Entry& entry = peer_.outbox.push_next();
   const std::uint64_t seq = entry.envelope.seq();
   if (traffic_circuit() == nullptr) {
     NodeEvent e = event(NodeEvent::Kind::kQueued);
@@ -152,7 +153,7 @@ std::uint64_t Node::accept_next(bool generated) {
     schedule_commit();
   } else {
     // Nothing to make durable: it may leave at once.
-    durable_seq_ = outbox_.last_seq();
+    peer_.durable_seq = peer_.outbox.last_seq();
     pump();
   }
   return seq;
@@ -171,11 +172,12 @@ void Node::pump() {
   // While a write is in flight, what is due waits here and goes out, batched, when it drains:
   // it could not leave any sooner, and a busy sender writes fewer, fuller frames.
   if (circuit != nullptr && circuit->session->writing()) return;
-  while (circuit != nullptr && !outbox_.empty() && circuit->transmitted_seq < durable_seq_ &&
+  while (circuit != nullptr && !peer_.outbox.empty() &&
+         circuit->transmitted_seq < peer_.durable_seq &&
          circuit->session->queued_bytes() < kLinkHighWater) {
-    const std::uint64_t first = outbox_.front().envelope.seq();
+    const std::uint64_t first = peer_.outbox.front().envelope.seq();
     if (circuit->transmitted_seq < first - 1) circuit->transmitted_seq = first - 1;
-    if (circuit->transmitted_seq >= durable_seq_) break;
+    if (circuit->transmitted_seq >= peer_.durable_seq) break;
     // The entries due go out together, as one batch frame of up to kBatchBytes, or alone if
     // only one is due or it is larger than that.
     batch_entries_.clear();
@@ -185,8 +187,8 @@ void Node::pump() {
     const std::size_t limit = link_frame_limit() - kEnvelopeOverhead;
     const std::size_t batch_limit = std::min(kBatchBytes, limit);
     for (std::uint64_t seq = circuit->transmitted_seq + 1;
-         seq <= durable_seq_ && items_bytes < batch_limit; ++seq) {
-      Outbox::Entry& entry = outbox_.at(seq - first);
+         seq <= peer_.durable_seq && items_bytes < batch_limit; ++seq) {
+      Outbox::Entry& entry = peer_.outbox.at(seq - first);
       entry.envelope.set_retransmission(entry.sent);
       const BatchItem item = batch_item(entry.envelope);
       if (item.payload_bytes > limit) {
@@ -214,18 +216,18 @@ void Node::pump() {
 }
 
 std::uint32_t Node::link_frame_limit() const {
-  return peer_max_frame_ == 0 ? options_.max_frame_bytes
-                              : std::min(options_.max_frame_bytes, peer_max_frame_);
+  return peer_.max_frame == 0 ? options_.max_frame_bytes
+                              : std::min(options_.max_frame_bytes, peer_.max_frame);
 }
 
 void Node::report_too_large(const Outbox::Entry& entry, std::size_t payload_bytes) {
-  if (entry.envelope.seq() == reported_too_large_) return;
-  reported_too_large_ = entry.envelope.seq();
+  if (entry.envelope.seq() == peer_.reported_too_large) return;
+  peer_.reported_too_large = entry.envelope.seq();
   NodeEvent e = event(NodeEvent::Kind::kError);
   e.seq = entry.envelope.seq();
   e.reason = "message " + std::to_string(entry.envelope.seq()) + " (" +
              std::to_string(payload_bytes) + " bytes) is larger than the peer accepts (frames of " +
-             std::to_string(peer_max_frame_) +
+             std::to_string(peer_.max_frame) +
              " bytes, its --max-frame): it waits, and the messages after it wait too, until the "
              "peer accepts larger frames";
   emit(e);
@@ -241,7 +243,7 @@ void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
   if (batch_header_.sender().empty()) {
     batch_header_.set_version(kProtocolVersion);
     batch_header_.set_sender(options_.party);
-    batch_header_.set_epoch(outbox_.epoch());
+    batch_header_.set_epoch(peer_.outbox.epoch());
   }
   stamp(batch_header_, circuit);
   circuit.session->send_batch(batch_header_, batch_items_, items_bytes);
@@ -257,7 +259,7 @@ void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
 
 void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
   NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
-  outbox_.mark_sent(entry, clock_.now().steady, payload_bytes);
+  peer_.outbox.mark_sent(entry, clock_.now().steady, payload_bytes);
   e.seq = entry.envelope.seq();
   e.circuit = circuit.name;
   e.envelope = &entry.envelope;
@@ -267,7 +269,7 @@ void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload
 void Node::copy_flash(const Circuit& circuit, Outbox::Entry& entry) {
   // FLASH goes on every live circuit at once; the receiver delivers it once.
   if (!entry.envelope.has_message() || entry.envelope.message().priority() != wire::FLASH) return;
-  for (auto& other : circuits_) {
+  for (auto& other : peer_.circuits) {
     if (other.get() == &circuit || !other->session) continue;
     entry.envelope.set_retransmission(false);
     stamp(entry.envelope, *other);
@@ -293,34 +295,35 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
   if (journal_ && !journalled([&] { journal_->flush(); })) return;
   if (journal_) release(journal_->synced_ticket());
   std::vector<wire::Envelope> not_delivered;
-  for (std::size_t i = 0; i < outbox_.size(); ++i) {
-    const wire::Envelope& envelope = outbox_.at(i).envelope;
-    if (envelope.seq() > recovered_last_seq_) not_delivered.push_back(envelope);
+  for (std::size_t i = 0; i < peer_.outbox.size(); ++i) {
+    const wire::Envelope& envelope = peer_.outbox.at(i).envelope;
+    if (envelope.seq() > peer_.recovered_last_seq) not_delivered.push_back(envelope);
   }
-  if (outbox_.last_seq() > outbox_.acknowledged_seq()) {
-    std::vector<Outbox::Acknowledged> done = outbox_.acknowledge(outbox_.last_seq());
-    done.erase(std::remove_if(done.begin(), done.end(),
-                              [&](const auto& item) { return item.seq > recovered_last_seq_; }),
-               done.end());
+  if (peer_.outbox.last_seq() > peer_.outbox.acknowledged_seq()) {
+    std::vector<Outbox::Acknowledged> done = peer_.outbox.acknowledge(peer_.outbox.last_seq());
+    done.erase(
+        std::remove_if(done.begin(), done.end(),
+                       [&](const auto& item) { return item.seq > peer_.recovered_last_seq; }),
+        done.end());
     emit_acknowledged(done);
   }
-  const std::uint64_t old_epoch = outbox_.epoch();
-  const std::uint64_t old_last_seq = outbox_.last_seq();
-  outbox_.start_epoch(random_u64());
-  recovered_last_seq_ = 0;
-  durable_seq_ = 0;
-  for (auto& circuit : circuits_) circuit->transmitted_seq = 0;
+  const std::uint64_t old_epoch = peer_.outbox.epoch();
+  const std::uint64_t old_last_seq = peer_.outbox.last_seq();
+  peer_.outbox.start_epoch(random_u64());
+  peer_.recovered_last_seq = 0;
+  peer_.durable_seq = 0;
+  for (auto& circuit : peer_.circuits) circuit->transmitted_seq = 0;
   batch_header_.Clear();
   journal::Record identity;
   identity.mutable_identity()->set_party(options_.party);
-  identity.mutable_identity()->set_epoch(outbox_.epoch());
-  identity.mutable_identity()->set_generated(generated_);
+  identity.mutable_identity()->set_epoch(peer_.outbox.epoch());
+  identity.mutable_identity()->set_generated(peer_.generated);
   record(identity);
   NodeEvent e = event(NodeEvent::Kind::kNote);
   e.reason = "the peer delivered messages up to " + std::to_string(peer_delivered) + " of epoch " +
              std::to_string(old_epoch) + ", past the " + std::to_string(old_last_seq) +
              " this node's journal numbered: the journal went back in time. Continuing in epoch " +
-             std::to_string(outbox_.epoch()) + "; " + std::to_string(not_delivered.size()) +
+             std::to_string(peer_.outbox.epoch()) + "; " + std::to_string(not_delivered.size()) +
              " message(s) accepted since the start go again in it";
   emit(e);
   for (auto& envelope : not_delivered) {

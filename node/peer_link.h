@@ -1,0 +1,77 @@
+#pragma once
+// What a node holds for one peer: the circuits to it, what it sent the peer and has not had
+// acknowledged (the outbox), what it delivered of the peer's epochs (the inbox and the
+// journalled watermarks), and where the conversation stands (the peer's epoch and frame limit,
+// Byes, link tests). A node holds one today; a node of several parties will hold one per peer,
+// each with its own numbering and circuits, beside what is node-wide (the journal and its
+// commit pipeline, the TLS context, the event stream).
+
+#include <asio.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/backoff.h"
+#include "common/endpoint.h"
+#include "node/inbox.h"
+#include "node/node_options.h"
+#include "node/outbox.h"
+#include "node/session.h"
+
+namespace hotline::node {
+
+// One way to the peer (primary or backup): listening for it, or dialling it.
+struct Circuit {
+  Circuit(asio::io_context& io, std::string name, std::uint64_t seed, const NodeOptions& options);
+  std::string name;
+  std::optional<common::Endpoint> listen;
+  std::optional<common::Endpoint> connect;
+  asio::ip::tcp::acceptor acceptor;
+  asio::ip::tcp::resolver resolver;
+  // Dialling: the wait before the next dial. Listening: the pause after a failed accept.
+  asio::steady_timer redial_timer;
+  common::Backoff backoff;
+  bool dialling = false;
+  std::shared_ptr<Session> session;   // established (Hello exchanged), or null
+  std::uint64_t transmitted_seq = 0;  // last seq handed to this circuit's session
+  std::uint64_t ack_sent = 0;         // the cumulative ack this circuit last carried
+};
+
+struct PeerLink {
+  PeerLink(std::string party, Outbox outbox) : party(std::move(party)), outbox(std::move(outbox)) {}
+
+  std::string party;
+  std::vector<std::unique_ptr<Circuit>> circuits;
+
+  // Sending to the peer.
+  Outbox outbox;
+  std::uint64_t durable_seq = 0;  // outbox entries up to here are in the journal
+  // The last seq the journal held at start: later ones were numbered in this life.
+  std::uint64_t recovered_last_seq = 0;
+  // Messages from a load generator, this life's and, with a journal, earlier ones.
+  std::uint64_t generated = 0;
+  // The largest frame the peer accepts, from its last Hello; 0 until one arrives.
+  std::uint32_t max_frame = 0;
+  std::uint64_t reported_too_large = 0;  // the last entry reported too large for max_frame
+
+  // Receiving from the peer.
+  Inbox inbox;
+  std::map<std::uint64_t, std::uint64_t> durable_delivered;  // peer epoch -> seq, journaled
+  // The epoch the latest Hello named; each session keeps its own.
+  std::uint64_t epoch = 0;
+  bool ack_forced = false;  // a duplicate arrived: the peer missed an ack
+
+  // Saying goodbye, and checking the link.
+  bool bye_sent = false;
+  bool said_bye = false;        // the peer said Bye
+  std::uint64_t bye_epoch = 0;  // the epoch and last seq the peer's Bye named
+  std::uint64_t bye_last_seq = 0;
+  std::chrono::steady_clock::time_point next_link_test{};
+  std::uint64_t link_tests_sent = 0;
+};
+
+}  // namespace hotline::node
