@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/version.h"
 #include "common/text_proto.h"
 #include "report/run_report.h"
 
@@ -19,6 +20,8 @@ int main(int argc, char** argv) {
   // A closed stdout or a vanished child must surface as an error code, not kill the process.
   std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"hotline: a simulator of the Moscow-Washington crisis hotline"};
+  app.set_version_flag("--version", std::string("hotline ") + hotline::cli::kVersion + " (commit " +
+                                        hotline::cli::kCommit + ")");
   app.require_subcommand(1);
   hotline::cli::add_certs_command(app);
   hotline::cli::add_node_command(app);

@@ -11,13 +11,31 @@ namespace hotline::scenario {
 using detail::Compiler;
 using google::protobuf::TextFormat;
 
-std::filesystem::path resolve_scenario_path(const std::string& name_or_path) {
+std::vector<std::filesystem::path> case_folders() {
   namespace fs = std::filesystem;
-  if (fs::exists(name_or_path)) return name_or_path;
   std::vector<fs::path> folders;
   if (const char* env = std::getenv("HOTLINE_SCENARIOS")) folders.emplace_back(env);
   folders.emplace_back("scenarios");
-  folders.emplace_back(HOTLINE_SCENARIO_DIR);
+  // Beside the program: PREFIX/share/hotline/scenarios for PREFIX/bin/hotline as installed, and
+  // the build tree's share/hotline/scenarios (a link to the source's library) for build/hotline
+  // and the test programs one folder below it.
+  std::error_code error;
+  const fs::path program_folder = fs::read_symlink("/proc/self/exe", error).parent_path();
+  if (error) return folders;
+  for (const fs::path& share : {program_folder / "share", program_folder.parent_path() / "share"}) {
+    const fs::path candidate = share / "hotline" / "scenarios";
+    if (fs::is_directory(candidate, error)) {
+      folders.push_back(candidate);
+      break;
+    }
+  }
+  return folders;
+}
+
+std::filesystem::path resolve_scenario_path(const std::string& name_or_path) {
+  namespace fs = std::filesystem;
+  if (fs::exists(name_or_path)) return name_or_path;
+  const std::vector<fs::path> folders = case_folders();
   for (const auto& folder : folders) {
     const fs::path candidate = folder / (name_or_path + ".textproto");
     if (fs::exists(candidate)) return candidate;

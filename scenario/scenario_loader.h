@@ -24,8 +24,13 @@ struct ScenarioFile {
   std::shared_ptr<google::protobuf::TextFormat::ParseInfoTree> locations;
 };
 
+// Where case names are looked up, in order: $HOTLINE_SCENARIOS, ./scenarios, then beside the
+// program: PREFIX/share/hotline/scenarios for an installed PREFIX/bin/hotline, or the build
+// tree's share/hotline/scenarios.
+std::vector<std::filesystem::path> case_folders();
+
 // A scenario named on the command line: a path, or a case name ("estonia-2007") looked up as
-// NAME.textproto in $HOTLINE_SCENARIOS, ./scenarios and the source tree's scenarios folder.
+// NAME.textproto in case_folders().
 std::filesystem::path resolve_scenario_path(const std::string& name_or_path);
 
 // Throws common::TextProtoError with every problem found.
