@@ -58,6 +58,19 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     index = incident_index(id);
     return index < 0 ? "no incident \"" + id + "\" in this scenario" : "";
   };
+  if (verb == "/help") {
+    model::Record help;
+    help.at = now;
+    help.kind = "help";
+    help.with("commands",
+              std::string("/ask INCIDENT (ask the other side about it); /answer INCIDENT "
+                          "not-us|not-directed|accident|ours|benign|refuse; /explain (your last "
+                          "move); /climb and /down (a rung of the ladder); /strike INCIDENT "
+                          "(respond in kind); /refrain TARGET; /believe P (0 to 1: that the "
+                          "other side means harm); any other line is sent as words"));
+    show(std::move(help));
+    return "";
+  }
   if (verb == "/climb" || verb == "/down") {
     const int next = static_cast<int>(rung_) + (verb == "/climb" ? 1 : -1);
     if (next < 0 || next >= model::kRungCount) return "no rung further that way";

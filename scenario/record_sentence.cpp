@@ -256,6 +256,7 @@ std::string Narrator::sentence(const model::Record& r) {
   if (kind == "accident") return incident + ": " + text_of(r, "what");
   if (kind == "typed") return "types " + quoted(text_of(r, "line"));
   if (kind == "console") return "console: " + text_of(r, "problem");
+  if (kind == "help") return "commands: " + text_of(r, "commands");
   return all_fields(r);
 }
 

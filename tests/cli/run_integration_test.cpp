@@ -213,7 +213,7 @@ TEST(RunIntegrationTest, APersonPlaysAPartyFromTheConsole) {
                                     false});
   ASSERT_TRUE(
       run.write_input("We see attacks on our government sites from addresses in Russia.\n"
-                      "/ask riots\n/launch everything\n"));
+                      "/ask riots\n/launch everything\n/help\n"));
   run.close_input();
   std::vector<nlohmann::json> records;
   while (auto line = run.output().read_line(std::chrono::seconds(60))) {
@@ -239,6 +239,14 @@ TEST(RunIntegrationTest, APersonPlaysAPartyFromTheConsole) {
                   "We see attacks on our government sites from addresses in Russia."));
   EXPECT_TRUE(has("tallinn", "read", "claim", "not us"));
   EXPECT_TRUE(has("tallinn", "console", "problem", "unknown command /launch"));
+  // Before, /help was an unknown command too.
+  EXPECT_FALSE(has("tallinn", "console", "problem", "unknown command /help"));
+  bool listed = false;
+  for (const auto& r : records) {
+    listed |= r.value("kind", "") == "help" &&
+              r.value("commands", "").find("/answer INCIDENT") != std::string::npos;
+  }
+  EXPECT_TRUE(listed) << "/help lists the commands";
 }
 
 TEST(RunIntegrationTest, ThePersonSeesOnlyWhatTheirPartyCanSee) {
