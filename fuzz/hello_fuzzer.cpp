@@ -1,10 +1,10 @@
 // libFuzzer target: a connection's worth of frames from an authenticated peer, read as the
 // session reads them (PeerReader: parse, then the connection's rules), with the peer's Hello
 // weighed against a node's state (plan_resume). The input's first byte chooses how the stream
-// is cut into reads, the next 32 the node's state (its epoch, last seq, acknowledged seq and
-// what it delivered of the peer), the next 25 a Hello's resume point and floor; frames follow. Only
-// FrameError and ProtocolViolation may end a connection, and a plan must keep the promises of
-// node/resume_plan.h whatever the Hello says.
+// is cut into reads, the next 32 the node's state (its epoch, the highest seq it transmitted,
+// its acknowledged seq and what it delivered of the peer), the next 25 a Hello's resume point
+// and floor; frames follow. Only FrameError and ProtocolViolation may end a connection, and a
+// plan must keep the promises of node/resume_plan.h whatever the Hello says.
 #include <google/protobuf/stubs/logging.h>
 
 #include <algorithm>
@@ -34,8 +34,8 @@ void check_plan(const hotline::node::ResumeFacts& facts, const hotline::wire::He
   const auto plan = hotline::node::plan_resume(facts, hello);
   // Never more acknowledged than this node numbered, and never backwards.
   require(plan.acknowledged_up_to == 0 || (plan.acknowledged_up_to > facts.own_acknowledged_seq &&
-                                           plan.acknowledged_up_to <= facts.own_last_seq));
-  require(!plan.start_new_epoch || plan.peer_delivered > facts.own_last_seq);
+                                           plan.acknowledged_up_to <= facts.own_transmitted));
+  require(!plan.start_new_epoch || plan.peer_delivered > facts.own_transmitted);
   require(!(plan.start_new_epoch && plan.acknowledged_up_to != 0));
   // Only a resume point for this node's own epoch speaks of its messages.
   require(hello.resume().peer_epoch() == facts.own_epoch ||
@@ -60,9 +60,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t chunk = 1 + data[0] % 64;
   hotline::node::ResumeFacts facts;
   facts.own_epoch = read_u64(data + 1);
-  facts.own_last_seq = read_u64(data + 9);
-  // A node never has more acknowledged than it numbered.
-  facts.own_acknowledged_seq = std::min(read_u64(data + 17), facts.own_last_seq);
+  facts.own_transmitted = read_u64(data + 9);
+  // A node never has more acknowledged than may have reached the peer.
+  facts.own_acknowledged_seq = std::min(read_u64(data + 17), facts.own_transmitted);
   facts.delivered_of_peer = read_u64(data + 25);
   // A Hello's numbers straight from the input as well: byte mutations of an encoded Hello seldom
   // reach them (each varint's length is inside two others). Half the time it names our epoch.

@@ -111,6 +111,7 @@ Node::~Node() = default;
 void Node::recover() {
   peer_.durable_seq = peer_.outbox.last_seq();
   peer_.recovered_last_seq = peer_.outbox.last_seq();
+  peer_.highest_transmitted = peer_.outbox.last_seq();
   if (!journal_) return;
   const JournalState& state = journal_->recovered();
   for (const auto& [epoch, seq] : state.delivered) {

@@ -183,7 +183,7 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
   session->limit_sent_frames(peer_.max_frame);
   ResumeFacts facts;
   facts.own_epoch = peer_.outbox.epoch();
-  facts.own_last_seq = peer_.outbox.last_seq();
+  facts.own_transmitted = peer_.highest_transmitted;
   facts.own_acknowledged_seq = peer_.outbox.acknowledged_seq();
   facts.delivered_of_peer = peer_.inbox.delivered(peer_.epoch);
   const ResumePlan plan = plan_resume(facts, hello.hello());

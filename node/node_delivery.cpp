@@ -51,6 +51,11 @@ void Node::take_acknowledgement(const wire::Envelope& envelope) {
       envelope.ack() <= peer_.outbox.acknowledged_seq()) {
     return;
   }
+  if (envelope.ack() > peer_.highest_transmitted) {
+    throw ProtocolViolation("acknowledges message " + std::to_string(envelope.ack()) +
+                            " but only " + std::to_string(peer_.highest_transmitted) +
+                            " were sent");
+  }
   acknowledged_up_to(envelope.ack());
 }
 

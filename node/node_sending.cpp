@@ -258,6 +258,7 @@ void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
 }
 
 void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
+  peer_.highest_transmitted = std::max(peer_.highest_transmitted, entry.envelope.seq());
   NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
   peer_.outbox.mark_sent(entry, clock_.now().steady, payload_bytes);
   e.seq = entry.envelope.seq();
@@ -288,10 +289,10 @@ void Node::on_drained(const std::shared_ptr<Session>& session) {
 }
 
 void Node::start_new_epoch(std::uint64_t peer_delivered) {
-  // What the peer delivered of this epoch goes past what the journal numbered: an earlier life
-  // of this node numbered messages the journal lost. Whatever the journal held was delivered
-  // under its numbers; messages accepted since this start were not (the peer took their numbers
-  // for others), and must not pass for acknowledged: they go again in a new epoch.
+  // What the peer delivered of this epoch goes past what could have reached it: an earlier life
+  // of this node numbered and sent messages the journal lost. Whatever the journal held was
+  // delivered under its numbers; messages accepted since this start were not (the peer took their
+  // numbers for others), and must not pass for acknowledged: they go again in a new epoch.
   if (journal_ && !journalled([&] { journal_->flush(); })) return;
   if (journal_) release(journal_->synced_ticket());
   std::vector<wire::Envelope> not_delivered;
@@ -308,9 +309,10 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
     emit_acknowledged(done);
   }
   const std::uint64_t old_epoch = peer_.outbox.epoch();
-  const std::uint64_t old_last_seq = peer_.outbox.last_seq();
+  const std::uint64_t could_have_sent = peer_.highest_transmitted;
   peer_.outbox.start_epoch(random_u64());
   peer_.recovered_last_seq = 0;
+  peer_.highest_transmitted = 0;
   peer_.durable_seq = 0;
   for (auto& circuit : peer_.circuits) circuit->transmitted_seq = 0;
   batch_header_.Clear();
@@ -321,8 +323,8 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
   record(identity);
   NodeEvent e = event(NodeEvent::Kind::kNote);
   e.reason = "the peer delivered messages up to " + std::to_string(peer_delivered) + " of epoch " +
-             std::to_string(old_epoch) + ", past the " + std::to_string(old_last_seq) +
-             " this node's journal numbered: the journal went back in time. Continuing in epoch " +
+             std::to_string(old_epoch) + ", past the " + std::to_string(could_have_sent) +
+             " this node could have sent it: the journal went back in time. Continuing in epoch " +
              std::to_string(peer_.outbox.epoch()) + "; " + std::to_string(not_delivered.size()) +
              " message(s) accepted since the start go again in it";
   emit(e);

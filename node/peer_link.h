@@ -52,6 +52,10 @@ struct PeerLink {
   std::uint64_t durable_seq = 0;  // outbox entries up to here are in the journal
   // The last seq the journal held at start: later ones were numbered in this life.
   std::uint64_t recovered_last_seq = 0;
+  // The highest seq of this epoch that may have reached the peer: the journal's (an earlier
+  // life may have sent them all), then whatever this life transmits. The peer cannot have
+  // delivered more; if it says it has, this node's journal went back in time.
+  std::uint64_t highest_transmitted = 0;
   // Messages from a load generator, this life's and, with a journal, earlier ones.
   std::uint64_t generated = 0;
   // The largest frame the peer accepts, from its last Hello; 0 until one arrives.

@@ -12,7 +12,7 @@ ResumePlan plan_resume(const ResumeFacts& facts, const wire::Hello& hello) {
   // that never was) says nothing about this one.
   if (resume.peer_epoch() != facts.own_epoch) return plan;
   plan.peer_delivered = resume.delivered_seq();
-  if (resume.delivered_seq() > facts.own_last_seq) {
+  if (resume.delivered_seq() > facts.own_transmitted) {
     plan.start_new_epoch = true;
   } else if (resume.delivered_seq() > facts.own_acknowledged_seq) {
     plan.acknowledged_up_to = resume.delivered_seq();

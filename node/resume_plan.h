@@ -18,7 +18,9 @@ namespace hotline::node {
 // What this node knows as the Hello arrives.
 struct ResumeFacts {
   std::uint64_t own_epoch = 0;
-  std::uint64_t own_last_seq = 0;  // the last number this node gave in own_epoch
+  // The highest number of own_epoch that may have reached the peer: what the journal held at
+  // start (an earlier life may have sent it all) or this life transmitted, if more.
+  std::uint64_t own_transmitted = 0;
   std::uint64_t own_acknowledged_seq = 0;
   std::uint64_t delivered_of_peer = 0;  // what this node delivered of the Hello's epoch
 };
@@ -27,8 +29,9 @@ struct ResumePlan {
   // The floor is past what this node delivered: the watermark rises to it, and those messages
   // are lost (they cannot come again). 0: no change.
   std::uint64_t raise_delivered_to = 0;
-  // The peer delivered more of this node's epoch than this node numbered: its journal went
-  // back in time, and it must continue in a new epoch.
+  // The peer delivered more of this node's epoch than may have reached it: this node's journal
+  // went back in time (the peer holds messages under numbers this life gave to others), and it
+  // must continue in a new epoch.
   bool start_new_epoch = false;
   // What the peer says it delivered of this node's epoch (for the new epoch's accounting).
   std::uint64_t peer_delivered = 0;

@@ -58,8 +58,8 @@ def frame(body):
     return struct.pack(">I", len(body)) + body
 
 
-def seed(chunk, own_epoch, last_seq, acknowledged, delivered_of_peer, frames):
-    state = struct.pack("<QQQQ", own_epoch, last_seq, acknowledged, delivered_of_peer)
+def seed(chunk, own_epoch, transmitted, acknowledged, delivered_of_peer, frames):
+    state = struct.pack("<QQQQ", own_epoch, transmitted, acknowledged, delivered_of_peer)
     # The directly given Hello: our epoch, delivered 15, floor 9.
     direct = bytes([1]) + struct.pack("<QQQ", 0, 15, 9)
     return bytes([chunk]) + state + direct + b"".join(frame(f) for f in frames)

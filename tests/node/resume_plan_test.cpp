@@ -10,7 +10,7 @@ namespace {
 ResumeFacts facts() {
   ResumeFacts facts;
   facts.own_epoch = 7;
-  facts.own_last_seq = 20;
+  facts.own_transmitted = 20;
   facts.own_acknowledged_seq = 10;
   facts.delivered_of_peer = 5;
   return facts;
@@ -45,6 +45,17 @@ TEST(ResumePlanTest, APeerThatDeliveredMoreThanWeNumberedMeansOurJournalWentBack
   EXPECT_EQ(plan.peer_delivered, 21u);
   EXPECT_EQ(plan.acknowledged_up_to, 0u);
   EXPECT_FALSE(plan_resume(facts(), hello(7, 20)).start_new_epoch);
+}
+
+// The review's worse case of a journal gone back in time: numbered past what the peer
+// delivered, but by this life, which has not sent them yet. The peer's 15 are an earlier life's
+// messages; before, this node took its own new 11..15 for acknowledged, and they were lost.
+TEST(ResumePlanTest, APeerThatDeliveredMoreThanCouldHaveReachedItMeansANewEpoch) {
+  ResumeFacts numbered_more = facts();
+  numbered_more.own_transmitted = 10;  // the journal held 10; 11..20 were numbered since
+  const ResumePlan plan = plan_resume(numbered_more, hello(7, 15));
+  EXPECT_TRUE(plan.start_new_epoch);
+  EXPECT_EQ(plan.acknowledged_up_to, 0u);
 }
 
 TEST(ResumePlanTest, AFloorPastWhatWeDeliveredRaisesTheWatermarkAndNeverLowersIt) {
