@@ -166,13 +166,16 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
     bytes.resize(reading.whole_bytes);
   }
   if (version == journal_format::Version::kOne) {
-    replace_file(rewritten);
+    // Whatever the policy: the file replaced may have been synced, and a power cut must not
+    // leave less than it held.
+    replace_file(rewritten, true);
     note("journal " + options_.path.string() + ": version 1 file rewritten as version 2 (" +
          std::to_string(recovered_records_) + " records)");
     return;
   }
   size_ = bytes.size();
   synced_bytes_ = size_;
+  replacing_earlier_records_ = recovered_records_ > 0;
   if (::lseek(fd_, 0, SEEK_END) < 0) fail(options_.path, "cannot seek");
 }
 
@@ -255,13 +258,10 @@ std::string Journal::cut_back_to_synced() {
          kept;
 }
 
-void Journal::replace_file(const std::string& bytes) {
+void Journal::replace_file(const std::string& bytes, bool durable) {
   const std::filesystem::path temporary = options_.path.string() + ".compacting";
   int fd = files_.open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) fail(temporary, "cannot create");
-  // Without fsync (kNone) the journal promises to survive a crash of the process, not of the
-  // machine, and a rename survives the process without one.
-  const bool durable = options_.fsync != FsyncPolicy::kNone;
   try {
     write_all(fd, bytes, temporary);
     if (durable && files_.fdatasync(fd) != 0) fail(temporary, "cannot fsync");
@@ -426,7 +426,12 @@ void Journal::compact(std::string_view snapshot) {
       pending_.clear();
       ++written_;
     }
-    replace_file(bytes);
+    // Without fsync (kNone) the journal promises to survive a crash of the process, not of the
+    // machine, and a rename survives the process without one. Records of an earlier life (which
+    // may have been synced, under another policy) are replaced durably, so that a power cut
+    // cannot leave less than the file held when it was opened.
+    replace_file(bytes, options_.fsync != FsyncPolicy::kNone || replacing_earlier_records_);
+    replacing_earlier_records_ = false;
     snapshot_bytes_ = bytes.size();
   }
   lock.lock();

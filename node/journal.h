@@ -150,8 +150,8 @@ class Journal {
   void cut_tail(const std::string& bytes, std::size_t offset, const std::string& why,
                 const std::function<void(const std::string&)>& note);
   // Replaces the journal by `bytes`: a temporary file, fsync'd, renamed over it, the directory
-  // fsync'd. Leaves fd_ open on the new file.
-  void replace_file(const std::string& bytes);
+  // fsync'd; without the fsyncs if `durable` is false. Leaves fd_ open on the new file.
+  void replace_file(const std::string& bytes, bool durable);
   void after_append();
   void write_all(int fd, const std::string& bytes, const std::filesystem::path& path);
   void sync();
@@ -186,6 +186,8 @@ class Journal {
   std::uint64_t size_ = 0;
   std::atomic<std::uint64_t> appended_bytes_{0};
   std::uint64_t snapshot_bytes_ = 0;  // the size of the last compaction's file
+  // The file still holds records of an earlier life, which may have been synced.
+  bool replacing_earlier_records_ = false;
   std::uint64_t fsyncs_ = 0;
   std::size_t recovered_records_ = 0;
   JournalState state_;

@@ -105,6 +105,8 @@ class Node : public SessionHandler {
   void send_hello(Circuit& circuit, Session& session);
   void send_control(Circuit& circuit, wire::Envelope envelope);
   std::uint64_t accept_for_sending(wire::Envelope&& payload, bool generated);
+  // As accept_for_sending, without its checks: for a message accepted before.
+  std::uint64_t number_and_keep(wire::Envelope&& payload, bool generated);
   // Numbers and keeps what was filled through the outbox's next(), and sends it when it may.
   std::uint64_t accept_next(bool generated);
   // Throws std::invalid_argument if a payload of this size cannot fit one frame, and

@@ -18,6 +18,15 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
   Circuit* circuit = circuit_of(*session);
   if (circuit == nullptr || circuit->session != session) return;
   try {
+    // An acknowledgement past what could have reached the peer, yet within our numbering: the
+    // peer holds messages of an earlier life under numbers this life gave to others (our
+    // journal went back in time, and the peer's Hello named only what it had made durable).
+    if (envelope.ack_epoch() == peer_.outbox.epoch() &&
+        envelope.ack() > peer_.highest_transmitted && envelope.ack() <= peer_.outbox.last_seq()) {
+      start_new_epoch(envelope.ack());
+      session->abort("this node's journal went back in time; it continues in a new epoch");
+      return;
+    }
     take_acknowledgement(envelope);
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
@@ -50,11 +59,6 @@ void Node::take_acknowledgement(const wire::Envelope& envelope) {
   if (envelope.ack_epoch() != peer_.outbox.epoch() ||
       envelope.ack() <= peer_.outbox.acknowledged_seq()) {
     return;
-  }
-  if (envelope.ack() > peer_.highest_transmitted) {
-    throw ProtocolViolation("acknowledges message " + std::to_string(envelope.ack()) +
-                            " but only " + std::to_string(peer_.highest_transmitted) +
-                            " were sent");
   }
   acknowledged_up_to(envelope.ack());
 }

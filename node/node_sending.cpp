@@ -55,7 +55,10 @@ void Node::send_hello(Circuit& circuit, Session& session) {
   const std::uint64_t peer_epoch = session.peer_epoch() != 0 ? session.peer_epoch() : peer_.epoch;
   hello.mutable_resume()->set_peer_epoch(peer_epoch);
   hello.mutable_resume()->set_delivered_seq(delivered_of(peer_epoch));
+  // What the circuit's established session was last acknowledged with stays its own.
+  const std::uint64_t ack_sent = circuit.ack_sent;
   stamp(envelope, circuit, peer_epoch);
+  if (circuit.session.get() != &session) circuit.ack_sent = ack_sent;
   session.send(envelope);
 }
 
@@ -117,6 +120,10 @@ void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
 std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated) {
   if (!is_reliable(payload)) throw std::invalid_argument("not a reliable payload");
   check_fits(payload.ByteSizeLong(), payload_name(payload));
+  return number_and_keep(std::move(payload), generated);
+}
+
+std::uint64_t Node::number_and_keep(wire::Envelope&& payload, bool generated) {
   wire::Envelope& envelope = peer_.outbox.next();
   envelope = std::move(payload);
   envelope.set_sender(options_.party);
@@ -332,7 +339,9 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
     envelope.clear_seq();
     envelope.clear_epoch();
     try {
-      accept_for_sending(std::move(envelope), false);
+      // Accepted once already: not refused now for the peer's frame limit or a full outbox (a
+      // message too large for the peer is held, with an error, as before).
+      number_and_keep(std::move(envelope), false);
     } catch (const JournalIoError&) {
       return;  // the node has stopped, saying why
     }

@@ -369,6 +369,15 @@ TEST(JournalTest, ACompactionFsyncsOnlyUnderAPolicyThatFsyncs) {
     Journal reread(options_for(path, policy), keep_note);
     EXPECT_EQ(reread.recovered().unacknowledged.size(), 2u);
   }
+  // But records an earlier life wrote (and may have synced, under another policy) are replaced
+  // durably even under fsync=none: a power cut must not leave less than the file held.
+  const auto path = dir.path() / ("j" + std::to_string(static_cast<int>(FsyncPolicy::kNone)));
+  Journal reopened(options_for(path, FsyncPolicy::kNone), keep_note);
+  const std::string snapshot = reopened.recovered().encode_snapshot();
+  reopened.compact(snapshot);
+  EXPECT_EQ(reopened.fsync_count(), 1u);
+  reopened.compact(snapshot);
+  EXPECT_EQ(reopened.fsync_count(), 1u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <thread>
 
 #include "common/certificates.h"
@@ -313,6 +314,65 @@ TEST(NodeIntegrationTest, MessagesNumberedPastWhatAJournalLostAreNotTakenForDeli
   EXPECT_NE(delivered[3]["epoch"], delivered[0]["epoch"]);
 }
 
+// An acknowledgement for a message that cannot have reached the peer, though numbered: the peer
+// holds an earlier life's message under that number (this node's journal went back in time,
+// and the peer's Hello named only what it had made durable). Before, the message was taken for
+// delivered and dropped. Here it is held back by the peer's frame limit, so it surely never left.
+TEST(NodeIntegrationTest, AnAcknowledgementForWhatCannotHaveReachedThePeerStartsANewEpoch) {
+  TempDir dir;
+  common::write_exercise_pki(dir.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          dir.path().string(), "--json", "--journal",
+                          (dir.path() / "washington.journal").string()});
+  washington.send_line(std::string(3000, 'w'));
+  washington.wait_for(is_event("queued"));
+  TestClient peer(listening_address(washington));
+  const auto moscow_certs = dir.path() / "moscow";
+  ASSERT_EQ(peer.handshake(
+                {moscow_certs / "ca.crt", moscow_certs / "moscow.crt", moscow_certs / "moscow.key"},
+                false, "washington"),
+            "");
+  wire::Envelope hello = hello_envelope("moscow", 4242);
+  hello.mutable_hello()->set_max_frame_bytes(1024);  // the 3,000-byte message cannot come
+  peer.send_envelope(hello);
+  const auto reply = peer.read_envelope();
+  ASSERT_TRUE(reply.has_value() && reply->has_hello());
+  wire::Envelope ack = hello_envelope("moscow", 4242);
+  ack.mutable_ack_only();
+  ack.set_ack(1);
+  ack.set_ack_epoch(reply->epoch());
+  peer.send_envelope(ack);
+  EXPECT_TRUE(peer.closed_by_server());
+  const auto note = washington.wait_for([](const nlohmann::json& event) {
+    return event["event"] == "note" &&
+           event["reason"].get<std::string>().find("went back in time") != std::string::npos;
+  });
+  EXPECT_NE(
+      note["reason"].get<std::string>().find("1 message(s) accepted since the start go again"),
+      std::string::npos)
+      << note.dump();
+  // Not taken for acknowledged: it comes, in the new epoch, to a peer that accepts it. (Before
+  // the fix, putting it in the new epoch refused it for the old peer's frame limit, and the
+  // exception ended the node.)
+  EXPECT_EQ(washington.count_of("acked"), 0u);
+  TestClient again(listening_address(washington));
+  ASSERT_EQ(again.handshake(
+                {moscow_certs / "ca.crt", moscow_certs / "moscow.crt", moscow_certs / "moscow.key"},
+                false, "washington"),
+            "");
+  again.send_envelope(hello_envelope("moscow", 4243));
+  std::optional<wire::Envelope> message;
+  for (int frames = 0; frames < 10 && !message; ++frames) {
+    for (const auto& envelope : again.read_envelopes(std::chrono::seconds(5))) {
+      if (envelope.has_message()) message = envelope;
+    }
+  }
+  ASSERT_TRUE(message.has_value());
+  EXPECT_EQ(message->message().text(), std::string(3000, 'w'));
+  EXPECT_EQ(message->seq(), 1u);
+  EXPECT_NE(message->epoch(), reply->epoch());
+}
+
 // Before, the epoch of the last Hello was the node's only idea of its peer's epoch: a second
 // connection with moscow's key claiming another epoch (a stale restart, or a hostile holder of
 // the key) made washington acknowledge the real moscow, on the primary, in that epoch, which
@@ -542,6 +602,47 @@ TEST(NodeIntegrationTest, AFullOutboxRefusesTypedLinesAndKeepsWhatItHolds) {
   EXPECT_GE(queued, 15u);
   EXPECT_LE(queued, 17u) << "1 MiB holds 16 lines of 60 KiB";
   EXPECT_EQ(queued + washington.count_of("error"), 30u);
+}
+
+// Before, a periodic link test on a full outbox threw out of the node's timer (the refusal a
+// typed line gets), and the node died.
+TEST(NodeIntegrationTest, ALinkTestDueOnAFullOutboxIsSkippedAndTheNodeGoesOn) {
+  TempDir certs;
+  common::write_exercise_pki(certs.path(), {});
+  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
+                          certs.path().string(), "--json", "--max-outbox", "1048576",
+                          "--link-test-every", "50ms", "--heartbeat", "250ms"});
+  // A peer that takes everything and acknowledges nothing.
+  TestClient peer(listening_address(washington));
+  ASSERT_EQ(
+      peer.handshake({certs.path() / "moscow" / "ca.crt", certs.path() / "moscow" / "moscow.crt",
+                      certs.path() / "moscow" / "moscow.key"},
+                     false, "washington"),
+      "");
+  peer.send_envelope(hello_envelope("moscow", 4242));
+  washington.wait_for(is_event("link_up"));
+  // Full to the last byte: 16 lines of 60 KiB, then short lines until even those are refused
+  // (4 long ones are), as a link test would be.
+  const std::string line(60 * 1024, 'x');
+  for (int i = 0; i < 20; ++i) washington.send_line(line);
+  for (int i = 0; i < 2000; ++i) washington.send_line("short");
+  const auto refusals = washington.wait_for_count(
+      [](const nlohmann::json& e) {
+        return e.value("event", "") == "error" &&
+               e.value("reason", "").find("the outbox already holds") != std::string::npos;
+      },
+      5, std::chrono::seconds(10));
+  EXPECT_EQ(refusals.size(), 5u);
+  // Several link tests fall due meanwhile (the node looks every heartbeat); the peer's
+  // heartbeats keep the link up.
+  wire::Envelope heartbeat = hello_envelope("moscow", 4242);
+  heartbeat.mutable_heartbeat();
+  for (int i = 0; i < 6; ++i) {
+    peer.send_envelope(heartbeat);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_FALSE(washington.process().wait_for(std::chrono::milliseconds(0)).has_value())
+      << "the node exited";
 }
 
 }  // namespace
