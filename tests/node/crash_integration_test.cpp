@@ -89,6 +89,8 @@ class CrashHarness {
       while (hostile->sessions() < 24 && std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
+      // Stopped first: a visit after the copy would come in an epoch not filtered out.
+      hostile->stop();
       hostile_epochs_ = hostile->epochs();
       hostile_sessions_ = hostile->sessions();
     }

@@ -24,8 +24,12 @@ HostilePeer::HostilePeer(const std::string& address, const std::string& server,
 }
 
 HostilePeer::~HostilePeer() {
+  stop();
+}
+
+void HostilePeer::stop() {
   stop_ = true;
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 std::set<std::uint64_t> HostilePeer::epochs() const {

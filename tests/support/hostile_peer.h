@@ -27,6 +27,8 @@ class HostilePeer {
   HostilePeer(const std::string& address, const std::string& server,
               const std::filesystem::path& certs_dir, const std::string& party, int pause_ms);
   ~HostilePeer();
+  // Stops visiting and waits for the visit under way to end.
+  void stop();
   HostilePeer(const HostilePeer&) = delete;
   HostilePeer& operator=(const HostilePeer&) = delete;
 
