@@ -4,9 +4,9 @@
 #include <limits>
 #include <type_traits>
 
-// The model's plain structs, field by field, as nlohmann/json's macros write and read them (every
-// field required when read). They live in the model's namespace for lookup, but only here: the
-// model itself knows nothing of JSON.
+// The model's plain structs, field by field, as nlohmann/json's macros write them. They are read
+// by hand below (every field required), integers only from JSON integers. They live in the
+// model's namespace for lookup, but only here: the model itself knows nothing of JSON.
 namespace hotline::model {
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Exchange, type, incident, claim, clarity, move, scripted, text)
@@ -161,7 +161,16 @@ nlohmann::json seen_to_json(const model::SeenIncident& seen) {
 }
 
 model::SeenIncident seen_from_json(const nlohmann::json& json) {
-  return json.get<model::SeenIncident>();
+  model::SeenIncident seen;
+  seen.incident = integer<int>(json.at("incident"), "incident");
+  seen.id = json.at("id").get<std::string>();
+  seen.points_at_other = json.at("points_at_other").get<bool>();
+  seen.confidence = number(json.at("confidence"), "confidence");
+  seen.severity = number(json.at("severity"), "severity");
+  seen.damage = number(json.at("damage"), "damage");
+  seen.in_response_to = integer<int>(json.at("in_response_to"), "in_response_to");
+  seen.threat_only = json.at("threat_only").get<bool>();
+  return seen;
 }
 
 nlohmann::json transmission_to_json(const model::Transmission& sent) {
@@ -169,7 +178,19 @@ nlohmann::json transmission_to_json(const model::Transmission& sent) {
 }
 
 model::Transmission transmission_from_json(const nlohmann::json& json) {
-  return json.get<model::Transmission>();
+  model::Transmission sent;
+  sent.circuit = integer<int>(json.at("circuit"), "circuit");
+  sent.switched = json.at("switched").get<bool>();
+  const nlohmann::json& transit = json.at("transit");
+  sent.transit.lost = transit.at("lost").get<bool>();
+  sent.transit.outage = transit.at("outage").get<bool>();
+  sent.transit.delay = integer<model::SimTime>(transit.at("delay"), "delay");
+  sent.transit.garbled = transit.at("garbled").get<bool>();
+  sent.transit.duplicated = transit.at("duplicated").get<bool>();
+  sent.transit.duplicate_delay =
+      integer<model::SimTime>(transit.at("duplicate_delay"), "duplicate_delay");
+  sent.transit.reordered = transit.at("reordered").get<bool>();
+  return sent;
 }
 
 nlohmann::json actions_to_json(const model::Actions& actions) {

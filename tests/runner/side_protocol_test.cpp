@@ -119,5 +119,36 @@ TEST(SideProtocolTest, AMalformedReplySaysWhatIsWrong) {
   EXPECT_THROW(read_side_reply(huge), MalformedReply);
 }
 
+// The referee's calls are read the same way: whole, and integers only from JSON integers.
+TEST(SideProtocolTest, ObservationsAndTransmissionsCrossWholeAndRefuseFloatsForIntegers) {
+  model::SeenIncident seen;
+  seen.incident = 2;
+  seen.id = "wave-1";
+  seen.points_at_other = true;
+  seen.confidence = 0.8;
+  seen.severity = 0.4;
+  seen.in_response_to = 1;
+  const model::SeenIncident read = seen_from_json(seen_to_json(seen));
+  EXPECT_EQ(read.id, "wave-1");
+  EXPECT_EQ(read.incident, 2);
+  EXPECT_EQ(read.in_response_to, 1);
+  EXPECT_DOUBLE_EQ(read.confidence, 0.8);
+  nlohmann::json bad = seen_to_json(seen);
+  bad["incident"] = 1e300;
+  EXPECT_THROW(seen_from_json(bad), std::out_of_range);
+
+  model::Transmission sent;
+  sent.circuit = 1;
+  sent.transit.delay = 90;
+  sent.transit.duplicated = true;
+  sent.transit.duplicate_delay = 30;
+  const model::Transmission back = transmission_from_json(transmission_to_json(sent));
+  EXPECT_EQ(back.circuit, 1);
+  EXPECT_EQ(back.transit, sent.transit);
+  nlohmann::json late = transmission_to_json(sent);
+  late["transit"]["delay"] = -1e300;
+  EXPECT_THROW(transmission_from_json(late), std::out_of_range);
+}
+
 }  // namespace
 }  // namespace hotline::runner
