@@ -2,31 +2,20 @@
 // run from elsewhere finding its case library beside it (no path of the source tree in it), and
 // `cpack` making a .deb of the same.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
 #include "tests/support/node_process.h"
+#include "tests/support/shell_command.h"
 
 namespace hotline {
 namespace {
 
-struct CommandResult {
-  int status = -1;
-  std::string output;
-};
+using testing::CommandResult;
 
 CommandResult shell(const std::string& command) {
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  CommandResult result;
-  char buffer[4096];
-  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return testing::run_shell(command);
 }
 
 std::string quoted(const std::filesystem::path& path) {

@@ -1,33 +1,21 @@
 // The scenario commands as a user runs them: the real executable, real files, exit codes.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "tests/support/node_process.h"
+#include "tests/support/shell_command.h"
 
 namespace hotline {
 namespace {
 
-struct CommandResult {
-  int status = -1;
-  std::string output;
-};
+using testing::CommandResult;
 
 CommandResult run(const std::string& arguments) {
-  const std::string command = std::string(HOTLINE_BINARY) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  CommandResult result;
-  char buffer[4096];
-  for (std::size_t n; (n = fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    result.output.append(buffer, n);
-  const int status = pclose(pipe);
-  result.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+  return testing::run_shell(std::string(HOTLINE_BINARY) + " " + arguments);
 }
 
 const std::string kCases = std::string(HOTLINE_SOURCE_DIR) + "/scenarios/";

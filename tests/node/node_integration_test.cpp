@@ -222,36 +222,51 @@ TEST(NodeIntegrationTest, NodeRestartedFromItsJournalKeepsItsNumbering) {
 // epoch than the journal numbered. Before, the Hello's resume was a protocol violation, the
 // dialling circuit never dialled again, and new messages would have reused numbers the peer had
 // delivered already. Now the node continues in a new epoch and what it sends arrives.
-TEST(NodeIntegrationTest, ANodeWhoseJournalWentBackInTimeContinuesInANewEpoch) {
+// A moscow whose journal goes back in time: "one" is delivered and journalled, a backup is
+// taken, "two" and "three" are delivered, then the backup is restored and moscow restarted on
+// it with `typed` queued before it reconnects (washington is held still meanwhile), so they are
+// numbered in the old epoch, where washington already has messages. Washington keeps no journal.
+struct JournalBackInTime {
+  explicit JournalBackInTime(const std::vector<std::string>& typed) {
+    common::write_exercise_pki(dir.path(), {});
+    washington = std::make_unique<NodeProcess>(
+        std::vector<std::string>{"node", "--party", "washington", "--listen", "127.0.0.1:0",
+                                 "--certs", dir.path().string(), "--json"});
+    const std::vector<std::string> moscow_args = {
+        "node",    "--party",           "moscow", "--connect", listening_address(*washington),
+        "--certs", dir.path().string(), "--json", "--journal", journal.string()};
+    moscow = std::make_unique<NodeProcess>(moscow_args);
+    moscow->send_line("one");
+    moscow->wait_for(is_event("acked"));
+    moscow->process().send_signal(SIGKILL);
+    moscow.reset();
+    std::filesystem::copy_file(journal, dir.path() / "backup");
+    moscow = std::make_unique<NodeProcess>(moscow_args);
+    moscow->send_line("two");
+    moscow->send_line("three");
+    moscow->wait_for_count(is_event("acked"), 2, std::chrono::seconds(10));
+    moscow->process().send_signal(SIGKILL);
+    moscow.reset();
+    std::filesystem::copy_file(dir.path() / "backup", journal,
+                               std::filesystem::copy_options::overwrite_existing);
+    washington->process().send_signal(SIGSTOP);
+    moscow = std::make_unique<NodeProcess>(moscow_args);
+    for (const auto& line : typed) moscow->send_line(line);
+    moscow->wait_for_count(is_event("queued"), typed.size(), std::chrono::seconds(10));
+    washington->process().send_signal(SIGCONT);
+  }
+
   TempDir dir;
-  common::write_exercise_pki(dir.path(), {});
-  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
-                          dir.path().string(), "--json"});
-  const auto journal = dir.path() / "moscow.journal";
-  const std::vector<std::string> moscow_args = {
-      "node",    "--party",           "moscow", "--connect", listening_address(washington),
-      "--certs", dir.path().string(), "--json", "--journal", journal.string()};
-  auto moscow = std::make_unique<NodeProcess>(moscow_args);
-  moscow->send_line("one");
-  moscow->wait_for(is_event("acked"));
-  moscow->process().send_signal(SIGKILL);
-  moscow.reset();
-  std::filesystem::copy_file(journal, dir.path() / "backup");
-  moscow = std::make_unique<NodeProcess>(moscow_args);
-  moscow->send_line("two");
-  moscow->send_line("three");
-  moscow->wait_for_count(is_event("acked"), 2, std::chrono::seconds(10));
-  moscow->process().send_signal(SIGKILL);
-  moscow.reset();
-  std::filesystem::copy_file(dir.path() / "backup", journal,
-                             std::filesystem::copy_options::overwrite_existing);
-  // "four" is typed before the link comes up (washington is held still meanwhile), so it is
-  // numbered in the old epoch, right where the peer already has a message.
-  washington.process().send_signal(SIGSTOP);
-  moscow = std::make_unique<NodeProcess>(moscow_args);
-  moscow->send_line("four");
-  moscow->wait_for(is_event("queued"));
-  washington.process().send_signal(SIGCONT);
+  std::filesystem::path journal = dir.path() / "moscow.journal";
+  std::unique_ptr<NodeProcess> washington;
+  std::unique_ptr<NodeProcess> moscow;
+};
+
+TEST(NodeIntegrationTest, ANodeWhoseJournalWentBackInTimeContinuesInANewEpoch) {
+  // "four" is numbered right where the peer already has a message.
+  JournalBackInTime run({"four"});
+  NodeProcess& washington = *run.washington;
+  auto& moscow = run.moscow;
   const auto note = moscow->wait_for([](const nlohmann::json& event) {
     return event["event"] == "note" &&
            event["reason"].get<std::string>().find("went back in time") != std::string::npos;
@@ -280,33 +295,8 @@ TEST(NodeIntegrationTest, ANodeWhoseJournalWentBackInTimeContinuesInANewEpoch) {
 // and "five" for acknowledged: they were never delivered. Now what the peer delivered is weighed
 // against what could have reached it (the journal's 1), and the node continues in a new epoch.
 TEST(NodeIntegrationTest, MessagesNumberedPastWhatAJournalLostAreNotTakenForDelivered) {
-  TempDir dir;
-  common::write_exercise_pki(dir.path(), {});
-  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
-                          dir.path().string(), "--json"});
-  const auto journal = dir.path() / "moscow.journal";
-  const std::vector<std::string> moscow_args = {
-      "node",    "--party",           "moscow", "--connect", listening_address(washington),
-      "--certs", dir.path().string(), "--json", "--journal", journal.string()};
-  auto moscow = std::make_unique<NodeProcess>(moscow_args);
-  moscow->send_line("one");
-  moscow->wait_for(is_event("acked"));
-  moscow->process().send_signal(SIGKILL);
-  moscow.reset();
-  std::filesystem::copy_file(journal, dir.path() / "backup");
-  moscow = std::make_unique<NodeProcess>(moscow_args);
-  moscow->send_line("two");
-  moscow->send_line("three");
-  moscow->wait_for_count(is_event("acked"), 2, std::chrono::seconds(10));
-  moscow->process().send_signal(SIGKILL);
-  moscow.reset();
-  std::filesystem::copy_file(dir.path() / "backup", journal,
-                             std::filesystem::copy_options::overwrite_existing);
-  washington.process().send_signal(SIGSTOP);
-  moscow = std::make_unique<NodeProcess>(moscow_args);
-  for (const char* text : {"four", "five", "six"}) moscow->send_line(text);
-  moscow->wait_for_count(is_event("queued"), 3, std::chrono::seconds(10));
-  washington.process().send_signal(SIGCONT);
+  JournalBackInTime run({"four", "five", "six"});
+  NodeProcess& washington = *run.washington;
   const auto delivered =
       washington.wait_for_count(is_event("delivered"), 6, std::chrono::seconds(10));
   const std::vector<std::string> expected = {"one", "two", "three", "four", "five", "six"};
