@@ -26,9 +26,7 @@ class BadInputTest : public ::testing::Test {
   std::unique_ptr<TestClient> authenticated_client() {
     auto client = std::make_unique<TestClient>(address_);
     const std::string error =
-        client->handshake({certs_ / "moscow" / "ca.crt", certs_ / "moscow" / "moscow.crt",
-                           certs_ / "moscow" / "moscow.key"},
-                          false, "washington");
+        client->handshake(party_identity(certs_, "moscow"), false, "washington");
     EXPECT_EQ(error, "");
     return client;
   }

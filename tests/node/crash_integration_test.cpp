@@ -57,7 +57,7 @@ class CrashHarness {
     std::optional<HostilePeer> hostile;
     if (plan_.hostile_peer_every_ms > 0) {
       hostile.emplace("127.0.0.1:" + std::to_string(backup_port_), "washington",
-                      dir_.path() / "certs" / "moscow", "moscow", plan_.hostile_peer_every_ms);
+                      dir_.path() / "certs", "moscow", plan_.hostile_peer_every_ms);
     }
     std::mt19937_64 rng(plan_.seed);
     const std::uint64_t total = 2 * plan_.messages;

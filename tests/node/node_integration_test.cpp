@@ -317,11 +317,7 @@ TEST(NodeIntegrationTest, AnAcknowledgementForWhatCannotHaveReachedThePeerStarts
   washington.send_line(std::string(3000, 'w'));
   washington.wait_for(is_event("queued"));
   TestClient peer(listening_address(washington));
-  const auto moscow_certs = dir.path() / "moscow";
-  ASSERT_EQ(peer.handshake(
-                {moscow_certs / "ca.crt", moscow_certs / "moscow.crt", moscow_certs / "moscow.key"},
-                false, "washington"),
-            "");
+  ASSERT_EQ(peer.handshake(party_identity(dir.path(), "moscow"), false, "washington"), "");
   wire::Envelope hello = hello_envelope("moscow", 4242);
   hello.mutable_hello()->set_max_frame_bytes(1024);  // the 3,000-byte message cannot come
   peer.send_envelope(hello);
@@ -346,10 +342,7 @@ TEST(NodeIntegrationTest, AnAcknowledgementForWhatCannotHaveReachedThePeerStarts
   // exception ended the node.)
   EXPECT_EQ(washington.count_of("acked"), 0u);
   TestClient again(listening_address(washington));
-  ASSERT_EQ(again.handshake(
-                {moscow_certs / "ca.crt", moscow_certs / "moscow.crt", moscow_certs / "moscow.key"},
-                false, "washington"),
-            "");
+  ASSERT_EQ(again.handshake(party_identity(dir.path(), "moscow"), false, "washington"), "");
   again.send_envelope(hello_envelope("moscow", 4243));
   std::optional<wire::Envelope> message;
   for (int frames = 0; frames < 10 && !message; ++frames) {
@@ -380,11 +373,7 @@ TEST(NodeIntegrationTest, AnotherEpochOnTheBackupDoesNotStopAcknowledgementsOnTh
   moscow.send_line("before");
   moscow.wait_for(is_event("acked"));
   TestClient other(backup);
-  const auto moscow_certs = dir.path() / "moscow";
-  ASSERT_EQ(other.handshake(
-                {moscow_certs / "ca.crt", moscow_certs / "moscow.crt", moscow_certs / "moscow.key"},
-                false, "washington"),
-            "");
+  ASSERT_EQ(other.handshake(party_identity(dir.path(), "moscow"), false, "washington"), "");
   other.send_envelope(hello_envelope("moscow", 4242));
   ASSERT_TRUE(other.read_envelope().has_value());
   washington.wait_for([](const nlohmann::json& event) {
@@ -604,11 +593,7 @@ TEST(NodeIntegrationTest, ALinkTestDueOnAFullOutboxIsSkippedAndTheNodeGoesOn) {
                           "--link-test-every", "50ms", "--heartbeat", "250ms"});
   // A peer that takes everything and acknowledges nothing.
   TestClient peer(listening_address(washington));
-  ASSERT_EQ(
-      peer.handshake({certs.path() / "moscow" / "ca.crt", certs.path() / "moscow" / "moscow.crt",
-                      certs.path() / "moscow" / "moscow.key"},
-                     false, "washington"),
-      "");
+  ASSERT_EQ(peer.handshake(party_identity(certs.path(), "moscow"), false, "washington"), "");
   peer.send_envelope(hello_envelope("moscow", 4242));
   washington.wait_for(is_event("link_up"));
   // Full to the last byte: 16 lines of 60 KiB, then short lines until even those are refused

@@ -101,11 +101,7 @@ TEST(SlotExhaustionTest, APeerThatTalksButNeverReadsLosesTheLink) {
   for (int i = 0; i < 300; ++i) washington.send_line(line);
   washington.wait_for_count(is_event("queued"), 300, std::chrono::seconds(20));
   TestClient peer(listening_address(washington));
-  ASSERT_EQ(
-      peer.handshake({certs.path() / "moscow" / "ca.crt", certs.path() / "moscow" / "moscow.crt",
-                      certs.path() / "moscow" / "moscow.key"},
-                     false, "washington"),
-      "");
+  ASSERT_EQ(peer.handshake(party_identity(certs.path(), "moscow"), false, "washington"), "");
   peer.send_envelope(hello_envelope("moscow", 77));
   washington.wait_for(is_event("link_up"));
   // Heartbeats, so that silence does not end the link; nothing is ever read.

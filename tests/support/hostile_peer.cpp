@@ -45,9 +45,7 @@ void HostilePeer::visit(std::uint64_t round) {
     epochs_.insert(epoch);
   }
   TestClient client(address_);
-  const std::string refused = client.handshake(
-      {certs_dir_ / "ca.crt", certs_dir_ / (party_ + ".crt"), certs_dir_ / (party_ + ".key")},
-      false, server_);
+  const std::string refused = client.handshake(party_identity(certs_dir_, party_), false, server_);
   if (!refused.empty()) return;
   wire::Envelope hello = hello_envelope(party_, epoch);
   switch (round % 3) {

@@ -22,8 +22,8 @@ namespace hotline::testing {
 
 class HostilePeer {
  public:
-  // Connects to `address` (the node `server`) as `party`, with the certificates of
-  // `certs_dir` (its per-party directory), every `pause_ms` until destroyed.
+  // Connects to `address` (the node `server`) as `party`, with that party's certificates under
+  // `certs_dir` (as `hotline certs` wrote them), every `pause_ms` until stopped.
   HostilePeer(const std::string& address, const std::string& server,
               const std::filesystem::path& certs_dir, const std::string& party, int pause_ms);
   ~HostilePeer();

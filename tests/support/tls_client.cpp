@@ -135,6 +135,11 @@ bool TestClient::closed_by_server(std::chrono::milliseconds timeout) {
   return closed;
 }
 
+ClientIdentity party_identity(const std::filesystem::path& certs_dir, const std::string& party) {
+  const auto own = certs_dir / party;
+  return {own / "ca.crt", own / (party + ".crt"), own / (party + ".key")};
+}
+
 wire::Envelope hello_envelope(const std::string& party, std::uint64_t epoch) {
   wire::Envelope envelope;
   envelope.set_version(1);

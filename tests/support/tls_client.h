@@ -21,6 +21,10 @@ struct ClientIdentity {
   std::optional<std::filesystem::path> private_key;
 };
 
+// `party`'s identity as `hotline certs` wrote it under `certs_dir`: the CA certificate, the
+// party's certificate and key, from the party's own directory.
+ClientIdentity party_identity(const std::filesystem::path& certs_dir, const std::string& party);
+
 class TestClient {
  public:
   explicit TestClient(const std::string& address);
