@@ -14,6 +14,7 @@ void add_run_command(CLI::App& app) {
     std::string certs;
     bool no_restart = false;
     std::string html;
+    double decision_seconds = 120;
   };
   auto options = std::make_shared<Options>();
   CLI::App* command = app.add_subcommand(
@@ -39,6 +40,12 @@ void add_run_command(CLI::App& app) {
   command->add_flag("--reveal", options->run.reveal,
                     "With --human: show the whole run (the other side's mind, who really did "
                     "what), not only what the person's party can see");
+  command
+      ->add_option("--decision-time", options->decision_seconds,
+                   "With --human: seconds the clock waits for the person to answer a question "
+                   "or heed a warning before the model decides for them")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
   command->add_flag("--no-restart", options->no_restart,
                     "Stop the run if a node dies, instead of restarting it on its journal");
   command->add_flag("--json", options->run.json,
@@ -53,6 +60,8 @@ void add_run_command(CLI::App& app) {
       options->run.settings.push_back(scenario::parse_setting(text));
     options->run.certs = options->certs;
     options->run.restart_nodes = !options->no_restart;
+    options->run.decision_time =
+        std::chrono::milliseconds(static_cast<long long>(options->decision_seconds * 1000));
     model::RecordCollector collected;
     if (!options->html.empty()) options->run.copy = &collected;
     exit_status = runner::run_live(options->run, std::cout, std::cerr);

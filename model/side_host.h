@@ -42,6 +42,10 @@ class SideHost {
                         const Transmission& sent) = 0;
   virtual double belief(SimTime now) = 0;
   virtual Rung rung() = 0;
+  // True when the side has decided something between events (a person typed a command while
+  // the clock ran); the world then takes it with a review at the current time. A model side
+  // decides only when asked, so never.
+  virtual bool has_decisions() { return false; }
 };
 
 // The side's mind in this process, with its own random stream.

@@ -92,10 +92,17 @@ class Simulation {
       const SimEvent event = scheduler_.pop();
       ++outcomes_.events;
       const SimTime now = scheduler_.now();
-      if (pace_) pace_(now);
+      if (pace_) {
+        pace_(now);
+        take_decisions(now);
+      }
       tracker_.track(now);
       if (event.type == SimEvent::Type::kEnd) break;
       dispatch(now, event);
+      if (pace_) {
+        pace_(now);
+        take_decisions(now);
+      }
     }
     tracker_.finish(scenario_.duration, sink_);
     return outcomes_;
@@ -112,6 +119,15 @@ class Simulation {
     r.at = now;
     r.kind = kind;
     return r;
+  }
+
+  void take_decisions(SimTime now) {
+    for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
+      if (!sides_[i]->has_decisions()) continue;
+      Actions actions;
+      sides_[i]->review(now, scenario_.hotline.link_test_every, actions);
+      apply(now, i, actions);
+    }
   }
 
   void dispatch(SimTime now, const SimEvent& event) {

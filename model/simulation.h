@@ -19,7 +19,9 @@ Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink
 
 // The same world with minds hosted elsewhere (one per party, in party order), and `pace`
 // called with each event's model time before it happens (a live run waits for the wall clock
-// there).
+// there) and again, with the same time, once it has happened (a live run waits there for a
+// person to decide what the event asked of them). After each call, a side with decisions
+// (SideHost::has_decisions) is reviewed at that time.
 Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
                        std::vector<SideHost*> sides, std::function<void(SimTime)> pace);
 

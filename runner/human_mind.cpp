@@ -17,12 +17,14 @@ constexpr NamedClaim kClaims[] = {
 
 }  // namespace
 
-HumanMind::HumanMind(const model::Scenario& scenario, int party, model::RecordSink* sink)
+HumanMind::HumanMind(const model::Scenario& scenario, int party, std::uint64_t seed,
+                     model::RecordSink* sink)
     : scenario_(scenario),
       party_(scenario.parties[party].id),
       other_(scenario.parties[1 - party].id),
       sink_(sink),
-      belief_(scenario.parties[party].prior_hostility) {}
+      belief_(scenario.parties[party].prior_hostility),
+      model_(scenario, party, seed, nullptr) {}
 
 void HumanMind::show(model::Record record) {
   record.party = party_;
@@ -35,6 +37,44 @@ void HumanMind::take(model::Actions& out) {
   out.moves.insert(out.moves.end(), pending_.moves.begin(), pending_.moves.end());
   out.refrain.insert(out.refrain.end(), pending_.refrain.begin(), pending_.refrain.end());
   pending_ = model::Actions{};
+}
+
+bool HumanMind::settle(Awaited::Kind kind, const std::string& incident) {
+  for (auto it = awaited_.begin(); it != awaited_.end(); ++it) {
+    if (it->kind == kind && (kind != Awaited::Kind::kAnswer || it->incident == incident)) {
+      awaited_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+void HumanMind::hand_to_model(model::SimTime now, Awaited awaited) {
+  // Only what answers the input: the person's rung and strikes stay the person's.
+  const model::Actions& choice = awaited.model_choice;
+  pending_.send.insert(pending_.send.end(), choice.send.begin(), choice.send.end());
+  pending_.refrain.insert(pending_.refrain.end(), choice.refrain.begin(), choice.refrain.end());
+  model::Record r;
+  r.at = now;
+  r.kind = "model_decided";
+  r.with("for", std::string(awaited.kind == Awaited::Kind::kAnswer ? "answer" : "warning"));
+  if (!awaited.incident.empty()) r.with("incident", awaited.incident);
+  std::string what;
+  for (const auto& outgoing : choice.send) {
+    if (outgoing.exchange.type == model::Exchange::Type::kReply)
+      what = std::string("answered ") + model::claim_name(outgoing.exchange.claim);
+  }
+  for (const auto& target : choice.refrain)
+    what += (what.empty() ? "" : ", ") + std::string("refrained from ") +
+            (target.empty() ? std::string("every act against ") + other_ : target);
+  r.with("decided", what.empty() ? std::string("nothing") : what);
+  show(std::move(r));
+}
+
+void HumanMind::decide_awaited(model::SimTime now) {
+  std::vector<Awaited> awaited;
+  awaited.swap(awaited_);
+  for (auto& one : awaited) hand_to_model(now, std::move(one));
 }
 
 int HumanMind::incident_index(const std::string& id) const {
@@ -66,12 +106,21 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
               std::string("/ask INCIDENT (ask the other side about it); /answer INCIDENT "
                           "not-us|not-directed|accident|ours|benign|refuse; /explain (your last "
                           "move); /climb and /down (a rung of the ladder); /strike INCIDENT "
-                          "(respond in kind); /refrain TARGET; /believe P (0 to 1: that the "
-                          "other side means harm); any other line is sent as words"));
+                          "(respond in kind); /refrain TARGET (heed a warning); /noted (a warning "
+                          "read, not heeded); /pass (let the model decide what is awaited of "
+                          "you); /believe P (0 to 1: that the other side means harm); any other "
+                          "line is sent as words"));
     show(std::move(help));
     return "";
   }
-  if (verb == "/climb" || verb == "/down") {
+  if (verb == "/pass") {
+    if (awaited_.empty()) return "nothing is awaited of you";
+    decide_awaited(now);
+    return "";
+  }
+  if (verb == "/noted") {
+    if (!settle(Awaited::Kind::kWarning)) return "no warning awaits you";
+  } else if (verb == "/climb" || verb == "/down") {
     const int next = static_cast<int>(rung_) + (verb == "/climb" ? 1 : -1);
     if (next < 0 || next >= model::kRungCount) return "no rung further that way";
     rung_ = static_cast<model::Rung>(next);
@@ -97,6 +146,7 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
         }
       }
       if (!known) return "say not-us, not-directed, accident, ours, benign or refuse";
+      settle(Awaited::Kind::kAnswer, scenario_.incidents[index].id);
       exchange.type = model::Exchange::Type::kReply;
       pending_.send.push_back({0, exchange});
     }
@@ -115,6 +165,7 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     std::string target;
     words >> target;
     if (target.empty()) return "say which target (an incident's target, as in the scenario)";
+    settle(Awaited::Kind::kWarning);
     pending_.refrain.push_back(target);
   } else if (!verb.empty() && verb[0] == '/') {
     return "unknown command " + verb;
@@ -129,6 +180,8 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
 }
 
 void HumanMind::observe(model::SimTime now, const model::SeenIncident& seen, model::Actions& out) {
+  model::Actions ignored;  // the person decides
+  model_.observe(now, seen, ignored);
   model::Record r;
   r.at = now;
   r.kind = "observe";
@@ -140,7 +193,10 @@ void HumanMind::observe(model::SimTime now, const model::SeenIncident& seen, mod
   take(out);
 }
 
-void HumanMind::own_accident(model::SimTime now, int, const std::string& id, model::Actions& out) {
+void HumanMind::own_accident(model::SimTime now, int incident, const std::string& id,
+                             model::Actions& out) {
+  model::Actions ignored;  // the person decides
+  model_.own_accident(now, incident, id, ignored);
   model::Record r;
   r.at = now;
   r.kind = "accident";
@@ -149,8 +205,14 @@ void HumanMind::own_accident(model::SimTime now, int, const std::string& id, mod
   take(out);
 }
 
-void HumanMind::inquiry(model::SimTime now, int, int, const std::string& incident_id,
-                        model::StateRole, model::Actions& out) {
+void HumanMind::inquiry(model::SimTime now, int message, int incident,
+                        const std::string& incident_id, model::StateRole role,
+                        model::Actions& out) {
+  Awaited awaited;
+  awaited.kind = Awaited::Kind::kAnswer;
+  awaited.incident = incident_id;
+  model_.inquiry(now, message, incident, incident_id, role, awaited.model_choice);
+  awaited_.push_back(std::move(awaited));
   model::Record r;
   r.at = now;
   r.kind = "asked";
@@ -161,8 +223,10 @@ void HumanMind::inquiry(model::SimTime now, int, int, const std::string& inciden
   take(out);
 }
 
-void HumanMind::receive(model::SimTime now, int, const model::Exchange& exchange, bool garbled,
-                        bool, model::Actions& out) {
+void HumanMind::receive(model::SimTime now, int message, const model::Exchange& exchange,
+                        bool garbled, bool via_hotline, model::Actions& out) {
+  model::Actions model_choice;
+  model_.receive(now, message, exchange, garbled, via_hotline, model_choice);
   model::Record r;
   r.at = now;
   r.kind = "read";
@@ -178,6 +242,15 @@ void HumanMind::receive(model::SimTime now, int, const model::Exchange& exchange
     if (!message.line.empty()) r.with("line", message.line);
     if (message.consequence)
       r.with("consequence", std::string(model::rung_name(*message.consequence)));
+    // A line drawn or a consequence named is a warning: it awaits being heeded or not.
+    if (!message.line.empty() || message.consequence) {
+      Awaited awaited;
+      awaited.kind = Awaited::Kind::kWarning;
+      awaited.text = message.text;
+      awaited.model_choice = std::move(model_choice);
+      awaited_.push_back(std::move(awaited));
+      r.with("hint", std::string("/refrain TARGET to heed it, /noted to go on"));
+    }
   }
   if (exchange.type == model::Exchange::Type::kText) r.with("text", exchange.text);
   if (garbled) r.with("garbled", true);
@@ -187,6 +260,8 @@ void HumanMind::receive(model::SimTime now, int, const model::Exchange& exchange
 
 void HumanMind::declare(model::SimTime now, model::Rung at_least, const std::string& why,
                         model::Actions& out) {
+  model::Actions ignored;  // the person decides
+  model_.declare(now, at_least, why, ignored);
   if (rung_ < at_least) {
     rung_ = at_least;
     pending_.moves.push_back(rung_);
@@ -201,8 +276,10 @@ void HumanMind::declare(model::SimTime now, model::Rung at_least, const std::str
   take(out);
 }
 
-void HumanMind::see_move(model::SimTime now, model::Rung rung, model::MoveAnswers,
+void HumanMind::see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
                          model::Actions& out) {
+  model::Actions ignored;  // the person decides
+  model_.see_move(now, rung, answers, ignored);
   model::Record r;
   r.at = now;
   r.kind = "see_move";
@@ -211,7 +288,8 @@ void HumanMind::see_move(model::SimTime now, model::Rung rung, model::MoveAnswer
   take(out);
 }
 
-void HumanMind::learn_of_leak(model::SimTime now, bool ours, double) {
+void HumanMind::learn_of_leak(model::SimTime now, bool ours, double cost) {
+  model_.learn_of_leak(now, ours, cost);
   model::Record r;
   r.at = now;
   r.kind = "leak";
@@ -220,8 +298,27 @@ void HumanMind::learn_of_leak(model::SimTime now, bool ours, double) {
   show(std::move(r));
 }
 
-void HumanMind::review(model::SimTime, model::SimTime, model::Actions& out) {
+void HumanMind::review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) {
+  model::Actions ignored;  // the person decides
+  model_.review(now, link_test_every, ignored);
   take(out);
+}
+
+void HumanMind::heard_link_test(model::SimTime now, int message) {
+  model_.heard_link_test(now, message);
+}
+
+void HumanMind::set_intent(model::SimTime now, bool intends_harm) {
+  model_.set_intent(now, intends_harm);
+}
+
+void HumanMind::gain_trust(model::SimTime now, double amount) {
+  model_.gain_trust(now, amount);
+}
+
+void HumanMind::transmit(model::SimTime now, int message, const model::Exchange& exchange,
+                         std::size_t words, const model::Transmission& sent) {
+  model_.transmit(now, message, exchange, words, sent);
 }
 
 }  // namespace hotline::runner

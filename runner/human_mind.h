@@ -10,9 +10,18 @@
 //   /strike INCIDENT                strike back for an incident
 //   /believe P                      state one's belief that the other intends harm
 //   /refrain TARGET                 give up acting against a target (heeding a warning)
+//   /noted                          a warning read, and not heeded
+//   /pass                           let the model decide what is awaited of you
 //   anything else                   sent to the other side as typed text
+//
+// Some inputs await a decision: a question about an incident awaits an answer, a warning awaits
+// being heeded or not. The referee holds the clock while a decision is awaited, up to a
+// deadline; when it passes, the model decides what it would have (`decide_awaited`): a model
+// mind of the same party, fed the same inputs, runs alongside the person for that purpose.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "model/side_host.h"
 
@@ -20,10 +29,29 @@ namespace hotline::runner {
 
 class HumanMind : public model::SideHost {
  public:
-  HumanMind(const model::Scenario& scenario, int party, model::RecordSink* sink);
+  // `seed`: the run's, for the model mind that decides when the person does not.
+  HumanMind(const model::Scenario& scenario, int party, std::uint64_t seed,
+            model::RecordSink* sink);
 
   // Returns what was wrong with the line, or "" if it was taken.
   std::string command(model::SimTime now, const std::string& line);
+
+  struct Awaited {
+    enum class Kind { kAnswer, kWarning };
+    Kind kind = Kind::kAnswer;
+    std::string incident;  // kAnswer: the incident asked about
+    std::string text;      // kWarning: what it says
+    // What the model mind decided on the same input, taken if the deadline passes.
+    model::Actions model_choice;
+  };
+  // The decisions awaited of the person, oldest first.
+  const std::vector<Awaited>& awaited() const { return awaited_; }
+  // The deadline passed: the model's choices are taken for every awaited decision.
+  void decide_awaited(model::SimTime now);
+  bool has_decisions() override {
+    return !pending_.send.empty() || !pending_.strikes.empty() || !pending_.moves.empty() ||
+           !pending_.refrain.empty();
+  }
 
   void observe(model::SimTime now, const model::SeenIncident& seen, model::Actions& out) override;
   void own_accident(model::SimTime now, int incident, const std::string& id,
@@ -32,17 +60,17 @@ class HumanMind : public model::SideHost {
                model::StateRole role, model::Actions& out) override;
   void receive(model::SimTime now, int message, const model::Exchange& exchange, bool garbled,
                bool via_hotline, model::Actions& out) override;
-  void heard_link_test(model::SimTime, int) override {}
+  void heard_link_test(model::SimTime now, int message) override;
   void see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
                 model::Actions& out) override;
   void declare(model::SimTime now, model::Rung at_least, const std::string& why,
                model::Actions& out) override;
   void review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) override;
-  void set_intent(model::SimTime, bool) override {}
-  void gain_trust(model::SimTime, double) override {}
+  void set_intent(model::SimTime now, bool intends_harm) override;
+  void gain_trust(model::SimTime now, double amount) override;
   void learn_of_leak(model::SimTime now, bool ours, double cost) override;
-  void transmit(model::SimTime, int, const model::Exchange&, std::size_t,
-                const model::Transmission&) override {}
+  void transmit(model::SimTime now, int message, const model::Exchange& exchange, std::size_t words,
+                const model::Transmission& sent) override;
   double belief(model::SimTime) override { return belief_; }
   model::Rung rung() override { return rung_; }
 
@@ -50,6 +78,10 @@ class HumanMind : public model::SideHost {
   void show(model::Record record);
   void take(model::Actions& out);
   int incident_index(const std::string& id) const;
+  // Settles the oldest awaited decision of `kind` (for kAnswer, about `incident`); false if
+  // none was awaited.
+  bool settle(Awaited::Kind kind, const std::string& incident = "");
+  void hand_to_model(model::SimTime now, Awaited awaited);
 
   const model::Scenario& scenario_;
   std::string party_;
@@ -58,6 +90,8 @@ class HumanMind : public model::SideHost {
   double belief_;
   model::Rung rung_ = model::Rung::kNormal;
   model::Actions pending_;
+  std::vector<Awaited> awaited_;
+  model::LocalSideHost model_;
 };
 
 }  // namespace hotline::runner

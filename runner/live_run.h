@@ -32,6 +32,9 @@ struct LiveRunOptions {
   std::string human;
   // With `human`: show the whole run (both minds, the ground truth), not only that party's view.
   bool reveal = false;
+  // With `human`: how long the clock waits for the person to answer a question or heed a
+  // warning before the model decides for them.
+  std::chrono::milliseconds decision_time = std::chrono::minutes(2);
   // Every record shown is also passed here (the after-action report's collector), if set.
   model::RecordSink* copy = nullptr;
 };

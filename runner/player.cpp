@@ -13,7 +13,7 @@ Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, b
       faults_(scenario, seed, party, speed, std::move(send), std::move(after)),
       reply_(std::move(reply)) {
   if (human) {
-    auto mind = std::make_unique<HumanMind>(scenario, party, &records_);
+    auto mind = std::make_unique<HumanMind>(scenario, party, seed, &records_);
     human_ = mind.get();
     mind_ = std::move(mind);
   } else {
@@ -62,6 +62,18 @@ void Player::answer(const std::string& name, const model::Actions& actions, nloh
                           {"records", nlohmann::json::array()}};
   for (const auto& record : records_.records) reply["records"].push_back(record_to_json(record));
   records_.records.clear();
+  if (human_) {
+    // What the referee holds the clock for, and whether the person has decided something the
+    // world should take now.
+    nlohmann::json awaited = nlohmann::json::array();
+    for (const auto& one : human_->awaited()) {
+      awaited.push_back(one.kind == HumanMind::Awaited::Kind::kAnswer
+                            ? nlohmann::json{{"kind", "answer"}, {"incident", one.incident}}
+                            : nlohmann::json{{"kind", "warning"}, {"text", one.text}});
+    }
+    reply["awaiting"] = std::move(awaited);
+    reply["decided"] = human_->has_decisions();
+  }
   for (auto& [key, value] : extra.items()) reply[key] = value;
   reply_(reply.dump());
 }
@@ -141,6 +153,9 @@ bool Player::run(const nlohmann::json& call) {
     const std::string problem = human_->command(now, call.at("line").get<std::string>());
     answer(name, actions, {{"problem", problem}});
     return true;
+  } else if (name == "decide") {
+    if (!human_) throw std::invalid_argument("this party is not played by a person");
+    human_->decide_awaited(now);
   } else if (name == "link_counts") {
     // Copies still held for their delay go now: the referee has finished.
     if (call.value("flush", false)) faults_.flush();

@@ -97,6 +97,11 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
     for (auto& record : read.records) sink_->record(std::move(record));
   }
   rung_ = read.rung;
+  // Only a person's mind says these; a model's awaits nothing.
+  if (const auto awaiting = reply.find("awaiting"); awaiting != reply.end() && awaiting->is_array())
+    awaiting_ = *awaiting;
+  const auto decided = reply.find("decided");
+  decided_ = decided != reply.end() && decided->is_boolean() && decided->get<bool>();
   if (out) {
     const model::Actions& actions = read.actions;
     out->send.insert(out->send.end(), actions.send.begin(), actions.send.end());
@@ -247,6 +252,10 @@ void RemoteSideHost::recover_if_exited() {
 
 std::string RemoteSideHost::human(model::SimTime now, const std::string& line) {
   return call({{"call", "human"}, {"now", now}, {"line", line}}, nullptr).value("problem", "");
+}
+
+void RemoteSideHost::decide(model::SimTime now) {
+  call({{"call", "decide"}, {"now", now}}, nullptr);
 }
 
 nlohmann::json RemoteSideHost::link_counts(bool flush) {

@@ -60,6 +60,7 @@ class RemoteSideHost : public model::SideHost {
   double belief(model::SimTime now) override;
   model::Rung rung() override { return rung_; }
 
+  const std::string& party() const { return party_; }
   // What the node's link did to the copies it wrote, and what it received (see LinkFaults);
   // `flush` writes what is still held for its delay first.
   nlohmann::json link_counts(bool flush);
@@ -67,6 +68,12 @@ class RemoteSideHost : public model::SideHost {
   void poll();
   // A line typed by the person playing this party; returns what was wrong with it, or "".
   std::string human(model::SimTime now, const std::string& line);
+  // What the person playing this party is awaited to decide (as of the node's last reply):
+  // objects with "kind" ("answer", with "incident"; "warning", with "text").
+  const nlohmann::json& awaiting() const { return awaiting_; }
+  // The deadline passed: the model decides what the person did not.
+  void decide(model::SimTime now);
+  bool has_decisions() override { return decided_; }
   // Restarts the node if it has died, even when no call is waiting on it: the other mind may be
   // waiting for a message only this node can send. Without restarts, throws NodeFailure.
   void recover_if_exited();
@@ -100,6 +107,8 @@ class RemoteSideHost : public model::SideHost {
   std::map<int, nlohmann::json> transmitted_;  // message -> the exchange this side sent
   int floor_ = -1;  // messages up to this one may have reached the mind before a restart
   std::function<void()> idle_;
+  nlohmann::json awaiting_ = nlohmann::json::array();
+  bool decided_ = false;
 };
 
 }  // namespace hotline::runner

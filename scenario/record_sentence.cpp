@@ -257,6 +257,16 @@ std::string Narrator::sentence(const model::Record& r) {
   if (kind == "typed") return "types " + quoted(text_of(r, "line"));
   if (kind == "console") return "console: " + text_of(r, "problem");
   if (kind == "help") return "commands: " + text_of(r, "commands");
+  if (kind == "clock_held") {
+    return "the clock waits up to " +
+           std::to_string(static_cast<long long>(number_field(r, "seconds"))) +
+           " s for a decision: " + text_of(r, "awaiting");
+  }
+  if (kind == "model_decided") {
+    return "did not decide in time (" + text_of(r, "for") +
+           (r.find("incident") ? " on " + incident : std::string()) +
+           "); the model decided: " + text_of(r, "decided");
+  }
   return all_fields(r);
 }
 

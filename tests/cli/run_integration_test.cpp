@@ -7,9 +7,11 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -275,6 +277,86 @@ TEST(RunIntegrationTest, ThePersonSeesOnlyWhatTheirPartyCanSee) {
     EXPECT_NE(kind.rfind("moscow/", 0), 0u) << kind;
   }
   EXPECT_FALSE(seen.count("/incident"));
+}
+
+// Reads a run's JSON records until it ends; `on_record` may answer as they come.
+std::vector<nlohmann::json> read_records(
+    common::ChildProcess& run, const std::function<void(const nlohmann::json&)>& on_record = {}) {
+  std::vector<nlohmann::json> records;
+  while (auto line = run.output().read_line(std::chrono::seconds(60))) {
+    const auto record = nlohmann::json::parse(*line, nullptr, false);
+    if (!record.is_object()) continue;
+    if (on_record) on_record(record);
+    records.push_back(record);
+  }
+  return records;
+}
+
+const nlohmann::json* find_record(const std::vector<nlohmann::json>& records,
+                                  const std::string& party, const std::string& kind) {
+  for (const auto& r : records) {
+    if (r.value("party", "") == party && r.value("kind", "") == kind) return &r;
+  }
+  return nullptr;
+}
+
+// The reply moscow sends about the incident it was asked about.
+const nlohmann::json* reply_sent(const std::vector<nlohmann::json>& records) {
+  for (const auto& r : records) {
+    if (r.value("kind", "") == "send" && r.value("party", "") == "moscow" &&
+        r.value("what", "").rfind("reply", 0) == 0) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+// In cut-cable washington asks moscow about the grid intrusion on D+1; at 200,000x a second of
+// wall time is more than two days of the case.
+TEST(RunIntegrationTest, TheClockWaitsForAPersonsAnswerToAQuestion) {
+  common::ChildProcess run(
+      common::ChildProcess::Options{{HOTLINE_BINARY, "run", "cut-cable", "--human", "moscow",
+                                     "--speed", "200000", "--decision-time", "60", "--json"},
+                                    false});
+  bool answered = false;
+  const auto records = read_records(run, [&](const nlohmann::json& record) {
+    if (answered || record.value("kind", "") != "asked") return;
+    // The person takes their time: were the clock running, the case would be days further on.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_TRUE(run.write_input("/answer grid-intrusion accident\n"));
+    run.close_input();
+    answered = true;
+  });
+  EXPECT_EQ(run.wait_for(std::chrono::seconds(10)), 0);
+  const auto* asked = find_record(records, "moscow", "asked");
+  ASSERT_NE(asked, nullptr);
+  EXPECT_NE(find_record(records, "moscow", "clock_held"), nullptr);
+  const auto* reply = reply_sent(records);
+  ASSERT_NE(reply, nullptr);
+  // The answer leaves when the question came: the clock stood still while the person decided.
+  EXPECT_EQ(reply->value("at_us", -1LL), asked->value("at_us", -2LL));
+  EXPECT_NE(reply->value("claim", "").find("accident"), std::string::npos) << reply->dump();
+  EXPECT_EQ(find_record(records, "moscow", "model_decided"), nullptr);
+}
+
+TEST(RunIntegrationTest, WhenThePersonDoesNotDecideInTimeTheModelAnswers) {
+  common::ChildProcess run(
+      common::ChildProcess::Options{{HOTLINE_BINARY, "run", "cut-cable", "--human", "moscow",
+                                     "--speed", "200000", "--decision-time", "0.5", "--json"},
+                                    false});
+  // The input stays open: someone is there, and says nothing.
+  const auto records = read_records(run);
+  EXPECT_EQ(run.wait_for(std::chrono::seconds(10)), 0);
+  const auto* asked = find_record(records, "moscow", "asked");
+  ASSERT_NE(asked, nullptr);
+  const auto* decided = find_record(records, "moscow", "model_decided");
+  ASSERT_NE(decided, nullptr);
+  EXPECT_EQ(decided->value("incident", ""), "grid-intrusion");
+  const auto* reply = reply_sent(records);
+  ASSERT_NE(reply, nullptr);
+  // The model's answer, as `hotline sim` gives it for the same case: "not us".
+  EXPECT_EQ(reply->value("claim", ""), "not us") << reply->dump();
+  EXPECT_GE(reply->value("at_us", 0LL), asked->value("at_us", 0LL));
 }
 
 }  // namespace

@@ -1,0 +1,116 @@
+#include "runner/exercise_clock.h"
+
+#include <algorithm>
+#include <thread>
+
+namespace hotline::runner {
+namespace {
+
+constexpr auto kSlice = std::chrono::milliseconds(50);
+
+}  // namespace
+
+ExerciseClock::ExerciseClock(double speed, std::chrono::milliseconds decision_time)
+    : speed_(speed), decision_time_(decision_time) {}
+
+double ExerciseClock::speed() const {
+  std::lock_guard lock(mutex_);
+  return speed_;
+}
+
+void ExerciseClock::set_speed(double speed) {
+  std::lock_guard lock(mutex_);
+  const auto wall = WallClock::now();
+  if (!paused_) restart_at_locked(model_now_locked(wall), wall);
+  speed_ = speed;
+}
+
+std::chrono::milliseconds ExerciseClock::decision_time() const {
+  std::lock_guard lock(mutex_);
+  return decision_time_;
+}
+
+void ExerciseClock::set_decision_time(std::chrono::milliseconds decision_time) {
+  std::lock_guard lock(mutex_);
+  decision_time_ = decision_time;
+}
+
+void ExerciseClock::pause() {
+  std::lock_guard lock(mutex_);
+  if (paused_) return;
+  anchor_model_ = model_now_locked(WallClock::now());
+  paused_ = true;
+}
+
+void ExerciseClock::resume() {
+  std::lock_guard lock(mutex_);
+  if (!paused_) return;
+  paused_ = false;
+  anchor_wall_ = WallClock::now();
+}
+
+bool ExerciseClock::paused() const {
+  std::lock_guard lock(mutex_);
+  return paused_;
+}
+
+model::SimTime ExerciseClock::model_now_locked(WallClock::time_point wall) const {
+  if (paused_) return anchor_model_;
+  const double seconds = std::chrono::duration<double>(wall - anchor_wall_).count();
+  return anchor_model_ + static_cast<model::SimTime>(seconds * speed_ * model::kSecond);
+}
+
+void ExerciseClock::restart_at_locked(model::SimTime at, WallClock::time_point wall) {
+  anchor_model_ = at;
+  anchor_wall_ = wall;
+}
+
+model::SimTime ExerciseClock::model_now() const {
+  std::lock_guard lock(mutex_);
+  return model_now_locked(WallClock::now());
+}
+
+void ExerciseClock::wait_until(model::SimTime at, const std::function<void()>& tick) {
+  for (;;) {
+    WallClock::time_point due;
+    {
+      std::lock_guard lock(mutex_);
+      const auto wall = WallClock::now();
+      // Behind (slow replies from the nodes), it catches up rather than slowing the case.
+      if (!paused_ && model_now_locked(wall) >= at) return;
+      const double ahead = static_cast<double>(at - anchor_model_) / model::kSecond / speed_;
+      due = paused_ ? wall + kSlice
+                    : anchor_wall_ + std::chrono::duration_cast<WallClock::duration>(
+                                         std::chrono::duration<double>(ahead));
+    }
+    if (tick) tick();
+    std::this_thread::sleep_until(std::min(due, WallClock::now() + kSlice));
+  }
+}
+
+bool ExerciseClock::hold_for_decision(model::SimTime at, const std::function<bool()>& awaited,
+                                      const std::function<void()>& tick) {
+  auto waited = WallClock::duration::zero();
+  auto last = WallClock::now();
+  bool in_time = true;
+  while (awaited()) {
+    const auto wall = WallClock::now();
+    if (!paused()) waited += wall - last;
+    last = wall;
+    if (waited >= decision_time()) {
+      in_time = false;
+      break;
+    }
+    if (tick) tick();
+    std::this_thread::sleep_for(kSlice);
+  }
+  std::lock_guard lock(mutex_);
+  if (paused_) {
+    anchor_model_ = at;
+  } else {
+    restart_at_locked(at, WallClock::now());
+  }
+  return in_time;
+}
+
+}  // namespace hotline::runner

@@ -1,0 +1,309 @@
+#include "runner/live_exercise.h"
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <thread>
+
+#include "common/certificates.h"
+#include "model/simulation.h"
+
+namespace hotline::runner {
+namespace {
+
+// Reads a node's output until an event of `kind`; returns it (null if the node stopped first).
+nlohmann::json wait_for_event(common::ChildProcess& node, const std::string& kind,
+                              std::chrono::seconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto line = node.output().read_line(std::chrono::milliseconds(200));
+    if (!line) {
+      if (node.output().at_end()) break;
+      continue;
+    }
+    const auto event = nlohmann::json::parse(*line, nullptr, false);
+    if (event.is_object() && event.value("event", "") == kind) return event;
+  }
+  return nullptr;
+}
+
+std::filesystem::path make_scratch_directory() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "hotline-run-XXXXXX").string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw ExerciseFailure("cannot create a scratch directory");
+  return pattern;
+}
+
+}  // namespace
+
+void CommandQueue::push(PersonCommand command) {
+  std::lock_guard lock(mutex_);
+  commands_.push_back(std::move(command));
+}
+
+std::vector<PersonCommand> CommandQueue::take() {
+  std::lock_guard lock(mutex_);
+  std::vector<PersonCommand> taken(std::make_move_iterator(commands_.begin()),
+                                   std::make_move_iterator(commands_.end()));
+  commands_.clear();
+  return taken;
+}
+
+LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions options,
+                           model::RecordSink& sink)
+    : scenario_(scenario),
+      options_(std::move(options)),
+      sink_(sink),
+      scratch_(make_scratch_directory()) {
+  const auto& parties = scenario_.parties;
+  std::filesystem::path certs = options_.certs;
+  if (certs.empty()) {
+    certs = scratch_ / "certs";
+    common::PkiOptions pki;
+    pki.parties.clear();
+    for (const auto& party : parties) pki.parties.push_back(party.id);
+    pki.validity.not_after = std::chrono::hours(24);
+    common::write_exercise_pki(certs, pki);
+  }
+  // The nodes time the channel's delays at the speed the exercise starts at.
+  char speed_text[32];
+  std::snprintf(speed_text, sizeof speed_text, "%.17g", options_.speed);
+  auto node_arguments = [&](int party) {
+    std::vector<std::string> argv = {common::current_executable(),
+                                     "node",
+                                     "--party",
+                                     parties[party].id,
+                                     "--peer",
+                                     parties[1 - party].id,
+                                     "--certs",
+                                     certs.string(),
+                                     "--journal",
+                                     (scratch_ / (parties[party].id + ".journal")).string(),
+                                     "--play",
+                                     options_.scenario_path.string(),
+                                     "--seed",
+                                     std::to_string(options_.seed),
+                                     "--speed",
+                                     speed_text,
+                                     "--json"};
+    const auto& people = options_.people;
+    if (std::find(people.begin(), people.end(), parties[party].id) != people.end())
+      argv.push_back("--human");
+    for (const auto& setting : options_.settings) {
+      argv.push_back("--set");
+      argv.push_back(setting.text());
+    }
+    return argv;
+  };
+  argvs_.resize(2);
+  argvs_[0] = node_arguments(0);
+  argvs_[0].insert(argvs_[0].end(), {"--listen", "127.0.0.1:0"});
+  nodes_.push_back(
+      std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs_[0]}));
+  const auto listening = wait_for_event(*nodes_[0], "listening", std::chrono::seconds(10));
+  if (listening.is_null()) throw ExerciseFailure(parties[0].id + "'s node did not start listening");
+  // A restarted listener must come back on the same address for its peer to find it.
+  argvs_[0].back() = listening.value("address", "");
+  argvs_[1] = node_arguments(1);
+  argvs_[1].insert(argvs_[1].end(), {"--connect", listening.value("address", "")});
+  nodes_.push_back(
+      std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs_[1]}));
+  for (int i = 0; i < 2; ++i) {
+    if (wait_for_event(*nodes_[i], "link_up", std::chrono::seconds(15)).is_null())
+      throw ExerciseFailure(parties[i].id + "'s node did not bring the link up");
+  }
+
+  // The link's own events (a circuit down, traffic moved) belong in the transcript too.
+  auto on_event = [this](const std::string& party, const nlohmann::json& event) {
+    const std::string kind = event.value("event", "");
+    if (kind != "link_up" && kind != "link_down" && kind != "traffic_moved" && kind != "error" &&
+        kind != "restarting" && kind != "recovered") {
+      return;
+    }
+    model::Record record;
+    record.at = now_;
+    record.kind = "link";
+    record.party = party;
+    record.with("event", kind);
+    if (event.contains("circuit")) record.with("circuit", event.value("circuit", ""));
+    if (event.contains("reason")) record.with("reason", event.value("reason", ""));
+    sink_.record(std::move(record));
+  };
+  for (int i = 0; i < 2; ++i) {
+    // A node that dies mid-case is started again on its journal and address.
+    RemoteSideHost::Restart restart;
+    if (options_.restart_nodes) {
+      restart = [this, i]() -> common::ChildProcess& {
+        nodes_[i]->stop(std::chrono::seconds(1));
+        nodes_[i] =
+            std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs_[i]});
+        if (wait_for_event(*nodes_[i], "link_up", std::chrono::seconds(30)).is_null()) {
+          throw NodeFailure(scenario_.parties[i].id +
+                            "'s node, restarted, did not bring the link back up");
+        }
+        return *nodes_[i];
+      };
+    }
+    minds_.push_back(std::make_unique<RemoteSideHost>(parties[i].id, *nodes_[i], &sink_, on_event,
+                                                      options_.reply_timeout, ledger_, restart));
+  }
+}
+
+LiveExercise::~LiveExercise() {
+  for (auto& node : nodes_) {
+    if (!node->wait_for(std::chrono::milliseconds(0))) node->stop(std::chrono::seconds(2));
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(scratch_, ignored);
+}
+
+void LiveExercise::take_commands(model::SimTime at, CommandQueue& commands) {
+  for (const auto& command : commands.take()) {
+    if (command.input_ended) unattended_.push_back(command.party);
+    if (command.line.empty()) continue;
+    for (auto& mind : minds_) {
+      if (mind->party() != command.party) continue;
+      const std::string problem = mind->human(at, command.line);
+      if (!problem.empty()) {
+        model::Record record;
+        record.at = at;
+        record.kind = "console";
+        record.party = command.party;
+        record.with("problem", problem);
+        sink_.record(std::move(record));
+      }
+    }
+  }
+  note_awaiting();
+}
+
+void LiveExercise::note_awaiting() {
+  std::vector<std::pair<std::string, nlohmann::json>> awaiting;
+  for (auto& mind : minds_) {
+    if (!mind->awaiting().empty()) awaiting.emplace_back(mind->party(), mind->awaiting());
+  }
+  std::lock_guard lock(status_mutex_);
+  awaiting_ = std::move(awaiting);
+  reached_ = now_;
+}
+
+std::vector<std::pair<std::string, nlohmann::json>> LiveExercise::awaiting() const {
+  std::lock_guard lock(status_mutex_);
+  return awaiting_;
+}
+
+model::SimTime LiveExercise::reached() const {
+  std::lock_guard lock(status_mutex_);
+  return reached_;
+}
+
+model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
+                                   std::function<void()> tick) {
+  // While one mind waits for a message, the node that must send it may have died.
+  minds_[0]->on_idle([&] {
+    if (tick) tick();
+    minds_[1]->recover_if_exited();
+  });
+  minds_[1]->on_idle([&] {
+    if (tick) tick();
+    minds_[0]->recover_if_exited();
+  });
+  auto tick_and_take = [&] {
+    if (tick) tick();
+    take_commands(now_, commands);
+  };
+  std::vector<model::SideHost*> hosts;
+  for (auto& mind : minds_) hosts.push_back(mind.get());
+  // Called before each event and again after it (see simulate_with).
+  auto pace = [&](model::SimTime at) {
+    now_ = at;
+    take_commands(at, commands);
+    {
+      // What an event asked of a person holds the clock, up to the decision time; then the
+      // model decides for them.
+      for (auto& mind : minds_) {
+        if (mind->awaiting().empty()) continue;
+        if (std::find(unattended_.begin(), unattended_.end(), mind->party()) != unattended_.end()) {
+          mind->decide(at);
+          note_awaiting();
+          continue;
+        }
+        model::Record held;
+        held.at = at;
+        held.kind = "clock_held";
+        held.party = mind->party();
+        held.with("seconds", static_cast<double>(clock.decision_time().count()) / 1000);
+        std::string what;
+        for (const auto& awaited : mind->awaiting()) {
+          if (!what.empty()) what += "; ";
+          what += awaited.value("kind", "") == "answer"
+                      ? "an answer on " + awaited.value("incident", "")
+                      : "whether to heed a warning";
+        }
+        held.with("awaiting", what);
+        sink_.record(std::move(held));
+        const bool in_time = clock.hold_for_decision(
+            at, [&] { return !mind->awaiting().empty(); }, tick_and_take);
+        if (!in_time) {
+          mind->decide(at);
+          note_awaiting();
+        }
+      }
+    }
+    clock.wait_until(at, tick_and_take);
+    if (tick) tick();
+    for (auto& mind : minds_) mind->poll();
+  };
+  return model::simulate_with(scenario_, options_.seed, &sink_, hosts, pace);
+}
+
+std::vector<nlohmann::json> LiveExercise::link_counts() {
+  std::vector<nlohmann::json> counts;
+  for (auto& mind : minds_) counts.push_back(mind->link_counts(true));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  // What each node's link did to its copies, once the copies still held for their delay have
+  // been written and the other side has received them all. A restarted node counts what it
+  // received since its restart only, so the counts also settle when they stop changing.
+  auto all_received = [&] {
+    return counts[0].value("received", 0) >= counts[1].value("written", 0) &&
+           counts[1].value("received", 0) >= counts[0].value("written", 0);
+  };
+  int unchanged = 0;
+  while (!all_received() && unchanged < 25 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    bool changed = false;
+    for (std::size_t i = 0; i < minds_.size(); ++i) {
+      nlohmann::json now = minds_[i]->link_counts(false);
+      changed = changed || now != counts[i];
+      counts[i] = std::move(now);
+    }
+    unchanged = changed ? 0 : unchanged + 1;
+  }
+  return counts;
+}
+
+int LiveExercise::finish(std::ostream& errors) {
+  int status = 0;
+  for (auto& node : nodes_) node->close_input();
+  for (std::size_t i = 0; i < nodes_.size(); ++i) {
+    const auto exit = nodes_[i]->wait_for(std::chrono::seconds(15));
+    const int code = exit ? *exit : nodes_[i]->stop(std::chrono::seconds(3));
+    if (code != 0) {
+      errors << scenario_.parties[i].id << "'s node exited with status " << code << "\n";
+      status = 1;
+    }
+  }
+  return status;
+}
+
+void LiveExercise::stop() {
+  // As at the end of a run: each node is told its input is over, delivers what is queued and
+  // says goodbye; one that takes too long is stopped.
+  for (auto& node : nodes_) node->close_input();
+  for (auto& node : nodes_) {
+    if (!node->wait_for(std::chrono::seconds(5))) node->stop(std::chrono::seconds(2));
+  }
+}
+
+}  // namespace hotline::runner
