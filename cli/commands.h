@@ -51,5 +51,6 @@ void add_compare_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 void add_sweep_command(CLI::App& app);
 void add_run_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace hotline::cli

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   hotline::cli::add_check_command(app);
   hotline::cli::add_sweep_command(app);
   hotline::cli::add_run_command(app);
+  hotline::cli::add_serve_command(app);
   hotline::cli::command_line = "hotline";
   for (int i = 1; i < argc; ++i) {
     const std::string word = argv[i];

@@ -55,7 +55,7 @@ bool ExerciseClock::paused() const {
 }
 
 model::SimTime ExerciseClock::model_now_locked(WallClock::time_point wall) const {
-  if (paused_) return anchor_model_;
+  if (paused_ || held_) return anchor_model_;
   const double seconds = std::chrono::duration<double>(wall - anchor_wall_).count();
   return anchor_model_ + static_cast<model::SimTime>(seconds * speed_ * model::kSecond);
 }
@@ -90,6 +90,12 @@ void ExerciseClock::wait_until(model::SimTime at, const std::function<void()>& t
 
 bool ExerciseClock::hold_for_decision(model::SimTime at, const std::function<bool()>& awaited,
                                       const std::function<void()>& tick) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!paused_) restart_at_locked(at, WallClock::now());
+    if (paused_) anchor_model_ = at;
+    held_ = true;
+  }
   auto waited = WallClock::duration::zero();
   auto last = WallClock::now();
   bool in_time = true;
@@ -105,6 +111,7 @@ bool ExerciseClock::hold_for_decision(model::SimTime at, const std::function<boo
     std::this_thread::sleep_for(kSlice);
   }
   std::lock_guard lock(mutex_);
+  held_ = false;
   if (paused_) {
     anchor_model_ = at;
   } else {

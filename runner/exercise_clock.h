@@ -51,6 +51,7 @@ class ExerciseClock {
   double speed_;
   std::chrono::milliseconds decision_time_;
   bool paused_ = false;
+  bool held_ = false;  // for a decision: the model time stands still
   // The model time at `anchor_wall_`; while paused, the time the pause began at.
   model::SimTime anchor_model_ = 0;
   WallClock::time_point anchor_wall_ = WallClock::now();

@@ -1,0 +1,405 @@
+#include "classroom/classroom.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "classroom/page_assets.h"
+#include "classroom/resource.h"
+#include "runner/party_view.h"
+#include "runner/side_protocol.h"
+#include "scenario/scenario_loader.h"
+#include "scenario/scenario_time.h"
+
+namespace hotline::classroom {
+namespace {
+
+std::vector<std::string> party_ids(const model::Scenario& scenario) {
+  std::vector<std::string> ids;
+  for (const auto& party : scenario.parties) ids.push_back(party.id);
+  return ids;
+}
+
+HttpResponse text(int status, const std::string& body) {
+  return {status, "text/plain; charset=utf-8", body + "\n", false};
+}
+
+}  // namespace
+
+Classroom::Classroom(const model::Scenario& scenario, runner::ExerciseClock& clock,
+                     runner::CommandQueue& commands, WebServerOptions web)
+    : scenario_(scenario),
+      clock_(clock),
+      commands_(commands),
+      tokens_(party_ids(scenario)),
+      narrator_(scenario::start_of(scenario), party_ids(scenario)) {
+  WebHandlers handlers;
+  handlers.http = [this](const std::string& target) { return on_http(target); };
+  handlers.admit = [this](const std::string& target) { return on_admit(target); };
+  handlers.opened = [this](ConnectionId c, const std::string& seat) { on_open(c, seat); };
+  handlers.message = [this](ConnectionId c, const std::string& text) { on_message(c, text); };
+  handlers.closed = [this](ConnectionId c) { on_close(c); };
+  server_ = std::make_unique<WebServer>(std::move(web), std::move(handlers));
+}
+
+Classroom::~Classroom() {
+  server_->stop();
+}
+
+void Classroom::open() {
+  server_->start();
+  server_->every(std::chrono::milliseconds(200), [this] { send_status(); });
+}
+
+std::string Classroom::link(const std::string& seat, const std::string& host) const {
+  return std::string(server_->tls() ? "https://" : "http://") +
+         (host.empty() ? server_->address() : host) + "/?token=" + tokens_.token_of(seat);
+}
+
+std::map<std::string, std::string> Classroom::links(const std::string& host) const {
+  std::lock_guard lock(mutex_);
+  std::map<std::string, std::string> links;
+  for (const auto& seat : tokens_.seats()) links[seat] = link(seat, host);
+  return links;
+}
+
+std::optional<std::vector<std::string>> Classroom::wait_for_start(
+    const std::function<bool()>& interrupted) {
+  std::unique_lock lock(mutex_);
+  while (!started_ && !close_requested_) {
+    if (interrupted && interrupted()) return std::nullopt;
+    changed_.wait_for(lock, std::chrono::milliseconds(100));
+  }
+  if (close_requested_) return std::nullopt;
+  return people_;
+}
+
+void Classroom::playing(const runner::LiveExercise* exercise) {
+  std::lock_guard lock(mutex_);
+  exercise_ = exercise;
+}
+
+bool Classroom::started() const {
+  std::lock_guard lock(mutex_);
+  return started_;
+}
+
+bool Classroom::close_requested() const {
+  std::lock_guard lock(mutex_);
+  return close_requested_;
+}
+
+void Classroom::record(model::Record record) {
+  {
+    std::lock_guard lock(mutex_);
+    records_.push_back(record);
+  }
+  server_->post([this, record = std::move(record)] { on_record(record); });
+}
+
+std::vector<model::Record> Classroom::records() const {
+  std::lock_guard lock(mutex_);
+  return records_;
+}
+
+void Classroom::ended(std::string summary, std::string report) {
+  playing(nullptr);
+  server_->post([this, summary = std::move(summary), report = std::move(report)] {
+    over_ = true;
+    summary_ = summary;
+    report_ = report;
+    for (const auto& [connection, seat] : seats_) {
+      nlohmann::json message = {{"type", "ended"}, {"summary", summary_}};
+      if (seat == kInstructor) message["report"] = "/report?token=" + tokens_.token_of(seat);
+      server_->send(connection, message.dump());
+    }
+    send_status();
+  });
+}
+
+void Classroom::failed(std::string reason) {
+  playing(nullptr);
+  server_->post([this, reason = std::move(reason)] {
+    over_ = true;
+    failure_ = reason;
+    for (const auto& [connection, seat] : seats_) send_error(connection, reason);
+    send_status();
+  });
+}
+
+void Classroom::wait_for_close(const std::function<bool()>& interrupted) {
+  std::unique_lock lock(mutex_);
+  while (!close_requested_) {
+    if (interrupted && interrupted()) return;
+    changed_.wait_for(lock, std::chrono::milliseconds(100));
+  }
+}
+
+HttpResponse Classroom::on_http(const std::string& target) {
+  const Resource resource = parse_resource(target);
+  if (resource.path == "/app.js") return {200, "text/javascript; charset=utf-8", kAppJs, false};
+  if (resource.path == "/app.css") return {200, "text/css; charset=utf-8", kAppCss, false};
+  std::optional<std::string> seat;
+  {
+    std::lock_guard lock(mutex_);
+    seat = tokens_.seat_of(resource.parameter("token"));
+  }
+  if (resource.path == "/")
+    return {200, "text/html; charset=utf-8", seat ? kSeatPage : kLoginPage, false};
+  if (resource.path == "/report") {
+    if (!seat) return {403, "text/html; charset=utf-8", kLoginPage, false};
+    if (!over_ || report_.empty()) return text(404, "the report is made when the exercise is over");
+    if (*seat != kInstructor && !revealed_)
+      return text(403, "the report opens to every seat once the instructor reveals the run");
+    return {200, "text/html; charset=utf-8", report_, true};
+  }
+  return text(404, "not found");
+}
+
+std::optional<std::string> Classroom::on_admit(const std::string& target) {
+  const Resource resource = parse_resource(target);
+  if (resource.path != "/ws") return std::nullopt;
+  std::lock_guard lock(mutex_);
+  return tokens_.seat_of(resource.parameter("token"));
+}
+
+nlohmann::json Classroom::hello(const std::string& seat) const {
+  nlohmann::json incidents = nlohmann::json::array();
+  nlohmann::json targets = nlohmann::json::array();
+  for (const auto& incident : scenario_.incidents) {
+    incidents.push_back(incident.id);
+    if (std::find(targets.begin(), targets.end(), incident.target) == targets.end())
+      targets.push_back(incident.target);
+  }
+  nlohmann::json message = {
+      {"type", "hello"},
+      {"seat", seat},
+      {"case", scenario_.name},
+      {"title", scenario_.title},
+      {"parties", party_ids(scenario_)},
+      {"incidents", incidents},
+      {"targets", targets},
+      {"claims", {"not-us", "not-directed", "accident", "ours", "benign", "refuse"}}};
+  std::lock_guard lock(mutex_);
+  message["started"] = started_;
+  message["people"] = people_;
+  return message;
+}
+
+nlohmann::json Classroom::seats_message() const {
+  nlohmann::json seats = nlohmann::json::array();
+  std::lock_guard lock(mutex_);
+  for (const auto& seat : tokens_.seats()) {
+    int browsers = 0;
+    for (const auto& [connection, at] : seats_) browsers += at == seat ? 1 : 0;
+    seats.push_back({{"seat", seat}, {"link", link(seat, "")}, {"browsers", browsers}});
+  }
+  return {{"type", "seats"}, {"seats", seats}};
+}
+
+void Classroom::on_open(ConnectionId connection, const std::string& seat) {
+  seats_[connection] = seat;
+  server_->send(connection, hello(seat).dump());
+  for (const auto& message : seat == kInstructor ? all_records_ : views_[seat])
+    server_->send(connection, message);
+  if (revealed_) {
+    server_->send(connection, nlohmann::json{{"type", "reveal"}}.dump());
+    for (const auto& message : all_records_) server_->send(connection, message);
+  }
+  if (over_ && failure_.empty()) {
+    nlohmann::json message = {{"type", "ended"}, {"summary", summary_}};
+    if (seat == kInstructor) message["report"] = "/report?token=" + tokens_.token_of(seat);
+    server_->send(connection, message.dump());
+  }
+  if (!failure_.empty()) send_error(connection, failure_);
+  send_to(kInstructor, seats_message().dump());
+  send_status();
+}
+
+void Classroom::on_close(ConnectionId connection) {
+  seats_.erase(connection);
+  last_status_.erase(connection);
+  send_to(kInstructor, seats_message().dump());
+}
+
+void Classroom::send_to(const std::string& seat, const std::string& text) {
+  for (const auto& [connection, at] : seats_) {
+    if (at == seat) server_->send(connection, text);
+  }
+}
+
+void Classroom::send_error(ConnectionId connection, const std::string& error) {
+  server_->send(connection, nlohmann::json{{"type", "error"}, {"error", error}}.dump());
+}
+
+void Classroom::on_record(const model::Record& record) {
+  nlohmann::json message = {
+      {"type", "record"},
+      {"t", scenario::format_time(record.at, scenario::start_of(scenario_), true)},
+      {"party", record.party},
+      {"actor", scenario::record_actor(record)},
+      {"kind", record.kind},
+      {"text", narrator_.sentence(record)},
+      {"fields", runner::record_to_json(record)}};
+  const std::string text = message.dump();
+  all_records_.push_back(text);
+  for (const auto& party : scenario_.parties) {
+    if (runner::PartyView::visible_to(party.id, record)) views_[party.id].push_back(text);
+  }
+  for (const auto& [connection, seat] : seats_) {
+    const bool sees =
+        seat == kInstructor || revealed_ || runner::PartyView::visible_to(seat, record);
+    if (sees) server_->send(connection, text);
+  }
+}
+
+void Classroom::on_message(ConnectionId connection, const std::string& text) {
+  const auto found = seats_.find(connection);
+  if (found == seats_.end()) return;
+  const std::string seat = found->second;
+  SeatRequest request;
+  try {
+    request = parse_seat_request(text);
+  } catch (const BadRequest& bad) {
+    send_error(connection, bad.what());
+    return;
+  }
+  if (const std::string why = refusal(seat, request); !why.empty()) {
+    send_error(connection, why);
+    return;
+  }
+  act(connection, seat, request);
+}
+
+void Classroom::act(ConnectionId connection, const std::string& seat, const SeatRequest& request) {
+  using Action = SeatRequest::Action;
+  switch (request.action) {
+    case Action::kCommand: {
+      std::string refused;
+      {
+        std::lock_guard lock(mutex_);
+        if (!started_) {
+          refused = "the exercise has not started";
+        } else if (over_) {
+          refused = "the exercise is over";
+        } else if (std::find(people_.begin(), people_.end(), seat) == people_.end()) {
+          refused =
+              "the model plays " + seat + " in this exercise: its seat was empty when it started";
+        }
+      }
+      if (!refused.empty()) return send_error(connection, refused);
+      commands_.push({seat, request.line});
+      return;
+    }
+    case Action::kStart: {
+      std::lock_guard lock(mutex_);
+      if (started_) return send_error(connection, "the exercise has already started");
+      started_ = true;
+      for (const auto& party : scenario_.parties) {
+        for (const auto& [other, at] : seats_) {
+          if (at == party.id) {
+            people_.push_back(party.id);
+            break;
+          }
+        }
+      }
+      changed_.notify_all();
+      break;
+    }
+    case Action::kPause:
+      clock_.pause();
+      break;
+    case Action::kResume:
+      clock_.resume();
+      break;
+    case Action::kSpeed:
+      clock_.set_speed(request.value);
+      break;
+    case Action::kDecisionTime:
+      clock_.set_decision_time(
+          std::chrono::milliseconds(static_cast<long long>(request.value * 1000)));
+      break;
+    case Action::kReveal: {
+      if (!over_)
+        return send_error(connection, "the run is revealed at the end; it is still being played");
+      if (revealed_) return;
+      revealed_ = true;
+      for (const auto& [other, at] : seats_) {
+        if (at == kInstructor) continue;
+        server_->send(other, nlohmann::json{{"type", "reveal"}}.dump());
+        for (const auto& message : all_records_) server_->send(other, message);
+      }
+      break;
+    }
+    case Action::kRevoke: {
+      std::vector<ConnectionId> revoked;
+      {
+        std::lock_guard lock(mutex_);
+        const auto seats = tokens_.seats();
+        if (request.seat == kInstructor ||
+            std::find(seats.begin(), seats.end(), request.seat) == seats.end()) {
+          return send_error(connection, "no party's seat \"" + request.seat + "\"");
+        }
+        tokens_.revoke(request.seat);
+      }
+      for (const auto& [other, at] : seats_) {
+        if (at == request.seat) revoked.push_back(other);
+      }
+      for (const ConnectionId other : revoked) {
+        server_->send(other, nlohmann::json{{"type", "revoked"}}.dump());
+        server_->close(other, "this seat's token was revoked");
+      }
+      send_to(kInstructor, seats_message().dump());
+      break;
+    }
+    case Action::kClose: {
+      std::lock_guard lock(mutex_);
+      close_requested_ = true;
+      changed_.notify_all();
+      break;
+    }
+  }
+  send_status();
+}
+
+void Classroom::send_status() {
+  std::vector<std::pair<std::string, nlohmann::json>> awaiting;
+  bool started = false;
+  {
+    std::lock_guard lock(mutex_);
+    started = started_;
+    if (exercise_) awaiting = exercise_->awaiting();
+  }
+  std::string state = !started            ? "waiting to start"
+                      : !failure_.empty() ? "stopped"
+                      : over_             ? "over"
+                      : clock_.paused()   ? "paused"
+                      : !awaiting.empty() ? "holding for a decision"
+                                          : "running";
+  const std::string time =
+      started ? scenario::format_time(clock_.model_now(), scenario::start_of(scenario_), true) : "";
+  for (const auto& [connection, seat] : seats_) {
+    nlohmann::json awaited = nlohmann::json::array();
+    for (const auto& [party, decisions] : awaiting) {
+      if (seat != kInstructor && seat != party) continue;
+      for (const auto& decision : decisions) {
+        nlohmann::json one = decision;
+        one["party"] = party;
+        awaited.push_back(one);
+      }
+    }
+    nlohmann::json status = {{"type", "clock"},
+                             {"state", state},
+                             {"t", over_ ? "" : time},
+                             {"speed", clock_.speed()},
+                             {"decision_time", clock_.decision_time().count() / 1000.0},
+                             {"awaiting", awaited}};
+    std::string text = status.dump();
+    auto& last = last_status_[connection];
+    if (text == last) continue;
+    last = text;
+    server_->send(connection, text);
+  }
+}
+
+}  // namespace hotline::classroom

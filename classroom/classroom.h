@@ -1,0 +1,110 @@
+#pragma once
+// The classroom's side of a live exercise (`hotline serve`): the seats, what each sees, and what
+// each may do. Browsers connect over WebSocket with their seat's token. A party's seat sees that
+// party's view of the run (runner::PartyView) as it happens and plays it with the commands a
+// person types at `run --human`; the instructor sees everything, runs the clock and, at the end,
+// reveals the whole run to every seat and opens the after-action report.
+//
+// Threads: the referee plays the case on the caller's thread and hands records in through
+// `record`; everything about connections happens on the web server's thread. What both touch
+// is the clock and the command queue (both thread-safe) and the few flags below, under a mutex.
+
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "classroom/seat_request.h"
+#include "classroom/seat_tokens.h"
+#include "classroom/web_server.h"
+#include "model/record.h"
+#include "model/scenario.h"
+#include "runner/exercise_clock.h"
+#include "runner/live_exercise.h"
+#include "scenario/record_sentence.h"
+
+namespace hotline::classroom {
+
+class Classroom : public model::RecordSink {
+ public:
+  Classroom(const model::Scenario& scenario, runner::ExerciseClock& clock,
+            runner::CommandQueue& commands, WebServerOptions web);
+  ~Classroom() override;
+
+  // Listens and serves; throws std::runtime_error if it cannot listen.
+  void open();
+  // Each seat's join link (the instructor's and one per party), once open. `host` replaces the
+  // listening address in them (a room reaches the laptop by its name, not 0.0.0.0).
+  std::map<std::string, std::string> links(const std::string& host = "") const;
+
+  // Blocks until the instructor starts the exercise: returns the parties with a browser in
+  // their seat (people play those; the model plays the others). Nothing if the instructor closed
+  // the classroom first, or `interrupted` said so.
+  std::optional<std::vector<std::string>> wait_for_start(const std::function<bool()>& interrupted);
+  // The exercise being played, for the clock's status (awaited decisions); null when over.
+  void playing(const runner::LiveExercise* exercise);
+  // Every record of the exercise, from the referee's thread.
+  void record(model::Record record) override;
+  // The instructor closed the classroom.
+  bool close_requested() const;
+  // The exercise is over: the outcome in words, and the after-action report's page.
+  void ended(std::string summary, std::string report);
+  // The exercise could not go on (a node failed), and why.
+  void failed(std::string reason);
+  // Blocks until the instructor closes the classroom or `interrupted` says so.
+  void wait_for_close(const std::function<bool()>& interrupted);
+  // Every record so far, for the report (after `ended`, all of them).
+  std::vector<model::Record> records() const;
+
+ private:
+  HttpResponse on_http(const std::string& target);
+  std::optional<std::string> on_admit(const std::string& target);
+  void on_open(ConnectionId connection, const std::string& seat);
+  void on_message(ConnectionId connection, const std::string& text);
+  void on_close(ConnectionId connection);
+  void on_record(const model::Record& record);
+  void act(ConnectionId connection, const std::string& seat, const SeatRequest& request);
+  void send_status();
+  nlohmann::json hello(const std::string& seat) const;
+  nlohmann::json seats_message() const;
+  void send_to(const std::string& seat, const std::string& text);
+  void send_error(ConnectionId connection, const std::string& error);
+  std::string link(const std::string& seat, const std::string& host) const;
+  bool started() const;
+
+  const model::Scenario& scenario_;
+  runner::ExerciseClock& clock_;
+  runner::CommandQueue& commands_;
+  std::unique_ptr<WebServer> server_;
+
+  // Shared between the referee's thread and the web thread.
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  bool started_ = false;
+  bool close_requested_ = false;
+  std::vector<std::string> people_;
+  const runner::LiveExercise* exercise_ = nullptr;
+  std::vector<model::Record> records_;
+  SeatTokens tokens_;
+
+  // The web thread's alone.
+  scenario::Narrator narrator_;
+  std::map<ConnectionId, std::string> seats_;              // connection -> seat
+  std::map<std::string, std::vector<std::string>> views_;  // seat -> its record messages so far
+  std::vector<std::string> all_records_;                   // the instructor's view, and the reveal
+  std::map<ConnectionId, std::string> last_status_;
+  bool over_ = false;
+  bool revealed_ = false;
+  std::string summary_;
+  std::string report_;
+  std::string failure_;
+};
+
+}  // namespace hotline::classroom

@@ -1,0 +1,18 @@
+# Writes the classroom's page, script and style into a C++ source as raw string literals, so the
+# program serves them without files beside it (and a page cannot drift from its binary).
+set(ASSETS "kSeatPage=seat.html" "kLoginPage=login.html" "kAppJs=app.js" "kAppCss=app.css")
+set(CONTENT "// Generated from classroom/assets by classroom/embed_assets.cmake.\n#include \"classroom/page_assets.h\"\n\nnamespace hotline::classroom {\n")
+foreach(ASSET ${ASSETS})
+  string(REPLACE "=" ";" PARTS "${ASSET}")
+  list(GET PARTS 0 NAME)
+  list(GET PARTS 1 FILE)
+  file(READ "${ASSET_DIR}/${FILE}" TEXT)
+  string(FIND "${TEXT}" ")hotline_asset\"" CLASH)
+  if(NOT CLASH EQUAL -1)
+    message(FATAL_ERROR "${FILE} contains the raw string's delimiter")
+  endif()
+  string(APPEND CONTENT "const char* const ${NAME} = R\"hotline_asset(${TEXT})hotline_asset\";\n")
+endforeach()
+string(APPEND CONTENT "\n}  // namespace hotline::classroom\n")
+file(WRITE "${OUTPUT}.tmp" "${CONTENT}")
+file(COPY_FILE "${OUTPUT}.tmp" "${OUTPUT}" ONLY_IF_DIFFERENT)

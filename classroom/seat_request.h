@@ -1,0 +1,52 @@
+#pragma once
+// What a browser may ask of the classroom, read from one WebSocket message: a JSON object with
+// an "action" and its arguments. Anything else is refused with a sentence saying why, and
+// changes nothing. Which seat may ask what is `refusal`'s to say.
+//
+//   {"action": "command", "line": "/ask grid-intrusion"}   a party's seat: what HumanMind takes
+//   {"action": "start"} {"action": "pause"} {"action": "resume"}
+//   {"action": "speed", "value": 20000}                     model seconds per wall second
+//   {"action": "decision_time", "value": 90}                seconds a decision may take
+//   {"action": "reveal"}                                    the whole run, to every seat (at the
+//   end)
+//   {"action": "revoke", "seat": "moscow"}                  a new token for that seat
+//   {"action": "close"}                                     the exercise is over; the server stops
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace hotline::classroom {
+
+struct SeatRequest {
+  enum class Action {
+    kCommand,
+    kStart,
+    kPause,
+    kResume,
+    kSpeed,
+    kDecisionTime,
+    kReveal,
+    kRevoke,
+    kClose
+  };
+  Action action = Action::kCommand;
+  std::string line;  // kCommand
+  double value = 0;  // kSpeed, kDecisionTime
+  std::string seat;  // kRevoke
+};
+
+class BadRequest : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+inline constexpr std::size_t kMaxCommandLength = 2000;
+
+// Throws BadRequest saying what is wrong with `text`.
+SeatRequest parse_seat_request(std::string_view text);
+
+// Why `seat` ("instructor" or a party id) may not make `request`; empty if it may.
+std::string refusal(const std::string& seat, const SeatRequest& request);
+
+}  // namespace hotline::classroom

@@ -1,0 +1,126 @@
+#include "classroom/serve.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <sstream>
+
+#include "classroom/classroom.h"
+#include "common/endpoint.h"
+#include "report/run_report.h"
+#include "runner/interruption.h"
+#include "runner/live_exercise.h"
+#include "scenario/scenario_loader.h"
+#include "scenario/transcript.h"
+
+namespace hotline::classroom {
+namespace {
+
+// People read, talk and type: a whole case in about ten minutes, unless told otherwise.
+constexpr double kDefaultWallSeconds = 600.0;
+
+// The instructor closed the classroom, or Ctrl-C, while the case was being played.
+struct Stopped {};
+
+}  // namespace
+
+int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) {
+  const auto path = scenario::resolve_scenario_path(options.scenario);
+  const auto file = scenario::read_scenario_file(path);
+  const model::Scenario compiled = scenario::load_scenario(file, options.settings);
+  const double speed = options.speed > 0 ? options.speed
+                                         : static_cast<double>(compiled.duration) / model::kSecond /
+                                               kDefaultWallSeconds;
+  const common::Endpoint listen = common::parse_endpoint(options.listen);
+
+  runner::ExerciseClock clock(speed, options.decision_time);
+  runner::CommandQueue commands;
+  WebServerOptions web;
+  web.address = listen.host;
+  web.port = listen.port;
+  Classroom classroom(compiled, clock, commands, web);
+  const runner::Interruption interruption;  // Ctrl-C closes the classroom cleanly
+  auto interrupted = [] { return runner::Interruption::signal() != 0; };
+  auto say = [&](const nlohmann::json& event, const std::string& words) {
+    if (options.json) {
+      out << event.dump() << std::endl;
+    } else {
+      out << words << std::endl;
+    }
+  };
+  try {
+    classroom.open();
+  } catch (const std::runtime_error& error) {
+    errors << "hotline serve: " << error.what() << "\n";
+    return 1;
+  }
+  const auto links = classroom.links(options.link_host);
+  {
+    std::string words = compiled.name + ": " + compiled.title +
+                        "\nThe classroom is open. Give each team its link; the instructor starts "
+                        "the exercise.\n";
+    for (const auto& [seat, link] : links) words += "  " + seat + ": " + link + "\n";
+    words += "A party whose seat is empty at the start is played by the model. Ctrl-C closes.";
+    say({{"event", "serving"}, {"case", compiled.name}, {"links", links}}, words);
+  }
+
+  const auto people = classroom.wait_for_start(interrupted);
+  if (!people) {
+    say({{"event", "closed"}}, "The classroom is closed.");
+    return interrupted() ? 130 : 0;
+  }
+  {
+    std::string words = "Started; ";
+    for (const auto& party : *people) words += party + " ";
+    say({{"event", "started"}, {"people", *people}},
+        words + (people->empty() ? "the model plays every party." : "played by people."));
+  }
+
+  runner::ExerciseOptions setup;
+  setup.scenario_path = path;
+  setup.settings = options.settings;
+  setup.seed = options.seed;
+  setup.speed = speed;
+  setup.certs = options.certs;
+  setup.people = *people;
+  std::unique_ptr<runner::LiveExercise> exercise;
+  int status = 0;
+  try {
+    exercise = std::make_unique<runner::LiveExercise>(compiled, setup, classroom);
+    classroom.playing(exercise.get());
+    const model::Outcomes outcomes = exercise->play(clock, commands, [&] {
+      if (interrupted() || classroom.close_requested()) throw Stopped();
+    });
+    classroom.playing(nullptr);
+    std::ostringstream summary;
+    scenario::print_outcome_summary(summary, compiled, outcomes);
+    std::ostringstream failures;
+    status = exercise->finish(failures);
+    if (status != 0) errors << "hotline serve: " << failures.str();
+    classroom.ended(summary.str(), report::run_report({file.spec, compiled, classroom.records(),
+                                                       options.command, ""}));
+    say({{"event", "over"}},
+        "The exercise is over; the instructor may reveal it and open its "
+        "report. Ctrl-C (or the instructor) closes the classroom.");
+  } catch (const Stopped&) {
+    classroom.playing(nullptr);
+    if (exercise) exercise->stop();
+    say({{"event", "closed"}}, "The classroom is closed; the exercise was stopped.");
+    return interrupted() ? 130 : 0;
+  } catch (const runner::ExerciseFailure& failure) {
+    classroom.failed(failure.what());
+    errors << "hotline serve: " << failure.what() << "\n";
+    status = 1;
+  } catch (const runner::NodeFailure& failure) {
+    classroom.playing(nullptr);
+    if (exercise) exercise->stop();
+    classroom.failed(failure.what());
+    errors << "hotline serve: " << failure.what() << "\n";
+    status = 1;
+  }
+  classroom.wait_for_close(interrupted);
+  say({{"event", "closed"}}, "The classroom is closed.");
+  return status;
+}
+
+}  // namespace hotline::classroom
