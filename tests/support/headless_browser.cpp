@@ -211,9 +211,10 @@ HeadlessBrowser::PageLoad HeadlessBrowser::open(const std::string& url, int widt
   return load_;
 }
 
-nlohmann::json HeadlessBrowser::evaluate(const std::string& expression) {
+nlohmann::json HeadlessBrowser::evaluate(const std::string& expression, bool await_promise) {
   const nlohmann::json result =
-      call("Runtime.evaluate", {{"expression", expression}, {"returnByValue", true}});
+      call("Runtime.evaluate",
+           {{"expression", expression}, {"returnByValue", true}, {"awaitPromise", await_promise}});
   if (result.contains("exceptionDetails"))
     throw std::runtime_error("evaluating " + expression + ": " + result["exceptionDetails"].dump());
   return result["result"].value("value", nlohmann::json());

@@ -35,8 +35,11 @@ class HeadlessBrowser {
   };
   // Loads `url` in a fresh tab at `width` x `height` CSS pixels and waits for its load event.
   PageLoad open(const std::string& url, int width = 1200, int height = 900);
-  // The value of a JavaScript expression in the page (returned by value).
-  nlohmann::json evaluate(const std::string& expression);
+  // The value of a JavaScript expression in the page (returned by value); with
+  // `await_promise`, the value the promise it makes settles on.
+  nlohmann::json evaluate(const std::string& expression, bool await_promise = false);
+  // What the page has logged and requested since it was opened.
+  const PageLoad& page() const { return load_; }
   // The page as a PNG, decoded to 8-bit grey, one byte per pixel.
   struct Screenshot {
     int width = 0;

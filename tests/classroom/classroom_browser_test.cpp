@@ -1,0 +1,191 @@
+// `hotline serve` as a class uses it: an instructor and two teams, each in its own headless
+// Chromium, play cut-cable through two real node processes. A question is asked and answered
+// over the real link while the clock waits for the answer; the instructor pauses, resumes,
+// speeds the case to its end and reveals it. Each seat must have seen its own party's view
+// only, no page may log an error, and a seat's token must open nothing else.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "common/child_process.h"
+#include "tests/support/headless_browser.h"
+
+namespace hotline {
+namespace {
+
+using testing::HeadlessBrowser;
+using namespace std::chrono_literals;
+
+class ClassroomInBrowser : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    chromium_ = HeadlessBrowser::find();
+    if (!chromium_) {
+      GTEST_SKIP() << "no Chromium found (install Debian's `chromium`, or set HOTLINE_CHROMIUM): "
+                      "the classroom's browser tests are skipped";
+    }
+  }
+
+  // Starts `hotline serve` and reads its join links.
+  void serve(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv = {HOTLINE_BINARY,    "serve",  "cut-cable", "--listen",
+                                     "127.0.0.1:0",     "--json", "--speed",   "20000",
+                                     "--decision-time", "120"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    server_ = std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argv, false});
+    const auto line = server_->output().read_line(std::chrono::seconds(30));
+    ASSERT_TRUE(line) << "hotline serve said nothing";
+    const auto event = nlohmann::json::parse(*line);
+    ASSERT_EQ(event.value("event", ""), "serving") << *line;
+    links_ = event.at("links");
+  }
+
+  std::string link(const std::string& seat) const { return links_.at(seat).get<std::string>(); }
+  std::string token(const std::string& seat) const {
+    const std::string url = link(seat);
+    return url.substr(url.find("token=") + 6);
+  }
+
+  // Polls a JavaScript expression until it is true.
+  static void wait_until(HeadlessBrowser& browser, const std::string& expression,
+                         std::chrono::seconds timeout = 60s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (browser.evaluate("Boolean(" + expression + ")") == true) return;
+      std::this_thread::sleep_for(100ms);
+    }
+    FAIL() << "timed out waiting for " << expression;
+  }
+
+  static nlohmann::json feed_parties(HeadlessBrowser& browser) {
+    return browser.evaluate(
+        "[...document.querySelectorAll('#feed li')].filter(li => li.dataset.kind !== "
+        "'outcome').map(li => li.dataset.party)");
+  }
+
+  std::optional<std::string> chromium_;
+  std::unique_ptr<common::ChildProcess> server_;
+  nlohmann::json links_;
+};
+
+TEST_F(ClassroomInBrowser, TwoTeamsAndAnInstructorPlayACaseThroughTheRealLink) {
+  serve();
+  HeadlessBrowser instructor(*chromium_), washington(*chromium_), moscow(*chromium_);
+  instructor.open(link("instructor"));
+  washington.open(link("washington"));
+  moscow.open(link("moscow"));
+  for (auto* page : {&instructor, &washington, &moscow})
+    wait_until(*page, "document.body.dataset.connected === 'yes'");
+  EXPECT_EQ(washington.evaluate("document.body.dataset.seat"), "washington");
+  EXPECT_EQ(instructor.evaluate("document.getElementById('instructor').hidden"), false);
+  EXPECT_EQ(washington.evaluate("document.getElementById('instructor').hidden"), true);
+  // Both teams are in their seats before the start: people play both parties.
+  wait_until(instructor,
+             "document.querySelectorAll('#seats td:nth-child(2)').length === 3 && "
+             "[...document.querySelectorAll('#seats tr')].filter(r => "
+             "r.cells[1] && r.cells[1].textContent === '1').length === 3");
+  instructor.evaluate("document.getElementById('start').click()");
+  const auto started = server_->output().read_line(30s);
+  ASSERT_TRUE(started);
+  EXPECT_EQ(nlohmann::json::parse(*started).value("people", nlohmann::json()),
+            nlohmann::json({"washington", "moscow"}));
+
+  // Washington sees the intrusion on its grid and asks Moscow about it.
+  wait_until(washington, "document.querySelector('#feed li[data-kind=observe]')");
+  washington.evaluate(
+      "document.querySelector('form[data-line^=\"/ask\"] select').value = 'grid-intrusion';"
+      "document.getElementById('ask').click()");
+  // The question crossed the link; Moscow's decision holds the clock, for everyone.
+  wait_until(moscow, "document.querySelector('#awaited li[data-kind=answer]')");
+  wait_until(instructor, "document.body.dataset.state === 'holding for a decision'");
+  const std::string held_at = moscow.evaluate("document.getElementById('time').textContent");
+  // The white cell pauses and resumes.
+  instructor.evaluate("document.getElementById('pause').click()");
+  wait_until(moscow, "document.body.dataset.state === 'paused'");
+  instructor.evaluate("document.getElementById('resume').click()");
+  wait_until(moscow, "document.body.dataset.state === 'holding for a decision'");
+  std::this_thread::sleep_for(1s);  // at 20,000x, five and a half hours of the case
+  EXPECT_EQ(moscow.evaluate("document.getElementById('time').textContent"), held_at);
+
+  // Moscow answers; its reply crosses the link to Washington's seat.
+  moscow.evaluate(
+      "const form = document.querySelector('form[data-line^=\"/answer\"]');"
+      "form.querySelector('select[name=incident]').value = 'grid-intrusion';"
+      "form.querySelector('select[name=claim]').value = 'accident';"
+      "document.getElementById('answer').click()");
+  wait_until(washington,
+             "[...document.querySelectorAll('#feed li[data-kind=read]')].some(li => "
+             "li.textContent.includes('accident'))");
+  wait_until(moscow, "document.getElementById('awaiting').hidden");
+
+  // A reloaded page gets its whole view back.
+  const auto before_reload = washington.evaluate("document.querySelectorAll('#feed li').length");
+  washington.open(link("washington"));
+  wait_until(washington, "document.querySelectorAll('#feed li').length >= " + before_reload.dump());
+
+  // The instructor speeds the case to its end.
+  instructor.evaluate(
+      "document.getElementById('speed').value = '5000000';"
+      "document.getElementById('set-speed').click()");
+  for (auto* page : {&instructor, &washington, &moscow})
+    wait_until(*page, "!document.getElementById('ended').hidden", 90s);
+
+  // Until the reveal each seat saw its own party's records and what the world made public,
+  // never the other party's mind, and no ground truth.
+  for (const auto& party : feed_parties(washington)) EXPECT_NE(party, "moscow");
+  for (const auto& party : feed_parties(moscow)) EXPECT_NE(party, "washington");
+  EXPECT_NE(feed_parties(washington).dump().find("washington"), std::string::npos);
+  EXPECT_NE(feed_parties(moscow).dump().find("moscow"), std::string::npos);
+  EXPECT_EQ(moscow.evaluate("document.querySelectorAll('#feed li[data-kind=incident]').length"), 0);
+  EXPECT_GT(instructor.evaluate("document.querySelectorAll('#feed li[data-kind=incident]').length"),
+            0);
+
+  for (auto* page : {&instructor, &washington, &moscow}) {
+    for (const auto& error : page->page().console_errors) ADD_FAILURE() << error;
+  }
+
+  // A seat's token opens nothing of another's: not the instructor's actions, not the report.
+  const std::string probe =
+      "new Promise(done => { const ws = new WebSocket(`ws://${location.host}/ws?token=" +
+      token("moscow") +
+      "`); ws.onmessage = e => { const m = JSON.parse(e.data); if (m.type === 'error') "
+      "{ done(m.error); ws.close(); } else if (m.type === 'hello') ws.send(JSON.stringify("
+      "{action: 'reveal'})); }; setTimeout(() => done('no answer'), 5000); })";
+  EXPECT_EQ(moscow.evaluate(probe, true), "only the instructor may do that");
+  EXPECT_EQ(
+      moscow.evaluate("fetch('/report?token=" + token("moscow") + "').then(r => r.status)", true),
+      403);
+  const std::string report_link = instructor.evaluate("document.getElementById('report').href");
+  EXPECT_EQ(instructor.evaluate("fetch(document.getElementById('report').href).then(r => "
+                                "r.text()).then(t => t.includes('cut-cable'))",
+                                true),
+            true)
+      << report_link;
+
+  // The reveal shows every seat the whole run.
+  instructor.evaluate("document.getElementById('reveal').click()");
+  wait_until(washington, "document.body.dataset.revealed === 'yes'");
+  wait_until(washington, "document.querySelector('#feed li[data-party=moscow]')");
+  wait_until(moscow, "document.querySelector('#feed li[data-kind=incident]')");
+  for (const auto& error : washington.page().console_errors) ADD_FAILURE() << error;
+
+  // A revoked link admits no one; the seat is told.
+  instructor.evaluate("document.getElementById('revoke-moscow').click()");
+  wait_until(moscow, "document.getElementById('error').textContent.includes('revoked')");
+  EXPECT_EQ(washington.evaluate("fetch('/?token=" + token("moscow") +
+                                    "').then(r => r.text()).then(t => t.includes('paste its "
+                                    "token'))",
+                                true),
+            true);
+
+  instructor.evaluate("document.getElementById('close').click()");
+  EXPECT_EQ(server_->wait_for(30s), 0);
+}
+
+}  // namespace
+}  // namespace hotline

@@ -1,0 +1,97 @@
+// What a browser may send the classroom, and who may send what.
+#include "classroom/seat_request.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "classroom/resource.h"
+#include "classroom/seat_tokens.h"
+
+namespace hotline::classroom {
+namespace {
+
+std::string refused(std::string_view text) {
+  try {
+    parse_seat_request(text);
+  } catch (const BadRequest& bad) {
+    return bad.what();
+  }
+  return "";
+}
+
+TEST(SeatRequestTest, ReadsEachAction) {
+  const SeatRequest command = parse_seat_request(R"({"action":"command","line":"/ask wave-1"})");
+  EXPECT_EQ(command.action, SeatRequest::Action::kCommand);
+  EXPECT_EQ(command.line, "/ask wave-1");
+  const SeatRequest speed = parse_seat_request(R"({"action":"speed","value":20000})");
+  EXPECT_EQ(speed.action, SeatRequest::Action::kSpeed);
+  EXPECT_EQ(speed.value, 20000);
+  EXPECT_EQ(parse_seat_request(R"({"action":"revoke","seat":"moscow"})").seat, "moscow");
+  EXPECT_EQ(parse_seat_request(R"({"action":"reveal"})").action, SeatRequest::Action::kReveal);
+}
+
+TEST(SeatRequestTest, BadRequestsSayWhatIsWrong) {
+  EXPECT_EQ(refused("{\"action\":"), "not JSON");
+  EXPECT_EQ(refused("[1,2]"), "not a JSON object");
+  EXPECT_EQ(refused(R"({"line":"/ask"})"), "\"action\" must be a string");
+  EXPECT_EQ(refused(R"({"action":"launch"})"), "unknown action \"launch\"");
+  EXPECT_EQ(refused(R"({"action":"command"})"), "\"line\" must be a string");
+  EXPECT_EQ(refused(R"({"action":"command","line":""})"), "an empty command");
+  EXPECT_EQ(refused(R"({"action":"command","line":"/ask x\n/climb"})"),
+            "a command is one line of text, without control characters");
+  EXPECT_EQ(refused(R"({"action":"command","line":")" + std::string(2001, 'a') + "\"}"),
+            "a command is at most 2000 bytes");
+  EXPECT_EQ(refused(R"({"action":"speed","value":"fast"})"), "\"value\" must be a number");
+  EXPECT_EQ(refused(R"({"action":"speed","value":0})"),
+            "\"value\" must be between 0.001 and 1000000000.0");
+  EXPECT_EQ(refused(R"({"action":"decision_time","value":-1})"),
+            "\"value\" must be between 0.0 and 86400.0");
+  EXPECT_EQ(refused(R"({"action":"revoke","seat":7})"), "\"seat\" must be a string");
+}
+
+TEST(SeatRequestTest, OnlyTheInstructorRunsTheExerciseAndOnlyPartiesPlayIt) {
+  for (const char* action : {"start", "pause", "resume", "reveal", "close"}) {
+    const SeatRequest request = parse_seat_request(std::string(R"({"action":")") + action + "\"}");
+    EXPECT_EQ(refusal("moscow", request), "only the instructor may do that") << action;
+    EXPECT_EQ(refusal(kInstructor, request), "") << action;
+  }
+  const SeatRequest command = parse_seat_request(R"({"action":"command","line":"/climb"})");
+  EXPECT_EQ(refusal("moscow", command), "");
+  EXPECT_NE(refusal(kInstructor, command), "");
+}
+
+TEST(SeatTokensTest, EachSeatHasItsOwnRandomTokenAndARevokedOneAdmitsNoOne) {
+  SeatTokens tokens({"washington", "moscow"});
+  std::set<std::string> distinct;
+  for (const auto& seat : tokens.seats()) {
+    const std::string& token = tokens.token_of(seat);
+    EXPECT_EQ(token.size(), 32u);
+    EXPECT_EQ(tokens.seat_of(token), seat);
+    distinct.insert(token);
+  }
+  EXPECT_EQ(distinct.size(), 3u);
+  const std::string old = tokens.token_of("moscow");
+  const std::string fresh = tokens.revoke("moscow");
+  EXPECT_NE(old, fresh);
+  EXPECT_EQ(tokens.seat_of(old), std::nullopt);
+  EXPECT_EQ(tokens.seat_of(fresh), "moscow");
+  EXPECT_EQ(tokens.seat_of(""), std::nullopt);
+  EXPECT_EQ(tokens.seat_of(old.substr(0, 31)), std::nullopt);
+  EXPECT_EQ(tokens.seat_of(fresh + "0"), std::nullopt);
+}
+
+TEST(ResourceTest, PathAndQueryAreReadAndDecoded) {
+  const Resource resource = parse_resource("/ws?token=ab%43d&x=1+2&token=second#frag");
+  EXPECT_EQ(resource.path, "/ws");
+  EXPECT_EQ(resource.parameter("token"), "abCd");  // the first value counts
+  EXPECT_EQ(resource.parameter("x"), "1 2");
+  EXPECT_EQ(resource.parameter("missing"), "");
+  EXPECT_EQ(parse_resource("/report").path, "/report");
+  // Malformed escapes are kept as written: they then match no token.
+  EXPECT_EQ(parse_resource("/?token=%zz%4").parameter("token"), "%zz%4");
+  EXPECT_EQ(parse_resource("?").path, "");
+}
+
+}  // namespace
+}  // namespace hotline::classroom
