@@ -32,11 +32,10 @@ class ClassroomInBrowser : public ::testing::Test {
   }
 
   // Starts `hotline serve` and reads its join links.
-  void serve(std::vector<std::string> extra = {}) {
-    std::vector<std::string> argv = {HOTLINE_BINARY,    "serve",  "cut-cable", "--listen",
-                                     "127.0.0.1:0",     "--json", "--speed",   "20000",
-                                     "--decision-time", "120"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
+  void serve(const std::string& decision_seconds = "120") {
+    const std::vector<std::string> argv = {
+        HOTLINE_BINARY, "serve",   "cut-cable", "--listen",        "127.0.0.1:0",
+        "--json",       "--speed", "20000",     "--decision-time", decision_seconds};
     server_ = std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argv, false});
     const auto line = server_->output().read_line(std::chrono::seconds(30));
     ASSERT_TRUE(line) << "hotline serve said nothing";
@@ -183,6 +182,65 @@ TEST_F(ClassroomInBrowser, TwoTeamsAndAnInstructorPlayACaseThroughTheRealLink) {
                                 true),
             true);
 
+  instructor.evaluate("document.getElementById('close').click()");
+  EXPECT_EQ(server_->wait_for(30s), 0);
+}
+
+// Sends `raw` on a WebSocket of its own with `token`'s seat, from inside the page, and gives
+// what came back first: the server's error, or how the connection closed.
+std::string seat_reply(HeadlessBrowser& page, const std::string& token, const std::string& raw) {
+  const std::string script =
+      "new Promise(done => { const ws = new WebSocket(`ws://${location.host}/ws?token=" + token +
+      "`); ws.onmessage = e => { const m = JSON.parse(e.data); if (m.type === 'error') { "
+      "done(m.error); ws.close(); } else if (m.type === 'hello') ws.send(" +
+      nlohmann::json(raw).dump() +
+      "); }; ws.onclose = e => done('closed ' + e.code); "
+      "setTimeout(() => { done('no answer'); ws.close(); }, 3000); })";
+  return page.evaluate(script, true).get<std::string>();
+}
+
+TEST_F(ClassroomInBrowser, AnEmptySeatIsPlayedByTheModelAndBadRequestsChangeNothing) {
+  serve("1");
+  HeadlessBrowser instructor(*chromium_), moscow(*chromium_), moscow_too(*chromium_);
+  instructor.open(link("instructor"));
+  moscow.open(link("moscow"));
+  moscow_too.open(link("moscow"));  // a team on two laptops
+  for (auto* page : {&instructor, &moscow, &moscow_too})
+    wait_until(*page, "document.body.dataset.connected === 'yes'");
+  // Out of turn: nothing to play before the start.
+  EXPECT_EQ(seat_reply(moscow, token("moscow"), R"({"action":"command","line":"/climb"})"),
+            "the exercise has not started");
+  instructor.evaluate("document.getElementById('start').click()");
+  const auto started = server_->output().read_line(30s);
+  ASSERT_TRUE(started);
+  // Washington's seat was empty: the model plays it, and a latecomer cannot take it over.
+  EXPECT_EQ(nlohmann::json::parse(*started).value("people", nlohmann::json()),
+            nlohmann::json({"moscow"}));
+  EXPECT_EQ(seat_reply(moscow, token("washington"), R"({"action":"command","line":"/climb"})"),
+            "the model plays washington in this exercise: its seat was empty when it started");
+
+  // Malformed, unknown, oversized: a clear error, or (too big to read) the connection closed.
+  EXPECT_EQ(seat_reply(moscow, token("moscow"), "{\"action\":"), "not JSON");
+  EXPECT_EQ(seat_reply(moscow, token("moscow"), R"({"action":"launch"})"),
+            "unknown action \"launch\"");
+  EXPECT_EQ(seat_reply(moscow, token("moscow"), R"({"action":"start"})"),
+            "only the instructor may do that");
+  EXPECT_EQ(seat_reply(moscow, token("moscow"), std::string(100000, ' ')).rfind("closed", 0), 0u);
+  EXPECT_EQ(seat_reply(moscow, "0123456789abcdef0123456789abcdef", "{}"), "closed 1006");
+
+  // The model's washington asks about the grid intrusion; nobody answers in moscow's seat within
+  // the second given, so the model answers for it; both of moscow's browsers see it all.
+  for (auto* page : {&moscow, &moscow_too}) {
+    wait_until(*page, "document.querySelector('#feed li[data-kind=asked]')");
+    wait_until(*page, "document.querySelector('#feed li[data-kind=model_decided]')");
+  }
+  // The exercise went on: moscow still plays, and its words are taken.
+  moscow.evaluate(
+      "document.getElementById('text').value = 'We are looking into it.';"
+      "document.getElementById('say').click()");
+  wait_until(moscow_too,
+             "[...document.querySelectorAll('#feed li[data-kind=typed]')].some(li => "
+             "li.textContent.includes('looking into it'))");
   instructor.evaluate("document.getElementById('close').click()");
   EXPECT_EQ(server_->wait_for(30s), 0);
 }
