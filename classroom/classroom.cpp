@@ -6,6 +6,7 @@
 
 #include "classroom/page_assets.h"
 #include "classroom/resource.h"
+#include "model/timeline_entry.h"
 #include "runner/party_view.h"
 #include "runner/side_protocol.h"
 #include "scenario/scenario_loader.h"
@@ -87,6 +88,13 @@ bool Classroom::started() const {
 bool Classroom::close_requested() const {
   std::lock_guard lock(mutex_);
   return close_requested_;
+}
+
+std::vector<int> Classroom::take_injects() {
+  std::lock_guard lock(mutex_);
+  std::vector<int> taken;
+  taken.swap(injects_);
+  return taken;
 }
 
 void Classroom::record(model::Record record) {
@@ -180,6 +188,18 @@ nlohmann::json Classroom::hello(const std::string& seat) const {
       {"incidents", incidents},
       {"targets", targets},
       {"claims", {"not-us", "not-directed", "accident", "ours", "benign", "refuse"}}};
+  if (seat == kInstructor) {
+    // What the white cell may inject: the case's own timeline.
+    nlohmann::json timeline = nlohmann::json::array();
+    const auto start = scenario::start_of(scenario_);
+    for (std::size_t i = 0; i < scenario_.timeline.size(); ++i) {
+      timeline.push_back(
+          {{"event", i},
+           {"t", scenario::format_time(scenario_.timeline[i].at, start, true)},
+           {"what", model::describe_timeline_entry(scenario_, static_cast<int>(i))}});
+    }
+    message["timeline"] = timeline;
+  }
   std::lock_guard lock(mutex_);
   message["started"] = started_;
   message["people"] = people_;
@@ -350,6 +370,17 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
         server_->close(other, "this seat's token was revoked");
       }
       send_to(kInstructor, seats_message().dump());
+      break;
+    }
+    case Action::kInject: {
+      if (request.event >= static_cast<int>(scenario_.timeline.size()))
+        return send_error(connection, "no such entry in the case's timeline");
+      std::lock_guard lock(mutex_);
+      if (!started_ || over_) {
+        return send_error(connection,
+                          started_ ? "the exercise is over" : "the exercise has not started");
+      }
+      injects_.push_back(request.event);
       break;
     }
     case Action::kClose: {

@@ -22,6 +22,7 @@ constexpr NamedAction kActions[] = {
     {"decision_time", SeatRequest::Action::kDecisionTime},
     {"reveal", SeatRequest::Action::kReveal},
     {"revoke", SeatRequest::Action::kRevoke},
+    {"inject", SeatRequest::Action::kInject},
     {"close", SeatRequest::Action::kClose},
 };
 
@@ -80,6 +81,15 @@ SeatRequest parse_seat_request(std::string_view text) {
     case SeatRequest::Action::kRevoke:
       request.seat = text_field(object, "seat");
       break;
+    case SeatRequest::Action::kInject: {
+      const auto found = object.find("event");
+      if (found == object.end() || !found->is_number_integer() || found->get<long long>() < 0 ||
+          found->get<long long>() > 1'000'000) {
+        throw BadRequest("\"event\" must be the index of an entry of the case's timeline");
+      }
+      request.event = static_cast<int>(found->get<long long>());
+      break;
+    }
     default:
       break;
   }

@@ -10,6 +10,7 @@
 //   {"action": "reveal"}                                    the whole run, to every seat (at the
 //   end)
 //   {"action": "revoke", "seat": "moscow"}                  a new token for that seat
+//   {"action": "inject", "event": 3}                        the case's timeline entry 3, now
 //   {"action": "close"}                                     the exercise is over; the server stops
 
 #include <stdexcept>
@@ -28,12 +29,14 @@ struct SeatRequest {
     kDecisionTime,
     kReveal,
     kRevoke,
+    kInject,
     kClose
   };
   Action action = Action::kCommand;
   std::string line;  // kCommand
   double value = 0;  // kSpeed, kDecisionTime
   std::string seat;  // kRevoke
+  int event = -1;    // kInject: an index into the case's timeline
 };
 
 class BadRequest : public std::runtime_error {

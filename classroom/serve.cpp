@@ -88,9 +88,12 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
   try {
     exercise = std::make_unique<runner::LiveExercise>(compiled, setup, classroom);
     classroom.playing(exercise.get());
-    const model::Outcomes outcomes = exercise->play(clock, commands, [&] {
-      if (interrupted() || classroom.close_requested()) throw Stopped();
-    });
+    const model::Outcomes outcomes = exercise->play(
+        clock, commands,
+        [&] {
+          if (interrupted() || classroom.close_requested()) throw Stopped();
+        },
+        [&] { return classroom.take_injects(); });
     classroom.playing(nullptr);
     std::ostringstream summary;
     scenario::print_outcome_summary(summary, compiled, outcomes);

@@ -15,6 +15,7 @@
 #include "model/side_host.h"
 #include "model/sim_event.h"
 #include "model/simulated_link.h"
+#include "model/timeline_entry.h"
 
 namespace hotline::model {
 namespace {
@@ -51,7 +52,8 @@ double shared_amount(Sharing share) {
 class Simulation {
  public:
   Simulation(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
-             std::vector<SideHost*> sides, std::function<void(SimTime)> pace)
+             std::vector<SideHost*> sides, std::function<void(SimTime)> pace,
+             std::function<std::vector<int>()> injects)
       : scenario_(scenario),
         sink_(sink),
         world_rng_(RunSeeds::world(seed)),
@@ -60,6 +62,7 @@ class Simulation {
         link_(scenario, seed, scheduler_, outcomes_, sink),
         sides_(std::move(sides)),
         pace_(std::move(pace)),
+        injects_(std::move(injects)),
         tracker_(scenario, outcomes_, sides_, truth_) {
     const int parties = static_cast<int>(scenario.parties.size());
     for (int i = 0; i < parties; ++i) {
@@ -95,6 +98,7 @@ class Simulation {
       if (pace_) {
         pace_(now);
         take_decisions(now);
+        take_injects(now);
       }
       tracker_.track(now);
       if (event.type == SimEvent::Type::kEnd) break;
@@ -102,6 +106,7 @@ class Simulation {
       if (pace_) {
         pace_(now);
         take_decisions(now);
+        take_injects(now);
       }
     }
     tracker_.finish(scenario_.duration, sink_);
@@ -127,6 +132,24 @@ class Simulation {
       Actions actions;
       sides_[i]->review(now, scenario_.hotline.link_test_every, actions);
       apply(now, i, actions);
+    }
+  }
+
+  void take_injects(SimTime now) {
+    if (!injects_) return;
+    for (const int index : injects_()) {
+      if (index < 0 || index >= static_cast<int>(scenario_.timeline.size())) continue;
+      const TimelineEvent& entry = scenario_.timeline[index];
+      emit(world(now, "inject").with("what", describe_timeline_entry(scenario_, index)));
+      timeline(now, entry);
+      // An incident comes with what each party was to observe of it, now.
+      if (entry.kind != TimelineEvent::Kind::kIncident) continue;
+      for (const TimelineEvent& other : scenario_.timeline) {
+        if (other.kind == TimelineEvent::Kind::kObservation &&
+            scenario_.observations[other.index].incident == entry.index) {
+          timeline(now, other);
+        }
+      }
     }
   }
 
@@ -593,6 +616,7 @@ class Simulation {
   SimulatedLink link_;
   std::vector<SideHost*> sides_;
   std::function<void(SimTime)> pace_;
+  std::function<std::vector<int>()> injects_;
   OutcomeTracker tracker_;
 };
 
@@ -605,12 +629,14 @@ Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink
     minds.push_back(std::make_unique<LocalSideHost>(scenario, i, seed, sink));
     sides.push_back(minds.back().get());
   }
-  return Simulation(scenario, seed, sink, std::move(sides), nullptr).run();
+  return Simulation(scenario, seed, sink, std::move(sides), nullptr, nullptr).run();
 }
 
 Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
-                       std::vector<SideHost*> sides, std::function<void(SimTime)> pace) {
-  return Simulation(scenario, seed, sink, std::move(sides), std::move(pace)).run();
+                       std::vector<SideHost*> sides, std::function<void(SimTime)> pace,
+                       std::function<std::vector<int>()> injects) {
+  return Simulation(scenario, seed, sink, std::move(sides), std::move(pace), std::move(injects))
+      .run();
 }
 
 }  // namespace hotline::model

@@ -22,7 +22,12 @@ Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink
 // there) and again, with the same time, once it has happened (a live run waits there for a
 // person to decide what the event asked of them). After each call, a side with decisions
 // (SideHost::has_decisions) is reviewed at that time.
+//
+// `injects`, if set, is asked at the same moments for entries of the scenario's timeline to
+// happen now (a white cell's injects: an incident, with what each party was to observe of it;
+// an observation; a scripted message; an intent; a press leak). Each is recorded ("inject").
 Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
-                       std::vector<SideHost*> sides, std::function<void(SimTime)> pace);
+                       std::vector<SideHost*> sides, std::function<void(SimTime)> pace,
+                       std::function<std::vector<int>()> injects = nullptr);
 
 }  // namespace hotline::model

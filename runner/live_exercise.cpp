@@ -199,7 +199,8 @@ model::SimTime LiveExercise::reached() const {
 }
 
 model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
-                                   std::function<void()> tick) {
+                                   std::function<void()> tick,
+                                   std::function<std::vector<int>()> injects) {
   // While one mind waits for a message, the node that must send it may have died.
   minds_[0]->on_idle([&] {
     if (tick) tick();
@@ -255,7 +256,7 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
     if (tick) tick();
     for (auto& mind : minds_) mind->poll();
   };
-  return model::simulate_with(scenario_, options_.seed, &sink_, hosts, pace);
+  return model::simulate_with(scenario_, options_.seed, &sink_, hosts, pace, std::move(injects));
 }
 
 std::vector<nlohmann::json> LiveExercise::link_counts() {

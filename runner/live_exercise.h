@@ -78,8 +78,10 @@ class LiveExercise {
 
   // Plays the case to its end on `clock`, taking people's commands as it goes and holding the
   // clock while a decision is awaited of a person. `tick` runs often (every event, and every
-  // 50 ms while waiting); it may throw to stop the exercise. Throws NodeFailure if a node fails.
-  model::Outcomes play(ExerciseClock& clock, CommandQueue& commands, std::function<void()> tick);
+  // 50 ms while waiting); it may throw to stop the exercise. `injects`, if set, gives timeline
+  // entries to happen now (see model::simulate_with). Throws NodeFailure if a node fails.
+  model::Outcomes play(ExerciseClock& clock, CommandQueue& commands, std::function<void()> tick,
+                       std::function<std::vector<int>()> injects = nullptr);
 
   // What each node's link did to its copies (see LinkFaults), once they have all arrived.
   std::vector<nlohmann::json> link_counts();

@@ -40,6 +40,14 @@
     fill('.incidents', m.incidents);
     fill('.claims', m.claims);
     fill('.targets', m.targets);
+    if (m.timeline) {
+      $('inject-event').replaceChildren(...m.timeline.map((entry) => {
+        const option = document.createElement('option');
+        option.value = entry.event;
+        option.textContent = `${entry.what} (scheduled ${entry.t})`;
+        return option;
+      }));
+    }
     document.body.dataset.seat = seat;
   }
 
@@ -164,6 +172,10 @@
       if (text) text.value = '';
     });
   }
+  $('inject-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    send({ action: 'inject', event: Number($('inject-event').value) });
+  });
   for (const form of document.querySelectorAll('form[data-action]')) {
     form.addEventListener('submit', (event) => {
       event.preventDefault();

@@ -122,6 +122,18 @@ TEST_F(ClassroomInBrowser, TwoTeamsAndAnInstructorPlayACaseThroughTheRealLink) {
              "li.textContent.includes('accident'))");
   wait_until(moscow, "document.getElementById('awaiting').hidden");
 
+  // The white cell injects the grid intrusion again: Washington observes it a second time, and
+  // only the instructor sees that it was an inject.
+  instructor.evaluate(
+      "const select = document.getElementById('inject-event');"
+      "select.value = [...select.options].find(o => o.textContent.startsWith('incident "
+      "grid-intrusion')).value;"
+      "document.getElementById('inject').click()");
+  wait_until(washington, "document.querySelectorAll('#feed li[data-kind=observe]').length >= 2");
+  wait_until(instructor, "document.querySelector('#feed li[data-kind=inject]')");
+  EXPECT_EQ(washington.evaluate("document.querySelectorAll('#feed li[data-kind=inject]').length"),
+            0);
+
   // A reloaded page gets its whole view back.
   const auto before_reload = washington.evaluate("document.querySelectorAll('#feed li').length");
   washington.open(link("washington"));

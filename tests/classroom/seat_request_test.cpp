@@ -29,6 +29,7 @@ TEST(SeatRequestTest, ReadsEachAction) {
   EXPECT_EQ(speed.value, 20000);
   EXPECT_EQ(parse_seat_request(R"({"action":"revoke","seat":"moscow"})").seat, "moscow");
   EXPECT_EQ(parse_seat_request(R"({"action":"reveal"})").action, SeatRequest::Action::kReveal);
+  EXPECT_EQ(parse_seat_request(R"({"action":"inject","event":3})").event, 3);
 }
 
 TEST(SeatRequestTest, BadRequestsSayWhatIsWrong) {
@@ -48,6 +49,11 @@ TEST(SeatRequestTest, BadRequestsSayWhatIsWrong) {
   EXPECT_EQ(refused(R"({"action":"decision_time","value":-1})"),
             "\"value\" must be between 0.0 and 86400.0");
   EXPECT_EQ(refused(R"({"action":"revoke","seat":7})"), "\"seat\" must be a string");
+  for (const char* event : {"-1", "2.5", "\"3\"", "18446744073709551615"}) {
+    EXPECT_EQ(refused(std::string(R"({"action":"inject","event":)") + event + "}"),
+              "\"event\" must be the index of an entry of the case's timeline")
+        << event;
+  }
 }
 
 TEST(SeatRequestTest, OnlyTheInstructorRunsTheExerciseAndOnlyPartiesPlayIt) {

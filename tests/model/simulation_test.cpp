@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <sstream>
 
 #include "scenario/scenario_loader.h"
@@ -197,6 +198,60 @@ TEST(SimulationTest, ASlowCircuitIsNotRetransmittedBeforeItsRoundTripIsOverdue) 
     const FieldValue* did = r.find("did");
     EXPECT_FALSE(did && std::get<std::string>(*did) == "retransmitted");
   }
+}
+
+}  // namespace
+}  // namespace hotline::model
+
+namespace hotline::model {
+namespace {
+
+// A white cell's inject: the case's incident "c", on day 0 instead of day 3, comes with what
+// washington was to observe of it, at the moment of the inject.
+TEST(SimulationTest, AnInjectedIncidentHappensNowAndIsObservedNow) {
+  const Scenario scenario = compile(kNoisyChannel);
+  int incident_c = -1;
+  for (std::size_t i = 0; i < scenario.timeline.size(); ++i) {
+    if (scenario.timeline[i].kind == TimelineEvent::Kind::kIncident &&
+        scenario.incidents[scenario.timeline[i].index].id == "c") {
+      incident_c = static_cast<int>(i);
+    }
+  }
+  ASSERT_GE(incident_c, 0);
+  std::vector<std::unique_ptr<LocalSideHost>> minds;
+  std::vector<SideHost*> sides;
+  RecordCollector records;
+  for (int i = 0; i < 2; ++i) {
+    minds.push_back(std::make_unique<LocalSideHost>(scenario, i, 1, &records));
+    sides.push_back(minds.back().get());
+  }
+  SimTime inject_at = -1;
+  bool injected = false;
+  simulate_with(
+      scenario, 1, &records, sides, [&](SimTime now) { inject_at = injected ? inject_at : now; },
+      [&]() -> std::vector<int> {
+        if (injected) return {};
+        injected = true;
+        return {incident_c, -1, 99999};  // out of range: ignored
+      });
+  std::vector<std::string> at_inject;
+  for (const auto& r : records.records) {
+    if (r.at != inject_at) continue;
+    const auto* incident = r.find("incident");
+    at_inject.push_back(r.kind + (incident ? ":" + std::get<std::string>(*incident) : ""));
+  }
+  EXPECT_LT(inject_at, 3 * kDay);  // long before the case has it
+  ASSERT_GE(at_inject.size(), 3u);
+  EXPECT_EQ(at_inject[0], "inject");
+  EXPECT_EQ(at_inject[1], "incident:c");
+  EXPECT_EQ(at_inject[2], "observe:c");
+  // And it still happens when the case says, too.
+  int incidents_c = 0;
+  for (const auto& r : records.records) {
+    const auto* incident = r.find("incident");
+    incidents_c += r.kind == "incident" && incident && std::get<std::string>(*incident) == "c";
+  }
+  EXPECT_EQ(incidents_c, 2);
 }
 
 }  // namespace
