@@ -2,10 +2,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <fstream>
 #include <memory>
 #include <sstream>
 
 #include "classroom/classroom.h"
+#include "common/certificates.h"
 #include "common/endpoint.h"
 #include "report/run_report.h"
 #include "runner/interruption.h"
@@ -38,6 +41,33 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
   WebServerOptions web;
   web.address = listen.host;
   web.port = listen.port;
+  std::string fingerprint;
+  if (options.tls) {
+    std::vector<std::string> hosts;
+    auto add_host = [&](std::string host) {
+      if (host.size() > 1 && host.front() == '[') host = host.substr(1, host.size() - 2);
+      if (host.empty() || host == "0.0.0.0" || host == "::") return;
+      if (std::find(hosts.begin(), hosts.end(), host) == hosts.end()) hosts.push_back(host);
+    };
+    if (!options.link_host.empty()) add_host(common::parse_endpoint(options.link_host).host);
+    add_host(listen.host);
+    add_host("localhost");
+    add_host("127.0.0.1");
+    common::Validity validity;
+    validity.not_after = std::chrono::hours(24 * 7);
+    const common::WebCredentials credentials = common::make_web_credentials(hosts, validity);
+    web.certificate_pem = credentials.server.certificate_pem;
+    web.key_pem = credentials.server.private_key_pem;
+    fingerprint = credentials.server_fingerprint;
+    if (!options.tls_ca_out.empty()) {
+      std::ofstream ca(options.tls_ca_out, std::ios::trunc);
+      ca << credentials.ca_certificate_pem;
+      if (!ca.flush()) {
+        errors << "hotline serve: cannot write " << options.tls_ca_out << "\n";
+        return 1;
+      }
+    }
+  }
   Classroom classroom(compiled, clock, commands, web);
   const runner::Interruption interruption;  // Ctrl-C closes the classroom cleanly
   auto interrupted = [] { return runner::Interruption::signal() != 0; };
@@ -61,7 +91,15 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
                         "the exercise.\n";
     for (const auto& [seat, link] : links) words += "  " + seat + ": " + link + "\n";
     words += "A party whose seat is empty at the start is played by the model. Ctrl-C closes.";
-    say({{"event", "serving"}, {"case", compiled.name}, {"links", links}}, words);
+    nlohmann::json event = {{"event", "serving"}, {"case", compiled.name}, {"links", links}};
+    if (options.tls) {
+      event["fingerprint"] = fingerprint;
+      words += "\nHTTPS: the certificate's SHA-256 fingerprint is " + fingerprint +
+               (options.tls_ca_out.empty()
+                    ? std::string(" (browsers will warn: compare it there)")
+                    : "; install " + options.tls_ca_out + " as a trusted CA in the browsers");
+    }
+    say(event, words);
   }
 
   const auto people = classroom.wait_for_start(interrupted);

@@ -44,6 +44,14 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--certs", options->serve.certs,
                       "Use the certificates in this directory for the nodes' link");
+  command->add_flag("--tls", options->serve.tls,
+                    "Serve HTTPS (and WSS) with a certificate made for this exercise; its "
+                    "fingerprint is printed");
+  command
+      ->add_option("--tls-ca", options->serve.tls_ca_out,
+                   "With --tls: write the certificate's CA here, to install in the room's "
+                   "browsers")
+      ->needs("--tls");
   command->add_flag("--json", options->serve.json,
                     "Say what happens (links, start, end) as JSON lines, for programs");
   command->footer(

@@ -1,5 +1,7 @@
 #include "common/certificates.h"
 
+#include <arpa/inet.h>
+
 #include <fcntl.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -191,6 +193,53 @@ PemCredential issue_party_certificate(const PemCredential& ca, const std::string
                 "keyid:always");
   check(X509_sign(certificate.get(), ca_key.get(), nullptr), "sign party certificate");
   return {to_pem(certificate.get()), to_pem(key.get())};
+}
+
+WebCredentials make_web_credentials(const std::vector<std::string>& hosts,
+                                    const Validity& validity) {
+  if (hosts.empty()) throw std::invalid_argument("a web certificate needs a host name");
+  auto p256 = [] {
+    return PkeyPtr(
+        check(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"), "P-256 key generation"));
+  };
+  PkeyPtr ca_key = p256();
+  X509Ptr ca = new_certificate("hotline classroom CA", ca_key.get(), validity);
+  check(X509_set_issuer_name(ca.get(), X509_get_subject_name(ca.get())), "issuer");
+  add_extension(ca.get(), ca.get(), NID_basic_constraints, "critical,CA:TRUE,pathlen:0");
+  add_extension(ca.get(), ca.get(), NID_key_usage, "critical,keyCertSign,cRLSign");
+  add_extension(ca.get(), ca.get(), NID_subject_key_identifier, "hash");
+  check(X509_sign(ca.get(), ca_key.get(), EVP_sha256()), "sign web CA certificate");
+
+  PkeyPtr key = p256();
+  X509Ptr certificate = new_certificate(hosts.front(), key.get(), validity);
+  check(X509_set_issuer_name(certificate.get(), X509_get_subject_name(ca.get())), "issuer");
+  std::string names;
+  for (const auto& host : hosts) {
+    // An address is an IP name; anything else a DNS name.
+    unsigned char address[16];
+    const bool ip = inet_pton(AF_INET, host.c_str(), address) == 1 ||
+                    inet_pton(AF_INET6, host.c_str(), address) == 1;
+    names += (names.empty() ? "" : ",") + std::string(ip ? "IP:" : "DNS:") + host;
+  }
+  add_extension(certificate.get(), ca.get(), NID_basic_constraints, "critical,CA:FALSE");
+  add_extension(certificate.get(), ca.get(), NID_key_usage, "critical,digitalSignature");
+  add_extension(certificate.get(), ca.get(), NID_ext_key_usage, "serverAuth");
+  add_extension(certificate.get(), ca.get(), NID_subject_alt_name, names);
+  add_extension(certificate.get(), ca.get(), NID_subject_key_identifier, "hash");
+  add_extension(certificate.get(), ca.get(), NID_authority_key_identifier, "keyid:always");
+  check(X509_sign(certificate.get(), ca_key.get(), EVP_sha256()), "sign web certificate");
+
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  check(X509_digest(certificate.get(), EVP_sha256(), digest, &length), "certificate digest");
+  std::string fingerprint;
+  static const char digits[] = "0123456789ABCDEF";
+  for (unsigned int i = 0; i < length; ++i) {
+    if (i) fingerprint += ':';
+    fingerprint += digits[digest[i] >> 4];
+    fingerprint += digits[digest[i] & 0xF];
+  }
+  return {to_pem(ca.get()), {to_pem(certificate.get()), to_pem(key.get())}, fingerprint};
 }
 
 std::chrono::system_clock::time_point certificate_not_after(const std::filesystem::path& path) {

@@ -30,6 +30,17 @@ PemCredential make_certificate_authority(const std::string& common_name,
 PemCredential issue_party_certificate(const PemCredential& ca, const std::string& party,
                                       const Validity& validity = {});
 
+// What `hotline serve --tls` serves HTTPS with: a web CA and a certificate for `hosts` (DNS
+// names or IP addresses) signed by it, both ECDSA P-256 with SHA-256, because browsers do not
+// take the exercise CA's Ed25519 in TLS certificates.
+struct WebCredentials {
+  std::string ca_certificate_pem;
+  PemCredential server;
+  std::string server_fingerprint;  // SHA-256 of the server certificate, "AB:CD:..."
+};
+WebCredentials make_web_credentials(const std::vector<std::string>& hosts,
+                                    const Validity& validity = {});
+
 struct PkiOptions {
   std::vector<std::string> parties = {"washington", "moscow"};
   Validity validity;

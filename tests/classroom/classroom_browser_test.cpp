@@ -32,16 +32,19 @@ class ClassroomInBrowser : public ::testing::Test {
   }
 
   // Starts `hotline serve` and reads its join links.
-  void serve(const std::string& decision_seconds = "120") {
-    const std::vector<std::string> argv = {
-        HOTLINE_BINARY, "serve",   "cut-cable", "--listen",        "127.0.0.1:0",
-        "--json",       "--speed", "20000",     "--decision-time", decision_seconds};
+  void serve(const std::string& decision_seconds = "120",
+             const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> argv = {HOTLINE_BINARY,    "serve",         "cut-cable", "--listen",
+                                     "127.0.0.1:0",     "--json",        "--speed",   "20000",
+                                     "--decision-time", decision_seconds};
+    argv.insert(argv.end(), extra.begin(), extra.end());
     server_ = std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argv, false});
     const auto line = server_->output().read_line(std::chrono::seconds(30));
     ASSERT_TRUE(line) << "hotline serve said nothing";
     const auto event = nlohmann::json::parse(*line);
     ASSERT_EQ(event.value("event", ""), "serving") << *line;
     links_ = event.at("links");
+    serving_ = event;
   }
 
   std::string link(const std::string& seat) const { return links_.at(seat).get<std::string>(); }
@@ -70,6 +73,7 @@ class ClassroomInBrowser : public ::testing::Test {
   std::optional<std::string> chromium_;
   std::unique_ptr<common::ChildProcess> server_;
   nlohmann::json links_;
+  nlohmann::json serving_;
 };
 
 TEST_F(ClassroomInBrowser, TwoTeamsAndAnInstructorPlayACaseThroughTheRealLink) {
@@ -253,6 +257,24 @@ TEST_F(ClassroomInBrowser, AnEmptySeatIsPlayedByTheModelAndBadRequestsChangeNoth
   wait_until(moscow_too,
              "[...document.querySelectorAll('#feed li[data-kind=typed]')].some(li => "
              "li.textContent.includes('looking into it'))");
+  instructor.evaluate("document.getElementById('close').click()");
+  EXPECT_EQ(server_->wait_for(30s), 0);
+}
+
+// With --tls the classroom is HTTPS and its WebSockets WSS. (Whether the certificate verifies
+// against the CA written with --tls-ca is certificates_test's; this browser is told to accept
+// it, as a person would after comparing the printed fingerprint.)
+TEST_F(ClassroomInBrowser, WithTlsTheSeatsPlayOverHttpsAndWss) {
+  serve("120", {"--tls"});
+  ASSERT_EQ(link("instructor").rfind("https://", 0), 0u) << link("instructor");
+  EXPECT_EQ(serving_.value("fingerprint", "").size(), 95u);  // 32 bytes as "AB:" pairs
+  HeadlessBrowser instructor(*chromium_, {"--ignore-certificate-errors"});
+  instructor.open(link("instructor"));
+  wait_until(instructor, "document.body.dataset.connected === 'yes'");
+  EXPECT_EQ(instructor.evaluate("location.protocol"), "https:");
+  instructor.evaluate("document.getElementById('start').click()");
+  wait_until(instructor, "document.querySelector('#feed li')");
+  for (const auto& error : instructor.page().console_errors) ADD_FAILURE() << error;
   instructor.evaluate("document.getElementById('close').click()");
   EXPECT_EQ(server_->wait_for(30s), 0);
 }

@@ -125,5 +125,41 @@ TEST(CertificatesTest, RejectsPartyNamesThatCannotBeHostNames) {
   EXPECT_THROW(write_exercise_pki(dir.path(), options), std::invalid_argument);
 }
 
+// `hotline serve --tls`: a certificate browsers take (ECDSA P-256, SHA-256), for the names it
+// was made for and no other, that verifies against the CA written for the room's browsers.
+TEST(CertificatesTest, AWebCertificateVerifiesForItsHostsAgainstItsCa) {
+  const WebCredentials web = make_web_credentials({"laptop.local", "127.0.0.1"});
+  auto read = [](const std::string& pem) {
+    std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+        BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+    return std::unique_ptr<X509, decltype(&X509_free)>(
+        PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  };
+  auto ca = read(web.ca_certificate_pem);
+  auto server = read(web.server.certificate_pem);
+  ASSERT_TRUE(ca && server);
+  EXPECT_EQ(EVP_PKEY_get_base_id(X509_get0_pubkey(server.get())), EVP_PKEY_EC);
+  EXPECT_EQ(X509_get_signature_nid(server.get()), NID_ecdsa_with_SHA256);
+  auto verifies = [&](const char* host, const char* ip) {
+    std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(),
+                                                                  X509_STORE_free);
+    X509_STORE_add_cert(store.get(), ca.get());
+    std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> context(X509_STORE_CTX_new(),
+                                                                            X509_STORE_CTX_free);
+    X509_STORE_CTX_init(context.get(), store.get(), server.get(), nullptr);
+    X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(context.get());
+    if (host) X509_VERIFY_PARAM_set1_host(param, host, 0);
+    if (ip) X509_VERIFY_PARAM_set1_ip_asc(param, ip);
+    X509_VERIFY_PARAM_set_purpose(param, X509_PURPOSE_SSL_SERVER);
+    return X509_verify_cert(context.get()) == 1;
+  };
+  EXPECT_TRUE(verifies("laptop.local", nullptr));
+  EXPECT_TRUE(verifies(nullptr, "127.0.0.1"));
+  EXPECT_FALSE(verifies("other.local", nullptr));
+  EXPECT_FALSE(verifies(nullptr, "10.0.0.1"));
+  EXPECT_EQ(web.server_fingerprint.size(), 95u);
+  EXPECT_THROW(make_web_credentials({}), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace hotline::common

@@ -56,18 +56,21 @@ std::optional<std::string> HeadlessBrowser::find() {
   return std::nullopt;
 }
 
-HeadlessBrowser::HeadlessBrowser(const std::string& executable) {
+HeadlessBrowser::HeadlessBrowser(const std::string& executable,
+                                 const std::vector<std::string>& extra_arguments) {
   int commands[2];
   int replies[2];
   if (::pipe2(commands, O_CLOEXEC) != 0 || ::pipe2(replies, O_CLOEXEC) != 0)
     throw std::runtime_error("cannot make the DevTools pipes");
-  const std::vector<std::string> arguments = {
+  std::vector<std::string> arguments = {
       executable, "--headless",
       // Tests run as root in CI, where Chromium's sandbox cannot start; the pages are our own.
       "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
       "--disable-extensions", "--disable-background-networking", "--disable-component-update",
       "--disable-sync", "--hide-scrollbars", "--mute-audio", "--remote-debugging-pipe",
-      "--user-data-dir=" + profile_.path().string(), "about:blank"};
+      "--user-data-dir=" + profile_.path().string()};
+  arguments.insert(arguments.end(), extra_arguments.begin(), extra_arguments.end());
+  arguments.push_back("about:blank");
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("cannot fork the browser");
   if (pid_ == 0) {

@@ -23,7 +23,9 @@ class HeadlessBrowser {
   // the PATH; nothing if there is none (browser tests then skip, saying so).
   static std::optional<std::string> find();
 
-  explicit HeadlessBrowser(const std::string& executable);
+  // `extra_arguments` go on Chromium's command line.
+  explicit HeadlessBrowser(const std::string& executable,
+                           const std::vector<std::string>& extra_arguments = {});
   ~HeadlessBrowser();
   HeadlessBrowser(const HeadlessBrowser&) = delete;
   HeadlessBrowser& operator=(const HeadlessBrowser&) = delete;
