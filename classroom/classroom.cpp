@@ -394,7 +394,7 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
 }
 
 void Classroom::send_status() {
-  std::vector<std::pair<std::string, nlohmann::json>> awaiting;
+  std::vector<std::pair<std::string, std::vector<side::Awaited>>> awaiting;
   bool started = false;
   {
     std::lock_guard lock(mutex_);
@@ -414,8 +414,9 @@ void Classroom::send_status() {
     for (const auto& [party, decisions] : awaiting) {
       if (seat != kInstructor && seat != party) continue;
       for (const auto& decision : decisions) {
-        nlohmann::json one = decision;
-        one["party"] = party;
+        nlohmann::json one = {{"party", party}, {"kind", decision.kind()}};
+        if (decision.kind() == "answer") one["incident"] = decision.incident();
+        if (decision.kind() == "warning") one["text"] = decision.text();
         awaited.push_back(one);
       }
     }

@@ -284,9 +284,10 @@ void add_node_command(CLI::App& app) {
                       "Send this many numbered messages (\"<party> <n>\") as fast as the link "
                       "takes them; resumes after a restart with a journal");
   command->add_flag("--json", flags->json, "Print one JSON object per event");
-  command->add_option("--play", flags->play,
-                      "Play this node's party of a scenario, driven by `hotline run` on standard "
-                      "input (one JSON call per line) instead of typed messages");
+  command->add_option(
+      "--play", flags->play,
+      "Play this node's party of a scenario, driven by `hotline run` on standard "
+      "input (one side.Call per line, proto/side_calls.proto) instead of typed messages");
   command->add_option("--seed", flags->seed, "With --play: the run's seed");
   command->add_option("--set", flags->settings, "With --play: the run's scenario settings");
   command->add_flag("--human", flags->human,

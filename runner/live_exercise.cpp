@@ -179,7 +179,7 @@ void LiveExercise::take_commands(model::SimTime at, CommandQueue& commands) {
 }
 
 void LiveExercise::note_awaiting() {
-  std::vector<std::pair<std::string, nlohmann::json>> awaiting;
+  std::vector<std::pair<std::string, std::vector<side::Awaited>>> awaiting;
   for (auto& mind : minds_) {
     if (!mind->awaiting().empty()) awaiting.emplace_back(mind->party(), mind->awaiting());
   }
@@ -188,7 +188,7 @@ void LiveExercise::note_awaiting() {
   reached_ = now_;
 }
 
-std::vector<std::pair<std::string, nlohmann::json>> LiveExercise::awaiting() const {
+std::vector<std::pair<std::string, std::vector<side::Awaited>>> LiveExercise::awaiting() const {
   std::lock_guard lock(status_mutex_);
   return awaiting_;
 }
@@ -238,9 +238,8 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
         std::string what;
         for (const auto& awaited : mind->awaiting()) {
           if (!what.empty()) what += "; ";
-          what += awaited.value("kind", "") == "answer"
-                      ? "an answer on " + awaited.value("incident", "")
-                      : "whether to heed a warning";
+          what += awaited.kind() == "answer" ? "an answer on " + awaited.incident()
+                                             : "whether to heed a warning";
         }
         held.with("awaiting", what);
         sink_.record(std::move(held));
@@ -259,24 +258,24 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
   return model::simulate_with(scenario_, options_.seed, &sink_, hosts, pace, std::move(injects));
 }
 
-std::vector<nlohmann::json> LiveExercise::link_counts() {
-  std::vector<nlohmann::json> counts;
+std::vector<side::Counts> LiveExercise::link_counts() {
+  std::vector<side::Counts> counts;
   for (auto& mind : minds_) counts.push_back(mind->link_counts(true));
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   // What each node's link did to its copies, once the copies still held for their delay have
   // been written and the other side has received them all. A restarted node counts what it
   // received since its restart only, so the counts also settle when they stop changing.
   auto all_received = [&] {
-    return counts[0].value("received", 0) >= counts[1].value("written", 0) &&
-           counts[1].value("received", 0) >= counts[0].value("written", 0);
+    return counts[0].received() >= counts[1].written() &&
+           counts[1].received() >= counts[0].written();
   };
   int unchanged = 0;
   while (!all_received() && unchanged < 25 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     bool changed = false;
     for (std::size_t i = 0; i < minds_.size(); ++i) {
-      nlohmann::json now = minds_[i]->link_counts(false);
-      changed = changed || now != counts[i];
+      side::Counts now = minds_[i]->link_counts(false);
+      changed = changed || now.SerializeAsString() != counts[i].SerializeAsString();
       counts[i] = std::move(now);
     }
     unchanged = changed ? 0 : unchanged + 1;

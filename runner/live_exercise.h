@@ -84,16 +84,15 @@ class LiveExercise {
                        std::function<std::vector<int>()> injects = nullptr);
 
   // What each node's link did to its copies (see LinkFaults), once they have all arrived.
-  std::vector<nlohmann::json> link_counts();
+  std::vector<side::Counts> link_counts();
   // Each node delivers what is queued, says goodbye and exits; returns 0, or 1 with the reason
   // on `errors` for a node that did not exit cleanly.
   int finish(std::ostream& errors);
   // The exercise is abandoned: each node is asked to stop, and stopped if it takes too long.
   void stop();
 
-  // What a person is awaited to decide: party -> the awaited decisions (see
-  // RemoteSideHost::awaiting). Safe from any thread.
-  std::vector<std::pair<std::string, nlohmann::json>> awaiting() const;
+  // What a person is awaited to decide: party -> the awaited decisions. Safe from any thread.
+  std::vector<std::pair<std::string, std::vector<side::Awaited>>> awaiting() const;
   // The model time the referee has reached. Safe from any thread.
   model::SimTime reached() const;
   int restarts(int party) const { return minds_[party]->restarts(); }
@@ -115,7 +114,7 @@ class LiveExercise {
 
   mutable std::mutex status_mutex_;
   model::SimTime reached_ = 0;
-  std::vector<std::pair<std::string, nlohmann::json>> awaiting_;
+  std::vector<std::pair<std::string, std::vector<side::Awaited>>> awaiting_;
 };
 
 }  // namespace hotline::runner

@@ -105,7 +105,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     if (Interruption::signal()) throw Interrupted();
   };
   model::Outcomes outcomes;
-  std::vector<nlohmann::json> counts;
+  std::vector<side::Counts> counts;
   try {
     outcomes = exercise->play(clock, *typed, notice_interruption);
     counts = exercise->link_counts();
@@ -125,19 +125,22 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
       record.at = compiled.duration;
       record.kind = "link_counts";
       record.party = parties[i].id;
-      for (const char* key : {"written", "lost", "garbled", "duplicated", "resent", "received"})
-        record.with(key, counts[i].value(key, 0LL));
+      const side::Counts& c = counts[i];
+      const std::pair<const char*, long long> named[] = {
+          {"written", c.written()},       {"lost", c.lost()},     {"garbled", c.garbled()},
+          {"duplicated", c.duplicated()}, {"resent", c.resent()}, {"received", c.received()}};
+      for (const auto& [key, value] : named) record.with(key, value);
       sink.record(std::move(record));
     }
   } else {
     scenario::print_outcome_summary(out, compiled, outcomes);
     for (int i = 0; i < 2; ++i) {
-      const nlohmann::json& c = counts[i];
-      out << "  on the real link, " << parties[i].id << " wrote " << c.value("written", 0)
-          << " frames (the channel lost " << c.value("lost", 0) << " before the wire, garbled "
-          << c.value("garbled", 0) << ", duplicated " << c.value("duplicated", 0) << "); "
-          << parties[1 - i].id << " received " << counts[1 - i].value("received", 0)
-          << (exercise->restarts(1 - i) > 0 ? " since its restart" : "") << "\n";
+      const side::Counts& c = counts[i];
+      out << "  on the real link, " << parties[i].id << " wrote " << c.written()
+          << " frames (the channel lost " << c.lost() << " before the wire, garbled " << c.garbled()
+          << ", duplicated " << c.duplicated() << "); " << parties[1 - i].id << " received "
+          << counts[1 - i].received() << (exercise->restarts(1 - i) > 0 ? " since its restart" : "")
+          << "\n";
     }
   }
   // End of input: each node delivers what is queued, says goodbye and exits.

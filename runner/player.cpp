@@ -1,9 +1,8 @@
 #include "runner/player.h"
 
-#include "runner/side_protocol.h"
-
-#include <optional>
 #include <stdexcept>
+
+#include "runner/side_protocol.h"
 
 namespace hotline::runner {
 
@@ -21,16 +20,24 @@ Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, b
   }
 }
 
+void Player::refuse(const std::string& why) {
+  side::Reply reply;
+  reply.set_error(why);
+  reply_(reply_line(reply));
+}
+
 void Player::on_call(const std::string& line) {
-  const nlohmann::json call = nlohmann::json::parse(line, nullptr, false);
-  if (!call.is_object() || !call.contains("call")) {
-    reply_(nlohmann::json{{"reply", "error"}, {"error", "not a call: " + line}}.dump());
+  side::Call call;
+  try {
+    call = read_call_line(line);
+  } catch (const std::invalid_argument& error) {
+    refuse(error.what());
     return;
   }
   try {
     if (!run(call)) waiting_ = call;
   } catch (const std::exception& error) {
-    reply_(nlohmann::json{{"reply", "error"}, {"error", error.what()}}.dump());
+    refuse(error.what());
   }
 }
 
@@ -43,10 +50,7 @@ void Player::on_received(const wire::ModelExchange& exchange) {
   } catch (const std::exception& error) {
     // The peer's node authenticated, but what it carried is not a model exchange: the run
     // cannot go on as simulated, and the referee says so.
-    reply_(nlohmann::json{
-        {"reply", "error"},
-        {"error", std::string("the peer sent a malformed exchange: ") + error.what()}}
-               .dump());
+    refuse(std::string("the peer sent a malformed exchange: ") + error.what());
     return;
   }
   Copies& copies = received_[exchange.run_message()];
@@ -55,127 +59,149 @@ void Player::on_received(const wire::ModelExchange& exchange) {
   if (waiting_ && run(*waiting_)) waiting_.reset();
 }
 
-void Player::answer(const std::string& name, const model::Actions& actions, nlohmann::json extra) {
-  nlohmann::json reply = {{"reply", name},
-                          {"actions", actions_to_json(actions)},
-                          {"rung", static_cast<int>(mind_->rung())},
-                          {"records", nlohmann::json::array()}};
-  for (const auto& record : records_.records) reply["records"].push_back(record_to_json(record));
+void Player::answer(const model::Actions& actions, side::Reply extra) {
+  side::Reply& reply = extra;
+  *reply.mutable_actions() = actions_to_proto(actions);
+  reply.set_rung(static_cast<int>(mind_->rung()));
+  for (const auto& record : records_.records) *reply.add_records() = record_to_proto(record);
   records_.records.clear();
   if (human_) {
     // What the referee holds the clock for, and whether the person has decided something the
     // world should take now.
-    nlohmann::json awaited = nlohmann::json::array();
     for (const auto& one : human_->awaited()) {
-      awaited.push_back(one.kind == HumanMind::Awaited::Kind::kAnswer
-                            ? nlohmann::json{{"kind", "answer"}, {"incident", one.incident}}
-                            : nlohmann::json{{"kind", "warning"}, {"text", one.text}});
+      side::Awaited* awaited = reply.add_awaiting();
+      awaited->set_kind(one.kind == HumanMind::Awaited::Kind::kAnswer ? "answer" : "warning");
+      awaited->set_incident(one.incident);
+      awaited->set_text(one.text);
     }
-    reply["awaiting"] = std::move(awaited);
-    reply["decided"] = human_->has_decisions();
+    reply.set_decided(human_->has_decisions());
   }
-  for (auto& [key, value] : extra.items()) reply[key] = value;
-  reply_(reply.dump());
+  reply_(reply_line(reply));
 }
 
-bool Player::run(const nlohmann::json& call) {
-  const std::string name = call.at("call").get<std::string>();
-  const model::SimTime now = call.value("now", model::SimTime{0});
-  model::Actions actions;
-  // A call that hands over a message needs it to have crossed the link first, unless the
-  // referee says it may have reached this mind before a restart; then it hands it over itself.
-  std::optional<model::Exchange> exchange;
-  if (call.contains("exchange")) {
-    const model::Exchange given = exchange_from_json(call.at("exchange"));
-    const bool await_link = call.value("await_link", false) && call.value("via_hotline", true);
-    if (!await_link) {
-      exchange = given;
-    } else {
-      const auto found = received_.find(call.at("message").get<std::uint64_t>());
-      if (found == received_.end()) return false;
-      // The copy the referee delivers may be the garbled one or the clean one.
-      if (call.contains("garbled") &&
-          !(call.at("garbled").get<bool>() ? found->second.garbled : found->second.clean)) {
-        return false;
-      }
-      if (exchange_to_json(found->second.exchange) != exchange_to_json(given)) {
-        throw std::runtime_error("message " + call.at("message").dump() +
-                                 " arrived over the link different from what was sent");
-      }
-      exchange = found->second.exchange;
-    }
+std::optional<model::Exchange> Player::delivered(const side::Delivery& delivery,
+                                                 std::optional<bool> garbled) {
+  const model::Exchange given = exchange_from_wire(delivery.exchange());
+  // A message that did not travel by the link, or may have reached this mind before a restart,
+  // is the referee's to hand over.
+  if (!delivery.await_link()) return given;
+  const auto found = received_.find(static_cast<std::uint64_t>(delivery.message()));
+  if (found == received_.end()) return std::nullopt;
+  // The copy the referee delivers may be the garbled one or the clean one.
+  if (garbled && !(*garbled ? found->second.garbled : found->second.clean)) return std::nullopt;
+  if (!same_exchange(found->second.exchange, given)) {
+    throw std::runtime_error("message " + std::to_string(delivery.message()) +
+                             " arrived over the link different from what was sent");
   }
-  if (name == "observe") {
-    mind_->observe(now, seen_from_json(call.at("seen")), actions);
-  } else if (name == "own_accident") {
-    mind_->own_accident(now, call.at("incident").get<int>(), call.at("id").get<std::string>(),
-                        actions);
-  } else if (name == "inquiry" && exchange) {
-    mind_->inquiry(now, call.at("message").get<int>(), exchange->incident,
-                   call.at("id").get<std::string>(),
-                   static_cast<model::StateRole>(call.at("role").get<int>()), actions);
-  } else if (name == "receive" && exchange) {
-    mind_->receive(now, call.at("message").get<int>(), *exchange, call.at("garbled").get<bool>(),
-                   call.value("via_hotline", true), actions);
-  } else if (name == "heard_link_test" && exchange) {
-    mind_->heard_link_test(now, call.at("message").get<int>());
-  } else if (name == "declare") {
-    mind_->declare(now, model::rung_at(call.at("rung").get<int>()),
-                   call.at("why").get<std::string>(), actions);
-  } else if (name == "see_move") {
-    const int answers = call.at("answers").get<int>();
-    if (answers < 0 || answers > static_cast<int>(model::MoveAnswers::kOurThreat))
-      throw std::out_of_range("see_move: no such answer " + std::to_string(answers));
-    mind_->see_move(now, model::rung_at(call.at("rung").get<int>()),
-                    static_cast<model::MoveAnswers>(answers), actions);
-  } else if (name == "review") {
-    mind_->review(now, call.at("link_test_every").get<model::SimTime>(), actions);
-  } else if (name == "set_intent") {
-    mind_->set_intent(now, call.at("intends_harm").get<bool>());
-  } else if (name == "gain_trust") {
-    mind_->gain_trust(now, call.at("amount").get<double>());
-  } else if (name == "learn_of_leak") {
-    mind_->learn_of_leak(now, call.at("ours").get<bool>(), call.at("cost").get<double>());
-  } else if (name == "transmit" || name == "resend") {
-    const std::uint64_t id = call.at("message").get<std::uint64_t>();
-    wire::Envelope envelope;
-    *envelope.mutable_model_exchange() =
-        exchange_to_wire(id, exchange_from_json(call.at("exchange")));
-    if (name == "resend") {
+  return found->second.exchange;
+}
+
+bool Player::run(const side::Call& call) {
+  const model::SimTime now = call.now();
+  model::Actions actions;
+  side::Reply extra;
+  switch (call.call_case()) {
+    case side::Call::kObserve:
+      mind_->observe(now, seen_from_proto(call.observe().seen()), actions);
+      break;
+    case side::Call::kOwnAccident:
+      mind_->own_accident(now, call.own_accident().incident(), call.own_accident().id(), actions);
+      break;
+    case side::Call::kInquiry: {
+      const side::Inquiry& inquiry = call.inquiry();
+      const auto exchange = delivered(inquiry.delivery(), std::nullopt);
+      if (!exchange) return false;
+      mind_->inquiry(now, inquiry.delivery().message(), exchange->incident, inquiry.id(),
+                     static_cast<model::StateRole>(inquiry.role()), actions);
+      break;
+    }
+    case side::Call::kReceive: {
+      const side::Receive& receive = call.receive();
+      // A note that came by another channel never crossed the link.
+      side::Delivery delivery = receive.delivery();
+      if (!receive.via_hotline()) delivery.set_await_link(false);
+      const auto exchange = delivered(delivery, receive.garbled());
+      if (!exchange) return false;
+      mind_->receive(now, delivery.message(), *exchange, receive.garbled(), receive.via_hotline(),
+                     actions);
+      break;
+    }
+    case side::Call::kHeardLinkTest: {
+      const side::Delivery& delivery = call.heard_link_test().delivery();
+      if (!delivered(delivery, std::nullopt)) return false;
+      mind_->heard_link_test(now, delivery.message());
+      break;
+    }
+    case side::Call::kDeclare:
+      mind_->declare(now, model::rung_at(call.declare().rung()), call.declare().why(), actions);
+      break;
+    case side::Call::kSeeMove: {
+      const int answers = call.see_move().answers();
+      if (answers < 0 || answers > static_cast<int>(model::MoveAnswers::kOurThreat))
+        throw std::out_of_range("see_move: no such answer " + std::to_string(answers));
+      mind_->see_move(now, model::rung_at(call.see_move().rung()),
+                      static_cast<model::MoveAnswers>(answers), actions);
+      break;
+    }
+    case side::Call::kReview:
+      mind_->review(now, call.review().link_test_every(), actions);
+      break;
+    case side::Call::kSetIntent:
+      mind_->set_intent(now, call.set_intent().intends_harm());
+      break;
+    case side::Call::kGainTrust:
+      mind_->gain_trust(now, call.gain_trust().amount());
+      break;
+    case side::Call::kLearnOfLeak:
+      mind_->learn_of_leak(now, call.learn_of_leak().ours(), call.learn_of_leak().cost());
+      break;
+    case side::Call::kTransmit: {
+      const side::Transmit& transmit = call.transmit();
+      wire::Envelope envelope;
+      *envelope.mutable_model_exchange() = exchange_to_wire(
+          static_cast<std::uint64_t>(transmit.message()), exchange_from_wire(transmit.exchange()));
+      faults_.transmit(now, std::move(envelope), static_cast<std::size_t>(transmit.words()),
+                       transmission_from_proto(transmit.sent()), call.replay());
+      break;
+    }
+    case side::Call::kResend: {
+      wire::Envelope envelope;
+      *envelope.mutable_model_exchange() =
+          exchange_to_wire(static_cast<std::uint64_t>(call.resend().message()),
+                           exchange_from_wire(call.resend().exchange()));
       faults_.count_resend();
       send_(std::move(envelope));
-    } else {
-      faults_.transmit(now, std::move(envelope), call.at("words").get<std::size_t>(),
-                       transmission_from_json(call.at("sent")), call.value("replay", false));
+      break;
     }
-  } else if (name == "human") {
-    if (!human_) throw std::invalid_argument("this party is not played by a person");
-    const std::string problem = human_->command(now, call.at("line").get<std::string>());
-    answer(name, actions, {{"problem", problem}});
-    return true;
-  } else if (name == "decide") {
-    if (!human_) throw std::invalid_argument("this party is not played by a person");
-    human_->decide_awaited(now);
-  } else if (name == "link_counts") {
-    // Copies still held for their delay go now: the referee has finished.
-    if (call.value("flush", false)) faults_.flush();
-    const LinkFaults::Counts& counts = faults_.counts();
-    answer(name, actions,
-           {{"written", counts.written},
-            {"lost", counts.lost},
-            {"garbled", counts.garbled},
-            {"duplicated", counts.duplicated},
-            {"resent", counts.resent},
-            {"received", copies_received_},
-            {"received_garbled", garbled_received_}});
-    return true;
-  } else if (name == "belief") {
-    answer(name, actions, {{"belief", mind_->belief(now)}});
-    return true;
-  } else {
-    throw std::invalid_argument("unknown call \"" + name + "\"");
+    case side::Call::kHuman:
+      if (!human_) throw std::invalid_argument("this party is not played by a person");
+      extra.set_problem(human_->command(now, call.human().line()));
+      break;
+    case side::Call::kDecide:
+      if (!human_) throw std::invalid_argument("this party is not played by a person");
+      human_->decide_awaited(now);
+      break;
+    case side::Call::kLinkCounts: {
+      // Copies still held for their delay go now: the referee has finished.
+      if (call.link_counts().flush()) faults_.flush();
+      const LinkFaults::Counts& counts = faults_.counts();
+      side::Counts* out = extra.mutable_counts();
+      out->set_written(counts.written);
+      out->set_lost(counts.lost);
+      out->set_garbled(counts.garbled);
+      out->set_duplicated(counts.duplicated);
+      out->set_resent(counts.resent);
+      out->set_received(copies_received_);
+      out->set_received_garbled(garbled_received_);
+      break;
+    }
+    case side::Call::kBelief:
+      extra.set_belief(mind_->belief(now));
+      break;
+    case side::Call::CALL_NOT_SET:
+      throw std::invalid_argument("a call that names nothing to do");
   }
-  answer(name, actions);
+  answer(actions, std::move(extra));
   return true;
 }
 

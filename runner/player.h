@@ -1,6 +1,6 @@
 #pragma once
-// One party's mind inside its node, for `hotline run`: answers the referee's calls (one JSON
-// line each, see side_protocol.h) with the side's decisions, sends the exchanges it decides on
+// One party's mind inside its node, for `hotline run`: answers the referee's calls (one line
+// each, proto/side_calls.proto) with the side's decisions, sends the exchanges it decides on
 // over the hotline, and hands the exchanges the other side sent to its mind when the referee
 // says their model time has come. A call about a message that has not yet arrived over the link
 // waits for it. Each copy it puts on the link goes through the scenario's channel faults
@@ -13,10 +13,9 @@
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "model/side_host.h"
 #include "proto/hotline.pb.h"
+#include "proto/side_calls.pb.h"
 #include "runner/human_mind.h"
 #include "runner/link_faults.h"
 
@@ -46,8 +45,14 @@ class Player {
   };
 
   // Runs `call` if the message it needs is here; false if it must wait.
-  bool run(const nlohmann::json& call);
-  void answer(const std::string& name, const model::Actions& actions, nlohmann::json extra = {});
+  bool run(const side::Call& call);
+  // The exchange a delivery hands over: the referee's copy, or the one that crossed the link
+  // (checked against it); nothing if it has not crossed yet.
+  std::optional<model::Exchange> delivered(const side::Delivery& delivery,
+                                           std::optional<bool> garbled);
+  // Answers with the side's decisions, the records it wrote and its rung, plus `extra`.
+  void answer(const model::Actions& actions, side::Reply extra = {});
+  void refuse(const std::string& why);
 
   Collector records_;
   std::unique_ptr<model::SideHost> mind_;
@@ -66,7 +71,7 @@ class Player {
   LinkFaults faults_;
   Reply reply_;
   std::map<std::uint64_t, Copies> received_;
-  std::optional<nlohmann::json> waiting_;
+  std::optional<side::Call> waiting_;
 };
 
 }  // namespace hotline::runner

@@ -3,6 +3,7 @@
 #include "runner/side_protocol.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace hotline::runner {
 
@@ -20,9 +21,10 @@ RemoteSideHost::RemoteSideHost(std::string party, common::ChildProcess& node,
       max_restarts_(max_restarts),
       restarts_left_(max_restarts) {}
 
-nlohmann::json RemoteSideHost::round_trip(const nlohmann::json& request, bool& exited) {
+side::Reply RemoteSideHost::round_trip(const side::Call& request, bool& exited) {
   exited = false;
-  if (!node_->write_input(request.dump() + "\n")) {
+  const std::string name = call_name(request);
+  if (!node_->write_input(call_line(request) + "\n")) {
     exited = true;
     throw NodeFailure(party_ + "'s node no longer reads its input (it has exited)");
   }
@@ -31,8 +33,8 @@ nlohmann::json RemoteSideHost::round_trip(const nlohmann::json& request, bool& e
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
-      throw NodeFailure(party_ + "'s node did not answer \"" + request.value("call", "") +
-                        "\" within " + std::to_string(reply_timeout_.count() / 1000) + " s");
+      throw NodeFailure(party_ + "'s node did not answer \"" + name + "\" within " +
+                        std::to_string(reply_timeout_.count() / 1000) + " s");
     }
     const auto line = node_->output().read_line(std::min(left, std::chrono::milliseconds(500)));
     if (!line && !node_->output().at_end()) {
@@ -45,32 +47,38 @@ nlohmann::json RemoteSideHost::round_trip(const nlohmann::json& request, bool& e
         const auto status = node_->wait_for(std::chrono::seconds(2));
         throw NodeFailure(party_ + "'s node exited" +
                           (status ? " with status " + std::to_string(*status) : std::string()) +
-                          " during \"" + request.value("call", "") + "\"");
+                          " during \"" + name + "\"");
       }
       continue;
     }
-    const nlohmann::json reply = nlohmann::json::parse(*line, nullptr, false);
-    if (!reply.is_object()) continue;
-    if (!reply.contains("reply")) {
-      if (on_event_) on_event_(party_, reply);
+    std::optional<side::Reply> reply;
+    try {
+      reply = read_reply_line(*line);
+    } catch (const MalformedReply& error) {
+      throw NodeFailure(party_ + "'s node answered \"" + name + "\" with " + error.what());
+    }
+    if (!reply) {
+      const nlohmann::json event = nlohmann::json::parse(*line, nullptr, false);
+      if (event.is_object() && on_event_) on_event_(party_, event);
       continue;
     }
-    if (reply.at("reply") == "error") {
-      throw NodeFailure(party_ + "'s node refused a call: " + reply.value("error", ""));
-    }
-    return reply;
+    if (!reply->error().empty())
+      throw NodeFailure(party_ + "'s node refused a call: " + reply->error());
+    return *reply;
   }
 }
 
-nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out) {
-  nlohmann::json reply;
+side::Reply RemoteSideHost::call(side::Call request, model::Actions* out) {
+  side::Reply reply;
   for (;;) {
     // A message that may have reached the mind before a restart is handed over by the referee;
     // later ones must have crossed the link.
-    if (request.contains("message") && request.contains("exchange") &&
-        request.value("call", "") != "transmit") {
-      request["await_link"] = request.at("message").get<int>() > floor_;
-    }
+    side::Delivery* delivery =
+        request.has_inquiry()           ? request.mutable_inquiry()->mutable_delivery()
+        : request.has_receive()         ? request.mutable_receive()->mutable_delivery()
+        : request.has_heard_link_test() ? request.mutable_heard_link_test()->mutable_delivery()
+                                        : nullptr;
+    if (delivery) delivery->set_await_link(delivery->message() > floor_);
     bool exited = false;
     try {
       reply = round_trip(request, exited);
@@ -81,27 +89,25 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
       recover();
     }
   }
-  const std::string name = request.value("call", "");
   // Every copy put on the link counts: the node's channel draws its fate, and a restarted node
   // must draw them all again to draw the next ones as the referee does.
-  if (name == "transmit")
-    transmitted_.emplace(request.at("message").get<int>(), request.at("exchange"));
-  if (name != "belief") history_.push_back(request);
+  if (request.has_transmit())
+    transmitted_.emplace(request.transmit().message(), request.transmit().exchange());
+  if (!request.has_belief() && !request.has_link_counts()) history_.push_back(request);
   SideReply read;
   try {
     read = read_side_reply(reply);
   } catch (const MalformedReply& error) {
-    throw NodeFailure(party_ + "'s node answered \"" + name + "\" with " + error.what());
+    throw NodeFailure(party_ + "'s node answered \"" + call_name(request) + "\" with " +
+                      error.what());
   }
   if (sink_) {
     for (auto& record : read.records) sink_->record(std::move(record));
   }
   rung_ = read.rung;
-  // Only a person's mind says these; a model's awaits nothing.
-  if (const auto awaiting = reply.find("awaiting"); awaiting != reply.end() && awaiting->is_array())
-    awaiting_ = *awaiting;
-  const auto decided = reply.find("decided");
-  decided_ = decided != reply.end() && decided->is_boolean() && decided->get<bool>();
+  // Only a person's mind awaits anything or decides between calls.
+  awaiting_.assign(reply.awaiting().begin(), reply.awaiting().end());
+  decided_ = reply.decided();
   if (out) {
     const model::Actions& actions = read.actions;
     out->send.insert(out->send.end(), actions.send.begin(), actions.send.end());
@@ -113,14 +119,27 @@ nlohmann::json RemoteSideHost::call(nlohmann::json request, model::Actions* out)
   return reply;
 }
 
+side::Delivery RemoteSideHost::delivery(int message, const model::Exchange& exchange) {
+  side::Delivery delivery;
+  delivery.set_message(message);
+  *delivery.mutable_exchange() = exchange_to_wire(static_cast<std::uint64_t>(message), exchange);
+  return delivery;
+}
+
 void RemoteSideHost::recover() {
   if (on_event_)
     on_event_(party_, {{"event", "restarting"}, {"reason", "the node exited mid-case"}});
   node_ = &restart_();
   floor_ = ledger_.highest;
-  for (nlohmann::json request : history_) {
-    request["replay"] = true;
-    if (request.contains("message")) request["await_link"] = false;
+  for (side::Call request : history_) {
+    request.set_replay(true);
+    for (side::Delivery* delivery :
+         {request.has_inquiry() ? request.mutable_inquiry()->mutable_delivery() : nullptr,
+          request.has_receive() ? request.mutable_receive()->mutable_delivery() : nullptr,
+          request.has_heard_link_test() ? request.mutable_heard_link_test()->mutable_delivery()
+                                        : nullptr}) {
+      if (delivery) delivery->set_await_link(false);
+    }
     bool exited = false;
     round_trip(request, exited);  // its decisions were taken the first time
   }
@@ -128,8 +147,11 @@ void RemoteSideHost::recover() {
   // again, once and clean: the receiving mind keys messages by their number.
   for (const auto& [message, exchange] : transmitted_) {
     if (ledger_.delivered.count(message)) continue;
+    side::Call resend;
+    resend.mutable_resend()->set_message(message);
+    *resend.mutable_resend()->mutable_exchange() = exchange;
     bool exited = false;
-    round_trip({{"call", "resend"}, {"message", message}, {"exchange", exchange}}, exited);
+    round_trip(resend, exited);
   }
   if (on_event_)
     on_event_(party_, {{"event", "recovered"},
@@ -143,14 +165,29 @@ void RemoteSideHost::poll() {
   }
 }
 
+namespace {
+
+side::Call at(model::SimTime now) {
+  side::Call call;
+  call.set_now(now);
+  return call;
+}
+
+}  // namespace
+
 void RemoteSideHost::observe(model::SimTime now, const model::SeenIncident& seen,
                              model::Actions& out) {
-  call({{"call", "observe"}, {"now", now}, {"seen", seen_to_json(seen)}}, &out);
+  side::Call request = at(now);
+  *request.mutable_observe()->mutable_seen() = seen_to_proto(seen);
+  call(std::move(request), &out);
 }
 
 void RemoteSideHost::own_accident(model::SimTime now, int incident, const std::string& id,
                                   model::Actions& out) {
-  call({{"call", "own_accident"}, {"now", now}, {"incident", incident}, {"id", id}}, &out);
+  side::Call request = at(now);
+  request.mutable_own_accident()->set_incident(incident);
+  request.mutable_own_accident()->set_id(id);
+  call(std::move(request), &out);
 }
 
 void RemoteSideHost::inquiry(model::SimTime now, int message, int incident,
@@ -160,13 +197,12 @@ void RemoteSideHost::inquiry(model::SimTime now, int message, int incident,
   exchange.type = model::Exchange::Type::kInquiry;
   exchange.incident = incident;
   ledger_.delivered.insert(message);
-  call({{"call", "inquiry"},
-        {"now", now},
-        {"message", message},
-        {"role", static_cast<int>(role)},
-        {"id", incident_id},
-        {"exchange", exchange_to_json(exchange)}},
-       &out);
+  side::Call request = at(now);
+  side::Inquiry* inquiry = request.mutable_inquiry();
+  *inquiry->mutable_delivery() = delivery(message, exchange);
+  inquiry->set_id(incident_id);
+  inquiry->set_role(static_cast<int>(role));
+  call(std::move(request), &out);
 }
 
 void RemoteSideHost::receive(model::SimTime now, int message, const model::Exchange& exchange,
@@ -175,68 +211,75 @@ void RemoteSideHost::receive(model::SimTime now, int message, const model::Excha
   // The referee's copy always comes along: the mind checks what crossed the link against it,
   // and uses it for what did not cross the link (a diplomatic note) or may have reached the
   // mind before a restart.
-  call({{"call", "receive"},
-        {"now", now},
-        {"message", message},
-        {"garbled", garbled},
-        {"via_hotline", via_hotline},
-        {"exchange", exchange_to_json(exchange)}},
-       &out);
+  side::Call request = at(now);
+  side::Receive* receive = request.mutable_receive();
+  *receive->mutable_delivery() = delivery(message, exchange);
+  receive->set_garbled(garbled);
+  receive->set_via_hotline(via_hotline);
+  call(std::move(request), &out);
 }
 
 void RemoteSideHost::heard_link_test(model::SimTime now, int message) {
   model::Exchange exchange;
   exchange.type = model::Exchange::Type::kLinkTest;
   ledger_.delivered.insert(message);
-  call({{"call", "heard_link_test"},
-        {"now", now},
-        {"message", message},
-        {"exchange", exchange_to_json(exchange)}},
-       nullptr);
+  side::Call request = at(now);
+  *request.mutable_heard_link_test()->mutable_delivery() = delivery(message, exchange);
+  call(std::move(request), nullptr);
 }
 
 void RemoteSideHost::declare(model::SimTime now, model::Rung at_least, const std::string& why,
                              model::Actions& out) {
-  call({{"call", "declare"}, {"now", now}, {"rung", static_cast<int>(at_least)}, {"why", why}},
-       &out);
+  side::Call request = at(now);
+  request.mutable_declare()->set_rung(static_cast<int>(at_least));
+  request.mutable_declare()->set_why(why);
+  call(std::move(request), &out);
 }
 
 void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
                               model::Actions& out) {
-  call({{"call", "see_move"},
-        {"now", now},
-        {"rung", static_cast<int>(rung)},
-        {"answers", static_cast<int>(answers)}},
-       &out);
+  side::Call request = at(now);
+  request.mutable_see_move()->set_rung(static_cast<int>(rung));
+  request.mutable_see_move()->set_answers(static_cast<int>(answers));
+  call(std::move(request), &out);
 }
 
 void RemoteSideHost::review(model::SimTime now, model::SimTime link_test_every,
                             model::Actions& out) {
-  call({{"call", "review"}, {"now", now}, {"link_test_every", link_test_every}}, &out);
+  side::Call request = at(now);
+  request.mutable_review()->set_link_test_every(link_test_every);
+  call(std::move(request), &out);
 }
 
 void RemoteSideHost::set_intent(model::SimTime now, bool intends_harm) {
-  call({{"call", "set_intent"}, {"now", now}, {"intends_harm", intends_harm}}, nullptr);
+  side::Call request = at(now);
+  request.mutable_set_intent()->set_intends_harm(intends_harm);
+  call(std::move(request), nullptr);
 }
 
 void RemoteSideHost::gain_trust(model::SimTime now, double amount) {
-  call({{"call", "gain_trust"}, {"now", now}, {"amount", amount}}, nullptr);
+  side::Call request = at(now);
+  request.mutable_gain_trust()->set_amount(amount);
+  call(std::move(request), nullptr);
 }
 
 void RemoteSideHost::learn_of_leak(model::SimTime now, bool ours, double cost) {
-  call({{"call", "learn_of_leak"}, {"now", now}, {"ours", ours}, {"cost", cost}}, nullptr);
+  side::Call request = at(now);
+  request.mutable_learn_of_leak()->set_ours(ours);
+  request.mutable_learn_of_leak()->set_cost(cost);
+  call(std::move(request), nullptr);
 }
 
 void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exchange& exchange,
                               std::size_t words, const model::Transmission& sent) {
   ledger_.highest = std::max(ledger_.highest, message);
-  call({{"call", "transmit"},
-        {"now", now},
-        {"message", message},
-        {"exchange", exchange_to_json(exchange)},
-        {"words", words},
-        {"sent", transmission_to_json(sent)}},
-       nullptr);
+  side::Call request = at(now);
+  side::Transmit* transmit = request.mutable_transmit();
+  transmit->set_message(message);
+  *transmit->mutable_exchange() = exchange_to_wire(static_cast<std::uint64_t>(message), exchange);
+  transmit->set_words(words);
+  *transmit->mutable_sent() = transmission_to_proto(sent);
+  call(std::move(request), nullptr);
 }
 
 void RemoteSideHost::recover_if_exited() {
@@ -251,20 +294,28 @@ void RemoteSideHost::recover_if_exited() {
 }
 
 std::string RemoteSideHost::human(model::SimTime now, const std::string& line) {
-  return call({{"call", "human"}, {"now", now}, {"line", line}}, nullptr).value("problem", "");
+  side::Call request = at(now);
+  request.mutable_human()->set_line(line);
+  return call(std::move(request), nullptr).problem();
 }
 
 void RemoteSideHost::decide(model::SimTime now) {
-  call({{"call", "decide"}, {"now", now}}, nullptr);
+  side::Call request = at(now);
+  request.mutable_decide();
+  call(std::move(request), nullptr);
 }
 
-nlohmann::json RemoteSideHost::link_counts(bool flush) {
+side::Counts RemoteSideHost::link_counts(bool flush) {
+  side::Call request;
+  request.mutable_link_counts()->set_flush(flush);
   bool exited = false;
-  return round_trip({{"call", "link_counts"}, {"flush", flush}}, exited);
+  return round_trip(request, exited).counts();
 }
 
 double RemoteSideHost::belief(model::SimTime now) {
-  return call({{"call", "belief"}, {"now", now}}, nullptr).at("belief").get<double>();
+  side::Call request = at(now);
+  request.mutable_belief();
+  return call(std::move(request), nullptr).belief();
 }
 
 }  // namespace hotline::runner

@@ -1,7 +1,7 @@
 #pragma once
 // The referee's handle on a mind that runs inside a node process: each SideHost call becomes one
-// JSON line on the node's standard input, and the reply comes back on its standard output among
-// the node's own events, which are passed on to `on_event`.
+// side::Call line on the node's standard input (proto/side_calls.proto), and the reply comes back
+// on its standard output among the node's own events, which are passed on to `on_event`.
 
 #include <chrono>
 #include <functional>
@@ -14,6 +14,7 @@
 
 #include "common/child_process.h"
 #include "model/side_host.h"
+#include "proto/side_calls.pb.h"
 
 namespace hotline::runner {
 
@@ -63,14 +64,13 @@ class RemoteSideHost : public model::SideHost {
   const std::string& party() const { return party_; }
   // What the node's link did to the copies it wrote, and what it received (see LinkFaults);
   // `flush` writes what is still held for its delay first.
-  nlohmann::json link_counts(bool flush);
+  side::Counts link_counts(bool flush);
   // Reads what the node has said so far without waiting (link events between calls).
   void poll();
   // A line typed by the person playing this party; returns what was wrong with it, or "".
   std::string human(model::SimTime now, const std::string& line);
-  // What the person playing this party is awaited to decide (as of the node's last reply):
-  // objects with "kind" ("answer", with "incident"; "warning", with "text").
-  const nlohmann::json& awaiting() const { return awaiting_; }
+  // What the person playing this party is awaited to decide, as of the node's last reply.
+  const std::vector<side::Awaited>& awaiting() const { return awaiting_; }
   // The deadline passed: the model decides what the person did not.
   void decide(model::SimTime now);
   bool has_decisions() override { return decided_; }
@@ -83,11 +83,12 @@ class RemoteSideHost : public model::SideHost {
   void on_idle(std::function<void()> idle) { idle_ = std::move(idle); }
 
  private:
-  nlohmann::json call(nlohmann::json request, model::Actions* out);
-  nlohmann::json exchange_call(nlohmann::json request);
+  side::Reply call(side::Call request, model::Actions* out);
   // Sends `request` and waits for its reply; throws NodeFailure, with `exited` set when the
   // node is gone rather than slow or refusing.
-  nlohmann::json round_trip(const nlohmann::json& request, bool& exited);
+  side::Reply round_trip(const side::Call& request, bool& exited);
+  // A message handed to the mind, with the referee's copy of its exchange.
+  side::Delivery delivery(int message, const model::Exchange& exchange);
   // A node that died mid-case comes back: restarted on its journal, its mind rebuilt by replaying
   // every call so far (a mind is deterministic), and what it had sent but the other side had not
   // yet been handed sent again.
@@ -103,11 +104,11 @@ class RemoteSideHost : public model::SideHost {
   int max_restarts_;
   int restarts_left_;
   model::Rung rung_ = model::Rung::kNormal;
-  std::vector<nlohmann::json> history_;        // every call that changed the mind, in order
-  std::map<int, nlohmann::json> transmitted_;  // message -> the exchange this side sent
+  std::vector<side::Call> history_;                 // every call that changed the mind, in order
+  std::map<int, wire::ModelExchange> transmitted_;  // message -> the exchange this side sent
   int floor_ = -1;  // messages up to this one may have reached the mind before a restart
   std::function<void()> idle_;
-  nlohmann::json awaiting_ = nlohmann::json::array();
+  std::vector<side::Awaited> awaiting_;
   bool decided_ = false;
 };
 

@@ -1,62 +1,11 @@
 #include "runner/side_protocol.h"
 
-#include <cstdint>
-#include <limits>
-#include <type_traits>
+#include <google/protobuf/util/json_util.h>
 
-// The model's plain structs, field by field, as nlohmann/json's macros write them. They are read
-// by hand below (every field required), integers only from JSON integers. They live in the
-// model's namespace for lookup, but only here: the model itself knows nothing of JSON.
-namespace hotline::model {
-
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Exchange, type, incident, claim, clarity, move, scripted, text)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(SeenIncident, incident, id, points_at_other, confidence,
-                                   severity, damage, in_response_to, threat_only)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transit, lost, outage, delay, garbled, duplicated,
-                                   duplicate_delay, reordered)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE(Transmission, circuit, switched, transit)
-
-}  // namespace hotline::model
+#include <variant>
 
 namespace hotline::runner {
 namespace {
-
-// nlohmann/json turns a float into an integer with a plain cast, undefined past the integer's
-// range (a reply's "after": 1e300): integers from outside are read only from JSON integers, and
-// range-checked.
-template <typename Int>
-Int integer(const nlohmann::json& value, const char* what) {
-  if (!value.is_number_integer()) {
-    throw std::out_of_range(std::string(what) + ": expected an integer, got " + value.dump());
-  }
-  const auto out_of_range = [&] {
-    return std::out_of_range(std::string(what) + ": " + value.dump() + " is out of range");
-  };
-  if (value.is_number_unsigned()) {
-    const auto unsigned_value = value.get<std::uint64_t>();
-    if (unsigned_value > static_cast<std::uint64_t>(std::numeric_limits<Int>::max())) {
-      throw out_of_range();
-    }
-    return static_cast<Int>(unsigned_value);
-  }
-  const auto signed_value = value.get<std::int64_t>();
-  if constexpr (std::is_unsigned_v<Int>) {
-    if (signed_value < 0) throw out_of_range();
-  } else {
-    if (signed_value < std::numeric_limits<Int>::min() ||
-        signed_value > std::numeric_limits<Int>::max()) {
-      throw out_of_range();
-    }
-  }
-  return static_cast<Int>(signed_value);
-}
-
-double number(const nlohmann::json& value, const char* what) {
-  if (!value.is_number()) {
-    throw std::out_of_range(std::string(what) + ": expected a number, got " + value.dump());
-  }
-  return value.get<double>();
-}
 
 // An exchange read from outside (a node's reply, a peer's ModelExchange) names a type, a claim
 // and a rung the model knows, or it is refused: the model looks their names up by index.
@@ -113,23 +62,13 @@ model::Claim claim_from_wire(int claim) {
   }
 }
 
+google::protobuf::util::JsonPrintOptions print_options() {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  return options;
+}
+
 }  // namespace
-
-nlohmann::json exchange_to_json(const model::Exchange& exchange) {
-  return exchange;
-}
-
-model::Exchange exchange_from_json(const nlohmann::json& json) {
-  model::Exchange exchange;
-  exchange.type = static_cast<model::Exchange::Type>(integer<int>(json.at("type"), "type"));
-  exchange.incident = integer<int>(json.at("incident"), "incident");
-  exchange.claim = static_cast<model::Claim>(integer<int>(json.at("claim"), "claim"));
-  exchange.clarity = number(json.at("clarity"), "clarity");
-  exchange.move = static_cast<model::Rung>(integer<int>(json.at("move"), "move"));
-  exchange.scripted = integer<int>(json.at("scripted"), "scripted");
-  exchange.text = json.at("text").get<std::string>();
-  return checked(exchange);
-}
 
 wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exchange& exchange) {
   wire::ModelExchange wire;
@@ -156,80 +95,137 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire) {
   return checked(exchange);
 }
 
-nlohmann::json seen_to_json(const model::SeenIncident& seen) {
-  return seen;
+bool same_exchange(const model::Exchange& a, const model::Exchange& b) {
+  return a.type == b.type && a.incident == b.incident && a.claim == b.claim &&
+         a.clarity == b.clarity && a.move == b.move && a.scripted == b.scripted && a.text == b.text;
 }
 
-model::SeenIncident seen_from_json(const nlohmann::json& json) {
+side::Seen seen_to_proto(const model::SeenIncident& seen) {
+  side::Seen proto;
+  proto.set_incident(seen.incident);
+  proto.set_id(seen.id);
+  proto.set_points_at_other(seen.points_at_other);
+  proto.set_confidence(seen.confidence);
+  proto.set_severity(seen.severity);
+  proto.set_damage(seen.damage);
+  proto.set_in_response_to(seen.in_response_to);
+  proto.set_threat_only(seen.threat_only);
+  return proto;
+}
+
+model::SeenIncident seen_from_proto(const side::Seen& proto) {
   model::SeenIncident seen;
-  seen.incident = integer<int>(json.at("incident"), "incident");
-  seen.id = json.at("id").get<std::string>();
-  seen.points_at_other = json.at("points_at_other").get<bool>();
-  seen.confidence = number(json.at("confidence"), "confidence");
-  seen.severity = number(json.at("severity"), "severity");
-  seen.damage = number(json.at("damage"), "damage");
-  seen.in_response_to = integer<int>(json.at("in_response_to"), "in_response_to");
-  seen.threat_only = json.at("threat_only").get<bool>();
+  seen.incident = proto.incident();
+  seen.id = proto.id();
+  seen.points_at_other = proto.points_at_other();
+  seen.confidence = proto.confidence();
+  seen.severity = proto.severity();
+  seen.damage = proto.damage();
+  seen.in_response_to = proto.in_response_to();
+  seen.threat_only = proto.threat_only();
   return seen;
 }
 
-nlohmann::json transmission_to_json(const model::Transmission& sent) {
-  return sent;
+side::Transmission transmission_to_proto(const model::Transmission& sent) {
+  side::Transmission proto;
+  proto.set_circuit(sent.circuit);
+  proto.set_switched(sent.switched);
+  proto.set_lost(sent.transit.lost);
+  proto.set_outage(sent.transit.outage);
+  proto.set_delay(sent.transit.delay);
+  proto.set_garbled(sent.transit.garbled);
+  proto.set_duplicated(sent.transit.duplicated);
+  proto.set_duplicate_delay(sent.transit.duplicate_delay);
+  proto.set_reordered(sent.transit.reordered);
+  return proto;
 }
 
-model::Transmission transmission_from_json(const nlohmann::json& json) {
+model::Transmission transmission_from_proto(const side::Transmission& proto) {
   model::Transmission sent;
-  sent.circuit = integer<int>(json.at("circuit"), "circuit");
-  sent.switched = json.at("switched").get<bool>();
-  const nlohmann::json& transit = json.at("transit");
-  sent.transit.lost = transit.at("lost").get<bool>();
-  sent.transit.outage = transit.at("outage").get<bool>();
-  sent.transit.delay = integer<model::SimTime>(transit.at("delay"), "delay");
-  sent.transit.garbled = transit.at("garbled").get<bool>();
-  sent.transit.duplicated = transit.at("duplicated").get<bool>();
-  sent.transit.duplicate_delay =
-      integer<model::SimTime>(transit.at("duplicate_delay"), "duplicate_delay");
-  sent.transit.reordered = transit.at("reordered").get<bool>();
+  sent.circuit = proto.circuit();
+  sent.switched = proto.switched();
+  sent.transit.lost = proto.lost();
+  sent.transit.outage = proto.outage();
+  sent.transit.delay = proto.delay();
+  sent.transit.garbled = proto.garbled();
+  sent.transit.duplicated = proto.duplicated();
+  sent.transit.duplicate_delay = proto.duplicate_delay();
+  sent.transit.reordered = proto.reordered();
   return sent;
 }
 
-nlohmann::json actions_to_json(const model::Actions& actions) {
-  nlohmann::json json = {{"send", nlohmann::json::array()},
-                         {"strikes", nlohmann::json::array()},
-                         {"moves", nlohmann::json::array()},
-                         {"wake_at", nlohmann::json::array()},
-                         {"refrain", nlohmann::json::array()}};
+side::Actions actions_to_proto(const model::Actions& actions) {
+  side::Actions proto;
   for (const auto& outgoing : actions.send) {
-    json["send"].push_back(
-        {{"after", outgoing.after}, {"exchange", exchange_to_json(outgoing.exchange)}});
+    side::Outgoing* out = proto.add_send();
+    out->set_after(outgoing.after);
+    *out->mutable_exchange() = exchange_to_wire(0, outgoing.exchange);
   }
   for (const auto& strike : actions.strikes) {
-    json["strikes"].push_back(
-        {{"in_response_to", strike.in_response_to}, {"severity", strike.severity}});
+    side::Strike* out = proto.add_strikes();
+    out->set_in_response_to(strike.in_response_to);
+    out->set_severity(strike.severity);
   }
-  for (const auto rung : actions.moves) json["moves"].push_back(static_cast<int>(rung));
-  for (const auto at : actions.wake_at) json["wake_at"].push_back(at);
-  for (const auto& target : actions.refrain) json["refrain"].push_back(target);
-  return json;
+  for (const auto rung : actions.moves) proto.add_moves(static_cast<int>(rung));
+  for (const auto at : actions.wake_at) proto.add_wake_at(at);
+  for (const auto& target : actions.refrain) proto.add_refrain(target);
+  return proto;
 }
 
-model::Actions actions_from_json(const nlohmann::json& json) {
+model::Actions actions_from_proto(const side::Actions& proto) {
   model::Actions actions;
-  for (const auto& outgoing : json.at("send")) {
-    actions.send.push_back({integer<model::SimTime>(outgoing.at("after"), "after"),
-                            exchange_from_json(outgoing.at("exchange"))});
-  }
-  for (const auto& strike : json.at("strikes")) {
-    actions.strikes.push_back({integer<int>(strike.at("in_response_to"), "in_response_to"),
-                               number(strike.at("severity"), "severity")});
-  }
-  for (const auto& rung : json.at("moves"))
-    actions.moves.push_back(model::rung_at(integer<int>(rung, "move")));
-  for (const auto& at : json.at("wake_at"))
-    actions.wake_at.push_back(integer<model::SimTime>(at, "wake_at"));
-  for (const auto& target : json.at("refrain"))
-    actions.refrain.push_back(target.get<std::string>());
+  for (const auto& outgoing : proto.send())
+    actions.send.push_back({outgoing.after(), exchange_from_wire(outgoing.exchange())});
+  for (const auto& strike : proto.strikes())
+    actions.strikes.push_back({strike.in_response_to(), strike.severity()});
+  for (const int rung : proto.moves()) actions.moves.push_back(model::rung_at(rung));
+  for (const auto at : proto.wake_at()) actions.wake_at.push_back(at);
+  for (const auto& target : proto.refrain()) actions.refrain.push_back(target);
   return actions;
+}
+
+side::Record record_to_proto(const model::Record& record) {
+  side::Record proto;
+  proto.set_at(record.at);
+  proto.set_kind(record.kind);
+  proto.set_party(record.party);
+  for (const auto& [key, value] : record.fields) {
+    side::Field* field = proto.add_fields();
+    field->set_key(key);
+    if (const auto* text = std::get_if<std::string>(&value)) field->set_text(*text);
+    if (const auto* number = std::get_if<double>(&value)) field->set_number(*number);
+    if (const auto* integer = std::get_if<long long>(&value)) field->set_integer(*integer);
+    if (const auto* flag = std::get_if<bool>(&value)) field->set_flag(*flag);
+  }
+  return proto;
+}
+
+model::Record record_from_proto(const side::Record& proto) {
+  model::Record record;
+  record.at = proto.at();
+  record.kind = proto.kind();
+  record.party = proto.party();
+  for (const auto& field : proto.fields()) {
+    model::FieldValue value;
+    switch (field.value_case()) {
+      case side::Field::kText:
+        value = field.text();
+        break;
+      case side::Field::kNumber:
+        value = field.number();
+        break;
+      case side::Field::kInteger:
+        value = static_cast<long long>(field.integer());
+        break;
+      case side::Field::kFlag:
+        value = field.flag();
+        break;
+      case side::Field::VALUE_NOT_SET:
+        throw std::out_of_range("record field \"" + field.key() + "\" has no value");
+    }
+    record.fields.emplace_back(field.key(), std::move(value));
+  }
+  return record;
 }
 
 nlohmann::json record_to_json(const model::Record& record) {
@@ -242,37 +238,54 @@ nlohmann::json record_to_json(const model::Record& record) {
   return {{"at", record.at}, {"kind", record.kind}, {"party", record.party}, {"fields", fields}};
 }
 
-model::Record record_from_json(const nlohmann::json& json) {
-  model::Record record;
-  record.at = integer<model::SimTime>(json.at("at"), "at");
-  record.kind = json.at("kind").get<std::string>();
-  record.party = json.at("party").get<std::string>();
-  for (const auto& field : json.at("fields")) {
-    const auto& value = field.at(1);
-    model::FieldValue v;
-    if (value.is_string()) {
-      v = value.get<std::string>();
-    } else if (value.is_boolean()) {
-      v = value.get<bool>();
-    } else if (value.is_number_float()) {
-      v = value.get<double>();
-    } else {
-      v = integer<long long>(value, "field");
-    }
-    record.fields.emplace_back(field.at(0).get<std::string>(), std::move(v));
-  }
-  return record;
+std::string call_name(const side::Call& call) {
+  const auto* field = side::Call::descriptor()->FindFieldByNumber(call.call_case());
+  return field ? field->name() : "nothing";
 }
 
-SideReply read_side_reply(const nlohmann::json& reply) {
+std::string call_line(const side::Call& call) {
+  std::string line;
+  if (!google::protobuf::util::MessageToJsonString(call, &line, print_options()).ok())
+    throw std::runtime_error("cannot write a call as JSON");
+  return line;
+}
+
+side::Call read_call_line(std::string_view line) {
+  side::Call call;
+  const auto status = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(line.data(), line.size()), &call);
+  if (!status.ok()) throw std::invalid_argument("not a call: " + status.ToString());
+  if (call.call_case() == side::Call::CALL_NOT_SET)
+    throw std::invalid_argument("a call that names nothing to do");
+  return call;
+}
+
+std::string reply_line(const side::Reply& reply) {
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(reply, &json, print_options()).ok())
+    throw std::runtime_error("cannot write a reply as JSON");
+  return "{\"reply\":" + json + "}";
+}
+
+std::optional<side::Reply> read_reply_line(std::string_view line) {
+  const auto parsed = nlohmann::json::parse(line, nullptr, false);
+  if (!parsed.is_object()) return std::nullopt;
+  const auto found = parsed.find("reply");
+  if (found == parsed.end()) return std::nullopt;
+  side::Reply reply;
+  const std::string json = found->dump();
+  const auto status = google::protobuf::util::JsonStringToMessage(json, &reply);
+  if (!status.ok()) throw MalformedReply("a malformed reply: " + status.ToString());
+  return reply;
+}
+
+SideReply read_side_reply(const side::Reply& reply) {
   try {
     SideReply read;
-    for (const auto& record : reply.at("records")) read.records.push_back(record_from_json(record));
-    read.rung = model::rung_at(integer<int>(reply.at("rung"), "rung"));
-    read.actions = actions_from_json(reply.at("actions"));
+    for (const auto& record : reply.records()) read.records.push_back(record_from_proto(record));
+    read.rung = model::rung_at(reply.rung());
+    read.actions = actions_from_proto(reply.actions());
     return read;
-  } catch (const nlohmann::json::exception& error) {
-    throw MalformedReply(std::string("a malformed reply: ") + error.what());
   } catch (const std::out_of_range& error) {
     throw MalformedReply(std::string("a malformed reply: ") + error.what());
   }

@@ -1,38 +1,59 @@
 #pragma once
-// How the referee of a live run and the mind inside a node talk: one JSON object per line.
-// A call names the SideHost method and its arguments; the reply carries the side's decisions
-// (Actions), the records it wrote, and its rung. Exchanges between the minds do not travel
-// here: they go over the hotline as wire::ModelExchange.
+// How the referee of a live run and the mind inside a node talk: typed calls and replies
+// (proto/side_calls.proto), one per line as protobuf's JSON mapping. This file turns the model's
+// plain structs into those messages and back, and checks what comes from outside before the
+// model looks anything up by it. Exchanges between the minds do not travel here: they go over
+// the hotline as wire::ModelExchange.
 
 #include <nlohmann/json.hpp>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "model/exchange.h"
 #include "model/outbound_channel.h"
 #include "model/record.h"
 #include "model/side.h"
 #include "proto/hotline.pb.h"
+#include "proto/side_calls.pb.h"
 
 namespace hotline::runner {
 
-nlohmann::json exchange_to_json(const model::Exchange& exchange);
-model::Exchange exchange_from_json(const nlohmann::json& json);
-
+// What the model knows of an exchange, as the wire carries it (claims mapped by name). Reading
+// refuses a type, claim or rung the model does not know (std::out_of_range).
 wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exchange& exchange);
 model::Exchange exchange_from_wire(const wire::ModelExchange& wire);
+bool same_exchange(const model::Exchange& a, const model::Exchange& b);
 
-nlohmann::json seen_to_json(const model::SeenIncident& seen);
-model::SeenIncident seen_from_json(const nlohmann::json& json);
+side::Seen seen_to_proto(const model::SeenIncident& seen);
+model::SeenIncident seen_from_proto(const side::Seen& seen);
 
-nlohmann::json transmission_to_json(const model::Transmission& sent);
-model::Transmission transmission_from_json(const nlohmann::json& json);
+side::Transmission transmission_to_proto(const model::Transmission& sent);
+model::Transmission transmission_from_proto(const side::Transmission& sent);
 
-nlohmann::json actions_to_json(const model::Actions& actions);
-model::Actions actions_from_json(const nlohmann::json& json);
+side::Actions actions_to_proto(const model::Actions& actions);
+model::Actions actions_from_proto(const side::Actions& actions);
 
+side::Record record_to_proto(const model::Record& record);
+model::Record record_from_proto(const side::Record& record);
+
+// A record as JSON for a page (the classroom): at, kind, party, and its fields as [key, value].
 nlohmann::json record_to_json(const model::Record& record);
-model::Record record_from_json(const nlohmann::json& json);
 
-// What a side's reply to a call tells the referee: the records the side wrote, its rung, and
+// The name of what a call asks ("observe", "human", ...), for messages about it.
+std::string call_name(const side::Call& call);
+
+// One line each way. A call line is the Call's JSON; a reply line is {"reply": <Reply>}, so that
+// the referee tells it from the node's own events on the same output.
+std::string call_line(const side::Call& call);
+// Throws std::invalid_argument saying what is wrong with the line.
+side::Call read_call_line(std::string_view line);
+std::string reply_line(const side::Reply& reply);
+
+// What a node's reply to a call tells the referee: the records the side wrote, its rung, and
 // its decisions.
 struct SideReply {
   std::vector<model::Record> records;
@@ -46,8 +67,11 @@ class MalformedReply : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Reads a reply (a JSON object with "records", "rung" and "actions"); throws MalformedReply
-// saying what is wrong with it.
-SideReply read_side_reply(const nlohmann::json& reply);
+// A line of a node's output: its Reply, or nothing if the line is one of the node's events
+// (any other JSON object). Throws MalformedReply if it claims to be a reply and is not one.
+std::optional<side::Reply> read_reply_line(std::string_view line);
+// Checks a reply and reads it into the model's terms; throws MalformedReply saying what is
+// wrong (a rung past the ladder, an exchange the model cannot name, ...).
+SideReply read_side_reply(const side::Reply& reply);
 
 }  // namespace hotline::runner

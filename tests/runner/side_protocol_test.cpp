@@ -51,16 +51,9 @@ TEST(SideProtocolTest, AnExchangeTheModelCannotNameIsRefused) {
   wire = exchange_to_wire(9, explanation(model::Claim::kAdmit));
   wire.set_type(static_cast<wire::ModelExchange::Type>(-3));
   EXPECT_THROW(exchange_from_wire(wire), std::out_of_range);
-
-  nlohmann::json json = exchange_to_json(explanation(model::Claim::kAdmit));
-  json["move"] = 99;
-  EXPECT_THROW(exchange_from_json(json), std::out_of_range);
-  json = exchange_to_json(explanation(model::Claim::kAdmit));
-  json["claim"] = 6;
-  EXPECT_THROW(exchange_from_json(json), std::out_of_range);
 }
 
-TEST(SideProtocolTest, AReplyIsReadWhole) {
+side::Reply observe_reply() {
   model::Actions actions;
   actions.send.push_back({3600, explanation(model::Claim::kBenign)});
   actions.strikes.push_back({2, 0.5});
@@ -71,56 +64,69 @@ TEST(SideProtocolTest, AReplyIsReadWhole) {
   record.at = 60;
   record.kind = "belief";
   record.party = "moscow";
-  record.fields = {{"value", 0.25}, {"why", std::string("a leak")}, {"count", 3LL}};
-  const nlohmann::json reply = {{"reply", "observe"},
-                                {"actions", actions_to_json(actions)},
-                                {"rung", 2},
-                                {"records", {record_to_json(record)}}};
-  const SideReply read = read_side_reply(reply);
+  record.fields = {{"value", 0.25}, {"why", std::string("a leak")}, {"count", 3LL}, {"sure", true}};
+  side::Reply reply;
+  *reply.mutable_actions() = actions_to_proto(actions);
+  reply.set_rung(2);
+  *reply.add_records() = record_to_proto(record);
+  return reply;
+}
+
+// A reply crosses as one line and is read whole, each record's fields in order and typed.
+TEST(SideProtocolTest, AReplyCrossesAsOneLineAndIsReadWhole) {
+  const std::string line = reply_line(observe_reply());
+  EXPECT_EQ(line.find('\n'), std::string::npos);
+  EXPECT_EQ(line.rfind("{\"reply\":", 0), 0u);
+  const auto reply = read_reply_line(line);
+  ASSERT_TRUE(reply);
+  const SideReply read = read_side_reply(*reply);
   EXPECT_EQ(read.rung, model::Rung::kDemarche);
   ASSERT_EQ(read.actions.send.size(), 1u);
+  EXPECT_EQ(read.actions.send[0].after, 3600);
   EXPECT_EQ(read.actions.send[0].exchange.claim, model::Claim::kBenign);
   EXPECT_EQ(read.actions.strikes.size(), 1u);
+  EXPECT_EQ(read.actions.wake_at, std::vector<model::SimTime>{7200});
   EXPECT_EQ(read.actions.refrain, std::vector<std::string>{"washington"});
   ASSERT_EQ(read.records.size(), 1u);
-  EXPECT_EQ(read.records[0].fields.size(), 3u);
+  const auto& fields = read.records[0].fields;
+  ASSERT_EQ(fields.size(), 4u);
+  EXPECT_EQ(fields[0].first, "value");
+  EXPECT_EQ(std::get<double>(fields[0].second), 0.25);
+  EXPECT_EQ(std::get<std::string>(fields[1].second), "a leak");
+  EXPECT_EQ(std::get<long long>(fields[2].second), 3);
+  EXPECT_EQ(std::get<bool>(fields[3].second), true);
+  // The node's own events on the same output are not replies.
+  EXPECT_FALSE(read_reply_line(R"({"event":"link_up","circuit":"primary"})"));
+  EXPECT_FALSE(read_reply_line("not json"));
 }
 
 TEST(SideProtocolTest, AMalformedReplySaysWhatIsWrong) {
-  const nlohmann::json good = {{"reply", "observe"},
-                               {"actions", actions_to_json({})},
-                               {"rung", 0},
-                               {"records", nlohmann::json::array()}};
-  for (const auto& [key, value] :
-       std::vector<std::pair<std::string, nlohmann::json>>{{"rung", 8},
-                                                           {"rung", "high"},
-                                                           {"rung", 2.5e300},
-                                                           {"records", 3},
-                                                           {"actions", nlohmann::json::object()}}) {
-    nlohmann::json bad = good;
-    bad[key] = value;
+  const auto refused = [](const std::string& line) -> std::string {
     try {
-      read_side_reply(bad);
-      ADD_FAILURE() << "accepted " << bad.dump();
+      const auto reply = read_reply_line(line);
+      if (!reply) return "not a reply";
+      read_side_reply(*reply);
     } catch (const MalformedReply& error) {
-      EXPECT_NE(std::string(error.what()).find("malformed reply"), std::string::npos);
+      return error.what();
     }
+    return "";
+  };
+  const std::string good = reply_line(observe_reply());
+  EXPECT_EQ(refused(good), "");
+  for (const char* bad :
+       {R"({"reply":{"rung":8}})", R"({"reply":{"rung":"high"}})", R"({"reply":{"rung":2.5e300}})",
+        R"({"reply":{"records":3}})", R"({"reply":{"launch":true}})", R"({"reply":[1]})",
+        R"({"reply":{"actions":{"moves":[99]}}})",
+        R"({"reply":{"records":[{"kind":"x","fields":[{"key":"k"}]}]}})",
+        R"({"reply":{"actions":{"strikes":[{"in_response_to":1e300}]}}})",
+        R"({"reply":{"actions":{"wake_at":[-1e300]}}})"}) {
+    EXPECT_NE(refused(bad).find("malformed reply"), std::string::npos) << bad;
   }
-  nlohmann::json missing = good;
-  missing.erase("rung");
-  EXPECT_THROW(read_side_reply(missing), MalformedReply);
-  // Before, a float far past an integer's range where one is expected was cast, which is
-  // undefined; the fuzzer's sanitizer build stopped on it (tests/fuzz/side_reply/huge-float.json).
-  nlohmann::json huge = good;
-  huge["actions"]["strikes"] = {{{"in_response_to", 1e300}, {"severity", 0.5}}};
-  EXPECT_THROW(read_side_reply(huge), MalformedReply);
-  huge["actions"]["strikes"] = nlohmann::json::array();
-  huge["actions"]["wake_at"] = {-1e300};
-  EXPECT_THROW(read_side_reply(huge), MalformedReply);
 }
 
-// The referee's calls are read the same way: whole, and integers only from JSON integers.
-TEST(SideProtocolTest, ObservationsAndTransmissionsCrossWholeAndRefuseFloatsForIntegers) {
+// The referee's calls cross as typed lines: whole, and a line that is not a call is refused
+// saying so, before anything is dispatched on it.
+TEST(SideProtocolTest, CallsCrossWholeAndAnythingElseIsRefused) {
   model::SeenIncident seen;
   seen.incident = 2;
   seen.id = "wave-1";
@@ -128,26 +134,29 @@ TEST(SideProtocolTest, ObservationsAndTransmissionsCrossWholeAndRefuseFloatsForI
   seen.confidence = 0.8;
   seen.severity = 0.4;
   seen.in_response_to = 1;
-  const model::SeenIncident read = seen_from_json(seen_to_json(seen));
+  side::Call call;
+  call.set_now(93000000000);
+  *call.mutable_observe()->mutable_seen() = seen_to_proto(seen);
+  const side::Call back = read_call_line(call_line(call));
+  EXPECT_EQ(call_name(back), "observe");
+  EXPECT_EQ(back.now(), 93000000000);
+  const model::SeenIncident read = seen_from_proto(back.observe().seen());
   EXPECT_EQ(read.id, "wave-1");
   EXPECT_EQ(read.incident, 2);
   EXPECT_EQ(read.in_response_to, 1);
   EXPECT_DOUBLE_EQ(read.confidence, 0.8);
-  nlohmann::json bad = seen_to_json(seen);
-  bad["incident"] = 1e300;
-  EXPECT_THROW(seen_from_json(bad), std::out_of_range);
 
   model::Transmission sent;
   sent.circuit = 1;
   sent.transit.delay = 90;
   sent.transit.duplicated = true;
   sent.transit.duplicate_delay = 30;
-  const model::Transmission back = transmission_from_json(transmission_to_json(sent));
-  EXPECT_EQ(back.circuit, 1);
-  EXPECT_EQ(back.transit, sent.transit);
-  nlohmann::json late = transmission_to_json(sent);
-  late["transit"]["delay"] = -1e300;
-  EXPECT_THROW(transmission_from_json(late), std::out_of_range);
+  EXPECT_EQ(transmission_from_proto(transmission_to_proto(sent)).transit, sent.transit);
+
+  for (const char* bad : {"", "{}", "[1]", R"({"now":"soon"})",
+                          R"({"observe":{"seen":{"incident":1e300}}})", R"({"launch":{}})"}) {
+    EXPECT_THROW(read_call_line(bad), std::invalid_argument) << bad;
+  }
 }
 
 }  // namespace
