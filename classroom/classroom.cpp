@@ -90,9 +90,9 @@ bool Classroom::close_requested() const {
   return close_requested_;
 }
 
-std::vector<int> Classroom::take_injects() {
+std::vector<model::Inject> Classroom::take_injects() {
   std::lock_guard lock(mutex_);
-  std::vector<int> taken;
+  std::vector<model::Inject> taken;
   taken.swap(injects_);
   return taken;
 }
@@ -199,6 +199,11 @@ nlohmann::json Classroom::hello(const std::string& seat) const {
            {"what", model::describe_timeline_entry(scenario_, static_cast<int>(i))}});
     }
     message["timeline"] = timeline;
+    nlohmann::json circuits = nlohmann::json::array();
+    if (scenario_.hotline.enabled) {
+      for (const auto& circuit : scenario_.hotline.circuits) circuits.push_back(circuit.name);
+    }
+    message["circuits"] = circuits;
   }
   std::lock_guard lock(mutex_);
   message["started"] = started_;
@@ -380,7 +385,20 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
         return send_error(connection,
                           started_ ? "the exercise is over" : "the exercise has not started");
       }
-      injects_.push_back(request.event);
+      injects_.push_back({request.event, -1, 0});
+      break;
+    }
+    case Action::kOutage: {
+      if (!scenario_.hotline.enabled ||
+          request.circuit >= static_cast<int>(scenario_.hotline.circuits.size()))
+        return send_error(connection, "no such circuit on this case's hotline");
+      std::lock_guard lock(mutex_);
+      if (!started_ || over_) {
+        return send_error(connection,
+                          started_ ? "the exercise is over" : "the exercise has not started");
+      }
+      injects_.push_back(
+          {-1, request.circuit, static_cast<model::SimTime>(request.value * model::kHour)});
       break;
     }
     case Action::kClose: {

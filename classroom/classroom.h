@@ -26,6 +26,7 @@
 #include "classroom/web_server.h"
 #include "model/record.h"
 #include "model/scenario.h"
+#include "model/simulation.h"
 #include "runner/exercise_clock.h"
 #include "runner/live_exercise.h"
 #include "scenario/record_sentence.h"
@@ -54,8 +55,8 @@ class Classroom : public model::RecordSink {
   void record(model::Record record) override;
   // The instructor closed the classroom.
   bool close_requested() const;
-  // The timeline entries the instructor injected since the last call, for the referee.
-  std::vector<int> take_injects();
+  // What the instructor injected since the last call, for the referee.
+  std::vector<model::Inject> take_injects();
   // The exercise is over: the outcome in words, and the after-action report's page.
   void ended(std::string summary, std::string report);
   // The exercise could not go on (a node failed), and why.
@@ -94,7 +95,7 @@ class Classroom : public model::RecordSink {
   std::vector<std::string> people_;
   const runner::LiveExercise* exercise_ = nullptr;
   std::vector<model::Record> records_;
-  std::vector<int> injects_;
+  std::vector<model::Inject> injects_;
   SeatTokens tokens_;
 
   // The web thread's alone.

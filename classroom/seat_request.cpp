@@ -23,6 +23,7 @@ constexpr NamedAction kActions[] = {
     {"reveal", SeatRequest::Action::kReveal},
     {"revoke", SeatRequest::Action::kRevoke},
     {"inject", SeatRequest::Action::kInject},
+    {"outage", SeatRequest::Action::kOutage},
     {"close", SeatRequest::Action::kClose},
 };
 
@@ -88,6 +89,16 @@ SeatRequest parse_seat_request(std::string_view text) {
         throw BadRequest("\"event\" must be the index of an entry of the case's timeline");
       }
       request.event = static_cast<int>(found->get<long long>());
+      break;
+    }
+    case SeatRequest::Action::kOutage: {
+      const auto found = object.find("circuit");
+      if (found == object.end() || !found->is_number_integer() || found->get<long long>() < 0 ||
+          found->get<long long>() > 1000) {
+        throw BadRequest("\"circuit\" must be the index of one of the hotline's circuits");
+      }
+      request.circuit = static_cast<int>(found->get<long long>());
+      request.value = number_field(object, "value", 1.0 / 60, 24 * 365);
       break;
     }
     default:

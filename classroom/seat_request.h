@@ -11,6 +11,7 @@
 //   end)
 //   {"action": "revoke", "seat": "moscow"}                  a new token for that seat
 //   {"action": "inject", "event": 3}                        the case's timeline entry 3, now
+//   {"action": "outage", "circuit": 0, "value": 6}           hotline circuit 0 down for 6 hours
 //   {"action": "close"}                                     the exercise is over; the server stops
 
 #include <stdexcept>
@@ -30,6 +31,7 @@ struct SeatRequest {
     kReveal,
     kRevoke,
     kInject,
+    kOutage,
     kClose
   };
   Action action = Action::kCommand;
@@ -37,6 +39,7 @@ struct SeatRequest {
   double value = 0;  // kSpeed, kDecisionTime
   std::string seat;  // kRevoke
   int event = -1;    // kInject: an index into the case's timeline
+  int circuit = -1;  // kOutage: an index into the case's hotline circuits (value: hours)
 };
 
 class BadRequest : public std::runtime_error {

@@ -68,6 +68,8 @@ class CircuitChannel {
   // Decides what happens to a message of `words` words sent at `now`.
   Transit transmit(SimTime now, std::size_t words, Rng& rng);
   const CircuitFaults& faults() const { return faults_; }
+  // The circuit is down during `window` too (a white cell's inject).
+  void add_outage(Window window) { faults_.outages.push_back(window); }
 
  private:
   bool draw_loss(Rng& rng);

@@ -26,6 +26,11 @@ class OutboundChannel {
   // The fate of a message of `words` words put on the link at `now`.
   Transmission transmit(SimTime now, std::size_t words);
   const CircuitFaults& circuit(int index) const { return circuits_[index].faults(); }
+  int circuits() const { return static_cast<int>(circuits_.size()); }
+  // Circuit `index` is down during `window` too; an index past the circuits is ignored.
+  void add_outage(int index, Window window) {
+    if (index >= 0 && index < circuits()) circuits_[index].add_outage(window);
+  }
 
  private:
   int pick_circuit(SimTime now) const;

@@ -42,6 +42,9 @@ class SideHost {
                         const Transmission& sent) = 0;
   virtual double belief(SimTime now) = 0;
   virtual Rung rung() = 0;
+  // Circuit `circuit` of the hotline is down during `window` (a white cell's inject): a host
+  // that draws the channel's fates itself (a live node) must know, a mind need not.
+  virtual void circuit_outage(SimTime /*now*/, int /*circuit*/, Window /*window*/) {}
   // True when the side has decided something between events (a person typed a command while
   // the clock ran); the world then takes it with a review at the current time. A model side
   // decides only when asked, so never.

@@ -42,6 +42,10 @@ class SimulatedLink {
   // Puts message `id` on the circuit in use; schedules its arrival (unless lost) and its
   // retransmission timer. Returns what the channel does to this copy.
   Transmission transmit(SimTime now, int id, bool retransmission);
+  // Circuit `circuit` is down both ways during `window` (a white cell's inject).
+  void add_outage(int circuit, Window window) {
+    for (auto& outbound : outbound_) outbound.add_outage(circuit, window);
+  }
   // A copy of `id` arrived: the messages now deliverable, in order, with their garbled flags.
   std::vector<std::pair<int, bool>> arrive(int id, bool garbled);
 

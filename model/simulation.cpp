@@ -53,7 +53,7 @@ class Simulation {
  public:
   Simulation(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
              std::vector<SideHost*> sides, std::function<void(SimTime)> pace,
-             std::function<std::vector<int>()> injects)
+             std::function<std::vector<Inject>()> injects)
       : scenario_(scenario),
         sink_(sink),
         world_rng_(RunSeeds::world(seed)),
@@ -137,10 +137,15 @@ class Simulation {
 
   void take_injects(SimTime now) {
     if (!injects_) return;
-    for (const int index : injects_()) {
-      if (index < 0 || index >= static_cast<int>(scenario_.timeline.size())) continue;
-      const TimelineEvent& entry = scenario_.timeline[index];
-      emit(world(now, "inject").with("what", describe_timeline_entry(scenario_, index)));
+    for (const Inject& inject : injects_()) {
+      if (inject.timeline_entry < 0) {
+        outage(now, inject.circuit, inject.outage);
+        continue;
+      }
+      if (inject.timeline_entry >= static_cast<int>(scenario_.timeline.size())) continue;
+      const TimelineEvent& entry = scenario_.timeline[inject.timeline_entry];
+      emit(world(now, "inject")
+               .with("what", describe_timeline_entry(scenario_, inject.timeline_entry)));
       timeline(now, entry);
       // An incident comes with what each party was to observe of it, now.
       if (entry.kind != TimelineEvent::Kind::kIncident) continue;
@@ -151,6 +156,20 @@ class Simulation {
         }
       }
     }
+  }
+
+  void outage(SimTime now, int circuit, SimTime length) {
+    const auto& circuits = scenario_.hotline.circuits;
+    if (!scenario_.hotline.enabled || circuit < 0 || circuit >= static_cast<int>(circuits.size()) ||
+        length <= 0) {
+      return;
+    }
+    const Window window{now, now + length};
+    link_.add_outage(circuit, window);
+    for (SideHost* side : sides_) side->circuit_outage(now, circuit, window);
+    emit(world(now, "inject")
+             .with("what", "circuit " + circuits[circuit].name + " down for " +
+                               std::to_string(length / kMinute) + " min"));
   }
 
   void dispatch(SimTime now, const SimEvent& event) {
@@ -616,7 +635,7 @@ class Simulation {
   SimulatedLink link_;
   std::vector<SideHost*> sides_;
   std::function<void(SimTime)> pace_;
-  std::function<std::vector<int>()> injects_;
+  std::function<std::vector<Inject>()> injects_;
   OutcomeTracker tracker_;
 };
 
@@ -634,7 +653,7 @@ Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink
 
 Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
                        std::vector<SideHost*> sides, std::function<void(SimTime)> pace,
-                       std::function<std::vector<int>()> injects) {
+                       std::function<std::vector<Inject>()> injects) {
   return Simulation(scenario, seed, sink, std::move(sides), std::move(pace), std::move(injects))
       .run();
 }

@@ -23,11 +23,17 @@ Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink
 // person to decide what the event asked of them). After each call, a side with decisions
 // (SideHost::has_decisions) is reviewed at that time.
 //
-// `injects`, if set, is asked at the same moments for entries of the scenario's timeline to
-// happen now (a white cell's injects: an incident, with what each party was to observe of it;
-// an observation; a scripted message; an intent; a press leak). Each is recorded ("inject").
+// `injects`, if set, is asked at the same moments for what a white cell injects now: an entry
+// of the scenario's timeline (an incident, with what each party was to observe of it; an
+// observation; a scripted message; an intent; a press leak), or an outage of a hotline circuit.
+// Each is recorded ("inject").
+struct Inject {
+  int timeline_entry = -1;  // an index into the scenario's timeline, or -1
+  int circuit = -1;         // else: this circuit of the hotline goes down...
+  SimTime outage = 0;       // ...for this long
+};
 Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
                        std::vector<SideHost*> sides, std::function<void(SimTime)> pace,
-                       std::function<std::vector<int>()> injects = nullptr);
+                       std::function<std::vector<Inject>()> injects = nullptr);
 
 }  // namespace hotline::model

@@ -32,6 +32,8 @@ class LinkFaults {
   // `replay` (a restarted node catching up) the fate is drawn and nothing is written.
   model::Transmission transmit(model::SimTime now, wire::Envelope envelope, std::size_t words,
                                const model::Transmission& expected, bool replay);
+  // Circuit `circuit` is down during `window` too (a white cell's inject, as the referee has it).
+  void add_outage(int circuit, model::Window window) { channel_.add_outage(circuit, window); }
   // Writes every copy still held for its delay now (the run is over).
   void flush();
 

@@ -200,7 +200,7 @@ model::SimTime LiveExercise::reached() const {
 
 model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
                                    std::function<void()> tick,
-                                   std::function<std::vector<int>()> injects) {
+                                   std::function<std::vector<model::Inject>()> injects) {
   // While one mind waits for a message, the node that must send it may have died.
   minds_[0]->on_idle([&] {
     if (tick) tick();

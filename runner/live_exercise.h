@@ -22,6 +22,7 @@
 #include "model/outcomes.h"
 #include "model/record.h"
 #include "model/scenario.h"
+#include "model/simulation.h"
 #include "runner/exercise_clock.h"
 #include "runner/remote_side.h"
 #include "scenario/settings.h"
@@ -81,7 +82,7 @@ class LiveExercise {
   // 50 ms while waiting); it may throw to stop the exercise. `injects`, if set, gives timeline
   // entries to happen now (see model::simulate_with). Throws NodeFailure if a node fails.
   model::Outcomes play(ExerciseClock& clock, CommandQueue& commands, std::function<void()> tick,
-                       std::function<std::vector<int>()> injects = nullptr);
+                       std::function<std::vector<model::Inject>()> injects = nullptr);
 
   // What each node's link did to its copies (see LinkFaults), once they have all arrived.
   std::vector<side::Counts> link_counts();

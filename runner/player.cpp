@@ -195,6 +195,9 @@ bool Player::run(const side::Call& call) {
       out->set_received_garbled(garbled_received_);
       break;
     }
+    case side::Call::kOutage:
+      faults_.add_outage(call.outage().circuit(), {call.outage().from(), call.outage().until()});
+      break;
     case side::Call::kBelief:
       extra.set_belief(mind_->belief(now));
       break;

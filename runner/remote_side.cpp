@@ -312,6 +312,14 @@ side::Counts RemoteSideHost::link_counts(bool flush) {
   return round_trip(request, exited).counts();
 }
 
+void RemoteSideHost::circuit_outage(model::SimTime now, int circuit, model::Window window) {
+  side::Call request = at(now);
+  request.mutable_outage()->set_circuit(circuit);
+  request.mutable_outage()->set_from(window.from);
+  request.mutable_outage()->set_until(window.until);
+  call(std::move(request), nullptr);
+}
+
 double RemoteSideHost::belief(model::SimTime now) {
   side::Call request = at(now);
   request.mutable_belief();

@@ -59,6 +59,7 @@ class RemoteSideHost : public model::SideHost {
   void transmit(model::SimTime now, int message, const model::Exchange& exchange, std::size_t words,
                 const model::Transmission& sent) override;
   double belief(model::SimTime now) override;
+  void circuit_outage(model::SimTime now, int circuit, model::Window window) override;
   model::Rung rung() override { return rung_; }
 
   const std::string& party() const { return party_; }

@@ -48,6 +48,10 @@
         return option;
       }));
     }
+    if (m.circuits) {
+      fill('#outage-circuit', m.circuits);
+      $('outage-form').hidden = m.circuits.length === 0;
+    }
     document.body.dataset.seat = seat;
   }
 
@@ -175,6 +179,14 @@
   $('inject-form').addEventListener('submit', (event) => {
     event.preventDefault();
     send({ action: 'inject', event: Number($('inject-event').value) });
+  });
+  $('outage-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    send({
+      action: 'outage',
+      circuit: $('outage-circuit').selectedIndex,
+      value: Number($('outage-hours').value),
+    });
   });
   for (const form of document.querySelectorAll('form[data-action]')) {
     form.addEventListener('submit', (event) => {

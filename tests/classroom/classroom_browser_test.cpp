@@ -138,6 +138,27 @@ TEST_F(ClassroomInBrowser, TwoTeamsAndAnInstructorPlayACaseThroughTheRealLink) {
   EXPECT_EQ(washington.evaluate("document.querySelectorAll('#feed li[data-kind=inject]').length"),
             0);
 
+  // The white cell cuts both circuits for six hours: the referee's channel and both nodes' own
+  // draws of the channel's fates learn of it alike (a node whose draw differed from the
+  // referee's would stop the exercise).
+  const std::string lost_to_outages =
+      "[...document.querySelectorAll('#feed li[data-kind=channel]')].filter(li => "
+      "li.textContent.includes('circuit down')).length";
+  const int lost_before = instructor.evaluate(lost_to_outages).get<int>();
+  for (const char* circuit : {"cable", "satellite"}) {
+    instructor.evaluate(std::string("document.getElementById('outage-circuit').value = '") +
+                        circuit +
+                        "';"
+                        "document.getElementById('outage-hours').value = '6';"
+                        "document.getElementById('outage').click()");
+    wait_until(instructor, std::string("[...document.querySelectorAll('#feed "
+                                       "li[data-kind=inject]')].some(li => "
+                                       "li.textContent.includes('circuit ") +
+                               circuit + " down for 360 min'))");
+  }
+  // Copies went out during the cut, and were lost to it on the real link too.
+  wait_until(instructor, lost_to_outages + " > " + std::to_string(lost_before));
+
   // A reloaded page gets its whole view back.
   const auto before_reload = washington.evaluate("document.querySelectorAll('#feed li').length");
   washington.open(link("washington"));

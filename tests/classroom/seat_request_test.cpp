@@ -30,6 +30,9 @@ TEST(SeatRequestTest, ReadsEachAction) {
   EXPECT_EQ(parse_seat_request(R"({"action":"revoke","seat":"moscow"})").seat, "moscow");
   EXPECT_EQ(parse_seat_request(R"({"action":"reveal"})").action, SeatRequest::Action::kReveal);
   EXPECT_EQ(parse_seat_request(R"({"action":"inject","event":3})").event, 3);
+  const SeatRequest outage = parse_seat_request(R"({"action":"outage","circuit":1,"value":6})");
+  EXPECT_EQ(outage.circuit, 1);
+  EXPECT_EQ(outage.value, 6);
 }
 
 TEST(SeatRequestTest, BadRequestsSayWhatIsWrong) {
@@ -49,6 +52,9 @@ TEST(SeatRequestTest, BadRequestsSayWhatIsWrong) {
   EXPECT_EQ(refused(R"({"action":"decision_time","value":-1})"),
             "\"value\" must be between 0.0 and 86400.0");
   EXPECT_EQ(refused(R"({"action":"revoke","seat":7})"), "\"seat\" must be a string");
+  EXPECT_EQ(refused(R"({"action":"outage","circuit":-1,"value":6})"),
+            "\"circuit\" must be the index of one of the hotline's circuits");
+  EXPECT_NE(refused(R"({"action":"outage","circuit":0,"value":0})"), "");
   for (const char* event : {"-1", "2.5", "\"3\"", "18446744073709551615"}) {
     EXPECT_EQ(refused(std::string(R"({"action":"inject","event":)") + event + "}"),
               "\"event\" must be the index of an entry of the case's timeline")

@@ -229,10 +229,10 @@ TEST(SimulationTest, AnInjectedIncidentHappensNowAndIsObservedNow) {
   bool injected = false;
   simulate_with(
       scenario, 1, &records, sides, [&](SimTime now) { inject_at = injected ? inject_at : now; },
-      [&]() -> std::vector<int> {
+      [&]() -> std::vector<Inject> {
         if (injected) return {};
         injected = true;
-        return {incident_c, -1, 99999};  // out of range: ignored
+        return {{incident_c, -1, 0}, {99999, -1, 0}};  // out of range: ignored
       });
   std::vector<std::string> at_inject;
   for (const auto& r : records.records) {
@@ -252,6 +252,63 @@ TEST(SimulationTest, AnInjectedIncidentHappensNowAndIsObservedNow) {
     incidents_c += r.kind == "incident" && incident && std::get<std::string>(*incident) == "c";
   }
   EXPECT_EQ(incidents_c, 2);
+}
+
+}  // namespace
+}  // namespace hotline::model
+
+namespace hotline::model {
+namespace {
+
+// A white cell cuts the only circuit for three days: what is sent meanwhile is lost to the outage
+// and gets through once it is over, and the hosts that draw the channel's fates themselves are
+// told.
+TEST(SimulationTest, AnInjectedOutageTakesTheCircuitDownForItsLength) {
+  const Scenario scenario =
+      compile(kNoisyChannel, {scenario::parse_setting("hotline.circuit.primary.loss.p=0")});
+  struct Host : LocalSideHost {
+    using LocalSideHost::LocalSideHost;
+    void circuit_outage(SimTime, int circuit, Window window) override {
+      told.push_back({circuit, window.until - window.from});
+    }
+    std::vector<std::pair<int, SimTime>> told;
+  };
+  std::vector<std::unique_ptr<Host>> minds;
+  std::vector<SideHost*> sides;
+  RecordCollector records;
+  for (int i = 0; i < 2; ++i) {
+    minds.push_back(std::make_unique<Host>(scenario, i, 1, &records));
+    sides.push_back(minds.back().get());
+  }
+  bool injected = false;
+  simulate_with(
+      scenario, 1, &records, sides, [](SimTime) {},
+      [&]() -> std::vector<Inject> {
+        if (injected) return {};
+        injected = true;
+        return {{-1, 0, 3 * kDay}, {-1, 7, kDay}};  // circuit 7 does not exist: ignored
+      });
+  for (const auto& mind : minds) {
+    ASSERT_EQ(mind->told.size(), 1u);
+    EXPECT_EQ(mind->told[0], (std::pair<int, SimTime>{0, 3 * kDay}));
+  }
+  SimTime cut_at = -1;
+  int lost_to_outage = 0;
+  int delivered_in_outage = 0;
+  for (const auto& r : records.records) {
+    if (r.kind == "inject") cut_at = r.at;
+    const auto* did = r.find("did");
+    if (r.kind == "channel" && did && std::get_if<std::string>(did) &&
+        std::get<std::string>(*did).find("circuit down") != std::string::npos) {
+      ++lost_to_outage;
+      EXPECT_LT(r.at, cut_at + 3 * kDay);
+    }
+    if (r.kind == "deliver" && cut_at >= 0 && r.at > cut_at + kHour && r.at < cut_at + 3 * kDay)
+      ++delivered_in_outage;
+  }
+  EXPECT_GE(cut_at, 0);
+  EXPECT_GT(lost_to_outage, 0);
+  EXPECT_EQ(delivered_in_outage, 0);
 }
 
 }  // namespace
