@@ -38,15 +38,29 @@ void ExerciseClock::set_decision_time(std::chrono::milliseconds decision_time) {
 void ExerciseClock::pause() {
   std::lock_guard lock(mutex_);
   if (paused_) return;
-  anchor_model_ = model_now_locked(WallClock::now());
+  const auto wall = WallClock::now();
+  anchor_model_ = model_now_locked(wall);
   paused_ = true;
+  paused_since_ = wall;
 }
 
 void ExerciseClock::resume() {
   std::lock_guard lock(mutex_);
   if (!paused_) return;
+  const auto wall = WallClock::now();
+  paused_before_ += wall - paused_since_;
   paused_ = false;
-  anchor_wall_ = WallClock::now();
+  anchor_wall_ = wall;
+}
+
+ExerciseClock::WallClock::duration ExerciseClock::paused_for_locked(
+    WallClock::time_point wall) const {
+  return paused_before_ + (paused_ ? wall - paused_since_ : WallClock::duration::zero());
+}
+
+ExerciseClock::WallClock::duration ExerciseClock::paused_for() const {
+  std::lock_guard lock(mutex_);
+  return paused_for_locked(WallClock::now());
 }
 
 bool ExerciseClock::paused() const {
@@ -92,17 +106,27 @@ bool ExerciseClock::hold_for_decision(model::SimTime at, const std::function<boo
                                       const std::function<void()>& tick) {
   {
     std::lock_guard lock(mutex_);
-    if (!paused_) restart_at_locked(at, WallClock::now());
-    if (paused_) anchor_model_ = at;
+    if (paused_) {
+      anchor_model_ = at;
+    } else {
+      restart_at_locked(at, WallClock::now());
+    }
     held_ = true;
   }
-  auto waited = WallClock::duration::zero();
-  auto last = WallClock::now();
+  // However the hold ends (a tick may throw to stop the exercise), the clock is not left held.
+  struct Release {
+    ExerciseClock& clock;
+    ~Release() {
+      std::lock_guard lock(clock.mutex_);
+      clock.held_ = false;
+    }
+  } release{*this};
+  const auto begun = WallClock::now();
+  const auto paused_before = paused_for();
   bool in_time = true;
   while (awaited()) {
-    const auto wall = WallClock::now();
-    if (!paused()) waited += wall - last;
-    last = wall;
+    // The time to decide runs only while the clock does.
+    const auto waited = (WallClock::now() - begun) - (paused_for() - paused_before);
     if (waited >= decision_time()) {
       in_time = false;
       break;
@@ -111,7 +135,6 @@ bool ExerciseClock::hold_for_decision(model::SimTime at, const std::function<boo
     std::this_thread::sleep_for(kSlice);
   }
   std::lock_guard lock(mutex_);
-  held_ = false;
   if (paused_) {
     anchor_model_ = at;
   } else {

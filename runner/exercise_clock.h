@@ -45,6 +45,9 @@ class ExerciseClock {
 
  private:
   model::SimTime model_now_locked(WallClock::time_point wall) const;
+  // How long the clock has been paused in all, up to `wall`.
+  WallClock::duration paused_for_locked(WallClock::time_point wall) const;
+  WallClock::duration paused_for() const;
   void restart_at_locked(model::SimTime at, WallClock::time_point wall);
 
   mutable std::mutex mutex_;
@@ -52,6 +55,8 @@ class ExerciseClock {
   std::chrono::milliseconds decision_time_;
   bool paused_ = false;
   bool held_ = false;  // for a decision: the model time stands still
+  WallClock::duration paused_before_ = WallClock::duration::zero();  // earlier pauses, in all
+  WallClock::time_point paused_since_;
   // The model time at `anchor_wall_`; while paused, the time the pause began at.
   model::SimTime anchor_model_ = 0;
   WallClock::time_point anchor_wall_ = WallClock::now();
