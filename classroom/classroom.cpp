@@ -314,6 +314,7 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
       }
       if (!refused.empty()) return send_error(connection, refused);
       commands_.push({seat, request.line});
+      clock_.poke();
       return;
     }
     case Action::kStart: {
@@ -386,6 +387,7 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
                           started_ ? "the exercise is over" : "the exercise has not started");
       }
       injects_.push_back({request.event, -1, 0});
+      clock_.poke();
       break;
     }
     case Action::kOutage: {

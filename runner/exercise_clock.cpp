@@ -84,6 +84,20 @@ model::SimTime ExerciseClock::model_now() const {
   return model_now_locked(WallClock::now());
 }
 
+void ExerciseClock::poke() {
+  {
+    std::lock_guard lock(mutex_);
+    poke_pending_ = true;
+  }
+  poked_.notify_all();
+}
+
+void ExerciseClock::nap(WallClock::time_point until) {
+  std::unique_lock lock(mutex_);
+  poked_.wait_until(lock, until, [this] { return poke_pending_; });
+  poke_pending_ = false;
+}
+
 void ExerciseClock::wait_until(model::SimTime at, const std::function<void()>& tick) {
   for (;;) {
     WallClock::time_point due;
@@ -98,7 +112,7 @@ void ExerciseClock::wait_until(model::SimTime at, const std::function<void()>& t
                                          std::chrono::duration<double>(ahead));
     }
     if (tick) tick();
-    std::this_thread::sleep_until(std::min(due, WallClock::now() + kSlice));
+    nap(std::min(due, WallClock::now() + kSlice));
   }
 }
 
@@ -132,7 +146,7 @@ bool ExerciseClock::hold_for_decision(model::SimTime at, const std::function<boo
       break;
     }
     if (tick) tick();
-    std::this_thread::sleep_for(kSlice);
+    nap(WallClock::now() + kSlice);
   }
   std::lock_guard lock(mutex_);
   if (paused_) {

@@ -43,6 +43,10 @@ class ExerciseClock {
   // The model time now, by the wall clock.
   model::SimTime model_now() const;
 
+  // Something for the waiting referee to act on at once (a person's command): it stops waiting
+  // and runs its tick now rather than at the next slice of 50 ms.
+  void poke();
+
  private:
   model::SimTime model_now_locked(WallClock::time_point wall) const;
   // How long the clock has been paused in all, up to `wall`.
@@ -50,7 +54,12 @@ class ExerciseClock {
   WallClock::duration paused_for() const;
   void restart_at_locked(model::SimTime at, WallClock::time_point wall);
 
+  // Sleeps until `until` or a poke, whichever comes first.
+  void nap(WallClock::time_point until);
+
   mutable std::mutex mutex_;
+  std::condition_variable poked_;
+  bool poke_pending_ = false;
   double speed_;
   std::chrono::milliseconds decision_time_;
   bool paused_ = false;

@@ -91,23 +91,27 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
         << ", live: " << parties[0].id << " and " << parties[1].id
         << " as two node processes over mutual TLS, " << speed << "x)" << std::endl;
   }
-  // The person's lines are read on a thread of their own and taken at the next event. The
-  // queue is shared with that thread, which may outlive this function (it sits in getline).
+  // The person's lines are read on a thread of their own and taken at once. The queue and the
+  // clock are shared with that thread, which may outlive this function (it sits in getline).
   auto typed = std::make_shared<CommandQueue>();
+  auto clock = std::make_shared<ExerciseClock>(speed, options.decision_time);
   if (human >= 0) {
-    std::thread([typed, party = options.human] {
-      for (std::string line; std::getline(std::cin, line);) typed->push({party, line});
+    std::thread([typed, clock, party = options.human] {
+      for (std::string line; std::getline(std::cin, line);) {
+        typed->push({party, line});
+        clock->poke();
+      }
       typed->push({party, "", true});
+      clock->poke();
     }).detach();
   }
-  ExerciseClock clock(speed, options.decision_time);
   auto notice_interruption = [] {
     if (Interruption::signal()) throw Interrupted();
   };
   model::Outcomes outcomes;
   std::vector<side::Counts> counts;
   try {
-    outcomes = exercise->play(clock, *typed, notice_interruption);
+    outcomes = exercise->play(*clock, *typed, notice_interruption);
     counts = exercise->link_counts();
   } catch (const Interrupted&) {
     errors << "hotline run: interrupted at "
