@@ -4,6 +4,7 @@
 // speeds the case to its end and reveals it. Each seat must have seen its own party's view
 // only, no page may log an error, and a seat's token must open nothing else.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <memory>
@@ -14,6 +15,7 @@
 
 #include "common/child_process.h"
 #include "tests/support/headless_browser.h"
+#include "tests/support/process_tree.h"
 
 namespace hotline {
 namespace {
@@ -271,6 +273,14 @@ TEST_F(ClassroomInBrowser, AnEmptySeatIsPlayedByTheModelAndBadRequestsChangeNoth
     wait_until(*page, "document.querySelector('#feed li[data-kind=asked]')");
     wait_until(*page, "document.querySelector('#feed li[data-kind=model_decided]')");
   }
+  // Moscow's node is killed mid-exercise: it is restarted on its journal, its mind rebuilt, and
+  // the seat plays on.
+  const auto moscow_node = testing::children_matching(server_->pid(), "--party moscow");
+  ASSERT_EQ(moscow_node.size(), 1u);
+  ::kill(moscow_node[0], SIGKILL);
+  wait_until(instructor,
+             "[...document.querySelectorAll('#feed li[data-kind=link]')].some(li => "
+             "li.textContent.includes('recovered'))");
   // The exercise went on: moscow still plays, and its words are taken.
   moscow.evaluate(
       "document.getElementById('text').value = 'We are looking into it.';"
