@@ -167,8 +167,20 @@ HttpResponse Classroom::on_http(const std::string& target) {
 std::optional<std::string> Classroom::on_admit(const std::string& target) {
   const Resource resource = parse_resource(target);
   if (resource.path != "/ws") return std::nullopt;
-  std::lock_guard lock(mutex_);
-  return tokens_.seat_of(resource.parameter("token"));
+  const std::string token = resource.parameter("token");
+  std::optional<std::string> seat;
+  {
+    std::lock_guard lock(mutex_);
+    seat = tokens_.seat_of(token);
+  }
+  if (!seat) return std::nullopt;
+  // A team on a few laptops, not a script opening sockets without end.
+  const auto browsers = std::count_if(seats_.begin(), seats_.end(),
+                                      [&](const auto& open) { return open.second == *seat; });
+  if (browsers >= kMaxBrowsersPerSeat) return std::nullopt;
+  // The token itself: it is checked again when the handshake completes, in case the seat was
+  // revoked meanwhile.
+  return token;
 }
 
 nlohmann::json Classroom::hello(const std::string& seat) const {
@@ -222,7 +234,23 @@ nlohmann::json Classroom::seats_message() const {
   return {{"type", "seats"}, {"seats", seats}};
 }
 
-void Classroom::on_open(ConnectionId connection, const std::string& seat) {
+void Classroom::on_open(ConnectionId connection, const std::string& token) {
+  std::optional<std::string> admitted;
+  {
+    std::lock_guard lock(mutex_);
+    admitted = tokens_.seat_of(token);
+  }
+  if (!admitted) {
+    server_->close(connection, "this seat's token was revoked");
+    return;
+  }
+  const std::string seat = *admitted;
+  // Handshakes admitted together may all complete: the limit holds when they do.
+  if (std::count_if(seats_.begin(), seats_.end(),
+                    [&](const auto& open) { return open.second == seat; }) >= kMaxBrowsersPerSeat) {
+    server_->close(connection, "too many browsers in this seat");
+    return;
+  }
   seats_[connection] = seat;
   server_->send(connection, hello(seat).dump());
   for (const auto& message : seat == kInstructor ? all_records_ : views_[seat])
@@ -243,6 +271,7 @@ void Classroom::on_open(ConnectionId connection, const std::string& seat) {
 
 void Classroom::on_close(ConnectionId connection) {
   seats_.erase(connection);
+  recent_commands_.erase(connection);
   last_status_.erase(connection);
   send_to(kInstructor, seats_message().dump());
 }
@@ -313,6 +342,13 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
         }
       }
       if (!refused.empty()) return send_error(connection, refused);
+      // People type a few lines a minute; a flood from one page would hold up the referee.
+      auto& recent = recent_commands_[connection];
+      const auto now = std::chrono::steady_clock::now();
+      while (!recent.empty() && now - recent.front() > std::chrono::seconds(1)) recent.pop_front();
+      if (recent.size() >= kMaxCommandsPerSecond)
+        return send_error(connection, "too many commands at once; wait a moment");
+      recent.push_back(now);
       commands_.push({seat, request.line});
       clock_.poke();
       return;

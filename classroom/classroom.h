@@ -9,7 +9,9 @@
 // `record`; everything about connections happens on the web server's thread. What both touch
 // is the clock and the command queue (both thread-safe) and the few flags below, under a mutex.
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,6 +37,9 @@ namespace hotline::classroom {
 
 class Classroom : public model::RecordSink {
  public:
+  static constexpr long kMaxBrowsersPerSeat = 24;
+  static constexpr std::size_t kMaxCommandsPerSecond = 10;
+
   Classroom(const model::Scenario& scenario, runner::ExerciseClock& clock,
             runner::CommandQueue& commands, WebServerOptions web);
   ~Classroom() override;
@@ -69,7 +74,7 @@ class Classroom : public model::RecordSink {
  private:
   HttpResponse on_http(const std::string& target);
   std::optional<std::string> on_admit(const std::string& target);
-  void on_open(ConnectionId connection, const std::string& seat);
+  void on_open(ConnectionId connection, const std::string& token);
   void on_message(ConnectionId connection, const std::string& text);
   void on_close(ConnectionId connection);
   void on_record(const model::Record& record);
@@ -104,6 +109,7 @@ class Classroom : public model::RecordSink {
   std::map<std::string, std::vector<std::string>> views_;  // seat -> its record messages so far
   std::vector<std::string> all_records_;                   // the instructor's view, and the reveal
   std::map<ConnectionId, std::string> last_status_;
+  std::map<ConnectionId, std::deque<std::chrono::steady_clock::time_point>> recent_commands_;
   bool over_ = false;
   bool revealed_ = false;
   std::string summary_;

@@ -122,6 +122,12 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
   setup.certs = options.certs;
   setup.people = *people;
   std::unique_ptr<runner::LiveExercise> exercise;
+  // However the play ends, the classroom stops asking the exercise for its status before the
+  // exercise is gone.
+  struct StopWatching {
+    Classroom& classroom;
+    ~StopWatching() { classroom.playing(nullptr); }
+  } stop_watching{classroom};
   int status = 0;
   try {
     exercise = std::make_unique<runner::LiveExercise>(compiled, setup, classroom);

@@ -122,7 +122,13 @@ class Endpoint : public WebServer::Impl {
     const auto found = handles_.find(connection);
     if (found == handles_.end()) return;
     websocketpp::lib::error_code ignored;  // a connection going away is told by its close
-    server_.send(found->second, text, websocketpp::frame::opcode::text, ignored);
+    auto open = server_.get_con_from_hdl(found->second, ignored);
+    if (!open) return;
+    if (open->get_buffered_amount() > options_.max_unsent_bytes) {
+      open->close(websocketpp::close::status::policy_violation, "not reading", ignored);
+      return;
+    }
+    open->send(text, websocketpp::frame::opcode::text);
   }
 
   void close(ConnectionId connection, const std::string& reason) override {

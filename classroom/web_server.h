@@ -33,13 +33,16 @@ struct WebServerOptions {
   std::string certificate_pem;
   std::string key_pem;
   std::size_t max_message_bytes = 16 * 1024;  // a browser's WebSocket message, and a request body
+  // A connection with more than this waiting to be written (a browser that does not read) is
+  // closed rather than allowed to grow the server's memory.
+  std::size_t max_unsent_bytes = 8 * 1024 * 1024;
 };
 
 struct WebHandlers {
   // A GET request for `resource` (path and query, as sent).
   std::function<HttpResponse(const std::string& resource)> http;
-  // A WebSocket handshake for `resource`: the connection's audience (a seat), or nothing to
-  // refuse it with 403.
+  // A WebSocket handshake for `resource`: what the connection is admitted as (handed to
+  // `opened` once the handshake completes), or nothing to refuse it with 403.
   std::function<std::optional<std::string>(const std::string& resource)> admit;
   std::function<void(ConnectionId, const std::string& audience)> opened;
   std::function<void(ConnectionId, const std::string& text)> message;

@@ -13,6 +13,15 @@ constexpr auto kSlice = std::chrono::milliseconds(50);
 ExerciseClock::ExerciseClock(double speed, std::chrono::milliseconds decision_time)
     : speed_(speed), decision_time_(decision_time) {}
 
+void ExerciseClock::start_at(model::SimTime at) {
+  std::lock_guard lock(mutex_);
+  if (paused_) {
+    anchor_model_ = at;
+  } else {
+    restart_at_locked(at, WallClock::now());
+  }
+}
+
 double ExerciseClock::speed() const {
   std::lock_guard lock(mutex_);
   return speed_;

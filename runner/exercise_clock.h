@@ -21,6 +21,10 @@ class ExerciseClock {
   // person's decision before the model makes it.
   ExerciseClock(double speed, std::chrono::milliseconds decision_time);
 
+  // The case starts now at model time `at` (the clock may have been made long before, while a
+  // classroom waited for its instructor).
+  void start_at(model::SimTime at);
+
   double speed() const;
   // From now on; the model time reached so far stays.
   void set_speed(double speed);

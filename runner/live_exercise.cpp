@@ -216,6 +216,7 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
   };
   std::vector<model::SideHost*> hosts;
   for (auto& mind : minds_) hosts.push_back(mind.get());
+  clock.start_at(0);
   // Called before each event and again after it (see simulate_with).
   auto pace = [&](model::SimTime at) {
     now_ = at;

@@ -288,6 +288,26 @@ TEST_F(ClassroomInBrowser, AnEmptySeatIsPlayedByTheModelAndBadRequestsChangeNoth
   wait_until(moscow_too,
              "[...document.querySelectorAll('#feed li[data-kind=typed]')].some(li => "
              "li.textContent.includes('looking into it'))");
+  // One page cannot flood the classroom: commands past ten a second are refused, and a seat
+  // holds at most 24 browsers (two are already open).
+  const std::string flood =
+      "new Promise(done => { const ws = new WebSocket(`ws://${location.host}/ws?token=" +
+      token("moscow") +
+      "`); let refused = 0; ws.onmessage = e => { const m = JSON.parse(e.data); "
+      "if (m.type === 'hello') { for (let i = 0; i < 15; ++i) ws.send(JSON.stringify({action: "
+      "'command', line: '/believe 0.5'})); } if (m.type === 'error' && "
+      "m.error.startsWith('too many commands')) ++refused; }; "
+      "setTimeout(() => { ws.close(); done(refused); }, 1500); })";
+  EXPECT_GE(moscow.evaluate(flood, true).get<int>(), 5);
+  const std::string crowd =
+      "new Promise(done => { let greeted = 0; const sockets = []; for (let i = 0; i < 30; ++i) { "
+      "const ws = new WebSocket(`ws://${location.host}/ws?token=" +
+      token("moscow") +
+      "`); ws.onmessage = e => { if (JSON.parse(e.data).type === 'hello') ++greeted; }; "
+      "sockets.push(ws); } setTimeout(() => { sockets.forEach(s => s.close()); done(greeted); }, "
+      "3000); })";
+  EXPECT_EQ(moscow.evaluate(crowd, true).get<int>(), 22);
+
   instructor.evaluate("document.getElementById('close').click()");
   EXPECT_EQ(server_->wait_for(30s), 0);
 }
@@ -303,8 +323,13 @@ TEST_F(ClassroomInBrowser, WithTlsTheSeatsPlayOverHttpsAndWss) {
   instructor.open(link("instructor"));
   wait_until(instructor, "document.body.dataset.connected === 'yes'");
   EXPECT_EQ(instructor.evaluate("location.protocol"), "https:");
+  // The instructor takes a while to start; the case must not have run on meanwhile (before, the
+  // clock counted from the server's start, and at 20,000x three seconds skipped 17 hours).
+  std::this_thread::sleep_for(3s);
   instructor.evaluate("document.getElementById('start').click()");
   wait_until(instructor, "document.querySelector('#feed li')");
+  const std::string first_time = instructor.evaluate("document.getElementById('time').textContent");
+  EXPECT_EQ(first_time.rfind("D+0 0", 0), 0u) << first_time;
   for (const auto& error : instructor.page().console_errors) ADD_FAILURE() << error;
   instructor.evaluate("document.getElementById('close').click()");
   EXPECT_EQ(server_->wait_for(30s), 0);
