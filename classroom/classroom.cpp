@@ -452,9 +452,11 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
 void Classroom::send_status() {
   std::vector<std::pair<std::string, std::vector<side::Awaited>>> awaiting;
   bool started = false;
+  bool playing = false;
   {
     std::lock_guard lock(mutex_);
     started = started_;
+    playing = exercise_ != nullptr;
     if (exercise_) awaiting = exercise_->awaiting();
   }
   std::string state = !started            ? "waiting to start"
@@ -463,8 +465,9 @@ void Classroom::send_status() {
                       : clock_.paused()   ? "paused"
                       : !awaiting.empty() ? "holding for a decision"
                                           : "running";
+  // No time until the case is being played (its nodes take a moment to start).
   const std::string time =
-      started ? scenario::format_time(clock_.model_now(), scenario::start_of(scenario_), true) : "";
+      playing ? scenario::format_time(clock_.model_now(), scenario::start_of(scenario_), true) : "";
   for (const auto& [connection, seat] : seats_) {
     nlohmann::json awaited = nlohmann::json::array();
     for (const auto& [party, decisions] : awaiting) {

@@ -131,6 +131,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
   int status = 0;
   try {
     exercise = std::make_unique<runner::LiveExercise>(compiled, setup, classroom);
+    clock.start_at(0);  // the seats see the case's time from its start, not the lobby's
     classroom.playing(exercise.get());
     const model::Outcomes outcomes = exercise->play(
         clock, commands,

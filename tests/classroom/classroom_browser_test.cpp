@@ -331,6 +331,7 @@ TEST_F(ClassroomInBrowser, WithTlsTheSeatsPlayOverHttpsAndWss) {
   std::this_thread::sleep_for(3s);
   instructor.evaluate("document.getElementById('start').click()");
   wait_until(instructor, "document.querySelector('#feed li')");
+  wait_until(instructor, "document.getElementById('time').textContent !== ''");
   const std::string first_time = instructor.evaluate("document.getElementById('time').textContent");
   EXPECT_EQ(first_time.rfind("D+0 0", 0), 0u) << first_time;
   for (const auto& error : instructor.page().console_errors) ADD_FAILURE() << error;
