@@ -20,6 +20,7 @@ struct SimEvent {
     kLinkTest,
     kMeeting,
     kOccurrence,
+    kPace,  // nothing happens: a moment a live run asked to act at (a branch's)
     kEnd,
   };
   Type type = Type::kTimeline;

@@ -76,7 +76,7 @@ class Simulation {
     }
   }
 
-  Outcomes run() {
+  Outcomes run(const std::vector<SimTime>& pace_also_at = {}) {
     for (std::size_t i = 0; i < scenario_.timeline.size(); ++i) {
       scheduler_.schedule(scenario_.timeline[i].at,
                           {SimEvent::Type::kTimeline, static_cast<int>(i), 0});
@@ -90,10 +90,14 @@ class Simulation {
     if (scenario_.hotline.enabled && scenario_.hotline.link_test_every > 0) {
       scheduler_.schedule(scenario_.hotline.link_test_every, {SimEvent::Type::kLinkTest, 0, 0});
     }
+    for (const SimTime at : pace_also_at) {
+      if (at >= 0 && at < scenario_.duration)
+        scheduler_.schedule(at, {SimEvent::Type::kPace, 0, 0});
+    }
     scheduler_.schedule(scenario_.duration, {SimEvent::Type::kEnd, 0, 0});
     while (!scheduler_.empty()) {
       const SimEvent event = scheduler_.pop();
-      ++outcomes_.events;
+      if (event.type != SimEvent::Type::kPace) ++outcomes_.events;
       const SimTime now = scheduler_.now();
       if (pace_) {
         pace_(now);
@@ -236,6 +240,7 @@ class Simulation {
       case SimEvent::Type::kOccurrence:
         occurrence(now, event.a, event.b);
         break;
+      case SimEvent::Type::kPace:
       case SimEvent::Type::kEnd:
         break;
     }
@@ -653,9 +658,10 @@ Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink
 
 Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
                        std::vector<SideHost*> sides, std::function<void(SimTime)> pace,
-                       std::function<std::vector<Inject>()> injects) {
+                       std::function<std::vector<Inject>()> injects,
+                       const std::vector<SimTime>& pace_also_at) {
   return Simulation(scenario, seed, sink, std::move(sides), std::move(pace), std::move(injects))
-      .run();
+      .run(pace_also_at);
 }
 
 }  // namespace hotline::model

@@ -27,6 +27,9 @@ Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink
 // of the scenario's timeline (an incident, with what each party was to observe of it; an
 // observation; a scripted message; an intent; a press leak), or an outage of a hotline circuit.
 // Each is recorded ("inject").
+//
+// `pace_also_at`: model times at which `pace` is called even if nothing happens then (the
+// moment a branch of a live exercise takes over).
 struct Inject {
   int timeline_entry = -1;  // an index into the scenario's timeline, or -1
   int circuit = -1;         // else: this circuit of the hotline goes down...
@@ -34,6 +37,7 @@ struct Inject {
 };
 Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,
                        std::vector<SideHost*> sides, std::function<void(SimTime)> pace,
-                       std::function<std::vector<Inject>()> injects = nullptr);
+                       std::function<std::vector<Inject>()> injects = nullptr,
+                       const std::vector<SimTime>& pace_also_at = {});
 
 }  // namespace hotline::model

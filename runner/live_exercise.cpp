@@ -70,23 +70,24 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
   char speed_text[32];
   std::snprintf(speed_text, sizeof speed_text, "%.17g", options_.speed);
   auto node_arguments = [&](int party) {
-    std::vector<std::string> argv = {common::current_executable(),
-                                     "node",
-                                     "--party",
-                                     parties[party].id,
-                                     "--peer",
-                                     parties[1 - party].id,
-                                     "--certs",
-                                     certs.string(),
-                                     "--journal",
-                                     (scratch_ / (parties[party].id + ".journal")).string(),
-                                     "--play",
-                                     options_.scenario_path.string(),
-                                     "--seed",
-                                     std::to_string(options_.seed),
-                                     "--speed",
-                                     speed_text,
-                                     "--json"};
+    std::vector<std::string> argv = {
+        options_.node_program.empty() ? common::current_executable() : options_.node_program,
+        "node",
+        "--party",
+        parties[party].id,
+        "--peer",
+        parties[1 - party].id,
+        "--certs",
+        certs.string(),
+        "--journal",
+        (scratch_ / (parties[party].id + ".journal")).string(),
+        "--play",
+        options_.scenario_path.string(),
+        "--seed",
+        std::to_string(options_.seed),
+        "--speed",
+        speed_text,
+        "--json"};
     const auto& people = options_.people;
     if (std::find(people.begin(), people.end(), parties[party].id) != people.end())
       argv.push_back("--human");
@@ -159,23 +160,75 @@ LiveExercise::~LiveExercise() {
 }
 
 void LiveExercise::take_commands(model::SimTime at, CommandQueue& commands) {
-  for (const auto& command : commands.take()) {
-    if (command.input_ended) unattended_.push_back(command.party);
-    if (command.line.empty()) continue;
-    for (auto& mind : minds_) {
-      if (mind->party() != command.party) continue;
-      const std::string problem = mind->human(at, command.line);
-      if (!problem.empty()) {
-        model::Record record;
-        record.at = at;
-        record.kind = "console";
-        record.party = command.party;
-        record.with("problem", problem);
-        sink_.record(std::move(record));
-      }
+  now_ = at;
+  for (auto& command : commands.take()) {
+    if (command.input_ended) {
+      ExerciseInput ended;
+      ended.kind = ExerciseInput::Kind::kInputEnded;
+      ended.party = command.party;
+      put_in(std::move(ended));
     }
+    if (command.line.empty()) continue;
+    ExerciseInput typed;
+    typed.kind = ExerciseInput::Kind::kCommand;
+    typed.party = std::move(command.party);
+    typed.line = std::move(command.line);
+    put_in(std::move(typed));
   }
   note_awaiting();
+}
+
+void LiveExercise::put_in(ExerciseInput input) {
+  input.step = step_;
+  input.at = now_;
+  switch (input.kind) {
+    case ExerciseInput::Kind::kCommand:
+      for (auto& mind : minds_) {
+        if (mind->party() != input.party) continue;
+        const std::string problem = mind->human(now_, input.line);
+        if (!problem.empty()) {
+          model::Record record;
+          record.at = now_;
+          record.kind = "console";
+          record.party = input.party;
+          record.with("problem", problem);
+          sink_.record(std::move(record));
+        }
+      }
+      break;
+    case ExerciseInput::Kind::kModelDecides:
+      for (auto& mind : minds_) {
+        if (mind->party() == input.party) mind->decide(now_);
+      }
+      break;
+    case ExerciseInput::Kind::kInputEnded:
+      unattended_.push_back(input.party);
+      break;
+    case ExerciseInput::Kind::kInject:
+      due_injects_.push_back(input.inject);
+      break;
+  }
+  std::lock_guard lock(status_mutex_);
+  inputs_.push_back(std::move(input));
+}
+
+void LiveExercise::decide_for(RemoteSideHost& mind, model::SimTime at) {
+  now_ = at;
+  ExerciseInput decides;
+  decides.kind = ExerciseInput::Kind::kModelDecides;
+  decides.party = mind.party();
+  put_in(std::move(decides));
+  note_awaiting();
+}
+
+std::vector<ExerciseInput> LiveExercise::inputs() const {
+  std::lock_guard lock(status_mutex_);
+  return inputs_;
+}
+
+bool LiveExercise::replaying() const {
+  std::lock_guard lock(status_mutex_);
+  return replaying_;
 }
 
 void LiveExercise::note_awaiting() {
@@ -200,7 +253,8 @@ model::SimTime LiveExercise::reached() const {
 
 model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
                                    std::function<void()> tick,
-                                   std::function<std::vector<model::Inject>()> injects) {
+                                   std::function<std::vector<model::Inject>()> injects,
+                                   const Branch* branch, bool paused_at_branch) {
   // While one mind waits for a message, the node that must send it may have died.
   minds_[0]->on_idle([&] {
     if (tick) tick();
@@ -217,9 +271,42 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
   std::vector<model::SideHost*> hosts;
   for (auto& mind : minds_) hosts.push_back(mind.get());
   clock.start_at(0);
+  bool live = branch == nullptr;
+  std::size_t replayed = 0;
+  {
+    std::lock_guard lock(status_mutex_);
+    replaying_ = !live;
+  }
+  // The branch's moment: what was changed goes in, and people take over.
+  auto go_live = [&](model::SimTime at) {
+    live = true;
+    model::Record record;
+    record.at = at;
+    record.kind = "branch";
+    record.with("changed", branch->what_changed);
+    sink_.record(std::move(record));
+    for (const auto& input : branch->change) put_in(input);
+    clock.start_at(at);
+    if (paused_at_branch) clock.pause();
+    std::lock_guard lock(status_mutex_);
+    replaying_ = false;
+  };
   // Called before each event and again after it (see simulate_with).
   auto pace = [&](model::SimTime at) {
+    ++step_;
     now_ = at;
+    if (!live && at < branch->from) {
+      // Played again as it was: each input at the step it took effect, without waiting for
+      // the clock or for anyone to decide (what they decided is among the inputs).
+      while (replayed < branch->replay.size() && branch->replay[replayed].step <= step_)
+        put_in(branch->replay[replayed++]);
+      note_awaiting();
+      clock.start_at(at);
+      if (tick) tick();
+      for (auto& mind : minds_) mind->poll();
+      return;
+    }
+    if (!live) go_live(at);
     take_commands(at, commands);
     {
       // What an event asked of a person holds the clock, up to the decision time; then the
@@ -227,8 +314,7 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
       for (auto& mind : minds_) {
         if (mind->awaiting().empty()) continue;
         if (std::find(unattended_.begin(), unattended_.end(), mind->party()) != unattended_.end()) {
-          mind->decide(at);
-          note_awaiting();
+          decide_for(*mind, at);
           continue;
         }
         model::Record held;
@@ -246,17 +332,33 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
         sink_.record(std::move(held));
         const bool in_time = clock.hold_for_decision(
             at, [&] { return !mind->awaiting().empty(); }, tick_and_take);
-        if (!in_time) {
-          mind->decide(at);
-          note_awaiting();
-        }
+        if (!in_time) decide_for(*mind, at);
       }
     }
     clock.wait_until(at, tick_and_take);
     if (tick) tick();
     for (auto& mind : minds_) mind->poll();
   };
-  return model::simulate_with(scenario_, options_.seed, &sink_, hosts, pace, std::move(injects));
+  // The world takes injects after each pace call: a branch's, then the white cell's, noted.
+  auto take_injects = [&] {
+    std::vector<model::Inject> taken;
+    taken.swap(due_injects_);
+    if (live && injects) {
+      for (const auto& inject : injects()) {
+        ExerciseInput input;
+        input.kind = ExerciseInput::Kind::kInject;
+        input.inject = inject;
+        put_in(std::move(input));
+      }
+      taken.insert(taken.end(), due_injects_.begin(), due_injects_.end());
+      due_injects_.clear();
+    }
+    return taken;
+  };
+  std::vector<model::SimTime> branch_moment;
+  if (branch) branch_moment.push_back(branch->from);
+  return model::simulate_with(scenario_, options_.seed, &sink_, hosts, pace, take_injects,
+                              branch_moment);
 }
 
 std::vector<side::Counts> LiveExercise::link_counts() {

@@ -24,6 +24,7 @@
 #include "model/scenario.h"
 #include "model/simulation.h"
 #include "runner/exercise_clock.h"
+#include "runner/exercise_inputs.h"
 #include "runner/remote_side.h"
 #include "scenario/settings.h"
 
@@ -40,6 +41,7 @@ struct ExerciseOptions {
   // Start a node that died mid-case again on its journal and carry on (up to 3 times each).
   bool restart_nodes = true;
   std::vector<std::string> people;  // the parties people play; the others, the model
+  std::string node_program;         // the `hotline` that runs the nodes; empty: this program
 };
 
 // A line a person typed for the party they play; or, with `input_ended`, word that nobody can
@@ -80,9 +82,19 @@ class LiveExercise {
   // Plays the case to its end on `clock`, taking people's commands as it goes and holding the
   // clock while a decision is awaited of a person. `tick` runs often (every event, and every
   // 50 ms while waiting); it may throw to stop the exercise. `injects`, if set, gives timeline
-  // entries to happen now (see model::simulate_with). Throws NodeFailure if a node fails.
+  // entries to happen now (see model::simulate_with). With `branch`, the exercise is first
+  // played again as it was, as fast as the nodes go, up to the branch's moment; there the
+  // branch's change is put in, the clock starts (paused, with `paused_at_branch`) and people
+  // play on. Throws NodeFailure if a node fails.
   model::Outcomes play(ExerciseClock& clock, CommandQueue& commands, std::function<void()> tick,
-                       std::function<std::vector<model::Inject>()> injects = nullptr);
+                       std::function<std::vector<model::Inject>()> injects = nullptr,
+                       const Branch* branch = nullptr, bool paused_at_branch = false);
+
+  // Everything put into the exercise so far, in the order it took effect (what a branch of it
+  // replays). Safe from any thread.
+  std::vector<ExerciseInput> inputs() const;
+  // Still playing a branch again up to its moment. Safe from any thread.
+  bool replaying() const;
 
   // What each node's link did to its copies (see LinkFaults), once they have all arrived.
   std::vector<side::Counts> link_counts();
@@ -100,6 +112,9 @@ class LiveExercise {
 
  private:
   void take_commands(model::SimTime at, CommandQueue& commands);
+  // Puts `input` into the exercise now (step_, now_), and notes it.
+  void put_in(ExerciseInput input);
+  void decide_for(RemoteSideHost& mind, model::SimTime at);
   void note_awaiting();
 
   const model::Scenario& scenario_;
@@ -111,11 +126,15 @@ class LiveExercise {
   MessageLedger ledger_;
   std::vector<std::unique_ptr<RemoteSideHost>> minds_;
   model::SimTime now_ = 0;
-  std::vector<std::string> unattended_;  // parties whose person's input has ended
+  std::uint64_t step_ = 0;                  // the pace calls so far (see ExerciseInput)
+  std::vector<model::Inject> due_injects_;  // put in by a branch, for the world to take now
+  std::vector<std::string> unattended_;     // parties whose person's input has ended
 
   mutable std::mutex status_mutex_;
   model::SimTime reached_ = 0;
   std::vector<std::pair<std::string, std::vector<side::Awaited>>> awaiting_;
+  std::vector<ExerciseInput> inputs_;
+  bool replaying_ = false;
 };
 
 }  // namespace hotline::runner

@@ -14,7 +14,8 @@ bool field_is(const model::Record& record, const char* key, const std::string& v
 bool PartyView::visible_to(const std::string& party, const model::Record& record) {
   if (!record.party.empty()) return record.party == party;
   // The world's records: only what is public, or what this party itself did.
-  if (record.kind == "press_leak" || record.kind == "outcome" || record.kind == "channel_summary")
+  if (record.kind == "press_leak" || record.kind == "outcome" || record.kind == "channel_summary" ||
+      record.kind == "branch")
     return true;
   if (record.kind == "send" || record.kind == "unsent") return field_is(record, "from", party);
   if (record.kind == "circuit") return field_is(record, "party", party);

@@ -258,6 +258,7 @@ std::string Narrator::sentence(const model::Record& r) {
   if (kind == "console") return "console: " + text_of(r, "problem");
   if (kind == "help") return "commands: " + text_of(r, "commands");
   if (kind == "inject") return "the white cell injects: " + text_of(r, "what");
+  if (kind == "branch") return "the exercise branches here; changed: " + text_of(r, "changed");
   if (kind == "clock_held") {
     return "the clock waits up to " +
            std::to_string(static_cast<long long>(number_field(r, "seconds"))) +
