@@ -77,6 +77,7 @@ std::optional<std::vector<std::string>> Classroom::wait_for_start(
 
 void Classroom::playing(const runner::LiveExercise* exercise) {
   std::lock_guard lock(mutex_);
+  if (exercise_ && !exercise) last_inputs_ = exercise_->inputs();
   exercise_ = exercise;
 }
 
@@ -135,12 +136,48 @@ void Classroom::failed(std::string reason) {
   });
 }
 
-void Classroom::wait_for_close(const std::function<bool()>& interrupted) {
+bool Classroom::branch_requested() const {
+  std::lock_guard lock(mutex_);
+  return branch_.has_value();
+}
+
+std::optional<runner::Branch> Classroom::wait_for_close_or_branch(
+    const std::function<bool()>& interrupted) {
   std::unique_lock lock(mutex_);
-  while (!close_requested_) {
-    if (interrupted && interrupted()) return;
+  while (!close_requested_ && !branch_) {
+    if (interrupted && interrupted()) return std::nullopt;
     changed_.wait_for(lock, std::chrono::milliseconds(100));
   }
+  if (close_requested_) return std::nullopt;
+  std::optional<runner::Branch> taken;
+  taken.swap(branch_);
+  return taken;
+}
+
+void Classroom::branching(const runner::Branch& branch) {
+  {
+    std::lock_guard lock(mutex_);
+    records_.clear();
+    injects_.clear();
+    branch_.reset();
+  }
+  const std::string message = nlohmann::json{
+      {"type", "branch"},
+      {"from", scenario::format_time(branch.from, scenario::start_of(scenario_), true)},
+      {"changed",
+       branch.what_changed}}.dump();
+  // Posted before any record of the branch, so every seat starts again before it sees them.
+  server_->post([this, message] {
+    over_ = false;
+    revealed_ = false;
+    summary_.clear();
+    report_.clear();
+    failure_.clear();
+    all_records_.clear();
+    views_.clear();
+    for (const auto& [connection, seat] : seats_) server_->send(connection, message);
+    send_status();
+  });
 }
 
 HttpResponse Classroom::on_http(const std::string& target) {
@@ -265,6 +302,7 @@ void Classroom::on_open(ConnectionId connection, const std::string& token) {
     server_->send(connection, message.dump());
   }
   if (!failure_.empty()) send_error(connection, failure_);
+  if (seat == kInstructor && !inputs_message_.empty()) server_->send(connection, inputs_message_);
   send_to(kInstructor, seats_message().dump());
   send_status();
 }
@@ -439,6 +477,9 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
           {-1, request.circuit, static_cast<model::SimTime>(request.value * model::kHour)});
       break;
     }
+    case Action::kBranch:
+      request_branch(connection, request);
+      return;
     case Action::kClose: {
       std::lock_guard lock(mutex_);
       close_requested_ = true;
@@ -449,19 +490,65 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
   send_status();
 }
 
+void Classroom::request_branch(ConnectionId connection, const SeatRequest& request) {
+  model::SimTime from = 0;
+  try {
+    from = scenario::parse_time(request.from, scenario::start_of(scenario_), 0);
+  } catch (const std::invalid_argument& bad) {
+    return send_error(connection, std::string("the branch's moment: ") + bad.what());
+  }
+  std::lock_guard lock(mutex_);
+  if (!started_) return send_error(connection, "the exercise has not started");
+  if (exercise_ && exercise_->replaying())
+    return send_error(connection, "the branch is still being played up to its moment");
+  try {
+    branch_ = runner::make_branch(scenario_, exercise_ ? exercise_->inputs() : last_inputs_, from,
+                                  request.change);
+  } catch (const runner::BadBranch& bad) {
+    return send_error(connection, bad.what());
+  }
+  changed_.notify_all();
+  clock_.poke();
+}
+
+void Classroom::send_inputs() {
+  std::vector<runner::ExerciseInput> inputs;
+  {
+    std::lock_guard lock(mutex_);
+    inputs = exercise_ ? exercise_->inputs() : last_inputs_;
+  }
+  nlohmann::json list = nlohmann::json::array();
+  const auto start = scenario::start_of(scenario_);
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    const auto& input = inputs[i];
+    list.push_back({{"input", i},
+                    {"t", scenario::format_time(input.at, start, true)},
+                    {"movable", input.kind == runner::ExerciseInput::Kind::kCommand},
+                    {"what", runner::describe_input(scenario_, input)}});
+  }
+  std::string message = nlohmann::json{{"type", "inputs"}, {"inputs", list}}.dump();
+  if (message == inputs_message_) return;
+  inputs_message_ = std::move(message);
+  send_to(kInstructor, inputs_message_);
+}
+
 void Classroom::send_status() {
   std::vector<std::pair<std::string, std::vector<side::Awaited>>> awaiting;
   bool started = false;
   bool playing = false;
+  bool replaying = false;
   {
     std::lock_guard lock(mutex_);
     started = started_;
     playing = exercise_ != nullptr;
     if (exercise_) awaiting = exercise_->awaiting();
+    replaying = exercise_ && exercise_->replaying();
   }
+  send_inputs();
   std::string state = !started            ? "waiting to start"
                       : !failure_.empty() ? "stopped"
                       : over_             ? "over"
+                      : replaying         ? "replaying up to the branch"
                       : clock_.paused()   ? "paused"
                       : !awaiting.empty() ? "holding for a decision"
                                           : "running";

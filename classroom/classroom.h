@@ -54,7 +54,8 @@ class Classroom : public model::RecordSink {
   // their seat (people play those; the model plays the others). Nothing if the instructor closed
   // the classroom first, or `interrupted` said so.
   std::optional<std::vector<std::string>> wait_for_start(const std::function<bool()>& interrupted);
-  // The exercise being played, for the clock's status (awaited decisions); null when over.
+  // The exercise being played, for the clock's status (awaited decisions) and its inputs (what a
+  // branch replays); null when over, and its inputs are kept.
   void playing(const runner::LiveExercise* exercise);
   // Every record of the exercise, from the referee's thread.
   void record(model::Record record) override;
@@ -66,8 +67,13 @@ class Classroom : public model::RecordSink {
   void ended(std::string summary, std::string report);
   // The exercise could not go on (a node failed), and why.
   void failed(std::string reason);
-  // Blocks until the instructor closes the classroom or `interrupted` says so.
-  void wait_for_close(const std::function<bool()>& interrupted);
+  // The instructor asked for a branch of the exercise, which is to stop and be played again.
+  bool branch_requested() const;
+  // Blocks until the instructor closes the classroom (nothing) or asks for a branch (the branch
+  // to play), or `interrupted` says so (nothing).
+  std::optional<runner::Branch> wait_for_close_or_branch(const std::function<bool()>& interrupted);
+  // The branch is about to be played: every seat's view starts again, told why.
+  void branching(const runner::Branch& branch);
   // Every record so far, for the report (after `ended`, all of them).
   std::vector<model::Record> records() const;
 
@@ -80,6 +86,8 @@ class Classroom : public model::RecordSink {
   void on_record(const model::Record& record);
   void act(ConnectionId connection, const std::string& seat, const SeatRequest& request);
   void send_status();
+  void send_inputs();
+  void request_branch(ConnectionId connection, const SeatRequest& request);
   nlohmann::json hello(const std::string& seat) const;
   nlohmann::json seats_message() const;
   void send_to(const std::string& seat, const std::string& text);
@@ -101,6 +109,8 @@ class Classroom : public model::RecordSink {
   const runner::LiveExercise* exercise_ = nullptr;
   std::vector<model::Record> records_;
   std::vector<model::Inject> injects_;
+  std::vector<runner::ExerciseInput> last_inputs_;  // the last exercise's, once it is over
+  std::optional<runner::Branch> branch_;            // asked for, not yet taken
   SeatTokens tokens_;
 
   // The web thread's alone.
@@ -109,6 +119,7 @@ class Classroom : public model::RecordSink {
   std::map<std::string, std::vector<std::string>> views_;  // seat -> its record messages so far
   std::vector<std::string> all_records_;                   // the instructor's view, and the reveal
   std::map<ConnectionId, std::string> last_status_;
+  std::string inputs_message_;  // the exercise's inputs, as last sent to the instructor
   std::map<ConnectionId, std::deque<std::chrono::steady_clock::time_point>> recent_commands_;
   bool over_ = false;
   bool revealed_ = false;

@@ -24,6 +24,7 @@ constexpr NamedAction kActions[] = {
     {"revoke", SeatRequest::Action::kRevoke},
     {"inject", SeatRequest::Action::kInject},
     {"outage", SeatRequest::Action::kOutage},
+    {"branch", SeatRequest::Action::kBranch},
     {"close", SeatRequest::Action::kClose},
 };
 
@@ -44,6 +45,43 @@ double number_field(const nlohmann::json& object, const char* key, double low, d
                      " and " + nlohmann::json(high).dump());
   }
   return value;
+}
+
+int index_field(const nlohmann::json& object, const char* key, long long most,
+                const char* meaning) {
+  const auto found = object.find(key);
+  if (found == object.end() || !found->is_number_integer() || found->get<long long>() < 0 ||
+      found->get<long long>() > most) {
+    throw BadRequest(std::string("\"") + key + "\" must be " + meaning);
+  }
+  return static_cast<int>(found->get<long long>());
+}
+
+void read_branch(const nlohmann::json& object, SeatRequest& request) {
+  using Kind = runner::BranchChange::Kind;
+  request.from = text_field(object, "from");
+  if (request.from.size() > 64) throw BadRequest("\"from\" is a time, such as \"D+1 06:00\"");
+  const std::string change = text_field(object, "change");
+  auto& wanted = request.change;
+  if (change == "nothing") {
+    wanted.kind = Kind::kNothing;
+  } else if (change == "move") {
+    wanted.kind = Kind::kMove;
+    wanted.input =
+        index_field(object, "input", 1'000'000, "the index of one of the exercise's inputs");
+  } else if (change == "inject") {
+    wanted.kind = Kind::kInject;
+    wanted.timeline_entry =
+        index_field(object, "event", 1'000'000, "the index of an entry of the case's timeline");
+  } else if (change == "outage") {
+    wanted.kind = Kind::kOutage;
+    wanted.circuit =
+        index_field(object, "circuit", 1000, "the index of one of the hotline's circuits");
+    wanted.outage = static_cast<model::SimTime>(number_field(object, "value", 1.0 / 60, 24 * 365) *
+                                                model::kHour);
+  } else {
+    throw BadRequest("\"change\" must be \"nothing\", \"move\", \"inject\" or \"outage\"");
+  }
 }
 
 }  // namespace
@@ -82,25 +120,18 @@ SeatRequest parse_seat_request(std::string_view text) {
     case SeatRequest::Action::kRevoke:
       request.seat = text_field(object, "seat");
       break;
-    case SeatRequest::Action::kInject: {
-      const auto found = object.find("event");
-      if (found == object.end() || !found->is_number_integer() || found->get<long long>() < 0 ||
-          found->get<long long>() > 1'000'000) {
-        throw BadRequest("\"event\" must be the index of an entry of the case's timeline");
-      }
-      request.event = static_cast<int>(found->get<long long>());
+    case SeatRequest::Action::kInject:
+      request.event =
+          index_field(object, "event", 1'000'000, "the index of an entry of the case's timeline");
       break;
-    }
-    case SeatRequest::Action::kOutage: {
-      const auto found = object.find("circuit");
-      if (found == object.end() || !found->is_number_integer() || found->get<long long>() < 0 ||
-          found->get<long long>() > 1000) {
-        throw BadRequest("\"circuit\" must be the index of one of the hotline's circuits");
-      }
-      request.circuit = static_cast<int>(found->get<long long>());
+    case SeatRequest::Action::kOutage:
+      request.circuit =
+          index_field(object, "circuit", 1000, "the index of one of the hotline's circuits");
       request.value = number_field(object, "value", 1.0 / 60, 24 * 365);
       break;
-    }
+    case SeatRequest::Action::kBranch:
+      read_branch(object, request);
+      break;
     default:
       break;
   }

@@ -12,11 +12,21 @@
 //   {"action": "revoke", "seat": "moscow"}                  a new token for that seat
 //   {"action": "inject", "event": 3}                        the case's timeline entry 3, now
 //   {"action": "outage", "circuit": 0, "value": 6}           hotline circuit 0 down for 6 hours
+//   {"action": "branch", "from": "D+1 06:00", "change": "nothing"}
+//                                                           play the exercise again up to that
+//                                                           moment, and on from there with one
+//                                                           thing changed: "nothing", "move"
+//                                                           (with "input": an index into the
+//                                                           exercise's inputs), "inject" (with
+//                                                           "event"), "outage" (with "circuit"
+//                                                           and "value", hours)
 //   {"action": "close"}                                     the exercise is over; the server stops
 
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "runner/exercise_inputs.h"
 
 namespace hotline::classroom {
 
@@ -32,14 +42,17 @@ struct SeatRequest {
     kRevoke,
     kInject,
     kOutage,
+    kBranch,
     kClose
   };
   Action action = Action::kCommand;
-  std::string line;  // kCommand
-  double value = 0;  // kSpeed, kDecisionTime
-  std::string seat;  // kRevoke
-  int event = -1;    // kInject: an index into the case's timeline
-  int circuit = -1;  // kOutage: an index into the case's hotline circuits (value: hours)
+  std::string line;             // kCommand
+  double value = 0;             // kSpeed, kDecisionTime
+  std::string seat;             // kRevoke
+  int event = -1;               // kInject: an index into the case's timeline
+  int circuit = -1;             // kOutage: an index into the case's hotline circuits (value: hours)
+  std::string from;             // kBranch: a time as scenario files write it ("D+1 06:00")
+  runner::BranchChange change;  // kBranch
 };
 
 class BadRequest : public std::runtime_error {

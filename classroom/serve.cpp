@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "classroom/classroom.h"
@@ -21,9 +22,13 @@ namespace {
 
 // People read, talk and type: a whole case in about ten minutes, unless told otherwise.
 constexpr double kDefaultWallSeconds = 600.0;
+// The speed a branch's nodes time the link's delays at (a branch is replayed up to its moment).
+constexpr double kReplaySpeed = 1e6;
 
 // The instructor closed the classroom, or Ctrl-C, while the case was being played.
 struct Stopped {};
+// The instructor asked for a branch while the case was being played.
+struct Branching {};
 
 }  // namespace
 
@@ -121,52 +126,74 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
   setup.speed = speed;
   setup.certs = options.certs;
   setup.people = *people;
-  std::unique_ptr<runner::LiveExercise> exercise;
-  // However the play ends, the classroom stops asking the exercise for its status before the
+  // However the play ends, the classroom stops asking an exercise for its status before the
   // exercise is gone.
   struct StopWatching {
     Classroom& classroom;
     ~StopWatching() { classroom.playing(nullptr); }
   } stop_watching{classroom};
   int status = 0;
-  try {
-    exercise = std::make_unique<runner::LiveExercise>(compiled, setup, classroom);
-    clock.start_at(0);  // the seats see the case's time from its start, not the lobby's
-    classroom.playing(exercise.get());
-    const model::Outcomes outcomes = exercise->play(
-        clock, commands,
-        [&] {
-          if (interrupted() || classroom.close_requested()) throw Stopped();
-        },
-        [&] { return classroom.take_injects(); });
-    classroom.playing(nullptr);
-    std::ostringstream summary;
-    scenario::print_outcome_summary(summary, compiled, outcomes);
-    std::ostringstream failures;
-    status = exercise->finish(failures);
-    if (status != 0) errors << "hotline serve: " << failures.str();
-    classroom.ended(summary.str(), report::run_report({file.spec, compiled, classroom.records(),
-                                                       options.command, ""}));
-    say({{"event", "over"}},
-        "The exercise is over; the instructor may reveal it and open its "
-        "report. Ctrl-C (or the instructor) closes the classroom.");
-  } catch (const Stopped&) {
-    classroom.playing(nullptr);
-    if (exercise) exercise->stop();
-    say({{"event", "closed"}}, "The classroom is closed; the exercise was stopped.");
-    return interrupted() ? 130 : 0;
-  } catch (const runner::ExerciseFailure& failure) {
-    classroom.failed(failure.what());
-    errors << "hotline serve: " << failure.what() << "\n";
-    status = 1;
-  } catch (const runner::NodeFailure& failure) {
-    classroom.playing(nullptr);
-    if (exercise) exercise->stop();
-    classroom.failed(failure.what());
-    errors << "hotline serve: " << failure.what() << "\n";
-    status = 1;
+  std::optional<runner::Branch> branch;
+  for (;;) {
+    std::unique_ptr<runner::LiveExercise> exercise;
+    bool branching = false;
+    try {
+      commands.take();  // what was typed for the exercise before does not belong to this one
+      // A branch is first played again up to its moment as fast as the nodes go: a delayed
+      // copy on the link is held for its delay at this speed, not at the clock's.
+      setup.speed = branch ? std::max(speed, kReplaySpeed) : speed;
+      exercise = std::make_unique<runner::LiveExercise>(compiled, setup, classroom);
+      clock.start_at(0);  // the seats see the case's time from its start, not the lobby's
+      classroom.playing(exercise.get());
+      const model::Outcomes outcomes = exercise->play(
+          clock, commands,
+          [&] {
+            if (interrupted() || classroom.close_requested()) throw Stopped();
+            if (classroom.branch_requested()) throw Branching();
+          },
+          [&] { return classroom.take_injects(); }, branch ? &*branch : nullptr, true);
+      classroom.playing(nullptr);
+      std::ostringstream summary;
+      scenario::print_outcome_summary(summary, compiled, outcomes);
+      std::ostringstream failures;
+      status = exercise->finish(failures);
+      if (status != 0) errors << "hotline serve: " << failures.str();
+      classroom.ended(summary.str(), report::run_report({file.spec, compiled, classroom.records(),
+                                                         options.command, ""}));
+      say({{"event", "over"}},
+          "The exercise is over; the instructor may reveal it, open its report or branch it. "
+          "Ctrl-C (or the instructor) closes the classroom.");
+    } catch (const Stopped&) {
+      classroom.playing(nullptr);
+      if (exercise) exercise->stop();
+      say({{"event", "closed"}}, "The classroom is closed; the exercise was stopped.");
+      return interrupted() ? 130 : 0;
+    } catch (const Branching&) {
+      classroom.playing(nullptr);
+      exercise->stop();
+      branching = true;
+    } catch (const runner::ExerciseFailure& failure) {
+      classroom.failed(failure.what());
+      errors << "hotline serve: " << failure.what() << "\n";
+      status = 1;
+    } catch (const runner::NodeFailure& failure) {
+      classroom.playing(nullptr);
+      if (exercise) exercise->stop();
+      classroom.failed(failure.what());
+      errors << "hotline serve: " << failure.what() << "\n";
+      status = 1;
+    }
+    exercise.reset();
+    branch = classroom.wait_for_close_or_branch(interrupted);
+    if (!branch) break;
+    classroom.branching(*branch);
+    say({{"event", "branch"},
+         {"from_us", branch->from},
+         {"replayed", branch->replay.size()},
+         {"changed", branch->what_changed}},
+        std::string(branching ? "The exercise was stopped; it" : "It") +
+            " is played again up to the branch's moment; changed: " + branch->what_changed);
   }
-  classroom.wait_for_close(interrupted);
   say({{"event", "closed"}}, "The classroom is closed.");
   return status;
 }

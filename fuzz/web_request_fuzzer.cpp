@@ -6,11 +6,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <stdexcept>
 #include <string_view>
 
 #include "classroom/resource.h"
 #include "classroom/seat_request.h"
 #include "classroom/seat_tokens.h"
+#include "scenario/scenario_time.h"
 
 using namespace hotline::classroom;
 
@@ -33,6 +35,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       }
     }
     if (request.action == SeatRequest::Action::kSpeed && !(request.value > 0)) std::abort();
+    if (request.action == SeatRequest::Action::kBranch) {
+      if (request.from.size() > 64) std::abort();
+      // The classroom reads the branch's moment as scenario files write times.
+      try {
+        (void)hotline::scenario::parse_time(request.from, {1180000000, 180}, 0);
+      } catch (const std::invalid_argument&) {
+      }
+    }
     (void)refusal("moscow", request);
     (void)refusal(kInstructor, request);
   } catch (const BadRequest&) {

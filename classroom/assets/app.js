@@ -126,6 +126,37 @@
     }
   }
 
+  function onInputs(m) {
+    const select = $('branch-input');
+    const chosen = select.value;
+    const none = document.createElement('option');
+    none.value = '';
+    none.textContent = m.inputs.length ? '(choose one, or type a time)' : '(nothing yet: type a time)';
+    select.replaceChildren(none, ...m.inputs.map((input) => {
+      const option = document.createElement('option');
+      option.value = input.input;
+      option.dataset.t = input.t;
+      option.dataset.movable = input.movable ? 'yes' : 'no';
+      option.textContent = `${input.t}: ${input.what}`;
+      return option;
+    }));
+    if (chosen !== '') select.value = chosen;
+  }
+
+  // The exercise starts again from its beginning, played as it was up to the branch's moment.
+  function onBranch(m) {
+    $('feed').replaceChildren();
+    $('feed-title').textContent = 'What you see';
+    delete document.body.dataset.revealed;
+    $('ended').hidden = true;
+    $('report').hidden = true;
+    showError('');
+    $('branched').textContent = `The instructor branched the exercise at ${m.from}; changed: ` +
+      `${m.changed}. What happened before that moment is played again.`;
+    $('branched').hidden = false;
+    document.body.dataset.branches = String(Number(document.body.dataset.branches || 0) + 1);
+  }
+
   function onReveal() {
     $('feed-title').textContent = 'The whole run, revealed';
     $('feed').replaceChildren();
@@ -139,6 +170,8 @@
     seats: onSeats,
     ended: onEnded,
     reveal: onReveal,
+    inputs: onInputs,
+    branch: onBranch,
     error: (m) => showError(m.error),
     revoked: () => {
       reconnect = false;
@@ -187,6 +220,28 @@
       circuit: $('outage-circuit').selectedIndex,
       value: Number($('outage-hours').value),
     });
+  });
+  $('branch-input').addEventListener('change', () => {
+    const option = $('branch-input').selectedOptions[0];
+    if (option && option.value !== '') $('branch-from').value = option.dataset.t;
+  });
+  $('branch-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const change = $('branch-change').value;
+    const request = { action: 'branch', from: $('branch-from').value.trim(), change };
+    if (change === 'move') {
+      if ($('branch-input').value === '') {
+        showError('Choose the input to move: what someone typed.');
+        return;
+      }
+      request.input = Number($('branch-input').value);
+    }
+    if (change === 'inject') request.event = Number($('inject-event').value);
+    if (change === 'outage') {
+      request.circuit = $('outage-circuit').selectedIndex;
+      request.value = Number($('outage-hours').value);
+    }
+    send(request);
   });
   for (const form of document.querySelectorAll('form[data-action]')) {
     form.addEventListener('submit', (event) => {

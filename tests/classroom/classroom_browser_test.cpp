@@ -339,5 +339,93 @@ TEST_F(ClassroomInBrowser, WithTlsTheSeatsPlayOverHttpsAndWss) {
   EXPECT_EQ(server_->wait_for(30s), 0);
 }
 
+// The instructor branches: "what if moscow's answer had left six hours earlier?". The exercise
+// is played again up to that moment, with moscow's earlier words, and from there with the
+// answer moved; it waits, paused, for the class.
+TEST_F(ClassroomInBrowser, TheInstructorBranchesTheExerciseWithTheAnswerSixHoursEarlier) {
+  serve();
+  HeadlessBrowser instructor(*chromium_), moscow(*chromium_);
+  instructor.open(link("instructor"));
+  moscow.open(link("moscow"));
+  for (auto* page : {&instructor, &moscow})
+    wait_until(*page, "document.body.dataset.connected === 'yes'");
+  wait_until(instructor,
+             "[...document.querySelectorAll('#seats tr')].filter(r => "
+             "r.cells[1] && r.cells[1].textContent === '1').length === 2");
+  instructor.evaluate("document.getElementById('start').click()");
+  // The model's washington asks about the grid intrusion; moscow's team answers.
+  wait_until(moscow, "document.querySelector('#awaited li[data-kind=answer]')");
+  moscow.evaluate(
+      "const form = document.querySelector('form[data-line^=\"/answer\"]');"
+      "form.querySelector('select[name=incident]').value = 'grid-intrusion';"
+      "form.querySelector('select[name=claim]').value = 'accident';"
+      "document.getElementById('answer').click()");
+  wait_until(moscow, "document.getElementById('awaiting').hidden");
+  const std::string find_answer =
+      "[...document.getElementById('branch-input').options].find(o => "
+      "o.textContent.includes('/answer grid-intrusion accident'))";
+  wait_until(instructor, find_answer);
+  const std::string answered_at = instructor.evaluate(find_answer + ".dataset.t");
+
+  // A branch that cannot be: refused, saying why, and the exercise plays on.
+  EXPECT_EQ(seat_reply(instructor, token("instructor"),
+                       R"({"action":"branch","from":"D+99","change":"nothing"})"),
+            "a branch starts within the case, before its end");
+  EXPECT_EQ(seat_reply(instructor, token("instructor"),
+                       R"({"action":"branch","from":"tomorrow","change":"nothing"})")
+                .rfind("the branch's moment: ", 0),
+            0u);
+  EXPECT_EQ(
+      seat_reply(moscow, token("moscow"), R"({"action":"branch","from":"D+0","change":"nothing"})"),
+      "only the instructor may do that");
+
+  // Six hours before the answer, with the answer moved there.
+  const std::string six_hours_earlier = instructor.evaluate(
+      "(() => { const [day, clock] = " + nlohmann::json(answered_at).dump() +
+      ".slice(2).split(' '); const [h, m] = clock.split(':').map(Number); "
+      "const minutes = Number(day) * 1440 + h * 60 + m - 360; "
+      "const pad = (n) => String(n).padStart(2, '0'); "
+      "return `D+${Math.floor(minutes / 1440)} ${pad(Math.floor(minutes % 1440 / 60))}:"
+      "${pad(minutes % 60)}`; })()");
+  instructor.evaluate(
+      "const select = document.getElementById('branch-input');"
+      "select.value = " +
+      find_answer +
+      ".value;"
+      "select.dispatchEvent(new Event('change'));"
+      "document.getElementById('branch-from').value = " +
+      nlohmann::json(six_hours_earlier).dump() +
+      ";"
+      "document.getElementById('branch-change').value = 'move';"
+      "document.getElementById('branch').click()");
+  for (auto* page : {&instructor, &moscow}) {
+    wait_until(*page, "document.body.dataset.branches === '1'");
+    EXPECT_NE(page->evaluate("document.getElementById('branched').textContent")
+                  .get<std::string>()
+                  .find(six_hours_earlier),
+              std::string::npos);
+  }
+  // Played again up to the moment, then paused there for the class.
+  wait_until(instructor, "document.body.dataset.state === 'paused'", 90s);
+  wait_until(instructor, "document.querySelector('#feed li[data-kind=branch]')");
+  EXPECT_EQ(instructor.evaluate("document.getElementById('time').textContent"), six_hours_earlier);
+  // Moscow's answer now leaves at the branch's moment.
+  wait_until(moscow,
+             "[...document.querySelectorAll('#feed li[data-kind=typed]')].some(li => "
+             "li.textContent.includes('/answer grid-intrusion accident') && "
+             "li.querySelector('.t').textContent === " +
+                 nlohmann::json(six_hours_earlier).dump() + ")");
+  EXPECT_EQ(moscow.evaluate("document.querySelector('#feed li[data-kind=branch]') !== null"), true);
+
+  // The class resumes the branch and plays it on.
+  instructor.evaluate("document.getElementById('resume').click()");
+  wait_until(instructor, "document.body.dataset.state !== 'paused'");
+  for (auto* page : {&instructor, &moscow}) {
+    for (const auto& error : page->page().console_errors) ADD_FAILURE() << error;
+  }
+  instructor.evaluate("document.getElementById('close').click()");
+  EXPECT_EQ(server_->wait_for(30s), 0);
+}
+
 }  // namespace
 }  // namespace hotline

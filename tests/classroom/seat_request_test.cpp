@@ -62,6 +62,37 @@ TEST(SeatRequestTest, BadRequestsSayWhatIsWrong) {
   }
 }
 
+TEST(SeatRequestTest, ABranchNamesItsMomentAndWhatItChanges) {
+  using Kind = runner::BranchChange::Kind;
+  const SeatRequest nothing =
+      parse_seat_request(R"({"action":"branch","from":"D+1 06:00","change":"nothing"})");
+  EXPECT_EQ(nothing.action, SeatRequest::Action::kBranch);
+  EXPECT_EQ(nothing.from, "D+1 06:00");
+  EXPECT_EQ(nothing.change.kind, Kind::kNothing);
+  const SeatRequest move =
+      parse_seat_request(R"({"action":"branch","from":"D+1","change":"move","input":4})");
+  EXPECT_EQ(move.change.kind, Kind::kMove);
+  EXPECT_EQ(move.change.input, 4);
+  EXPECT_EQ(parse_seat_request(R"({"action":"branch","from":"D+1","change":"inject","event":2})")
+                .change.timeline_entry,
+            2);
+  const SeatRequest outage = parse_seat_request(
+      R"({"action":"branch","from":"D+1","change":"outage","circuit":1,"value":3})");
+  EXPECT_EQ(outage.change.kind, Kind::kOutage);
+  EXPECT_EQ(outage.change.circuit, 1);
+  EXPECT_EQ(outage.change.outage, 3 * model::kHour);
+
+  EXPECT_EQ(refused(R"({"action":"branch","change":"nothing"})"), "\"from\" must be a string");
+  EXPECT_EQ(refused(R"({"action":"branch","from":"D+1","change":"undo"})"),
+            "\"change\" must be \"nothing\", \"move\", \"inject\" or \"outage\"");
+  EXPECT_EQ(refused(R"({"action":"branch","from":"D+1","change":"move"})"),
+            "\"input\" must be the index of one of the exercise's inputs");
+  EXPECT_NE(refused(R"({"action":"branch","from":")" + std::string(100, '1') +
+                    R"(","change":"nothing"})"),
+            "");
+  EXPECT_EQ(refusal("moscow", nothing), "only the instructor may do that");
+}
+
 TEST(SeatRequestTest, OnlyTheInstructorRunsTheExerciseAndOnlyPartiesPlayIt) {
   for (const char* action : {"start", "pause", "resume", "reveal", "close"}) {
     const SeatRequest request = parse_seat_request(std::string(R"({"action":")") + action + "\"}");

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <iostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,12 +25,24 @@ const std::string kCase = std::string(HOTLINE_SOURCE_DIR) + "/scenarios/cut-cabl
 struct Played {
   std::vector<model::Record> records;
   std::vector<ExerciseInput> inputs;
+  std::chrono::milliseconds replayed_in{0};  // from the start of play to the branch's moment
+};
+
+// Collects records, and notes when the branch's own arrives.
+class TimedCollector : public model::RecordSink {
+ public:
+  void record(model::Record record) override {
+    if (record.kind == "branch") branched = std::chrono::steady_clock::now();
+    records.push_back(std::move(record));
+  }
+  std::vector<model::Record> records;
+  std::chrono::steady_clock::time_point branched;
 };
 
 // Plays cut-cable with a person at moscow's seat; `type` may push what the person types.
 Played play(const model::Scenario& scenario, const Branch* branch,
             const std::function<void(LiveExercise&, CommandQueue&)>& type) {
-  model::RecordCollector sink;
+  TimedCollector sink;
   ExerciseOptions options;
   options.scenario_path = kCase;
   options.seed = 7;
@@ -38,11 +52,15 @@ Played play(const model::Scenario& scenario, const Branch* branch,
   LiveExercise exercise(scenario, options, sink);
   ExerciseClock clock(200000, std::chrono::milliseconds(300));
   CommandQueue commands;
+  const auto start = std::chrono::steady_clock::now();
   exercise.play(
       clock, commands, [&] { type(exercise, commands); }, nullptr, branch);
   std::ostringstream errors;
   EXPECT_EQ(exercise.finish(errors), 0) << errors.str();
-  return {sink.records, exercise.inputs()};
+  const auto replayed_in =
+      branch ? std::chrono::duration_cast<std::chrono::milliseconds>(sink.branched - start)
+             : std::chrono::milliseconds(0);
+  return {sink.records, exercise.inputs(), replayed_in};
 }
 
 // The person at moscow says something at once, and answers the question on the grid intrusion
@@ -144,6 +162,8 @@ TEST_F(BranchIntegrationTest, WithNothingChangedTheBranchIsTheExerciseAgainUpToI
   const Branch branch = make_branch(*scenario_, original_->inputs, from, {});
   EXPECT_EQ(branch.replay.size(), 2u);
   const Played again = play(*scenario_, &branch, nobody_types);
+  RecordProperty("replayed_ms", static_cast<int>(again.replayed_in.count()));
+  std::cout << "replayed up to the branch in " << again.replayed_in.count() << " ms\n";
   const auto before = story(original_->records, from);
   const auto replayed = story(again.records, from);
   ASSERT_GT(before.size(), 20u);
