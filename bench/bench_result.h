@@ -1,4 +1,7 @@
 #pragma once
+#include <unistd.h>
+
+#include <cstdio>
 
 #include <algorithm>
 #include <chrono>
@@ -38,6 +41,10 @@ struct Pipelined {
   double cpu_ns_per_message = 0;
   // Record bytes both nodes' journals wrote per message; 0 without journals.
   double journal_bytes_per_message = 0;
+  // The whole machine's busy CPU per message (every core, the kernel's writeback and interrupts
+  // included, which the process's own figure misses); meaningful on an otherwise idle machine.
+  double machine_cpu_ns_per_message = 0;
+  double fsyncs_per_second = 0;  // both journals together
 };
 
 // What each link under test must offer: a round trip and a pipelined acknowledged stream.
@@ -50,6 +57,20 @@ inline double process_cpu_seconds() {
   timespec now{};
   ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
   return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
+
+// Seconds every core of the machine has been busy, from /proc/stat (in clock ticks).
+inline double machine_busy_seconds() {
+  std::FILE* stat = std::fopen("/proc/stat", "r");
+  if (stat == nullptr) return 0;
+  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                     steal = 0;
+  const int read = std::fscanf(stat, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &user, &nice,
+                               &system, &idle, &iowait, &irq, &softirq, &steal);
+  std::fclose(stat);
+  if (read != 8) return 0;
+  return static_cast<double>(user + nice + system + irq + softirq + steal) /
+         static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 inline double micros_since(std::chrono::steady_clock::time_point start) {

@@ -56,15 +56,20 @@ Pipelined pipelined_throughput(const std::filesystem::path& certs, std::size_t b
   };
   const auto start = std::chrono::steady_clock::now();
   const double cpu_start = process_cpu_seconds();
+  const double machine_start = machine_busy_seconds();
   asio::post(pair.washington_io, refill);
   done.get_future().wait();
   const double seconds = micros_since(start) / 1e6;
   const double cpu_ns = (process_cpu_seconds() - cpu_start) * 1e9 / messages;
+  const double machine_ns = (machine_busy_seconds() - machine_start) * 1e9 / messages;
   double journal_bytes = 0;
+  double fsyncs = 0;
   for (const auto* node : {pair.washington.get(), pair.moscow.get()}) {
-    if (node->journal() != nullptr) journal_bytes += node->journal()->appended_bytes();
+    if (node->journal() == nullptr) continue;
+    journal_bytes += node->journal()->appended_bytes();
+    fsyncs += static_cast<double>(node->journal()->fsync_count());
   }
-  return {messages / seconds, cpu_ns, journal_bytes / messages};
+  return {messages / seconds, cpu_ns, journal_bytes / messages, machine_ns, fsyncs / seconds};
 }
 
 LinkResult measure_hotline(const std::filesystem::path& certs, std::size_t message_bytes,
