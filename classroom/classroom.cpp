@@ -77,7 +77,8 @@ std::optional<std::vector<std::string>> Classroom::wait_for_start(
 
 void Classroom::playing(const runner::LiveExercise* exercise) {
   std::lock_guard lock(mutex_);
-  if (exercise_ && !exercise) last_inputs_ = exercise_->inputs();
+  if (exercise_ && !exercise) last_history_ = exercise_->history();
+  if (exercise) preparing_branch_ = false;  // the exercise itself says whether it replays
   exercise_ = exercise;
 }
 
@@ -128,6 +129,10 @@ void Classroom::ended(std::string summary, std::string report) {
 
 void Classroom::failed(std::string reason) {
   playing(nullptr);
+  {
+    std::lock_guard lock(mutex_);
+    preparing_branch_ = false;  // the branch failed too; the instructor may branch again
+  }
   server_->post([this, reason = std::move(reason)] {
     over_ = true;
     failure_ = reason;
@@ -151,6 +156,7 @@ std::optional<runner::Branch> Classroom::wait_for_close_or_branch(
   if (close_requested_) return std::nullopt;
   std::optional<runner::Branch> taken;
   taken.swap(branch_);
+  preparing_branch_ = true;
   return taken;
 }
 
@@ -160,6 +166,7 @@ void Classroom::branching(const runner::Branch& branch) {
     records_.clear();
     injects_.clear();
     branch_.reset();
+    preparing_branch_ = true;
   }
   const std::string message = nlohmann::json{
       {"type", "branch"},
@@ -374,6 +381,8 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
           refused = "the exercise has not started";
         } else if (over_) {
           refused = "the exercise is over";
+        } else if (const std::string why = not_in_play_locked(); !why.empty()) {
+          refused = why;
         } else if (std::find(people_.begin(), people_.end(), seat) == people_.end()) {
           refused =
               "the model plays " + seat + " in this exercise: its seat was empty when it started";
@@ -460,6 +469,8 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
         return send_error(connection,
                           started_ ? "the exercise is over" : "the exercise has not started");
       }
+      if (const std::string why = not_in_play_locked(); !why.empty())
+        return send_error(connection, why);
       injects_.push_back({request.event, -1, 0});
       clock_.poke();
       break;
@@ -473,6 +484,8 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
         return send_error(connection,
                           started_ ? "the exercise is over" : "the exercise has not started");
       }
+      if (const std::string why = not_in_play_locked(); !why.empty())
+        return send_error(connection, why);
       injects_.push_back(
           {-1, request.circuit, static_cast<model::SimTime>(request.value * model::kHour)});
       break;
@@ -499,10 +512,11 @@ void Classroom::request_branch(ConnectionId connection, const SeatRequest& reque
   }
   std::lock_guard lock(mutex_);
   if (!started_) return send_error(connection, "the exercise has not started");
-  if (exercise_ && exercise_->replaying())
-    return send_error(connection, "the branch is still being played up to its moment");
+  if (const std::string why = not_in_play_locked(); !why.empty())
+    return send_error(connection, why);
+  if (branch_) return send_error(connection, "a branch is already being made");
   try {
-    branch_ = runner::make_branch(scenario_, exercise_ ? exercise_->inputs() : last_inputs_, from,
+    branch_ = runner::make_branch(scenario_, exercise_ ? exercise_->history() : last_history_, from,
                                   request.change);
   } catch (const runner::BadBranch& bad) {
     return send_error(connection, bad.what());
@@ -511,11 +525,17 @@ void Classroom::request_branch(ConnectionId connection, const SeatRequest& reque
   clock_.poke();
 }
 
+std::string Classroom::not_in_play_locked() const {
+  if (preparing_branch_ || (exercise_ && exercise_->replaying()))
+    return "the branch is being played again up to its moment; wait until it stands there";
+  return "";
+}
+
 void Classroom::send_inputs() {
   std::vector<runner::ExerciseInput> inputs;
   {
     std::lock_guard lock(mutex_);
-    inputs = exercise_ ? exercise_->inputs() : last_inputs_;
+    inputs = exercise_ ? exercise_->history().inputs : last_history_.inputs;
   }
   nlohmann::json list = nlohmann::json::array();
   const auto start = scenario::start_of(scenario_);
@@ -542,7 +562,7 @@ void Classroom::send_status() {
     started = started_;
     playing = exercise_ != nullptr;
     if (exercise_) awaiting = exercise_->awaiting();
-    replaying = exercise_ && exercise_->replaying();
+    replaying = !not_in_play_locked().empty();
   }
   send_inputs();
   std::string state = !started            ? "waiting to start"

@@ -88,6 +88,8 @@ class Classroom : public model::RecordSink {
   void send_status();
   void send_inputs();
   void request_branch(ConnectionId connection, const SeatRequest& request);
+  // Why people cannot play or inject now ("" if they can). Under mutex_.
+  std::string not_in_play_locked() const;
   nlohmann::json hello(const std::string& seat) const;
   nlohmann::json seats_message() const;
   void send_to(const std::string& seat, const std::string& text);
@@ -109,8 +111,11 @@ class Classroom : public model::RecordSink {
   const runner::LiveExercise* exercise_ = nullptr;
   std::vector<model::Record> records_;
   std::vector<model::Inject> injects_;
-  std::vector<runner::ExerciseInput> last_inputs_;  // the last exercise's, once it is over
-  std::optional<runner::Branch> branch_;            // asked for, not yet taken
+  runner::ExerciseHistory last_history_;  // the last exercise's, once it is over
+  std::optional<runner::Branch> branch_;  // asked for, not yet taken
+  // From the moment a branch is taken until its exercise is played up to its moment, nobody
+  // plays: commands, injects and other branches are refused.
+  bool preparing_branch_ = false;
   SeatTokens tokens_;
 
   // The web thread's alone.

@@ -131,17 +131,20 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
   struct StopWatching {
     Classroom& classroom;
     ~StopWatching() { classroom.playing(nullptr); }
-  } stop_watching{classroom};
+  };
   int status = 0;
   std::optional<runner::Branch> branch;
   for (;;) {
     std::unique_ptr<runner::LiveExercise> exercise;
+    const StopWatching stop_watching{classroom};  // destroyed before the exercise
     bool branching = false;
     try {
       commands.take();  // what was typed for the exercise before does not belong to this one
       // A branch is first played again up to its moment as fast as the nodes go: a delayed
       // copy on the link is held for its delay at this speed, not at the clock's.
       setup.speed = branch ? std::max(speed, kReplaySpeed) : speed;
+      setup.branch = branch;
+      setup.paused_at_branch = true;
       exercise = std::make_unique<runner::LiveExercise>(compiled, setup, classroom);
       clock.start_at(0);  // the seats see the case's time from its start, not the lobby's
       classroom.playing(exercise.get());
@@ -151,7 +154,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
             if (interrupted() || classroom.close_requested()) throw Stopped();
             if (classroom.branch_requested()) throw Branching();
           },
-          [&] { return classroom.take_injects(); }, branch ? &*branch : nullptr, true);
+          [&] { return classroom.take_injects(); });
       classroom.playing(nullptr);
       std::ostringstream summary;
       scenario::print_outcome_summary(summary, compiled, outcomes);
@@ -183,6 +186,7 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
       errors << "hotline serve: " << failure.what() << "\n";
       status = 1;
     }
+    classroom.playing(nullptr);
     exercise.reset();
     branch = classroom.wait_for_close_or_branch(interrupted);
     if (!branch) break;

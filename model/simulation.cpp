@@ -104,7 +104,9 @@ class Simulation {
         take_decisions(now);
         take_injects(now);
       }
-      tracker_.track(now);
+      // A moment paced at for a live run is no sample of the outcomes: a branch that changes
+      // nothing scores as the run it branched from.
+      if (event.type != SimEvent::Type::kPace) tracker_.track(now);
       if (event.type == SimEvent::Type::kEnd) break;
       dispatch(now, event);
       if (pace_) {

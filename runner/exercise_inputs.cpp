@@ -33,12 +33,21 @@ std::string describe_input(const model::Scenario& scenario, const ExerciseInput&
   return "";
 }
 
-Branch make_branch(const model::Scenario& scenario, const std::vector<ExerciseInput>& inputs,
+Branch make_branch(const model::Scenario& scenario, const ExerciseHistory& history,
                    model::SimTime from, const BranchChange& change) {
   if (from < 0 || from >= scenario.duration)
     throw BadBranch("a branch starts within the case, before its end");
+  // Beyond it the exercise would be played by nobody: no one held for a decision, nothing
+  // injected.
+  if (from > history.reached)
+    throw BadBranch("a branch starts at a moment the exercise has reached");
+  const auto& inputs = history.inputs;
   Branch branch;
   branch.from = from;
+  for (const model::SimTime moment : history.extra_moments) {
+    if (moment < from) branch.extra_moments.push_back(moment);
+  }
+  branch.extra_moments.push_back(from);
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     const bool moved = change.kind == BranchChange::Kind::kMove && int(i) == change.input;
     if (inputs[i].at < from && !moved) branch.replay.push_back(inputs[i]);

@@ -33,13 +33,25 @@ struct ExerciseInput {
   model::Inject inject;
 };
 
+// What an exercise was given so far.
+struct ExerciseHistory {
+  std::vector<ExerciseInput> inputs;
+  // The moments the world paced at besides its own events (this exercise's branch moment and
+  // those of the branches before it): they count among the steps the inputs are placed by.
+  std::vector<model::SimTime> extra_moments;
+  model::SimTime reached = 0;  // the model time played up to
+};
+
 // An exercise to play: `replay` again as it was, up to the first step at or after `from`; there
 // `change` is put in, and the exercise goes on live.
 struct Branch {
   model::SimTime from = 0;
   std::vector<ExerciseInput> replay;
   std::vector<ExerciseInput> change;  // their steps and times are those of the branch
-  std::string what_changed;           // in words, for the records
+  // The world paces at these besides its own events: the earlier moments of the history's
+  // steps, and `from`.
+  std::vector<model::SimTime> extra_moments;
+  std::string what_changed;  // in words, for the records
 };
 
 // The one thing a branch changes, as the instructor chose it.
@@ -62,8 +74,9 @@ class BadBranch : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// The branch of an exercise whose inputs were `inputs`; throws BadBranch saying what is wrong.
-Branch make_branch(const model::Scenario& scenario, const std::vector<ExerciseInput>& inputs,
+// The branch of an exercise with `history` from `from` (a moment it has reached); throws
+// BadBranch saying what is wrong.
+Branch make_branch(const model::Scenario& scenario, const ExerciseHistory& history,
                    model::SimTime from, const BranchChange& change);
 
 // One input in words ("moscow typed /answer grid-intrusion accident"), for a list to choose from.

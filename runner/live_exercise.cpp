@@ -55,7 +55,8 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
     : scenario_(scenario),
       options_(std::move(options)),
       sink_(sink),
-      scratch_(make_scratch_directory()) {
+      scratch_(make_scratch_directory()),
+      replaying_(options_.branch.has_value()) {
   const auto& parties = scenario_.parties;
   std::filesystem::path certs = options_.certs;
   if (certs.empty()) {
@@ -221,9 +222,18 @@ void LiveExercise::decide_for(RemoteSideHost& mind, model::SimTime at) {
   note_awaiting();
 }
 
-std::vector<ExerciseInput> LiveExercise::inputs() const {
+ExerciseHistory LiveExercise::history() const {
   std::lock_guard lock(status_mutex_);
-  return inputs_;
+  ExerciseHistory history;
+  history.inputs = inputs_;
+  if (options_.branch) history.extra_moments = options_.branch->extra_moments;
+  history.reached = reached_;
+  return history;
+}
+
+void LiveExercise::note_reached() {
+  std::lock_guard lock(status_mutex_);
+  reached_ = now_;
 }
 
 bool LiveExercise::replaying() const {
@@ -253,8 +263,8 @@ model::SimTime LiveExercise::reached() const {
 
 model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
                                    std::function<void()> tick,
-                                   std::function<std::vector<model::Inject>()> injects,
-                                   const Branch* branch, bool paused_at_branch) {
+                                   std::function<std::vector<model::Inject>()> injects) {
+  const Branch* branch = options_.branch ? &*options_.branch : nullptr;
   // While one mind waits for a message, the node that must send it may have died.
   minds_[0]->on_idle([&] {
     if (tick) tick();
@@ -273,13 +283,13 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
   clock.start_at(0);
   bool live = branch == nullptr;
   std::size_t replayed = 0;
-  {
-    std::lock_guard lock(status_mutex_);
-    replaying_ = !live;
-  }
   // The branch's moment: what was changed goes in, and people take over.
   auto go_live = [&](model::SimTime at) {
     live = true;
+    // What was typed or injected meanwhile was refused; anything that slipped in belongs to
+    // no moment of this exercise.
+    commands.take();
+    if (injects) injects();
     model::Record record;
     record.at = at;
     record.kind = "branch";
@@ -287,7 +297,7 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
     sink_.record(std::move(record));
     for (const auto& input : branch->change) put_in(input);
     clock.start_at(at);
-    if (paused_at_branch) clock.pause();
+    if (options_.paused_at_branch) clock.pause();
     std::lock_guard lock(status_mutex_);
     replaying_ = false;
   };
@@ -300,7 +310,7 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
       // the clock or for anyone to decide (what they decided is among the inputs).
       while (replayed < branch->replay.size() && branch->replay[replayed].step <= step_)
         put_in(branch->replay[replayed++]);
-      note_awaiting();
+      note_reached();
       clock.start_at(at);
       if (tick) tick();
       for (auto& mind : minds_) mind->poll();
@@ -355,10 +365,8 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
     }
     return taken;
   };
-  std::vector<model::SimTime> branch_moment;
-  if (branch) branch_moment.push_back(branch->from);
   return model::simulate_with(scenario_, options_.seed, &sink_, hosts, pace, take_injects,
-                              branch_moment);
+                              branch ? branch->extra_moments : std::vector<model::SimTime>{});
 }
 
 std::vector<side::Counts> LiveExercise::link_counts() {

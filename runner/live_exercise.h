@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -42,6 +43,11 @@ struct ExerciseOptions {
   bool restart_nodes = true;
   std::vector<std::string> people;  // the parties people play; the others, the model
   std::string node_program;         // the `hotline` that runs the nodes; empty: this program
+  // The exercise is a branch of an earlier one: first played again as it was, as fast as the
+  // nodes go, up to the branch's moment; there the branch's change is put in, the clock starts
+  // (paused, with `paused_at_branch`) and people play on.
+  std::optional<Branch> branch;
+  bool paused_at_branch = false;
 };
 
 // A line a person typed for the party they play; or, with `input_ended`, word that nobody can
@@ -82,18 +88,15 @@ class LiveExercise {
   // Plays the case to its end on `clock`, taking people's commands as it goes and holding the
   // clock while a decision is awaited of a person. `tick` runs often (every event, and every
   // 50 ms while waiting); it may throw to stop the exercise. `injects`, if set, gives timeline
-  // entries to happen now (see model::simulate_with). With `branch`, the exercise is first
-  // played again as it was, as fast as the nodes go, up to the branch's moment; there the
-  // branch's change is put in, the clock starts (paused, with `paused_at_branch`) and people
-  // play on. Throws NodeFailure if a node fails.
+  // entries to happen now (see model::simulate_with). Throws NodeFailure if a node fails.
   model::Outcomes play(ExerciseClock& clock, CommandQueue& commands, std::function<void()> tick,
-                       std::function<std::vector<model::Inject>()> injects = nullptr,
-                       const Branch* branch = nullptr, bool paused_at_branch = false);
+                       std::function<std::vector<model::Inject>()> injects = nullptr);
 
   // Everything put into the exercise so far, in the order it took effect (what a branch of it
   // replays). Safe from any thread.
-  std::vector<ExerciseInput> inputs() const;
-  // Still playing a branch again up to its moment. Safe from any thread.
+  ExerciseHistory history() const;
+  // A branch, not yet played up to its moment: people's commands and injects wait. Safe from
+  // any thread.
   bool replaying() const;
 
   // What each node's link did to its copies (see LinkFaults), once they have all arrived.
@@ -116,6 +119,8 @@ class LiveExercise {
   void put_in(ExerciseInput input);
   void decide_for(RemoteSideHost& mind, model::SimTime at);
   void note_awaiting();
+  // While a branch is replayed nothing is awaited of anyone: only the time reached is noted.
+  void note_reached();
 
   const model::Scenario& scenario_;
   ExerciseOptions options_;

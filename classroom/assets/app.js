@@ -154,6 +154,11 @@
     $('branched').textContent = `The instructor branched the exercise at ${m.from}; changed: ` +
       `${m.changed}. What happened before that moment is played again.`;
     $('branched').hidden = false;
+    // The inputs are the branch's own from now on, numbered afresh.
+    $('branch-input').value = '';
+    $('branch-from').value = '';
+    $('awaited').replaceChildren();
+    $('awaiting').hidden = true;
     document.body.dataset.branches = String(Number(document.body.dataset.branches || 0) + 1);
   }
 

@@ -24,7 +24,7 @@ const std::string kCase = std::string(HOTLINE_SOURCE_DIR) + "/scenarios/cut-cabl
 
 struct Played {
   std::vector<model::Record> records;
-  std::vector<ExerciseInput> inputs;
+  ExerciseHistory history;
   std::chrono::milliseconds replayed_in{0};  // from the start of play to the branch's moment
 };
 
@@ -49,18 +49,18 @@ Played play(const model::Scenario& scenario, const Branch* branch,
   options.speed = 200000;
   options.people = {"moscow"};
   options.node_program = HOTLINE_BINARY;
+  if (branch) options.branch = *branch;
   LiveExercise exercise(scenario, options, sink);
   ExerciseClock clock(200000, std::chrono::milliseconds(300));
   CommandQueue commands;
   const auto start = std::chrono::steady_clock::now();
-  exercise.play(
-      clock, commands, [&] { type(exercise, commands); }, nullptr, branch);
+  exercise.play(clock, commands, [&] { type(exercise, commands); });
   std::ostringstream errors;
   EXPECT_EQ(exercise.finish(errors), 0) << errors.str();
   const auto replayed_in =
       branch ? std::chrono::duration_cast<std::chrono::milliseconds>(sink.branched - start)
              : std::chrono::milliseconds(0);
-  return {sink.records, exercise.inputs(), replayed_in};
+  return {sink.records, exercise.history(), replayed_in};
 }
 
 // The person at moscow says something at once, and answers the question on the grid intrusion
@@ -93,7 +93,8 @@ std::vector<std::string> story(const std::vector<model::Record>& records, model:
   std::vector<std::string> lines;
   for (const auto& record : records) {
     if (record.at >= before) continue;
-    if (record.kind == "link" || record.kind == "clock_held") continue;
+    // A branch's own marker is not replayed when the branch is branched in turn.
+    if (record.kind == "link" || record.kind == "clock_held" || record.kind == "branch") continue;
     lines.push_back(std::to_string(record.at) + " " + record.party + " " + record.kind + " " +
                     record_to_json(record).dump());
   }
@@ -142,7 +143,7 @@ model::Scenario* BranchIntegrationTest::scenario_ = nullptr;
 Played* BranchIntegrationTest::original_ = nullptr;
 
 TEST_F(BranchIntegrationTest, TheOriginalExerciseNotesWhatThePersonTypedWhereItTookEffect) {
-  const auto& inputs = original_->inputs;
+  const auto& inputs = original_->history.inputs;
   ASSERT_LT(input_index(inputs, "/answer grid-intrusion accident"), inputs.size());
   const auto& answer = inputs[input_index(inputs, "/answer grid-intrusion accident")];
   const auto* asked = find(original_->records, "moscow", "asked");
@@ -159,7 +160,7 @@ TEST_F(BranchIntegrationTest, WithNothingChangedTheBranchIsTheExerciseAgainUpToI
   ASSERT_NE(asked, nullptr);
   // From an hour after the person answered: their words and their answer are played again.
   const model::SimTime from = asked->at + model::kHour;
-  const Branch branch = make_branch(*scenario_, original_->inputs, from, {});
+  const Branch branch = make_branch(*scenario_, original_->history, from, {});
   EXPECT_EQ(branch.replay.size(), 2u);
   const Played again = play(*scenario_, &branch, nobody_types);
   RecordProperty("replayed_ms", static_cast<int>(again.replayed_in.count()));
@@ -172,10 +173,10 @@ TEST_F(BranchIntegrationTest, WithNothingChangedTheBranchIsTheExerciseAgainUpToI
   ASSERT_NE(marker, nullptr);
   EXPECT_EQ(marker->at, from);
   // The branch notes its own inputs, so that it can be branched in turn.
-  ASSERT_GE(again.inputs.size(), 2u);
+  ASSERT_GE(again.history.inputs.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
-    EXPECT_EQ(again.inputs[i].line, original_->inputs[i].line);
-    EXPECT_EQ(again.inputs[i].step, original_->inputs[i].step);
+    EXPECT_EQ(again.history.inputs[i].line, original_->history.inputs[i].line);
+    EXPECT_EQ(again.history.inputs[i].step, original_->history.inputs[i].step);
   }
 }
 
@@ -185,8 +186,8 @@ TEST_F(BranchIntegrationTest, AReplyMovedSixHoursEarlierLeavesSixHoursEarlier) {
   const model::SimTime from = asked->at - 6 * model::kHour;
   BranchChange change;
   change.kind = BranchChange::Kind::kMove;
-  change.input = int(input_index(original_->inputs, "/answer grid-intrusion accident"));
-  const Branch branch = make_branch(*scenario_, original_->inputs, from, change);
+  change.input = int(input_index(original_->history.inputs, "/answer grid-intrusion accident"));
+  const Branch branch = make_branch(*scenario_, original_->history, from, change);
   ASSERT_EQ(branch.replay.size(), 1u);  // the greeting; the answer is the change
   const Played again = play(*scenario_, &branch, nobody_types);
   EXPECT_EQ(story(again.records, from), story(original_->records, from));
@@ -201,15 +202,43 @@ TEST_F(BranchIntegrationTest, AReplyMovedSixHoursEarlierLeavesSixHoursEarlier) {
             story(original_->records, scenario_->duration + 1));
 }
 
+TEST_F(BranchIntegrationTest, ABranchBranchedInTurnIsThatBranchAgainUpToItsMoment) {
+  const auto* asked = find(original_->records, "moscow", "asked");
+  ASSERT_NE(asked, nullptr);
+  const model::SimTime first_from = asked->at - 6 * model::kHour;
+  BranchChange change;
+  change.kind = BranchChange::Kind::kMove;
+  change.input = int(input_index(original_->history.inputs, "/answer grid-intrusion accident"));
+  const Branch first_branch = make_branch(*scenario_, original_->history, first_from, change);
+  const Played first = play(*scenario_, &first_branch, nobody_types);
+  // Two hours after the first branch's moment: its moved answer, put in at a moment the world
+  // paced at only for that branch, is played again there.
+  const model::SimTime second_from = first_from + 2 * model::kHour;
+  const Branch second_branch = make_branch(*scenario_, first.history, second_from, {});
+  EXPECT_EQ(second_branch.extra_moments, (std::vector<model::SimTime>{first_from, second_from}));
+  const Played second = play(*scenario_, &second_branch, nobody_types);
+  const auto expected = story(first.records, second_from);
+  ASSERT_GT(expected.size(), 20u);
+  EXPECT_EQ(story(second.records, second_from), expected);
+  const auto* reply = find(second.records, "moscow", "send", "reply");
+  ASSERT_NE(reply, nullptr);
+  EXPECT_EQ(reply->at, first_from);
+}
+
 TEST_F(BranchIntegrationTest, ABranchNamesWhatIsWrongWithIt) {
-  EXPECT_THROW(make_branch(*scenario_, original_->inputs, scenario_->duration, {}), BadBranch);
+  EXPECT_THROW(make_branch(*scenario_, original_->history, scenario_->duration, {}), BadBranch);
+  // An exercise still being played cannot be branched from a moment it has not reached.
+  ExerciseHistory under_way = original_->history;
+  under_way.reached = model::kDay;
+  EXPECT_NO_THROW(make_branch(*scenario_, under_way, model::kDay, {}));
+  EXPECT_THROW(make_branch(*scenario_, under_way, model::kDay + 1, {}), BadBranch);
   BranchChange change;
   change.kind = BranchChange::Kind::kMove;
   change.input = 99;
-  EXPECT_THROW(make_branch(*scenario_, original_->inputs, 0, change), BadBranch);
+  EXPECT_THROW(make_branch(*scenario_, original_->history, 0, change), BadBranch);
   change.kind = BranchChange::Kind::kInject;
   change.timeline_entry = int(scenario_->timeline.size());
-  EXPECT_THROW(make_branch(*scenario_, original_->inputs, 0, change), BadBranch);
+  EXPECT_THROW(make_branch(*scenario_, original_->history, 0, change), BadBranch);
 }
 
 }  // namespace
