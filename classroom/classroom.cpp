@@ -6,6 +6,7 @@
 
 #include "classroom/page_assets.h"
 #include "classroom/resource.h"
+#include "model/ladder.h"
 #include "model/timeline_entry.h"
 #include "runner/party_view.h"
 #include "runner/side_protocol.h"
@@ -244,6 +245,11 @@ nlohmann::json Classroom::hello(const std::string& seat) const {
       {"incidents", incidents},
       {"targets", targets},
       {"claims", {"not-us", "not-directed", "accident", "ours", "benign", "refuse"}}};
+  // What a warning may threaten: every rung above the normal.
+  nlohmann::json rungs = nlohmann::json::array();
+  for (int i = 1; i < model::kRungCount; ++i)
+    rungs.push_back(std::string(model::rung_name(model::rung_at(i))));
+  message["rungs"] = rungs;
   if (seat == kInstructor) {
     // What the white cell may inject: the case's own timeline.
     nlohmann::json timeline = nlohmann::json::array();

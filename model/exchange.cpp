@@ -16,6 +16,10 @@ const char* exchange_type_name(Exchange::Type type) {
       return "link test";
     case Exchange::Type::kText:
       return "text";
+    case Exchange::Type::kWarning:
+      return "warning";
+    case Exchange::Type::kReassurance:
+      return "reassurance";
   }
   return "?";
 }

@@ -20,14 +20,27 @@ enum class Claim {
 
 struct Exchange {
   // kText: words a person typed (a tabletop exercise); the model reads no claim into them.
-  enum class Type { kInquiry, kReply, kExplanation, kScripted, kLinkTest, kText };
+  // kWarning, kReassurance: a warning or a reassurance a person composed; the receiver reads
+  // them as it reads the scenario's scripted ones.
+  enum class Type {
+    kInquiry,
+    kReply,
+    kExplanation,
+    kScripted,
+    kLinkTest,
+    kText,
+    kWarning,
+    kReassurance
+  };
   Type type = Type::kInquiry;
   int incident = -1;  // the incident asked about, answered or explained
   Claim claim = Claim::kNotUs;
   double clarity = 1.0;       // how convincing it is as sent (indicators, planted or real)
   Rung move = Rung::kNormal;  // an explanation of one's own move to this rung
   int scripted = -1;          // index of the scenario's scripted message
-  std::string text;           // kText only
+  std::string text;           // kText, kWarning, kReassurance: the words
+  std::string line;           // kWarning: the target it protects (a bright line); empty: none
+  Rung consequence = Rung::kNormal;  // kWarning: the rung it threatens; kNormal: none named
 };
 
 const char* exchange_type_name(Exchange::Type type);

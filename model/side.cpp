@@ -374,6 +374,48 @@ void Side::learn_of_leak(SimTime now, bool ours, double cost) {
   }
 }
 
+bool Side::read_message(SimTime now, const MessageSpec& message, double clarity, Rng& rng,
+                        Actions& out) {
+  const Perception& p = me_.perception;
+  if (!message.reaches_desk) {
+    if (sink_) {
+      emit(record(now, "unread")
+               .with("why", std::string("delivered, but never reached the desk that needed it")));
+    }
+    return false;
+  }
+  if (message.offence > 0) shift_belief(now, p.message_weight * message.offence);
+  const double believed = trust_ * clarity;
+  switch (message.kind) {
+    case MessageKind::kNotification:
+      if (message.about >= 0) {
+        notified_[message.about] = std::max(notified_[message.about], believed);
+        forgive(now, message.about, believed);
+      }
+      shift_belief(now, -kNotificationWeight * p.message_weight * believed);
+      break;
+    case MessageKind::kReassurance:
+      shift_belief(now, -p.message_weight * believed);
+      break;
+    case MessageKind::kWarning:
+      shift_belief(now, kWarningWeight * p.message_weight * clarity);
+      warned(now, message, clarity, rng, out);
+      break;
+    case MessageKind::kRequest:
+      break;
+    case MessageKind::kRefusal:
+      shift_belief(now, p.silence_weight);
+      break;
+    case MessageKind::kOffer:
+      // An offer to end what the side holds against the sender takes back as much of that
+      // grievance, and of the belief in hostility, as the side believes of it.
+      if (message.about >= 0) forgive(now, message.about, believed);
+      shift_belief(now, -p.message_weight * believed);
+      break;
+  }
+  return true;
+}
+
 void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
                    Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
@@ -410,45 +452,20 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
         answer_reply(now, exchange, clarity, out);
       }
       break;
-    case Exchange::Type::kScripted: {
+    case Exchange::Type::kScripted:
       if (scripted == nullptr) return;
-      if (!scripted->reaches_desk) {
-        if (sink_) {
-          emit(record(now, "unread")
-                   .with("why",
-                         std::string("delivered, but never reached the desk that needed it")));
-        }
-        return;
-      }
-      if (scripted->offence > 0) shift_belief(now, p.message_weight * scripted->offence);
-      const double believed = trust_ * clarity;
-      switch (scripted->kind) {
-        case MessageKind::kNotification:
-          if (scripted->about >= 0) {
-            notified_[scripted->about] = std::max(notified_[scripted->about], believed);
-            forgive(now, scripted->about, believed);
-          }
-          shift_belief(now, -kNotificationWeight * p.message_weight * believed);
-          break;
-        case MessageKind::kReassurance:
-          shift_belief(now, -p.message_weight * believed);
-          break;
-        case MessageKind::kWarning:
-          shift_belief(now, kWarningWeight * p.message_weight * clarity);
-          warned(now, *scripted, clarity, rng, out);
-          break;
-        case MessageKind::kRequest:
-          break;
-        case MessageKind::kRefusal:
-          shift_belief(now, p.silence_weight);
-          break;
-        case MessageKind::kOffer:
-          // An offer to end what the side holds against the sender takes back as much of that
-          // grievance, and of the belief in hostility, as the side believes of it.
-          if (scripted->about >= 0) forgive(now, scripted->about, believed);
-          shift_belief(now, -p.message_weight * believed);
-          break;
-      }
+      if (!read_message(now, *scripted, clarity, rng, out)) return;
+      break;
+    case Exchange::Type::kWarning:
+    case Exchange::Type::kReassurance: {
+      // Composed by a person: read as the scenario's own warnings and reassurances are.
+      MessageSpec composed;
+      composed.kind = exchange.type == Exchange::Type::kWarning ? MessageKind::kWarning
+                                                                : MessageKind::kReassurance;
+      composed.text = exchange.text;
+      composed.line = exchange.line;
+      if (exchange.consequence != Rung::kNormal) composed.consequence = exchange.consequence;
+      read_message(now, composed, clarity, rng, out);
       break;
     }
   }

@@ -125,6 +125,10 @@ class Side {
   Rung warranted(double believed, double held) const;
   void answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out);
   void warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out);
+  // A scripted or composed message read as its kind says; false if it never reached the desk
+  // that needed it (nothing follows from it then).
+  bool read_message(SimTime now, const MessageSpec& message, double clarity, Rng& rng,
+                    Actions& out);
   void emit(Record record) const;
   Record record(SimTime now, const char* kind) const;
 

@@ -530,7 +530,13 @@ class Simulation {
     if (exchange.move != Rung::kNormal) r.with("move", std::string(rung_name(exchange.move)));
     if (exchange.type == Exchange::Type::kScripted)
       r.with("text", scenario_.messages[exchange.scripted].text);
-    if (exchange.type == Exchange::Type::kText) r.with("text", exchange.text);
+    if (exchange.type == Exchange::Type::kText || exchange.type == Exchange::Type::kWarning ||
+        exchange.type == Exchange::Type::kReassurance) {
+      r.with("text", exchange.text);
+    }
+    if (!exchange.line.empty()) r.with("line", exchange.line);
+    if (exchange.consequence != Rung::kNormal)
+      r.with("consequence", std::string(rung_name(exchange.consequence)));
   }
 
   void send(SimTime now, int from, const Exchange& exchange) {
@@ -539,7 +545,10 @@ class Simulation {
         exchange.type == Exchange::Type::kLinkTest ? kLinkTestWords : kExchangeWords;
     if (exchange.type == Exchange::Type::kScripted)
       words = count_words(scenario_.messages[exchange.scripted].text);
-    if (exchange.type == Exchange::Type::kText) words = count_words(exchange.text);
+    if (exchange.type == Exchange::Type::kText || exchange.type == Exchange::Type::kWarning ||
+        exchange.type == Exchange::Type::kReassurance) {
+      words = count_words(exchange.text);
+    }
     const int id = link_.add(from, exchange, words, true);
     if (exchange.type != Exchange::Type::kLinkTest) {
       ++outcomes_.messages_sent;

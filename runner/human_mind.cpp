@@ -1,5 +1,7 @@
 #include "runner/human_mind.h"
 
+#include <algorithm>
+#include <optional>
 #include <sstream>
 
 namespace hotline::runner {
@@ -15,6 +17,18 @@ constexpr NamedClaim kClaims[] = {
     {"benign", model::Claim::kBenign},     {"refuse", model::Claim::kRefuse},
 };
 
+std::string rest_of_line(std::istringstream& words) {
+  std::string rest;
+  std::getline(words >> std::ws, rest);
+  return rest;
+}
+
+std::string trimmed(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
 }  // namespace
 
 HumanMind::HumanMind(const model::Scenario& scenario, int party, std::uint64_t seed,
@@ -29,6 +43,28 @@ HumanMind::HumanMind(const model::Scenario& scenario, int party, std::uint64_t s
 void HumanMind::show(model::Record record) {
   record.party = party_;
   if (sink_) sink_->record(std::move(record));
+}
+
+std::string HumanMind::target_at_start(const std::string& text) const {
+  // The longest target the text starts with, whole words only.
+  std::string found;
+  for (const auto& incident : scenario_.incidents) {
+    const std::string& target = incident.target;
+    if (target.size() <= found.size() || text.compare(0, target.size(), target) != 0) continue;
+    if (text.size() == target.size() || text[target.size()] == ' ') found = target;
+  }
+  return found;
+}
+
+std::string HumanMind::targets_named() const {
+  std::vector<std::string> targets;
+  for (const auto& incident : scenario_.incidents) {
+    if (std::find(targets.begin(), targets.end(), incident.target) == targets.end())
+      targets.push_back(incident.target);
+  }
+  std::string named = "the targets are:";
+  for (std::size_t i = 0; i < targets.size(); ++i) named += (i ? ", " : " ") + targets[i];
+  return named;
 }
 
 void HumanMind::take(model::Actions& out) {
@@ -106,8 +142,10 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
               std::string("/ask INCIDENT (ask the other side about it); /answer INCIDENT "
                           "not-us|not-directed|accident|ours|benign|refuse; /explain (your last "
                           "move); /climb and /down (a rung of the ladder); /strike INCIDENT "
-                          "(respond in kind); /refrain TARGET (heed a warning); /noted (a warning "
-                          "read, not heeded); /pass (let the model decide what is awaited of "
+                          "(respond in kind); /warn RUNG|- TARGET|- [words] (name a consequence, "
+                          "draw a line around a target); /reassure [words]; /refrain TARGET (heed "
+                          "a warning); /noted (a warning read, not heeded); /pass (let the model "
+                          "decide what is awaited of "
                           "you); /believe P (0 to 1: that the other side means harm); any other "
                           "line is sent as words"));
     show(std::move(help));
@@ -150,6 +188,40 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
       exchange.type = model::Exchange::Type::kReply;
       pending_.send.push_back({0, exchange});
     }
+  } else if (verb == "/warn" || verb == "/reassure") {
+    model::Exchange exchange;
+    std::string rest;
+    if (verb == "/warn") {
+      // /warn RUNG|- TARGET|- [words]: the consequence named, the line drawn around a target.
+      exchange.type = model::Exchange::Type::kWarning;
+      std::string consequence;
+      words >> consequence;
+      if (consequence.empty())
+        return "say the rung the warning threatens (or - for none), then the target it "
+               "protects (or - for none), then its words";
+      if (consequence != "-") {
+        const auto rung = model::parse_rung(consequence);
+        if (!rung || *rung == model::Rung::kNormal) return "no rung \"" + consequence + "\"";
+        exchange.consequence = *rung;
+      }
+      rest = rest_of_line(words);
+      if (rest == "-" || rest.rfind("- ", 0) == 0) {
+        rest = rest.size() > 2 ? rest.substr(2) : "";
+      } else {
+        exchange.line = target_at_start(rest);
+        if (exchange.line.empty()) return "no target at \"" + rest + "\"; " + targets_named();
+        rest = rest.substr(exchange.line.size());
+      }
+      if (exchange.line.empty() && exchange.consequence == model::Rung::kNormal)
+        return "a warning draws a line or names a consequence (or both); else just say it";
+    } else {
+      exchange.type = model::Exchange::Type::kReassurance;
+      rest = rest_of_line(words);
+    }
+    exchange.text = trimmed(rest);
+    if (exchange.text.empty())
+      exchange.text = verb == "/warn" ? "This is a warning." : "We mean you no harm.";
+    pending_.send.push_back({0, exchange});
   } else if (verb == "/explain") {
     if (rung_ == model::Rung::kNormal) return "nothing to explain: you are at NORMAL";
     model::Exchange exchange;
@@ -162,9 +234,11 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     if (p < 0 || p > 1) return "say a probability between 0 and 1";
     belief_ = p;
   } else if (verb == "/refrain") {
-    std::string target;
-    words >> target;
-    if (target.empty()) return "say which target (an incident's target, as in the scenario)";
+    // Targets are several words ("US grid operator"): the whole rest of the line names one.
+    const std::string target = trimmed(rest_of_line(words));
+    if (target.empty()) return "say which target; " + targets_named();
+    if (target_at_start(target) != target)
+      return "no target \"" + target + "\"; " + targets_named();
     settle(Awaited::Kind::kWarning);
     pending_.refrain.push_back(target);
   } else if (!verb.empty() && verb[0] == '/') {
@@ -236,21 +310,32 @@ void HumanMind::receive(model::SimTime now, int message, const model::Exchange& 
        exchange.move == model::Rung::kNormal)) {
     r.with("claim", std::string(model::claim_name(exchange.claim)));
   }
+  // What the message says, and whether it draws a line or names a consequence.
+  std::string text;
+  std::string line;
+  std::optional<model::Rung> consequence;
   if (exchange.type == model::Exchange::Type::kScripted && exchange.scripted >= 0) {
     const model::MessageSpec& message = scenario_.messages[exchange.scripted];
-    r.with("text", message.text);
-    if (!message.line.empty()) r.with("line", message.line);
-    if (message.consequence)
-      r.with("consequence", std::string(model::rung_name(*message.consequence)));
-    // A line drawn or a consequence named is a warning: it awaits being heeded or not.
-    if (!message.line.empty() || message.consequence) {
-      Awaited awaited;
-      awaited.kind = Awaited::Kind::kWarning;
-      awaited.text = message.text;
-      awaited.model_choice = std::move(model_choice);
-      awaited_.push_back(std::move(awaited));
-      r.with("hint", std::string("/refrain TARGET to heed it, /noted to go on"));
-    }
+    text = message.text;
+    line = message.line;
+    consequence = message.consequence;
+  } else if (exchange.type == model::Exchange::Type::kWarning ||
+             exchange.type == model::Exchange::Type::kReassurance) {
+    text = exchange.text;
+    line = exchange.line;
+    if (exchange.consequence != model::Rung::kNormal) consequence = exchange.consequence;
+  }
+  if (!text.empty()) r.with("text", text);
+  if (!line.empty()) r.with("line", line);
+  if (consequence) r.with("consequence", std::string(model::rung_name(*consequence)));
+  // A line drawn or a consequence named is a warning: it awaits being heeded or not.
+  if (!line.empty() || consequence) {
+    Awaited awaited;
+    awaited.kind = Awaited::Kind::kWarning;
+    awaited.text = text.empty() ? std::string("(a warning)") : text;
+    awaited.model_choice = std::move(model_choice);
+    awaited_.push_back(std::move(awaited));
+    r.with("hint", std::string("/refrain TARGET to heed it, /noted to go on"));
   }
   if (exchange.type == model::Exchange::Type::kText) r.with("text", exchange.text);
   if (garbled) r.with("garbled", true);

@@ -9,6 +9,8 @@
 //   /climb, /down                   one rung up or down the ladder
 //   /strike INCIDENT                strike back for an incident
 //   /believe P                      state one's belief that the other intends harm
+//   /warn RUNG|- TARGET|- [words]   warn: a consequence named, a line drawn around a target
+//   /reassure [words]               reassure the other side
 //   /refrain TARGET                 give up acting against a target (heeding a warning)
 //   /noted                          a warning read, and not heeded
 //   /pass                           let the model decide what is awaited of you
@@ -78,6 +80,10 @@ class HumanMind : public model::SideHost {
   void show(model::Record record);
   void take(model::Actions& out);
   int incident_index(const std::string& id) const;
+  // The scenario's target `text` starts with (the longest, whole words); "" if none.
+  std::string target_at_start(const std::string& text) const;
+  // "the targets are: ..." for a message saying a target was not found.
+  std::string targets_named() const;
   // Settles the oldest awaited decision of `kind` (for kAnswer, about `incident`); false if
   // none was awaited.
   bool settle(Awaited::Kind kind, const std::string& incident = "");

@@ -11,7 +11,7 @@ namespace {
 // and a rung the model knows, or it is refused: the model looks their names up by index.
 model::Exchange checked(model::Exchange exchange) {
   const int type = static_cast<int>(exchange.type);
-  if (type < 0 || type > static_cast<int>(model::Exchange::Type::kText)) {
+  if (type < 0 || type > static_cast<int>(model::Exchange::Type::kReassurance)) {
     throw std::out_of_range("exchange type " + std::to_string(type) +
                             " is not one the model knows");
   }
@@ -20,6 +20,7 @@ model::Exchange checked(model::Exchange exchange) {
     throw std::out_of_range("claim " + std::to_string(claim) + " is not one the model knows");
   }
   model::rung_at(static_cast<int>(exchange.move));
+  model::rung_at(static_cast<int>(exchange.consequence));
   return exchange;
 }
 
@@ -80,6 +81,8 @@ wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exc
   wire.set_move(static_cast<int>(exchange.move));
   wire.set_scripted(exchange.scripted);
   wire.set_text(exchange.text);
+  wire.set_line(exchange.line);
+  wire.set_consequence(static_cast<int>(exchange.consequence));
   return wire;
 }
 
@@ -92,12 +95,15 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire) {
   exchange.move = model::rung_at(wire.move());
   exchange.scripted = wire.scripted();
   exchange.text = wire.text();
+  exchange.line = wire.line();
+  exchange.consequence = model::rung_at(wire.consequence());
   return checked(exchange);
 }
 
 bool same_exchange(const model::Exchange& a, const model::Exchange& b) {
   return a.type == b.type && a.incident == b.incident && a.claim == b.claim &&
-         a.clarity == b.clarity && a.move == b.move && a.scripted == b.scripted && a.text == b.text;
+         a.clarity == b.clarity && a.move == b.move && a.scripted == b.scripted &&
+         a.text == b.text && a.line == b.line && a.consequence == b.consequence;
 }
 
 side::Seen seen_to_proto(const model::SeenIncident& seen) {

@@ -40,6 +40,20 @@
     fill('.incidents', m.incidents);
     fill('.claims', m.claims);
     fill('.targets', m.targets);
+    // A warning may draw no line, or name no consequence ("-"), though not neither.
+    for (const select of document.querySelectorAll('.lines')) {
+      const none = document.createElement('option');
+      none.value = '-';
+      none.textContent = 'no line';
+      select.prepend(none);
+    }
+    fill('.rungs', m.rungs || []);
+    for (const select of document.querySelectorAll('.rungs')) {
+      const none = document.createElement('option');
+      none.value = '-';
+      none.textContent = 'no consequence named';
+      select.prepend(none);
+    }
     if (m.timeline) {
       $('inject-event').replaceChildren(...m.timeline.map((entry) => {
         const option = document.createElement('option');
@@ -210,8 +224,7 @@
       const data = new FormData(form);
       const line = form.dataset.line.replace(/\{(\w+)\}/g, (_, name) => String(data.get(name) || ''));
       if (line.trim()) send({ action: 'command', line: line.trim() });
-      const text = form.querySelector('#text');
-      if (text) text.value = '';
+      for (const input of form.querySelectorAll('input[type=text], input:not([type])')) input.value = '';
     });
   }
   $('inject-form').addEventListener('submit', (event) => {

@@ -128,6 +128,22 @@ TEST_F(ClassroomInBrowser, TwoTeamsAndAnInstructorPlayACaseThroughTheRealLink) {
              "li.textContent.includes('accident'))");
   wait_until(moscow, "document.getElementById('awaiting').hidden");
 
+  // Washington warns, drawing a line and naming a consequence: it crosses the link, and Moscow's
+  // team is awaited to heed it or not; it notes it.
+  washington.evaluate(
+      "const form = document.querySelector('form[data-line^=\"/warn\"]');"
+      "form.querySelector('select[name=consequence]').value = 'SANCTIONS';"
+      "form.querySelector('select[name=line]').value = 'US grid operator';"
+      "form.querySelector('input[name=words]').value = 'Stay off our grid.';"
+      "document.getElementById('warn').click()");
+  wait_until(moscow, "document.querySelector('#awaited li[data-kind=warning]')");
+  EXPECT_NE(moscow.evaluate("document.getElementById('awaited').textContent")
+                .get<std::string>()
+                .find("Stay off our grid."),
+            std::string::npos);
+  moscow.evaluate("document.getElementById('noted').click()");
+  wait_until(moscow, "document.getElementById('awaiting').hidden");
+
   // The white cell injects the grid intrusion again: Washington observes it a second time, and
   // only the instructor sees that it was an inject.
   instructor.evaluate(

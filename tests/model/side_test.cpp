@@ -223,7 +223,9 @@ TEST(SideTest, ANotificationThatReachesTheDeskDefusesTheEventItAnnounces) {
 
 // How often a side planning harm heeds `warning` (received from an other who has gone public
 // when `public_already`), over many random streams.
-double share_deterred(const MessageSpec& warning, bool public_already, bool intends_harm = true) {
+// With `composed`, the same warning comes as a person composed it in a tabletop exercise.
+double share_deterred(const MessageSpec& warning, bool public_already, bool intends_harm = true,
+                      bool composed = false) {
   int deterred = 0;
   for (int seed = 1; seed <= 400; ++seed) {
     PartySpec p = party(0.5);
@@ -235,8 +237,15 @@ double share_deterred(const MessageSpec& warning, bool public_already, bool inte
     Exchange exchange;
     exchange.type = Exchange::Type::kScripted;
     exchange.scripted = 0;
+    if (composed) {
+      exchange.type = Exchange::Type::kWarning;
+      exchange.scripted = -1;
+      exchange.line = warning.line;
+      exchange.consequence = warning.consequence.value_or(Rung::kNormal);
+      exchange.text = "Stay away from it.";
+    }
     Actions answer;
-    side.receive(kHour, exchange, false, &warning, rng, answer);
+    side.receive(kHour, exchange, false, composed ? nullptr : &warning, rng, answer);
     if (!answer.refrain.empty()) {
       EXPECT_EQ(answer.refrain.front(), warning.line);
       ++deterred;
@@ -483,6 +492,33 @@ TEST(SideTest, AnExplanationThatArrivesBeforeTheMoveIsSeenTakesBackItsShareWhenI
 
 namespace hotline::model {
 namespace {
+
+TEST(SideTest, AWarningAPersonComposesIsReadAsTheScenariosOwnAre) {
+  MessageSpec muddled;
+  muddled.kind = MessageKind::kWarning;
+  MessageSpec clear = muddled;
+  clear.line = "election-infrastructure";
+  clear.consequence = Rung::kSanctions;
+  EXPECT_EQ(share_deterred(clear, true, true, true), share_deterred(clear, true));
+  EXPECT_NEAR(share_deterred(clear, true, true, true), 0.4, 0.07);
+  EXPECT_NEAR(share_deterred(muddled, true, true, true), 0.045, 0.03);
+  // A reassurance lowers the belief in hostility as much as a trusted one in the script does.
+  auto belief_after = [](bool composed) {
+    Side side(party(0.6, 0.8), "moscow", true, nullptr);
+    Rng rng(1);
+    Actions out;
+    MessageSpec reassurance;
+    reassurance.kind = MessageKind::kReassurance;
+    Exchange exchange;
+    exchange.type = composed ? Exchange::Type::kReassurance : Exchange::Type::kScripted;
+    exchange.scripted = composed ? -1 : 0;
+    exchange.text = "We mean you no harm.";
+    side.receive(0, exchange, false, composed ? nullptr : &reassurance, rng, out);
+    return side.belief(0);
+  };
+  EXPECT_LT(belief_after(true), 0.6);
+  EXPECT_DOUBLE_EQ(belief_after(true), belief_after(false));
+}
 
 TEST(SideTest, AThreatOfForceInAWarningIsAThreatToTheSideWarned) {
   // Kosygin, 10 June 1967: "including military". A warning of sanctions is not such a threat.

@@ -51,6 +51,26 @@ TEST(SideProtocolTest, AnExchangeTheModelCannotNameIsRefused) {
   wire = exchange_to_wire(9, explanation(model::Claim::kAdmit));
   wire.set_type(static_cast<wire::ModelExchange::Type>(-3));
   EXPECT_THROW(exchange_from_wire(wire), std::out_of_range);
+  wire = exchange_to_wire(9, explanation(model::Claim::kAdmit));
+  wire.set_consequence(42);
+  EXPECT_THROW(exchange_from_wire(wire), std::out_of_range);
+}
+
+TEST(SideProtocolTest, APersonsWarningCrossesWithItsLineAndConsequence) {
+  model::Exchange warning;
+  warning.type = model::Exchange::Type::kWarning;
+  warning.line = "US grid operator";
+  warning.consequence = model::Rung::kCyberRetaliation;
+  warning.text = "Keep off our grid.";
+  const model::Exchange read = exchange_from_wire(exchange_to_wire(3, warning));
+  EXPECT_TRUE(same_exchange(read, warning));
+  EXPECT_EQ(read.line, "US grid operator");
+  EXPECT_EQ(read.consequence, model::Rung::kCyberRetaliation);
+  model::Exchange reassurance;
+  reassurance.type = model::Exchange::Type::kReassurance;
+  reassurance.text = "We mean you no harm.";
+  EXPECT_EQ(exchange_from_wire(exchange_to_wire(4, reassurance)).type,
+            model::Exchange::Type::kReassurance);
 }
 
 side::Reply observe_reply() {
