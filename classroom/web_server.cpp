@@ -64,6 +64,9 @@ class Endpoint : public WebServer::Impl {
     server_.set_error_channels(websocketpp::log::elevel::fatal);
     server_.get_elog().set_ostream(&std::cerr);
     server_.set_reuse_addr(true);
+    // No "Server: WebSocket++/0.8.2" header: which library and version serve the room is
+    // nobody's business.
+    server_.set_user_agent("");
     server_.set_max_message_size(options_.max_message_bytes);
     server_.set_max_http_body_size(options_.max_message_bytes);
     server_.set_http_handler([this](Handle handle) { on_http(handle); });

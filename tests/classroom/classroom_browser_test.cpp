@@ -282,6 +282,8 @@ TEST_F(ClassroomInBrowser, AnEmptySeatIsPlayedByTheModelAndBadRequestsChangeNoth
             "only the instructor may do that");
   EXPECT_EQ(seat_reply(moscow, token("moscow"), std::string(100000, ' ')).rfind("closed", 0), 0u);
   EXPECT_EQ(seat_reply(moscow, "0123456789abcdef0123456789abcdef", "{}"), "closed 1006");
+  // Responses do not name the server's library and version.
+  EXPECT_EQ(moscow.evaluate("fetch('/app.css').then(r => r.headers.get('server'))", true), nullptr);
 
   // The model's washington asks about the grid intrusion; nobody answers in moscow's seat within
   // the second given, so the model answers for it; both of moscow's browsers see it all.
