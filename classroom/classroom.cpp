@@ -245,9 +245,10 @@ nlohmann::json Classroom::hello(const std::string& seat) const {
       {"incidents", incidents},
       {"targets", targets},
       {"claims", {"not-us", "not-directed", "accident", "ours", "benign", "refuse"}}};
-  // What a warning may threaten: every rung above the normal.
+  // What a warning may threaten: the rungs from naming and shaming up (an inquiry or a
+  // demarche is no threat).
   nlohmann::json rungs = nlohmann::json::array();
-  for (int i = 1; i < model::kRungCount; ++i)
+  for (int i = static_cast<int>(model::Rung::kNameAndShame); i < model::kRungCount; ++i)
     rungs.push_back(std::string(model::rung_name(model::rung_at(i))));
   message["rungs"] = rungs;
   if (seat == kInstructor) {

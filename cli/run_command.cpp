@@ -35,8 +35,8 @@ void add_run_command(CLI::App& app) {
   command->add_option(
       "--human", options->run.human,
       "A person plays this party: its observations show as they happen and typed "
-      "commands decide (/ask, /answer, /explain, /climb, /down, /strike, /refrain, /believe; "
-      "other lines are sent as text)");
+      "commands decide (/ask, /answer, /explain, /climb, /down, /strike, /warn, /reassure, "
+      "/refrain, /noted, /believe, /pass; /help lists them; other lines are sent as text)");
   command->add_flag("--reveal", options->run.reveal,
                     "With --human: show the whole run (the other side's mind, who really did "
                     "what), not only what the person's party can see");

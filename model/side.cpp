@@ -458,6 +458,14 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
       break;
     case Exchange::Type::kWarning:
     case Exchange::Type::kReassurance: {
+      // A person's warning repeated (the same line, the same consequence) is not a fresh
+      // chance to deter, nor a fresh threat: the case's own warnings are each sent once.
+      if (exchange.type == Exchange::Type::kWarning &&
+          !composed_warnings_.emplace(exchange.line, static_cast<int>(exchange.consequence))
+               .second) {
+        if (sink_) emit(record(now, "read").with("text", exchange.text).with("repeated", true));
+        return;
+      }
       // Composed by a person: read as the scenario's own warnings and reassurances are.
       MessageSpec composed;
       composed.kind = exchange.type == Exchange::Type::kWarning ? MessageKind::kWarning

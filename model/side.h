@@ -150,6 +150,8 @@ class Side {
   Rung other_rung_seen_ = Rung::kNormal;  // the highest public move of the other's seen
   double channel_confidence_ = 1.0;       // that what is said over the hotline stays private
 
+  // The person-composed warnings read so far: (line, consequence rung).
+  std::set<std::pair<std::string, int>> composed_warnings_;
   std::map<int, Grievance> grievances_;
   // The other's moves to one rung, their explanations, and which arrived first.
   struct MoveExplanations {

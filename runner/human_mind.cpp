@@ -1,6 +1,7 @@
 #include "runner/human_mind.h"
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <sstream>
 
@@ -48,20 +49,29 @@ void HumanMind::show(model::Record record) {
 std::string HumanMind::target_at_start(const std::string& text) const {
   // The longest target the text starts with, whole words only.
   std::string found;
-  for (const auto& incident : scenario_.incidents) {
-    const std::string& target = incident.target;
+  for (const std::string& target : known_targets()) {
     if (target.size() <= found.size() || text.compare(0, target.size(), target) != 0) continue;
     if (text.size() == target.size() || text[target.size()] == ' ') found = target;
   }
   return found;
 }
 
-std::string HumanMind::targets_named() const {
+std::vector<std::string> HumanMind::known_targets() const {
+  // The incidents' targets, and every line a warning drew (the case's own, or the other
+  // team's): what a warning may protect and a party may refrain from.
   std::vector<std::string> targets;
-  for (const auto& incident : scenario_.incidents) {
-    if (std::find(targets.begin(), targets.end(), incident.target) == targets.end())
-      targets.push_back(incident.target);
-  }
+  auto add = [&](const std::string& target) {
+    if (!target.empty() && std::find(targets.begin(), targets.end(), target) == targets.end())
+      targets.push_back(target);
+  };
+  for (const auto& incident : scenario_.incidents) add(incident.target);
+  for (const auto& message : scenario_.messages) add(message.line);
+  for (const auto& line : lines_drawn_) add(line);
+  return targets;
+}
+
+std::string HumanMind::targets_named() const {
+  const std::vector<std::string> targets = known_targets();
   std::string named = "the targets are:";
   for (std::size_t i = 0; i < targets.size(); ++i) named += (i ? ", " : " ") + targets[i];
   return named;
@@ -121,7 +131,10 @@ int HumanMind::incident_index(const std::string& id) const {
 }
 
 std::string HumanMind::command(model::SimTime now, const std::string& line) {
-  std::istringstream words(line);
+  // Tabs are spaces: a target's name is matched word by word.
+  std::string spaced = line;
+  std::replace(spaced.begin(), spaced.end(), '\t', ' ');
+  std::istringstream words(spaced);
   std::string verb;
   words >> verb;
   model::Record typed;
@@ -200,11 +213,15 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
         return "say the rung the warning threatens (or - for none), then the target it "
                "protects (or - for none), then its words";
       if (consequence != "-") {
+        for (char& c : consequence)
+          c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         const auto rung = model::parse_rung(consequence);
         if (!rung || *rung == model::Rung::kNormal) return "no rung \"" + consequence + "\"";
         exchange.consequence = *rung;
       }
       rest = rest_of_line(words);
+      if (rest.empty())
+        return "say the target the warning protects (or - for none); " + targets_named();
       if (rest == "-" || rest.rfind("- ", 0) == 0) {
         rest = rest.size() > 2 ? rest.substr(2) : "";
       } else {
@@ -221,6 +238,12 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     exchange.text = trimmed(rest);
     if (exchange.text.empty())
       exchange.text = verb == "/warn" ? "This is a warning." : "We mean you no harm.";
+    // To warn is to protest formally: the warner stands at DEMARCHE at least, as the case's own
+    // warnings put their senders.
+    if (verb == "/warn" && rung_ < model::Rung::kDemarche) {
+      rung_ = model::Rung::kDemarche;
+      pending_.moves.push_back(rung_);
+    }
     pending_.send.push_back({0, exchange});
   } else if (verb == "/explain") {
     if (rung_ == model::Rung::kNormal) return "nothing to explain: you are at NORMAL";
@@ -325,14 +348,17 @@ void HumanMind::receive(model::SimTime now, int message, const model::Exchange& 
     line = exchange.line;
     if (exchange.consequence != model::Rung::kNormal) consequence = exchange.consequence;
   }
-  if (!text.empty()) r.with("text", text);
+  if (!text.empty() || exchange.type == model::Exchange::Type::kScripted) r.with("text", text);
   if (!line.empty()) r.with("line", line);
+  if (!line.empty() &&
+      std::find(lines_drawn_.begin(), lines_drawn_.end(), line) == lines_drawn_.end())
+    lines_drawn_.push_back(line);
   if (consequence) r.with("consequence", std::string(model::rung_name(*consequence)));
   // A line drawn or a consequence named is a warning: it awaits being heeded or not.
   if (!line.empty() || consequence) {
     Awaited awaited;
     awaited.kind = Awaited::Kind::kWarning;
-    awaited.text = text.empty() ? std::string("(a warning)") : text;
+    awaited.text = text;
     awaited.model_choice = std::move(model_choice);
     awaited_.push_back(std::move(awaited));
     r.with("hint", std::string("/refrain TARGET to heed it, /noted to go on"));

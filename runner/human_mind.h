@@ -84,6 +84,7 @@ class HumanMind : public model::SideHost {
   std::string target_at_start(const std::string& text) const;
   // "the targets are: ..." for a message saying a target was not found.
   std::string targets_named() const;
+  std::vector<std::string> known_targets() const;
   // Settles the oldest awaited decision of `kind` (for kAnswer, about `incident`); false if
   // none was awaited.
   bool settle(Awaited::Kind kind, const std::string& incident = "");
@@ -97,6 +98,7 @@ class HumanMind : public model::SideHost {
   model::Rung rung_ = model::Rung::kNormal;
   model::Actions pending_;
   std::vector<Awaited> awaited_;
+  std::vector<std::string> lines_drawn_;  // by the other team's warnings
   model::LocalSideHost model_;
 };
 

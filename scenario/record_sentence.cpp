@@ -50,6 +50,8 @@ std::string exchange_told(const model::Record& r) {
   if (r.find("move")) told += " of a move to " + text_of(r, "move");
   if (r.find("claim")) told += ": " + quoted(text_of(r, "claim"));
   if (r.find("text")) told += ": " + quoted(text_of(r, "text"));
+  if (r.find("line")) told += " (line: " + text_of(r, "line") + ")";
+  if (r.find("consequence")) told += " (or else: " + text_of(r, "consequence") + ")";
   return told;
 }
 

@@ -46,6 +46,7 @@
       none.value = '-';
       none.textContent = 'no line';
       select.prepend(none);
+      select.value = '-';
     }
     fill('.rungs', m.rungs || []);
     for (const select of document.querySelectorAll('.rungs')) {
@@ -53,6 +54,7 @@
       none.value = '-';
       none.textContent = 'no consequence named';
       select.prepend(none);
+      if ((m.rungs || []).includes('SANCTIONS')) select.value = 'SANCTIONS';
     }
     if (m.timeline) {
       $('inject-event').replaceChildren(...m.timeline.map((entry) => {

@@ -520,6 +520,27 @@ TEST(SideTest, AWarningAPersonComposesIsReadAsTheScenariosOwnAre) {
   EXPECT_DOUBLE_EQ(belief_after(true), belief_after(false));
 }
 
+TEST(SideTest, APersonsWarningRepeatedIsNoFreshChanceToDeter) {
+  int deterred = 0;
+  for (int seed = 1; seed <= 400; ++seed) {
+    PartySpec p = party(0.5);
+    p.intends_harm = true;
+    Side side(p, "washington", true, nullptr);
+    Rng rng(seed);
+    Actions out;
+    side.see_move(0, Rung::kNameAndShame, MoveAnswers::kNothing, rng, out);
+    Exchange warning;
+    warning.type = Exchange::Type::kWarning;
+    warning.line = "election-infrastructure";
+    warning.consequence = Rung::kSanctions;
+    Actions answer;
+    for (int i = 0; i < 5; ++i) side.receive(kHour * (i + 1), warning, false, nullptr, rng, answer);
+    if (!answer.refrain.empty()) ++deterred;
+  }
+  // As one warning (0.4); five fresh draws would deter nine times in ten.
+  EXPECT_NEAR(deterred / 400.0, 0.4, 0.07);
+}
+
 TEST(SideTest, AThreatOfForceInAWarningIsAThreatToTheSideWarned) {
   // Kosygin, 10 June 1967: "including military". A warning of sanctions is not such a threat.
   auto grievance_after = [](std::optional<Rung> consequence) {

@@ -53,11 +53,22 @@ TEST_F(HumanMindTest, AWarningNamesAConsequenceDrawsALineAndSaysItsWords) {
   EXPECT_EQ(out.send[1].exchange.text, "Enough.");
   EXPECT_EQ(out.send[2].exchange.type, model::Exchange::Type::kReassurance);
   EXPECT_EQ(out.send[2].exchange.text, "We mean you no harm.");
+  ASSERT_EQ(out.moves.size(), 1u);
+  EXPECT_EQ(out.moves[0], model::Rung::kDemarche);
 
+  // Warning is a formal protest: the warner stands at DEMARCHE at least.
+  EXPECT_EQ(moscow_.rung(), model::Rung::kDemarche);
   EXPECT_NE(moscow_.command(0, "/warn - - words alone"), "");
   EXPECT_NE(moscow_.command(0, "/warn NUKES - x"), "");
   EXPECT_NE(moscow_.command(0, "/warn - Atlantis"), "");
   EXPECT_TRUE(taken().send.empty());
+  // Typed loosely: a rung in lower case, a tab between the words.
+  EXPECT_EQ(moscow_.command(0, "/warn sanctions\tUS grid operator\tLast warning."), "");
+  const model::Actions loose = taken();
+  ASSERT_EQ(loose.send.size(), 1u);
+  EXPECT_EQ(loose.send[0].exchange.consequence, model::Rung::kSanctions);
+  EXPECT_EQ(loose.send[0].exchange.line, "US grid operator");
+  EXPECT_EQ(loose.send[0].exchange.text, "Last warning.");
 }
 
 TEST_F(HumanMindTest, AWarningFromTheOtherTeamAwaitsBeingHeededOrNoted) {
@@ -72,6 +83,12 @@ TEST_F(HumanMindTest, AWarningFromTheOtherTeamAwaitsBeingHeededOrNoted) {
   EXPECT_EQ(moscow_.awaited()[0].kind, HumanMind::Awaited::Kind::kWarning);
   EXPECT_EQ(moscow_.awaited()[0].text, "Stay away from it.");
   EXPECT_EQ(moscow_.command(0, "/noted"), "");
+  EXPECT_TRUE(moscow_.awaited().empty());
+  // A line the other team drew around something no incident targets can be heeded all the same.
+  model::Exchange kremlin = warning;
+  kremlin.line = "the Kremlin";
+  moscow_.receive(0, 3, kremlin, false, true, out);
+  EXPECT_EQ(moscow_.command(0, "/refrain the Kremlin"), "");
   EXPECT_TRUE(moscow_.awaited().empty());
   // A reassurance awaits nothing.
   model::Exchange reassurance;
