@@ -384,11 +384,7 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
       std::string refused;
       {
         std::lock_guard lock(mutex_);
-        if (!started_) {
-          refused = "the exercise has not started";
-        } else if (over_) {
-          refused = "the exercise is over";
-        } else if (const std::string why = not_in_play_locked(); !why.empty()) {
+        if (const std::string why = not_playing_locked(); !why.empty()) {
           refused = why;
         } else if (std::find(people_.begin(), people_.end(), seat) == people_.end()) {
           refused =
@@ -472,11 +468,7 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
       if (request.event >= static_cast<int>(scenario_.timeline.size()))
         return send_error(connection, "no such entry in the case's timeline");
       std::lock_guard lock(mutex_);
-      if (!started_ || over_) {
-        return send_error(connection,
-                          started_ ? "the exercise is over" : "the exercise has not started");
-      }
-      if (const std::string why = not_in_play_locked(); !why.empty())
+      if (const std::string why = not_playing_locked(); !why.empty())
         return send_error(connection, why);
       injects_.push_back({request.event, -1, 0});
       clock_.poke();
@@ -487,11 +479,7 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
           request.circuit >= static_cast<int>(scenario_.hotline.circuits.size()))
         return send_error(connection, "no such circuit on this case's hotline");
       std::lock_guard lock(mutex_);
-      if (!started_ || over_) {
-        return send_error(connection,
-                          started_ ? "the exercise is over" : "the exercise has not started");
-      }
-      if (const std::string why = not_in_play_locked(); !why.empty())
+      if (const std::string why = not_playing_locked(); !why.empty())
         return send_error(connection, why);
       injects_.push_back(
           {-1, request.circuit, static_cast<model::SimTime>(request.value * model::kHour)});
@@ -530,6 +518,12 @@ void Classroom::request_branch(ConnectionId connection, const SeatRequest& reque
   }
   changed_.notify_all();
   clock_.poke();
+}
+
+std::string Classroom::not_playing_locked() const {
+  if (!started_) return "the exercise has not started";
+  if (over_) return "the exercise is over";
+  return not_in_play_locked();
 }
 
 std::string Classroom::not_in_play_locked() const {

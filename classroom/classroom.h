@@ -88,8 +88,10 @@ class Classroom : public model::RecordSink {
   void send_status();
   void send_inputs();
   void request_branch(ConnectionId connection, const SeatRequest& request);
-  // Why people cannot play or inject now ("" if they can). Under mutex_.
+  // Why nobody plays now: a branch is being started or replayed ("" if not). Under mutex_.
   std::string not_in_play_locked() const;
+  // Why people cannot play or inject now: not started, over, or the above ("" if they can).
+  std::string not_playing_locked() const;
   nlohmann::json hello(const std::string& seat) const;
   nlohmann::json seats_message() const;
   void send_to(const std::string& seat, const std::string& text);
