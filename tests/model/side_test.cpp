@@ -223,9 +223,10 @@ TEST(SideTest, ANotificationThatReachesTheDeskDefusesTheEventItAnnounces) {
 
 // How often a side planning harm heeds `warning` (received from an other who has gone public
 // when `public_already`), over many random streams.
-// With `composed`, the same warning comes as a person composed it in a tabletop exercise.
+// With `composed`, the same warning comes as a person composed it in a tabletop exercise, and
+// is received `times` times over.
 double share_deterred(const MessageSpec& warning, bool public_already, bool intends_harm = true,
-                      bool composed = false) {
+                      bool composed = false, int times = 1) {
   int deterred = 0;
   for (int seed = 1; seed <= 400; ++seed) {
     PartySpec p = party(0.5);
@@ -245,7 +246,8 @@ double share_deterred(const MessageSpec& warning, bool public_already, bool inte
       exchange.text = "Stay away from it.";
     }
     Actions answer;
-    side.receive(kHour, exchange, false, composed ? nullptr : &warning, rng, answer);
+    for (int i = 1; i <= times; ++i)
+      side.receive(kHour * i, exchange, false, composed ? nullptr : &warning, rng, answer);
     if (!answer.refrain.empty()) {
       EXPECT_EQ(answer.refrain.front(), warning.line);
       ++deterred;
@@ -521,24 +523,13 @@ TEST(SideTest, AWarningAPersonComposesIsReadAsTheScenariosOwnAre) {
 }
 
 TEST(SideTest, APersonsWarningRepeatedIsNoFreshChanceToDeter) {
-  int deterred = 0;
-  for (int seed = 1; seed <= 400; ++seed) {
-    PartySpec p = party(0.5);
-    p.intends_harm = true;
-    Side side(p, "washington", true, nullptr);
-    Rng rng(seed);
-    Actions out;
-    side.see_move(0, Rung::kNameAndShame, MoveAnswers::kNothing, rng, out);
-    Exchange warning;
-    warning.type = Exchange::Type::kWarning;
-    warning.line = "election-infrastructure";
-    warning.consequence = Rung::kSanctions;
-    Actions answer;
-    for (int i = 0; i < 5; ++i) side.receive(kHour * (i + 1), warning, false, nullptr, rng, answer);
-    if (!answer.refrain.empty()) ++deterred;
-  }
+  MessageSpec warning;
+  warning.kind = MessageKind::kWarning;
+  warning.line = "election-infrastructure";
+  warning.consequence = Rung::kSanctions;
+  const double deterred = share_deterred(warning, true, true, true, 5);
   // As one warning (0.4); five fresh draws would deter nine times in ten.
-  EXPECT_NEAR(deterred / 400.0, 0.4, 0.07);
+  EXPECT_NEAR(deterred, 0.4, 0.07);
 }
 
 TEST(SideTest, AThreatOfForceInAWarningIsAThreatToTheSideWarned) {

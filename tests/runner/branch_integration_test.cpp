@@ -134,6 +134,19 @@ class BranchIntegrationTest : public ::testing::Test {
     delete scenario_;
     delete file_;
   }
+  // Six hours before moscow was asked about the grid intrusion (asked on D+1, so within the case).
+  static model::SimTime six_hours_before_the_question() {
+    const auto* asked = find(original_->records, "moscow", "asked");
+    EXPECT_NE(asked, nullptr);
+    return asked ? asked->at - 6 * model::kHour : 0;
+  }
+  // Moscow's answer, typed at the branch's moment instead.
+  static BranchChange answer_moved() {
+    BranchChange change;
+    change.kind = BranchChange::Kind::kMove;
+    change.input = int(input_index(original_->history.inputs, "/answer grid-intrusion accident"));
+    return change;
+  }
   static scenario::ScenarioFile* file_;
   static model::Scenario* scenario_;
   static Played* original_;
@@ -181,13 +194,8 @@ TEST_F(BranchIntegrationTest, WithNothingChangedTheBranchIsTheExerciseAgainUpToI
 }
 
 TEST_F(BranchIntegrationTest, AReplyMovedSixHoursEarlierLeavesSixHoursEarlier) {
-  const auto* asked = find(original_->records, "moscow", "asked");
-  ASSERT_NE(asked, nullptr);
-  const model::SimTime from = asked->at - 6 * model::kHour;
-  BranchChange change;
-  change.kind = BranchChange::Kind::kMove;
-  change.input = int(input_index(original_->history.inputs, "/answer grid-intrusion accident"));
-  const Branch branch = make_branch(*scenario_, original_->history, from, change);
+  const model::SimTime from = six_hours_before_the_question();
+  const Branch branch = make_branch(*scenario_, original_->history, from, answer_moved());
   ASSERT_EQ(branch.replay.size(), 1u);  // the greeting; the answer is the change
   const Played again = play(*scenario_, &branch, nobody_types);
   EXPECT_EQ(story(again.records, from), story(original_->records, from));
@@ -203,13 +211,9 @@ TEST_F(BranchIntegrationTest, AReplyMovedSixHoursEarlierLeavesSixHoursEarlier) {
 }
 
 TEST_F(BranchIntegrationTest, ABranchBranchedInTurnIsThatBranchAgainUpToItsMoment) {
-  const auto* asked = find(original_->records, "moscow", "asked");
-  ASSERT_NE(asked, nullptr);
-  const model::SimTime first_from = asked->at - 6 * model::kHour;
-  BranchChange change;
-  change.kind = BranchChange::Kind::kMove;
-  change.input = int(input_index(original_->history.inputs, "/answer grid-intrusion accident"));
-  const Branch first_branch = make_branch(*scenario_, original_->history, first_from, change);
+  const model::SimTime first_from = six_hours_before_the_question();
+  const Branch first_branch =
+      make_branch(*scenario_, original_->history, first_from, answer_moved());
   const Played first = play(*scenario_, &first_branch, nobody_types);
   // Two hours after the first branch's moment: its moved answer, put in at a moment the world
   // paced at only for that branch, is played again there.
