@@ -2,6 +2,8 @@
 // the stream is cut into reads; every frame body is decoded as an envelope and, if it holds a
 // batch, as a batch. Anything malformed must be refused with FrameError or ProtocolViolation
 // (the connection closes); nothing may crash, leak or allocate what the length field claims.
+// Every item read is journalled from its bytes, as a receiving node does, and must read back as
+// the envelope the reader made of it.
 #include <google/protobuf/stubs/logging.h>
 
 #include <cstddef>
@@ -12,6 +14,7 @@
 
 #include "common/frame.h"
 #include "node/batch_reader.h"
+#include "node/journal_format.h"
 #include "node/protocol.h"
 
 // Protobuf logs every string field of invalid UTF-8 it parses; the node refuses such input
@@ -21,6 +24,30 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
       [](google::protobuf::LogLevel, const char*, int, const std::string&) {});
   return 0;
 }
+
+namespace {
+
+void check_journalled_items(const hotline::node::BatchReader& reader, std::uint64_t epoch) {
+  namespace journal_format = hotline::node::journal_format;
+  std::string records(journal_format::kMagic);
+  for (const std::string_view item : reader.item_bytes())
+    journal_format::append_delivered_item(records, item, epoch);
+  std::size_t index = 0;
+  const auto reading = journal_format::read_records(
+      records, journal_format::Version::kTwo,
+      [&](const hotline::journal::Record& record, std::string_view, std::size_t) {
+        const auto& read_back = record.delivered().envelope();
+        const auto& parsed = *reader.items().at(index++);
+        if (read_back.epoch() != epoch || read_back.seq() != parsed.seq() ||
+            read_back.payload_case() != parsed.payload_case() ||
+            read_back.ByteSizeLong() != parsed.ByteSizeLong()) {
+          __builtin_trap();
+        }
+      });
+  if (!reading.damage.empty() || index != reader.items().size()) __builtin_trap();
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;
@@ -42,6 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           if (parts.has_batch) {
             hotline::node::decode_envelope(parts.header, envelope, true);
             reader.read(parts.items, envelope.epoch(), arena);
+            check_journalled_items(reader, envelope.epoch());
           } else {
             hotline::node::decode_envelope(*body, envelope);
           }

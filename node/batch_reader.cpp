@@ -80,6 +80,7 @@ const std::vector<const wire::Envelope*>& BatchReader::read(std::string_view ite
                                                             google::protobuf::Arena& arena) {
   epoch_ = epoch;
   items_.clear();
+  item_bytes_.clear();
   message_items_used_ = 0;
   CodedInputStream in = input_over(items);
   // Fields of the Batch other than its items are skipped, as protobuf would keep them unread.
@@ -92,6 +93,7 @@ const std::vector<const wire::Envelope*>& BatchReader::read(std::string_view ite
                                 " runs past the end of the batch");
       }
       items_.push_back(read_item(item, arena));
+      item_bytes_.push_back(item);
     } else if (tag == 0 || !WireFormatLite::SkipField(&in, tag)) {
       throw ProtocolViolation("a batch that is not well-formed");
     }

@@ -42,12 +42,16 @@ class BatchReader {
 
   // The items of the last batch read.
   const std::vector<const wire::Envelope*>& items() const { return items_; }
+  // Each item's bytes as they came, in the same order: an Envelope without its epoch (the
+  // header's). Valid as long as the bytes given to read().
+  const std::vector<std::string_view>& item_bytes() const { return item_bytes_; }
 
  private:
   const wire::Envelope* read_item(std::string_view item, google::protobuf::Arena& arena);
 
   std::uint64_t epoch_ = 0;
   std::vector<const wire::Envelope*> items_;
+  std::vector<std::string_view> item_bytes_;
   // Envelopes whose payload is always a Message, parsed afresh for each message item: clearing
   // a Message keeps its strings' buffers, so a text no longer than the last one parsed into
   // that slot costs no allocation.

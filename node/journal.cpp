@@ -318,6 +318,12 @@ void Journal::append_delivered(const wire::Envelope& envelope) {
   after_append();
 }
 
+void Journal::append_delivered_item(std::string_view item_bytes, std::uint64_t epoch) {
+  throw_if_failed();
+  journal_format::append_delivered_item(pending_, item_bytes, epoch);
+  after_append();
+}
+
 void Journal::after_append() {
   if (options_.fsync == FsyncPolicy::kAlways) {
     // Whatever happens, these bytes are not appended twice: after a failure the journal takes

@@ -91,6 +91,8 @@ class Journal {
   // The two records of every message, encoded around the envelope without copying it.
   void append_sent(const wire::Envelope& envelope, bool generated);
   void append_delivered(const wire::Envelope& envelope);
+  // A delivery that came as a batch item, from its bytes (journal_format::append_delivered_item).
+  void append_delivered_item(std::string_view item_bytes, std::uint64_t epoch);
   bool has_uncommitted() const { return !pending_.empty(); }
   // Writes what was appended; returns the commit's ticket. Once written, the records survive a
   // crash of the process. They survive a crash of the machine once synced_ticket() reaches the

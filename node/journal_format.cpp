@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace hotline::node::journal_format {
 namespace {
@@ -148,6 +149,27 @@ void append_sent(std::string& out, const wire::Envelope& envelope, bool generate
 
 void append_delivered(std::string& out, const wire::Envelope& envelope) {
   append_wrapped_envelope(out, journal::Record::kDeliveredFieldNumber, envelope, false);
+}
+
+void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch) {
+  const std::size_t epoch_bytes =
+      WireFormatLite::TagSize(wire::Envelope::kEpochFieldNumber, WireFormatLite::TYPE_UINT64) +
+      CodedOutputStream::VarintSize64(epoch);
+  const std::size_t envelope_bytes = item_bytes.size() + epoch_bytes;
+  const std::size_t inner =
+      length_delimited_bytes(journal::Delivered::kEnvelopeFieldNumber, envelope_bytes);
+  const std::size_t body = length_delimited_bytes(journal::Record::kDeliveredFieldNumber, inner);
+  const std::size_t at = out.size();
+  out.resize(at + kHeaderBytes + body);
+  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
+  std::uint8_t* p =
+      write_length_delimited_header(journal::Record::kDeliveredFieldNumber, inner, start);
+  p = write_length_delimited_header(journal::Delivered::kEnvelopeFieldNumber, envelope_bytes, p);
+  std::memcpy(p, item_bytes.data(), item_bytes.size());
+  p = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kEpochFieldNumber, epoch,
+                                         p + item_bytes.size());
+  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
+  seal(out.data() + at, body);
 }
 
 Reading read_records(std::string_view bytes, Version version,

@@ -33,6 +33,11 @@ void append_record_body(std::string& out, std::string_view body);
 // envelope without copying it into a Record first.
 void append_sent(std::string& out, const wire::Envelope& envelope, bool generated);
 void append_delivered(std::string& out, const wire::Envelope& envelope);
+// Record{delivered: {envelope}} for an envelope that came as a batch item: the item's bytes as
+// they arrived, then the header's epoch (a later field of the same number wins in protobuf, so
+// an item that names an epoch of its own reads as it did when it arrived). The receiver's hot
+// path: a copy, not a second encoding.
+void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch);
 
 enum class Version { kOne, kTwo };
 

@@ -130,12 +130,16 @@ class Node : public SessionHandler {
   void take_acknowledgement(const wire::Envelope& envelope);
   // The peer delivered everything up to `seq`: journal it, report it, and say there is room.
   void acknowledged_up_to(std::uint64_t seq);
-  void take_reliable(const Circuit& circuit, const wire::Envelope& envelope);
+  // `arrived_as` is the envelope's bytes as a batch item, if it came as one (then journalled as
+  // they are), or empty.
+  void take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
+                     std::string_view arrived_as = {});
   // What was delivered or repeated is acknowledged at the commit point.
   void acknowledge_at_commit();
   // A delivery is made durable (journaled, announced at the commit point) or, without a
   // journal, announced at once.
-  void deliver(const Circuit& circuit, const wire::Envelope& envelope);
+  void deliver(const Circuit& circuit, const wire::Envelope& envelope,
+               std::string_view arrived_as = {});
   void announce(const wire::Envelope& envelope, const std::string& circuit, bool recovered);
 
   // Durability: journal appends are made durable at a commit point, after which deliveries are

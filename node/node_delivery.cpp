@@ -32,9 +32,11 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       take_reliable(*circuit, envelope);
       acknowledge_at_commit();
     } else if (envelope.has_batch()) {
-      for (const wire::Envelope* item : session->batch_items()) {
+      const auto& items = session->batch_items();
+      const auto& item_bytes = session->batch_item_bytes();
+      for (std::size_t i = 0; i < items.size(); ++i) {
         if (stopping_) return;  // the journal failed on an earlier item
-        take_reliable(*circuit, *item);
+        take_reliable(*circuit, *items[i], item_bytes[i]);
       }
       acknowledge_at_commit();
     } else if (envelope.has_bye()) {
@@ -84,7 +86,8 @@ void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
   }
 }
 
-void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope) {
+void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
+                         std::string_view arrived_as) {
   switch (peer_.inbox.accept(envelope)) {
     case Inbox::Arrival::kDuplicate: {
       peer_.ack_forced = true;
@@ -98,7 +101,7 @@ void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope)
     case Inbox::Arrival::kHeld:
       break;
     case Inbox::Arrival::kDeliverable:
-      deliver(circuit, envelope);
+      deliver(circuit, envelope, arrived_as);
       while (const auto unblocked = peer_.inbox.next_unblocked(envelope.epoch())) {
         deliver(circuit, *unblocked);
       }
@@ -120,7 +123,8 @@ void Node::acknowledge_at_commit() {
 
 // ---- durability ----------------------------------------------------------------------------
 
-void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
+void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope,
+                   std::string_view arrived_as) {
   // A message after the peer's goodbye (from a restarted peer, or numbered past the Bye's
   // last_seq) withdraws it: the peer has more to say, and we wait for its next Bye.
   if (peer_.said_bye &&
@@ -128,7 +132,14 @@ void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope) {
     peer_.said_bye = false;
   }
   if (journal_) {
-    if (!journalled([&] { journal_->append_delivered(envelope); })) return;
+    const bool appended = journalled([&] {
+      if (arrived_as.empty()) {
+        journal_->append_delivered(envelope);
+      } else {
+        journal_->append_delivered_item(arrived_as, envelope.epoch());
+      }
+    });
+    if (!appended) return;
     pipeline_.add_delivery(envelope, circuit.name);
   } else {
     announce(envelope, circuit.name, false);

@@ -32,6 +32,10 @@ class PeerReader {
   Frame read(std::string_view body);
   // The items of the last batch frame read, each a reliable payload with the header's epoch.
   const std::vector<const wire::Envelope*>& batch_items() const { return batch_reader_.items(); }
+  // Their bytes as they came (BatchReader::item_bytes), valid as long as the frame body.
+  const std::vector<std::string_view>& batch_item_bytes() const {
+    return batch_reader_.item_bytes();
+  }
   // Frees what was read since the last release, all at once (after each read from the socket).
   void release() { arena_.Reset(); }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the hello fuzzer's seeds (tests/fuzz/hello/): a node's state, then frames a peer
-sends on one connection, hand-encoded from proto/hotline.proto. Run it again after changing
-the Hello or the Envelope; the seeds are committed."""
+"""Writes the hello fuzzer's seeds (tests/fuzz/hello/: a node's state, then frames a peer
+sends on one connection) and the frame fuzzer's (tests/fuzz/frame/: a cut byte, then frames),
+hand-encoded from proto/hotline.proto. Run it again after changing the Hello or the Envelope;
+the seeds are committed."""
 import os
 import struct
 
@@ -79,8 +80,33 @@ SEEDS = {
     "wrong-sender": seed(63, 7, 0, 0, 0, [hello(9, party=b"washington")]),
 }
 
-here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "hello")
-os.makedirs(here, exist_ok=True)
-for name, data in SEEDS.items():
-    with open(os.path.join(here, name), "wb") as out:
-        out.write(data)
+
+def notification_item(seq, incident, epoch=None):
+    item = field_varint(4, seq) + field_bytes(12, field_bytes(1, incident))
+    return item + (field_varint(3, epoch) if epoch is not None else b"")
+
+
+def frame_seed(chunk, frames):
+    return bytes([chunk]) + b"".join(frame(f) for f in frames)
+
+
+FRAME_SEEDS = {
+    "batch-of-messages": frame_seed(63, [batch(9, [(1, b"one"), (2, b"two"), (3, b"three")])]),
+    # An item of other fields (a notification naming an epoch of its own) takes protobuf's path.
+    "batch-mixed": frame_seed(7, [
+        envelope(9, 20, field_bytes(1, field_varint(4, 4) + field_bytes(11, field_bytes(3, b"m"))) +
+                 field_bytes(1, notification_item(5, b"INC-7", epoch=3))),
+        message(9, 6, b"alone")]),
+}
+
+
+def write(folder, seeds):
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), folder)
+    os.makedirs(here, exist_ok=True)
+    for name, data in seeds.items():
+        with open(os.path.join(here, name), "wb") as out:
+            out.write(data)
+
+
+write("hello", SEEDS)
+write("frame", FRAME_SEEDS)

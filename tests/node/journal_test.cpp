@@ -3,11 +3,13 @@
 
 #include "node/journal.h"
 
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <thread>
 
+#include "node/batch_reader.h"
 #include "tests/support/node_process.h"
 
 namespace hotline::node {
@@ -306,6 +308,52 @@ TEST(JournalTest, FastEncodedRecordsMatchTheSchema) {
             message.sent().envelope().SerializeAsString());
   ASSERT_EQ(state.recent_deliveries.size(), 1u);
   EXPECT_EQ(state.recent_deliveries[0].message().text(), "from the peer");
+}
+
+// A delivery that came in a batch is journalled from the bytes it came in: it reads back as the
+// envelope the receiver parsed, under the header's epoch, even from an item naming its own.
+TEST(JournalTest, ABatchItemIsJournalledAsItArrivedUnderTheHeadersEpoch) {
+  wire::Envelope frame;
+  frame.set_epoch(4242);
+  wire::Envelope& message = *frame.mutable_batch()->add_items();
+  message.set_seq(7);
+  message.set_retransmission(true);
+  message.mutable_message()->set_text("arrived in a batch");
+  message.mutable_message()->set_priority(wire::FLASH);
+  wire::Envelope& notification = *frame.mutable_batch()->add_items();
+  notification.set_seq(8);
+  notification.set_epoch(5);
+  notification.mutable_notification()->set_incident_id("INC-7");
+  const std::string body = frame.SerializeAsString();
+  std::string scratch;
+  const BatchFrameParts parts = split_batch_frame(body, scratch);
+  BatchReader reader;
+  google::protobuf::Arena arena;
+  reader.read(parts.items, frame.epoch(), arena);
+  ASSERT_EQ(reader.item_bytes().size(), 2u);
+
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path), keep_note);
+    journal.append(identity(9));
+    for (const std::string_view item : reader.item_bytes())
+      journal.append_delivered_item(item, frame.epoch());
+    journal.commit();
+  }
+  Journal journal(options_for(path), keep_note);
+  const JournalState& state = journal.recovered();
+  ASSERT_EQ(state.recent_deliveries.size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(state.recent_deliveries[i],
+                                                                   *reader.items()[i]))
+        << state.recent_deliveries[i].ShortDebugString() << " vs "
+        << reader.items()[i]->ShortDebugString();
+    EXPECT_EQ(state.recent_deliveries[i].epoch(), 4242u);
+  }
+  EXPECT_EQ(state.recent_deliveries[0].message().text(), "arrived in a batch");
+  EXPECT_TRUE(state.recent_deliveries[0].retransmission());
+  EXPECT_EQ(state.delivered.at(4242), 8u);
 }
 
 TEST(JournalTest, FsyncPoliciesFlushAsTheySay) {
