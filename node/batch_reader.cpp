@@ -41,6 +41,18 @@ bool read_length_delimited(CodedInputStream& in, std::string_view whole, std::st
   return true;
 }
 
+// An envelope a caller swapped in (batch_reader.h, item()) may hold fields a message item does
+// not set; its Message, cleared by the parse, keeps its buffers.
+void keep_only_message(wire::Envelope& envelope) {
+  if (envelope.payload_case() == wire::Envelope::kMessage) {
+    wire::Message* message = envelope.release_message();
+    envelope.Clear();
+    envelope.set_allocated_message(message);
+  } else {
+    envelope.Clear();
+  }
+}
+
 }  // namespace
 
 BatchFrameParts split_batch_frame(std::string_view body, std::string& scratch) {
@@ -80,6 +92,7 @@ const std::vector<const wire::Envelope*>& BatchReader::read(std::string_view ite
                                                             google::protobuf::Arena& arena) {
   epoch_ = epoch;
   items_.clear();
+  mutable_items_.clear();
   item_bytes_.clear();
   message_items_used_ = 0;
   CodedInputStream in = input_over(items);
@@ -92,7 +105,9 @@ const std::vector<const wire::Envelope*>& BatchReader::read(std::string_view ite
         throw ProtocolViolation("batch item " + std::to_string(items_.size() + 1) +
                                 " runs past the end of the batch");
       }
-      items_.push_back(read_item(item, arena));
+      wire::Envelope* envelope = read_item(item, arena);
+      items_.push_back(envelope);
+      mutable_items_.push_back(envelope);
       item_bytes_.push_back(item);
     } else if (tag == 0 || !WireFormatLite::SkipField(&in, tag)) {
       throw ProtocolViolation("a batch that is not well-formed");
@@ -104,8 +119,7 @@ const std::vector<const wire::Envelope*>& BatchReader::read(std::string_view ite
   return items_;
 }
 
-const wire::Envelope* BatchReader::read_item(std::string_view item,
-                                             google::protobuf::Arena& arena) {
+wire::Envelope* BatchReader::read_item(std::string_view item, google::protobuf::Arena& arena) {
   std::uint64_t seq = 0;
   std::uint64_t retransmission = 0;
   std::string_view message;
@@ -129,6 +143,7 @@ const wire::Envelope* BatchReader::read_item(std::string_view item,
       message_items_.push_back(std::make_unique<wire::Envelope>());
     }
     wire::Envelope& envelope = *message_items_[message_items_used_++];
+    keep_only_message(envelope);
     if (!envelope.mutable_message()->ParseFromArray(message.data(),
                                                     static_cast<int>(message.size()))) {
       throw ProtocolViolation("batch item " + std::to_string(items_.size() + 1) +

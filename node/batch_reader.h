@@ -42,15 +42,20 @@ class BatchReader {
 
   // The items of the last batch read.
   const std::vector<const wire::Envelope*>& items() const { return items_; }
+  // The item at `index`, for a caller that takes its contents by swapping (Envelope::Swap) rather
+  // than copying them. What it swaps in may hold any fields: the reader clears all but a Message
+  // (whose buffers it reuses) before parsing into it again.
+  wire::Envelope& item(std::size_t index) { return *mutable_items_.at(index); }
   // Each item's bytes as they came, in the same order: an Envelope without its epoch (the
   // header's). Valid as long as the bytes given to read().
   const std::vector<std::string_view>& item_bytes() const { return item_bytes_; }
 
  private:
-  const wire::Envelope* read_item(std::string_view item, google::protobuf::Arena& arena);
+  wire::Envelope* read_item(std::string_view item, google::protobuf::Arena& arena);
 
   std::uint64_t epoch_ = 0;
   std::vector<const wire::Envelope*> items_;
+  std::vector<wire::Envelope*> mutable_items_;  // the same, for item()
   std::vector<std::string_view> item_bytes_;
   // Envelopes whose payload is always a Message, parsed afresh for each message item: clearing
   // a Message keeps its strings' buffers, so a text no longer than the last one parsed into

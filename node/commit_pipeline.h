@@ -34,6 +34,10 @@ class CommitPipeline {
   void add_delivery(const wire::Envelope& envelope, const std::string& circuit) {
     open_.deliveries.add(envelope, circuit);
   }
+  // The same, taking `envelope`'s contents by swapping (DeliveryList::take).
+  void take_delivery(wire::Envelope& envelope, const std::string& circuit) {
+    open_.deliveries.take(envelope, circuit);
+  }
   void owe_acknowledgement() { open_.ack_due = true; }
   std::size_t open_deliveries() const { return open_.deliveries.size(); }
 

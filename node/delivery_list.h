@@ -22,10 +22,13 @@ class DeliveryList {
  public:
   // A copy of `envelope`, from `circuit`, at the end of the list.
   void add(const wire::Envelope& envelope, const std::string& circuit) {
-    if (size_ == items_.size()) items_.emplace_back();
-    Delivery& delivery = items_[size_++];
-    delivery.envelope = envelope;
-    delivery.circuit = &circuit;
+    next(circuit).envelope = envelope;
+  }
+  // `envelope` itself, from `circuit`, at the end of the list: its contents are swapped with an
+  // envelope the list kept, which `envelope` holds afterwards. (A copy into a kept envelope
+  // frees its Message and allocates another: a fifth of a journalled receiver's time.)
+  void take(wire::Envelope& envelope, const std::string& circuit) {
+    next(circuit).envelope.Swap(&envelope);
   }
   bool empty() const { return size_ == 0; }
   std::size_t size() const { return size_; }
@@ -35,6 +38,13 @@ class DeliveryList {
   void clear() { size_ = 0; }
 
  private:
+  Delivery& next(const std::string& circuit) {
+    if (size_ == items_.size()) items_.emplace_back();
+    Delivery& delivery = items_[size_++];
+    delivery.circuit = &circuit;
+    return delivery;
+  }
+
   std::vector<Delivery> items_;
   std::size_t size_ = 0;
 };

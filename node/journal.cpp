@@ -13,6 +13,8 @@
 namespace hotline::node {
 namespace {
 
+constexpr std::size_t kKeptBufferBytes = 4 * 1024 * 1024;
+
 std::filesystem::path directory_of(const std::filesystem::path& path) {
   return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
 }
@@ -70,14 +72,17 @@ void Journal::fail(const std::filesystem::path& path, const std::string& what) {
   {
     std::lock_guard lock(mutex_);
     if (failure_.empty()) failure_ = reason;
+    failed_.store(true, std::memory_order_release);
   }
   wake_.notify_all();
   throw JournalIoError(reason);
 }
 
 void Journal::throw_if_failed() const {
+  // Every append asks; the lock is taken only once the answer is yes.
+  if (!failed_.load(std::memory_order_acquire)) return;
   std::lock_guard lock(mutex_);
-  if (!failure_.empty()) throw JournalIoError(failure_);
+  throw JournalIoError(failure_);
 }
 
 void Journal::run_flusher() {
@@ -101,6 +106,7 @@ void Journal::run_flusher() {
       // Not retried: the kernel may have dropped the pages that failed, and a second fsync
       // would report success for data that is gone.
       failure_ = "journal " + options_.path.string() + ": cannot fsync: " + std::strerror(error);
+      failed_.store(true, std::memory_order_release);
       wake_.notify_all();
       if (const auto callback = on_failed_) {
         const std::string reason = failure_;
@@ -326,13 +332,7 @@ void Journal::append_delivered_item(std::string_view item_bytes, std::uint64_t e
 
 void Journal::after_append() {
   if (options_.fsync == FsyncPolicy::kAlways) {
-    // Whatever happens, these bytes are not appended twice: after a failure the journal takes
-    // nothing more, and a restart reads what reached the disk.
-    const std::string bytes = std::move(pending_);
-    pending_.clear();
-    write_all(fd_, bytes, options_.path);
-    appended_bytes_.fetch_add(bytes.size(), std::memory_order_relaxed);
-    ++written_;
+    write_pending();
     sync();
   }
 }
@@ -359,15 +359,26 @@ void Journal::sync() {
   synced_bytes_ = size_;
 }
 
+void Journal::write_pending() {
+  // Whatever happens, these bytes are not appended twice: after a failure the journal takes
+  // nothing more, and a restart reads what reached the disk. The buffer keeps its memory for
+  // the next commit (a fresh one each time cost a large allocation and its page faults), unless
+  // one unusual turn made it large.
+  struct Emptied {
+    std::string& pending;
+    ~Emptied() {
+      pending.clear();
+      if (pending.capacity() > kKeptBufferBytes) pending.shrink_to_fit();
+    }
+  } emptied{pending_};
+  write_all(fd_, pending_, options_.path);
+  appended_bytes_.fetch_add(pending_.size(), std::memory_order_relaxed);
+  ++written_;
+}
+
 Journal::Ticket Journal::commit() {
   throw_if_failed();
-  if (!pending_.empty()) {
-    const std::string bytes = std::move(pending_);
-    pending_.clear();
-    write_all(fd_, bytes, options_.path);
-    appended_bytes_.fetch_add(bytes.size(), std::memory_order_relaxed);
-    ++written_;
-  }
+  if (!pending_.empty()) write_pending();
   std::lock_guard lock(mutex_);
   if (options_.fsync == FsyncPolicy::kBatch) {
     if (written_ > requested_) {

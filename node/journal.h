@@ -155,6 +155,8 @@ class Journal {
   // fsync'd; without the fsyncs if `durable` is false. Leaves fd_ open on the new file.
   void replace_file(const std::string& bytes, bool durable);
   void after_append();
+  // Writes what was appended since the last write, and empties the buffer even if that fails.
+  void write_pending();
   void write_all(int fd, const std::string& bytes, const std::filesystem::path& path);
   void sync();
   void sync_directory();
@@ -171,6 +173,8 @@ class Journal {
   std::function<void(Ticket)> on_synced_;
   std::function<void(const std::string&)> on_failed_;
   std::string failure_;
+  // failure_ is set (read without the lock by the node's thread on every append).
+  std::atomic<bool> failed_{false};
   // Background fsync (kBatch): requested_ is the newest written ticket, synced_ the newest on
   // disk. syncing_ keeps compaction from swapping the file under an fsync.
   mutable std::mutex mutex_;

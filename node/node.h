@@ -131,15 +131,16 @@ class Node : public SessionHandler {
   // The peer delivered everything up to `seq`: journal it, report it, and say there is room.
   void acknowledged_up_to(std::uint64_t seq);
   // `arrived_as` is the envelope's bytes as a batch item, if it came as one (then journalled as
-  // they are), or empty.
+  // they are), or empty. `yours`, if not null, is `envelope` itself, which the node may then keep
+  // by swapping its contents out rather than copy it (it is left holding other contents).
   void take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
-                     std::string_view arrived_as = {});
+                     std::string_view arrived_as = {}, wire::Envelope* yours = nullptr);
   // What was delivered or repeated is acknowledged at the commit point.
   void acknowledge_at_commit();
   // A delivery is made durable (journaled, announced at the commit point) or, without a
   // journal, announced at once.
   void deliver(const Circuit& circuit, const wire::Envelope& envelope,
-               std::string_view arrived_as = {});
+               std::string_view arrived_as = {}, wire::Envelope* yours = nullptr);
   void announce(const wire::Envelope& envelope, const std::string& circuit, bool recovered);
 
   // Durability: journal appends are made durable at a commit point, after which deliveries are

@@ -32,11 +32,11 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       take_reliable(*circuit, envelope);
       acknowledge_at_commit();
     } else if (envelope.has_batch()) {
-      const auto& items = session->batch_items();
       const auto& item_bytes = session->batch_item_bytes();
-      for (std::size_t i = 0; i < items.size(); ++i) {
+      for (std::size_t i = 0; i < item_bytes.size(); ++i) {
         if (stopping_) return;  // the journal failed on an earlier item
-        take_reliable(*circuit, *items[i], item_bytes[i]);
+        wire::Envelope& item = session->batch_item(i);
+        take_reliable(*circuit, item, item_bytes[i], &item);
       }
       acknowledge_at_commit();
     } else if (envelope.has_bye()) {
@@ -87,7 +87,7 @@ void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
 }
 
 void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
-                         std::string_view arrived_as) {
+                         std::string_view arrived_as, wire::Envelope* yours) {
   switch (peer_.inbox.accept(envelope)) {
     case Inbox::Arrival::kDuplicate: {
       peer_.ack_forced = true;
@@ -100,12 +100,14 @@ void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
     }
     case Inbox::Arrival::kHeld:
       break;
-    case Inbox::Arrival::kDeliverable:
-      deliver(circuit, envelope, arrived_as);
-      while (const auto unblocked = peer_.inbox.next_unblocked(envelope.epoch())) {
-        deliver(circuit, *unblocked);
+    case Inbox::Arrival::kDeliverable: {
+      const std::uint64_t epoch = envelope.epoch();  // `envelope` may be taken by deliver()
+      deliver(circuit, envelope, arrived_as, yours);
+      while (auto unblocked = peer_.inbox.next_unblocked(epoch)) {
+        deliver(circuit, *unblocked, {}, &*unblocked);
       }
       break;
+    }
   }
 }
 
@@ -124,7 +126,7 @@ void Node::acknowledge_at_commit() {
 // ---- durability ----------------------------------------------------------------------------
 
 void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope,
-                   std::string_view arrived_as) {
+                   std::string_view arrived_as, wire::Envelope* yours) {
   // A message after the peer's goodbye (from a restarted peer, or numbered past the Bye's
   // last_seq) withdraws it: the peer has more to say, and we wait for its next Bye.
   if (peer_.said_bye &&
@@ -140,7 +142,11 @@ void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope,
       }
     });
     if (!appended) return;
-    pipeline_.add_delivery(envelope, circuit.name);
+    if (yours != nullptr) {
+      pipeline_.take_delivery(*yours, circuit.name);
+    } else {
+      pipeline_.add_delivery(envelope, circuit.name);
+    }
   } else {
     announce(envelope, circuit.name, false);
   }

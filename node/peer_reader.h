@@ -32,6 +32,8 @@ class PeerReader {
   Frame read(std::string_view body);
   // The items of the last batch frame read, each a reliable payload with the header's epoch.
   const std::vector<const wire::Envelope*>& batch_items() const { return batch_reader_.items(); }
+  // One of them, to be taken by swapping (BatchReader::item).
+  wire::Envelope& batch_item(std::size_t index) { return batch_reader_.item(index); }
   // Their bytes as they came (BatchReader::item_bytes), valid as long as the frame body.
   const std::vector<std::string_view>& batch_item_bytes() const {
     return batch_reader_.item_bytes();

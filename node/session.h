@@ -73,6 +73,8 @@ class Session : public std::enable_shared_from_this<Session> {
   // While a batch envelope is being handled: its items, each a reliable payload with a seq that
   // does not go back, carrying the header's epoch.
   const std::vector<const wire::Envelope*>& batch_items() const { return reader_.batch_items(); }
+  // One of them, for the node to take by swapping rather than copy (BatchReader::item).
+  wire::Envelope& batch_item(std::size_t index) { return reader_.batch_item(index); }
   // Their bytes as they came, without the epoch (journalled as they are, not encoded again).
   const std::vector<std::string_view>& batch_item_bytes() const {
     return reader_.batch_item_bytes();

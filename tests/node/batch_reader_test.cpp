@@ -101,6 +101,36 @@ TEST(BatchReaderTest, AReusedItemKeepsNothingOfTheBatchBefore) {
   EXPECT_EQ(item.message().priority(), wire::ROUTINE);
 }
 
+// A receiver keeps a delivered item by swapping it with an envelope it kept from an earlier
+// delivery, which may have come alone, with every header field: none of those may show in the
+// items of the next batch.
+TEST(BatchReaderTest, AnItemTakenBySwappingLeavesNothingBehindForTheNextBatch) {
+  BatchReader reader;
+  google::protobuf::Arena arena;
+  read_frame(batch_frame({message_item(1, "first"), message_item(2, "second")}), reader, arena);
+  wire::Envelope kept = header();
+  kept.set_seq(40);
+  kept.set_retransmission(true);
+  kept.mutable_message()->set_text("came alone");
+  kept.mutable_message()->set_in_reply_to(3);
+  reader.item(0).Swap(&kept);
+  EXPECT_EQ(kept.message().text(), "first");  // taken whole
+
+  const Read next = read_frame(batch_frame({message_item(3, "third")}), reader, arena);
+  ASSERT_EQ(next.items.size(), 1u);
+  const wire::Envelope& item = next.items[0];
+  EXPECT_EQ(item.seq(), 3u);
+  EXPECT_EQ(item.epoch(), 4242u);
+  EXPECT_EQ(item.message().text(), "third");
+  EXPECT_EQ(item.message().in_reply_to(), 0u);
+  EXPECT_FALSE(item.retransmission());
+  EXPECT_EQ(item.sender(), "");
+  EXPECT_EQ(item.version(), 0u);
+  EXPECT_EQ(item.ack(), 0u);
+  EXPECT_EQ(item.ack_epoch(), 0u);
+  EXPECT_EQ(item.circuit(), "");
+}
+
 TEST(BatchReaderTest, ABatchFieldBeforeTheHeaderFieldsIsFoundToo) {
   // protobuf writes fields in number order, so the batch (20) comes last; another writer may not.
   wire::Envelope batch_only;
