@@ -17,6 +17,7 @@
 #include "bench/hotline_link.h"
 #include "bench/linked_pair.h"
 #include "common/certificates.h"
+#include "common/duration.h"
 
 namespace {
 
@@ -157,6 +158,9 @@ int main(int argc, char** argv) {
   app.add_option("--fsync", policies, "journal fsync policies to measure (for profiling one)")
       ->check(CLI::IsMember({"always", "batch", "none"}))
       ->capture_default_str();
+  std::string fsync_interval;
+  app.add_option("--fsync-interval", fsync_interval,
+                 "the journals' least time between two fsyncs (default: the node's, 1ms)");
   CLI11_PARSE(app, argc, argv);
   const auto dir = make_dir("hotline-durability");
   hotline::common::write_exercise_pki(dir / "certs", {});
@@ -173,6 +177,8 @@ int main(int argc, char** argv) {
         dir / "certs", 64, messages, [&](node::NodeOptions& options) {
           options.journal = dir / (options.party + std::to_string(run) + ".journal");
           options.fsync = policy;
+          if (!fsync_interval.empty())
+            options.fsync_interval = hotline::common::parse_duration(fsync_interval);
         });
     const double durable = durable_run.per_second;
     ++run;

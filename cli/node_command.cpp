@@ -18,7 +18,7 @@ namespace {
 struct NodeFlags {
   std::string config;
   std::string party, peer, listen, connect, certs, linger;
-  std::string journal, fsync, log, heartbeat, retransmit_after, link_test_every;
+  std::string journal, fsync, fsync_interval, log, heartbeat, retransmit_after, link_test_every;
   std::uint32_t max_frame = 0;
   std::size_t max_outbox = 0;
   std::uint64_t compact_after = 0;
@@ -83,6 +83,9 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
   if (!journal.empty()) options.journal = journal;
   const std::string fsync = pick("--fsync", flags.fsync, file.fsync());
   if (!fsync.empty()) options.fsync = node::parse_fsync_policy(fsync);
+  const std::string fsync_interval =
+      pick("--fsync-interval", flags.fsync_interval, file.fsync_interval());
+  if (!fsync_interval.empty()) options.fsync_interval = common::parse_duration(fsync_interval);
   const std::string heartbeat = pick("--heartbeat", flags.heartbeat, file.heartbeat());
   if (!heartbeat.empty()) options.heartbeat_interval = milliseconds_of(heartbeat);
   if (command.count("--heartbeat-misses") > 0) {
@@ -265,6 +268,10 @@ void add_node_command(CLI::App& app) {
   command->add_option("--journal", flags->journal,
                       "Durable journal file: nothing accepted or delivered is lost in a crash");
   command->add_option("--fsync", flags->fsync, "Journal flushing: always, batch (default), none");
+  command->add_option("--fsync-interval", flags->fsync_interval,
+                      "With --fsync batch, the least time between two fsyncs' starts: under load "
+                      "each covers more records, for less CPU and disk time (default 1ms; 0s: "
+                      "at once)");
   command
       ->add_option("--compact-after", flags->compact_after,
                    "Rewrite the journal as a snapshot of what is still needed once it has "

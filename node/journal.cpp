@@ -92,6 +92,14 @@ void Journal::run_flusher() {
       return stopping_ || !failure_.empty() || (requested_ > synced_ && !compacting_);
     });
     if (!failure_.empty() || requested_ <= synced_) return;
+    const auto due = last_fsync_start_ + options_.fsync_interval;
+    if (!stopping_ && std::chrono::steady_clock::now() < due) {
+      // What is written meanwhile joins this fsync. A stop or a failure ends the wait; the loop's
+      // top then looks again at what is left to sync and at a compaction begun meanwhile.
+      wake_.wait_until(lock, due, [this] { return stopping_ || !failure_.empty(); });
+      continue;
+    }
+    last_fsync_start_ = std::chrono::steady_clock::now();
     const Ticket target = requested_;
     const std::uint64_t target_bytes = requested_bytes_;
     const int fd = fd_;

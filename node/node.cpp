@@ -36,6 +36,7 @@ std::unique_ptr<Journal> open_journal(const NodeOptions& options, NodeObserver& 
   journal_options.path = *options.journal;
   journal_options.fsync = options.fsync;
   journal_options.compact_after_bytes = options.compact_after_bytes;
+  journal_options.fsync_interval = options.fsync_interval;
   journal_options.files = options.journal_files;
   auto journal = std::make_unique<Journal>(journal_options, [&](const std::string& note) {
     NodeEvent e(NodeEvent::Kind::kNote);

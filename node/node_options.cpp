@@ -47,6 +47,10 @@ void finalize(NodeOptions& options) {
   at_most(options.retransmit_timeout, std::chrono::hours(1), "--retransmit-after", "1h");
   at_most(options.linger, std::chrono::hours(1), "--linger", "1h");
   at_most(options.link_test_interval, std::chrono::hours(24 * 7), "--link-test-every", "7d");
+  if (options.fsync_interval.count() < 0 || options.fsync_interval > std::chrono::seconds(1)) {
+    throw std::invalid_argument("--fsync-interval must be from 0 to 1s, got " +
+                                std::to_string(options.fsync_interval.count()) + " us");
+  }
   if (options.heartbeat_misses > 1000) {
     throw std::invalid_argument("--heartbeat-misses must be at most 1000, got " +
                                 std::to_string(options.heartbeat_misses));

@@ -38,6 +38,9 @@ struct NodeOptions {
   std::optional<std::filesystem::path> journal;
   FsyncPolicy fsync = FsyncPolicy::kBatch;
   std::uint64_t compact_after_bytes = 16 * 1024 * 1024;
+  // With FsyncPolicy::kBatch, the least time between the starts of two fsyncs
+  // (Journal::Options::fsync_interval).
+  std::chrono::microseconds fsync_interval{1000};
   // The system calls the journal makes (a seam for tests that make the disk fail); null for
   // the system's own.
   std::shared_ptr<JournalFiles> journal_files;

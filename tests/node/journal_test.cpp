@@ -393,6 +393,51 @@ TEST(JournalTest, FsyncPoliciesFlushAsTheySay) {
   EXPECT_THROW(parse_fsync_policy("sometimes"), std::invalid_argument);
 }
 
+// Under load, commits made within the fsync interval share one fsync; after a quiet spell the
+// first commit is synced at once; a stop does not wait out the interval.
+TEST(JournalTest, AnFsyncIntervalGathersCommitsWithoutDelayingAnIdleJournal) {
+  TempDir dir;
+  using std::chrono::milliseconds;
+  const auto wait_for_sync = [](Journal& journal, Journal::Ticket ticket) {
+    const auto start = std::chrono::steady_clock::now();
+    while (journal.synced_ticket() < ticket &&
+           std::chrono::steady_clock::now() - start < std::chrono::seconds(10)) {
+      std::this_thread::sleep_for(milliseconds(1));
+    }
+    return std::chrono::steady_clock::now() - start;
+  };
+  Journal::Options options = options_for(dir.path() / "j");
+  options.fsync_interval = milliseconds(400);
+  {
+    Journal journal(options, keep_note);
+    journal.append(identity(9));
+    // Idle until now: synced at once, not after the interval.
+    EXPECT_LT(wait_for_sync(journal, journal.commit()), milliseconds(300));
+    EXPECT_EQ(journal.fsync_count(), 1u);
+    Journal::Ticket last = 0;
+    for (std::uint64_t seq = 1; seq <= 5; ++seq) {
+      journal.append(sent(seq, "m"));
+      last = journal.commit();
+    }
+    // Within the interval of the first fsync: none yet, then one for all five.
+    std::this_thread::sleep_for(milliseconds(50));
+    EXPECT_LT(journal.synced_ticket(), last);
+    wait_for_sync(journal, last);
+    EXPECT_EQ(journal.synced_ticket(), last);
+    EXPECT_EQ(journal.fsync_count(), 2u);
+  }
+  options.fsync_interval = std::chrono::seconds(5);
+  auto journal = std::make_unique<Journal>(options, keep_note);
+  journal->append(sent(6, "m"));
+  wait_for_sync(*journal, journal->commit());
+  journal->append(sent(7, "written just before the stop"));
+  journal->commit();
+  const auto stopping = std::chrono::steady_clock::now();
+  journal.reset();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(2));
+  EXPECT_EQ(Journal(options, keep_note).recovered().last_seq, 7u);
+}
+
 // fsync=none promises to survive a crash of the process, which a rename does without an fsync:
 // before, each compaction fsync'd the new file and the directory anyway, some 10 ms of a
 // busy node's thread every 16 MiB. Under a policy that fsyncs, the new file must be on disk

@@ -560,6 +560,8 @@ TEST(NodeIntegrationTest, OptionsPastSaneBoundsAreRefusedSayingTheBound) {
   EXPECT_NE(refused("--heartbeat", "3d").find("--heartbeat must be at most 1h"), std::string::npos);
   EXPECT_NE(refused("--heartbeat-misses", "100000").find("--heartbeat-misses must be at most 1000"),
             std::string::npos);
+  EXPECT_NE(refused("--fsync-interval", "2s").find("--fsync-interval must be from 0 to 1s"),
+            std::string::npos);
 }
 
 TEST(NodeIntegrationTest, AFullOutboxRefusesTypedLinesAndKeepsWhatItHolds) {
