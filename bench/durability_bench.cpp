@@ -40,13 +40,14 @@ struct DiskWrite {
 };
 
 DiskWrite disk_write(const std::filesystem::path& dir, std::size_t chunk, bool sync) {
-  constexpr std::size_t kBytesPerFile = 64 << 20;
-  chunk = std::clamp<std::size_t>(chunk, 512, kBytesPerFile);
+  // Up to 64 MiB a file, and no more than 4,096 pieces (fsync=always syncs every record).
+  chunk = std::clamp<std::size_t>(chunk, 512, 64 << 20);
+  const std::size_t pieces = std::min<std::size_t>(4096, (64 << 20) / chunk);
   const std::string data(chunk, 'j');
   const auto write_file = [&](const std::filesystem::path& path) {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) std::exit(1);
-    for (std::size_t done = 0; done < kBytesPerFile; done += chunk) {
+    for (std::size_t piece = 0; piece < pieces; ++piece) {
       if (::write(fd, data.data(), chunk) != static_cast<ssize_t>(chunk)) std::exit(1);
       if (sync && ::fdatasync(fd) != 0) std::exit(1);
     }
@@ -58,7 +59,7 @@ DiskWrite disk_write(const std::filesystem::path& dir, std::size_t chunk, bool s
   std::thread other([&] { write_file(dir / "disk-speed-2"); });
   write_file(dir / "disk-speed-1");
   other.join();
-  const double bytes = 2.0 * static_cast<double>(kBytesPerFile / chunk * chunk);
+  const double bytes = 2.0 * static_cast<double>(pieces * chunk);
   return {bytes / (micros_since(start) / 1e6),
           (hotline::bench::process_cpu_seconds() - cpu_start) * 1e9 / bytes};
 }

@@ -54,7 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::size_t chunk = 1 + data[0] % 64;
   const char* bytes = reinterpret_cast<const char*>(data + 1);
   const std::size_t length = size - 1;
-  hotline::common::FrameDecoder decoder(4096);
+  // The node's own largest frame by default: a batch of more items than the reader keeps
+  // storage for fits only in a frame this large.
+  hotline::common::FrameDecoder decoder(65536);
   hotline::node::BatchReader reader;
   google::protobuf::Arena arena;
   std::string scratch;

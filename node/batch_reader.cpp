@@ -91,6 +91,9 @@ const std::vector<const wire::Envelope*>& BatchReader::read(std::string_view ite
                                                             std::uint64_t epoch,
                                                             google::protobuf::Arena& arena) {
   epoch_ = epoch;
+  // A peer's batch of many tiny items should not pin that much memory for the link's life. Here,
+  // not after the batch is read: its items point into these slots until the next read.
+  if (message_items_.size() > kMessageItemsKept) message_items_.resize(kMessageItemsKept);
   items_.clear();
   mutable_items_.clear();
   item_bytes_.clear();
@@ -114,8 +117,6 @@ const std::vector<const wire::Envelope*>& BatchReader::read(std::string_view ite
     }
   }
   if (items_.empty()) throw ProtocolViolation("an empty batch");
-  // A peer's batch of many tiny items should not pin that much memory for the link's life.
-  if (message_items_.size() > kMessageItemsKept) message_items_.resize(kMessageItemsKept);
   return items_;
 }
 
@@ -144,8 +145,7 @@ wire::Envelope* BatchReader::read_item(std::string_view item, google::protobuf::
     }
     wire::Envelope& envelope = *message_items_[message_items_used_++];
     keep_only_message(envelope);
-    if (!envelope.mutable_message()->ParseFromArray(message.data(),
-                                                    static_cast<int>(message.size()))) {
+    if (!parse_from_peer(*envelope.mutable_message(), message)) {
       throw ProtocolViolation("batch item " + std::to_string(items_.size() + 1) +
                               " is not a valid Envelope");
     }
@@ -156,7 +156,7 @@ wire::Envelope* BatchReader::read_item(std::string_view item, google::protobuf::
   }
   // Any other item, or one a different writer laid out otherwise, takes protobuf's own path.
   auto* envelope = google::protobuf::Arena::CreateMessage<wire::Envelope>(&arena);
-  if (!envelope->ParseFromArray(item.data(), static_cast<int>(item.size()))) {
+  if (!parse_from_peer(*envelope, item)) {
     throw ProtocolViolation("batch item " + std::to_string(items_.size() + 1) +
                             " is not a valid Envelope");
   }

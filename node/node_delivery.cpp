@@ -36,7 +36,8 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       for (std::size_t i = 0; i < item_bytes.size(); ++i) {
         if (stopping_) return;  // the journal failed on an earlier item
         wire::Envelope& item = session->batch_item(i);
-        take_reliable(*circuit, item, item_bytes[i], &item);
+        // An item parsed on the reader's arena would be copied by a swap, twice: copied once.
+        take_reliable(*circuit, item, item_bytes[i], item.GetArena() == nullptr ? &item : nullptr);
       }
       acknowledge_at_commit();
     } else if (envelope.has_bye()) {

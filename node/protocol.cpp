@@ -1,5 +1,7 @@
 #include "node/protocol.h"
 
+#include <google/protobuf/io/coded_stream.h>
+
 namespace hotline::node {
 
 bool is_reliable(const wire::Envelope& envelope) {
@@ -61,8 +63,15 @@ wire::Envelope decode_envelope(std::string_view frame_body) {
   return envelope;
 }
 
+bool parse_from_peer(google::protobuf::MessageLite& message, std::string_view bytes) {
+  google::protobuf::io::CodedInputStream input(reinterpret_cast<const std::uint8_t*>(bytes.data()),
+                                               static_cast<int>(bytes.size()));
+  input.SetRecursionLimit(kWireRecursionLimit);
+  return message.ParseFromCodedStream(&input) && input.ConsumedEntireMessage();
+}
+
 void decode_envelope(std::string_view frame_body, wire::Envelope& envelope, bool batch_taken_out) {
-  if (!envelope.ParseFromArray(frame_body.data(), static_cast<int>(frame_body.size()))) {
+  if (!parse_from_peer(envelope, frame_body)) {
     throw ProtocolViolation("frame is not a valid Envelope");
   }
   if (batch_taken_out) {

@@ -27,6 +27,14 @@ const google::protobuf::MessageLite* reliable_payload(const wire::Envelope& enve
 // "message", "hello", ... as used in events and error messages.
 std::string_view payload_name(const wire::Envelope& envelope);
 
+// How deeply messages may nest in what a peer sends (protobuf's own default is 100). A received
+// envelope is journalled inside two more messages (Record, Delivered), and must read back.
+inline constexpr int kWireRecursionLimit = 90;
+
+// Parses `bytes` into `message` within kWireRecursionLimit; false if they are not a well-formed
+// message of its type.
+bool parse_from_peer(google::protobuf::MessageLite& message, std::string_view bytes);
+
 // Parses one frame body. Throws ProtocolViolation if it is not a well-formed Envelope of our
 // version with a payload.
 wire::Envelope decode_envelope(std::string_view frame_body);

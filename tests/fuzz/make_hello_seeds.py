@@ -97,6 +97,8 @@ FRAME_SEEDS = {
         envelope(9, 20, field_bytes(1, field_varint(4, 4) + field_bytes(11, field_bytes(3, b"m"))) +
                  field_bytes(1, notification_item(5, b"INC-7", epoch=3))),
         message(9, 6, b"alone")]),
+    # More message items than the reader keeps storage for between batches.
+    "batch-of-1500": frame_seed(63, [batch(9, [(seq, b"x") for seq in range(1, 1501)])]),
 }
 
 
