@@ -1,8 +1,10 @@
 // Every case of the library reads, with the same seed, exactly as its reference transcript in
-// tests/golden/ says: a change to the model, the scenario compiler or the transcript shows here
-// as the cases it alters, line by line. A change meant to alter them rewrites the references
-// with tests/golden/update.sh, and the diff is what it did to each case.
+// tests/golden/ says, and its JSON records (every number at full precision) for ten seeds hash
+// as recorded: a change to the model, the scenario compiler or the transcript shows here as the
+// cases it alters. A change meant to alter them rewrites the references with
+// tests/golden/update.sh, and the diff is what it did to each case.
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -68,6 +70,42 @@ TEST_P(LibraryTranscriptsTest, ReadsExactlyAsItsReferenceWithTheSameSeed) {
       << name << ": " << first_difference(reference, result.output)
       << "\n(if the change means to alter the model's runs, rewrite the references with "
          "tests/golden/update.sh and read the diff)";
+}
+
+std::string sha256_hex(const std::string& bytes) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+  static const char* const kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+TEST_P(LibraryTranscriptsTest, ItsRecordsForTenSeedsHashAsRecorded) {
+  const std::string name = GetParam();
+  std::ifstream digests(kSource / "tests" / "golden" / "records.sha256");
+  ASSERT_TRUE(digests);
+  int seeds = 0;
+  for (std::string line; std::getline(digests, line);) {
+    std::istringstream fields(line);
+    std::string case_name, seed, digest;
+    fields >> case_name >> seed >> digest;
+    if (case_name != name) continue;
+    ++seeds;
+    const auto result = testing::run_shell(
+        std::string(HOTLINE_BINARY) + " sim " +
+        (kSource / "scenarios" / (name + ".textproto")).string() + " --seed " + seed + " --json");
+    ASSERT_EQ(result.status, 0) << result.output;
+    EXPECT_EQ(sha256_hex(result.output), digest)
+        << name << " seed " << seed << ": its JSON records differ from the reference (run `hotline "
+        << "sim " << name << " --seed " << seed << " --json` to see them; if the change means to "
+        << "alter the model's runs, rewrite the references with tests/golden/update.sh)";
+  }
+  EXPECT_EQ(seeds, 10) << name << " has no recorded digests: run tests/golden/update.sh";
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryCase, LibraryTranscriptsTest, ::testing::ValuesIn(case_names()),
