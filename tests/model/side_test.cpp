@@ -256,12 +256,22 @@ double share_deterred(const MessageSpec& warning, bool public_already, bool inte
   return deterred / 400.0;
 }
 
-TEST(SideTest, AWarningWithABrightLineAndAConsequenceDetersMoreThanAMuddledOne) {
+// A warning that names nothing, and the same with a bright line and a consequence.
+struct TwoWarnings {
   MessageSpec muddled;
-  muddled.kind = MessageKind::kWarning;
-  MessageSpec clear = muddled;
-  clear.line = "election-infrastructure";
-  clear.consequence = Rung::kSanctions;
+  MessageSpec clear;
+};
+TwoWarnings muddled_and_clear() {
+  TwoWarnings warnings;
+  warnings.muddled.kind = MessageKind::kWarning;
+  warnings.clear = warnings.muddled;
+  warnings.clear.line = "election-infrastructure";
+  warnings.clear.consequence = Rung::kSanctions;
+  return warnings;
+}
+
+TEST(SideTest, AWarningWithABrightLineAndAConsequenceDetersMoreThanAMuddledOne) {
+  const auto [muddled, clear] = muddled_and_clear();
   // clarity x line x consequence x credibility x (1 - commitment 0.5): 0.045 against 0.4.
   EXPECT_NEAR(share_deterred(muddled, true), 0.045, 0.03);
   EXPECT_NEAR(share_deterred(clear, true), 0.4, 0.07);
@@ -496,11 +506,7 @@ namespace hotline::model {
 namespace {
 
 TEST(SideTest, AWarningAPersonComposesIsReadAsTheScenariosOwnAre) {
-  MessageSpec muddled;
-  muddled.kind = MessageKind::kWarning;
-  MessageSpec clear = muddled;
-  clear.line = "election-infrastructure";
-  clear.consequence = Rung::kSanctions;
+  const auto [muddled, clear] = muddled_and_clear();
   EXPECT_EQ(share_deterred(clear, true, true, true), share_deterred(clear, true));
   EXPECT_NEAR(share_deterred(clear, true, true, true), 0.4, 0.07);
   EXPECT_NEAR(share_deterred(muddled, true, true, true), 0.045, 0.03);
