@@ -112,6 +112,10 @@ Absolute parse_iso(std::string_view text, int default_offset) {
 
 }  // namespace
 
+namespace {
+constexpr int kMaxDay = 100000;
+}  // namespace
+
 StartTime parse_start(std::string_view text) {
   if (text.empty()) return {};
   // The start fixes the local time every "D+n HH:MM" counts in: it must say which.
@@ -135,6 +139,11 @@ model::SimTime parse_time(std::string_view text, const StartTime& start, model::
     bool any = false;
     while (std::isdigit(static_cast<unsigned char>(in.peek()))) {
       days = days * 10 + (in.peek() - '0');
+      // No case runs for centuries; a longer number is a slip (and, read on, would overflow).
+      if (days > kMaxDay) {
+        throw std::invalid_argument("day number after \"D+\" too large (at most " +
+                                    std::to_string(kMaxDay) + ")");
+      }
       in.accept(in.peek());
       any = true;
     }

@@ -49,5 +49,20 @@ TEST(ScenarioTimeTest, UnreadableTimesSayWhatWasExpected) {
   }
 }
 
+// A fuzzer's branch request "D+1444444444444442222..." overflowed the day count (undefined
+// behaviour, which UBSan reported); a day number past the bound is now refused, saying so.
+TEST(ScenarioTimeTest, ADayNumberTooLargeIsRefusedNotOverflowed) {
+  EXPECT_EQ(parse_time("D+100000", kStart, 0), 100000 * kDay);
+  for (const char* bad : {"D+100001", "D+1444444444444442222222222222222 06:00"}) {
+    try {
+      parse_time(bad, kStart, 0);
+      ADD_FAILURE() << bad << " was read";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("too large (at most 100000)"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hotline::scenario
