@@ -263,8 +263,8 @@ nlohmann::json Classroom::hello(const std::string& seat) const {
     }
     message["timeline"] = timeline;
     nlohmann::json circuits = nlohmann::json::array();
-    if (scenario_.hotline.enabled) {
-      for (const auto& circuit : scenario_.hotline.circuits) circuits.push_back(circuit.name);
+    if (scenario_.hotline().enabled) {
+      for (const auto& circuit : scenario_.hotline().circuits) circuits.push_back(circuit.name);
     }
     message["circuits"] = circuits;
   }
@@ -470,19 +470,19 @@ void Classroom::act(ConnectionId connection, const std::string& seat, const Seat
       std::lock_guard lock(mutex_);
       if (const std::string why = not_playing_locked(); !why.empty())
         return send_error(connection, why);
-      injects_.push_back({request.event, -1, 0});
+      injects_.push_back({request.event, 0, -1, 0});
       clock_.poke();
       break;
     }
     case Action::kOutage: {
-      if (!scenario_.hotline.enabled ||
-          request.circuit >= static_cast<int>(scenario_.hotline.circuits.size()))
+      if (!scenario_.hotline().enabled ||
+          request.circuit >= static_cast<int>(scenario_.hotline().circuits.size()))
         return send_error(connection, "no such circuit on this case's hotline");
       std::lock_guard lock(mutex_);
       if (const std::string why = not_playing_locked(); !why.empty())
         return send_error(connection, why);
       injects_.push_back(
-          {-1, request.circuit, static_cast<model::SimTime>(request.value * model::kHour)});
+          {-1, 0, request.circuit, static_cast<model::SimTime>(request.value * model::kHour)});
       break;
     }
     case Action::kBranch:

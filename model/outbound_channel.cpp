@@ -6,11 +6,12 @@
 
 namespace hotline::model {
 
-OutboundChannel::OutboundChannel(const Scenario& scenario, std::uint64_t seed, int from)
-    : failover_after_(scenario.hotline.failover_after) {
-  for (std::size_t c = 0; c < scenario.hotline.circuits.size(); ++c) {
-    circuits_.emplace_back(scenario.hotline.circuits[c]);
-    rngs_.emplace_back(RunSeeds::channel(seed, from, static_cast<int>(c)));
+OutboundChannel::OutboundChannel(const Scenario& scenario, std::uint64_t seed, int line, int from)
+    : failover_after_(scenario.hotlines[line].failover_after) {
+  const auto& circuits = scenario.hotlines[line].circuits;
+  for (std::size_t c = 0; c < circuits.size(); ++c) {
+    circuits_.emplace_back(circuits[c]);
+    rngs_.emplace_back(RunSeeds::channel(seed, line, from, static_cast<int>(c)));
   }
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// One sender's side of the hotline: each circuit's fault state and random stream, and the
+// One sender's side of one hotline: each circuit's fault state and random stream, and the
 // circuit in use (a sender moves to the next circuit once its own has been down for the
 // failover time). The simulator's link draws every transmission's fate from it, and so does a
 // live node's fault shim, seeded alike: the two draw the same fates for the same transmissions.
@@ -21,7 +21,8 @@ struct Transmission {
 
 class OutboundChannel {
  public:
-  OutboundChannel(const Scenario& scenario, std::uint64_t seed, int from);
+  // `from`'s end of hotline `line` of `scenario`.
+  OutboundChannel(const Scenario& scenario, std::uint64_t seed, int line, int from);
 
   // The fate of a message of `words` words put on the link at `now`.
   Transmission transmit(SimTime now, std::size_t words);

@@ -1,67 +1,83 @@
 #include "model/outcome_tracker.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
 namespace hotline::model {
 
 OutcomeTracker::OutcomeTracker(const Scenario& scenario, Outcomes& outcomes,
-                               std::vector<SideHost*> sides, const std::vector<char>& truth)
+                               std::vector<SideHost*> sides,
+                               const std::vector<std::vector<char>>& truth)
     : scenario_(scenario), outcomes_(outcomes), sides_(std::move(sides)), truth_(truth) {
-  const std::size_t parties = sides_.size();
+  const int parties = static_cast<int>(sides_.size());
   outcomes_.sides.resize(parties);
+  outcomes_.pairs.assign(parties, std::vector<PairOutcome>(parties));
   outcomes_.duration = scenario.duration;
   rung_before_.assign(parties, Rung::kNormal);
+  moved_against_.assign(parties, kNoParty);
   last_tracked_.assign(parties, 0);
   last_was_above_.assign(parties, false);
-  for (SideHost* side : sides_) {
-    last_belief_.push_back(side->belief(0));
-    prior_belief_.push_back(side->belief(0));
+  last_belief_.assign(parties, std::vector<double>(parties, 0));
+  for (int i = 0; i < parties; ++i) {
+    for (int j = 0; j < parties; ++j) {
+      if (i != j) last_belief_[i][j] = sides_[i]->belief(0, j);
+    }
   }
+  prior_belief_ = last_belief_;
   for (SideOutcome& outcome : outcomes_.sides) outcome.took[0] = true;
 }
 
-// Whether `party` means the other harm now: the scenario's intent, or the harm it is doing
-// (striking back in kind, or at war), whatever it intended at the start.
-bool OutcomeTracker::harms(std::size_t party) const {
+// Whether `party` means `toward` harm now: the scenario's intent, or the harm it is doing
+// (striking back in kind, or at war, against it), whatever it intended at the start.
+bool OutcomeTracker::harms(int party, int toward) const {
   const Rung rung = sides_[party]->rung();
-  return truth_[party] || rung == Rung::kCyberRetaliation || rung == Rung::kArmedConflict;
+  return truth_[party][toward] ||
+         ((rung == Rung::kCyberRetaliation || rung == Rung::kArmedConflict) &&
+          moved_against_[party] == toward);
 }
 
 void OutcomeTracker::track(SimTime now) {
-  for (std::size_t i = 0; i < sides_.size(); ++i) {
-    const double belief = sides_[i]->belief(now);
-    const double truth = harms(1 - i) ? 1.0 : 0.0;
+  const int parties = static_cast<int>(sides_.size());
+  for (int i = 0; i < parties; ++i) {
     const double elapsed = to_days(now - last_tracked_[i]);
-    if (elapsed > 0) {
-      // Only the error the crisis added counts: how much further from the truth the side is
-      // than its prior would put it. A side that never hears anything scores nothing, however
-      // long the run, and a side whose belief matches the truth scores nothing.
-      const double prior_gap = std::abs(prior_belief_[i] - truth);
-      auto excess = [&](double b) { return std::max(0.0, std::abs(b - truth) - prior_gap); };
-      const double gap = 0.5 * (excess(last_belief_[i]) + excess(belief));
-      outcomes_.sides[i].misperception += gap * elapsed;
-      if (last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
+    for (int j = 0; j < parties; ++j) {
+      if (j == i) continue;
+      const double belief = sides_[i]->belief(now, j);
+      const double truth = harms(j, i) ? 1.0 : 0.0;
+      if (elapsed > 0) {
+        // Only the error the crisis added counts: how much further from the truth the side is
+        // than its prior would put it. A side that never hears anything scores nothing, however
+        // long the run, and a side whose belief matches the truth scores nothing.
+        const double prior_gap = std::abs(prior_belief_[i][j] - truth);
+        auto excess = [&](double b) { return std::max(0.0, std::abs(b - truth) - prior_gap); };
+        const double gap = 0.5 * (excess(last_belief_[i][j]) + excess(belief));
+        outcomes_.pairs[i][j].misperception += gap * elapsed;
+        outcomes_.sides[i].misperception += gap * elapsed;
+      }
+      last_belief_[i][j] = belief;
     }
+    if (elapsed > 0 && last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
     last_tracked_[i] = now;
-    last_belief_[i] = belief;
     last_was_above_[i] = sides_[i]->rung() != Rung::kNormal;
   }
 }
 
-bool OutcomeTracker::moved(SimTime now, int party, Rung rung) {
+bool OutcomeTracker::moved(SimTime now, int party, Rung rung, int against) {
   SideOutcome& outcome = outcomes_.sides[party];
   // The rung before tells which way this move went, and how far.
   const bool climbing = rung > rung_before_[party];
   const int rungs_climbed = static_cast<int>(rung) - static_cast<int>(rung_before_[party]);
   rung_before_[party] = rung;
+  if (against != kNoParty) moved_against_[party] = against;
   outcome.took[static_cast<int>(rung)] = true;
   if (climbing) {
     if (rung > outcome.peak) {
       outcome.peak = rung;
       outcome.peak_at = now;
     }
-    if (!harms(1 - party)) outcome.inadvertent_climbs += rungs_climbed;
+    if (moved_against_[party] != kNoParty && !harms(moved_against_[party], party))
+      outcome.inadvertent_climbs += rungs_climbed;
   }
   if (rung == Rung::kNormal) {
     outcome.back_to_normal = now;
@@ -81,7 +97,13 @@ void OutcomeTracker::finish(SimTime end, RecordSink* sink) {
   };
   for (std::size_t i = 0; i < sides_.size(); ++i) {
     SideOutcome& outcome = outcomes_.sides[i];
-    outcome.final_belief = sides_[i]->belief(end);
+    outcome.final_belief = 0;
+    for (std::size_t j = 0; j < sides_.size(); ++j) {
+      if (j == i) continue;
+      const double belief = sides_[i]->belief(end, static_cast<int>(j));
+      outcomes_.pairs[i][j].final_belief = belief;
+      outcome.final_belief = std::max(outcome.final_belief, belief);
+    }
     outcome.final_rung = sides_[i]->rung();
     if (outcome.final_rung != Rung::kNormal) outcome.back_to_normal.reset();
     if (sink) {

@@ -14,28 +14,30 @@ namespace hotline::model {
 
 class OutcomeTracker {
  public:
-  // `truth[i]`: whether party i means the other harm now (the scenario's intents change it).
+  // `truth[i][j]`: whether party i means party j harm now (the scenario's intents change it).
   OutcomeTracker(const Scenario& scenario, Outcomes& outcomes, std::vector<SideHost*> sides,
-                 const std::vector<char>& truth);
+                 const std::vector<std::vector<char>>& truth);
 
   // Integrates misperception and time above NORMAL up to `now`.
   void track(SimTime now);
-  // `party` moved to `rung` (perhaps several rungs away); returns whether it climbed.
-  bool moved(SimTime now, int party, Rung rung);
+  // `party` moved to `rung` (perhaps several rungs away), driven by what it holds against
+  // `against`; returns whether it climbed.
+  bool moved(SimTime now, int party, Rung rung, int against);
   // The final state, and one outcome record per side plus the channel's summary.
   void finish(SimTime end, RecordSink* sink);
 
  private:
-  bool harms(std::size_t party) const;
+  bool harms(int party, int toward) const;
 
   const Scenario& scenario_;
   Outcomes& outcomes_;
   std::vector<SideHost*> sides_;
-  const std::vector<char>& truth_;
+  const std::vector<std::vector<char>>& truth_;
   std::vector<Rung> rung_before_;  // [party] the rung before the last move
+  std::vector<int> moved_against_;  // [party] whom its last move was against
   std::vector<SimTime> last_tracked_;
-  std::vector<double> last_belief_;
-  std::vector<double> prior_belief_;
+  std::vector<std::vector<double>> last_belief_;   // [party][other]
+  std::vector<std::vector<double>> prior_belief_;  // [party][other]
   std::vector<char> last_was_above_;
 };
 

@@ -18,8 +18,8 @@ struct SideOutcome {
   // When the side last came back down to NORMAL; nullopt if it ended the run above it.
   std::optional<SimTime> back_to_normal;
   double days_above_normal = 0;
-  // How much further the side's belief was from the truth of the other's intent than its prior,
-  // in belief-days.
+  // How much further the side's beliefs were from the truth of the others' intents than its
+  // priors, in belief-days, summed over the other parties.
   double misperception = 0;
   // Rungs climbed against a side that meant (and did) no harm.
   int inadvertent_climbs = 0;
@@ -30,12 +30,21 @@ struct SideOutcome {
   int messages_sent = 0;
   int strikes = 0;
   int refrained = 0;  // planned acts a warning deterred
-  double final_belief = 0;
+  double final_belief = 0;  // the highest belief it ended with that another party means it harm
   Rung final_rung = Rung::kNormal;
+};
+
+// What one party made of one other party.
+struct PairOutcome {
+  // How much further the party's belief that the other means it harm was from the truth than
+  // its prior, in belief-days (a side's own misperception is the sum over the others).
+  double misperception = 0;
+  double final_belief = 0;
 };
 
 struct Outcomes {
   std::vector<SideOutcome> sides;
+  std::vector<std::vector<PairOutcome>> pairs;  // [party][other party]
   SimTime duration = 0;
   int messages_sent = 0;
   int messages_delivered = 0;

@@ -11,8 +11,9 @@ namespace hotline::model {
 struct RunSeeds {
   static std::uint64_t world(std::uint64_t seed) { return Rng::derive(seed, 0); }
   static std::uint64_t side(std::uint64_t seed, int party) { return Rng::derive(seed, 1 + party); }
-  static std::uint64_t channel(std::uint64_t seed, int from, int circuit) {
-    return Rng::derive(seed, 1000 + 100 * from + circuit);
+  // `from`'s end of hotline `line`: line 0 (a bilateral case's only one) draws as it always did.
+  static std::uint64_t channel(std::uint64_t seed, int line, int from, int circuit) {
+    return Rng::derive(seed, 1000 * (1 + line) + 100 * from + circuit);
   }
 };
 

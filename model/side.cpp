@@ -52,51 +52,116 @@ double consequence_weight(std::optional<Rung> consequence) {
 
 }  // namespace
 
-Side::Side(const PartySpec& me, std::string other_id, bool hotline_available, RecordSink* sink)
-    : me_(me),
-      other_id_(std::move(other_id)),
-      hotline_available_(hotline_available),
-      sink_(sink),
-      prior_log_odds_(to_log_odds(me.prior_hostility)),
-      log_odds_(prior_log_odds_),
-      trust_(clamp01(me.trust)) {}
+Side::Side(const Scenario& scenario, int index, RecordSink* sink)
+    : me_(scenario.parties[index]), index_(index), sink_(sink) {
+  relation_of_.assign(scenario.parties.size(), -1);
+  for (int party = 0; party < scenario.party_count(); ++party) {
+    if (party == index) continue;
+    const Stance stance = me_.stance_toward(party);
+    Relation r;
+    r.party = party;
+    r.id = scenario.parties[party].id;
+    r.hotline = scenario.hotline_between(index, party);
+    r.intends_harm = stance.intends_harm;
+    r.prior_log_odds = to_log_odds(stance.prior_hostility);
+    r.log_odds = r.prior_log_odds;
+    r.trust = clamp01(stance.trust);
+    relation_of_[party] = static_cast<int>(relations_.size());
+    relations_.push_back(std::move(r));
+  }
+}
+
+Side::Relation* Side::find_relation(int party) {
+  if (party < 0 || party >= static_cast<int>(relation_of_.size()) || relation_of_[party] < 0)
+    return nullptr;
+  return &relations_[relation_of_[party]];
+}
+
+// Callers name a party other than this one: the world never asks a side about itself.
+Side::Relation& Side::relation(int party) {
+  Relation* r = find_relation(party);
+  return r ? *r : relations_.front();
+}
+
+const Side::Relation& Side::relation(int party) const {
+  return const_cast<Side*>(this)->relation(party);
+}
+
+void Side::set_intent(int toward, bool intends_harm) {
+  for (Relation& r : relations_) {
+    if (toward == kNoParty || r.party == toward) r.intends_harm = intends_harm;
+  }
+}
 
 double Side::decay(SimTime elapsed) const {
   if (elapsed <= 0 || me_.perception.memory <= 0) return 1.0;
   return std::exp2(-static_cast<double>(elapsed) / static_cast<double>(me_.perception.memory));
 }
 
-double Side::belief(SimTime now) const {
+double Side::belief_of(const Relation& r, SimTime now) const {
   // Asked several times per event (by the outcome tracker and by decisions): computed once.
-  if (now != belief_cached_at_) {
-    belief_cached_ = to_probability(prior_log_odds_ +
-                                    (log_odds_ - prior_log_odds_) * decay(now - belief_since_));
-    belief_cached_at_ = now;
+  if (now != r.belief_cached_at) {
+    r.belief_cached =
+        to_probability(r.prior_log_odds + (r.log_odds - r.prior_log_odds) * decay(now - r.belief_since));
+    r.belief_cached_at = now;
   }
-  return belief_cached_;
+  return r.belief_cached;
 }
 
-void Side::shift_belief(SimTime now, double log_odds) {
+double Side::belief(SimTime now, int party) const {
+  return belief_of(relation(party), now);
+}
+
+double Side::belief(SimTime now) const {
+  double highest = 0;
+  for (const Relation& r : relations_) highest = std::max(highest, belief_of(r, now));
+  return highest;
+}
+
+void Side::shift_belief(Relation& r, SimTime now, double log_odds) {
   const double current =
-      prior_log_odds_ + (log_odds_ - prior_log_odds_) * decay(now - belief_since_);
-  log_odds_ = std::clamp(current + log_odds, -kMaxLogOdds, kMaxLogOdds);
-  belief_since_ = now;
-  belief_cached_at_ = -1;
+      r.prior_log_odds + (r.log_odds - r.prior_log_odds) * decay(now - r.belief_since);
+  r.log_odds = std::clamp(current + log_odds, -kMaxLogOdds, kMaxLogOdds);
+  r.belief_since = now;
+  r.belief_cached_at = -1;
 }
 
 double Side::grievance_of(const Grievance& g, SimTime now) const {
   return g.standing ? g.amount : g.amount * decay(now - g.since);
 }
 
-double Side::grievance(SimTime now) const {
+double Side::grievance_of(const Relation& r, SimTime now) const {
   double total = 0;
-  for (const auto& [incident, g] : grievances_) total += grievance_of(g, now);
+  for (const auto& [incident, g] : r.grievances) total += grievance_of(g, now);
   return total;
 }
 
-void Side::forgive(SimTime now, int incident, double fraction) {
-  const auto found = grievances_.find(incident);
-  if (found == grievances_.end()) return;
+double Side::grievance(SimTime now, int party) const {
+  return grievance_of(relation(party), now);
+}
+
+double Side::grievance(SimTime now) const {
+  double total = 0;
+  for (const Relation& r : relations_) total += grievance_of(r, now);
+  return total;
+}
+
+const Side::Relation& Side::focus(SimTime now) const {
+  const Relation* hardest = &relations_.front();
+  double highest = -1;
+  for (const Relation& r : relations_) {
+    const double pressure = belief_of(r, now) * grievance_of(r, now);
+    if (pressure > highest) {
+      highest = pressure;
+      hardest = &r;
+    }
+  }
+  return *hardest;
+}
+
+void Side::forgive(Relation& r, SimTime now, int incident, double fraction) {
+  const auto found = r.grievances.find(incident);
+  if (found == r.grievances.end()) return;
   Grievance& g = found->second;
   g.amount = grievance_of(g, now) * (1 - clamp01(fraction));
   g.since = now;
@@ -137,88 +202,102 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     }
     return;
   }
-  const double before = belief(now);
+  Relation* accused = find_relation(seen.points_at);
+  const double before = accused ? belief_of(*accused, now) : belief(now);
   const double raw = clamp01(seen.confidence + noise);
   // Confirmation bias (Jervis): the more ambiguous the evidence, the more it is read toward
   // what the side already believes.
   const double ambiguity = 1.0 - std::abs(2.0 * raw - 1.0);
   const double confidence = clamp01(raw + p.confirmation_bias * ambiguity * (before - 0.5));
-  const auto notice = notified_.find(seen.incident);
-  const double unexplained = notice == notified_.end() ? 1.0 : 1.0 - notice->second;
-
-  // What the side holds against the other for it: the damage done, or for a threat, what it
-  // fears from it.
-  const double harm = seen.threat_only ? seen.severity : seen.damage;
-  auto held = grievances_.find(seen.incident);
-  if (seen.points_at_other) {
-    shift_belief(now, p.evidence_weight * confidence * seen.severity * unexplained);
-    auto& g = grievances_[seen.incident];
-    if (g.denied && confidence >= kBetrayalConfidence) {
-      trust_ *= kBetrayalTrustFactor;
-      g.denied = false;
-      g.explained = 0;
-      g.amount = std::max(grievance_of(g, now), g.original);
-      g.since = now;
-      if (sink_) {
-        emit(record(now, "betrayal").with("incident", seen.id).with("trust", trust_));
-      }
-    }
-    const double added = harm * confidence * unexplained;
-    g.standing = seen.threat_only;
-    g.amount = grievance_of(g, now) + added;
-    g.since = now;
-    g.original += added;
-  } else if (held != grievances_.end()) {
-    // New evidence about an incident already held against the other points elsewhere: the
-    // side revises its attribution and takes back what it inferred from the first reading.
-    shift_belief(now, -p.evidence_weight * confidence * seen.severity);
-    forgive(now, seen.incident, confidence);
-    // A threat seen to be gone no longer stands: what doubt is left of it fades with memory.
-    held->second.standing = false;
-    if (confidence >= kRevisionCancelsStrike) pending_strikes_.erase(seen.incident);
-    if (sink_) {
-      emit(record(now, "revise").with("incident", seen.id).with("confidence", confidence));
-    }
-  } else {
-    // Evidence pointing elsewhere exculpates a little.
-    shift_belief(now, -kExculpatingShare * p.evidence_weight * confidence * seen.severity);
+  if (accused) {
+    const auto notice = accused->notified.find(seen.incident);
+    const double unexplained = notice == accused->notified.end() ? 1.0 : 1.0 - notice->second;
+    evidence_against(*accused, now, seen, confidence, unexplained, out);
+  }
+  // The evidence points away from everyone else.
+  for (Relation& r : relations_) {
+    if (&r != accused) evidence_away_from(r, now, seen, confidence);
   }
   if (sink_) {
     emit(record(now, "observe")
              .with("incident", seen.id)
-             .with("points_at", seen.points_at_other ? other_id_ : std::string("elsewhere"))
+             .with("points_at", accused ? accused->id : std::string("elsewhere"))
              .with("confidence", confidence)
              .with("damage", seen.damage)
-             .with("belief", belief(now)));
+             .with("belief", accused ? belief_of(*accused, now) : belief(now)));
   }
-
-  if (seen.points_at_other && hotline_available_ && confidence >= me_.doctrine.query_above &&
-      channel_confidence_ >= me_.doctrine.discretion_needed &&
-      queried_.insert(seen.incident).second) {
+  if (accused && accused->hotline && confidence >= me_.doctrine.query_above &&
+      accused->channel_confidence >= me_.doctrine.discretion_needed &&
+      accused->queried.insert(seen.incident).second) {
     Exchange ask;
     ask.type = Exchange::Type::kInquiry;
     ask.incident = seen.incident;
-    out.send.push_back({0, ask});
-    open_queries_[seen.incident] = now + me_.doctrine.reply_deadline;
+    out.send.push_back({0, ask, accused->party});
+    accused->open_queries[seen.incident] = now + me_.doctrine.reply_deadline;
     out.wake_at.push_back(now + me_.doctrine.reply_deadline);
   }
-  if (me_.doctrine.retaliate && seen.points_at_other && confidence >= kRetaliationConfidence &&
-      seen.damage > 0 && !pending_strikes_.count(seen.incident)) {
-    pending_strikes_[seen.incident] = {now + me_.doctrine.retaliate_after, seen.severity};
+  if (accused && me_.doctrine.retaliate && confidence >= kRetaliationConfidence &&
+      seen.damage > 0 && !accused->pending_strikes.count(seen.incident)) {
+    accused->pending_strikes[seen.incident] = {now + me_.doctrine.retaliate_after, seen.severity};
     out.wake_at.push_back(now + me_.doctrine.retaliate_after);
   }
   decide(now, out);
 }
 
-void Side::own_accident(SimTime now, int incident, const std::string& id, Actions& out) {
+void Side::evidence_against(Relation& r, SimTime now, const SeenIncident& seen, double confidence,
+                            double unexplained, Actions&) {
+  const Perception& p = me_.perception;
+  // What the side holds against the other for it: the damage done, or for a threat, what it
+  // fears from it.
+  const double harm = seen.threat_only ? seen.severity : seen.damage;
+  shift_belief(r, now, p.evidence_weight * confidence * seen.severity * unexplained);
+  auto& g = r.grievances[seen.incident];
+  if (g.denied && confidence >= kBetrayalConfidence) {
+    r.trust *= kBetrayalTrustFactor;
+    g.denied = false;
+    g.explained = 0;
+    g.amount = std::max(grievance_of(g, now), g.original);
+    g.since = now;
+    if (sink_) emit(record(now, "betrayal").with("incident", seen.id).with("trust", r.trust));
+  }
+  const double added = harm * confidence * unexplained;
+  g.standing = seen.threat_only;
+  g.amount = grievance_of(g, now) + added;
+  g.since = now;
+  g.original += added;
+}
+
+void Side::evidence_away_from(Relation& r, SimTime now, const SeenIncident& seen,
+                              double confidence) {
+  const Perception& p = me_.perception;
+  const auto held = r.grievances.find(seen.incident);
+  if (held == r.grievances.end()) {
+    // Evidence pointing elsewhere exculpates a little.
+    shift_belief(r, now, -kExculpatingShare * p.evidence_weight * confidence * seen.severity);
+    return;
+  }
+  // New evidence about an incident already held against the other points elsewhere: the side
+  // revises its attribution and takes back what it inferred from the first reading.
+  shift_belief(r, now, -p.evidence_weight * confidence * seen.severity);
+  forgive(r, now, seen.incident, confidence);
+  // A threat seen to be gone no longer stands: what doubt is left of it fades with memory.
+  held->second.standing = false;
+  if (confidence >= kRevisionCancelsStrike) r.pending_strikes.erase(seen.incident);
+  if (sink_) emit(record(now, "revise").with("incident", seen.id).with("confidence", confidence));
+}
+
+void Side::own_accident(SimTime now, int incident, const std::string& id, int victim,
+                        Actions& out) {
   own_accidents_.insert(incident);
   if (sink_) incident_names_[incident] = id;
-  if (me_.doctrine.explain_own_moves && hotline_available_) {
+  // The accident is explained to the party it hit, over the line to it.
+  Relation* hit = find_relation(victim);
+  if (me_.doctrine.explain_own_moves && hit && hit->hotline) {
     Exchange explain;
     explain.type = Exchange::Type::kExplanation;
     explain.incident = incident;
     explain.claim = Claim::kAccident;
-    out.send.push_back({me_.doctrine.answer_delay, explain});
+    out.send.push_back({me_.doctrine.answer_delay, explain, hit->party});
     if (sink_)
       emit(record(now, "decide")
                .with("action", std::string("explain accident"))
@@ -226,9 +305,10 @@ void Side::own_accident(SimTime now, int incident, const std::string& id, Action
   }
 }
 
-void Side::inquiry(SimTime now, int incident, const std::string& incident_id, StateRole role,
-                   Actions& out) {
+void Side::inquiry(SimTime now, int from, int incident, const std::string& incident_id,
+                   StateRole role, Actions& out) {
   if (sink_) incident_names_[incident] = incident_id;
+  const Relation& asker = relation(from);
   const Doctrine& d = me_.doctrine;
   Exchange reply;
   reply.type = Exchange::Type::kReply;
@@ -236,7 +316,7 @@ void Side::inquiry(SimTime now, int incident, const std::string& incident_id, St
   if (d.answer == AnswerPolicy::kRefuse) {
     reply.claim = Claim::kRefuse;
     reply.clarity = 1.0;
-  } else if (channel_confidence_ < d.discretion_needed) {
+  } else if (asker.channel_confidence < d.discretion_needed) {
     // Whatever is said may be in tomorrow's papers: nothing is said.
     reply.claim = Claim::kRefuse;
     reply.clarity = 1.0;
@@ -246,7 +326,7 @@ void Side::inquiry(SimTime now, int incident, const std::string& incident_id, St
   } else if (d.answer == AnswerPolicy::kHonest) {
     reply.claim = role == StateRole::kTolerated    ? Claim::kNotDirected
                   : role == StateRole::kAccidental ? Claim::kAccident
-                  : me_.intends_harm               ? Claim::kAdmit
+                  : asker.intends_harm             ? Claim::kAdmit
                                                    : Claim::kBenign;
     reply.clarity = role == StateRole::kTolerated ? kToleratedHonestClarity : 1.0;
   } else {
@@ -254,10 +334,10 @@ void Side::inquiry(SimTime now, int incident, const std::string& incident_id, St
     reply.clarity = reply_clarity(false, d.answer, d.share);
   }
   // A side that fears a leak shares less of what backs its answer.
-  if (reply.claim != Claim::kRefuse) reply.clarity *= channel_confidence_;
-  out.send.push_back({d.answer_delay, reply});
+  if (reply.claim != Claim::kRefuse) reply.clarity *= asker.channel_confidence;
+  out.send.push_back({d.answer_delay, reply, asker.party});
   if (sink_) {
-    const bool discreet = channel_confidence_ < d.discretion_needed;
+    const bool discreet = asker.channel_confidence < d.discretion_needed;
     emit(record(now, "decide")
              .with("action", std::string("answer"))
              .with("incident", incident_name(incident))
@@ -267,14 +347,14 @@ void Side::inquiry(SimTime now, int incident, const std::string& incident_id, St
   }
 }
 
-void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out) {
+void Side::answer_reply(Relation& r, SimTime now, const Exchange& exchange, double clarity) {
   const Perception& p = me_.perception;
   // An answer repeated (the spontaneous explanation of an accident, then the reply to the
   // inquiry about it) tells the side nothing new: only what a clearer copy adds to what the side
   // already believes counts.
-  double believed = trust_ * clarity;
+  double believed = r.trust * clarity;
   if (exchange.claim != Claim::kRefuse) {
-    double& before = answered_[exchange.incident];
+    double& before = r.answered[exchange.incident];
     if (believed <= before) {
       if (sink_) {
         emit(record(now, "repeat").with("incident", incident_name(exchange.incident)));
@@ -287,31 +367,30 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
   }
   switch (exchange.claim) {
     case Claim::kNotUs: {
-      shift_belief(now, -p.message_weight * believed);
-      auto found = grievances_.find(exchange.incident);
-      if (found != grievances_.end()) found->second.denied = true;
-      forgive(now, exchange.incident, believed);
+      shift_belief(r, now, -p.message_weight * believed);
+      auto found = r.grievances.find(exchange.incident);
+      if (found != r.grievances.end()) found->second.denied = true;
+      forgive(r, now, exchange.incident, believed);
       break;
     }
     case Claim::kNotDirected:
       // An answer that owns the problem and offers to act on it.
-      shift_belief(now, -p.message_weight * believed);
-      forgive(now, exchange.incident, believed);
+      shift_belief(r, now, -p.message_weight * believed);
+      forgive(r, now, exchange.incident, believed);
       break;
     case Claim::kAccident:
     case Claim::kBenign:
-      shift_belief(now, -p.message_weight * believed);
-      forgive(now, exchange.incident, believed);
+      shift_belief(r, now, -p.message_weight * believed);
+      forgive(r, now, exchange.incident, believed);
       break;
     case Claim::kAdmit:
-      shift_belief(now, p.message_weight * clarity);
-      trust_ += (1 - trust_) * kAdmissionTrustGain;
+      shift_belief(r, now, p.message_weight * clarity);
+      r.trust += (1 - r.trust) * kAdmissionTrustGain;
       break;
     case Claim::kRefuse:
-      shift_belief(now, p.silence_weight);
+      shift_belief(r, now, p.silence_weight);
       break;
   }
-  (void)out;
 }
 
 // Deterrence: a warning deters the side it is meant for with probability
@@ -319,26 +398,29 @@ void Side::answer_reply(SimTime now, const Exchange& exchange, double clarity, A
 // where a bright line counts 1 (0.3 without one: "muddled"), the stated consequence its weight,
 // and credibility 1 once the warner has already gone public (0.6 before). The draw happens for
 // every warning so that the random stream does not depend on what the side intends.
-void Side::declare(SimTime now, Rung at_least, const std::string& why, Actions& out) {
+void Side::declare(SimTime now, Rung at_least, const std::string& why, int to, Actions& out) {
   if (rung_ >= at_least || !me_.doctrine.can_take[static_cast<int>(at_least)]) return;
   rung_ = at_least;
   decision_due_.reset();
-  out.moves.push_back(at_least);
+  out.moves.push_back({at_least, to});
   if (sink_) {
+    const Relation& r = relation(to);
+    const double held = grievance_of(r, now);
+    const double believed = belief_of(r, now);
     emit(record(now, "rung")
              .with("rung", std::string(rung_name(at_least)))
              .with("direction", std::string("climb"))
              .with("declared", why)
-             .with("pressure", grievance(now) * belief(now))
-             .with("belief", belief(now))
-             .with("grievance", grievance(now)));
+             .with("pressure", held * believed)
+             .with("belief", believed)
+             .with("grievance", held));
   }
 }
 
-void Side::warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out) {
+void Side::warned(Relation& r, SimTime now, const MessageSpec& warning, double clarity, Rng& rng,
+                  Actions& out) {
   const double line = warning.line.empty() ? kMuddledLine : 1.0;
-  const double credibility =
-      other_rung_seen_ >= Rung::kNameAndShame ? 1.0 : kCredibilityBeforePublic;
+  const double credibility = r.rung_seen >= Rung::kNameAndShame ? 1.0 : kCredibilityBeforePublic;
   const double deterrence = clamp01(clarity * line * consequence_weight(warning.consequence) *
                                     credibility * (1 - me_.doctrine.commitment));
   const bool deterred = rng.uniform() < deterrence;
@@ -346,13 +428,13 @@ void Side::warned(SimTime now, const MessageSpec& warning, double clarity, Rng& 
   // names, as clearly and credibly as it reads. Words fade with memory, unlike missiles in place
   // (Kosygin, 10 June 1967: "including military"; Johnson turned the Sixth Fleet east).
   if (warning.consequence && *warning.consequence >= Rung::kCyberRetaliation) {
-    const int key = -1 - static_cast<int>(grievances_.size());
-    Grievance& g = grievances_[key];
+    const int key = -1 - static_cast<int>(r.grievances.size());
+    Grievance& g = r.grievances[key];
     g.amount = g.original = consequence_weight(warning.consequence) * clarity * credibility;
     g.since = now;
   }
-  if (!me_.intends_harm) return;
-  if (deterred) out.refrain.push_back(warning.line);
+  if (!r.intends_harm) return;
+  if (deterred) out.refrain.push_back({warning.line, r.party});
   if (sink_) {
     emit(record(now, "warned")
              .with("line", warning.line.empty() ? std::string("none") : warning.line)
@@ -361,21 +443,23 @@ void Side::warned(SimTime now, const MessageSpec& warning, double clarity, Rng& 
   }
 }
 
-void Side::learn_of_leak(SimTime now, bool ours, double cost) {
-  if (!ours) {
-    channel_confidence_ *= 1 - clamp01(cost);
-    trust_ *= 1 - clamp01(cost);
+void Side::learn_of_leak(SimTime now, int by, double cost) {
+  Relation* leaker = find_relation(by);
+  if (leaker) {
+    leaker->channel_confidence *= 1 - clamp01(cost);
+    leaker->trust *= 1 - clamp01(cost);
   }
   if (sink_) {
+    const Relation& shown = leaker ? *leaker : relations_.front();
     emit(record(now, "leak")
-             .with("from", ours ? me_.id : other_id_)
-             .with("channel_confidence", channel_confidence_)
-             .with("trust", trust_));
+             .with("from", leaker ? leaker->id : me_.id)
+             .with("channel_confidence", shown.channel_confidence)
+             .with("trust", shown.trust));
   }
 }
 
-bool Side::read_message(SimTime now, const MessageSpec& message, double clarity, Rng& rng,
-                        Actions& out) {
+bool Side::read_message(Relation& r, SimTime now, const MessageSpec& message, double clarity,
+                        Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
   if (!message.reaches_desk) {
     if (sink_) {
@@ -384,84 +468,86 @@ bool Side::read_message(SimTime now, const MessageSpec& message, double clarity,
     }
     return false;
   }
-  if (message.offence > 0) shift_belief(now, p.message_weight * message.offence);
-  const double believed = trust_ * clarity;
+  if (message.offence > 0) shift_belief(r, now, p.message_weight * message.offence);
+  const double believed = r.trust * clarity;
   switch (message.kind) {
     case MessageKind::kNotification:
       if (message.about >= 0) {
-        notified_[message.about] = std::max(notified_[message.about], believed);
-        forgive(now, message.about, believed);
+        r.notified[message.about] = std::max(r.notified[message.about], believed);
+        forgive(r, now, message.about, believed);
       }
-      shift_belief(now, -kNotificationWeight * p.message_weight * believed);
+      shift_belief(r, now, -kNotificationWeight * p.message_weight * believed);
       break;
     case MessageKind::kReassurance:
-      shift_belief(now, -p.message_weight * believed);
+      shift_belief(r, now, -p.message_weight * believed);
       break;
     case MessageKind::kWarning:
-      shift_belief(now, kWarningWeight * p.message_weight * clarity);
-      warned(now, message, clarity, rng, out);
+      shift_belief(r, now, kWarningWeight * p.message_weight * clarity);
+      warned(r, now, message, clarity, rng, out);
       break;
     case MessageKind::kRequest:
       break;
     case MessageKind::kRefusal:
-      shift_belief(now, p.silence_weight);
+      shift_belief(r, now, p.silence_weight);
       break;
     case MessageKind::kOffer:
       // An offer to end what the side holds against the sender takes back as much of that
       // grievance, and of the belief in hostility, as the side believes of it.
-      if (message.about >= 0) forgive(now, message.about, believed);
-      shift_belief(now, -p.message_weight * believed);
+      if (message.about >= 0) forgive(r, now, message.about, believed);
+      shift_belief(r, now, -p.message_weight * believed);
       break;
   }
   return true;
 }
 
-void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
-                   Rng& rng, Actions& out) {
+void Side::receive(SimTime now, int from, const Exchange& exchange, bool garbled,
+                   const MessageSpec* scripted, Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
+  Relation& r = relation(from);
   // Per-side translation at the receiving end: a garbled message says less.
   const double clarity = exchange.clarity * (garbled ? kGarbledClarity : 1.0);
   switch (exchange.type) {
     case Exchange::Type::kInquiry:
       return;  // answered through inquiry(), which knows this side's own role
     case Exchange::Type::kLinkTest:
-      last_link_test_ = now;
+      r.last_link_test = now;
       return;
     case Exchange::Type::kText:
       if (sink_) emit(record(now, "read").with("text", exchange.text));
       return;
     case Exchange::Type::kReply:
-      open_queries_.erase(exchange.incident);
-      answer_reply(now, exchange, clarity, out);
+      r.open_queries.erase(exchange.incident);
+      answer_reply(r, now, exchange, clarity);
       break;
     case Exchange::Type::kExplanation:
       if (exchange.move != Rung::kNormal) {
         // The explanation takes back its believed share of what the move implied and cost. It
         // is sent as the move is made, so it usually arrives before the move is seen: then it
         // waits for it.
-        MoveExplanations& move = move_explanations_[exchange.move];
-        const double believed = trust_ * clarity;
+        MoveExplanations& move = r.move_explanations[exchange.move];
+        const double believed = r.trust * clarity;
         if (move.explained++ < move.seen) {
-          shift_belief(now, -p.other_moves_hostility * p.evidence_weight *
-                                move_evidence(exchange.move) * believed);
-          if (move.grievance != 0) forgive(now, move.grievance, believed);
+          shift_belief(r, now,
+                       -p.other_moves_hostility * p.evidence_weight *
+                           move_evidence(exchange.move) * believed);
+          if (move.grievance != 0) forgive(r, now, move.grievance, believed);
         } else {
           move.waiting.push_back(believed);
         }
       } else {
-        answer_reply(now, exchange, clarity, out);
+        answer_reply(r, now, exchange, clarity);
       }
       break;
     case Exchange::Type::kScripted:
       if (scripted == nullptr) return;
-      if (!read_message(now, *scripted, clarity, rng, out)) return;
+      if (!read_message(r, now, *scripted, clarity, rng, out)) return;
       break;
     case Exchange::Type::kWarning:
     case Exchange::Type::kReassurance: {
       // A person's warning repeated (the same line, the same consequence) is not a fresh
       // chance to deter, nor a fresh threat: the case's own warnings are each sent once.
       if (exchange.type == Exchange::Type::kWarning &&
-          !composed_warnings_.emplace(exchange.line, static_cast<int>(exchange.consequence))
+          !r.composed_warnings.emplace(exchange.line, static_cast<int>(exchange.consequence))
                .second) {
         if (sink_) emit(record(now, "read").with("text", exchange.text).with("repeated", true));
         return;
@@ -473,31 +559,33 @@ void Side::receive(SimTime now, const Exchange& exchange, bool garbled, const Me
       composed.text = exchange.text;
       composed.line = exchange.line;
       if (exchange.consequence != Rung::kNormal) composed.consequence = exchange.consequence;
-      read_message(now, composed, clarity, rng, out);
+      read_message(r, now, composed, clarity, rng, out);
       break;
     }
   }
   if (sink_) {
     emit(record(now, "belief")
              .with("after", std::string(exchange_type_name(exchange.type)))
-             .with("belief", belief(now))
-             .with("trust", trust_));
+             .with("belief", belief_of(r, now))
+             .with("trust", r.trust));
   }
   decide(now, out);
 }
 
-void Side::see_move(SimTime now, Rung rung, MoveAnswers answers, Rng& rng, Actions& out) {
+void Side::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng& rng,
+                    Actions& out) {
+  Relation& r = relation(mover);
   const bool deserved = answers == MoveAnswers::kOurHarm;
   // An alert that answers a threat this side posed knowingly and harmlessly is read as the
   // other's defence: neither hostile nor a cost to this side.
   const bool understood =
-      answers == MoveAnswers::kOurThreat && !me_.intends_harm && rung == Rung::kMilitaryPosture;
+      answers == MoveAnswers::kOurThreat && !r.intends_harm && rung == Rung::kMilitaryPosture;
   const Perception& p = me_.perception;
-  other_rung_seen_ = std::max(other_rung_seen_, rung);
+  r.rung_seen = std::max(r.rung_seen, rung);
   // The spiral's asymmetry: the other's move reads as hostile; our own never did. A move that
   // answers what this side really did reads as half as hostile: the side knows why it came.
   // An explanation that came before the move takes back its share as the move is seen.
-  MoveExplanations& move = move_explanations_[rung];
+  MoveExplanations& move = r.move_explanations[rung];
   ++move.seen;
   double unexplained = 1.0;
   if (!move.waiting.empty()) {
@@ -505,103 +593,129 @@ void Side::see_move(SimTime now, Rung rung, MoveAnswers answers, Rng& rng, Actio
     move.waiting.pop_front();
   }
   const double hostility = understood ? 0.0 : deserved ? kDeservedMoveHostility : 1.0;
-  shift_belief(now, unexplained * hostility * p.other_moves_hostility * p.evidence_weight *
-                        move_evidence(rung));
+  shift_belief(r, now,
+               unexplained * hostility * p.other_moves_hostility * p.evidence_weight *
+                   move_evidence(rung));
   const double damage = understood ? 0.0 : move_damage(rung) * unexplained;
   if (damage > 0) {
-    const int key = -1 - static_cast<int>(grievances_.size());
+    const int key = -1 - static_cast<int>(r.grievances.size());
     move.grievance = key;
-    auto& g = grievances_[key];
+    auto& g = r.grievances[key];
     g.amount = damage;
     g.original = damage;
     g.since = now;
     g.explained = 1 - unexplained;
   }
   // Naming, shaming and penalising the real sponsor raises the cost it expects of going on: it
-  // gives up its later acts against the other with probability cost x (1 - commitment). Drawn
+  // gives up its later acts against the mover with probability cost x (1 - commitment). Drawn
   // for every move seen, so that the random stream does not depend on guilt.
   const double deterrence = clamp01(consequence_weight(rung) * (1 - me_.doctrine.commitment));
   const bool deterred = rng.uniform() < deterrence;
   if (sink_) {
-    Record r = record(now, "see_move");
-    r.with("rung", std::string(rung_name(rung))).with("belief", belief(now));
-    if (deserved) r.with("cost_deters", deterrence).with("deterred", deterred);
-    if (understood) r.with("answers_our_threat", true);
-    emit(std::move(r));
+    Record rec = record(now, "see_move");
+    rec.with("rung", std::string(rung_name(rung))).with("belief", belief_of(r, now));
+    if (deserved) rec.with("cost_deters", deterrence).with("deterred", deterred);
+    if (understood) rec.with("answers_our_threat", true);
+    emit(std::move(rec));
   }
-  if (deserved && deterred) out.refrain.push_back("");
+  if (deserved && deterred) out.refrain.push_back({"", r.party});
   decide(now, out);
 }
 
 void Side::review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
-  for (auto it = open_queries_.begin(); it != open_queries_.end();) {
-    if (it->second > now) {
-      ++it;
-      continue;
-    }
-    shift_belief(now, p.silence_weight);
-    if (sink_)
-      emit(record(now, "silence")
-               .with("incident", incident_name(it->first))
-               .with("belief", belief(now)));
-    it = open_queries_.erase(it);
-  }
-  for (auto it = pending_strikes_.begin(); it != pending_strikes_.end();) {
-    if (it->second.due > now) {
-      ++it;
-      continue;
-    }
-    // The side strikes unless the explanation it believes talks it out of it: with probability
-    // the explained share, so that trust lowers the chance of a strike smoothly, with no cliff.
-    // Drawn for every strike due, so that the random stream does not depend on explanations.
-    const auto g = grievances_.find(it->first);
-    const double explained = g == grievances_.end() ? 1.0 : g->second.explained;
-    const bool talked_out = rng.uniform() < explained;
-    if (!talked_out) {
-      out.strikes.push_back({it->first, it->second.severity});
+  for (Relation& r : relations_) {
+    for (auto it = r.open_queries.begin(); it != r.open_queries.end();) {
+      if (it->second > now) {
+        ++it;
+        continue;
+      }
+      shift_belief(r, now, p.silence_weight);
       if (sink_)
-        emit(record(now, "decide")
-                 .with("action", std::string("strike back"))
-                 .with("incident", incident_name(it->first)));
+        emit(record(now, "silence")
+                 .with("incident", incident_name(it->first))
+                 .with("belief", belief_of(r, now)));
+      it = r.open_queries.erase(it);
     }
-    it = pending_strikes_.erase(it);
   }
-  if (link_test_every > 0 && hotline_available_ && rung_ >= Rung::kInquiry &&
-      now - last_link_test_ > 2 * link_test_every) {
-    // Silence on a line that should be talking is read through what the side already fears.
-    shift_belief(now, p.silence_weight * belief(now));
-    if (sink_)
-      emit(record(now, "silence")
-               .with("link", std::string("no link test"))
-               .with("belief", belief(now)));
+  for (Relation& r : relations_) {
+    for (auto it = r.pending_strikes.begin(); it != r.pending_strikes.end();) {
+      if (it->second.due > now) {
+        ++it;
+        continue;
+      }
+      // The side strikes unless the explanation it believes talks it out of it: with probability
+      // the explained share, so that trust lowers the chance of a strike smoothly, with no
+      // cliff. Drawn for every strike due, so that the random stream does not depend on
+      // explanations.
+      const auto g = r.grievances.find(it->first);
+      const double explained = g == r.grievances.end() ? 1.0 : g->second.explained;
+      const bool talked_out = rng.uniform() < explained;
+      if (!talked_out) {
+        out.strikes.push_back({it->first, it->second.severity, r.party});
+        if (sink_)
+          emit(record(now, "decide")
+                   .with("action", std::string("strike back"))
+                   .with("incident", incident_name(it->first)));
+      }
+      it = r.pending_strikes.erase(it);
+    }
+  }
+  for (Relation& r : relations_) {
+    if (link_test_every > 0 && r.hotline && rung_ >= Rung::kInquiry &&
+        now - r.last_link_test > 2 * link_test_every) {
+      // Silence on a line that should be talking is read through what the side already fears.
+      shift_belief(r, now, p.silence_weight * belief_of(r, now));
+      if (sink_)
+        emit(record(now, "silence")
+                 .with("link", std::string("no link test"))
+                 .with("belief", belief_of(r, now)));
+    }
   }
   decide(now, out);
 }
 
-Rung Side::warranted(double believed, double held) const {
+Rung Side::warranted(const Relation& r, double believed, double held) const {
   const double pressure = believed * held;
   const Doctrine& d = me_.doctrine;
   int target = 0;
   for (int k = 1; k < kRungCount; ++k) {
     if (d.can_take[k] && pressure >= d.climb_at[k - 1]) target = k;
   }
-  if (me_.intends_harm && held >= kPretextGrievance)
+  if (r.intends_harm && held >= kPretextGrievance)
     target = std::max(target, static_cast<int>(d.aim));
   return static_cast<Rung>(target);
 }
 
 // A side climbs or stands down to the rung its position warrants, as far as it warrants at
 // once, but only after deliberating for its decision latency; what it then does follows the
-// position at that moment, not the one that started the deliberation.
+// position at that moment, not the one that started the deliberation. With several other
+// parties, the position is the one toward whichever warrants the highest rung (ties: the one
+// that presses hardest, then the lowest index).
 void Side::decide(SimTime now, Actions& out) {
   const Doctrine& d = me_.doctrine;
-  const double held = grievance(now);
-  const double believed = belief(now);
+  const Relation* driver = &relations_.front();
+  Rung next = Rung::kNormal;
+  double driver_pressure = -1;
+  double highest_pressure = 0;
+  for (const Relation& r : relations_) {
+    const double held = grievance_of(r, now);
+    const double believed = belief_of(r, now);
+    const double pressure = believed * held;
+    const Rung wants = warranted(r, believed, held);
+    highest_pressure = std::max(highest_pressure, pressure);
+    if (wants > next || (wants == next && pressure > driver_pressure)) {
+      next = wants;
+      driver = &r;
+      driver_pressure = pressure;
+    }
+  }
+  const double held = grievance_of(*driver, now);
+  const double believed = belief_of(*driver, now);
   const double pressure = believed * held;
-  Rung next = warranted(believed, held);
   // Hysteresis: a side stays where it stands until pressure falls well below what put it there.
-  if (next < rung_ && pressure >= d.climb_at[static_cast<int>(rung_) - 1] * d.step_down_below) {
+  if (next < rung_ &&
+      highest_pressure >= d.climb_at[static_cast<int>(rung_) - 1] * d.step_down_below) {
     next = rung_;
   }
   if (next == rung_) {
@@ -634,17 +748,21 @@ void Side::decide(SimTime now, Actions& out) {
   if (now < *decision_due_) return;
   decision_due_.reset();
   rung_ = next;
-  out.moves.push_back(next);
+  out.moves.push_back({next, driver->party});
   if (sink_) {
     emit(reasons(record(now, "rung")
                      .with("rung", std::string(rung_name(next)))
                      .with("direction", std::string(climbing ? "climb" : "step down"))));
   }
-  if (climbing && is_visible(next) && d.explain_own_moves && hotline_available_) {
-    Exchange explain;
-    explain.type = Exchange::Type::kExplanation;
-    explain.move = next;
-    out.send.push_back({0, explain});
+  // A visible climb is explained to every party with a line to this side: all of them see it.
+  if (climbing && is_visible(next) && d.explain_own_moves) {
+    for (const Relation& r : relations_) {
+      if (!r.hotline) continue;
+      Exchange explain;
+      explain.type = Exchange::Type::kExplanation;
+      explain.move = next;
+      out.send.push_back({0, explain, r.party});
+    }
   }
 }
 

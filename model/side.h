@@ -23,17 +23,17 @@ namespace hotline::model {
 struct SeenIncident {
   int incident = -1;
   std::string id;
-  bool points_at_other = false;
-  double confidence = 0;    // the scenario's attribution confidence, before perception noise
-  double severity = 0;      // how threatening the act is
-  double damage = 0;        // what it cost this side (0 if it failed or hit someone else)
-  int in_response_to = -1;  // a strike answering this incident
+  int points_at = kNoParty;  // the party the evidence points at (kNoParty: none, or this side)
+  double confidence = 0;     // the scenario's attribution confidence, before perception noise
+  double severity = 0;       // how threatening the act is
+  double damage = 0;         // what it cost this side (0 if it failed or hit someone else)
+  int in_response_to = -1;   // a strike answering this incident
   // It threatens rather than harms (a missile on the radar): feared as its severity while it is
   // believed, though it costs nothing.
   bool threat_only = false;
 };
 
-// What the other side's public move answers of this side's own acts against it: nothing (an
+// What another side's public move answers of this side's own acts against it: nothing (an
 // unprovoked move), harm this side really sponsored, or only a routine threat it posed (an
 // exercise) that it knows meant no harm.
 enum class MoveAnswers { kNothing, kOurHarm, kOurThreat };
@@ -41,61 +41,89 @@ enum class MoveAnswers { kNothing, kOurHarm, kOurThreat };
 struct OutgoingExchange {
   SimTime after = 0;  // delay before it is sent (the bureaucracy answering)
   Exchange exchange;
+  int to = kNoParty;
 };
 
 struct Strike {
   int in_response_to = -1;
   double severity = 0;
+  int against = kNoParty;
+};
+
+// A move on the ladder, and the party whose pressure drove it (the one a retaliation rung
+// strikes).
+struct Move {
+  Rung rung = Rung::kNormal;
+  int against = kNoParty;
+};
+
+// What a deterred side gives up: acts on `target`, or (target "") every act against `against`.
+struct Refrain {
+  std::string target;
+  int against = kNoParty;
 };
 
 // What a side decided in answer to one input.
 struct Actions {
   std::vector<OutgoingExchange> send;
   std::vector<Strike> strikes;
-  std::vector<Rung> moves;       // rungs climbed to or stepped down to, in order
+  std::vector<Move> moves;       // rungs climbed to or stepped down to, in order
   std::vector<SimTime> wake_at;  // reviews the side asks for
-  // Targets this side, deterred, no longer acts against ("": every act against the other).
-  std::vector<std::string> refrain;
+  std::vector<Refrain> refrain;
 };
 
 class Side {
  public:
-  Side(const PartySpec& me, std::string other_id, bool hotline_available, RecordSink* sink);
+  // `me` is party `index` of `scenario`; its sink may be null.
+  Side(const Scenario& scenario, int index, RecordSink* sink);
 
   void observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out);
-  // The side learns that one of its own units caused an incident by mistake.
-  void own_accident(SimTime now, int incident, const std::string& id, Actions& out);
-  // An inquiry about `incident` (named `incident_id`), which this side's own state had `role` in
-  // (kNone if it was not the sponsor).
-  void inquiry(SimTime now, int incident, const std::string& incident_id, StateRole role,
+  // The side learns that one of its own units caused an incident by mistake; it explains it to
+  // `victim` (kNoParty: to no one).
+  void own_accident(SimTime now, int incident, const std::string& id, int victim, Actions& out);
+  // An inquiry from `from` about `incident` (named `incident_id`), which this side's own state
+  // had `role` in (kNone if it was not the sponsor).
+  void inquiry(SimTime now, int from, int incident, const std::string& incident_id, StateRole role,
                Actions& out);
   // `rng` decides whether a warning deters.
-  void receive(SimTime now, const Exchange& exchange, bool garbled, const MessageSpec* scripted,
-               Rng& rng, Actions& out);
-  // The other side's visible move on the ladder, and what of this side's own acts it answers.
-  // Answering harm this side really sponsored, it is a cost this side now expects to pay again,
-  // not an unprovoked hostility, and `rng` decides whether that cost deters it. An alert that
-  // answers only a threat this side posed without meaning harm is understood as the other's
-  // defence (Able Archer, 1983: the US read the Soviet alert as a reaction and did not
-  // counter-alert).
-  void see_move(SimTime now, Rung rung, MoveAnswers answers, Rng& rng, Actions& out);
-  void heard_link_test(SimTime now) { last_link_test_ = now; }
-  // The side did something that is itself a move (it sent a warning: a demarche): it stands at
-  // least at `at_least` from now, and deliberates its way down from there as from any move.
-  void declare(SimTime now, Rung at_least, const std::string& why, Actions& out);
-  // Whether this side means the other harm: what an honest answer about its own acts says.
-  void set_intent(bool intends_harm) { me_.intends_harm = intends_harm; }
-  // The other side shared material in the working group: confidence-building works.
-  void gain_trust(double amount) { trust_ += (1 - trust_) * amount; }
-  // What crossed the hotline is in the press; `ours` if the leak came from this side.
-  void learn_of_leak(SimTime now, bool ours, double cost);
+  void receive(SimTime now, int from, const Exchange& exchange, bool garbled,
+               const MessageSpec* scripted, Rng& rng, Actions& out);
+  // Another side's (`mover`'s) visible move on the ladder, and what of this side's own acts
+  // against it the move answers. Answering harm this side really sponsored, it is a cost this
+  // side now expects to pay again, not an unprovoked hostility, and `rng` decides whether that
+  // cost deters it. An alert that answers only a threat this side posed without meaning harm is
+  // understood as the other's defence (Able Archer, 1983: the US read the Soviet alert as a
+  // reaction and did not counter-alert).
+  void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng& rng, Actions& out);
+  void heard_link_test(SimTime now, int from) { relation(from).last_link_test = now; }
+  // The side did something that is itself a move (it sent a warning to `to`: a demarche): it
+  // stands at least at `at_least` from now, and deliberates its way down from there as from any
+  // move.
+  void declare(SimTime now, Rung at_least, const std::string& why, int to, Actions& out);
+  // Whether this side means `toward` harm (kNoParty: every other party): what an honest answer
+  // about its own acts says.
+  void set_intent(int toward, bool intends_harm);
+  // `from` shared material in the working group: confidence-building works.
+  void gain_trust(int from, double amount) {
+    double& trust = relation(from).trust;
+    trust += (1 - trust) * amount;
+  }
+  // What crossed the hotline is in the press; `by` is the side it leaked from.
+  void learn_of_leak(SimTime now, int by, double cost);
   // `rng` decides whether a strike that falls due is called off by what was explained.
   void review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out);
 
+  // This side's belief that `party` means it harm; without a party, the highest such belief.
+  double belief(SimTime now, int party) const;
   double belief(SimTime now) const;
+  // What this side holds against `party`; without a party, against all of them.
+  double grievance(SimTime now, int party) const;
   double grievance(SimTime now) const;
-  double trust() const { return trust_; }
-  double channel_confidence() const { return channel_confidence_; }
+  double trust(int party) const { return relation(party).trust; }
+  double channel_confidence(int party) const { return relation(party).channel_confidence; }
+  // For a bilateral case: toward the only other party.
+  double trust() const { return relations_.front().trust; }
+  double channel_confidence() const { return relations_.front().channel_confidence; }
   Rung rung() const { return rung_; }
   const std::string& id() const { return me_.id; }
 
@@ -114,60 +142,81 @@ class Side {
     SimTime due = 0;
     double severity = 0;
   };
-
-  double decay(SimTime elapsed) const;
-  void shift_belief(SimTime now, double log_odds);
-  double grievance_of(const Grievance& g, SimTime now) const;
-  void forgive(SimTime now, int incident, double fraction);
-  void decide(SimTime now, Actions& out);
-  // The rung the side's position calls for: the highest it can take whose threshold the pressure
-  // reaches, or its plan's aim if it intends harm, has a pretext, and the aim is higher.
-  Rung warranted(double believed, double held) const;
-  void answer_reply(SimTime now, const Exchange& exchange, double clarity, Actions& out);
-  void warned(SimTime now, const MessageSpec& warning, double clarity, Rng& rng, Actions& out);
-  // A scripted or composed message read as its kind says; false if it never reached the desk
-  // that needed it (nothing follows from it then).
-  bool read_message(SimTime now, const MessageSpec& message, double clarity, Rng& rng,
-                    Actions& out);
-  void emit(Record record) const;
-  Record record(SimTime now, const char* kind) const;
-
-  PartySpec me_;
-  std::string other_id_;
-  bool hotline_available_;
-  RecordSink* sink_;
-
-  double prior_log_odds_;
-  double log_odds_;
-  SimTime belief_since_ = 0;
-  mutable SimTime belief_cached_at_ = -1;  // belief() at this time is belief_cached_
-  mutable double belief_cached_ = 0;
-  double trust_;
-  Rung rung_ = Rung::kNormal;
-  // When the decision the side is deliberating on falls due (none: it is not deliberating).
-  std::optional<SimTime> decision_due_;
-  SimTime last_link_test_ = 0;
-  Rung other_rung_seen_ = Rung::kNormal;  // the highest public move of the other's seen
-  double channel_confidence_ = 1.0;       // that what is said over the hotline stays private
-
-  // The person-composed warnings read so far: (line, consequence rung).
-  std::set<std::pair<std::string, int>> composed_warnings_;
-  std::map<int, Grievance> grievances_;
   // The other's moves to one rung, their explanations, and which arrived first.
   struct MoveExplanations {
     int seen = 0;
     int explained = 0;
     std::deque<double> waiting;  // believed shares of explanations of moves not yet seen
-    int grievance = 0;           // the last such move's key in grievances_ (0: none)
+    int grievance = 0;           // the last such move's key in grievances (0: none)
   };
-  std::map<Rung, MoveExplanations> move_explanations_;
-  std::map<int, double> notified_;  // incident -> how much a notice explained it in advance
-  std::map<int, SimTime> open_queries_;
-  std::map<int, PendingStrike> pending_strikes_;
+  // All this side holds about one other party: what it believes of it, holds against it, has
+  // asked it and been told by it.
+  struct Relation {
+    int party = kNoParty;
+    std::string id;
+    bool hotline = false;  // a hotline joins the two, and it is on
+    bool intends_harm = false;
+    double prior_log_odds = 0;
+    double log_odds = 0;
+    SimTime belief_since = 0;
+    mutable SimTime belief_cached_at = -1;  // belief() at this time is belief_cached
+    mutable double belief_cached = 0;
+    double trust = 0.5;
+    SimTime last_link_test = 0;
+    Rung rung_seen = Rung::kNormal;   // the highest public move of the other's seen
+    double channel_confidence = 1.0;  // that what is said over the hotline stays private
+    // The person-composed warnings read so far: (line, consequence rung).
+    std::set<std::pair<std::string, int>> composed_warnings;
+    std::map<int, Grievance> grievances;
+    std::map<Rung, MoveExplanations> move_explanations;
+    std::map<int, double> notified;  // incident -> how much a notice explained it in advance
+    std::map<int, SimTime> open_queries;
+    std::map<int, PendingStrike> pending_strikes;
+    std::set<int> queried;
+    // Incidents the other has answered or explained, and how much of it this side believed.
+    std::map<int, double> answered;
+  };
+
+  Relation& relation(int party);
+  const Relation& relation(int party) const;
+  Relation* find_relation(int party);
+  double decay(SimTime elapsed) const;
+  double belief_of(const Relation& r, SimTime now) const;
+  void shift_belief(Relation& r, SimTime now, double log_odds);
+  double grievance_of(const Grievance& g, SimTime now) const;
+  double grievance_of(const Relation& r, SimTime now) const;
+  void forgive(Relation& r, SimTime now, int incident, double fraction);
+  // The party whose position presses this side hardest now (ties: the lowest index).
+  const Relation& focus(SimTime now) const;
+  void decide(SimTime now, Actions& out);
+  // The rung the side's position toward `r` calls for: the highest it can take whose threshold
+  // the pressure reaches, or its plan's aim if it intends `r` harm, has a pretext, and the aim
+  // is higher.
+  Rung warranted(const Relation& r, double believed, double held) const;
+  void answer_reply(Relation& r, SimTime now, const Exchange& exchange, double clarity);
+  void warned(Relation& r, SimTime now, const MessageSpec& warning, double clarity, Rng& rng,
+              Actions& out);
+  // A scripted or composed message read as its kind says; false if it never reached the desk
+  // that needed it (nothing follows from it then).
+  bool read_message(Relation& r, SimTime now, const MessageSpec& message, double clarity,
+                    Rng& rng, Actions& out);
+  // Evidence about `seen` that points at `r`'s party, or away from it.
+  void evidence_against(Relation& r, SimTime now, const SeenIncident& seen, double confidence,
+                        double unexplained, Actions& out);
+  void evidence_away_from(Relation& r, SimTime now, const SeenIncident& seen, double confidence);
+  void emit(Record record) const;
+  Record record(SimTime now, const char* kind) const;
+
+  PartySpec me_;
+  int index_;
+  RecordSink* sink_;
+  std::vector<Relation> relations_;  // one per other party, in party order
+  std::vector<int> relation_of_;     // [party] -> index into relations_, -1 for this side
+
+  Rung rung_ = Rung::kNormal;
+  // When the decision the side is deliberating on falls due (none: it is not deliberating).
+  std::optional<SimTime> decision_due_;
   std::set<int> own_accidents_;
-  std::set<int> queried_;
-  // Incidents the other has answered or explained, and how much of it this side believed.
-  std::map<int, double> answered_;
   // The names of the incidents this side knows of, so that its records name them as the world's
   // do.
   std::map<int, std::string> incident_names_;

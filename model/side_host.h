@@ -18,29 +18,36 @@ class SideHost {
   virtual ~SideHost() = default;
 
   virtual void observe(SimTime now, const SeenIncident& seen, Actions& out) = 0;
-  virtual void own_accident(SimTime now, int incident, const std::string& id, Actions& out) = 0;
-  // Message `message` (an inquiry about `incident`) is delivered; `role` is this side's own
-  // state's part in the incident, which it knows and the other does not.
-  virtual void inquiry(SimTime now, int message, int incident, const std::string& incident_id,
-                       StateRole role, Actions& out) = 0;
+  // One of this side's own units caused the incident by mistake; it hit `victim`.
+  virtual void own_accident(SimTime now, int incident, const std::string& id, int victim,
+                            Actions& out) = 0;
+  // Message `message` (an inquiry from `from` about `incident`) is delivered; `role` is this
+  // side's own state's part in the incident, which it knows and the asker does not.
+  virtual void inquiry(SimTime now, int message, int from, int incident,
+                       const std::string& incident_id, StateRole role, Actions& out) = 0;
   // `via_hotline` false: it came by another channel (a diplomatic note), not over the link.
-  virtual void receive(SimTime now, int message, const Exchange& exchange, bool garbled,
+  virtual void receive(SimTime now, int message, int from, const Exchange& exchange, bool garbled,
                        bool via_hotline, Actions& out) = 0;
-  virtual void heard_link_test(SimTime now, int message) = 0;
-  // `answers`: what of this side's own acts against the mover the move answers.
-  virtual void see_move(SimTime now, Rung rung, MoveAnswers answers, Actions& out) = 0;
+  virtual void heard_link_test(SimTime now, int message, int from) = 0;
+  // `answers`: what of this side's own acts against `mover` the move answers.
+  virtual void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) = 0;
   virtual void review(SimTime now, SimTime link_test_every, Actions& out) = 0;
-  // This side's own scripted act is a move: it stands at least at `at_least` (see Side).
-  virtual void declare(SimTime now, Rung at_least, const std::string& why, Actions& out) = 0;
-  virtual void set_intent(SimTime now, bool intends_harm) = 0;
-  virtual void gain_trust(SimTime now, double amount) = 0;
-  // The hotline's contents reached the press; `ours` if from this side.
-  virtual void learn_of_leak(SimTime now, bool ours, double cost) = 0;
+  // This side's own scripted act toward `to` is a move: it stands at least at `at_least` (see
+  // Side).
+  virtual void declare(SimTime now, Rung at_least, const std::string& why, int to,
+                       Actions& out) = 0;
+  // Whether this side means `toward` (kNoParty: every other party) harm from now.
+  virtual void set_intent(SimTime now, int toward, bool intends_harm) = 0;
+  // `from` shared material in the working group.
+  virtual void gain_trust(SimTime now, int from, double amount) = 0;
+  // The hotline's contents reached the press from `by`'s side (perhaps this side's own).
+  virtual void learn_of_leak(SimTime now, int by, double cost) = 0;
   // A copy of an exchange this side decided on leaves now as message `message` (its first
   // transmission or a retransmission, `words` long), and `sent` is what the channel does to it.
   virtual void transmit(SimTime now, int message, const Exchange& exchange, std::size_t words,
                         const Transmission& sent) = 0;
-  virtual double belief(SimTime now) = 0;
+  // This side's belief that `party` means it harm.
+  virtual double belief(SimTime now, int party) = 0;
   virtual Rung rung() = 0;
   // Circuit `circuit` of the hotline is down during `window` (a white cell's inject): a host
   // that draws the channel's fates itself (a live node) must know, a mind need not.
@@ -57,22 +64,24 @@ class LocalSideHost : public SideHost {
   LocalSideHost(const Scenario& scenario, int party, std::uint64_t seed, RecordSink* sink);
 
   void observe(SimTime now, const SeenIncident& seen, Actions& out) override;
-  void own_accident(SimTime now, int incident, const std::string& id, Actions& out) override;
-  void inquiry(SimTime now, int message, int incident, const std::string& incident_id,
+  void own_accident(SimTime now, int incident, const std::string& id, int victim,
+                    Actions& out) override;
+  void inquiry(SimTime now, int message, int from, int incident, const std::string& incident_id,
                StateRole role, Actions& out) override;
-  void receive(SimTime now, int message, const Exchange& exchange, bool garbled, bool via_hotline,
-               Actions& out) override;
-  void heard_link_test(SimTime now, int message) override;
-  void see_move(SimTime now, Rung rung, MoveAnswers answers, Actions& out) override;
+  void receive(SimTime now, int message, int from, const Exchange& exchange, bool garbled,
+               bool via_hotline, Actions& out) override;
+  void heard_link_test(SimTime now, int message, int from) override;
+  void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) override;
   void review(SimTime now, SimTime link_test_every, Actions& out) override;
-  void declare(SimTime now, Rung at_least, const std::string& why, Actions& out) override {
-    side_.declare(now, at_least, why, out);
+  void declare(SimTime now, Rung at_least, const std::string& why, int to,
+               Actions& out) override {
+    side_.declare(now, at_least, why, to, out);
   }
-  void set_intent(SimTime now, bool intends_harm) override;
-  void gain_trust(SimTime now, double amount) override;
-  void learn_of_leak(SimTime now, bool ours, double cost) override;
+  void set_intent(SimTime now, int toward, bool intends_harm) override;
+  void gain_trust(SimTime now, int from, double amount) override;
+  void learn_of_leak(SimTime now, int by, double cost) override;
   void transmit(SimTime, int, const Exchange&, std::size_t, const Transmission&) override {}
-  double belief(SimTime now) override { return side_.belief(now); }
+  double belief(SimTime now, int party) override { return side_.belief(now, party); }
   Rung rung() override { return side_.rung(); }
 
  private:

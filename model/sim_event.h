@@ -26,6 +26,7 @@ struct SimEvent {
   Type type = Type::kTimeline;
   int a = 0;  // what the event is about: a party, a message, an incident, an index
   int b = 0;
+  int c = 0;  // a third party to it (who made a move that is seen)
 };
 
 }  // namespace hotline::model

@@ -17,31 +17,43 @@ Record world_record(SimTime now, const char* kind) {
 
 SimulatedLink::SimulatedLink(const Scenario& scenario, std::uint64_t seed,
                              Scheduler<SimEvent>& scheduler, Outcomes& outcomes, RecordSink* sink)
-    : scenario_(scenario), scheduler_(scheduler), outcomes_(outcomes), sink_(sink) {
-  for (std::size_t i = 0; i < scenario.parties.size(); ++i) {
-    outbound_.emplace_back(scenario, seed, static_cast<int>(i));
-    next_seq_.push_back(0);
-    expected_seq_.push_back(0);
-    held_.emplace_back();
+    : scenario_(scenario),
+      parties_(scenario.party_count()),
+      scheduler_(scheduler),
+      outcomes_(outcomes),
+      sink_(sink) {
+  for (std::size_t line = 0; line < scenario.hotlines.size(); ++line) {
+    outbound_.emplace_back();
+    for (const int end : scenario.hotlines[line].between)
+      outbound_.back().emplace_back(scenario, seed, static_cast<int>(line), end);
   }
+  next_seq_.assign(parties_ * parties_, 0);
+  expected_seq_.assign(parties_ * parties_, 0);
+  held_.resize(parties_ * parties_);
 }
 
-int SimulatedLink::add(int from, const Exchange& exchange, std::size_t words, bool in_order) {
+int SimulatedLink::add(int from, int to, const Exchange& exchange, std::size_t words,
+                       bool in_order) {
   LinkMessage message;
   message.from = from;
-  message.to = 1 - from;
+  message.to = to;
   message.exchange = exchange;
   message.words = words;
-  message.seq = in_order ? next_seq_[from]++ : -1;
+  if (in_order) {
+    message.line = scenario_.line_between(from, to);
+    message.seq = next_seq_[pair(from, to)]++;
+  }
   messages_.push_back(message);
   return static_cast<int>(messages_.size()) - 1;
 }
 
 Transmission SimulatedLink::transmit(SimTime now, int id, bool retransmission) {
   LinkMessage& message = messages_[id];
-  const Transmission sent = outbound_[message.from].transmit(now, message.words);
+  const HotlineSpec& line = scenario_.hotlines[message.line];
+  OutboundChannel& end = outbound_[message.line][line.between[0] == message.from ? 0 : 1];
+  const Transmission sent = end.transmit(now, message.words);
   const Transit& transit = sent.transit;
-  const std::string& circuit = outbound_[message.from].circuit(sent.circuit).name;
+  const std::string& circuit = end.circuit(sent.circuit).name;
   if (sent.switched && sink_) {
     emit(world_record(now, "circuit")
              .with("party", scenario_.parties[message.from].id)
@@ -54,7 +66,7 @@ Transmission SimulatedLink::transmit(SimTime now, int id, bool retransmission) {
   }
   // Retransmission backs off to 16 times the timeout, as the live node's timer does.
   const int backoff = std::min(message.attempts++, 4);
-  scheduler_.schedule(now + (scenario_.hotline.retransmit_after << backoff),
+  scheduler_.schedule(now + (line.retransmit_after << backoff),
                       {SimEvent::Type::kRetransmit, id, 0});
   if (transit.lost) {
     ++outcomes_.frames_lost;
@@ -87,16 +99,18 @@ Transmission SimulatedLink::transmit(SimTime now, int id, bool retransmission) {
 std::vector<std::pair<int, bool>> SimulatedLink::arrive(int id, bool garbled) {
   LinkMessage& message = messages_[id];
   if (message.seq < 0) return {{id, garbled}};
-  const int from = message.from;
+  const int from_to = pair(message.from, message.to);
+  auto& held = held_[from_to];
+  int& expected = expected_seq_[from_to];
   std::vector<std::pair<int, bool>> deliverable;
-  if (message.delivered || message.seq < expected_seq_[from] || held_[from].count(message.seq)) {
+  if (message.delivered || message.seq < expected || held.count(message.seq)) {
     return deliverable;  // a duplicate or a retransmission of something already here
   }
-  held_[from][message.seq] = {id, garbled};
-  while (!held_[from].empty() && held_[from].begin()->first == expected_seq_[from]) {
-    const auto [next_id, next_garbled] = held_[from].begin()->second;
-    held_[from].erase(held_[from].begin());
-    ++expected_seq_[from];
+  held[message.seq] = {id, garbled};
+  while (!held.empty() && held.begin()->first == expected) {
+    const auto [next_id, next_garbled] = held.begin()->second;
+    held.erase(held.begin());
+    ++expected;
     messages_[next_id].delivered = true;
     deliverable.emplace_back(next_id, next_garbled);
   }

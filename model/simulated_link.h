@@ -1,8 +1,8 @@
 #pragma once
-// The hotline as the simulator carries it: each circuit's faults, failover to the next circuit,
-// and above them the delivery layer the live node has (per-sender sequence numbers,
-// retransmission with backoff, duplicates dropped, gaps held), so that each message reaches the
-// other side once and in order.
+// The hotlines as the simulator carries them: each line's circuits with their faults, failover to
+// the next circuit, and above them the delivery layer the live node has (sequence numbers per
+// ordered pair, retransmission with backoff, duplicates dropped, gaps held), so that each message
+// reaches its addressee once and in order.
 
 #include <cstdint>
 #include <map>
@@ -25,7 +25,8 @@ struct LinkMessage {
   int to = 0;
   Exchange exchange;
   std::size_t words = 0;
-  int seq = -1;  // per sender; -1 outside the hotline (no ordering, no faults)
+  int line = -1;  // the hotline it crosses; -1 outside the hotline (no ordering, no faults)
+  int seq = -1;   // per ordered pair; -1 outside the hotline
   bool delivered = false;
   int attempts = 0;
 };
@@ -35,16 +36,18 @@ class SimulatedLink {
   SimulatedLink(const Scenario& scenario, std::uint64_t seed, Scheduler<SimEvent>& scheduler,
                 Outcomes& outcomes, RecordSink* sink);
 
-  // A message for the hotline (`in_order`) or for a channel outside it; returns its id.
-  int add(int from, const Exchange& exchange, std::size_t words, bool in_order);
+  // A message from `from` to `to` over the hotline between them (`in_order`; there must be one)
+  // or by a channel outside it; returns its id.
+  int add(int from, int to, const Exchange& exchange, std::size_t words, bool in_order);
   LinkMessage& message(int id) { return messages_[id]; }
 
   // Puts message `id` on the circuit in use; schedules its arrival (unless lost) and its
   // retransmission timer. Returns what the channel does to this copy.
   Transmission transmit(SimTime now, int id, bool retransmission);
-  // Circuit `circuit` is down both ways during `window` (a white cell's inject).
-  void add_outage(int circuit, Window window) {
-    for (auto& outbound : outbound_) outbound.add_outage(circuit, window);
+  // Circuit `circuit` of hotline `line` is down both ways during `window` (a white cell's
+  // inject).
+  void add_outage(int line, int circuit, Window window) {
+    for (auto& end : outbound_[line]) end.add_outage(circuit, window);
   }
   // A copy of `id` arrived: the messages now deliverable, in order, with their garbled flags.
   std::vector<std::pair<int, bool>> arrive(int id, bool garbled);
@@ -54,15 +57,19 @@ class SimulatedLink {
     if (sink_) sink_->record(std::move(record));
   }
 
+  int pair(int from, int to) const { return from * parties_ + to; }
+
   const Scenario& scenario_;
+  int parties_;
   Scheduler<SimEvent>& scheduler_;
   Outcomes& outcomes_;
   RecordSink* sink_;
-  std::vector<OutboundChannel> outbound_;  // [from]
+  // [line][0 or 1]: the end of the line at its first or its second party.
+  std::vector<std::vector<OutboundChannel>> outbound_;
   std::vector<LinkMessage> messages_;
-  std::vector<int> next_seq_;
-  std::vector<int> expected_seq_;
-  std::vector<std::map<int, std::pair<int, bool>>> held_;
+  std::vector<int> next_seq_;      // [pair(from, to)]
+  std::vector<int> expected_seq_;  // [pair(from, to)]
+  std::vector<std::map<int, std::pair<int, bool>>> held_;  // [pair(from, to)]
 };
 
 }  // namespace hotline::model

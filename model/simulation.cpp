@@ -64,13 +64,17 @@ class Simulation {
         pace_(std::move(pace)),
         injects_(std::move(injects)),
         tracker_(scenario, outcomes_, sides_, truth_) {
-    const int parties = static_cast<int>(scenario.parties.size());
+    const int parties = scenario.party_count();
+    truth_.assign(parties, std::vector<char>(parties, false));
     for (int i = 0; i < parties; ++i) {
-      truth_.push_back(scenario.parties[i].intends_harm);
-      evasion_.push_back(0);
-      acted_against_.push_back(false);
-      threatened_other_.push_back(false);
+      for (int j = 0; j < parties; ++j)
+        truth_[i][j] = i != j && scenario.parties[i].stance_toward(j).intends_harm;
     }
+    evasion_.assign(parties, std::vector<double>(parties, 0));
+    acted_against_.assign(parties, std::vector<char>(parties, false));
+    threatened_.assign(parties, std::vector<char>(parties, false));
+    refrain_targets_.resize(parties);
+    refrain_victims_.resize(parties);
     for (const TimelineEvent& event : scenario.timeline) {
       if (event.kind == TimelineEvent::Kind::kIncident) incident_at_[event.index] = event.at;
     }
@@ -87,8 +91,12 @@ class Simulation {
     }
     if (scenario_.review_every > 0)
       scheduler_.schedule(scenario_.review_every, {SimEvent::Type::kTick, 0, 0});
-    if (scenario_.hotline.enabled && scenario_.hotline.link_test_every > 0) {
-      scheduler_.schedule(scenario_.hotline.link_test_every, {SimEvent::Type::kLinkTest, 0, 0});
+    for (std::size_t line = 0; line < scenario_.hotlines.size(); ++line) {
+      const HotlineSpec& spec = scenario_.hotlines[line];
+      if (spec.enabled && spec.link_test_every > 0) {
+        scheduler_.schedule(spec.link_test_every,
+                            {SimEvent::Type::kLinkTest, static_cast<int>(line), 0});
+      }
     }
     for (const SimTime at : pace_also_at) {
       if (at >= 0 && at < scenario_.duration)
@@ -120,7 +128,22 @@ class Simulation {
   }
 
  private:
-  int other(int party) const { return 1 - party; }
+  // How often `party`'s lines are tested: the most frequent of its lines' tests (0: none).
+  SimTime link_test_every(int party) const {
+    SimTime every = 0;
+    for (const HotlineSpec& line : scenario_.hotlines) {
+      if (!line.enabled || line.link_test_every <= 0) continue;
+      if (line.between[0] != party && line.between[1] != party) continue;
+      every = every == 0 ? line.link_test_every : std::min(every, line.link_test_every);
+    }
+    return every;
+  }
+
+  void review(SimTime now, int party) {
+    Actions actions;
+    sides_[party]->review(now, link_test_every(party), actions);
+    apply(now, party, actions);
+  }
 
   void emit(Record record) {
     if (sink_) sink_->record(std::move(record));
@@ -134,10 +157,7 @@ class Simulation {
 
   void take_decisions(SimTime now) {
     for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
-      if (!sides_[i]->has_decisions()) continue;
-      Actions actions;
-      sides_[i]->review(now, scenario_.hotline.link_test_every, actions);
-      apply(now, i, actions);
+      if (sides_[i]->has_decisions()) review(now, i);
     }
   }
 
@@ -145,7 +165,7 @@ class Simulation {
     if (!injects_) return;
     for (const Inject& inject : injects_()) {
       if (inject.timeline_entry < 0) {
-        outage(now, inject.circuit, inject.outage);
+        outage(now, inject.line, inject.circuit, inject.outage);
         continue;
       }
       if (inject.timeline_entry >= static_cast<int>(scenario_.timeline.size())) continue;
@@ -164,15 +184,17 @@ class Simulation {
     }
   }
 
-  void outage(SimTime now, int circuit, SimTime length) {
-    const auto& circuits = scenario_.hotline.circuits;
-    if (!scenario_.hotline.enabled || circuit < 0 || circuit >= static_cast<int>(circuits.size()) ||
+  void outage(SimTime now, int line, int circuit, SimTime length) {
+    if (line < 0 || line >= static_cast<int>(scenario_.hotlines.size())) return;
+    const HotlineSpec& spec = scenario_.hotlines[line];
+    const auto& circuits = spec.circuits;
+    if (!spec.enabled || circuit < 0 || circuit >= static_cast<int>(circuits.size()) ||
         length <= 0) {
       return;
     }
     const Window window{now, now + length};
-    link_.add_outage(circuit, window);
-    for (SideHost* side : sides_) side->circuit_outage(now, circuit, window);
+    link_.add_outage(line, circuit, window);
+    for (const int end : spec.between) sides_[end]->circuit_outage(now, circuit, window);
     emit(world(now, "inject")
              .with("what", "circuit " + circuits[circuit].name + " down for " +
                                std::to_string(length / kMinute) + " min"));
@@ -186,9 +208,11 @@ class Simulation {
       case SimEvent::Type::kObserve:
         observe(now, event.a, pending_observations_[event.b]);
         break;
-      case SimEvent::Type::kSend:
-        send(now, event.a, pending_sends_[event.b]);
+      case SimEvent::Type::kSend: {
+        const OutgoingExchange& pending = pending_sends_[event.b];
+        send(now, event.a, pending.to, pending.exchange);
         break;
+      }
       case SimEvent::Type::kArrive:
         for (const auto& [id, garbled] : link_.arrive(event.a, event.b != 0))
           deliver(now, id, garbled);
@@ -200,18 +224,11 @@ class Simulation {
         sides_[message.from]->transmit(now, event.a, message.exchange, message.words, sent);
         break;
       }
-      case SimEvent::Type::kWake: {
-        Actions actions;
-        sides_[event.a]->review(now, scenario_.hotline.link_test_every, actions);
-        apply(now, event.a, actions);
+      case SimEvent::Type::kWake:
+        review(now, event.a);
         break;
-      }
       case SimEvent::Type::kTick:
-        for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
-          Actions actions;
-          sides_[i]->review(now, scenario_.hotline.link_test_every, actions);
-          apply(now, i, actions);
-        }
+        for (int i = 0; i < static_cast<int>(sides_.size()); ++i) review(now, i);
         scheduler_.schedule(now + scenario_.review_every, {SimEvent::Type::kTick, 0, 0});
         break;
       case SimEvent::Type::kStrikeLands:
@@ -220,22 +237,25 @@ class Simulation {
       case SimEvent::Type::kSeeMove: {
         Actions actions;
         const int side = event.a;
-        const MoveAnswers answers = acted_against_[side]      ? MoveAnswers::kOurHarm
-                                    : threatened_other_[side] ? MoveAnswers::kOurThreat
-                                                              : MoveAnswers::kNothing;
-        sides_[side]->see_move(now, static_cast<Rung>(event.b), answers, actions);
+        const int mover = event.c;
+        const MoveAnswers answers = acted_against_[side][mover] ? MoveAnswers::kOurHarm
+                                    : threatened_[side][mover]  ? MoveAnswers::kOurThreat
+                                                                : MoveAnswers::kNothing;
+        sides_[side]->see_move(now, mover, static_cast<Rung>(event.b), answers, actions);
         apply(now, event.a, actions);
         break;
       }
-      case SimEvent::Type::kLinkTest:
-        for (int i = 0; i < static_cast<int>(sides_.size()); ++i) {
+      case SimEvent::Type::kLinkTest: {
+        // Each end of the line tests it, the line's first party first.
+        const HotlineSpec& line = scenario_.hotlines[event.a];
+        for (const int end : line.between) {
           Exchange test;
           test.type = Exchange::Type::kLinkTest;
-          send(now, i, test);
+          send(now, end, line.between[line.between[0] == end ? 1 : 0], test);
         }
-        scheduler_.schedule(now + scenario_.hotline.link_test_every,
-                            {SimEvent::Type::kLinkTest, 0, 0});
+        scheduler_.schedule(now + line.link_test_every, {SimEvent::Type::kLinkTest, event.a, 0});
         break;
+      }
       case SimEvent::Type::kMeeting:
         meeting(now);
         break;
@@ -276,11 +296,14 @@ class Simulation {
         break;
       case TimelineEvent::Kind::kIntent: {
         const IntentSpec& spec = scenario_.intents[event.index];
-        truth_[spec.party] = spec.intends_harm;
-        sides_[spec.party]->set_intent(now, spec.intends_harm);
-        emit(world(now, "intent")
-                 .with("party", scenario_.parties[spec.party].id)
-                 .with("intends_harm", spec.intends_harm));
+        for (int other = 0; other < scenario_.party_count(); ++other) {
+          if (other != spec.party && (spec.toward == kNoParty || spec.toward == other))
+            truth_[spec.party][other] = spec.intends_harm;
+        }
+        sides_[spec.party]->set_intent(now, spec.toward, spec.intends_harm);
+        Record r = world(now, "intent").with("party", scenario_.parties[spec.party].id);
+        if (spec.toward != kNoParty) r.with("toward", scenario_.parties[spec.toward].id);
+        emit(std::move(r.with("intends_harm", spec.intends_harm)));
         break;
       }
       case TimelineEvent::Kind::kPressLeak:
@@ -292,9 +315,8 @@ class Simulation {
   // A deterred sponsor does not carry out what its warning covered.
   bool refrains(SimTime now, const IncidentSpec& spec) {
     if (!is_deliberate(spec)) return false;
-    const auto& lines = refrain_[spec.sponsor];
-    const bool covered =
-        lines.count(spec.target) || (lines.count("") && spec.victim == other(spec.sponsor));
+    const bool covered = refrain_targets_[spec.sponsor].count(spec.target) ||
+                         (spec.victim >= 0 && refrain_victims_[spec.sponsor].count(spec.victim));
     if (!covered) return false;
     ++outcomes_.sides[spec.sponsor].refrained;
     emit(world(now, "refrain")
@@ -309,8 +331,7 @@ class Simulation {
     const bool happens = world_rng_.uniform() < spec.chance;
     if (!happens) return;
     emit(world(now, "press_leak").with("by", scenario_.parties[spec.by].id));
-    for (int i = 0; i < static_cast<int>(sides_.size()); ++i)
-      sides_[i]->learn_of_leak(now, i == spec.by, spec.cost);
+    for (SideHost* side : sides_) side->learn_of_leak(now, spec.by, spec.cost);
   }
 
   SeenIncident seen_from_spec(const ObservationSpec& spec, int incident) const {
@@ -318,7 +339,7 @@ class Simulation {
     SeenIncident seen;
     seen.incident = incident;
     seen.id = truth.id;
-    seen.points_at_other = spec.apparent_origin == other(spec.by);
+    seen.points_at = spec.apparent_origin == spec.by ? kNoParty : spec.apparent_origin;
     seen.confidence = spec.confidence;
     seen.severity = truth.severity;
     seen.damage = truth.victim == spec.by ? incident_damage_[incident] : 0;
@@ -330,15 +351,15 @@ class Simulation {
   void incident(SimTime now, int index) {
     IncidentSpec& spec = incidents_[index];
     double chance = spec.success;
-    if (spec.sponsor >= 0 && spec.victim >= 0)
-      chance = std::min(1.0, chance + evasion_[spec.sponsor]);
+    if (spec.sponsor >= 0 && spec.victim >= 0 && spec.sponsor != spec.victim)
+      chance = std::min(1.0, chance + evasion_[spec.sponsor][spec.victim]);
     const bool succeeded = world_rng_.bernoulli(chance);
     const double damage =
         spec.threat_only ? 0.0 : spec.severity * (succeeded ? 1.0 : kBlockedDamageShare);
     incident_damage_[index] = damage;
-    if (is_deliberate(spec) && spec.victim == other(spec.sponsor)) {
-      if (!spec.threat_only) acted_against_[spec.sponsor] = true;
-      if (spec.threat_only && spec.routine) threatened_other_[spec.sponsor] = true;
+    if (is_deliberate(spec) && spec.victim >= 0 && spec.victim != spec.sponsor) {
+      if (!spec.threat_only) acted_against_[spec.sponsor][spec.victim] = true;
+      if (spec.threat_only && spec.routine) threatened_[spec.sponsor][spec.victim] = true;
     }
     if (spec.victim >= 0) outcomes_.sides[spec.victim].damage += damage;
     if (sink_) {
@@ -355,7 +376,7 @@ class Simulation {
     }
     if (spec.role == StateRole::kAccidental && spec.sponsor >= 0) {
       Actions actions;
-      sides_[spec.sponsor]->own_accident(now, index, spec.id, actions);
+      sides_[spec.sponsor]->own_accident(now, index, spec.id, spec.victim, actions);
       apply(now, spec.sponsor, actions);
     }
   }
@@ -405,35 +426,53 @@ class Simulation {
 
   void apply(SimTime now, int party, Actions& actions) {
     for (const OutgoingExchange& outgoing : actions.send) {
+      if (!is_party(outgoing.to) || outgoing.to == party) continue;
       if (outgoing.after <= 0) {
-        send(now, party, outgoing.exchange);
+        send(now, party, outgoing.to, outgoing.exchange);
       } else {
-        pending_sends_.push_back(outgoing.exchange);
+        pending_sends_.push_back(outgoing);
         scheduler_.schedule(now + outgoing.after, {SimEvent::Type::kSend, party,
                                                    static_cast<int>(pending_sends_.size()) - 1});
       }
     }
-    for (const Strike& strike : actions.strikes)
-      launch_strike(now, party, strike.in_response_to, strike.severity);
-    for (const Rung rung : actions.moves) moved(now, party, rung);
+    for (const Strike& strike : actions.strikes) {
+      if (is_party(strike.against) && strike.against != party)
+        launch_strike(now, party, strike.against, strike.in_response_to, strike.severity);
+    }
+    for (const Move& move : actions.moves) moved(now, party, move);
     for (const SimTime at : actions.wake_at)
       scheduler_.schedule(at, {SimEvent::Type::kWake, party, 0});
-    for (const std::string& target : actions.refrain) refrain_[party].insert(target);
+    for (const Refrain& refrain : actions.refrain) {
+      if (!refrain.target.empty()) {
+        refrain_targets_[party].insert(refrain.target);
+      } else if (is_party(refrain.against)) {
+        refrain_victims_[party].insert(refrain.against);
+      }
+    }
   }
 
-  void moved(SimTime now, int party, Rung rung) {
-    if (!tracker_.moved(now, party, rung)) return;
-    if (is_visible(rung)) {
-      scheduler_.schedule(now + kMoveSeenAfter,
-                          {SimEvent::Type::kSeeMove, other(party), static_cast<int>(rung)});
+  bool is_party(int party) const { return party >= 0 && party < scenario_.party_count(); }
+
+  void moved(SimTime now, int party, const Move& move) {
+    const int against = is_party(move.against) && move.against != party ? move.against : kNoParty;
+    if (!tracker_.moved(now, party, move.rung, against)) return;
+    // A public move is seen by every other party, in party order.
+    if (is_visible(move.rung)) {
+      for (int seer = 0; seer < scenario_.party_count(); ++seer) {
+        if (seer == party) continue;
+        scheduler_.schedule(now + kMoveSeenAfter,
+                            {SimEvent::Type::kSeeMove, seer, static_cast<int>(move.rung), party});
+      }
     }
     // A side that answers attack by attack (tit-for-tat) already strikes back in kind; climbing
     // to the rung is not a second strike.
-    if (rung == Rung::kCyberRetaliation && !scenario_.parties[party].doctrine.retaliate)
-      launch_strike(now, party, -1, kRetaliationRungStrikeSeverity);
+    if (move.rung == Rung::kCyberRetaliation && !scenario_.parties[party].doctrine.retaliate &&
+        against != kNoParty) {
+      launch_strike(now, party, against, -1, kRetaliationRungStrikeSeverity);
+    }
   }
 
-  void launch_strike(SimTime now, int party, int in_response_to, double severity) {
+  void launch_strike(SimTime now, int party, int against, int in_response_to, double severity) {
     IncidentSpec strike;
     strike.id = "strike-" + std::to_string(++strikes_) + "-by-" + scenario_.parties[party].id;
     strike.kind = "CYBER_STRIKE";
@@ -441,7 +480,7 @@ class Simulation {
     strike.actor = scenario_.parties[party].id + " cyber command";
     strike.sponsor = party;
     strike.role = StateRole::kDirected;
-    strike.victim = other(party);
+    strike.victim = against;
     strike.severity = severity;
     const int index = add_incident(strike);
     response_to_[index] = in_response_to;
@@ -455,7 +494,7 @@ class Simulation {
     SeenIncident seen;
     seen.incident = index;
     seen.id = spec.id;
-    seen.points_at_other = true;
+    seen.points_at = spec.sponsor;
     seen.confidence = kStrikeAttribution;
     seen.severity = spec.severity;
     seen.damage = incident_damage_[index];
@@ -467,26 +506,35 @@ class Simulation {
     for (int party = 0; party < static_cast<int>(sides_.size()); ++party) {
       const double amount = shared_amount(scenario_.parties[party].doctrine.share);
       if (amount <= 0) continue;
-      // What this side hands over helps the other get past this side's defences.
-      evasion_[other(party)] += scenario_.working_group.evasion_gain * amount;
+      // What this side hands over helps every other party in the group get past this side's
+      // defences.
       outcomes_.leaked += amount;
-      sides_[other(party)]->gain_trust(now, kMeetingTrustGain * amount);
+      for (int other = 0; other < scenario_.party_count(); ++other) {
+        if (other == party) continue;
+        evasion_[other][party] += scenario_.working_group.evasion_gain * amount;
+        sides_[other]->gain_trust(now, party, kMeetingTrustGain * amount);
+      }
       if (sink_) {
+        // One figure for a bilateral case: the other's; with more, the highest.
+        double other_evasion = 0;
+        for (int other = 0; other < scenario_.party_count(); ++other) {
+          if (other != party) other_evasion = std::max(other_evasion, evasion_[other][party]);
+        }
         emit(world(now, "share")
                  .with("party", scenario_.parties[party].id)
                  .with("amount", amount)
-                 .with("other_evasion", evasion_[other(party)]));
+                 .with("other_evasion", other_evasion));
       }
     }
   }
 
   void scripted_message(SimTime now, int index) {
     const MessageSpec& spec = scenario_.messages[index];
-    if (spec.kind == MessageKind::kWarning &&
-        (spec.outside_hotline_delay || scenario_.hotline.enabled)) {
+    const bool hotline = scenario_.hotline_between(spec.from, spec.to);
+    if (spec.kind == MessageKind::kWarning && (spec.outside_hotline_delay || hotline)) {
       // To warn is to protest formally: the sender stands at DEMARCHE at least.
       Actions actions;
-      sides_[spec.from]->declare(now, Rung::kDemarche, "sends a warning", actions);
+      sides_[spec.from]->declare(now, Rung::kDemarche, "sends a warning", spec.to, actions);
       apply(now, spec.from, actions);
     }
     Exchange exchange;
@@ -494,7 +542,7 @@ class Simulation {
     exchange.scripted = index;
     exchange.incident = spec.about;
     if (spec.outside_hotline_delay) {
-      const int id = link_.add(spec.from, exchange, count_words(spec.text), false);
+      const int id = link_.add(spec.from, spec.to, exchange, count_words(spec.text), false);
       ++outcomes_.messages_sent;
       ++outcomes_.sides[spec.from].messages_sent;
       if (sink_) {
@@ -507,7 +555,7 @@ class Simulation {
       scheduler_.schedule(now + *spec.outside_hotline_delay, {SimEvent::Type::kArrive, id, 0});
       return;
     }
-    if (!scenario_.hotline.enabled) {
+    if (!hotline) {
       if (sink_) {
         emit(world(now, "unsent")
                  .with("from", scenario_.parties[spec.from].id)
@@ -516,7 +564,7 @@ class Simulation {
       }
       return;
     }
-    send(now, spec.from, exchange);
+    send(now, spec.from, spec.to, exchange);
   }
 
   // What an exchange says, as its sender's and its receiver's records both show it.
@@ -539,8 +587,10 @@ class Simulation {
       r.with("consequence", std::string(rung_name(exchange.consequence)));
   }
 
-  void send(SimTime now, int from, const Exchange& exchange) {
-    if (!scenario_.hotline.enabled || scenario_.hotline.circuits.empty()) return;
+  void send(SimTime now, int from, int to, const Exchange& exchange) {
+    const int line = scenario_.line_between(from, to);
+    if (line < 0 || !scenario_.hotlines[line].enabled || scenario_.hotlines[line].circuits.empty())
+      return;
     std::size_t words =
         exchange.type == Exchange::Type::kLinkTest ? kLinkTestWords : kExchangeWords;
     if (exchange.type == Exchange::Type::kScripted)
@@ -549,7 +599,7 @@ class Simulation {
         exchange.type == Exchange::Type::kReassurance) {
       words = count_words(exchange.text);
     }
-    const int id = link_.add(from, exchange, words, true);
+    const int id = link_.add(from, to, exchange, words, true);
     if (exchange.type != Exchange::Type::kLinkTest) {
       ++outcomes_.messages_sent;
       ++outcomes_.sides[from].messages_sent;
@@ -558,6 +608,7 @@ class Simulation {
       Record r = world(now, "send");
       r.party = scenario_.parties[from].id;
       r.with("message", static_cast<long long>(id));
+      if (scenario_.party_count() > 2) r.with("to", scenario_.parties[to].id);
       describe(r, exchange);
       emit(std::move(r));
     }
@@ -571,7 +622,7 @@ class Simulation {
     const int to = message.to;
     const Exchange& exchange = message.exchange;
     if (exchange.type == Exchange::Type::kLinkTest) {
-      sides_[to]->heard_link_test(now, id);
+      sides_[to]->heard_link_test(now, id, message.from);
       return;
     }
     ++outcomes_.messages_delivered;
@@ -579,6 +630,7 @@ class Simulation {
       Record r = world(now, "deliver");
       r.party = scenario_.parties[to].id;
       r.with("message", static_cast<long long>(id));
+      if (scenario_.party_count() > 2) r.with("from", scenario_.parties[message.from].id);
       describe(r, exchange);
       if (garbled) r.with("garbled", true);
       emit(std::move(r));
@@ -587,9 +639,9 @@ class Simulation {
     if (is_question(message)) {
       const IncidentSpec& spec = incidents_[exchange.incident];
       const StateRole role = spec.sponsor == to ? spec.role : StateRole::kNone;
-      sides_[to]->inquiry(now, id, exchange.incident, spec.id, role, actions);
+      sides_[to]->inquiry(now, id, message.from, exchange.incident, spec.id, role, actions);
     } else {
-      sides_[to]->receive(now, id, exchange, garbled, message.seq >= 0, actions);
+      sides_[to]->receive(now, id, message.from, exchange, garbled, message.seq >= 0, actions);
     }
     apply(now, to, actions);
   }
@@ -631,21 +683,25 @@ class Simulation {
   RecordSink* sink_;
   Rng world_rng_;
   Scheduler<SimEvent> scheduler_;
-  std::vector<char> truth_;
+  std::vector<std::vector<char>> truth_;  // [party][other]: it means the other harm
   std::vector<IncidentSpec> incidents_;
   std::vector<double> incident_damage_;
   std::map<int, int> response_to_;
   std::vector<SeenIncident> pending_observations_;
-  std::vector<Exchange> pending_sends_;
-  std::vector<double> evasion_;  // [attacker] extra chance of success against the other
-  // [party] it has directed or tolerated acts against the other: the other's public moves are
-  // costs it earned.
-  std::vector<char> acted_against_;
-  // Sides that posed a routine threat to the other (an exercise) without harming it.
-  std::vector<char> threatened_other_;
-  std::map<int, SimTime> incident_at_;            // scenario incident -> when it happens
-  std::map<int, std::set<std::string>> refrain_;  // [party] targets it was deterred from
-  std::set<int> refrained_;                       // scenario incidents not carried out
+  std::vector<OutgoingExchange> pending_sends_;
+  // [attacker][victim]: extra chance of success against the victim's defences.
+  std::vector<std::vector<double>> evasion_;
+  // [party][other]: it has directed or tolerated acts against the other: the other's public
+  // moves are costs it earned.
+  std::vector<std::vector<char>> acted_against_;
+  // [party][other]: it posed a routine threat to the other (an exercise) without harming it.
+  std::vector<std::vector<char>> threatened_;
+  std::map<int, SimTime> incident_at_;  // scenario incident -> when it happens
+  // [party]: the targets it was deterred from, and the parties it was deterred from acting
+  // against at all.
+  std::vector<std::set<std::string>> refrain_targets_;
+  std::vector<std::set<int>> refrain_victims_;
+  std::set<int> refrained_;  // scenario incidents not carried out
   int strikes_ = 0;
   Outcomes outcomes_;
   SimulatedLink link_;

@@ -1,6 +1,6 @@
 #pragma once
-// Runs a scenario in one process: both sides' minds, the scenario's timeline, and the hotline as
-// a simulated channel, on a discrete-event scheduler. Same scenario and seed, same records.
+// Runs a scenario in one process: every party's mind, the scenario's timeline, and the hotlines as
+// simulated channels, on a discrete-event scheduler. Same scenario and seed, same records.
 
 #include <cstdint>
 #include <functional>
@@ -32,7 +32,8 @@ Outcomes simulate(const Scenario& scenario, std::uint64_t seed, RecordSink* sink
 // moment a branch of a live exercise takes over).
 struct Inject {
   int timeline_entry = -1;  // an index into the scenario's timeline, or -1
-  int circuit = -1;         // else: this circuit of the hotline goes down...
+  int line = 0;             // else: on this hotline...
+  int circuit = -1;         // ...this circuit goes down...
   SimTime outage = 0;       // ...for this long
 };
 Outcomes simulate_with(const Scenario& scenario, std::uint64_t seed, RecordSink* sink,

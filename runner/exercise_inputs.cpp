@@ -9,7 +9,7 @@ std::string describe_inject(const model::Scenario& scenario, const model::Inject
   if (inject.timeline_entry >= 0)
     return "the white cell injected: " +
            model::describe_timeline_entry(scenario, inject.timeline_entry);
-  const auto& circuits = scenario.hotline.circuits;
+  const auto& circuits = scenario.hotline().circuits;
   const std::string circuit = inject.circuit >= 0 && inject.circuit < int(circuits.size())
                                   ? circuits[inject.circuit].name
                                   : "circuit " + std::to_string(inject.circuit);
@@ -78,11 +78,11 @@ Branch make_branch(const model::Scenario& scenario, const ExerciseHistory& histo
       branch.what_changed = describe_inject(scenario, changed.inject) + ", here";
       break;
     case BranchChange::Kind::kOutage:
-      if (!scenario.hotline.enabled || change.circuit < 0 ||
-          change.circuit >= int(scenario.hotline.circuits.size()) || change.outage <= 0)
+      if (!scenario.hotline().enabled || change.circuit < 0 ||
+          change.circuit >= int(scenario.hotline().circuits.size()) || change.outage <= 0)
         throw BadBranch("no such circuit on this case's hotline, or no time to cut it for");
       changed.kind = ExerciseInput::Kind::kInject;
-      changed.inject = {-1, change.circuit, change.outage};
+      changed.inject = {-1, 0, change.circuit, change.outage};
       branch.what_changed = describe_inject(scenario, changed.inject) + ", here";
       break;
   }

@@ -36,6 +36,8 @@ HumanMind::HumanMind(const model::Scenario& scenario, int party, std::uint64_t s
                      model::RecordSink* sink)
     : scenario_(scenario),
       party_(scenario.parties[party].id),
+      self_(party),
+      other_index_(1 - party),
       other_(scenario.parties[1 - party].id),
       sink_(sink),
       belief_(scenario.parties[party].prior_hostility),
@@ -112,7 +114,7 @@ void HumanMind::hand_to_model(model::SimTime now, Awaited awaited) {
   }
   for (const auto& target : choice.refrain)
     what += (what.empty() ? "" : ", ") + std::string("refrained from ") +
-            (target.empty() ? std::string("every act against ") + other_ : target);
+            (target.target.empty() ? std::string("every act against ") + other_ : target.target);
   r.with("decided", what.empty() ? std::string("nothing") : what);
   show(std::move(r));
 }
@@ -175,17 +177,17 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     const int next = static_cast<int>(rung_) + (verb == "/climb" ? 1 : -1);
     if (next < 0 || next >= model::kRungCount) return "no rung further that way";
     rung_ = static_cast<model::Rung>(next);
-    pending_.moves.push_back(rung_);
+    pending_.moves.push_back({rung_, other_index_});
   } else if (verb == "/ask" || verb == "/strike" || verb == "/answer") {
     int index = -1;
     if (auto problem = need_incident(index); !problem.empty()) return problem;
     model::Exchange exchange;
     exchange.incident = index;
     if (verb == "/strike") {
-      pending_.strikes.push_back({index, scenario_.incidents[index].severity});
+      pending_.strikes.push_back({index, scenario_.incidents[index].severity, other_index_});
     } else if (verb == "/ask") {
       exchange.type = model::Exchange::Type::kInquiry;
-      pending_.send.push_back({0, exchange});
+      pending_.send.push_back({0, exchange, other_index_});
     } else {
       std::string claim;
       words >> claim;
@@ -199,7 +201,7 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
       if (!known) return "say not-us, not-directed, accident, ours, benign or refuse";
       settle(Awaited::Kind::kAnswer, scenario_.incidents[index].id);
       exchange.type = model::Exchange::Type::kReply;
-      pending_.send.push_back({0, exchange});
+      pending_.send.push_back({0, exchange, other_index_});
     }
   } else if (verb == "/warn" || verb == "/reassure") {
     model::Exchange exchange;
@@ -242,15 +244,15 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     // warnings put their senders.
     if (verb == "/warn" && rung_ < model::Rung::kDemarche) {
       rung_ = model::Rung::kDemarche;
-      pending_.moves.push_back(rung_);
+      pending_.moves.push_back({rung_, other_index_});
     }
-    pending_.send.push_back({0, exchange});
+    pending_.send.push_back({0, exchange, other_index_});
   } else if (verb == "/explain") {
     if (rung_ == model::Rung::kNormal) return "nothing to explain: you are at NORMAL";
     model::Exchange exchange;
     exchange.type = model::Exchange::Type::kExplanation;
     exchange.move = rung_;
-    pending_.send.push_back({0, exchange});
+    pending_.send.push_back({0, exchange, other_index_});
   } else if (verb == "/believe") {
     double p = -1;
     words >> p;
@@ -263,14 +265,14 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     if (target_at_start(target) != target)
       return "no target \"" + target + "\"; " + targets_named();
     settle(Awaited::Kind::kWarning);
-    pending_.refrain.push_back(target);
+    pending_.refrain.push_back({target, other_index_});
   } else if (!verb.empty() && verb[0] == '/') {
     return "unknown command " + verb;
   } else {
     model::Exchange exchange;
     exchange.type = model::Exchange::Type::kText;
     exchange.text = line;
-    pending_.send.push_back({0, exchange});
+    pending_.send.push_back({0, exchange, other_index_});
   }
   show(std::move(typed));
   return "";
@@ -283,17 +285,18 @@ void HumanMind::observe(model::SimTime now, const model::SeenIncident& seen, mod
   r.at = now;
   r.kind = "observe";
   r.with("incident", seen.id)
-      .with("points_at", seen.points_at_other ? other_ : std::string("elsewhere"))
+      .with("points_at", seen.points_at == model::kNoParty ? std::string("elsewhere")
+                                                           : scenario_.parties[seen.points_at].id)
       .with("confidence", seen.confidence)
       .with("damage", seen.damage);
   show(std::move(r));
   take(out);
 }
 
-void HumanMind::own_accident(model::SimTime now, int incident, const std::string& id,
+void HumanMind::own_accident(model::SimTime now, int incident, const std::string& id, int victim,
                              model::Actions& out) {
   model::Actions ignored;  // the person decides
-  model_.own_accident(now, incident, id, ignored);
+  model_.own_accident(now, incident, id, victim, ignored);
   model::Record r;
   r.at = now;
   r.kind = "accident";
@@ -302,13 +305,13 @@ void HumanMind::own_accident(model::SimTime now, int incident, const std::string
   take(out);
 }
 
-void HumanMind::inquiry(model::SimTime now, int message, int incident,
+void HumanMind::inquiry(model::SimTime now, int message, int from, int incident,
                         const std::string& incident_id, model::StateRole role,
                         model::Actions& out) {
   Awaited awaited;
   awaited.kind = Awaited::Kind::kAnswer;
   awaited.incident = incident_id;
-  model_.inquiry(now, message, incident, incident_id, role, awaited.model_choice);
+  model_.inquiry(now, message, from, incident, incident_id, role, awaited.model_choice);
   awaited_.push_back(std::move(awaited));
   model::Record r;
   r.at = now;
@@ -320,10 +323,11 @@ void HumanMind::inquiry(model::SimTime now, int message, int incident,
   take(out);
 }
 
-void HumanMind::receive(model::SimTime now, int message, const model::Exchange& exchange,
-                        bool garbled, bool via_hotline, model::Actions& out) {
+void HumanMind::receive(model::SimTime now, int message, int from,
+                        const model::Exchange& exchange, bool garbled, bool via_hotline,
+                        model::Actions& out) {
   model::Actions model_choice;
-  model_.receive(now, message, exchange, garbled, via_hotline, model_choice);
+  model_.receive(now, message, from, exchange, garbled, via_hotline, model_choice);
   model::Record r;
   r.at = now;
   r.kind = "read";
@@ -369,13 +373,13 @@ void HumanMind::receive(model::SimTime now, int message, const model::Exchange& 
   take(out);
 }
 
-void HumanMind::declare(model::SimTime now, model::Rung at_least, const std::string& why,
+void HumanMind::declare(model::SimTime now, model::Rung at_least, const std::string& why, int to,
                         model::Actions& out) {
   model::Actions ignored;  // the person decides
-  model_.declare(now, at_least, why, ignored);
+  model_.declare(now, at_least, why, to, ignored);
   if (rung_ < at_least) {
     rung_ = at_least;
-    pending_.moves.push_back(rung_);
+    pending_.moves.push_back({rung_, other_index_});
     model::Record r;
     r.at = now;
     r.kind = "rung";
@@ -387,10 +391,10 @@ void HumanMind::declare(model::SimTime now, model::Rung at_least, const std::str
   take(out);
 }
 
-void HumanMind::see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
-                         model::Actions& out) {
+void HumanMind::see_move(model::SimTime now, int mover, model::Rung rung,
+                         model::MoveAnswers answers, model::Actions& out) {
   model::Actions ignored;  // the person decides
-  model_.see_move(now, rung, answers, ignored);
+  model_.see_move(now, mover, rung, answers, ignored);
   model::Record r;
   r.at = now;
   r.kind = "see_move";
@@ -399,8 +403,9 @@ void HumanMind::see_move(model::SimTime now, model::Rung rung, model::MoveAnswer
   take(out);
 }
 
-void HumanMind::learn_of_leak(model::SimTime now, bool ours, double cost) {
-  model_.learn_of_leak(now, ours, cost);
+void HumanMind::learn_of_leak(model::SimTime now, int by, double cost) {
+  model_.learn_of_leak(now, by, cost);
+  const bool ours = by == self_;
   model::Record r;
   r.at = now;
   r.kind = "leak";
@@ -415,16 +420,16 @@ void HumanMind::review(model::SimTime now, model::SimTime link_test_every, model
   take(out);
 }
 
-void HumanMind::heard_link_test(model::SimTime now, int message) {
-  model_.heard_link_test(now, message);
+void HumanMind::heard_link_test(model::SimTime now, int message, int from) {
+  model_.heard_link_test(now, message, from);
 }
 
-void HumanMind::set_intent(model::SimTime now, bool intends_harm) {
-  model_.set_intent(now, intends_harm);
+void HumanMind::set_intent(model::SimTime now, int toward, bool intends_harm) {
+  model_.set_intent(now, toward, intends_harm);
 }
 
-void HumanMind::gain_trust(model::SimTime now, double amount) {
-  model_.gain_trust(now, amount);
+void HumanMind::gain_trust(model::SimTime now, int from, double amount) {
+  model_.gain_trust(now, from, amount);
 }
 
 void HumanMind::transmit(model::SimTime now, int message, const model::Exchange& exchange,

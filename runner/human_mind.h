@@ -56,24 +56,26 @@ class HumanMind : public model::SideHost {
   }
 
   void observe(model::SimTime now, const model::SeenIncident& seen, model::Actions& out) override;
-  void own_accident(model::SimTime now, int incident, const std::string& id,
+  void own_accident(model::SimTime now, int incident, const std::string& id, int victim,
                     model::Actions& out) override;
-  void inquiry(model::SimTime now, int message, int incident, const std::string& incident_id,
-               model::StateRole role, model::Actions& out) override;
-  void receive(model::SimTime now, int message, const model::Exchange& exchange, bool garbled,
-               bool via_hotline, model::Actions& out) override;
-  void heard_link_test(model::SimTime now, int message) override;
-  void see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
+  void inquiry(model::SimTime now, int message, int from, int incident,
+               const std::string& incident_id, model::StateRole role,
+               model::Actions& out) override;
+  void receive(model::SimTime now, int message, int from, const model::Exchange& exchange,
+               bool garbled, bool via_hotline, model::Actions& out) override;
+  void heard_link_test(model::SimTime now, int message, int from) override;
+  void see_move(model::SimTime now, int mover, model::Rung rung, model::MoveAnswers answers,
                 model::Actions& out) override;
-  void declare(model::SimTime now, model::Rung at_least, const std::string& why,
+  void declare(model::SimTime now, model::Rung at_least, const std::string& why, int to,
                model::Actions& out) override;
   void review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) override;
-  void set_intent(model::SimTime now, bool intends_harm) override;
-  void gain_trust(model::SimTime now, double amount) override;
-  void learn_of_leak(model::SimTime now, bool ours, double cost) override;
+  void set_intent(model::SimTime now, int toward, bool intends_harm) override;
+  void gain_trust(model::SimTime now, int from, double amount) override;
+  void learn_of_leak(model::SimTime now, int by, double cost) override;
   void transmit(model::SimTime now, int message, const model::Exchange& exchange, std::size_t words,
                 const model::Transmission& sent) override;
-  double belief(model::SimTime) override { return belief_; }
+  // A person plays a bilateral case: one belief, about the other party.
+  double belief(model::SimTime, int) override { return belief_; }
   model::Rung rung() override { return rung_; }
 
  private:
@@ -92,6 +94,8 @@ class HumanMind : public model::SideHost {
 
   const model::Scenario& scenario_;
   std::string party_;
+  int self_;
+  int other_index_;  // a person plays a bilateral case: every act is toward the other party
   std::string other_;
   model::RecordSink* sink_;
   double belief_;

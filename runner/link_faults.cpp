@@ -22,7 +22,7 @@ std::string describe(const model::Transmission& sent) {
 
 LinkFaults::LinkFaults(const model::Scenario& scenario, std::uint64_t seed, int party, double speed,
                        Send send, After after)
-    : channel_(scenario, seed, party),
+    : channel_(scenario, seed, 0, party),
       speed_(speed > 0 ? speed : 1.0),
       send_(std::move(send)),
       after_(std::move(after)) {}

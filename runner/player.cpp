@@ -105,14 +105,15 @@ bool Player::run(const side::Call& call) {
       mind_->observe(now, seen_from_proto(call.observe().seen()), actions);
       break;
     case side::Call::kOwnAccident:
-      mind_->own_accident(now, call.own_accident().incident(), call.own_accident().id(), actions);
+      mind_->own_accident(now, call.own_accident().incident(), call.own_accident().id(),
+                          call.own_accident().victim(), actions);
       break;
     case side::Call::kInquiry: {
       const side::Inquiry& inquiry = call.inquiry();
       const auto exchange = delivered(inquiry.delivery(), std::nullopt);
       if (!exchange) return false;
-      mind_->inquiry(now, inquiry.delivery().message(), exchange->incident, inquiry.id(),
-                     static_cast<model::StateRole>(inquiry.role()), actions);
+      mind_->inquiry(now, inquiry.delivery().message(), inquiry.from(), exchange->incident,
+                     inquiry.id(), static_cast<model::StateRole>(inquiry.role()), actions);
       break;
     }
     case side::Call::kReceive: {
@@ -122,24 +123,25 @@ bool Player::run(const side::Call& call) {
       if (!receive.via_hotline()) delivery.set_await_link(false);
       const auto exchange = delivered(delivery, receive.garbled());
       if (!exchange) return false;
-      mind_->receive(now, delivery.message(), *exchange, receive.garbled(), receive.via_hotline(),
-                     actions);
+      mind_->receive(now, delivery.message(), receive.from(), *exchange, receive.garbled(),
+                     receive.via_hotline(), actions);
       break;
     }
     case side::Call::kHeardLinkTest: {
       const side::Delivery& delivery = call.heard_link_test().delivery();
       if (!delivered(delivery, std::nullopt)) return false;
-      mind_->heard_link_test(now, delivery.message());
+      mind_->heard_link_test(now, delivery.message(), call.heard_link_test().from());
       break;
     }
     case side::Call::kDeclare:
-      mind_->declare(now, model::rung_at(call.declare().rung()), call.declare().why(), actions);
+      mind_->declare(now, model::rung_at(call.declare().rung()), call.declare().why(),
+                     call.declare().to(), actions);
       break;
     case side::Call::kSeeMove: {
       const int answers = call.see_move().answers();
       if (answers < 0 || answers > static_cast<int>(model::MoveAnswers::kOurThreat))
         throw std::out_of_range("see_move: no such answer " + std::to_string(answers));
-      mind_->see_move(now, model::rung_at(call.see_move().rung()),
+      mind_->see_move(now, call.see_move().mover(), model::rung_at(call.see_move().rung()),
                       static_cast<model::MoveAnswers>(answers), actions);
       break;
     }
@@ -147,13 +149,13 @@ bool Player::run(const side::Call& call) {
       mind_->review(now, call.review().link_test_every(), actions);
       break;
     case side::Call::kSetIntent:
-      mind_->set_intent(now, call.set_intent().intends_harm());
+      mind_->set_intent(now, call.set_intent().toward(), call.set_intent().intends_harm());
       break;
     case side::Call::kGainTrust:
-      mind_->gain_trust(now, call.gain_trust().amount());
+      mind_->gain_trust(now, call.gain_trust().from(), call.gain_trust().amount());
       break;
     case side::Call::kLearnOfLeak:
-      mind_->learn_of_leak(now, call.learn_of_leak().ours(), call.learn_of_leak().cost());
+      mind_->learn_of_leak(now, call.learn_of_leak().by(), call.learn_of_leak().cost());
       break;
     case side::Call::kTransmit: {
       const side::Transmit& transmit = call.transmit();
@@ -199,7 +201,7 @@ bool Player::run(const side::Call& call) {
       faults_.add_outage(call.outage().circuit(), {call.outage().from(), call.outage().until()});
       break;
     case side::Call::kBelief:
-      extra.set_belief(mind_->belief(now));
+      extra.set_belief(mind_->belief(now, call.belief().of()));
       break;
     case side::Call::CALL_NOT_SET:
       throw std::invalid_argument("a call that names nothing to do");

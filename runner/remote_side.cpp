@@ -183,14 +183,15 @@ void RemoteSideHost::observe(model::SimTime now, const model::SeenIncident& seen
 }
 
 void RemoteSideHost::own_accident(model::SimTime now, int incident, const std::string& id,
-                                  model::Actions& out) {
+                                  int victim, model::Actions& out) {
   side::Call request = at(now);
   request.mutable_own_accident()->set_incident(incident);
   request.mutable_own_accident()->set_id(id);
+  request.mutable_own_accident()->set_victim(victim);
   call(std::move(request), &out);
 }
 
-void RemoteSideHost::inquiry(model::SimTime now, int message, int incident,
+void RemoteSideHost::inquiry(model::SimTime now, int message, int from, int incident,
                              const std::string& incident_id, model::StateRole role,
                              model::Actions& out) {
   model::Exchange exchange;
@@ -202,11 +203,13 @@ void RemoteSideHost::inquiry(model::SimTime now, int message, int incident,
   *inquiry->mutable_delivery() = delivery(message, exchange);
   inquiry->set_id(incident_id);
   inquiry->set_role(static_cast<int>(role));
+  inquiry->set_from(from);
   call(std::move(request), &out);
 }
 
-void RemoteSideHost::receive(model::SimTime now, int message, const model::Exchange& exchange,
-                             bool garbled, bool via_hotline, model::Actions& out) {
+void RemoteSideHost::receive(model::SimTime now, int message, int from,
+                             const model::Exchange& exchange, bool garbled, bool via_hotline,
+                             model::Actions& out) {
   ledger_.delivered.insert(message);
   // The referee's copy always comes along: the mind checks what crossed the link against it,
   // and uses it for what did not cross the link (a diplomatic note) or may have reached the
@@ -216,29 +219,33 @@ void RemoteSideHost::receive(model::SimTime now, int message, const model::Excha
   *receive->mutable_delivery() = delivery(message, exchange);
   receive->set_garbled(garbled);
   receive->set_via_hotline(via_hotline);
+  receive->set_from(from);
   call(std::move(request), &out);
 }
 
-void RemoteSideHost::heard_link_test(model::SimTime now, int message) {
+void RemoteSideHost::heard_link_test(model::SimTime now, int message, int from) {
   model::Exchange exchange;
   exchange.type = model::Exchange::Type::kLinkTest;
   ledger_.delivered.insert(message);
   side::Call request = at(now);
   *request.mutable_heard_link_test()->mutable_delivery() = delivery(message, exchange);
+  request.mutable_heard_link_test()->set_from(from);
   call(std::move(request), nullptr);
 }
 
 void RemoteSideHost::declare(model::SimTime now, model::Rung at_least, const std::string& why,
-                             model::Actions& out) {
+                             int to, model::Actions& out) {
   side::Call request = at(now);
   request.mutable_declare()->set_rung(static_cast<int>(at_least));
   request.mutable_declare()->set_why(why);
+  request.mutable_declare()->set_to(to);
   call(std::move(request), &out);
 }
 
-void RemoteSideHost::see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
-                              model::Actions& out) {
+void RemoteSideHost::see_move(model::SimTime now, int mover, model::Rung rung,
+                              model::MoveAnswers answers, model::Actions& out) {
   side::Call request = at(now);
+  request.mutable_see_move()->set_mover(mover);
   request.mutable_see_move()->set_rung(static_cast<int>(rung));
   request.mutable_see_move()->set_answers(static_cast<int>(answers));
   call(std::move(request), &out);
@@ -251,21 +258,23 @@ void RemoteSideHost::review(model::SimTime now, model::SimTime link_test_every,
   call(std::move(request), &out);
 }
 
-void RemoteSideHost::set_intent(model::SimTime now, bool intends_harm) {
+void RemoteSideHost::set_intent(model::SimTime now, int toward, bool intends_harm) {
   side::Call request = at(now);
   request.mutable_set_intent()->set_intends_harm(intends_harm);
+  request.mutable_set_intent()->set_toward(toward);
   call(std::move(request), nullptr);
 }
 
-void RemoteSideHost::gain_trust(model::SimTime now, double amount) {
+void RemoteSideHost::gain_trust(model::SimTime now, int from, double amount) {
   side::Call request = at(now);
   request.mutable_gain_trust()->set_amount(amount);
+  request.mutable_gain_trust()->set_from(from);
   call(std::move(request), nullptr);
 }
 
-void RemoteSideHost::learn_of_leak(model::SimTime now, bool ours, double cost) {
+void RemoteSideHost::learn_of_leak(model::SimTime now, int by, double cost) {
   side::Call request = at(now);
-  request.mutable_learn_of_leak()->set_ours(ours);
+  request.mutable_learn_of_leak()->set_by(by);
   request.mutable_learn_of_leak()->set_cost(cost);
   call(std::move(request), nullptr);
 }
@@ -320,9 +329,9 @@ void RemoteSideHost::circuit_outage(model::SimTime now, int circuit, model::Wind
   call(std::move(request), nullptr);
 }
 
-double RemoteSideHost::belief(model::SimTime now) {
+double RemoteSideHost::belief(model::SimTime now, int party) {
   side::Call request = at(now);
-  request.mutable_belief();
+  request.mutable_belief()->set_of(party);
   return call(std::move(request), nullptr).belief();
 }
 

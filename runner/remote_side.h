@@ -41,24 +41,25 @@ class RemoteSideHost : public model::SideHost {
                  Restart restart = nullptr, int max_restarts = 3);
 
   void observe(model::SimTime now, const model::SeenIncident& seen, model::Actions& out) override;
-  void own_accident(model::SimTime now, int incident, const std::string& id,
+  void own_accident(model::SimTime now, int incident, const std::string& id, int victim,
                     model::Actions& out) override;
-  void inquiry(model::SimTime now, int message, int incident, const std::string& incident_id,
-               model::StateRole role, model::Actions& out) override;
-  void receive(model::SimTime now, int message, const model::Exchange& exchange, bool garbled,
-               bool via_hotline, model::Actions& out) override;
-  void heard_link_test(model::SimTime now, int message) override;
-  void see_move(model::SimTime now, model::Rung rung, model::MoveAnswers answers,
+  void inquiry(model::SimTime now, int message, int from, int incident,
+               const std::string& incident_id, model::StateRole role,
+               model::Actions& out) override;
+  void receive(model::SimTime now, int message, int from, const model::Exchange& exchange,
+               bool garbled, bool via_hotline, model::Actions& out) override;
+  void heard_link_test(model::SimTime now, int message, int from) override;
+  void see_move(model::SimTime now, int mover, model::Rung rung, model::MoveAnswers answers,
                 model::Actions& out) override;
-  void declare(model::SimTime now, model::Rung at_least, const std::string& why,
+  void declare(model::SimTime now, model::Rung at_least, const std::string& why, int to,
                model::Actions& out) override;
   void review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) override;
-  void set_intent(model::SimTime now, bool intends_harm) override;
-  void gain_trust(model::SimTime now, double amount) override;
-  void learn_of_leak(model::SimTime now, bool ours, double cost) override;
+  void set_intent(model::SimTime now, int toward, bool intends_harm) override;
+  void gain_trust(model::SimTime now, int from, double amount) override;
+  void learn_of_leak(model::SimTime now, int by, double cost) override;
   void transmit(model::SimTime now, int message, const model::Exchange& exchange, std::size_t words,
                 const model::Transmission& sent) override;
-  double belief(model::SimTime now) override;
+  double belief(model::SimTime now, int party) override;
   void circuit_outage(model::SimTime now, int circuit, model::Window window) override;
   model::Rung rung() override { return rung_; }
 

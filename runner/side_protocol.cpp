@@ -110,7 +110,7 @@ side::Seen seen_to_proto(const model::SeenIncident& seen) {
   side::Seen proto;
   proto.set_incident(seen.incident);
   proto.set_id(seen.id);
-  proto.set_points_at_other(seen.points_at_other);
+  proto.set_points_at(seen.points_at);
   proto.set_confidence(seen.confidence);
   proto.set_severity(seen.severity);
   proto.set_damage(seen.damage);
@@ -123,7 +123,7 @@ model::SeenIncident seen_from_proto(const side::Seen& proto) {
   model::SeenIncident seen;
   seen.incident = proto.incident();
   seen.id = proto.id();
-  seen.points_at_other = proto.points_at_other();
+  seen.points_at = proto.points_at();
   seen.confidence = proto.confidence();
   seen.severity = proto.severity();
   seen.damage = proto.damage();
@@ -166,27 +166,40 @@ side::Actions actions_to_proto(const model::Actions& actions) {
     side::Outgoing* out = proto.add_send();
     out->set_after(outgoing.after);
     *out->mutable_exchange() = exchange_to_wire(0, outgoing.exchange);
+    out->set_to(outgoing.to);
   }
   for (const auto& strike : actions.strikes) {
     side::Strike* out = proto.add_strikes();
     out->set_in_response_to(strike.in_response_to);
     out->set_severity(strike.severity);
+    out->set_against(strike.against);
   }
-  for (const auto rung : actions.moves) proto.add_moves(static_cast<int>(rung));
+  for (const auto& move : actions.moves) {
+    side::Move* out = proto.add_moves();
+    out->set_rung(static_cast<int>(move.rung));
+    out->set_against(move.against);
+  }
   for (const auto at : actions.wake_at) proto.add_wake_at(at);
-  for (const auto& target : actions.refrain) proto.add_refrain(target);
+  for (const auto& refrain : actions.refrain) {
+    side::Refrain* out = proto.add_refrain();
+    out->set_target(refrain.target);
+    out->set_against(refrain.against);
+  }
   return proto;
 }
 
 model::Actions actions_from_proto(const side::Actions& proto) {
   model::Actions actions;
   for (const auto& outgoing : proto.send())
-    actions.send.push_back({outgoing.after(), exchange_from_wire(outgoing.exchange())});
+    actions.send.push_back(
+        {outgoing.after(), exchange_from_wire(outgoing.exchange()), outgoing.to()});
   for (const auto& strike : proto.strikes())
-    actions.strikes.push_back({strike.in_response_to(), strike.severity()});
-  for (const int rung : proto.moves()) actions.moves.push_back(model::rung_at(rung));
+    actions.strikes.push_back({strike.in_response_to(), strike.severity(), strike.against()});
+  for (const auto& move : proto.moves())
+    actions.moves.push_back({model::rung_at(move.rung()), move.against()});
   for (const auto at : proto.wake_at()) actions.wake_at.push_back(at);
-  for (const auto& target : proto.refrain()) actions.refrain.push_back(target);
+  for (const auto& refrain : proto.refrain())
+    actions.refrain.push_back({refrain.target(), refrain.against()});
   return actions;
 }
 

@@ -16,7 +16,7 @@ model::Scenario Compiler::compile() {
   scenario_.title = spec_.title();
   start();
   parties();
-  hotline();
+  hotlines();
   events();
   working_group();
   timing();
@@ -36,10 +36,10 @@ void Compiler::start() {
 }
 
 void Compiler::parties() {
-  if (spec_.party_size() != 2) {
-    error<spec::Scenario>(
-        root_, "party", 0,
-        "a scenario has exactly two parties (got " + std::to_string(spec_.party_size()) + ")");
+  if (spec_.party_size() < 2 || spec_.party_size() > kMaxParties) {
+    error<spec::Scenario>(root_, "party", 0,
+                          "a scenario has two to " + std::to_string(kMaxParties) +
+                              " parties (got " + std::to_string(spec_.party_size()) + ")");
   }
   for (int i = 0; i < spec_.party_size(); ++i) {
     const spec::Party& p = spec_.party(i);
@@ -68,6 +68,35 @@ void Compiler::parties() {
     perception(p.perception(), where.nested(spec::Party::descriptor(), "perception", -1),
                party.perception);
     scenario_.parties.push_back(party);
+  }
+  for (int i = 0; i < spec_.party_size(); ++i)
+    stances(spec_.party(i), root_.nested(spec::Scenario::descriptor(), "party", i), i);
+}
+
+// Each party's stance toward each other one: its defaults, unless a `toward` block says
+// otherwise.
+void Compiler::stances(const spec::Party& p, const Where& where, int index) {
+  model::PartySpec& party = scenario_.parties[index];
+  party.toward.assign(scenario_.parties.size(),
+                      model::Stance{party.prior_hostility, party.intends_harm, party.trust});
+  std::vector<bool> seen(scenario_.parties.size(), false);
+  for (int t = 0; t < p.toward_size(); ++t) {
+    const spec::Toward& toward = p.toward(t);
+    const Where w = where.nested(spec::Party::descriptor(), "toward", t);
+    const int other = counterpart<spec::Toward>(w, "party", toward.party(), index);
+    if (seen[other])
+      error<spec::Toward>(w, "party", -1, "a second toward block for \"" + toward.party() + "\"");
+    seen[other] = true;
+    model::Stance& stance = party.toward[other];
+    if (toward.has_prior_hostility()) {
+      probability<spec::Toward>(w, "prior_hostility", toward.prior_hostility());
+      stance.prior_hostility = toward.prior_hostility();
+    }
+    if (toward.has_intends_harm()) stance.intends_harm = toward.intends_harm();
+    if (toward.has_trust()) {
+      probability<spec::Toward>(w, "trust", toward.trust());
+      stance.trust = toward.trust();
+    }
   }
 }
 
@@ -180,10 +209,47 @@ void Compiler::perception(const spec::Perception& p, const Where& where, model::
   out.memory = duration<spec::Perception>(where, "memory", p.memory(), out.memory);
 }
 
-void Compiler::hotline() {
-  const spec::Hotline& h = spec_.hotline();
-  const Where where = root_.nested(spec::Scenario::descriptor(), "hotline", -1);
-  model::HotlineSpec& out = scenario_.hotline;
+void Compiler::hotlines() {
+  scenario_.hotlines.clear();
+  const int parties = static_cast<int>(scenario_.parties.size());
+  for (int i = 0; i < spec_.hotline_size(); ++i) {
+    const spec::Hotline& h = spec_.hotline(i);
+    const Where where = root_.nested(spec::Scenario::descriptor(), "hotline", i);
+    model::HotlineSpec line;
+    if (h.between_size() != 0 && h.between_size() != 2) {
+      error<spec::Hotline>(where, "between", 0, "a hotline is between two parties");
+    } else if (h.between_size() == 2) {
+      for (int end = 0; end < 2; ++end) {
+        const int party = known_party<spec::Hotline>(where, "between", h.between(end));
+        if (party != model::kNoParty) line.between[end] = party;
+      }
+      if (line.between[0] == line.between[1])
+        error<spec::Hotline>(where, "between", 1, "a hotline joins two different parties");
+      // A bilateral line is line 0 from the first party's end, as it always was.
+      if (parties == 2) line.between = {0, 1};
+    } else if (parties != 2) {
+      error<spec::Hotline>(where, "between", -1,
+                           "with more than two parties, a hotline says which two it joins: "
+                           "between: \"a\" between: \"b\"");
+    }
+    for (const auto& other : scenario_.hotlines) {
+      if ((other.between[0] == line.between[0] && other.between[1] == line.between[1]) ||
+          (other.between[0] == line.between[1] && other.between[1] == line.between[0])) {
+        error<spec::Hotline>(where, "between", -1, "a second hotline between the same parties");
+      }
+    }
+    hotline(h, where, line);
+    scenario_.hotlines.push_back(std::move(line));
+  }
+  // A bilateral case always has its line, on or off, so that a setting can turn it on.
+  if (parties == 2 && scenario_.hotlines.empty()) {
+    model::HotlineSpec line;
+    hotline(spec::Hotline(), root_, line);
+    scenario_.hotlines.push_back(std::move(line));
+  }
+}
+
+void Compiler::hotline(const spec::Hotline& h, const Where& where, model::HotlineSpec& out) {
   out.enabled = h.enabled();
   out.link_test_every = duration<spec::Hotline>(where, "link_test_every", h.link_test_every(), 0);
   out.failover_after =
@@ -192,8 +258,12 @@ void Compiler::hotline() {
                                                  out.retransmit_after);
   if (out.retransmit_after <= 0)
     error<spec::Hotline>(where, "retransmit_after", -1, "retransmit_after must be positive");
-  for (int i = 0; i < h.circuit_size(); ++i) {
-    circuit(h.circuit(i), where.nested(spec::Hotline::descriptor(), "circuit", i));
+  if (h.circuit_size() > kMaxCircuits) {
+    error<spec::Hotline>(where, "circuit", kMaxCircuits,
+                         "a hotline has at most " + std::to_string(kMaxCircuits) + " circuits");
+  }
+  for (int i = 0; i < std::min(h.circuit_size(), kMaxCircuits); ++i) {
+    circuit(h.circuit(i), where.nested(spec::Hotline::descriptor(), "circuit", i), out);
   }
   // A hotline without a described circuit is a modern, clean one.
   if (out.circuits.empty()) out.circuits.push_back(model::CircuitFaults{});
@@ -212,11 +282,11 @@ void Compiler::hotline() {
   }
 }
 
-void Compiler::circuit(const spec::Circuit& c, const Where& where) {
+void Compiler::circuit(const spec::Circuit& c, const Where& where, model::HotlineSpec& line) {
   model::CircuitFaults out;
-  out.name = c.name().empty() ? "circuit-" + std::to_string(scenario_.hotline.circuits.size() + 1)
-                              : c.name();
-  for (const auto& existing : scenario_.hotline.circuits) {
+  out.name =
+      c.name().empty() ? "circuit-" + std::to_string(line.circuits.size() + 1) : c.name();
+  for (const auto& existing : line.circuits) {
     if (existing.name == out.name)
       error<spec::Circuit>(where, "name", -1, "circuit \"" + out.name + "\" is defined twice");
   }
@@ -251,7 +321,7 @@ void Compiler::circuit(const spec::Circuit& c, const Where& where) {
     out.outages.push_back(
         window(c.outage(i), where.nested(spec::Circuit::descriptor(), "outage", i)));
   }
-  scenario_.hotline.circuits.push_back(out);
+  line.circuits.push_back(out);
 }
 
 void Compiler::working_group() {

@@ -21,6 +21,9 @@ using google::protobuf::Descriptor;
 using google::protobuf::TextFormat;
 
 constexpr model::SimTime kDefaultTail = 30 * model::kDay;
+constexpr int kMaxParties = 8;
+// Each end of a line draws from a stream per circuit, numbered below 100 (model/run_seeds.h).
+constexpr int kMaxCircuits = 99;
 
 inline std::string number(double value) {
   char buffer[32];
@@ -134,6 +137,26 @@ class Compiler {
     return index;
   }
 
+  // The party `id` names, which must be another than `of`; with two parties an empty id is the
+  // other one.
+  template <typename M>
+  int counterpart(const Where& where, const char* field, const std::string& id, int of) {
+    if (id.empty()) {
+      if (scenario_.parties.size() == 2) return 1 - of;
+      error<M>(where, field, -1,
+               std::string("with more than two parties, say which: ") + field +
+                   ": one of " + party_list());
+      return of == 0 ? 1 : 0;
+    }
+    const int index = known_party<M>(where, field, id);
+    if (index == model::kNoParty) return of == 0 ? 1 : 0;
+    if (index == of) {
+      error<M>(where, field, -1, std::string(field) + " names the party itself (\"" + id + "\")");
+      return of == 0 ? 1 : 0;
+    }
+    return index;
+  }
+
   template <typename M>
   std::optional<model::Rung> known_rung(const Where& where, const char* field,
                                         const std::string& name, int index) {
@@ -157,9 +180,11 @@ class Compiler {
 
   void perception(const spec::Perception& p, const Where& where, model::Perception& out);
 
-  void hotline();
+  void hotlines();
+  void hotline(const spec::Hotline& h, const Where& where, model::HotlineSpec& out);
+  void stances(const spec::Party& p, const Where& where, int index);
 
-  void circuit(const spec::Circuit& c, const Where& where);
+  void circuit(const spec::Circuit& c, const Where& where, model::HotlineSpec& line);
 
   model::Window window(const spec::Window& in, const Where& where);
 

@@ -65,6 +65,8 @@ void Compiler::events() {
         model::IntentSpec intent;
         intent.party = std::max(0, known_party<spec::Intent>(w, "party", e.intent().party()));
         intent.intends_harm = e.intent().intends_harm();
+        if (!e.intent().toward().empty())
+          intent.toward = counterpart<spec::Intent>(w, "toward", e.intent().toward(), intent.party);
         scenario_.intents.push_back(intent);
         event.index = static_cast<int>(scenario_.intents.size()) - 1;
         break;
@@ -183,6 +185,7 @@ int Compiler::message(const spec::ScriptedMessage& in, const Where& where,
                       const std::map<std::string, int>& ids) {
   model::MessageSpec out;
   out.from = std::max(0, known_party<spec::ScriptedMessage>(where, "from", in.from()));
+  out.to = counterpart<spec::ScriptedMessage>(where, "to", in.to(), out.from);
   switch (in.kind()) {
     case spec::NOTIFICATION:
       out.kind = model::MessageKind::kNotification;

@@ -126,6 +126,78 @@ void set_scalar(Message& message, const FieldDescriptor* field, const std::strin
   throw std::invalid_argument("setting " + key + ": not a value");
 }
 
+// Whether `part` picks one element of `field` (by name, id or index) rather than naming a field
+// of every element.
+bool selects_element(const FieldDescriptor* field, const std::string& part) {
+  const bool index = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+  return index || field->message_type()->FindFieldByName(part) == nullptr;
+}
+
+// A part stands for its first field: "hotline=off" is hotline.enabled, "loss=0.2" is loss.p
+// (Bernoulli loss).
+void set_first_field(Message& message, const Setting& setting) {
+  const FieldDescriptor* first = message.GetDescriptor()->field(0);
+  if (first->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE || first->is_repeated()) {
+    throw std::invalid_argument("setting " + setting.key + ": say which field");
+  }
+  set_scalar(message, first, setting.value, setting.key);
+}
+
+void apply_path(Message& root, const std::vector<std::string>& path, std::size_t from,
+                const Setting& setting) {
+  Message* message = &root;
+  for (std::size_t i = from; i < path.size(); ++i) {
+    const FieldDescriptor* field = message->GetDescriptor()->FindFieldByName(path[i]);
+    if (!field) {
+      throw std::invalid_argument("setting " + setting.key + ": " +
+                                  message->GetDescriptor()->name() + " has no field \"" + path[i] +
+                                  "\"");
+    }
+    const bool last = i + 1 == path.size();
+    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (!last)
+        throw std::invalid_argument("setting " + setting.key + ": " + path[i] + " has no fields");
+      set_scalar(*message, field, setting.value, setting.key);
+      return;
+    }
+    if (field->is_repeated()) {
+      const auto* reflection = message->GetReflection();
+      // "hotline=off", "hotline.link_test_every=1h": every line that has what is set.
+      if (last || !selects_element(field, path[i + 1])) {
+        // A bilateral case without a hotline block has its line all the same ("hotline=on").
+        if (reflection->FieldSize(*message, field) == 0) reflection->AddMessage(message, field);
+        const int size = reflection->FieldSize(*message, field);
+        std::string first_error;
+        int applied = 0;
+        for (int index = 0; index < size; ++index) {
+          Message* element = reflection->MutableRepeatedMessage(message, field, index);
+          try {
+            if (last) {
+              set_first_field(*element, setting);
+            } else {
+              apply_path(*element, path, i + 1, setting);
+            }
+            ++applied;
+          } catch (const std::invalid_argument& error) {
+            if (first_error.empty()) first_error = error.what();
+          }
+        }
+        if (applied == 0) throw std::invalid_argument(first_error);
+        return;
+      }
+      message = select_element(*message, field, path[++i], setting.key);
+      if (i + 1 == path.size())
+        throw std::invalid_argument("setting " + setting.key + ": say which field");
+      continue;
+    }
+    message = message->GetReflection()->MutableMessage(message, field);
+    if (last) {
+      set_first_field(*message, setting);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 Setting parse_setting(std::string_view text) {
@@ -156,40 +228,7 @@ void apply_setting(spec::Scenario& scenario, const Setting& setting) {
     path.front() = "circuit";
     path.insert(path.begin(), "hotline");
   }
-  Message* message = &scenario;
-  for (std::size_t i = 0; i < path.size(); ++i) {
-    const FieldDescriptor* field = message->GetDescriptor()->FindFieldByName(path[i]);
-    if (!field) {
-      throw std::invalid_argument("setting " + setting.key + ": " +
-                                  message->GetDescriptor()->name() + " has no field \"" + path[i] +
-                                  "\"");
-    }
-    const bool last = i + 1 == path.size();
-    if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
-      if (!last)
-        throw std::invalid_argument("setting " + setting.key + ": " + path[i] + " has no fields");
-      set_scalar(*message, field, setting.value, setting.key);
-      return;
-    }
-    if (field->is_repeated()) {
-      if (last) throw std::invalid_argument("setting " + setting.key + ": say which " + path[i]);
-      message = select_element(*message, field, path[++i], setting.key);
-      if (i + 1 == path.size())
-        throw std::invalid_argument("setting " + setting.key + ": say which field");
-      continue;
-    }
-    message = message->GetReflection()->MutableMessage(message, field);
-    if (last) {
-      // A part stands for its first field: "hotline=off" is hotline.enabled, "loss=0.2" is
-      // loss.p (Bernoulli loss).
-      const FieldDescriptor* first = message->GetDescriptor()->field(0);
-      if (first->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE || first->is_repeated()) {
-        throw std::invalid_argument("setting " + setting.key + ": say which field");
-      }
-      set_scalar(*message, first, setting.value, setting.key);
-      return;
-    }
-  }
+  apply_path(scenario, path, 0, setting);
 }
 
 void apply_settings(spec::Scenario& scenario, const std::vector<Setting>& settings) {
