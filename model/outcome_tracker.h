@@ -33,7 +33,7 @@ class OutcomeTracker {
   Outcomes& outcomes_;
   std::vector<SideHost*> sides_;
   const std::vector<std::vector<char>>& truth_;
-  std::vector<Rung> rung_before_;  // [party] the rung before the last move
+  std::vector<Rung> rung_before_;   // [party] the rung before the last move
   std::vector<int> moved_against_;  // [party] whom its last move was against
   std::vector<SimTime> last_tracked_;
   std::vector<std::vector<double>> last_belief_;   // [party][other]

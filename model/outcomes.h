@@ -29,7 +29,7 @@ struct SideOutcome {
   double damage = 0;  // damage suffered
   int messages_sent = 0;
   int strikes = 0;
-  int refrained = 0;  // planned acts a warning deterred
+  int refrained = 0;        // planned acts a warning deterred
   double final_belief = 0;  // the highest belief it ended with that another party means it harm
   Rung final_rung = Rung::kNormal;
 };

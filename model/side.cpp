@@ -101,8 +101,8 @@ double Side::decay(SimTime elapsed) const {
 double Side::belief_of(const Relation& r, SimTime now) const {
   // Asked several times per event (by the outcome tracker and by decisions): computed once.
   if (now != r.belief_cached_at) {
-    r.belief_cached =
-        to_probability(r.prior_log_odds + (r.log_odds - r.prior_log_odds) * decay(now - r.belief_since));
+    r.belief_cached = to_probability(r.prior_log_odds +
+                                     (r.log_odds - r.prior_log_odds) * decay(now - r.belief_since));
     r.belief_cached_at = now;
   }
   return r.belief_cached;
@@ -528,8 +528,8 @@ void Side::receive(SimTime now, int from, const Exchange& exchange, bool garbled
         const double believed = r.trust * clarity;
         if (move.explained++ < move.seen) {
           shift_belief(r, now,
-                       -p.other_moves_hostility * p.evidence_weight *
-                           move_evidence(exchange.move) * believed);
+                       -p.other_moves_hostility * p.evidence_weight * move_evidence(exchange.move) *
+                           believed);
           if (move.grievance != 0) forgive(r, now, move.grievance, believed);
         } else {
           move.waiting.push_back(believed);
@@ -593,9 +593,9 @@ void Side::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng&
     move.waiting.pop_front();
   }
   const double hostility = understood ? 0.0 : deserved ? kDeservedMoveHostility : 1.0;
-  shift_belief(r, now,
-               unexplained * hostility * p.other_moves_hostility * p.evidence_weight *
-                   move_evidence(rung));
+  shift_belief(
+      r, now,
+      unexplained * hostility * p.other_moves_hostility * p.evidence_weight * move_evidence(rung));
   const double damage = understood ? 0.0 : move_damage(rung) * unexplained;
   if (damage > 0) {
     const int key = -1 - static_cast<int>(r.grievances.size());

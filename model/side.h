@@ -55,12 +55,18 @@ struct Strike {
 struct Move {
   Rung rung = Rung::kNormal;
   int against = kNoParty;
+  bool operator==(const Move& other) const {
+    return rung == other.rung && against == other.against;
+  }
 };
 
 // What a deterred side gives up: acts on `target`, or (target "") every act against `against`.
 struct Refrain {
   std::string target;
   int against = kNoParty;
+  bool operator==(const Refrain& other) const {
+    return target == other.target && against == other.against;
+  }
 };
 
 // What a side decided in answer to one input.
@@ -198,8 +204,8 @@ class Side {
               Actions& out);
   // A scripted or composed message read as its kind says; false if it never reached the desk
   // that needed it (nothing follows from it then).
-  bool read_message(Relation& r, SimTime now, const MessageSpec& message, double clarity,
-                    Rng& rng, Actions& out);
+  bool read_message(Relation& r, SimTime now, const MessageSpec& message, double clarity, Rng& rng,
+                    Actions& out);
   // Evidence about `seen` that points at `r`'s party, or away from it.
   void evidence_against(Relation& r, SimTime now, const SeenIncident& seen, double confidence,
                         double unexplained, Actions& out);

@@ -33,8 +33,7 @@ void LocalSideHost::heard_link_test(SimTime now, int, int from) {
   side_.heard_link_test(now, from);
 }
 
-void LocalSideHost::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers,
-                             Actions& out) {
+void LocalSideHost::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) {
   side_.see_move(now, mover, rung, answers, rng_, out);
 }
 

@@ -73,8 +73,7 @@ class LocalSideHost : public SideHost {
   void heard_link_test(SimTime now, int message, int from) override;
   void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) override;
   void review(SimTime now, SimTime link_test_every, Actions& out) override;
-  void declare(SimTime now, Rung at_least, const std::string& why, int to,
-               Actions& out) override {
+  void declare(SimTime now, Rung at_least, const std::string& why, int to, Actions& out) override {
     side_.declare(now, at_least, why, to, out);
   }
   void set_intent(SimTime now, int toward, bool intends_harm) override;

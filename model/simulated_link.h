@@ -67,8 +67,8 @@ class SimulatedLink {
   // [line][0 or 1]: the end of the line at its first or its second party.
   std::vector<std::vector<OutboundChannel>> outbound_;
   std::vector<LinkMessage> messages_;
-  std::vector<int> next_seq_;      // [pair(from, to)]
-  std::vector<int> expected_seq_;  // [pair(from, to)]
+  std::vector<int> next_seq_;                              // [pair(from, to)]
+  std::vector<int> expected_seq_;                          // [pair(from, to)]
   std::vector<std::map<int, std::pair<int, bool>>> held_;  // [pair(from, to)]
 };
 

@@ -323,9 +323,8 @@ void HumanMind::inquiry(model::SimTime now, int message, int from, int incident,
   take(out);
 }
 
-void HumanMind::receive(model::SimTime now, int message, int from,
-                        const model::Exchange& exchange, bool garbled, bool via_hotline,
-                        model::Actions& out) {
+void HumanMind::receive(model::SimTime now, int message, int from, const model::Exchange& exchange,
+                        bool garbled, bool via_hotline, model::Actions& out) {
   model::Actions model_choice;
   model_.receive(now, message, from, exchange, garbled, via_hotline, model_choice);
   model::Record r;

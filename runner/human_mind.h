@@ -59,8 +59,7 @@ class HumanMind : public model::SideHost {
   void own_accident(model::SimTime now, int incident, const std::string& id, int victim,
                     model::Actions& out) override;
   void inquiry(model::SimTime now, int message, int from, int incident,
-               const std::string& incident_id, model::StateRole role,
-               model::Actions& out) override;
+               const std::string& incident_id, model::StateRole role, model::Actions& out) override;
   void receive(model::SimTime now, int message, int from, const model::Exchange& exchange,
                bool garbled, bool via_hotline, model::Actions& out) override;
   void heard_link_test(model::SimTime now, int message, int from) override;

@@ -284,8 +284,7 @@ void Compiler::hotline(const spec::Hotline& h, const Where& where, model::Hotlin
 
 void Compiler::circuit(const spec::Circuit& c, const Where& where, model::HotlineSpec& line) {
   model::CircuitFaults out;
-  out.name =
-      c.name().empty() ? "circuit-" + std::to_string(line.circuits.size() + 1) : c.name();
+  out.name = c.name().empty() ? "circuit-" + std::to_string(line.circuits.size() + 1) : c.name();
   for (const auto& existing : line.circuits) {
     if (existing.name == out.name)
       error<spec::Circuit>(where, "name", -1, "circuit \"" + out.name + "\" is defined twice");

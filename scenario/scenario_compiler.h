@@ -144,8 +144,8 @@ class Compiler {
     if (id.empty()) {
       if (scenario_.parties.size() == 2) return 1 - of;
       error<M>(where, field, -1,
-               std::string("with more than two parties, say which: ") + field +
-                   ": one of " + party_list());
+               std::string("with more than two parties, say which: ") + field + ": one of " +
+                   party_list());
       return of == 0 ? 1 : 0;
     }
     const int index = known_party<M>(where, field, id);

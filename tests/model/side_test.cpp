@@ -11,6 +11,17 @@
 namespace hotline::model {
 namespace {
 
+// The side under test is party 0 of a bilateral case; the other is party 1, "moscow".
+constexpr int kOther = 1;
+
+Side make_side(const PartySpec& me, bool hotline) {
+  Scenario scenario;
+  scenario.parties = {me, PartySpec{}};
+  scenario.parties[1].id = "moscow";
+  scenario.hotline().enabled = hotline;
+  return Side(scenario, 0, nullptr);
+}
+
 PartySpec party(double prior, double trust = 0.5) {
   PartySpec p;
   p.id = "washington";
@@ -25,7 +36,7 @@ SeenIncident attack(int id, double confidence, double severity = 0.5) {
   SeenIncident seen;
   seen.incident = id;
   seen.id = "attack-" + std::to_string(id);
-  seen.points_at_other = true;
+  seen.points_at = kOther;
   seen.confidence = confidence;
   seen.severity = severity;
   seen.damage = severity;
@@ -37,7 +48,7 @@ TEST(SideTest, ConfirmationBiasReadsAmbiguousEvidenceTowardThePrior) {
   auto shift = [](double prior, double bias) {
     PartySpec p = party(prior);
     p.perception.confirmation_bias = bias;
-    Side side(p, "moscow", false, nullptr);
+    Side side = make_side(p, false);
     Rng rng(1);
     Actions out;
     const double before = side.belief(0);
@@ -52,7 +63,7 @@ TEST(SideTest, TheSameObservationsClimbHigherFromAHostilePrior) {
   auto peak = [](double prior) {
     PartySpec p = party(prior);
     p.perception.confirmation_bias = 0.5;
-    Side side(p, "moscow", false, nullptr);
+    Side side = make_side(p, false);
     Rng rng(1);
     Rung highest = Rung::kNormal;
     for (int i = 0; i < 4; ++i) {
@@ -67,14 +78,14 @@ TEST(SideTest, TheSameObservationsClimbHigherFromAHostilePrior) {
 }
 
 TEST(SideTest, TheOthersMovesReadAsHostileButOwnMovesNeverCountAgainstOneself) {
-  Side side(party(0.3), "moscow", false, nullptr);
+  Side side = make_side(party(0.3), false);
   Actions out;
   const double before = side.belief(0);
   Rng move_rng(1);
-  side.see_move(0, Rung::kSanctions, MoveAnswers::kNothing, move_rng, out);
+  side.see_move(0, kOther, Rung::kSanctions, MoveAnswers::kNothing, move_rng, out);
   EXPECT_GT(side.belief(0), before);
   // Climbing oneself (pushed by grievance) does not change one's own belief.
-  Side climber(party(0.9), "moscow", false, nullptr);
+  Side climber = make_side(party(0.9), false);
   Rng rng(1);
   climber.observe(0, attack(1, 1.0, 1.0), rng, out);
   const double after_evidence = climber.belief(0);
@@ -84,7 +95,7 @@ TEST(SideTest, TheOthersMovesReadAsHostileButOwnMovesNeverCountAgainstOneself) {
 }
 
 TEST(SideTest, AnInquiryAnsweredByATrustedDenialLowersBeliefAndGrievance) {
-  Side side(party(0.5, 0.8), "moscow", true, nullptr);
+  Side side = make_side(party(0.5, 0.8), true);
   Rng rng(1);
   Actions out;
   side.observe(0, attack(7, 0.8), rng, out);
@@ -97,28 +108,28 @@ TEST(SideTest, AnInquiryAnsweredByATrustedDenialLowersBeliefAndGrievance) {
   reply.incident = 7;
   reply.claim = Claim::kNotUs;
   reply.clarity = 1.0;
-  side.receive(kHour, reply, false, nullptr, rng, out);
+  side.receive(kHour, kOther, reply, false, nullptr, rng, out);
   EXPECT_LT(side.belief(kHour), belief);
   EXPECT_LT(side.grievance(kHour), grievance * 0.5);
 }
 
 TEST(SideTest, AGarbledReplyConvincesLessThanAClearOne) {
   auto belief_after = [](bool garbled) {
-    Side side(party(0.5, 0.8), "moscow", true, nullptr);
+    Side side = make_side(party(0.5, 0.8), true);
     Rng rng(1);
     Actions out;
     side.observe(0, attack(7, 0.8), rng, out);
     Exchange reply;
     reply.type = Exchange::Type::kReply;
     reply.incident = 7;
-    side.receive(kHour, reply, garbled, nullptr, rng, out);
+    side.receive(kHour, kOther, reply, garbled, nullptr, rng, out);
     return side.belief(kHour);
   };
   EXPECT_GT(belief_after(true), belief_after(false));
 }
 
 TEST(SideTest, SilenceAfterAnInquiryIsReadAsASignal) {
-  Side side(party(0.5), "moscow", true, nullptr);
+  Side side = make_side(party(0.5), true);
   Rng rng(1);
   Actions out;
   side.observe(0, attack(1, 0.8), rng, out);
@@ -129,7 +140,7 @@ TEST(SideTest, SilenceAfterAnInquiryIsReadAsASignal) {
 }
 
 TEST(SideTest, ALieExposedByClearEvidenceHalvesTrust) {
-  Side side(party(0.5, 0.8), "moscow", true, nullptr);
+  Side side = make_side(party(0.5, 0.8), true);
   Rng rng(1);
   Actions out;
   side.observe(0, attack(3, 0.4), rng, out);
@@ -137,7 +148,7 @@ TEST(SideTest, ALieExposedByClearEvidenceHalvesTrust) {
   reply.type = Exchange::Type::kReply;
   reply.incident = 3;
   reply.claim = Claim::kNotUs;
-  side.receive(kHour, reply, false, nullptr, rng, out);
+  side.receive(kHour, kOther, reply, false, nullptr, rng, out);
   side.observe(2 * kHour, attack(3, 0.95), rng, out);
   EXPECT_NEAR(side.trust(), 0.4, 1e-12);
 }
@@ -149,7 +160,7 @@ double strike_share(double trust, int explanations) {
   p.doctrine = *doctrine_preset("tit-for-tat");
   int struck = 0;
   for (int seed = 1; seed <= 2000; ++seed) {
-    Side side(p, "moscow", true, nullptr);
+    Side side = make_side(p, true);
     Rng rng(seed);
     Actions out;
     side.observe(0, attack(5, 0.9), rng, out);
@@ -158,7 +169,7 @@ double strike_share(double trust, int explanations) {
       explanation.type = Exchange::Type::kExplanation;
       explanation.incident = 5;
       explanation.claim = Claim::kAccident;
-      side.receive((2 + i) * kHour, explanation, false, nullptr, rng, out);
+      side.receive((2 + i) * kHour, kOther, explanation, false, nullptr, rng, out);
     }
     Actions later;
     side.review(p.doctrine.retaliate_after, 0, rng, later);
@@ -187,10 +198,10 @@ TEST(SideTest, TrustLowersTheChanceOfAStrikeSmoothlyWithNoCliff) {
 TEST(SideTest, AContriteSideTakesThePunishmentForItsOwnAccident) {
   PartySpec p = party(0.2);
   p.doctrine = *doctrine_preset("contrite");
-  Side side(p, "moscow", false, nullptr);
+  Side side = make_side(p, false);
   Rng rng(1);
   Actions out;
-  side.own_accident(0, 9, "slip", out);
+  side.own_accident(0, 9, "slip", kOther, out);
   SeenIncident strike = attack(10, 0.9);
   strike.in_response_to = 9;
   const double before = side.belief(kHour);
@@ -204,7 +215,7 @@ TEST(SideTest, AContriteSideTakesThePunishmentForItsOwnAccident) {
 
 TEST(SideTest, ANotificationThatReachesTheDeskDefusesTheEventItAnnounces) {
   auto belief_after_launch = [](bool reaches_desk) {
-    Side side(party(0.5, 0.8), "moscow", true, nullptr);
+    Side side = make_side(party(0.5, 0.8), true);
     Rng rng(1);
     Actions out;
     MessageSpec notice;
@@ -214,7 +225,7 @@ TEST(SideTest, ANotificationThatReachesTheDeskDefusesTheEventItAnnounces) {
     Exchange exchange;
     exchange.type = Exchange::Type::kScripted;
     exchange.scripted = 0;
-    side.receive(0, exchange, false, &notice, rng, out);
+    side.receive(0, kOther, exchange, false, &notice, rng, out);
     side.observe(kDay, attack(4, 0.9), rng, out);
     return side.belief(kDay);
   };
@@ -231,10 +242,11 @@ double share_deterred(const MessageSpec& warning, bool public_already, bool inte
   for (int seed = 1; seed <= 400; ++seed) {
     PartySpec p = party(0.5);
     p.intends_harm = intends_harm;
-    Side side(p, "washington", true, nullptr);
+    Side side = make_side(p, true);
     Rng rng(seed);
     Actions out;
-    if (public_already) side.see_move(0, Rung::kNameAndShame, MoveAnswers::kNothing, rng, out);
+    if (public_already)
+      side.see_move(0, kOther, Rung::kNameAndShame, MoveAnswers::kNothing, rng, out);
     Exchange exchange;
     exchange.type = Exchange::Type::kScripted;
     exchange.scripted = 0;
@@ -247,9 +259,9 @@ double share_deterred(const MessageSpec& warning, bool public_already, bool inte
     }
     Actions answer;
     for (int i = 1; i <= times; ++i)
-      side.receive(kHour * i, exchange, false, composed ? nullptr : &warning, rng, answer);
+      side.receive(kHour * i, kOther, exchange, false, composed ? nullptr : &warning, rng, answer);
     if (!answer.refrain.empty()) {
-      EXPECT_EQ(answer.refrain.front(), warning.line);
+      EXPECT_EQ(answer.refrain.front().target, warning.line);
       ++deterred;
     }
   }
@@ -283,18 +295,18 @@ TEST(SideTest, AWarningWithABrightLineAndAConsequenceDetersMoreThanAMuddledOne) 
 
 TEST(SideTest, AfterTheOtherSideLeaksTheChannelASideNeitherAsksNorAnswersOverIt) {
   PartySpec p = party(0.5);
-  Side side(p, "moscow", true, nullptr);
+  Side side = make_side(p, true);
   Rng rng(1);
   Actions before;
-  side.inquiry(0, 1, "probe-1", StateRole::kNone, before);
+  side.inquiry(0, kOther, 1, "probe-1", StateRole::kNone, before);
   ASSERT_EQ(before.send.size(), 1u);
   EXPECT_EQ(before.send[0].exchange.claim, Claim::kNotUs);
 
-  side.learn_of_leak(kHour, false, 0.6);
+  side.learn_of_leak(kHour, kOther, 0.6);
   EXPECT_NEAR(side.channel_confidence(), 0.4, 1e-9);
   EXPECT_NEAR(side.trust(), 0.2, 1e-9);
   Actions answer;
-  side.inquiry(2 * kHour, 2, "probe-2", StateRole::kNone, answer);
+  side.inquiry(2 * kHour, kOther, 2, "probe-2", StateRole::kNone, answer);
   ASSERT_EQ(answer.send.size(), 1u);
   EXPECT_EQ(answer.send[0].exchange.claim, Claim::kRefuse);
   Actions observed;
@@ -303,14 +315,14 @@ TEST(SideTest, AfterTheOtherSideLeaksTheChannelASideNeitherAsksNorAnswersOverIt)
     EXPECT_NE(outgoing.exchange.type, Exchange::Type::kInquiry);
 
   // The side the leak came from keeps its confidence in the channel.
-  Side leaker(p, "moscow", true, nullptr);
-  leaker.learn_of_leak(kHour, true, 0.6);
+  Side leaker = make_side(p, true);
+  leaker.learn_of_leak(kHour, 0, 0.6);  // its own side
   EXPECT_EQ(leaker.channel_confidence(), 1.0);
 }
 
 TEST(SideTest, BeliefsDriftBackToThePriorWithMemory) {
   PartySpec p = party(0.3);
-  Side side(p, "moscow", false, nullptr);
+  Side side = make_side(p, false);
   Rng rng(1);
   Actions out;
   side.observe(0, attack(1, 1.0, 1.0), rng, out);
@@ -322,7 +334,7 @@ TEST(SideTest, BeliefsDriftBackToThePriorWithMemory) {
 TEST(SideTest, ASideActsOnlyAfterItsDecisionLatencyAndThenAsFarAsPressureWarrants) {
   PartySpec p = party(0.5);
   p.doctrine.decision_latency = 6 * kHour;
-  Side side(p, "moscow", false, nullptr);
+  Side side = make_side(p, false);
   Rng rng(1);
   Actions out;
   side.observe(0, attack(1, 1.0, 1.0), rng, out);
@@ -337,13 +349,13 @@ TEST(SideTest, ASideActsOnlyAfterItsDecisionLatencyAndThenAsFarAsPressureWarrant
   // Pressure near 0.8 warrants CYBER_RETALIATION under the measured preset: one decision, four
   // rungs up, not four decisions of one rung each.
   ASSERT_EQ(due.moves.size(), 1u);
-  EXPECT_GE(due.moves.front(), Rung::kSanctions);
+  EXPECT_GE(due.moves.front().rung, Rung::kSanctions);
 }
 
 TEST(SideTest, AnEarlyWarningCrewAlertsOnAThreatAndStandsDownWhenTheTrackFallsAway) {
   PartySpec p = party(0.45);
   p.doctrine = *doctrine_preset("early-warning");
-  Side side(p, "oslo", false, nullptr);
+  Side side = make_side(p, false);
   Rng rng(1);
   SeenIncident rocket = attack(1, 0.8, 0.7);
   rocket.damage = 0;
@@ -355,13 +367,13 @@ TEST(SideTest, AnEarlyWarningCrewAlertsOnAThreatAndStandsDownWhenTheTrackFallsAw
       << "a feared missile alerts though it costs nothing";
   // The same rocket, now seen falling away: the side revises its attribution.
   SeenIncident away = rocket;
-  away.points_at_other = false;
+  away.points_at = kNoParty;
   away.confidence = 0.9;
   side.observe(6 * kMinute, away, rng, out);
   side.review(9 * kMinute, 0, rng, out);
   EXPECT_EQ(side.rung(), Rung::kNormal);
   // Without the second look it would still be on alert.
-  Side unrevised(p, "oslo", false, nullptr);
+  Side unrevised = make_side(p, false);
   Rng again(1);
   Actions other;
   unrevised.observe(0, rocket, again, other);
@@ -374,7 +386,7 @@ TEST(SideTest, AnEarlyWarningCrewCannotAccuse) {
   PartySpec p = party(0.5);
   p.doctrine = *doctrine_preset("early-warning");
   p.doctrine.decision_latency = 0;
-  Side side(p, "oslo", false, nullptr);
+  Side side = make_side(p, false);
   Rng rng(1);
   Actions out;
   side.observe(0, attack(1, 0.5, 0.3), rng, out);  // pressure ~0.1: an accusation's worth
@@ -387,10 +399,11 @@ double share_deterred_by_cost(Rung rung, bool deserved, double commitment) {
   for (int seed = 1; seed <= 1000; ++seed) {
     PartySpec p = party(0.5);
     p.doctrine.commitment = commitment;
-    Side side(p, "washington", false, nullptr);
+    Side side = make_side(p, false);
     Rng rng(seed);
     Actions out;
-    side.see_move(0, rung, deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing, rng, out);
+    side.see_move(0, kOther, rung, deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing, rng,
+                  out);
     if (!out.refrain.empty()) ++deterred;
   }
   return deterred / 1000.0;
@@ -405,11 +418,11 @@ TEST(SideTest, PublicCostsDeterTheRealSponsorWeightedByCommitmentAndNeverTheInno
 
 TEST(SideTest, AWrongfulAccusationLooksMoreHostileThanADeservedOne) {
   auto belief_after = [](bool deserved) {
-    Side side(party(0.3), "moscow", false, nullptr);
+    Side side = make_side(party(0.3), false);
     Rng rng(1);
     Actions out;
-    side.see_move(0, Rung::kSanctions, deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing,
-                  rng, out);
+    side.see_move(0, kOther, Rung::kSanctions,
+                  deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing, rng, out);
     return side.belief(0);
   };
   EXPECT_GT(belief_after(false), belief_after(true));
@@ -421,10 +434,10 @@ TEST(SideTest, AnAlertAnsweringOurOwnHarmlessThreatIsUnderstoodAsDefence) {
   auto after = [](MoveAnswers answers, bool intends_harm) {
     PartySpec p = party(0.5);
     p.intends_harm = intends_harm;
-    Side side(p, "moscow", false, nullptr);
+    Side side = make_side(p, false);
     Rng rng(1);
     Actions out;
-    side.see_move(0, Rung::kMilitaryPosture, answers, rng, out);
+    side.see_move(0, kOther, Rung::kMilitaryPosture, answers, rng, out);
     return std::make_pair(side.belief(0), side.grievance(0));
   };
   const auto understood = after(MoveAnswers::kOurThreat, false);
@@ -441,7 +454,7 @@ TEST(SideTest, ASideThatIntendsHarmCarriesOutItsPlanOnceItHasAPretext) {
   PartySpec p = party(0.5);
   p.intends_harm = true;
   p.doctrine.aim = Rung::kArmedConflict;
-  Side side(p, "tbilisi", false, nullptr);
+  Side side = make_side(p, false);
   Rng rng(1);
   Actions out;
   side.review(0, 0, rng, out);
@@ -450,7 +463,7 @@ TEST(SideTest, ASideThatIntendsHarmCarriesOutItsPlanOnceItHasAPretext) {
   EXPECT_EQ(side.rung(), Rung::kArmedConflict);
   // The same side without the plan's intent goes no further than its pressure warrants.
   p.intends_harm = false;
-  Side peaceful(p, "tbilisi", false, nullptr);
+  Side peaceful = make_side(p, false);
   Rng again(1);
   Actions other;
   peaceful.observe(kHour, attack(1, 1.0, 0.9), again, other);
@@ -458,7 +471,7 @@ TEST(SideTest, ASideThatIntendsHarmCarriesOutItsPlanOnceItHasAPretext) {
 }
 
 TEST(SideTest, AStandingThreatIsFearedUndiminishedUntilAnOfferTakesItBack) {
-  Side side(party(0.6, 0.5), "moscow", false, nullptr);
+  Side side = make_side(party(0.6, 0.5), false);
   Rng rng(1);
   Actions out;
   SeenIncident missiles = attack(1, 1.0, 0.9);
@@ -475,7 +488,7 @@ TEST(SideTest, AStandingThreatIsFearedUndiminishedUntilAnOfferTakesItBack) {
   Exchange exchange;
   exchange.type = Exchange::Type::kScripted;
   exchange.scripted = 0;
-  side.receive(30 * kDay, exchange, false, &offer, rng, out);
+  side.receive(30 * kDay, kOther, exchange, false, &offer, rng, out);
   // Believed at trust 0.5, the offer takes back half of it.
   EXPECT_NEAR(side.grievance(30 * kDay), feared * 0.5, 1e-9);
 }
@@ -483,16 +496,16 @@ TEST(SideTest, AStandingThreatIsFearedUndiminishedUntilAnOfferTakesItBack) {
 TEST(SideTest, AnExplanationThatArrivesBeforeTheMoveIsSeenTakesBackItsShareWhenItIs) {
   // The explanation leaves with the move; the move is reported an hour later.
   auto grievance_after = [](bool explained_first) {
-    Side side(party(0.3, 0.5), "moscow", true, nullptr);
+    Side side = make_side(party(0.3, 0.5), true);
     Rng rng(1);
     Actions out;
     if (explained_first) {
       Exchange explanation;
       explanation.type = Exchange::Type::kExplanation;
       explanation.move = Rung::kSanctions;
-      side.receive(0, explanation, false, nullptr, rng, out);
+      side.receive(0, kOther, explanation, false, nullptr, rng, out);
     }
-    side.see_move(kHour, Rung::kSanctions, MoveAnswers::kNothing, rng, out);
+    side.see_move(kHour, kOther, Rung::kSanctions, MoveAnswers::kNothing, rng, out);
     return side.grievance(kHour);
   };
   EXPECT_NEAR(grievance_after(false), 0.2, 1e-12);
@@ -512,7 +525,7 @@ TEST(SideTest, AWarningAPersonComposesIsReadAsTheScenariosOwnAre) {
   EXPECT_NEAR(share_deterred(muddled, true, true, true), 0.045, 0.03);
   // A reassurance lowers the belief in hostility as much as a trusted one in the script does.
   auto belief_after = [](bool composed) {
-    Side side(party(0.6, 0.8), "moscow", true, nullptr);
+    Side side = make_side(party(0.6, 0.8), true);
     Rng rng(1);
     Actions out;
     MessageSpec reassurance;
@@ -521,7 +534,7 @@ TEST(SideTest, AWarningAPersonComposesIsReadAsTheScenariosOwnAre) {
     exchange.type = composed ? Exchange::Type::kReassurance : Exchange::Type::kScripted;
     exchange.scripted = composed ? -1 : 0;
     exchange.text = "We mean you no harm.";
-    side.receive(0, exchange, false, composed ? nullptr : &reassurance, rng, out);
+    side.receive(0, kOther, exchange, false, composed ? nullptr : &reassurance, rng, out);
     return side.belief(0);
   };
   EXPECT_LT(belief_after(true), 0.6);
@@ -545,7 +558,7 @@ TEST(SideTest, AThreatOfForceInAWarningIsAThreatToTheSideWarned) {
     p.id = "washington";
     p.prior_hostility = 0.5;
     p.trust = 0.4;
-    Side side(p, "moscow", true, nullptr);
+    Side side = make_side(p, true);
     MessageSpec warning;
     warning.kind = MessageKind::kWarning;
     warning.line = "damascus";
@@ -555,7 +568,7 @@ TEST(SideTest, AThreatOfForceInAWarningIsAThreatToTheSideWarned) {
     exchange.scripted = 0;
     Rng rng(1);
     Actions out;
-    side.receive(0, exchange, false, &warning, rng, out);
+    side.receive(0, kOther, exchange, false, &warning, rng, out);
     return side.grievance(0);
   };
   EXPECT_NEAR(grievance_after(Rung::kMilitaryPosture), constants::kCredibilityBeforePublic, 1e-9);
@@ -567,9 +580,9 @@ TEST(SideTest, ASideThatSendsAWarningStandsAtDemarcheAndDeliberatesDownFromThere
   PartySpec p;
   p.id = "moscow";
   p.doctrine.decision_latency = kHour;
-  Side side(p, "washington", true, nullptr);
+  Side side = make_side(p, true);
   Actions out;
-  side.declare(0, Rung::kDemarche, "sends a warning", out);
+  side.declare(0, Rung::kDemarche, "sends a warning", kOther, out);
   EXPECT_EQ(side.rung(), Rung::kDemarche);
   ASSERT_EQ(out.moves.size(), 1u);
   // Nothing holds it there: after deliberating, it steps back down.
@@ -580,9 +593,9 @@ TEST(SideTest, ASideThatSendsAWarningStandsAtDemarcheAndDeliberatesDownFromThere
   side.review(3 * kHour, 0, rng, decided);
   EXPECT_EQ(side.rung(), Rung::kNormal);
   // A side already higher stays where it is.
-  side.declare(4 * kHour, Rung::kDemarche, "sends a warning", decided);
+  side.declare(4 * kHour, Rung::kDemarche, "sends a warning", kOther, decided);
   Actions again;
-  side.declare(4 * kHour, Rung::kInquiry, "asks", again);
+  side.declare(4 * kHour, Rung::kInquiry, "asks", kOther, again);
   EXPECT_TRUE(again.moves.empty());
 }
 

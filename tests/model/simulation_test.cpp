@@ -286,7 +286,7 @@ TEST(SimulationTest, AnInjectedOutageTakesTheCircuitDownForItsLength) {
       [&]() -> std::vector<Inject> {
         if (injected) return {};
         injected = true;
-        return {{-1, 0, 3 * kDay}, {-1, 7, kDay}};  // circuit 7 does not exist: ignored
+        return {{-1, 0, 0, 3 * kDay}, {-1, 0, 7, kDay}};  // circuit 7 does not exist: ignored
       });
   for (const auto& mind : minds) {
     ASSERT_EQ(mind->told.size(), 1u);

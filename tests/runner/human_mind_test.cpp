@@ -31,7 +31,7 @@ TEST_F(HumanMindTest, HeedingAWarningNamesAWholeTargetOfSeveralWords) {
   EXPECT_EQ(moscow_.command(0, "/refrain US grid operator"), "");
   const model::Actions out = taken();
   ASSERT_EQ(out.refrain.size(), 1u);
-  EXPECT_EQ(out.refrain[0], "US grid operator");
+  EXPECT_EQ(out.refrain[0], (model::Refrain{"US grid operator", 0}));
   const std::string problem = moscow_.command(0, "/refrain the moon");
   EXPECT_EQ(problem.rfind("no target \"the moon\"; the targets are: ", 0), 0u) << problem;
   EXPECT_NE(problem.find("US grid operator"), std::string::npos) << problem;
@@ -54,7 +54,7 @@ TEST_F(HumanMindTest, AWarningNamesAConsequenceDrawsALineAndSaysItsWords) {
   EXPECT_EQ(out.send[2].exchange.type, model::Exchange::Type::kReassurance);
   EXPECT_EQ(out.send[2].exchange.text, "We mean you no harm.");
   ASSERT_EQ(out.moves.size(), 1u);
-  EXPECT_EQ(out.moves[0], model::Rung::kDemarche);
+  EXPECT_EQ(out.moves[0], (model::Move{model::Rung::kDemarche, 0}));
 
   // Warning is a formal protest: the warner stands at DEMARCHE at least.
   EXPECT_EQ(moscow_.rung(), model::Rung::kDemarche);
@@ -78,7 +78,7 @@ TEST_F(HumanMindTest, AWarningFromTheOtherTeamAwaitsBeingHeededOrNoted) {
   warning.consequence = model::Rung::kSanctions;
   warning.text = "Stay away from it.";
   model::Actions out;
-  moscow_.receive(0, 1, warning, false, true, out);
+  moscow_.receive(0, 1, 0, warning, false, true, out);
   ASSERT_EQ(moscow_.awaited().size(), 1u);
   EXPECT_EQ(moscow_.awaited()[0].kind, HumanMind::Awaited::Kind::kWarning);
   EXPECT_EQ(moscow_.awaited()[0].text, "Stay away from it.");
@@ -87,14 +87,14 @@ TEST_F(HumanMindTest, AWarningFromTheOtherTeamAwaitsBeingHeededOrNoted) {
   // A line the other team drew around something no incident targets can be heeded all the same.
   model::Exchange kremlin = warning;
   kremlin.line = "the Kremlin";
-  moscow_.receive(0, 3, kremlin, false, true, out);
+  moscow_.receive(0, 3, 0, kremlin, false, true, out);
   EXPECT_EQ(moscow_.command(0, "/refrain the Kremlin"), "");
   EXPECT_TRUE(moscow_.awaited().empty());
   // A reassurance awaits nothing.
   model::Exchange reassurance;
   reassurance.type = model::Exchange::Type::kReassurance;
   reassurance.text = "We mean you no harm.";
-  moscow_.receive(0, 2, reassurance, false, true, out);
+  moscow_.receive(0, 2, 0, reassurance, false, true, out);
   EXPECT_TRUE(moscow_.awaited().empty());
 }
 

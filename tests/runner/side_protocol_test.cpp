@@ -75,11 +75,12 @@ TEST(SideProtocolTest, APersonsWarningCrossesWithItsLineAndConsequence) {
 
 side::Reply observe_reply() {
   model::Actions actions;
-  actions.send.push_back({3600, explanation(model::Claim::kBenign)});
-  actions.strikes.push_back({2, 0.5});
-  actions.moves.push_back(model::Rung::kDemarche);
+  // Every counterpart is party 1, not the default 0 a lost field would read as.
+  actions.send.push_back({3600, explanation(model::Claim::kBenign), 1});
+  actions.strikes.push_back({2, 0.5, 1});
+  actions.moves.push_back({model::Rung::kDemarche, 1});
   actions.wake_at.push_back(7200);
-  actions.refrain.push_back("washington");
+  actions.refrain.push_back({"washington", 1});
   model::Record record;
   record.at = 60;
   record.kind = "belief";
@@ -104,9 +105,12 @@ TEST(SideProtocolTest, AReplyCrossesAsOneLineAndIsReadWhole) {
   ASSERT_EQ(read.actions.send.size(), 1u);
   EXPECT_EQ(read.actions.send[0].after, 3600);
   EXPECT_EQ(read.actions.send[0].exchange.claim, model::Claim::kBenign);
-  EXPECT_EQ(read.actions.strikes.size(), 1u);
+  EXPECT_EQ(read.actions.send[0].to, 1);
+  ASSERT_EQ(read.actions.strikes.size(), 1u);
+  EXPECT_EQ(read.actions.strikes[0].against, 1);
+  EXPECT_EQ(read.actions.moves, (std::vector<model::Move>{{model::Rung::kDemarche, 1}}));
   EXPECT_EQ(read.actions.wake_at, std::vector<model::SimTime>{7200});
-  EXPECT_EQ(read.actions.refrain, std::vector<std::string>{"washington"});
+  EXPECT_EQ(read.actions.refrain, (std::vector<model::Refrain>{{"washington", 1}}));
   ASSERT_EQ(read.records.size(), 1u);
   const auto& fields = read.records[0].fields;
   ASSERT_EQ(fields.size(), 4u);
@@ -150,7 +154,7 @@ TEST(SideProtocolTest, CallsCrossWholeAndAnythingElseIsRefused) {
   model::SeenIncident seen;
   seen.incident = 2;
   seen.id = "wave-1";
-  seen.points_at_other = true;
+  seen.points_at = 1;
   seen.confidence = 0.8;
   seen.severity = 0.4;
   seen.in_response_to = 1;

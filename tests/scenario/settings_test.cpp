@@ -11,23 +11,24 @@ spec::Scenario base() {
   spec::Scenario s;
   s.add_party()->set_id("washington");
   s.add_party()->set_id("moscow");
-  s.mutable_hotline()->add_circuit()->set_name("primary");
-  s.mutable_hotline()->add_circuit()->set_name("backup");
+  spec::Hotline* line = s.add_hotline();
+  line->add_circuit()->set_name("primary");
+  line->add_circuit()->set_name("backup");
   return s;
 }
 
 TEST(SettingsTest, SwitchesAPartOnAndOff) {
   spec::Scenario s = base();
   apply_setting(s, parse_setting("hotline=on"));
-  EXPECT_TRUE(s.hotline().enabled());
+  EXPECT_TRUE(s.hotline(0).enabled());
   apply_setting(s, parse_setting("hotline=off"));
-  EXPECT_FALSE(s.hotline().enabled());
+  EXPECT_FALSE(s.hotline(0).enabled());
 }
 
 TEST(SettingsTest, APartStandsForItsFirstField) {
   spec::Scenario s = base();
   apply_setting(s, parse_setting("channel.primary.loss=0.2"));
-  EXPECT_DOUBLE_EQ(s.hotline().circuit(0).loss().p(), 0.2);
+  EXPECT_DOUBLE_EQ(s.hotline(0).circuit(0).loss().p(), 0.2);
   EXPECT_THROW(apply_setting(s, parse_setting("party.moscow=x")), std::invalid_argument);
 }
 
@@ -36,8 +37,8 @@ TEST(SettingsTest, ChoosesElementsOfListsByName) {
   apply_settings(s, {parse_setting("channel.backup.loss.p=0.2"),
                      parse_setting("party.moscow.doctrine.answer=DENY"),
                      parse_setting("party.washington.trust=0.7")});
-  EXPECT_DOUBLE_EQ(s.hotline().circuit(1).loss().p(), 0.2);
-  EXPECT_DOUBLE_EQ(s.hotline().circuit(0).loss().p(), 0.0);
+  EXPECT_DOUBLE_EQ(s.hotline(0).circuit(1).loss().p(), 0.2);
+  EXPECT_DOUBLE_EQ(s.hotline(0).circuit(0).loss().p(), 0.0);
   EXPECT_EQ(s.party(1).doctrine().answer(), spec::DENY);
   EXPECT_TRUE(s.party(0).has_trust());
 }
