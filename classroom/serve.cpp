@@ -36,6 +36,10 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
   const auto path = scenario::resolve_scenario_path(options.scenario);
   const auto file = scenario::read_scenario_file(path);
   const model::Scenario compiled = scenario::load_scenario(file, options.settings);
+  if (const std::string why = runner::cannot_play_live(compiled); !why.empty()) {
+    errors << "hotline serve: " << why << "\n";
+    return 1;
+  }
   const double speed = options.speed > 0 ? options.speed
                                          : static_cast<double>(compiled.duration) / model::kSecond /
                                                kDefaultWallSeconds;

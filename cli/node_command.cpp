@@ -9,6 +9,7 @@
 #include "node/load_generator.h"
 #include "node/node.h"
 #include "proto/node_config.pb.h"
+#include "runner/live_exercise.h"
 #include "runner/player.h"
 #include "scenario/scenario_loader.h"
 
@@ -180,6 +181,8 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
     for (const auto& text : play.settings) settings.push_back(scenario::parse_setting(text));
     const auto file = scenario::read_scenario_file(scenario::resolve_scenario_path(play.scenario));
     scenario = std::make_unique<model::Scenario>(scenario::load_scenario(file, settings));
+    if (const std::string why = runner::cannot_play_live(*scenario); !why.empty())
+      throw std::invalid_argument(why);
     int party = -1;
     for (std::size_t i = 0; i < scenario->parties.size(); ++i) {
       if (scenario->parties[i].id == options.party) party = static_cast<int>(i);

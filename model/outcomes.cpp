@@ -18,7 +18,8 @@ std::string_view trim(std::string_view s) {
 
 std::string_view Metric::names() {
   return "peak, misperception, inadvertent_climbs, damage, strikes, refrained, messages_sent, "
-         "days_above_normal, back_to_normal_day, final_belief (each optionally .PARTY), "
+         "days_above_normal, back_to_normal_day, final_belief (each optionally .PARTY; "
+         "misperception and final_belief also .PARTY.OTHER: what PARTY made of OTHER), "
          "frames_lost, frames_garbled, leaked; any of them compared with a number (\"METRIC <= "
          "1\", \"METRIC >= 0.5\"), peak with a rung (\"peak[.PARTY] >= RUNG\"), or "
          "\"took[.PARTY] == RUNG\"";
@@ -68,15 +69,27 @@ Metric Metric::parse(std::string_view text, const std::vector<std::string>& part
   }
   std::string_view name = rest;
   const auto dot = rest.find('.');
-  if (dot != std::string_view::npos) {
-    name = rest.substr(0, dot);
-    const std::string_view party = rest.substr(dot + 1);
+  auto party_index = [&](std::string_view party) {
     const auto found = std::find(parties.begin(), parties.end(), party);
     if (found == parties.end()) {
       throw std::invalid_argument("metric \"" + metric.text_ + "\" names unknown party \"" +
                                   std::string(party) + "\"");
     }
-    metric.party_ = static_cast<int>(found - parties.begin());
+    return static_cast<int>(found - parties.begin());
+  };
+  if (dot != std::string_view::npos) {
+    name = rest.substr(0, dot);
+    std::string_view party = rest.substr(dot + 1);
+    const auto second_dot = party.find('.');
+    if (second_dot != std::string_view::npos) {
+      metric.toward_ = party_index(party.substr(second_dot + 1));
+      party = party.substr(0, second_dot);
+    }
+    metric.party_ = party_index(party);
+    if (metric.toward_ == metric.party_) {
+      throw std::invalid_argument("metric \"" + metric.text_ +
+                                  "\" pairs a party with itself; name two parties");
+    }
   }
   const auto known = std::find_if(kNames.begin(), kNames.end(),
                                   [&](const auto& entry) { return entry.first == name; });
@@ -85,6 +98,11 @@ Metric Metric::parse(std::string_view text, const std::vector<std::string>& part
                                 std::string(names()));
   }
   metric.name_ = known->second;
+  if (metric.toward_ >= 0 && metric.name_ != Name::kMisperception &&
+      metric.name_ != Name::kFinalBelief) {
+    throw std::invalid_argument("metric \"" + metric.text_ +
+                                "\": only misperception and final_belief name a pair of parties");
+  }
   const bool takes_rung = metric.name_ == Name::kPeak || metric.name_ == Name::kTook;
   if (metric.name_ == Name::kTook && metric.comparison_ != Comparison::kEquals) {
     throw std::invalid_argument("took names a rung: \"took.PARTY == NAME_AND_SHAME\"");
@@ -161,7 +179,11 @@ double Metric::evaluate(const Outcomes& outcomes) const {
     default:
       break;
   }
-  // Over both sides: the worst peak, belief and return, whether either took a rung; the sum of
+  if (toward_ >= 0) {
+    const PairOutcome& pair = outcomes.pairs[party_][toward_];
+    return compared(name_ == Name::kMisperception ? pair.misperception : pair.final_belief);
+  }
+  // Over all sides: the worst peak, belief and return, whether either took a rung; the sum of
   // everything counted.
   const bool take_max = name_ == Name::kPeak || name_ == Name::kBackToNormalDay ||
                         name_ == Name::kFinalBelief || name_ == Name::kTook;

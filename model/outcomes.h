@@ -56,6 +56,7 @@ struct Outcomes {
 };
 
 // A named measurement over one run's outcomes: "peak.moscow", "misperception.washington",
+// "misperception.moscow.washington" (what Moscow made of Washington),
 // "inadvertent_climbs", "strikes", "damage.washington", ... With a comparison it is 1 or 0 per
 // run, so its mean is a share of runs: "peak >= SANCTIONS", "days_above_normal.moscow <= 1",
 // "took.moscow == NAME_AND_SHAME" (the side stood on that rung at some time).
@@ -93,7 +94,8 @@ class Metric {
 
   std::string text_;
   Name name_ = Name::kPeak;
-  int party_ = -1;  // -1: over both sides
+  int party_ = -1;   // -1: over every side
+  int toward_ = -1;  // with party_: what party_ made of this party (misperception, final_belief)
   Comparison comparison_ = Comparison::kNone;
   double threshold_ = 0;  // a number, or a rung's index
 };

@@ -210,8 +210,8 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
   const double ambiguity = 1.0 - std::abs(2.0 * raw - 1.0);
   const double confidence = clamp01(raw + p.confirmation_bias * ambiguity * (before - 0.5));
   if (accused) {
-    const auto notice = accused->notified.find(seen.incident);
-    const double unexplained = notice == accused->notified.end() ? 1.0 : 1.0 - notice->second;
+    const auto notice = notified_.find(seen.incident);
+    const double unexplained = notice == notified_.end() ? 1.0 : 1.0 - notice->second;
     evidence_against(*accused, now, seen, confidence, unexplained, out);
   }
   // The evidence points away from everyone else.
@@ -473,8 +473,9 @@ bool Side::read_message(Relation& r, SimTime now, const MessageSpec& message, do
   switch (message.kind) {
     case MessageKind::kNotification:
       if (message.about >= 0) {
-        r.notified[message.about] = std::max(r.notified[message.about], believed);
-        forgive(r, now, message.about, believed);
+        notified_[message.about] = std::max(notified_[message.about], believed);
+        // Whoever the side held it against, the notice explains it.
+        for (Relation& held : relations_) forgive(held, now, message.about, believed);
       }
       shift_belief(r, now, -kNotificationWeight * p.message_weight * believed);
       break;

@@ -175,7 +175,6 @@ class Side {
     std::set<std::pair<std::string, int>> composed_warnings;
     std::map<int, Grievance> grievances;
     std::map<Rung, MoveExplanations> move_explanations;
-    std::map<int, double> notified;  // incident -> how much a notice explained it in advance
     std::map<int, SimTime> open_queries;
     std::map<int, PendingStrike> pending_strikes;
     std::set<int> queried;
@@ -223,6 +222,9 @@ class Side {
   // When the decision the side is deliberating on falls due (none: it is not deliberating).
   std::optional<SimTime> decision_due_;
   std::set<int> own_accidents_;
+  // Incident -> how much a notice explained it in advance, whoever the evidence then points at
+  // (Norway's notice explains the track the crews fear is an American missile).
+  std::map<int, double> notified_;
   // The names of the incidents this side knows of, so that its records name them as the world's
   // do.
   std::map<int, std::string> incident_names_;

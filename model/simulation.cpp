@@ -546,11 +546,13 @@ class Simulation {
       ++outcomes_.messages_sent;
       ++outcomes_.sides[spec.from].messages_sent;
       if (sink_) {
-        emit(world(now, "send")
-                 .with("from", scenario_.parties[spec.from].id)
-                 .with("message", static_cast<long long>(id))
-                 .with("what", spec.text)
-                 .with("route", std::string("outside the hotline")));
+        Record r = world(now, "send");
+        r.with("from", scenario_.parties[spec.from].id)
+            .with("message", static_cast<long long>(id))
+            .with("what", spec.text)
+            .with("route", std::string("outside the hotline"));
+        if (scenario_.party_count() > 2) r.with("to", scenario_.parties[spec.to].id);
+        emit(std::move(r));
       }
       scheduler_.schedule(now + *spec.outside_hotline_delay, {SimEvent::Type::kArrive, id, 0});
       return;

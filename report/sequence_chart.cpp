@@ -91,7 +91,9 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
       Arrow& arrow = arrows[id];
       if (!arrow.sent_row) arrow_order.push_back(id);
       arrow.from = lane;
-      arrow.to = parties == 2 && lane >= 0 ? 1 - lane : -1;
+      arrow.to = r.find("to")                ? party_index(text_of(r, "to"))
+                 : parties == 2 && lane >= 0 ? 1 - lane
+                                             : -1;
       arrow.sent_row = row;
       arrow.sent_at = r.at;
       const std::string outside =
@@ -113,7 +115,9 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
         arrow_order.push_back(id);
         arrow.sent_row = -1;
         arrow.to = lane;
-        arrow.from = parties == 2 && lane >= 0 ? 1 - lane : -1;
+        arrow.from = r.find("from")              ? party_index(text_of(r, "from"))
+                     : parties == 2 && lane >= 0 ? 1 - lane
+                                                 : -1;
         arrow.label = text_of(r, "what");
       }
       arrow.to = lane;

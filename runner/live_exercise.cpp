@@ -10,6 +10,13 @@
 #include "model/simulation.h"
 
 namespace hotline::runner {
+
+std::string cannot_play_live(const model::Scenario& scenario) {
+  if (scenario.party_count() == 2) return "";
+  return scenario.name + " has " + std::to_string(scenario.party_count()) +
+         " parties; live play (run, serve, node --scenario) takes two for now, and `hotline sim` "
+         "runs it";
+}
 namespace {
 
 // Reads a node's output until an event of `kind`; returns it (null if the node stopped first).

@@ -75,6 +75,11 @@ class ExerciseFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Why `scenario` cannot be played live ("" if it can): a live exercise runs one node per party
+// over one link, so a case of more than two parties runs in `hotline sim` until nodes hold a
+// link per peer.
+std::string cannot_play_live(const model::Scenario& scenario);
+
 class LiveExercise {
  public:
   // Starts the nodes and waits until their link is up. Every record of the exercise (all

@@ -43,6 +43,10 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
   const auto path = scenario::resolve_scenario_path(options.scenario);
   const auto file = scenario::read_scenario_file(path);
   const model::Scenario compiled = scenario::load_scenario(file, options.settings);
+  if (const std::string why = cannot_play_live(compiled); !why.empty()) {
+    errors << "hotline run: " << why << "\n";
+    return 1;
+  }
   const auto& parties = compiled.parties;
   int human = -1;
   for (int i = 0; i < 2; ++i) {

@@ -153,12 +153,15 @@ std::string Narrator::sentence(const model::Record& r) {
                                  : exchange_told(r);
     const long long id = static_cast<long long>(number_field(r, "message", -1));
     sent_[id] = told;
-    return "sends " + told + " (message " + std::to_string(id) + ")";
+    // With more than two parties, the record names the addressee.
+    const std::string to = r.find("to") ? " to " + party_name(text_of(r, "to")) : "";
+    return "sends " + told + to + " (message " + std::to_string(id) + ")";
   }
   if (kind == "deliver") {
     const long long id = static_cast<long long>(number_field(r, "message", -1));
     const auto found = sent_.find(id);
-    std::string s = "receives " + (found != sent_.end() ? found->second : exchange_told(r)) +
+    const std::string from = r.find("from") ? " from " + party_name(text_of(r, "from")) : "";
+    std::string s = "receives " + (found != sent_.end() ? found->second : exchange_told(r)) + from +
                     " (message " + std::to_string(id) + ")";
     if (flag_field(r, "garbled")) s += ", garbled on the way";
     return s;

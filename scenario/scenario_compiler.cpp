@@ -84,6 +84,7 @@ void Compiler::stances(const spec::Party& p, const Where& where, int index) {
     const spec::Toward& toward = p.toward(t);
     const Where w = where.nested(spec::Party::descriptor(), "toward", t);
     const int other = counterpart<spec::Toward>(w, "party", toward.party(), index);
+    if (other == model::kNoParty) continue;
     if (seen[other])
       error<spec::Toward>(w, "party", -1, "a second toward block for \"" + toward.party() + "\"");
     seen[other] = true;

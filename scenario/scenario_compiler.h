@@ -44,7 +44,9 @@ class Where {
     int column = column_;
     if (tree_) {
       const auto* descriptor = type->FindFieldByName(field);
-      const auto location = tree_->GetLocation(descriptor, descriptor->is_repeated() ? index : -1);
+      // A repeated field without an index is placed at its first element (protobuf refuses -1).
+      const auto location =
+          tree_->GetLocation(descriptor, descriptor->is_repeated() ? std::max(index, 0) : -1);
       if (location.line >= 0) {
         line = location.line;
         column = location.column;
@@ -55,7 +57,7 @@ class Where {
 
   Where nested(const Descriptor* type, const char* field, int index) const {
     const auto* descriptor = type->FindFieldByName(field);
-    const int i = descriptor->is_repeated() ? index : -1;
+    const int i = descriptor->is_repeated() ? std::max(index, 0) : -1;
     if (!tree_) return *this;
     const auto location = tree_->GetLocation(descriptor, i);
     const auto* nested = tree_->GetTreeForNested(descriptor, i);
@@ -138,7 +140,7 @@ class Compiler {
   }
 
   // The party `id` names, which must be another than `of`; with two parties an empty id is the
-  // other one.
+  // other one. kNoParty, with the error reported, if it names none.
   template <typename M>
   int counterpart(const Where& where, const char* field, const std::string& id, int of) {
     if (id.empty()) {
@@ -146,13 +148,12 @@ class Compiler {
       error<M>(where, field, -1,
                std::string("with more than two parties, say which: ") + field + ": one of " +
                    party_list());
-      return of == 0 ? 1 : 0;
+      return model::kNoParty;
     }
     const int index = known_party<M>(where, field, id);
-    if (index == model::kNoParty) return of == 0 ? 1 : 0;
     if (index == of) {
       error<M>(where, field, -1, std::string(field) + " names the party itself (\"" + id + "\")");
-      return of == 0 ? 1 : 0;
+      return model::kNoParty;
     }
     return index;
   }

@@ -186,6 +186,7 @@ int Compiler::message(const spec::ScriptedMessage& in, const Where& where,
   model::MessageSpec out;
   out.from = std::max(0, known_party<spec::ScriptedMessage>(where, "from", in.from()));
   out.to = counterpart<spec::ScriptedMessage>(where, "to", in.to(), out.from);
+  if (out.to == model::kNoParty) out.to = out.from == 0 ? 1 : 0;  // reported; compiling goes on
   switch (in.kind()) {
     case spec::NOTIFICATION:
       out.kind = model::MessageKind::kNotification;

@@ -57,6 +57,30 @@ TEST(ScenarioCommandsIntegrationTest, SimRejectsAnUnknownSetting) {
       << result.output;
 }
 
+TEST(ScenarioCommandsIntegrationTest, SimPlaysACaseOfThreePartiesWhichLivePlayRefusesSayingWhy) {
+  hotline::testing::TempDir dir;
+  const std::string file = (dir.path() / "triangle.textproto").string();
+  std::ofstream(file) << "name: \"triangle\"\nstart: \"2020-01-01T00:00:00Z\"\n"
+                         "party { id: \"a\" }\nparty { id: \"b\" }\nparty { id: \"c\" }\n"
+                         "hotline { between: \"a\" between: \"b\" enabled: true }\n"
+                         "event { at: \"D+1\" message { from: \"a\" to: \"b\" kind: REASSURANCE "
+                         "text: \"calm\" } }\n"
+                         "event { at: \"D+2\" message { from: \"a\" to: \"c\" kind: REASSURANCE "
+                         "text: \"calm\" } }\n";
+  const CommandResult sim = run("sim " + file);
+  ASSERT_EQ(sim.status, 0) << sim.output;
+  EXPECT_NE(sim.output.find("sends the message: \"calm\" to B (message 0)"), std::string::npos)
+      << sim.output;
+  EXPECT_NE(sim.output.find("cannot send \"calm\": there is no hotline"), std::string::npos)
+      << sim.output;
+  const CommandResult live = run("run " + file);
+  EXPECT_EQ(live.status, 1);
+  EXPECT_NE(live.output.find("hotline run: triangle has 3 parties; live play (run, serve, node "
+                             "--scenario) takes two for now, and `hotline sim` runs it"),
+            std::string::npos)
+      << live.output;
+}
+
 TEST(ScenarioCommandsIntegrationTest, CompareTabulatesEveryVariantAsCsv) {
   const CommandResult result = run(
       "compare estonia-2007 --vary hotline=on,off --runs 50 --metric \"peak >= SANCTIONS\" --csv");

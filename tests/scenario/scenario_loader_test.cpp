@@ -119,6 +119,62 @@ TEST(ScenarioLoaderTest, OnlyAThreatCanBeRoutine) {
       << found[0];
 }
 
+TEST(ScenarioLoaderTest, ACaseOfSeveralPartiesNamesEachLineAndEachAddressee) {
+  const std::string three = kParties + "party { id: \"tallinn\" prior_hostility: 0.2 }\n";
+  EXPECT_TRUE(problems(three +
+                       "hotline { between: \"moscow\" between: \"tallinn\" enabled: true }\n"
+                       "event { at: \"D+1\" message { from: \"tallinn\" to: \"moscow\" "
+                       "kind: REASSURANCE text: \"calm\" } }\n")
+                  .empty());
+  EXPECT_EQ(
+      problems(three +
+               "hotline { enabled: true }\n"
+               "hotline { between: \"moscow\" between: \"moscow\" }\n"
+               "hotline { between: \"tallinn\" between: \"washington\" }\n"
+               "hotline { between: \"washington\" between: \"tallinn\" }\n"
+               "event { at: \"D+1\" message { from: \"tallinn\" kind: REASSURANCE } }\n"
+               "event { at: \"D+2\" message { from: \"tallinn\" to: \"tallinn\" kind: OFFER } }\n"
+               "event { at: \"D+3\" intent { party: \"moscow\" toward: \"oslo\" } }\n"),
+      (std::vector<std::string>{
+          "x.textproto:5:1: with more than two parties, a hotline says which two it joins: "
+          "between: \"a\" between: \"b\"",
+          "x.textproto:6:29: a hotline joins two different parties",
+          "x.textproto:8:11: a second hotline between the same parties",
+          "x.textproto:9:19: with more than two parties, say which: to: one of washington, "
+          "moscow, tallinn",
+          "x.textproto:10:45: to names the party itself (\"tallinn\")",
+          "x.textproto:11:44: unknown party \"oslo\"; the parties are washington, moscow, "
+          "tallinn"}));
+}
+
+TEST(ScenarioLoaderTest, APartysStanceTowardAnotherOverridesItsDefaults) {
+  const ScenarioFile file = parse_scenario_text(
+      kParties +
+          "party { id: \"tallinn\" prior_hostility: 0.2 trust: 0.7\n"
+          "  toward { party: \"moscow\" prior_hostility: 0.8 trust: 0.1 intends_harm: true } }\n",
+      "x.textproto");
+  const model::Scenario scenario = compile_scenario(file.spec, file);
+  const model::PartySpec& tallinn = scenario.parties[2];
+  EXPECT_DOUBLE_EQ(tallinn.stance_toward(1).prior_hostility, 0.8);
+  EXPECT_DOUBLE_EQ(tallinn.stance_toward(1).trust, 0.1);
+  EXPECT_TRUE(tallinn.stance_toward(1).intends_harm);
+  EXPECT_DOUBLE_EQ(tallinn.stance_toward(0).prior_hostility, 0.2);
+  EXPECT_DOUBLE_EQ(tallinn.stance_toward(0).trust, 0.7);
+  EXPECT_FALSE(tallinn.stance_toward(0).intends_harm);
+  // A pair without a declared hotline has none.
+  EXPECT_FALSE(scenario.hotline_between(0, 2));
+  EXPECT_EQ(problems(kParties + "party { id: \"tallinn\" toward { party: \"tallinn\" } "
+                                "toward { party: \"riga\" } }\n"),
+            (std::vector<std::string>{
+                "x.textproto:4:32: party names the party itself (\"tallinn\")",
+                "x.textproto:4:60: unknown party \"riga\"; the parties are washington, moscow, "
+                "tallinn"}));
+  std::string nine = "start: \"2020-01-01T00:00:00Z\"\n";
+  for (int i = 0; i < 9; ++i) nine += "party { id: \"p" + std::to_string(i) + "\" }\n";
+  EXPECT_EQ(problems(nine),
+            (std::vector<std::string>{"x.textproto:2:1: a scenario has two to 8 parties (got 9)"}));
+}
+
 TEST(ScenarioLoaderTest, AMissingFileIsReported) {
   EXPECT_THROW(read_scenario_file("/nonexistent/case.textproto"), common::TextProtoError);
 }

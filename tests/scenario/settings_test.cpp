@@ -43,6 +43,38 @@ TEST(SettingsTest, ChoosesElementsOfListsByName) {
   EXPECT_TRUE(s.party(0).has_trust());
 }
 
+TEST(SettingsTest, ASettingOnTheHotlineReachesEveryLineThatHasTheFieldOrTheOneNamed) {
+  spec::Scenario s = base();
+  s.add_party()->set_id("tallinn");
+  spec::Hotline* second = s.add_hotline();
+  second->add_circuit()->set_name("cable");
+  apply_setting(s, parse_setting("hotline=on"));
+  EXPECT_TRUE(s.hotline(0).enabled());
+  EXPECT_TRUE(s.hotline(1).enabled());
+  apply_setting(s, parse_setting("hotline.1.enabled=off"));
+  EXPECT_TRUE(s.hotline(0).enabled());
+  EXPECT_FALSE(s.hotline(1).enabled());
+  // Only the first line has a circuit named primary; only the second one named cable.
+  apply_setting(s, parse_setting("channel.primary.loss=0.2"));
+  EXPECT_DOUBLE_EQ(s.hotline(0).circuit(0).loss().p(), 0.2);
+  apply_setting(s, parse_setting("channel.cable.loss=0.3"));
+  EXPECT_DOUBLE_EQ(s.hotline(1).circuit(0).loss().p(), 0.3);
+  EXPECT_DOUBLE_EQ(s.hotline(0).circuit(0).loss().p(), 0.2);
+  try {
+    apply_setting(s, parse_setting("channel.radio.loss=0.3"));
+    FAIL() << "no line has a circuit named radio";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "setting channel.radio.loss: no circuit named \"radio\"");
+  }
+  // A bilateral case without a hotline block has its line all the same.
+  spec::Scenario bare;
+  bare.add_party()->set_id("washington");
+  bare.add_party()->set_id("moscow");
+  apply_setting(bare, parse_setting("hotline=on"));
+  ASSERT_EQ(bare.hotline_size(), 1);
+  EXPECT_TRUE(bare.hotline(0).enabled());
+}
+
 TEST(SettingsTest, MistakesSayWhatDoesNotFit) {
   spec::Scenario s = base();
   auto message = [&](const char* text) {
