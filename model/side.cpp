@@ -614,6 +614,8 @@ void Side::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng&
   const bool deterred = rng.uniform() < deterrence;
   if (sink_) {
     Record rec = record(now, "see_move");
+    // With several other parties, who moved (a bilateral record needs no name).
+    if (relations_.size() > 1) rec.with("mover", r.id);
     rec.with("rung", std::string(rung_name(rung))).with("belief", belief_of(r, now));
     if (deserved) rec.with("cost_deters", deterrence).with("deterred", deterred);
     if (understood) rec.with("answers_our_threat", true);

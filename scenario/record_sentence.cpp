@@ -139,7 +139,9 @@ std::string Narrator::sentence(const model::Record& r) {
     return s + pressure_terms(r) + ")";
   }
   if (kind == "see_move") {
-    std::string s = "sees " + other_than(r.party) + " move to " + text_of(r, "rung");
+    const std::string mover =
+        r.find("mover") ? party_name(text_of(r, "mover")) : other_than(r.party);
+    std::string s = "sees " + mover + " move to " + text_of(r, "rung");
     if (r.find("belief")) s += "; belief " + number(number_field(r, "belief"));
     if (r.find("cost_deters")) {
       s += "; the cost deters its own acts with chance " + number(number_field(r, "cost_deters")) +

@@ -41,14 +41,15 @@ double parse_number(const std::string& value, const std::string& key) {
   return number;
 }
 
-// The element of a repeated message field whose `name` or `id` is `selector`, or at that index.
+// The element of a repeated message field whose `name`, `id` or `party` is `selector` (a
+// circuit, an event, a party's stance toward another), or at that index.
 Message* select_element(Message& message, const FieldDescriptor* field, const std::string& selector,
                         const std::string& key) {
   const auto* reflection = message.GetReflection();
   const int size = reflection->FieldSize(message, field);
   for (int i = 0; i < size; ++i) {
     Message* element = reflection->MutableRepeatedMessage(&message, field, i);
-    for (const char* label : {"name", "id"}) {
+    for (const char* label : {"name", "id", "party"}) {
       const FieldDescriptor* name = element->GetDescriptor()->FindFieldByName(label);
       if (name && name->type() == FieldDescriptor::TYPE_STRING && !name->is_repeated() &&
           element->GetReflection()->GetString(*element, name) == selector) {

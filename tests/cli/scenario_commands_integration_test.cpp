@@ -116,7 +116,8 @@ TEST(ScenarioCommandsIntegrationTest, ASweepSplitIntoShardsByGnuParallelMergesTo
   if (std::system("command -v parallel >/dev/null 2>&1") != 0)
     GTEST_SKIP() << "GNU parallel is not installed (Debian package parallel); CI installs it";
   hotline::testing::TempDir dir;
-  const std::string sweep = "sweep black-brant-1995 --param party.moscow.trust=0.3:0.9:4 --runs 30";
+  const std::string sweep =
+      "sweep black-brant-1995 --param party.moscow.toward.oslo.trust=0.3:0.9:4 --runs 30";
   const CommandResult whole = run(sweep + " --csv");
   ASSERT_EQ(whole.status, 0) << whole.output;
   const std::string shards = "parallel --will-cite " + std::string(HOTLINE_BINARY) + " " + sweep +
@@ -126,7 +127,7 @@ TEST(ScenarioCommandsIntegrationTest, ASweepSplitIntoShardsByGnuParallelMergesTo
   const CommandResult merged = run("sweep merge " + dir.path().string() + " --csv");
   ASSERT_EQ(merged.status, 0) << merged.output;
   EXPECT_EQ(merged.output, whole.output);
-  EXPECT_NE(whole.output.find("\"party.moscow.trust\",expectation,says,holds,value"),
+  EXPECT_NE(whole.output.find("\"party.moscow.toward.oslo.trust\",expectation,says,holds,value"),
             std::string::npos)
       << whole.output;
   // One shard missing: merge says so instead of printing a partial map.

@@ -16,7 +16,7 @@ SweepPlan plan() {
   SweepPlan p;
   p.scenario = "black-brant-1995";
   p.runs = 30;
-  p.parameters = {parse_sweep_parameter("party.moscow.trust=0.3:0.9:3"),
+  p.parameters = {parse_sweep_parameter("party.moscow.toward.oslo.trust=0.3:0.9:3"),
                   parse_sweep_parameter("party.moscow.prior_hostility=0.2:0.7:2")};
   return p;
 }
