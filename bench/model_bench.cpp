@@ -1,6 +1,6 @@
-// The escalation model's speed: model events per second on one core (one long simulated run),
-// runs per second of `hotline compare` for estonia-2007 on every core, and the time of a
-// 100,000-run `hotline sweep` of its expectations.
+// The escalation model's speed: model events per second on one core (long simulated runs of two,
+// three and six parties), runs per second of `hotline compare` for estonia-2007 on every core, and
+// the time of a 100,000-run `hotline sweep` of its expectations.
 //
 //   build/model_bench [--scenario scenarios/estonia-2007.textproto] [--runs 1000]
 //                     [--sweep-param party.tallinn.trust=0.1:0.6:10] [--sweep-runs 1000]
@@ -38,6 +38,52 @@ const char* kBusyScenario = R"(
           victim: "moscow" severity: 0.3 every: "1d" chance: 0.2 } }
   event { at: "+1h" observe { by: "moscow" incident: "slip" apparent_origin: "washington" confidence: 0.9 } })";
 
+// The same busy world among `parties` parties, every pair joined by its own line, each party's
+// accidents hitting the next one: the cost of several parties per event.
+std::string busy_world(int parties) {
+  std::string text = R"(start: "2020-01-01T00:00:00Z" duration: "730d" review_every: "1h")";
+  auto id = [](int i) { return "\"p" + std::to_string(i) + "\""; };
+  for (int i = 0; i < parties; ++i) {
+    text += "\nparty { id: " + id(i) +
+            " prior_hostility: 0.3 trust: 0.6 doctrine_preset: \"contrite\" }";
+  }
+  for (int i = 0; i < parties; ++i) {
+    for (int j = i + 1; j < parties; ++j) {
+      text += "\nhotline { between: " + id(i) + " between: " + id(j) +
+              R"( enabled: true link_test_every: "10m" retransmit_after: "2m"
+    circuit { name: "primary" latency: "40s" jitter: "10s" loss { p: 0.05 } duplicate: 0.02 reorder: 0.05 garble: 0.01 } })";
+    }
+  }
+  for (int i = 0; i < parties; ++i) {
+    text += "\nevent { at: \"D+0 09:00\" incident { id: \"slip-" + std::to_string(i) +
+            "\" kind: \"INTRUSION\" sponsor: " + id(i) +
+            " state_role: ACCIDENTAL victim: " + id((i + 1) % parties) +
+            " severity: 0.3 every: \"1d\" chance: 0.2 } }";
+  }
+  for (int i = 0; i < parties; ++i) {
+    text += "\nevent { at: \"D+0 10:00\" observe { by: " + id((i + 1) % parties) +
+            " incident: \"slip-" + std::to_string(i) + "\" apparent_origin: " + id(i) +
+            " confidence: 0.9 } }";
+  }
+  return text;
+}
+
+// Model events per second on one core, over two-year runs for two seconds.
+void measure_events(const std::string& label, const hotline::model::Scenario& world) {
+  hotline::model::simulate(world, 1);  // warm up
+  std::uint64_t events = 0;
+  const auto start = Clock::now();
+  int runs = 0;
+  while (seconds_since(start) < 2.0)
+    events += hotline::model::simulate(world, static_cast<std::uint64_t>(++runs)).events;
+  const double elapsed = seconds_since(start);
+  std::printf(
+      "model events, one core, %s: %.2f M events/s (%llu events in %d two-year runs, "
+      "%.2f s)\n",
+      label.c_str(), static_cast<double>(events) / elapsed / 1e6,
+      static_cast<unsigned long long>(events), runs, elapsed);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -59,19 +105,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
-  const auto busy = hotline::scenario::load_scenario(
-      hotline::scenario::parse_scenario_text(kBusyScenario, "busy"));
-  hotline::model::simulate(busy, 1);  // warm up
-  std::uint64_t events = 0;
-  const auto start = Clock::now();
-  int busy_runs = 0;
-  while (seconds_since(start) < 2.0) {
-    events += hotline::model::simulate(busy, static_cast<std::uint64_t>(++busy_runs)).events;
+  measure_events("two parties", hotline::scenario::load_scenario(
+                                    hotline::scenario::parse_scenario_text(kBusyScenario, "busy")));
+  for (const int parties : {3, 6}) {
+    measure_events(std::to_string(parties) + " parties, a line per pair",
+                   hotline::scenario::load_scenario(hotline::scenario::parse_scenario_text(
+                       busy_world(parties), "busy-" + std::to_string(parties))));
   }
-  const double busy_seconds = seconds_since(start);
-  std::printf("model events, one core: %.2f M events/s (%llu events in %d two-year runs, %.2f s)\n",
-              static_cast<double>(events) / busy_seconds / 1e6,
-              static_cast<unsigned long long>(events), busy_runs, busy_seconds);
 
   const auto file = hotline::scenario::read_scenario_file(path);
   const auto metrics = [&] {

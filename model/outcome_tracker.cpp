@@ -39,12 +39,17 @@ bool OutcomeTracker::harms(int party, int toward) const {
 
 void OutcomeTracker::track(SimTime now) {
   const int parties = static_cast<int>(sides_.size());
+  // Asked once per party, not once per pair: the tracker runs at every event.
+  rung_now_.resize(parties);
+  for (int j = 0; j < parties; ++j) rung_now_[j] = sides_[j]->rung();
   for (int i = 0; i < parties; ++i) {
     const double elapsed = to_days(now - last_tracked_[i]);
     for (int j = 0; j < parties; ++j) {
       if (j == i) continue;
       const double belief = sides_[i]->belief(now, j);
-      const double truth = harms(j, i) ? 1.0 : 0.0;
+      const bool fighting =
+          rung_now_[j] == Rung::kCyberRetaliation || rung_now_[j] == Rung::kArmedConflict;
+      const double truth = truth_[j][i] || (fighting && moved_against_[j] == i) ? 1.0 : 0.0;
       if (elapsed > 0) {
         // Only the error the crisis added counts: how much further from the truth the side is
         // than its prior would put it. A side that never hears anything scores nothing, however
@@ -59,7 +64,7 @@ void OutcomeTracker::track(SimTime now) {
     }
     if (elapsed > 0 && last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
     last_tracked_[i] = now;
-    last_was_above_[i] = sides_[i]->rung() != Rung::kNormal;
+    last_was_above_[i] = rung_now_[i] != Rung::kNormal;
   }
 }
 

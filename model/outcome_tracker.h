@@ -39,6 +39,7 @@ class OutcomeTracker {
   std::vector<std::vector<double>> last_belief_;   // [party][other]
   std::vector<std::vector<double>> prior_belief_;  // [party][other]
   std::vector<char> last_was_above_;
+  std::vector<Rung> rung_now_;  // [party] its rung at the current track()
 };
 
 }  // namespace hotline::model
