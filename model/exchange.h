@@ -41,6 +41,9 @@ struct Exchange {
   std::string text;           // kText, kWarning, kReassurance: the words
   std::string line;           // kWarning: the target it protects (a bright line); empty: none
   Rung consequence = Rung::kNormal;  // kWarning: the rung it threatens; kNormal: none named
+  // The party that carried it from its author, who has no line to the receiver (a mediator);
+  // -1 when it came straight from its author.
+  int via = -1;
 };
 
 const char* exchange_type_name(Exchange::Type type);

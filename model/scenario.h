@@ -76,6 +76,7 @@ struct ObservationSpec {
 struct MessageSpec {
   int from = 0;
   int to = 1;
+  int via = kNoParty;  // a party that carries it over its lines to both (a mediator)
   MessageKind kind = MessageKind::kNotification;
   std::string text;
   int about = -1;  // incident index

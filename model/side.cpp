@@ -69,6 +69,20 @@ Side::Side(const Scenario& scenario, int index, RecordSink* sink)
     relation_of_[party] = static_cast<int>(relations_.size());
     relations_.push_back(std::move(r));
   }
+  for (Relation& r : relations_) {
+    if (r.hotline) continue;
+    for (int carrier = 0; carrier < scenario.party_count(); ++carrier) {
+      if (carrier == index || carrier == r.party) continue;
+      if (scenario.hotline_between(index, carrier) && scenario.hotline_between(carrier, r.party)) {
+        r.carrier = carrier;
+        break;
+      }
+    }
+  }
+}
+
+void Side::send_to(const Relation& r, SimTime after, const Exchange& exchange, Actions& out) const {
+  out.send.push_back({after, exchange, r.party, r.hotline ? kNoParty : r.carrier});
 }
 
 Side::Relation* Side::find_relation(int party) {
@@ -228,13 +242,13 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
              .with("damage", seen.damage)
              .with("belief", accused ? belief_of(*accused, now) : belief(now)));
   }
-  if (accused && accused->hotline && confidence >= me_.doctrine.query_above &&
+  if (accused && can_reach(*accused) && confidence >= me_.doctrine.query_above &&
       accused->channel_confidence >= me_.doctrine.discretion_needed &&
       accused->queried.insert(seen.incident).second) {
     Exchange ask;
     ask.type = Exchange::Type::kInquiry;
     ask.incident = seen.incident;
-    out.send.push_back({0, ask, accused->party});
+    send_to(*accused, 0, ask, out);
     accused->open_queries[seen.incident] = now + me_.doctrine.reply_deadline;
     out.wake_at.push_back(now + me_.doctrine.reply_deadline);
   }
@@ -294,12 +308,12 @@ void Side::own_accident(SimTime now, int incident, const std::string& id, int vi
   if (sink_) incident_names_[incident] = id;
   // The accident is explained to the party it hit, over the line to it.
   Relation* hit = find_relation(victim);
-  if (me_.doctrine.explain_own_moves && hit && hit->hotline) {
+  if (me_.doctrine.explain_own_moves && hit && can_reach(*hit)) {
     Exchange explain;
     explain.type = Exchange::Type::kExplanation;
     explain.incident = incident;
     explain.claim = Claim::kAccident;
-    out.send.push_back({me_.doctrine.answer_delay, explain, hit->party});
+    send_to(*hit, me_.doctrine.answer_delay, explain, out);
     if (sink_)
       emit(record(now, "decide")
                .with("action", std::string("explain accident"))
@@ -337,7 +351,7 @@ void Side::inquiry(SimTime now, int from, int incident, const std::string& incid
   }
   // A side that fears a leak shares less of what backs its answer.
   if (reply.claim != Claim::kRefuse) reply.clarity *= asker.channel_confidence;
-  out.send.push_back({d.answer_delay, reply, asker.party});
+  send_to(asker, d.answer_delay, reply, out);
   if (sink_) {
     const bool discreet = asker.channel_confidence < d.discretion_needed;
     emit(record(now, "decide")
@@ -759,14 +773,14 @@ void Side::decide(SimTime now, Actions& out) {
                      .with("rung", std::string(rung_name(next)))
                      .with("direction", std::string(climbing ? "climb" : "step down"))));
   }
-  // A visible climb is explained to every party with a line to this side: all of them see it.
+  // A visible climb is explained to every party this side can reach: all of them see it.
   if (climbing && is_visible(next) && d.explain_own_moves) {
     for (const Relation& r : relations_) {
-      if (!r.hotline) continue;
+      if (!can_reach(r)) continue;
       Exchange explain;
       explain.type = Exchange::Type::kExplanation;
       explain.move = next;
-      out.send.push_back({0, explain, r.party});
+      send_to(r, 0, explain, out);
     }
   }
 }

@@ -42,6 +42,8 @@ struct OutgoingExchange {
   SimTime after = 0;  // delay before it is sent (the bureaucracy answering)
   Exchange exchange;
   int to = kNoParty;
+  // A party with lines to both that carries it, when the sender has no line to `to`.
+  int via = kNoParty;
 };
 
 struct Strike {
@@ -161,6 +163,9 @@ class Side {
     int party = kNoParty;
     std::string id;
     bool hotline = false;  // a hotline joins the two, and it is on
+    // Without one: the party that carries what the two say to each other (the lowest-index
+    // party with a line to each), or kNoParty.
+    int carrier = kNoParty;
     bool intends_harm = false;
     double prior_log_odds = 0;
     double log_odds = 0;
@@ -198,6 +203,10 @@ class Side {
   // the pressure reaches, or its plan's aim if it intends `r` harm, has a pretext, and the aim
   // is higher.
   Rung warranted(const Relation& r, double believed, double held) const;
+  // Whether the side can say anything to `r`'s party: over their line, or through a carrier.
+  bool can_reach(const Relation& r) const { return r.hotline || r.carrier != kNoParty; }
+  // Sends `exchange` to `r`'s party after `after`, over their line or through its carrier.
+  void send_to(const Relation& r, SimTime after, const Exchange& exchange, Actions& out) const;
   void answer_reply(Relation& r, SimTime now, const Exchange& exchange, double clarity);
   void warned(Relation& r, SimTime now, const MessageSpec& warning, double clarity, Rng& rng,
               Actions& out);

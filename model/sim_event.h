@@ -20,7 +20,8 @@ struct SimEvent {
     kLinkTest,
     kMeeting,
     kOccurrence,
-    kPace,  // nothing happens: a moment a live run asked to act at (a branch's)
+    kCarry,  // a carrier passes on what it was given for another party
+    kPace,   // nothing happens: a moment a live run asked to act at (a branch's)
     kEnd,
   };
   Type type = Type::kTimeline;

@@ -37,6 +37,7 @@ int SimulatedLink::add(int from, int to, const Exchange& exchange, std::size_t w
   LinkMessage message;
   message.from = from;
   message.to = to;
+  message.author = from;
   message.exchange = exchange;
   message.words = words;
   if (in_order) {

@@ -23,6 +23,8 @@ namespace hotline::model {
 struct LinkMessage {
   int from = 0;
   int to = 0;
+  int author = 0;     // whose words they are: `from`, or the party a carrier carries for
+  int relay_to = -1;  // a carrier's copy: the party it is for, else -1
   Exchange exchange;
   std::size_t words = 0;
   int line = -1;  // the hotline it crosses; -1 outside the hotline (no ordering, no faults)

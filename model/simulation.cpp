@@ -210,7 +210,14 @@ class Simulation {
         break;
       case SimEvent::Type::kSend: {
         const OutgoingExchange& pending = pending_sends_[event.b];
-        send(now, event.a, pending.to, pending.exchange);
+        send_or_carry(now, event.a, pending);
+        break;
+      }
+      case SimEvent::Type::kCarry: {
+        const Carried& carried = carried_[event.b];
+        Exchange exchange = carried.exchange;
+        exchange.via = event.a;
+        send(now, event.a, carried.to, exchange, kNoParty, carried.author);
         break;
       }
       case SimEvent::Type::kArrive:
@@ -428,7 +435,7 @@ class Simulation {
     for (const OutgoingExchange& outgoing : actions.send) {
       if (!is_party(outgoing.to) || outgoing.to == party) continue;
       if (outgoing.after <= 0) {
-        send(now, party, outgoing.to, outgoing.exchange);
+        send_or_carry(now, party, outgoing);
       } else {
         pending_sends_.push_back(outgoing);
         scheduler_.schedule(now + outgoing.after, {SimEvent::Type::kSend, party,
@@ -452,6 +459,15 @@ class Simulation {
   }
 
   bool is_party(int party) const { return party >= 0 && party < scenario_.party_count(); }
+
+  // Straight to its addressee, or to the party that carries it there.
+  void send_or_carry(SimTime now, int from, const OutgoingExchange& outgoing) {
+    if (outgoing.via == kNoParty) {
+      send(now, from, outgoing.to, outgoing.exchange);
+    } else if (is_party(outgoing.via) && outgoing.via != from && outgoing.via != outgoing.to) {
+      send(now, from, outgoing.via, outgoing.exchange, outgoing.to);
+    }
+  }
 
   void moved(SimTime now, int party, const Move& move) {
     const int against = is_party(move.against) && move.against != party ? move.against : kNoParty;
@@ -530,7 +546,10 @@ class Simulation {
 
   void scripted_message(SimTime now, int index) {
     const MessageSpec& spec = scenario_.messages[index];
-    const bool hotline = scenario_.hotline_between(spec.from, spec.to);
+    // A message a mediator carries needs a line to the mediator, and the mediator one onward.
+    const bool hotline = spec.via == kNoParty ? scenario_.hotline_between(spec.from, spec.to)
+                                              : scenario_.hotline_between(spec.from, spec.via) &&
+                                                    scenario_.hotline_between(spec.via, spec.to);
     if (spec.kind == MessageKind::kWarning && (spec.outside_hotline_delay || hotline)) {
       // To warn is to protest formally: the sender stands at DEMARCHE at least.
       Actions actions;
@@ -566,7 +585,11 @@ class Simulation {
       }
       return;
     }
-    send(now, spec.from, spec.to, exchange);
+    if (spec.via == kNoParty) {
+      send(now, spec.from, spec.to, exchange);
+    } else {
+      send(now, spec.from, spec.via, exchange, spec.to);
+    }
   }
 
   // What an exchange says, as its sender's and its receiver's records both show it.
@@ -589,7 +612,10 @@ class Simulation {
       r.with("consequence", std::string(rung_name(exchange.consequence)));
   }
 
-  void send(SimTime now, int from, int to, const Exchange& exchange) {
+  // `relay_to`: the party `to` is to carry it on to; `author`: the party whose words a carrier
+  // passes on (else `from`).
+  void send(SimTime now, int from, int to, const Exchange& exchange, int relay_to = kNoParty,
+            int author = kNoParty) {
     const int line = scenario_.line_between(from, to);
     if (line < 0 || !scenario_.hotlines[line].enabled || scenario_.hotlines[line].circuits.empty())
       return;
@@ -602,6 +628,8 @@ class Simulation {
       words = count_words(exchange.text);
     }
     const int id = link_.add(from, to, exchange, words, true);
+    link_.message(id).relay_to = relay_to;
+    if (author != kNoParty) link_.message(id).author = author;
     if (exchange.type != Exchange::Type::kLinkTest) {
       ++outcomes_.messages_sent;
       ++outcomes_.sides[from].messages_sent;
@@ -611,6 +639,8 @@ class Simulation {
       r.party = scenario_.parties[from].id;
       r.with("message", static_cast<long long>(id));
       if (scenario_.party_count() > 2) r.with("to", scenario_.parties[to].id);
+      if (relay_to != kNoParty) r.with("for", scenario_.parties[relay_to].id);
+      if (author != kNoParty) r.with("carrying", scenario_.parties[author].id);
       describe(r, exchange);
       emit(std::move(r));
     }
@@ -623,8 +653,14 @@ class Simulation {
     message.delivered = true;
     const int to = message.to;
     const Exchange& exchange = message.exchange;
+    if (message.relay_to != kNoParty) {
+      ++outcomes_.messages_delivered;
+      carry(now, id, message);
+      return;
+    }
+    const int from = message.author;
     if (exchange.type == Exchange::Type::kLinkTest) {
-      sides_[to]->heard_link_test(now, id, message.from);
+      sides_[to]->heard_link_test(now, id, from);
       return;
     }
     ++outcomes_.messages_delivered;
@@ -632,7 +668,8 @@ class Simulation {
       Record r = world(now, "deliver");
       r.party = scenario_.parties[to].id;
       r.with("message", static_cast<long long>(id));
-      if (scenario_.party_count() > 2) r.with("from", scenario_.parties[message.from].id);
+      if (scenario_.party_count() > 2) r.with("from", scenario_.parties[from].id);
+      if (exchange.via != kNoParty) r.with("via", scenario_.parties[exchange.via].id);
       describe(r, exchange);
       if (garbled) r.with("garbled", true);
       emit(std::move(r));
@@ -641,11 +678,28 @@ class Simulation {
     if (is_question(message)) {
       const IncidentSpec& spec = incidents_[exchange.incident];
       const StateRole role = spec.sponsor == to ? spec.role : StateRole::kNone;
-      sides_[to]->inquiry(now, id, message.from, exchange.incident, spec.id, role, actions);
+      sides_[to]->inquiry(now, id, from, exchange.incident, spec.id, role, actions);
     } else {
-      sides_[to]->receive(now, id, message.from, exchange, garbled, message.seq >= 0, actions);
+      sides_[to]->receive(now, id, from, exchange, garbled, message.seq >= 0, actions);
     }
     apply(now, to, actions);
+  }
+
+  // A carrier passes on the document it was given, after its own desk's delay, over its line to
+  // the addressee; it does not read it as addressed to itself.
+  void carry(SimTime now, int id, const LinkMessage& message) {
+    carried_.push_back({message.author, message.relay_to, message.exchange});
+    const int carrier = message.to;
+    if (sink_) {
+      Record r = world(now, "carry");
+      r.party = scenario_.parties[carrier].id;
+      r.with("message", static_cast<long long>(id))
+          .with("from", scenario_.parties[message.author].id)
+          .with("to", scenario_.parties[message.relay_to].id);
+      emit(std::move(r));
+    }
+    scheduler_.schedule(now + scenario_.parties[carrier].doctrine.answer_delay,
+                        {SimEvent::Type::kCarry, carrier, static_cast<int>(carried_.size()) - 1});
   }
 
   // An inquiry, or a scripted request for help about an incident that came over the hotline,
@@ -691,6 +745,13 @@ class Simulation {
   std::map<int, int> response_to_;
   std::vector<SeenIncident> pending_observations_;
   std::vector<OutgoingExchange> pending_sends_;
+  // What carriers were given to pass on.
+  struct Carried {
+    int author = 0;
+    int to = 0;
+    Exchange exchange;
+  };
+  std::vector<Carried> carried_;
   // [attacker][victim]: extra chance of success against the victim's defences.
   std::vector<std::vector<double>> evasion_;
   // [party][other]: it has directed or tolerated acts against the other: the other's public

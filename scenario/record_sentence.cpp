@@ -155,18 +155,28 @@ std::string Narrator::sentence(const model::Record& r) {
                                  : exchange_told(r);
     const long long id = static_cast<long long>(number_field(r, "message", -1));
     sent_[id] = told;
-    // With more than two parties, the record names the addressee.
+    // With more than two parties, the record names the addressee, and a mediator's part.
     const std::string to = r.find("to") ? " to " + party_name(text_of(r, "to")) : "";
-    return "sends " + told + to + " (message " + std::to_string(id) + ")";
+    const std::string id_text = " (message " + std::to_string(id) + ")";
+    if (r.find("carrying"))
+      return "passes on " + told + " from " + party_name(text_of(r, "carrying")) + to + id_text;
+    const std::string for_whom = r.find("for") ? " for " + party_name(text_of(r, "for")) : "";
+    return "sends " + told + to + for_whom + id_text;
   }
   if (kind == "deliver") {
     const long long id = static_cast<long long>(number_field(r, "message", -1));
     const auto found = sent_.find(id);
     const std::string from = r.find("from") ? " from " + party_name(text_of(r, "from")) : "";
+    const std::string via = r.find("via") ? ", carried by " + party_name(text_of(r, "via")) : "";
     std::string s = "receives " + (found != sent_.end() ? found->second : exchange_told(r)) + from +
-                    " (message " + std::to_string(id) + ")";
+                    via + " (message " + std::to_string(id) + ")";
     if (flag_field(r, "garbled")) s += ", garbled on the way";
     return s;
+  }
+  if (kind == "carry") {
+    return "takes message " + std::to_string(static_cast<long long>(number_field(r, "message"))) +
+           " from " + party_name(text_of(r, "from")) + " to pass on to " +
+           party_name(text_of(r, "to"));
   }
   if (kind == "channel") {
     std::string s = "message " +

@@ -187,6 +187,19 @@ int Compiler::message(const spec::ScriptedMessage& in, const Where& where,
   out.from = std::max(0, known_party<spec::ScriptedMessage>(where, "from", in.from()));
   out.to = counterpart<spec::ScriptedMessage>(where, "to", in.to(), out.from);
   if (out.to == model::kNoParty) out.to = out.from == 0 ? 1 : 0;  // reported; compiling goes on
+  if (!in.via().empty()) {
+    out.via = known_party<spec::ScriptedMessage>(where, "via", in.via());
+    if (out.via == out.from || out.via == out.to) {
+      error<spec::ScriptedMessage>(where, "via", -1,
+                                   "via names a party other than the sender and the addressee");
+      out.via = model::kNoParty;
+    }
+    if (!in.outside_hotline_delay().empty()) {
+      error<spec::ScriptedMessage>(where, "via", -1,
+                                   "a carried message goes over hotlines: leave out "
+                                   "outside_hotline_delay");
+    }
+  }
   switch (in.kind()) {
     case spec::NOTIFICATION:
       out.kind = model::MessageKind::kNotification;

@@ -206,6 +206,52 @@ event { at: "+1h" observe { by: "b" incident: "hit" apparent_origin: "c" confide
                    innocent.pairs[kB][kA].misperception + innocent.pairs[kB][kC].misperception);
 }
 
+TEST(SeveralPartiesTest, AMediatorCarriesAQuestionAndItsAnswerBetweenTwoPartiesWithoutALine) {
+  // A and C have no line; B has one to each. C's evidence points at A; C asks A through B, and
+  // A's answer comes back through B, each leg after B's two-hour desk.
+  const std::string text = R"(
+start: "2020-01-01T00:00:00Z"
+duration: "10d"
+party { id: "a" prior_hostility: 0.3 trust: 0.5 doctrine { answer: HONEST } }
+party { id: "b" prior_hostility: 0.3 trust: 0.5 doctrine { answer_delay: "2h" } }
+party { id: "c" prior_hostility: 0.5 trust: 0.5 doctrine { query_above: 0.3 } }
+hotline { between: "a" between: "b" enabled: true circuit { latency: "1m" } }
+hotline { between: "b" between: "c" enabled: true circuit { latency: "1m" } }
+event { at: "D+1 10:00" incident { id: "flood" kind: "DDOS" state_role: NONE victim: "c" severity: 0.6 } }
+event { at: "+1h" observe { by: "c" incident: "flood" apparent_origin: "a" confidence: 0.8 } }
+event { at: "D+2 10:00" message { from: "a" to: "c" via: "b" kind: REASSURANCE text: "carried" } }
+)";
+  RecordCollector records;
+  const Outcomes outcomes = simulate(compile(text), 1, &records);
+  EXPECT_EQ(outcomes.messages_delivered, outcomes.messages_sent);
+  std::vector<std::string> read_by_c;
+  std::vector<std::string> read_by_a;
+  for (const Record& r : records.records) {
+    if (r.kind != "deliver" || field(r, "via") != "b") continue;
+    const std::string what = field(r, "what") + " from " + field(r, "from") + " at " +
+                             std::to_string(r.at / kMinute - 24 * 60) + "m";
+    (r.party == "c" ? read_by_c : read_by_a).push_back(what);
+  }
+  // 11:00 asked; 11:01 at B; 13:01 on to A, 13:02 there; A answers at 15:02; 15:03 at B;
+  // 17:03 on to C, 17:04 there.
+  EXPECT_EQ(read_by_a,
+            (std::vector<std::string>{"inquiry from c at " + std::to_string(13 * 60 + 2) + "m"}));
+  ASSERT_EQ(read_by_c.size(), 2u);
+  EXPECT_EQ(read_by_c[0], "reply from a at " + std::to_string(17 * 60 + 4) + "m");
+  // The scripted note, sent at D+2 10:00, reaches C two hours and two minutes later, as A's.
+  EXPECT_EQ(read_by_c[1], "message from a at " + std::to_string(24 * 60 + 12 * 60 + 2) + "m");
+
+  // Without B's line to C, C has no way to ask, and the note is never sent.
+  RecordCollector cut;
+  simulate(compile(text, {scenario::parse_setting("hotline.1.enabled=off")}), 1, &cut);
+  for (const Record& r : cut.records) {
+    EXPECT_NE(r.kind, "deliver") << field(r, "what");
+    if (r.kind == "unsent") {
+      EXPECT_EQ(field(r, "what"), "carried");
+    }
+  }
+}
+
 TEST(SeveralPartiesTest, PairMetricsNameTwoDifferentPartiesAndOnlyWherePairsMeanSomething) {
   const std::vector<std::string> parties{"a", "b", "c"};
   EXPECT_NO_THROW(Metric::parse("final_belief.a.c >= 0.5", parties));

@@ -147,6 +147,19 @@ TEST(ScenarioLoaderTest, ACaseOfSeveralPartiesNamesEachLineAndEachAddressee) {
           "tallinn"}));
 }
 
+TEST(ScenarioLoaderTest, AMessageCarriedByAThirdPartyGoesOverHotlines) {
+  const std::string three = kParties + "party { id: \"tallinn\" }\n";
+  EXPECT_EQ(
+      problems(three + "event { at: \"D+1\" message { from: \"tallinn\" to: \"moscow\" via: "
+                       "\"moscow\" kind: REASSURANCE } }\n"
+                       "event { at: \"D+2\" message { from: \"tallinn\" to: \"moscow\" via: "
+                       "\"washington\" kind: REASSURANCE outside_hotline_delay: \"1d\" } }\n"),
+      (std::vector<std::string>{
+          "x.textproto:5:58: via names a party other than the sender and the addressee",
+          "x.textproto:6:58: a carried message goes over hotlines: leave out "
+          "outside_hotline_delay"}));
+}
+
 TEST(ScenarioLoaderTest, APartysStanceTowardAnotherOverridesItsDefaults) {
   const ScenarioFile file = parse_scenario_text(
       kParties +
