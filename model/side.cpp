@@ -713,25 +713,27 @@ Rung Side::warranted(const Relation& r, double believed, double held) const {
 // that presses hardest, then the lowest index).
 void Side::decide(SimTime now, Actions& out) {
   const Doctrine& d = me_.doctrine;
+  // Grievances are summed once per relation: with a long memory a side holds hundreds.
   const Relation* driver = &relations_.front();
   Rung next = Rung::kNormal;
-  double driver_pressure = -1;
+  double held = 0;
+  double believed = 0;
+  double pressure = -1;
   double highest_pressure = 0;
   for (const Relation& r : relations_) {
-    const double held = grievance_of(r, now);
-    const double believed = belief_of(r, now);
-    const double pressure = believed * held;
-    const Rung wants = warranted(r, believed, held);
-    highest_pressure = std::max(highest_pressure, pressure);
-    if (wants > next || (wants == next && pressure > driver_pressure)) {
+    const double r_held = grievance_of(r, now);
+    const double r_believed = belief_of(r, now);
+    const double r_pressure = r_believed * r_held;
+    const Rung wants = warranted(r, r_believed, r_held);
+    highest_pressure = std::max(highest_pressure, r_pressure);
+    if (wants > next || (wants == next && r_pressure > pressure)) {
       next = wants;
       driver = &r;
-      driver_pressure = pressure;
+      held = r_held;
+      believed = r_believed;
+      pressure = r_pressure;
     }
   }
-  const double held = grievance_of(*driver, now);
-  const double believed = belief_of(*driver, now);
-  const double pressure = believed * held;
   // Hysteresis: a side stays where it stands until pressure falls well below what put it there.
   if (next < rung_ &&
       highest_pressure >= d.climb_at[static_cast<int>(rung_) - 1] * d.step_down_below) {
