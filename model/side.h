@@ -196,8 +196,6 @@ class Side {
   double grievance_of(const Grievance& g, SimTime now) const;
   double grievance_of(const Relation& r, SimTime now) const;
   void forgive(Relation& r, SimTime now, int incident, double fraction);
-  // The party whose position presses this side hardest now (ties: the lowest index).
-  const Relation& focus(SimTime now) const;
   void decide(SimTime now, Actions& out);
   // The rung the side's position toward `r` calls for: the highest it can take whose threshold
   // the pressure reaches, or its plan's aim if it intends `r` harm, has a pretext, and the aim
