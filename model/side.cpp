@@ -212,8 +212,10 @@ void Side::evidence_against(Relation& r, SimTime now, const SeenIncident& seen, 
   // What the side holds against the other for it: the damage done, or for a threat, what it
   // fears from it.
   const double harm = seen.threat_only ? seen.severity : seen.damage;
-  shift_belief(r, now, p.evidence_weight * confidence * seen.severity * unexplained);
+  const double lift = p.evidence_weight * confidence * seen.severity * unexplained;
+  shift_belief(r, now, lift);
   auto& g = r.grievances[seen.incident];
+  g.lifted += lift;
   if (g.denied && confidence >= kBetrayalConfidence) {
     r.trust *= kBetrayalTrustFactor;
     g.denied = false;

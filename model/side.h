@@ -145,6 +145,9 @@ class Side {
     // A threat that stands (missiles in place, a track on the radar) is feared undiminished
     // until new evidence, an explanation or an offer takes it back; harm done fades with memory.
     bool standing = false;
+    // The log-odds the evidence added against the party for it: what a notice from a third
+    // party that explains the incident takes back.
+    double lifted = 0;
   };
   struct PendingStrike {
     SimTime due = 0;

@@ -181,8 +181,17 @@ bool Side::read_message(Relation& r, SimTime now, const MessageSpec& message, do
     case MessageKind::kNotification:
       if (message.about >= 0) {
         notified_[message.about] = std::max(notified_[message.about], believed);
-        // Whoever the side held it against, the notice explains it.
-        for (Relation& held : relations_) forgive(held, now, message.about, believed);
+        // Whoever the side held it against, the notice explains it. Pinned on another party
+        // than the sender (Oslo's rocket taken for a US Trident), it also takes back its
+        // believed share of what the evidence added to the belief in that party's hostility.
+        for (Relation& held : relations_) {
+          const auto g = held.grievances.find(message.about);
+          if (&held != &r && g != held.grievances.end() && g->second.lifted > 0) {
+            shift_belief(held, now, -g->second.lifted * believed);
+            g->second.lifted *= 1 - believed;
+          }
+          forgive(held, now, message.about, believed);
+        }
       }
       shift_belief(r, now, -kNotificationWeight * p.message_weight * believed);
       break;

@@ -252,6 +252,27 @@ event { at: "D+2 10:00" message { from: "a" to: "c" via: "b" kind: REASSURANCE t
   }
 }
 
+TEST(SeveralPartiesTest, ANoticeFromTheRealAuthorTakesBackWhatTheEvidencePinnedOnAnotherParty) {
+  // C's launch looks to B like A's missile; C's notice, read just after, explains it.
+  const std::string text = R"(
+start: "2020-01-01T00:00:00Z"
+duration: "2d"
+party { id: "a" }
+party { id: "b" prior_hostility: 0.4 perception { confidence_noise: 0 } toward { party: "c" trust: 0.9 } }
+party { id: "c" }
+hotline { between: "b" between: "c" enabled: true circuit { latency: "1m" } }
+event { at: "D+1 10:00" incident { id: "launch" kind: "ROCKET_LAUNCH" sponsor: "c" state_role: DIRECTED
+        victim: "b" severity: 0.7 threat_only: true } }
+event { at: "+1m" observe { by: "b" incident: "launch" apparent_origin: "a" confidence: 0.8 } }
+event { at: "+1m" message { from: "c" to: "b" kind: NOTIFICATION about: "launch" text: "ours" } }
+)";
+  const Outcomes noticed = simulate(compile(text), 1);
+  const Outcomes unnoticed = simulate(compile(text, {scenario::parse_setting("hotline=off")}), 1);
+  // Believed at 0.9, the notice takes back nine tenths of what the evidence added against A.
+  EXPECT_LT(noticed.pairs[kB][kA].misperception, 0.2 * unnoticed.pairs[kB][kA].misperception);
+  EXPECT_GT(unnoticed.pairs[kB][kA].misperception, 0.1);
+}
+
 TEST(SeveralPartiesTest, PairMetricsNameTwoDifferentPartiesAndOnlyWherePairsMeanSomething) {
   const std::vector<std::string> parties{"a", "b", "c"};
   EXPECT_NO_THROW(Metric::parse("final_belief.a.c >= 0.5", parties));
