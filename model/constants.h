@@ -16,6 +16,7 @@ namespace hotline::model::constants {
 inline constexpr double kMaxLogOdds = 8.0;           // beliefs stay within (0.0003, 0.9997)
 inline constexpr double kProbabilityFloor = 1e-4;    // priors are clamped to [p, 1 - p]
 inline constexpr double kExculpatingShare = 0.5;     // evidence pointing elsewhere, of full weight
+inline constexpr double kAllyHarmShare = 0.5;        // an ally's damage, held as one's own
 inline constexpr double kBetrayalConfidence = 0.7;   // clear evidence after a denial: a lie
 inline constexpr double kBetrayalTrustFactor = 0.5;  // trust kept after a lie is found out
 inline constexpr double kAdmissionTrustGain = 0.2;   // share of distrust an admission removes
@@ -69,10 +70,11 @@ struct Documented {
 
 // What docs/model.md must list, with the same values (times in hours); the per-rung tables are
 // listed there by rung name.
-inline constexpr std::array<Documented, 32> kDocumented{{
+inline constexpr std::array<Documented, 33> kDocumented{{
     {"kMaxLogOdds", kMaxLogOdds},
     {"kProbabilityFloor", kProbabilityFloor},
     {"kExculpatingShare", kExculpatingShare},
+    {"kAllyHarmShare", kAllyHarmShare},
     {"kBetrayalConfidence", kBetrayalConfidence},
     {"kBetrayalTrustFactor", kBetrayalTrustFactor},
     {"kAdmissionTrustGain", kAdmissionTrustGain},

@@ -36,6 +36,7 @@ struct PartySpec {
   // [party]: this party's stance toward each other party (its own entry unused). Empty: the
   // defaults above toward everyone.
   std::vector<Stance> toward;
+  std::vector<int> allies;  // the parties it defends: an attack on one is a grievance of its own
   Doctrine doctrine;
   Perception perception;
 

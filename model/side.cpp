@@ -211,7 +211,8 @@ void Side::evidence_against(Relation& r, SimTime now, const SeenIncident& seen, 
   const Perception& p = me_.perception;
   // What the side holds against the other for it: the damage done, or for a threat, what it
   // fears from it.
-  const double harm = seen.threat_only ? seen.severity : seen.damage;
+  const double harm =
+      seen.threat_only ? seen.severity : seen.damage + kAllyHarmShare * seen.ally_damage;
   const double lift = p.evidence_weight * confidence * seen.severity * unexplained;
   shift_belief(r, now, lift);
   auto& g = r.grievances[seen.incident];

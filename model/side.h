@@ -27,6 +27,7 @@ struct SeenIncident {
   double confidence = 0;     // the scenario's attribution confidence, before perception noise
   double severity = 0;       // how threatening the act is
   double damage = 0;         // what it cost this side (0 if it failed or hit someone else)
+  double ally_damage = 0;    // what it cost an ally of this side's, if it hit one
   int in_response_to = -1;   // a strike answering this incident
   // It threatens rather than harms (a missile on the radar): feared as its severity while it is
   // believed, though it costs nothing.

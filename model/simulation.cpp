@@ -350,6 +350,7 @@ class Simulation {
     seen.confidence = spec.confidence;
     seen.severity = truth.severity;
     seen.damage = truth.victim == spec.by ? incident_damage_[incident] : 0;
+    seen.ally_damage = is_ally(spec.by, truth.victim) ? incident_damage_[incident] : 0;
     seen.threat_only = truth.threat_only;
     return seen;
   }
@@ -425,7 +426,9 @@ class Simulation {
     SeenIncident seen = given;
     // Damage is known once the incident has happened, which may be after the observation was
     // scheduled.
-    if (incidents_[seen.incident].victim == by) seen.damage = incident_damage_[seen.incident];
+    const int victim = incidents_[seen.incident].victim;
+    if (victim == by) seen.damage = incident_damage_[seen.incident];
+    if (is_ally(by, victim)) seen.ally_damage = incident_damage_[seen.incident];
     Actions actions;
     sides_[by]->observe(now, seen, actions);
     apply(now, by, actions);
@@ -459,6 +462,10 @@ class Simulation {
   }
 
   bool is_party(int party) const { return party >= 0 && party < scenario_.party_count(); }
+  bool is_ally(int party, int other) const {
+    const auto& allies = scenario_.parties[party].allies;
+    return other >= 0 && std::find(allies.begin(), allies.end(), other) != allies.end();
+  }
 
   // Straight to its addressee, or to the party that carries it there.
   void send_or_carry(SimTime now, int from, const OutgoingExchange& outgoing) {

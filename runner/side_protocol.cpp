@@ -114,6 +114,7 @@ side::Seen seen_to_proto(const model::SeenIncident& seen) {
   proto.set_confidence(seen.confidence);
   proto.set_severity(seen.severity);
   proto.set_damage(seen.damage);
+  proto.set_ally_damage(seen.ally_damage);
   proto.set_in_response_to(seen.in_response_to);
   proto.set_threat_only(seen.threat_only);
   return proto;
@@ -127,6 +128,7 @@ model::SeenIncident seen_from_proto(const side::Seen& proto) {
   seen.confidence = proto.confidence();
   seen.severity = proto.severity();
   seen.damage = proto.damage();
+  seen.ally_damage = proto.ally_damage();
   seen.in_response_to = proto.in_response_to();
   seen.threat_only = proto.threat_only();
   return seen;

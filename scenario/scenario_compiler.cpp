@@ -69,8 +69,15 @@ void Compiler::parties() {
                party.perception);
     scenario_.parties.push_back(party);
   }
-  for (int i = 0; i < spec_.party_size(); ++i)
-    stances(spec_.party(i), root_.nested(spec::Scenario::descriptor(), "party", i), i);
+  for (int i = 0; i < spec_.party_size(); ++i) {
+    const Where where = root_.nested(spec::Scenario::descriptor(), "party", i);
+    stances(spec_.party(i), where, i);
+    for (int a = 0; a < spec_.party(i).ally_size(); ++a) {
+      const int ally = known_party<spec::Party>(where, "ally", spec_.party(i).ally(a));
+      if (ally == i) error<spec::Party>(where, "ally", a, "a party is not its own ally");
+      if (ally != model::kNoParty && ally != i) scenario_.parties[i].allies.push_back(ally);
+    }
+  }
 }
 
 // Each party's stance toward each other one: its defaults, unless a `toward` block says

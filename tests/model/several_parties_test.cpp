@@ -273,6 +273,26 @@ event { at: "+1m" message { from: "c" to: "b" kind: NOTIFICATION about: "launch"
   EXPECT_GT(unnoticed.pairs[kB][kA].misperception, 0.1);
 }
 
+TEST(SeveralPartiesTest, AnAttackOnAnAllyIsAGrievanceAgainstTheAttacker) {
+  // C hits A; B sees it, pinned on C. As A's ally B holds half of A's damage against C, and
+  // climbs; as a bystander it holds nothing and stays.
+  const std::string text = R"(
+start: "2020-01-01T00:00:00Z"
+duration: "10d"
+party { id: "a" }
+party { id: "b" prior_hostility: 0.5 doctrine { decision_latency: "0s" } }
+party { id: "c" }
+event { at: "D+1 10:00" incident { id: "hit" kind: "DDOS" sponsor: "c" state_role: DIRECTED
+        victim: "a" severity: 0.8 } }
+event { at: "+1h" observe { by: "b" incident: "hit" apparent_origin: "c" confidence: 0.9 } }
+)";
+  const Outcomes bystander = simulate(compile(text), 1);
+  const Outcomes ally = simulate(compile(text, {scenario::parse_setting("party.b.ally=a")}), 1);
+  EXPECT_EQ(bystander.sides[kB].peak, Rung::kNormal);
+  EXPECT_GE(ally.sides[kB].peak, Rung::kDemarche);
+  EXPECT_EQ(ally.sides[kB].strikes, 0);
+}
+
 TEST(SeveralPartiesTest, PairMetricsNameTwoDifferentPartiesAndOnlyWherePairsMeanSomething) {
   const std::vector<std::string> parties{"a", "b", "c"};
   EXPECT_NO_THROW(Metric::parse("final_belief.a.c >= 0.5", parties));
