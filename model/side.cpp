@@ -21,6 +21,8 @@ Side::Side(const Scenario& scenario, int index, RecordSink* sink)
     r.party = party;
     r.id = scenario.parties[party].id;
     r.hotline = scenario.hotline_between(index, party);
+    if (r.hotline)
+      r.link_test_every = scenario.hotlines[scenario.line_between(index, party)].link_test_every;
     r.intends_harm = stance.intends_harm;
     r.prior_log_odds = to_log_odds(stance.prior_hostility);
     r.log_odds = r.prior_log_odds;
@@ -322,7 +324,7 @@ void Side::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng&
   decide(now, out);
 }
 
-void Side::review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out) {
+void Side::review(SimTime now, Rng& rng, Actions& out) {
   const Perception& p = me_.perception;
   for (Relation& r : relations_) {
     for (auto it = r.open_queries.begin(); it != r.open_queries.end();) {
@@ -362,8 +364,8 @@ void Side::review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out) 
     }
   }
   for (Relation& r : relations_) {
-    if (link_test_every > 0 && r.hotline && rung_ >= Rung::kInquiry &&
-        now - r.last_link_test > 2 * link_test_every) {
+    if (r.link_test_every > 0 && r.hotline && rung_ >= Rung::kInquiry &&
+        now - r.last_link_test > 2 * r.link_test_every) {
       // Silence on a line that should be talking is read through what the side already fears.
       shift_belief(r, now, p.silence_weight * belief_of(r, now));
       if (sink_)
@@ -452,9 +454,12 @@ void Side::decide(SimTime now, Actions& out) {
   rung_ = next;
   out.moves.push_back({next, driver->party});
   if (sink_) {
-    emit(reasons(record(now, "rung")
-                     .with("rung", std::string(rung_name(next)))
-                     .with("direction", std::string(climbing ? "climb" : "step down"))));
+    Record r = reasons(record(now, "rung")
+                           .with("rung", std::string(rung_name(next)))
+                           .with("direction", std::string(climbing ? "climb" : "step down")));
+    // With several other parties, whom a climb is against (a bilateral record needs no name).
+    if (relations_.size() > 1 && climbing) r.with("against", driver->id);
+    emit(std::move(r));
   }
   // A visible climb is explained to every party this side can reach: all of them see it.
   if (climbing && is_visible(next) && d.explain_own_moves) {

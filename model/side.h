@@ -120,7 +120,8 @@ class Side {
   // What crossed the hotline is in the press; `by` is the side it leaked from.
   void learn_of_leak(SimTime now, int by, double cost);
   // `rng` decides whether a strike that falls due is called off by what was explained.
-  void review(SimTime now, SimTime link_test_every, Rng& rng, Actions& out);
+  // Each line's silence is judged against that line's own link-test interval.
+  void review(SimTime now, Rng& rng, Actions& out);
 
   // This side's belief that `party` means it harm; without a party, the highest such belief.
   double belief(SimTime now, int party) const;
@@ -166,7 +167,8 @@ class Side {
   struct Relation {
     int party = kNoParty;
     std::string id;
-    bool hotline = false;  // a hotline joins the two, and it is on
+    bool hotline = false;         // a hotline joins the two, and it is on
+    SimTime link_test_every = 0;  // its link tests' interval (0: none)
     // Without one: the party that carries what the two say to each other (the lowest-index
     // party with a line to each), or kNoParty.
     int carrier = kNoParty;

@@ -37,8 +37,9 @@ void LocalSideHost::see_move(SimTime now, int mover, Rung rung, MoveAnswers answ
   side_.see_move(now, mover, rung, answers, rng_, out);
 }
 
-void LocalSideHost::review(SimTime now, SimTime link_test_every, Actions& out) {
-  side_.review(now, link_test_every, rng_, out);
+// The mind reads each line's link-test interval from the scenario it was built from.
+void LocalSideHost::review(SimTime now, SimTime, Actions& out) {
+  side_.review(now, rng_, out);
 }
 
 void LocalSideHost::set_intent(SimTime, int toward, bool intends_harm) {

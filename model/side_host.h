@@ -31,6 +31,8 @@ class SideHost {
   virtual void heard_link_test(SimTime now, int message, int from) = 0;
   // `answers`: what of this side's own acts against `mover` the move answers.
   virtual void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) = 0;
+  // `link_test_every`: the most frequent of the party's lines' tests (a person's console shows
+  // it); a model mind judges each line by its own interval, from its scenario.
   virtual void review(SimTime now, SimTime link_test_every, Actions& out) = 0;
   // This side's own scripted act toward `to` is a move: it stands at least at `at_least` (see
   // Side).

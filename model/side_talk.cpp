@@ -16,19 +16,23 @@ void Side::own_accident(SimTime now, int incident, const std::string& id, int vi
                         Actions& out) {
   own_accidents_.insert(incident);
   if (sink_) incident_names_[incident] = id;
-  // The accident is explained to the party it hit, over the line to it.
+  if (!me_.doctrine.explain_own_moves) return;
+  // The accident is explained to the party it hit; one that hit no other party, to every party
+  // the side can reach (in a bilateral case: the other).
   Relation* hit = find_relation(victim);
-  if (me_.doctrine.explain_own_moves && hit && can_reach(*hit)) {
+  bool explained = false;
+  for (const Relation& r : relations_) {
+    if ((hit && &r != hit) || !can_reach(r)) continue;
     Exchange explain;
     explain.type = Exchange::Type::kExplanation;
     explain.incident = incident;
     explain.claim = Claim::kAccident;
-    send_to(*hit, me_.doctrine.answer_delay, explain, out);
-    if (sink_)
-      emit(record(now, "decide")
-               .with("action", std::string("explain accident"))
-               .with("incident", id));
+    send_to(r, me_.doctrine.answer_delay, explain, out);
+    explained = true;
   }
+  if (explained && sink_)
+    emit(
+        record(now, "decide").with("action", std::string("explain accident")).with("incident", id));
 }
 
 void Side::inquiry(SimTime now, int from, int incident, const std::string& incident_id,

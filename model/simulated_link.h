@@ -25,6 +25,7 @@ struct LinkMessage {
   int to = 0;
   int author = 0;     // whose words they are: `from`, or the party a carrier carries for
   int relay_to = -1;  // a carrier's copy: the party it is for, else -1
+  bool garbled_on_the_way = false;  // the carrier's copy of it was garbled
   Exchange exchange;
   std::size_t words = 0;
   int line = -1;  // the hotline it crosses; -1 outside the hotline (no ordering, no faults)

@@ -217,7 +217,8 @@ class Simulation {
         const Carried& carried = carried_[event.b];
         Exchange exchange = carried.exchange;
         exchange.via = event.a;
-        send(now, event.a, carried.to, exchange, kNoParty, carried.author);
+        const int id = send(now, event.a, carried.to, exchange, kNoParty, carried.author);
+        if (id >= 0) link_.message(id).garbled_on_the_way = carried.garbled;
         break;
       }
       case SimEvent::Type::kArrive:
@@ -322,8 +323,11 @@ class Simulation {
   // A deterred sponsor does not carry out what its warning covered.
   bool refrains(SimTime now, const IncidentSpec& spec) {
     if (!is_deliberate(spec)) return false;
+    // An act with no named target is covered by any refrain from acting against a party, as a
+    // muddled warning's empty line always covered it.
     const bool covered = refrain_targets_[spec.sponsor].count(spec.target) ||
-                         (spec.victim >= 0 && refrain_victims_[spec.sponsor].count(spec.victim));
+                         (spec.victim >= 0 && refrain_victims_[spec.sponsor].count(spec.victim)) ||
+                         (spec.target.empty() && !refrain_victims_[spec.sponsor].empty());
     if (!covered) return false;
     ++outcomes_.sides[spec.sponsor].refrained;
     emit(world(now, "refrain")
@@ -585,10 +589,12 @@ class Simulation {
     }
     if (!hotline) {
       if (sink_) {
-        emit(world(now, "unsent")
-                 .with("from", scenario_.parties[spec.from].id)
-                 .with("what", spec.text)
-                 .with("why", std::string("there is no hotline")));
+        Record r = world(now, "unsent");
+        r.with("from", scenario_.parties[spec.from].id)
+            .with("what", spec.text)
+            .with("why", std::string("there is no hotline"));
+        if (scenario_.party_count() > 2) r.with("to", scenario_.parties[spec.to].id);
+        emit(std::move(r));
       }
       return;
     }
@@ -621,11 +627,12 @@ class Simulation {
 
   // `relay_to`: the party `to` is to carry it on to; `author`: the party whose words a carrier
   // passes on (else `from`).
-  void send(SimTime now, int from, int to, const Exchange& exchange, int relay_to = kNoParty,
-            int author = kNoParty) {
+  // Returns the message's id, or -1 if no line carries it.
+  int send(SimTime now, int from, int to, const Exchange& exchange, int relay_to = kNoParty,
+           int author = kNoParty) {
     const int line = scenario_.line_between(from, to);
     if (line < 0 || !scenario_.hotlines[line].enabled || scenario_.hotlines[line].circuits.empty())
-      return;
+      return -1;
     std::size_t words =
         exchange.type == Exchange::Type::kLinkTest ? kLinkTestWords : kExchangeWords;
     if (exchange.type == Exchange::Type::kScripted)
@@ -637,7 +644,8 @@ class Simulation {
     const int id = link_.add(from, to, exchange, words, true);
     link_.message(id).relay_to = relay_to;
     if (author != kNoParty) link_.message(id).author = author;
-    if (exchange.type != Exchange::Type::kLinkTest) {
+    // A carrier's hop passes on a message already counted as its author's.
+    if (exchange.type != Exchange::Type::kLinkTest && author == kNoParty) {
       ++outcomes_.messages_sent;
       ++outcomes_.sides[from].messages_sent;
     }
@@ -653,6 +661,7 @@ class Simulation {
     }
     const Transmission sent = link_.transmit(now, id, false);
     sides_[from]->transmit(now, id, exchange, words, sent);
+    return id;
   }
 
   void deliver(SimTime now, int id, bool garbled) {
@@ -661,10 +670,11 @@ class Simulation {
     const int to = message.to;
     const Exchange& exchange = message.exchange;
     if (message.relay_to != kNoParty) {
-      ++outcomes_.messages_delivered;
-      carry(now, id, message);
+      carry(now, id, message, garbled);
       return;
     }
+    // What the carrier's own translators garbled reaches the addressee garbled.
+    garbled = garbled || message.garbled_on_the_way;
     const int from = message.author;
     if (exchange.type == Exchange::Type::kLinkTest) {
       sides_[to]->heard_link_test(now, id, from);
@@ -694,8 +704,8 @@ class Simulation {
 
   // A carrier passes on the document it was given, after its own desk's delay, over its line to
   // the addressee; it does not read it as addressed to itself.
-  void carry(SimTime now, int id, const LinkMessage& message) {
-    carried_.push_back({message.author, message.relay_to, message.exchange});
+  void carry(SimTime now, int id, const LinkMessage& message, bool garbled) {
+    carried_.push_back({message.author, message.relay_to, message.exchange, garbled});
     const int carrier = message.to;
     if (sink_) {
       Record r = world(now, "carry");
@@ -703,6 +713,7 @@ class Simulation {
       r.with("message", static_cast<long long>(id))
           .with("from", scenario_.parties[message.author].id)
           .with("to", scenario_.parties[message.relay_to].id);
+      if (garbled) r.with("garbled", true);
       emit(std::move(r));
     }
     scheduler_.schedule(now + scenario_.parties[carrier].doctrine.answer_delay,
@@ -757,6 +768,7 @@ class Simulation {
     int author = 0;
     int to = 0;
     Exchange exchange;
+    bool garbled = false;  // as the carrier received it
   };
   std::vector<Carried> carried_;
   // [attacker][victim]: extra chance of success against the victim's defences.

@@ -40,7 +40,7 @@ HumanMind::HumanMind(const model::Scenario& scenario, int party, std::uint64_t s
       other_index_(1 - party),
       other_(scenario.parties[1 - party].id),
       sink_(sink),
-      belief_(scenario.parties[party].prior_hostility),
+      belief_(scenario.parties[party].stance_toward(1 - party).prior_hostility),
       model_(scenario, party, seed, nullptr) {}
 
 void HumanMind::show(model::Record record) {

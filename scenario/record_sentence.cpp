@@ -132,7 +132,9 @@ std::string Narrator::sentence(const model::Record& r) {
   }
   if (kind == "rung") {
     const bool climb = text_of(r, "direction") == "climb";
-    std::string s = (climb ? "climbs to " : "steps down to ") + text_of(r, "rung") + " (";
+    std::string s = (climb ? "climbs to " : "steps down to ") + text_of(r, "rung");
+    if (r.find("against")) s += " against " + party_name(text_of(r, "against"));
+    s += " (";
     if (flag_field(r, "plan"))
       s += "on its plan, grievance " + number(number_field(r, "grievance")) + " its pretext; ";
     if (r.find("declared")) s += "it " + text_of(r, "declared") + "; ";
@@ -239,7 +241,8 @@ std::string Narrator::sentence(const model::Record& r) {
   }
   if (kind == "unread") return "the message " + text_of(r, "why");
   if (kind == "unsent")
-    return "cannot send " + quoted(text_of(r, "what")) + ": " + text_of(r, "why");
+    return "cannot send " + quoted(text_of(r, "what")) +
+           (r.find("to") ? " to " + party_name(text_of(r, "to")) : "") + ": " + text_of(r, "why");
   if (kind == "intent") {
     return party_name(text_of(r, "party")) +
            (flag_field(r, "intends_harm") ? " now intends harm" : " no longer intends harm");

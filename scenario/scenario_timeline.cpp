@@ -112,6 +112,11 @@ int Compiler::incident(const spec::Incident& in, const Where& where,
   if (!in.sponsor().empty())
     out.sponsor = known_party<spec::Incident>(where, "sponsor", in.sponsor());
   if (!in.victim().empty()) out.victim = known_party<spec::Incident>(where, "victim", in.victim());
+  if (out.victim != model::kNoParty && out.victim == out.sponsor) {
+    error<spec::Incident>(where, "victim", -1,
+                          "an incident's victim is another party than its sponsor (an accident "
+                          "to one's own networks is no incident between parties)");
+  }
   switch (in.state_role()) {
     case spec::NONE:
       out.role = model::StateRole::kNone;

@@ -61,6 +61,14 @@ Message* select_element(Message& message, const FieldDescriptor* field, const st
     const int index = std::atoi(selector.c_str());
     if (index < size) return reflection->MutableRepeatedMessage(&message, field, index);
   }
+  // A party's stance toward another that the file leaves to the defaults is set all the same
+  // ("party.moscow.toward.oslo.trust=0.8"); the compiler checks that the party exists.
+  if (field->name() == "toward" && !selector.empty()) {
+    Message* toward = reflection->AddMessage(&message, field);
+    toward->GetReflection()->SetString(toward, toward->GetDescriptor()->FindFieldByName("party"),
+                                       selector);
+    return toward;
+  }
   throw std::invalid_argument("setting " + key + ": no " + field->name() + " named \"" + selector +
                               "\"");
 }
@@ -163,8 +171,9 @@ void apply_path(Message& root, const std::vector<std::string>& path, std::size_t
     }
     if (field->is_repeated()) {
       const auto* reflection = message->GetReflection();
-      // "hotline=off", "hotline.link_test_every=1h": every line that has what is set.
-      if (last || !selects_element(field, path[i + 1])) {
+      // "hotline=off", "hotline.link_test_every=1h": every line that has what is set. (Only
+      // the hotlines: a setting on every event or every party is a mistake, refused below.)
+      if (field->name() == "hotline" && (last || !selects_element(field, path[i + 1]))) {
         // A bilateral case without a hotline block has its line all the same ("hotline=on").
         if (reflection->FieldSize(*message, field) == 0) reflection->AddMessage(message, field);
         const int size = reflection->FieldSize(*message, field);
@@ -186,6 +195,7 @@ void apply_path(Message& root, const std::vector<std::string>& path, std::size_t
         if (applied == 0) throw std::invalid_argument(first_error);
         return;
       }
+      if (last) throw std::invalid_argument("setting " + setting.key + ": say which " + path[i]);
       message = select_element(*message, field, path[++i], setting.key);
       if (i + 1 == path.size())
         throw std::invalid_argument("setting " + setting.key + ": say which field");

@@ -71,7 +71,7 @@ TEST(ScenarioCommandsIntegrationTest, SimPlaysACaseOfThreePartiesWhichLivePlayRe
   ASSERT_EQ(sim.status, 0) << sim.output;
   EXPECT_NE(sim.output.find("sends the message: \"calm\" to B (message 0)"), std::string::npos)
       << sim.output;
-  EXPECT_NE(sim.output.find("cannot send \"calm\": there is no hotline"), std::string::npos)
+  EXPECT_NE(sim.output.find("cannot send \"calm\" to C: there is no hotline"), std::string::npos)
       << sim.output;
   const CommandResult live = run("run " + file);
   EXPECT_EQ(live.status, 1);

@@ -15,7 +15,7 @@ namespace {
 
 // Three parties; a and b, and b and c, have hotlines; a and c have none. C attacks B, and B's
 // evidence points at C. Parties decide at once, so that one observation shows its effect.
-const std::string kTriangle = R"(
+const std::string kTriangleWorld = R"(
 start: "2020-01-01T00:00:00Z"
 duration: "20d"
 party { id: "a" prior_hostility: 0.3 trust: 0.6 doctrine { decision_latency: "0s" } }
@@ -23,10 +23,13 @@ party { id: "b" prior_hostility: 0.3 trust: 0.6 doctrine { decision_latency: "0s
 party { id: "c" prior_hostility: 0.3 trust: 0.6 doctrine { decision_latency: "0s" answer: DENY } }
 hotline { between: "a" between: "b" enabled: true circuit { name: "ab" latency: "1m" } }
 hotline { between: "b" between: "c" enabled: true circuit { name: "bc" latency: "1m" } }
+)";
+const std::string kTriangleAttack = R"(
 event { at: "D+1 10:00" incident { id: "hit" kind: "DDOS" target: "b banks" actor: "c crew"
         sponsor: "c" state_role: DIRECTED victim: "b" severity: 0.8 } }
 event { at: "+1h" observe { by: "b" incident: "hit" apparent_origin: "c" confidence: 0.9 } }
 )";
+const std::string kTriangle = kTriangleWorld + kTriangleAttack;
 
 Scenario compile(const std::string& text, std::vector<scenario::Setting> settings = {}) {
   return scenario::load_scenario(scenario::parse_scenario_text(text, "test.textproto"), settings);
@@ -178,19 +181,10 @@ TEST(SeveralPartiesTest, AStrikeBackLandsOnThePartyTheSideClimbedAgainst) {
 
 TEST(SeveralPartiesTest, AnIntentTowardOnePartyIsTheTruthForThatPairAlone) {
   // C comes to mean B harm, not A: B's fear of C is then no misperception.
-  const Scenario with_intent = compile(R"(
-start: "2020-01-01T00:00:00Z"
-duration: "20d"
-party { id: "a" prior_hostility: 0.3 trust: 0.6 doctrine { decision_latency: "0s" } }
-party { id: "b" prior_hostility: 0.3 trust: 0.6 doctrine { decision_latency: "0s" } }
-party { id: "c" prior_hostility: 0.3 trust: 0.6 doctrine { decision_latency: "0s" answer: DENY } }
-hotline { between: "a" between: "b" enabled: true circuit { name: "ab" latency: "1m" } }
-hotline { between: "b" between: "c" enabled: true circuit { name: "bc" latency: "1m" } }
-event { at: "D+1 09:00" intent { party: "c" toward: "b" intends_harm: true } }
-event { at: "D+1 10:00" incident { id: "hit" kind: "DDOS" target: "b banks" actor: "c crew"
-        sponsor: "c" state_role: DIRECTED victim: "b" severity: 0.8 } }
-event { at: "+1h" observe { by: "b" incident: "hit" apparent_origin: "c" confidence: 0.9 } }
-)");
+  const Scenario with_intent = compile(
+      kTriangleWorld +
+      "event { at: \"D+1 09:00\" intent { party: \"c\" toward: \"b\" intends_harm: true } }\n" +
+      kTriangleAttack);
   const Outcomes innocent = simulate(compile(kTriangle), 1);
   const Outcomes hostile = simulate(with_intent, 1);
   // Believing C hostile is an error while C means no harm, and the truth once it does.
@@ -223,7 +217,10 @@ event { at: "D+2 10:00" message { from: "a" to: "c" via: "b" kind: REASSURANCE t
 )";
   RecordCollector records;
   const Outcomes outcomes = simulate(compile(text), 1, &records);
-  EXPECT_EQ(outcomes.messages_delivered, outcomes.messages_sent);
+  // Three messages (the question, the answer, the note), each counted once, as its author's.
+  EXPECT_EQ(outcomes.messages_sent, 3);
+  EXPECT_EQ(outcomes.messages_delivered, 3);
+  EXPECT_EQ(outcomes.sides[kB].messages_sent, 0);
   std::vector<std::string> read_by_c;
   std::vector<std::string> read_by_a;
   for (const Record& r : records.records) {
@@ -291,6 +288,21 @@ event { at: "+1h" observe { by: "b" incident: "hit" apparent_origin: "c" confide
   EXPECT_EQ(bystander.sides[kB].peak, Rung::kNormal);
   EXPECT_GE(ally.sides[kB].peak, Rung::kDemarche);
   EXPECT_EQ(ally.sides[kB].strikes, 0);
+}
+
+TEST(SeveralPartiesTest, EachLineIsJudgedByItsOwnLinkTests) {
+  // The a-b line is tested hourly; the b-c line is never tested. B, on a crisis footing after
+  // C's attack, must not read the b-c line's lack of tests as silence.
+  const Scenario scenario =
+      compile(kTriangle, {scenario::parse_setting("hotline.0.link_test_every=1h")});
+  RecordCollector records;
+  const Outcomes outcomes = simulate(scenario, 1, &records);
+  ASSERT_GE(outcomes.sides[kB].peak, Rung::kInquiry);
+  int silences = 0;
+  for (const Record& r : records.records) {
+    if (r.kind == "silence" && r.find("link")) ++silences;
+  }
+  EXPECT_EQ(silences, 0);
 }
 
 TEST(SeveralPartiesTest, PairMetricsNameTwoDifferentPartiesAndOnlyWherePairsMeanSomething) {

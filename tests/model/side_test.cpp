@@ -69,7 +69,7 @@ TEST(SideTest, TheSameObservationsClimbHigherFromAHostilePrior) {
     for (int i = 0; i < 4; ++i) {
       Actions out;
       side.observe(i * kHour, attack(i, 0.5), rng, out);
-      for (int r = 0; r < 5; ++r) side.review(i * kHour + r, 0, rng, out);
+      for (int r = 0; r < 5; ++r) side.review(i * kHour + r, rng, out);
       highest = std::max(highest, side.rung());
     }
     return highest;
@@ -89,7 +89,7 @@ TEST(SideTest, TheOthersMovesReadAsHostileButOwnMovesNeverCountAgainstOneself) {
   Rng rng(1);
   climber.observe(0, attack(1, 1.0, 1.0), rng, out);
   const double after_evidence = climber.belief(0);
-  for (int r = 0; r < 6; ++r) climber.review(0, 0, rng, out);
+  for (int r = 0; r < 6; ++r) climber.review(0, rng, out);
   EXPECT_GT(climber.rung(), Rung::kInquiry);
   EXPECT_DOUBLE_EQ(climber.belief(0), after_evidence);
 }
@@ -135,7 +135,7 @@ TEST(SideTest, SilenceAfterAnInquiryIsReadAsASignal) {
   side.observe(0, attack(1, 0.8), rng, out);
   const SimTime deadline = Doctrine{}.reply_deadline;
   const double before = side.belief(deadline);
-  side.review(deadline, 0, rng, out);
+  side.review(deadline, rng, out);
   EXPECT_GT(side.belief(deadline), before);
 }
 
@@ -172,7 +172,7 @@ double strike_share(double trust, int explanations) {
       side.receive((2 + i) * kHour, kOther, explanation, false, nullptr, rng, out);
     }
     Actions later;
-    side.review(p.doctrine.retaliate_after, 0, rng, later);
+    side.review(p.doctrine.retaliate_after, rng, later);
     struck += later.strikes.empty() ? 0 : 1;
   }
   return struck / 2000.0;
@@ -195,6 +195,19 @@ TEST(SideTest, TrustLowersTheChanceOfAStrikeSmoothlyWithNoCliff) {
   EXPECT_GT(strike_share(0.2, 1), strike_share(0.6, 1));
 }
 
+TEST(SideTest, AnAccidentThatHitNoOtherPartyIsExplainedToTheOtherAllTheSame) {
+  PartySpec p = party(0.2);
+  p.doctrine = *doctrine_preset("contrite");
+  Side side = make_side(p, true);
+  for (const int victim : {kOther, kNoParty, 0}) {
+    Actions out;
+    side.own_accident(0, 9, "slip", victim, out);
+    ASSERT_EQ(out.send.size(), 1u) << "victim " << victim;
+    EXPECT_EQ(out.send[0].to, kOther);
+    EXPECT_EQ(out.send[0].exchange.claim, Claim::kAccident);
+  }
+}
+
 TEST(SideTest, AContriteSideTakesThePunishmentForItsOwnAccident) {
   PartySpec p = party(0.2);
   p.doctrine = *doctrine_preset("contrite");
@@ -209,7 +222,7 @@ TEST(SideTest, AContriteSideTakesThePunishmentForItsOwnAccident) {
   EXPECT_DOUBLE_EQ(side.belief(kHour), before);
   EXPECT_DOUBLE_EQ(side.grievance(kHour), 0.0);
   Actions later;
-  side.review(kDay, 0, rng, later);
+  side.review(kDay, rng, later);
   EXPECT_TRUE(later.strikes.empty());
 }
 
@@ -342,10 +355,10 @@ TEST(SideTest, ASideActsOnlyAfterItsDecisionLatencyAndThenAsFarAsPressureWarrant
   ASSERT_EQ(out.wake_at.size(), 1u);
   EXPECT_EQ(out.wake_at.front(), 6 * kHour);
   Actions early;
-  side.review(5 * kHour, 0, rng, early);
+  side.review(5 * kHour, rng, early);
   EXPECT_EQ(side.rung(), Rung::kNormal);
   Actions due;
-  side.review(6 * kHour, 0, rng, due);
+  side.review(6 * kHour, rng, due);
   // Pressure near 0.8 warrants CYBER_RETALIATION under the measured preset: one decision, four
   // rungs up, not four decisions of one rung each.
   ASSERT_EQ(due.moves.size(), 1u);
@@ -362,7 +375,7 @@ TEST(SideTest, AnEarlyWarningCrewAlertsOnAThreatAndStandsDownWhenTheTrackFallsAw
   rocket.threat_only = true;
   Actions out;
   side.observe(0, rocket, rng, out);
-  side.review(3 * kMinute, 0, rng, out);
+  side.review(3 * kMinute, rng, out);
   EXPECT_EQ(side.rung(), Rung::kMilitaryPosture)
       << "a feared missile alerts though it costs nothing";
   // The same rocket, now seen falling away: the side revises its attribution.
@@ -370,15 +383,15 @@ TEST(SideTest, AnEarlyWarningCrewAlertsOnAThreatAndStandsDownWhenTheTrackFallsAw
   away.points_at = kNoParty;
   away.confidence = 0.9;
   side.observe(6 * kMinute, away, rng, out);
-  side.review(9 * kMinute, 0, rng, out);
+  side.review(9 * kMinute, rng, out);
   EXPECT_EQ(side.rung(), Rung::kNormal);
   // Without the second look it would still be on alert.
   Side unrevised = make_side(p, false);
   Rng again(1);
   Actions other;
   unrevised.observe(0, rocket, again, other);
-  unrevised.review(3 * kMinute, 0, again, other);
-  unrevised.review(9 * kMinute, 0, again, other);
+  unrevised.review(3 * kMinute, again, other);
+  unrevised.review(9 * kMinute, again, other);
   EXPECT_EQ(unrevised.rung(), Rung::kMilitaryPosture);
 }
 
@@ -457,7 +470,7 @@ TEST(SideTest, ASideThatIntendsHarmCarriesOutItsPlanOnceItHasAPretext) {
   Side side = make_side(p, false);
   Rng rng(1);
   Actions out;
-  side.review(0, 0, rng, out);
+  side.review(0, rng, out);
   EXPECT_EQ(side.rung(), Rung::kNormal) << "no pretext yet";
   side.observe(kHour, attack(1, 1.0, 0.9), rng, out);
   EXPECT_EQ(side.rung(), Rung::kArmedConflict);
@@ -588,9 +601,9 @@ TEST(SideTest, ASideThatSendsAWarningStandsAtDemarcheAndDeliberatesDownFromThere
   // Nothing holds it there: after deliberating, it steps back down.
   Rng rng(1);
   Actions later;
-  side.review(kHour, 0, rng, later);
+  side.review(kHour, rng, later);
   Actions decided;
-  side.review(3 * kHour, 0, rng, decided);
+  side.review(3 * kHour, rng, decided);
   EXPECT_EQ(side.rung(), Rung::kNormal);
   // A side already higher stays where it is.
   side.declare(4 * kHour, Rung::kDemarche, "sends a warning", kOther, decided);

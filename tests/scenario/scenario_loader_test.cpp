@@ -147,6 +147,15 @@ TEST(ScenarioLoaderTest, ACaseOfSeveralPartiesNamesEachLineAndEachAddressee) {
           "tallinn"}));
 }
 
+TEST(ScenarioLoaderTest, AnIncidentsVictimIsAnotherPartyThanItsSponsor) {
+  EXPECT_EQ(problems(kParties +
+                     "event { at: \"D+1\" incident { id: \"a\" kind: \"DDOS\" sponsor: \"moscow\" "
+                     "state_role: ACCIDENTAL victim: \"moscow\" } }\n"),
+            (std::vector<std::string>{
+                "x.textproto:4:92: an incident's victim is another party than its sponsor (an "
+                "accident to one's own networks is no incident between parties)"}));
+}
+
 TEST(ScenarioLoaderTest, AMessageCarriedByAThirdPartyGoesOverHotlines) {
   const std::string three = kParties + "party { id: \"tallinn\" }\n";
   EXPECT_EQ(

@@ -75,6 +75,23 @@ TEST(SettingsTest, ASettingOnTheHotlineReachesEveryLineThatHasTheFieldOrTheOneNa
   EXPECT_TRUE(bare.hotline(0).enabled());
 }
 
+TEST(SettingsTest, OnlyTheHotlinesTakeASettingAllAtOnceAndAStanceIsCreatedWhenSet) {
+  spec::Scenario s = base();
+  s.add_event()->set_at("D+1");
+  s.add_event()->set_at("D+2");
+  // Every event at once is a mistake, not a retiming of the whole timeline.
+  EXPECT_THROW(apply_setting(s, parse_setting("event.at=+1h")), std::invalid_argument);
+  EXPECT_EQ(s.event(0).at(), "D+1");
+  EXPECT_THROW(apply_setting(s, parse_setting("party=x")), std::invalid_argument);
+  // A stance the file leaves to the defaults is created when a setting names it.
+  apply_setting(s, parse_setting("party.moscow.toward.washington.trust=0.8"));
+  ASSERT_EQ(s.party(1).toward_size(), 1);
+  EXPECT_EQ(s.party(1).toward(0).party(), "washington");
+  EXPECT_DOUBLE_EQ(s.party(1).toward(0).trust(), 0.8);
+  apply_setting(s, parse_setting("party.moscow.toward.washington.prior_hostility=0.6"));
+  EXPECT_EQ(s.party(1).toward_size(), 1);
+}
+
 TEST(SettingsTest, MistakesSayWhatDoesNotFit) {
   spec::Scenario s = base();
   auto message = [&](const char* text) {
