@@ -131,9 +131,6 @@ class Side {
   double grievance(SimTime now) const;
   double trust(int party) const { return relation(party).trust; }
   double channel_confidence(int party) const { return relation(party).channel_confidence; }
-  // For a bilateral case: toward the only other party.
-  double trust() const { return relations_.front().trust; }
-  double channel_confidence() const { return relations_.front().channel_confidence; }
   Rung rung() const { return rung_; }
   const std::string& id() const { return me_.id; }
 

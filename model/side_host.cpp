@@ -37,8 +37,7 @@ void LocalSideHost::see_move(SimTime now, int mover, Rung rung, MoveAnswers answ
   side_.see_move(now, mover, rung, answers, rng_, out);
 }
 
-// The mind reads each line's link-test interval from the scenario it was built from.
-void LocalSideHost::review(SimTime now, SimTime, Actions& out) {
+void LocalSideHost::review(SimTime now, Actions& out) {
   side_.review(now, rng_, out);
 }
 

@@ -31,9 +31,8 @@ class SideHost {
   virtual void heard_link_test(SimTime now, int message, int from) = 0;
   // `answers`: what of this side's own acts against `mover` the move answers.
   virtual void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) = 0;
-  // `link_test_every`: the most frequent of the party's lines' tests (a person's console shows
-  // it); a model mind judges each line by its own interval, from its scenario.
-  virtual void review(SimTime now, SimTime link_test_every, Actions& out) = 0;
+  // A mind judges each of its lines by that line's own link-test interval, from its scenario.
+  virtual void review(SimTime now, Actions& out) = 0;
   // This side's own scripted act toward `to` is a move: it stands at least at `at_least` (see
   // Side).
   virtual void declare(SimTime now, Rung at_least, const std::string& why, int to,
@@ -74,7 +73,7 @@ class LocalSideHost : public SideHost {
                bool via_hotline, Actions& out) override;
   void heard_link_test(SimTime now, int message, int from) override;
   void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) override;
-  void review(SimTime now, SimTime link_test_every, Actions& out) override;
+  void review(SimTime now, Actions& out) override;
   void declare(SimTime now, Rung at_least, const std::string& why, int to, Actions& out) override {
     side_.declare(now, at_least, why, to, out);
   }

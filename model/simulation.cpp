@@ -128,20 +128,9 @@ class Simulation {
   }
 
  private:
-  // How often `party`'s lines are tested: the most frequent of its lines' tests (0: none).
-  SimTime link_test_every(int party) const {
-    SimTime every = 0;
-    for (const HotlineSpec& line : scenario_.hotlines) {
-      if (!line.enabled || line.link_test_every <= 0) continue;
-      if (line.between[0] != party && line.between[1] != party) continue;
-      every = every == 0 ? line.link_test_every : std::min(every, line.link_test_every);
-    }
-    return every;
-  }
-
   void review(SimTime now, int party) {
     Actions actions;
-    sides_[party]->review(now, link_test_every(party), actions);
+    sides_[party]->review(now, actions);
     apply(now, party, actions);
   }
 

@@ -413,9 +413,9 @@ void HumanMind::learn_of_leak(model::SimTime now, int by, double cost) {
   show(std::move(r));
 }
 
-void HumanMind::review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) {
+void HumanMind::review(model::SimTime now, model::Actions& out) {
   model::Actions ignored;  // the person decides
-  model_.review(now, link_test_every, ignored);
+  model_.review(now, ignored);
   take(out);
 }
 

@@ -146,7 +146,7 @@ bool Player::run(const side::Call& call) {
       break;
     }
     case side::Call::kReview:
-      mind_->review(now, call.review().link_test_every(), actions);
+      mind_->review(now, actions);
       break;
     case side::Call::kSetIntent:
       mind_->set_intent(now, call.set_intent().toward(), call.set_intent().intends_harm());

@@ -251,10 +251,9 @@ void RemoteSideHost::see_move(model::SimTime now, int mover, model::Rung rung,
   call(std::move(request), &out);
 }
 
-void RemoteSideHost::review(model::SimTime now, model::SimTime link_test_every,
-                            model::Actions& out) {
+void RemoteSideHost::review(model::SimTime now, model::Actions& out) {
   side::Call request = at(now);
-  request.mutable_review()->set_link_test_every(link_test_every);
+  request.mutable_review();
   call(std::move(request), &out);
 }
 

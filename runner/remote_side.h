@@ -52,7 +52,7 @@ class RemoteSideHost : public model::SideHost {
                 model::Actions& out) override;
   void declare(model::SimTime now, model::Rung at_least, const std::string& why, int to,
                model::Actions& out) override;
-  void review(model::SimTime now, model::SimTime link_test_every, model::Actions& out) override;
+  void review(model::SimTime now, model::Actions& out) override;
   void set_intent(model::SimTime now, int toward, bool intends_harm) override;
   void gain_trust(model::SimTime now, int from, double amount) override;
   void learn_of_leak(model::SimTime now, int by, double cost) override;

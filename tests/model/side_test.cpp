@@ -150,7 +150,7 @@ TEST(SideTest, ALieExposedByClearEvidenceHalvesTrust) {
   reply.claim = Claim::kNotUs;
   side.receive(kHour, kOther, reply, false, nullptr, rng, out);
   side.observe(2 * kHour, attack(3, 0.95), rng, out);
-  EXPECT_NEAR(side.trust(), 0.4, 1e-12);
+  EXPECT_NEAR(side.trust(kOther), 0.4, 1e-12);
 }
 
 // The share of runs in which a tit-for-tat side, trusting the other `trust`, strikes back at an
@@ -316,8 +316,8 @@ TEST(SideTest, AfterTheOtherSideLeaksTheChannelASideNeitherAsksNorAnswersOverIt)
   EXPECT_EQ(before.send[0].exchange.claim, Claim::kNotUs);
 
   side.learn_of_leak(kHour, kOther, 0.6);
-  EXPECT_NEAR(side.channel_confidence(), 0.4, 1e-9);
-  EXPECT_NEAR(side.trust(), 0.2, 1e-9);
+  EXPECT_NEAR(side.channel_confidence(kOther), 0.4, 1e-9);
+  EXPECT_NEAR(side.trust(kOther), 0.2, 1e-9);
   Actions answer;
   side.inquiry(2 * kHour, kOther, 2, "probe-2", StateRole::kNone, answer);
   ASSERT_EQ(answer.send.size(), 1u);
@@ -330,7 +330,7 @@ TEST(SideTest, AfterTheOtherSideLeaksTheChannelASideNeitherAsksNorAnswersOverIt)
   // The side the leak came from keeps its confidence in the channel.
   Side leaker = make_side(p, true);
   leaker.learn_of_leak(kHour, 0, 0.6);  // its own side
-  EXPECT_EQ(leaker.channel_confidence(), 1.0);
+  EXPECT_EQ(leaker.channel_confidence(kOther), 1.0);
 }
 
 TEST(SideTest, BeliefsDriftBackToThePriorWithMemory) {

@@ -19,7 +19,7 @@ class HumanMindTest : public ::testing::Test {
   // What the person's commands so far hand the world at its next look.
   model::Actions taken() {
     model::Actions out;
-    moscow_.review(0, 0, out);
+    moscow_.review(0, out);
     return out;
   }
 
