@@ -18,7 +18,10 @@ namespace {
 
 struct NodeFlags {
   std::string config;
-  std::string party, peer, listen, connect, certs, linger;
+  std::string party, certs, linger;
+  // Each repeatable: --peer NAME, and --listen / --connect as ADDRESS (a node of one peer) or
+  // PEER=ADDRESS.
+  std::vector<std::string> peers, listen, connect;
   std::string journal, fsync, fsync_interval, log, heartbeat, retransmit_after, link_test_every;
   std::uint32_t max_frame = 0;
   std::size_t max_outbox = 0;
@@ -55,6 +58,64 @@ std::chrono::milliseconds milliseconds_of(const std::string& text) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(common::parse_duration(text));
 }
 
+// The links from --peer, --listen and --connect (or the config file's): "ADDRESS" is for the
+// only peer, "PEER=ADDRESS" for the one it names, and a peer named only there is added.
+std::vector<node::PeerOptions> peers_from(const std::vector<std::string>& names,
+                                          const std::vector<std::string>& listen,
+                                          const std::vector<std::string>& connect) {
+  std::vector<node::PeerOptions> peers;
+  const auto find = [&peers](const std::string& name) -> node::PeerOptions& {
+    for (auto& peer : peers) {
+      if (peer.party == name) return peer;
+    }
+    peers.push_back(node::PeerOptions{name, {}, {}});
+    return peers.back();
+  };
+  for (const auto& name : names) {
+    if (name.empty()) throw std::invalid_argument("--peer needs a party name");
+    for (const auto& peer : peers) {
+      if (peer.party == name) throw std::invalid_argument("peer " + name + " is named twice");
+    }
+    find(name);
+  }
+  bool bare = false;
+  const auto take = [&](const std::vector<std::string>& addresses, const char* flag,
+                        std::vector<common::Endpoint> node::PeerOptions::*field) {
+    for (const auto& text : addresses) {
+      const auto equals = text.find('=');
+      if (equals == std::string::npos) {
+        bare = true;
+        if (peers.empty()) peers.push_back(node::PeerOptions{});  // the default peer
+        if (!(peers.front().*field).empty()) {
+          throw std::invalid_argument(std::string(flag) + " is given twice for the same peer");
+        }
+        peers.front().*field = common::parse_endpoint_list(text);
+        continue;
+      }
+      const std::string name = text.substr(0, equals);
+      if (name.empty()) throw std::invalid_argument(std::string(flag) + " " + text + ": no peer");
+      auto& peer = find(name);
+      if (!(peer.*field).empty()) {
+        throw std::invalid_argument(std::string(flag) + " is given twice for " + name);
+      }
+      peer.*field = common::parse_endpoint_list(text.substr(equals + 1));
+    }
+  };
+  take(listen, "--listen", &node::PeerOptions::listen);
+  take(connect, "--connect", &node::PeerOptions::connect);
+  if (bare && peers.size() > 1) {
+    throw std::invalid_argument(
+        "with several peers, give each its address as --listen PEER=ADDRESS or --connect "
+        "PEER=ADDRESS");
+  }
+  return peers;
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  if (text.empty()) return {};
+  return {text};
+}
+
 // Options from the config file first, then every flag the user gave on top.
 ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command) {
   config::NodeConfig file;
@@ -65,11 +126,32 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
   };
   node::NodeOptions options;
   options.party = pick("--party", flags.party, file.party());
-  options.peer = pick("--peer", flags.peer, file.peer());
-  const std::string listen = pick("--listen", flags.listen, file.listen());
-  const std::string connect = pick("--connect", flags.connect, file.connect());
-  if (!listen.empty()) options.listen = common::parse_endpoint_list(listen);
-  if (!connect.empty()) options.connect = common::parse_endpoint_list(connect);
+  const bool links_on_command_line =
+      command.count("--peer") + command.count("--listen") + command.count("--connect") > 0;
+  const auto pick_list = [&](const char* flag, const std::vector<std::string>& from_flag,
+                             const std::string& from_file) {
+    return command.count(flag) > 0 ? from_flag : split_list(from_file);
+  };
+  if (file.peers_size() == 0 || links_on_command_line) {
+    options.peers = peers_from(pick_list("--peer", flags.peers, file.peer()),
+                               pick_list("--listen", flags.listen, file.listen()),
+                               pick_list("--connect", flags.connect, file.connect()));
+  } else {
+    for (const auto& peer : file.peers()) {
+      options.peers.push_back(
+          node::PeerOptions{peer.party(),
+                            peer.listen().empty() ? std::vector<common::Endpoint>{}
+                                                  : common::parse_endpoint_list(peer.listen()),
+                            peer.connect().empty() ? std::vector<common::Endpoint>{}
+                                                   : common::parse_endpoint_list(peer.connect())});
+    }
+  }
+  // A single link whose peer was not named goes to the default peer (finalize()).
+  if (options.peers.size() == 1 && options.peers.front().party.empty()) {
+    options.listen = options.peers.front().listen;
+    options.connect = options.peers.front().connect;
+    options.peers.clear();
+  }
   options.certs_dir = pick("--certs", flags.certs, file.certs());
   if (command.count("--max-outbox") > 0) options.max_outbox_bytes = flags.max_outbox;
   if (command.count("--compact-after") > 0) options.compact_after_bytes = flags.compact_after;
@@ -134,14 +216,32 @@ class ConsolePrinter : public node::NodeObserver {
   std::function<void()> on_stopped_;
 };
 
-// "/flash text" and "/priority text" set the precedence of one message, as on the real link.
-std::pair<wire::Priority, std::string> parse_console_line(const std::string& line) {
+// A typed line: on a node of several peers "@party " first names its addressee; then "/flash "
+// or "/priority " sets its precedence, as on the real link.
+struct ConsoleLine {
+  std::string to;
+  wire::Priority priority = wire::ROUTINE;
+  std::string text;
+};
+
+ConsoleLine parse_console_line(std::string line, bool addressed) {
+  ConsoleLine parsed;
+  if (addressed && !line.empty() && line[0] == '@') {
+    const auto space = line.find(' ');
+    parsed.to = line.substr(1, space == std::string::npos ? std::string::npos : space - 1);
+    line = space == std::string::npos ? std::string() : line.substr(space + 1);
+  }
+  parsed.text = std::move(line);
   for (const auto& [prefix, priority] :
        {std::pair{"/flash ", wire::FLASH}, std::pair{"/priority ", wire::PRIORITY}}) {
     const std::string_view p(prefix);
-    if (line.compare(0, p.size(), p) == 0) return {priority, line.substr(p.size())};
+    if (parsed.text.compare(0, p.size(), p) == 0) {
+      parsed.priority = priority;
+      parsed.text.erase(0, p.size());
+      break;
+    }
   }
-  return {wire::ROUTINE, line};
+  return parsed;
 }
 
 // Forwards every event to the console, and model exchanges delivered by the link to the mind.
@@ -183,6 +283,7 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
     scenario = std::make_unique<model::Scenario>(scenario::load_scenario(file, settings));
     if (const std::string why = runner::cannot_play_live(*scenario); !why.empty())
       throw std::invalid_argument(why);
+    if (node.peers().size() != 1) throw std::invalid_argument("--play takes a node of one peer");
     int party = -1;
     for (std::size_t i = 0; i < scenario->parties.size(); ++i) {
       if (scenario->parties[i].id == options.party) party = static_cast<int>(i);
@@ -223,9 +324,14 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
           player->on_call(line);
           return;
         }
-        auto [priority, text] = parse_console_line(line);
+        const bool several = node.peers().size() > 1;
+        const ConsoleLine typed = parse_console_line(std::move(line), several);
         try {
-          node.send_text(std::move(text), priority);
+          if (typed.to.empty() && several) {
+            throw std::invalid_argument("this node has several peers: start the line with @" +
+                                        node.peers().front() + " (or another peer)");
+          }
+          node.send_text(typed.text, typed.priority, typed.to);
         } catch (const std::exception& error) {
           printer.error(std::string("not sent: ") + error.what());
         }
@@ -236,7 +342,7 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
       });
   io->run();
   if (!node.failure().empty()) return 3;
-  return node.unacknowledged() == 0 ? 0 : 1;
+  return node.unacknowledged_in_all() == 0 ? 0 : 1;
 }
 
 }  // namespace
@@ -246,7 +352,8 @@ void add_node_command(CLI::App& app) {
   CLI::App* command = app.add_subcommand("node", "Run one party's terminal of the hotline");
   command->footer(
       "Each line on standard input is sent to the peer as a message; start it with /flash or\n"
-      "/priority to raise its precedence. At end of input the node delivers what is queued,\n"
+      "/priority to raise its precedence, and on a node of several peers with @PEER to say to\n"
+      "whom. At end of input the node delivers what is queued,\n"
       "says goodbye, and exits once the peer has said goodbye too (or --linger runs out).\n"
       "Exit status: 0 if every message was acknowledged, 1 if not, 2 on a usage error, 3 if\n"
       "the node stopped because its journal could not be written or synced.");
@@ -254,12 +361,15 @@ void add_node_command(CLI::App& app) {
                       "Options in protobuf text format "
                       "(hotline.config.NodeConfig); flags override");
   command->add_option("--party", flags->party, "This node's party, e.g. washington");
-  command->add_option("--peer", flags->peer,
-                      "The party at the other end (default: the other of washington/moscow)");
+  command->add_option("--peer", flags->peers,
+                      "The party at the other end (default: the other of washington/moscow); "
+                      "repeat it for a node of several peers, one link each");
   command->add_option("--listen", flags->listen,
-                      "Accept the peer on host:port; \"primary,backup\" for two circuits");
+                      "Accept the peer on host:port; \"primary,backup\" for two circuits; "
+                      "PEER=host:port for one of several peers (repeatable)");
   command->add_option("--connect", flags->connect,
-                      "Dial the peer at host:port; \"primary,backup\" for two circuits");
+                      "Dial the peer at host:port; \"primary,backup\" for two circuits; "
+                      "PEER=host:port for one of several peers (repeatable)");
   command->add_option("--certs", flags->certs, "Directory made by `hotline certs`");
   command->add_option("--max-frame", flags->max_frame, "Largest frame in bytes (default 65536)");
   command->add_option("--max-outbox", flags->max_outbox,

@@ -13,6 +13,7 @@ struct Endpoint {
   std::uint16_t port = 0;
 
   std::string to_string() const;
+  bool operator==(const Endpoint& other) const { return host == other.host && port == other.port; }
 };
 
 // Throws std::invalid_argument naming what is wrong with `text`.

@@ -5,7 +5,6 @@
 namespace hotline::node {
 
 void CommitPipeline::commit(Ticket ticket, std::uint64_t last_seq) {
-  commit_point_pending_ = false;
   if (!written_.empty() && ticket < written_.back().ticket) {
     throw std::logic_error("a commit's ticket went back");
   }

@@ -5,7 +5,10 @@
 //   open     deliveries appended to the journal since the last commit point, and whether an
 //            acknowledgement is owed (something was delivered, or a duplicate came: the peer
 //            missed an ack). The node posts one commit point for the end of the event loop's
-//            turn, so everything of a turn shares one write() and one fsync.
+//            turn, so everything of a turn, on every link, shares one write() and one fsync.
+//
+// One pipeline per link (the peer's deliveries and this node's numbering toward it); the
+// node's commit points close every link's open batch under the same journal ticket.
 //   written  closed at a commit point under the journal's ticket, with the outbox numbered up
 //            to last_seq: in the file, waiting for the fsync that covers the ticket.
 //   durable  that fsync has come (at once without a journal, or with --fsync none): released,
@@ -40,14 +43,6 @@ class CommitPipeline {
   }
   void owe_acknowledgement() { open_.ack_due = true; }
   std::size_t open_deliveries() const { return open_.deliveries.size(); }
-
-  // The end of the turn needs a commit point: true the first time until commit() runs, so the
-  // caller posts one commit point per turn.
-  bool needs_commit_point() {
-    if (commit_point_pending_) return false;
-    commit_point_pending_ = true;
-    return true;
-  }
 
   // The commit point: the open batch is written under `ticket`, the outbox numbered to
   // `last_seq`. Throws std::logic_error if tickets go back.
@@ -87,7 +82,6 @@ class CommitPipeline {
   void recycle(DeliveryList&& list);
 
   Batch open_;
-  bool commit_point_pending_ = false;
   std::deque<Batch> written_;
   // Lists of announced deliveries, kept for their envelopes' memory.
   std::vector<DeliveryList> spare_lists_;

@@ -166,6 +166,8 @@ nlohmann::json event_to_json(const NodeEvent& event, const std::string& party) {
       out["reason"] = event.reason;
       break;
   }
+  // On a node of several peers, every event of one link names it.
+  if (event.among_several) out["link"] = event.peer;
   return out;
 }
 
@@ -203,7 +205,6 @@ std::string unescaped_console_line(const nlohmann::json& event) {
   std::string line = time.size() >= 23 ? time.substr(11, 12) : time;
   line += "  ";
   const std::string kind = get(event, "event");
-  const std::string seq = "#" + get(event, "seq");
   const std::string text = get(event, "text");
   const std::string priority = get(event, "priority");
   const std::string flag = priority.empty() || priority == "ROUTINE" ? "" : "[" + priority + "] ";
@@ -211,6 +212,9 @@ std::string unescaped_console_line(const nlohmann::json& event) {
   const std::string body = payload == "message" || payload.empty() ? text : payload + ": " + text;
   const std::string circuit = get(event, "circuit");
   const std::string via = circuit.empty() || circuit == "primary" ? "" : "  [" + circuit + "]";
+  // A node of several peers says which link; "#3" is then that link's numbering.
+  const std::string link = get(event, "link");
+  const std::string seq = (link.empty() ? "" : link + " ") + "#" + get(event, "seq");
   if (kind == "listening") {
     return line + "listening on " + get(event, "address") + " (" + circuit + ")";
   }

@@ -21,7 +21,8 @@ EventLog::EventLog(const std::filesystem::path& path) : path_(path) {
       last_line = line;
       const auto event = nlohmann::json::parse(line, nullptr, false);
       if (!event.is_object() || event.value("event", "") != "delivered") continue;
-      auto& announced = announced_[event.value("epoch", std::uint64_t{0})];
+      auto& announced =
+          announced_[event.value("from", std::string())][event.value("epoch", std::uint64_t{0})];
       announced = std::max(announced, event.value("seq", std::uint64_t{0}));
     }
   }

@@ -20,8 +20,9 @@ class EventLog {
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
 
-  // Highest delivered seq announced per peer epoch.
-  const std::map<std::uint64_t, std::uint64_t>& announced() const { return announced_; }
+  // Highest delivered seq announced per peer and peer epoch.
+  using Announced = std::map<std::string, std::map<std::uint64_t, std::uint64_t>>;
+  const Announced& announced() const { return announced_; }
 
   // Appends one line with a single write(), so a crash never leaves half of it behind a later
   // line.
@@ -30,7 +31,7 @@ class EventLog {
  private:
   int fd_ = -1;
   std::filesystem::path path_;
-  std::map<std::uint64_t, std::uint64_t> announced_;
+  Announced announced_;
 };
 
 }  // namespace hotline::node

@@ -315,26 +315,31 @@ void Journal::sync_directory() {
 void Journal::append(const journal::Record& record) {
   throw_if_failed();
   // A new journal's first record says whose it is; that belongs to what the journal tells.
-  if (record.has_identity() && state_.epoch == 0) state_.apply(record);
+  // So does the identity of each link it opens with a new numbering.
+  if (record.has_identity() && (state_.empty() || (record.identity().epoch() != 0 &&
+                                                   state_.peers.count(record.peer()) == 0))) {
+    state_.apply(record);
+  }
   journal_format::append_record(pending_, record);
   after_append();
 }
 
-void Journal::append_sent(const wire::Envelope& envelope, bool generated) {
+void Journal::append_sent(const wire::Envelope& envelope, bool generated, std::string_view peer) {
   throw_if_failed();
-  journal_format::append_sent(pending_, envelope, generated);
+  journal_format::append_sent(pending_, envelope, generated, peer);
   after_append();
 }
 
-void Journal::append_delivered(const wire::Envelope& envelope) {
+void Journal::append_delivered(const wire::Envelope& envelope, std::string_view peer) {
   throw_if_failed();
-  journal_format::append_delivered(pending_, envelope);
+  journal_format::append_delivered(pending_, envelope, peer);
   after_append();
 }
 
-void Journal::append_delivered_item(std::string_view item_bytes, std::uint64_t epoch) {
+void Journal::append_delivered_item(std::string_view item_bytes, std::uint64_t epoch,
+                                    std::string_view peer) {
   throw_if_failed();
-  journal_format::append_delivered_item(pending_, item_bytes, epoch);
+  journal_format::append_delivered_item(pending_, item_bytes, epoch, peer);
   after_append();
 }
 

@@ -86,7 +86,9 @@ class Journal {
   // the live state and hands compact() a snapshot of it.
   const JournalState& recovered() const { return state_; }
   std::size_t recovered_records() const { return recovered_records_; }
-  void forget_recovered_deliveries() { state_.recent_deliveries.clear(); }
+  void forget_recovered_deliveries() {
+    for (auto& [peer, state] : state_.peers) state.recent_deliveries.clear();
+  }
 
   using Ticket = std::uint64_t;
 
@@ -94,10 +96,12 @@ class Journal {
   // once. These, commit(), flush() and compact() throw JournalIoError once the journal failed.
   void append(const journal::Record& record);
   // The two records of every message, encoded around the envelope without copying it.
-  void append_sent(const wire::Envelope& envelope, bool generated);
-  void append_delivered(const wire::Envelope& envelope);
+  // `peer` names the link in the journal of a node of several peers, and is empty otherwise.
+  void append_sent(const wire::Envelope& envelope, bool generated, std::string_view peer = {});
+  void append_delivered(const wire::Envelope& envelope, std::string_view peer = {});
   // A delivery that came as a batch item, from its bytes (journal_format::append_delivered_item).
-  void append_delivered_item(std::string_view item_bytes, std::uint64_t epoch);
+  void append_delivered_item(std::string_view item_bytes, std::uint64_t epoch,
+                             std::string_view peer = {});
   bool has_uncommitted() const { return !pending_.empty(); }
   // Writes what was appended; returns the commit's ticket. Once written, the records survive a
   // crash of the process. They survive a crash of the machine once synced_ticket() reaches the

@@ -64,10 +64,21 @@ std::uint8_t* write_length_delimited_header(int field, std::size_t length, std::
   return CodedOutputStream::WriteVarint32ToArray(static_cast<std::uint32_t>(length), at);
 }
 
-// Record{<record_field>: {envelope: 1, generated: 2}}: Sent and Delivered share the envelope's
-// field number, which the static_assert holds them to.
+std::size_t peer_bytes(std::string_view peer) {
+  return peer.empty() ? 0 : length_delimited_bytes(journal::Record::kPeerFieldNumber, peer.size());
+}
+
+std::uint8_t* write_peer(std::string_view peer, std::uint8_t* at) {
+  if (peer.empty()) return at;
+  at = write_length_delimited_header(journal::Record::kPeerFieldNumber, peer.size(), at);
+  std::memcpy(at, peer.data(), peer.size());
+  return at + peer.size();
+}
+
+// Record{<record_field>: {envelope: 1, generated: 2}, peer}: Sent and Delivered share the
+// envelope's field number, which the static_assert holds them to.
 void append_wrapped_envelope(std::string& out, int record_field, const wire::Envelope& envelope,
-                             bool generated) {
+                             bool generated, std::string_view peer) {
   static_assert(int{journal::Sent::kEnvelopeFieldNumber} ==
                 int{journal::Delivered::kEnvelopeFieldNumber});
   const std::size_t envelope_bytes = envelope.ByteSizeLong();
@@ -77,7 +88,7 @@ void append_wrapped_envelope(std::string& out, int record_field, const wire::Env
                                            WireFormatLite::TYPE_BOOL) +
                        1
                  : 0);
-  const std::size_t body = length_delimited_bytes(record_field, inner);
+  const std::size_t body = length_delimited_bytes(record_field, inner) + peer_bytes(peer);
   const std::size_t at = out.size();
   out.resize(at + kHeaderBytes + body);
   auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
@@ -86,6 +97,7 @@ void append_wrapped_envelope(std::string& out, int record_field, const wire::Env
   p = envelope.SerializeWithCachedSizesToArray(p);
   if (generated)
     p = WireFormatLite::WriteBoolToArray(journal::Sent::kGeneratedFieldNumber, true, p);
+  p = write_peer(peer, p);
   if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
   seal(out.data() + at, body);
 }
@@ -146,22 +158,25 @@ void append_record_body(std::string& out, std::string_view body) {
   seal(out.data() + at, body.size());
 }
 
-void append_sent(std::string& out, const wire::Envelope& envelope, bool generated) {
-  append_wrapped_envelope(out, journal::Record::kSentFieldNumber, envelope, generated);
+void append_sent(std::string& out, const wire::Envelope& envelope, bool generated,
+                 std::string_view peer) {
+  append_wrapped_envelope(out, journal::Record::kSentFieldNumber, envelope, generated, peer);
 }
 
-void append_delivered(std::string& out, const wire::Envelope& envelope) {
-  append_wrapped_envelope(out, journal::Record::kDeliveredFieldNumber, envelope, false);
+void append_delivered(std::string& out, const wire::Envelope& envelope, std::string_view peer) {
+  append_wrapped_envelope(out, journal::Record::kDeliveredFieldNumber, envelope, false, peer);
 }
 
-void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch) {
+void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch,
+                           std::string_view peer) {
   const std::size_t epoch_bytes =
       WireFormatLite::TagSize(wire::Envelope::kEpochFieldNumber, WireFormatLite::TYPE_UINT64) +
       CodedOutputStream::VarintSize64(epoch);
   const std::size_t envelope_bytes = item_bytes.size() + epoch_bytes;
   const std::size_t inner =
       length_delimited_bytes(journal::Delivered::kEnvelopeFieldNumber, envelope_bytes);
-  const std::size_t body = length_delimited_bytes(journal::Record::kDeliveredFieldNumber, inner);
+  const std::size_t body =
+      length_delimited_bytes(journal::Record::kDeliveredFieldNumber, inner) + peer_bytes(peer);
   const std::size_t at = out.size();
   out.resize(at + kHeaderBytes + body);
   auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
@@ -171,6 +186,7 @@ void append_delivered_item(std::string& out, std::string_view item_bytes, std::u
   std::memcpy(p, item_bytes.data(), item_bytes.size());
   p = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kEpochFieldNumber, epoch,
                                          p + item_bytes.size());
+  p = write_peer(peer, p);
   if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
   seal(out.data() + at, body);
 }

@@ -29,15 +29,17 @@ inline constexpr std::uint32_t kMaxRecordBytes = 64 * 1024 * 1024;
 void append_record(std::string& out, const journal::Record& record);
 // A record whose body is already serialized (for rewriting a version 1 file).
 void append_record_body(std::string& out, std::string_view body);
-// Record{sent: {envelope, generated}} and Record{delivered: {envelope}}, encoded around the
-// envelope without copying it into a Record first.
-void append_sent(std::string& out, const wire::Envelope& envelope, bool generated);
-void append_delivered(std::string& out, const wire::Envelope& envelope);
+// Record{sent: {envelope, generated}, peer} and Record{delivered: {envelope}, peer}, encoded
+// around the envelope without copying it into a Record first. An empty `peer` is not written.
+void append_sent(std::string& out, const wire::Envelope& envelope, bool generated,
+                 std::string_view peer = {});
+void append_delivered(std::string& out, const wire::Envelope& envelope, std::string_view peer = {});
 // Record{delivered: {envelope}} for an envelope that came as a batch item: the item's bytes as
 // they arrived, then the header's epoch (a later field of the same number wins in protobuf, so
 // an item that names an epoch of its own reads as it did when it arrived). The receiver's hot
 // path: a copy, not a second encoding.
-void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch);
+void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch,
+                           std::string_view peer = {});
 
 enum class Version { kOne, kTwo };
 

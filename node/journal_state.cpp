@@ -6,7 +6,7 @@
 
 namespace hotline::node {
 
-void JournalState::apply(const journal::Record& record) {
+void PeerJournal::apply(const journal::Record& record) {
   switch (record.kind_case()) {
     case journal::Record::kIdentity: {
       const auto& identity = record.identity();
@@ -17,7 +17,6 @@ void JournalState::apply(const journal::Record& record) {
         acknowledged_seq = 0;
         unacknowledged.clear();
       }
-      party = identity.party();
       epoch = identity.epoch();
       last_seq = std::max(last_seq, identity.last_seq());
       acknowledged_seq = std::max(acknowledged_seq, identity.acknowledged_seq());
@@ -53,33 +52,60 @@ void JournalState::apply(const journal::Record& record) {
   }
 }
 
-std::string JournalState::encode_snapshot(
-    const std::vector<const wire::Envelope*>* unacknowledged_envelopes) const {
+void JournalState::apply(const journal::Record& record) {
+  if (record.has_identity()) {
+    party = record.identity().party();
+    // A node of several peers opens its journal with an identity of no peer and no epoch.
+    if (record.identity().epoch() == 0) return;
+  }
+  peers[record.peer()].apply(record);
+}
+
+const PeerJournal& JournalState::only() const {
+  static const PeerJournal kNothing;
+  const auto found = peers.find("");
+  return found == peers.end() ? kNothing : found->second;
+}
+
+std::string JournalState::encode_snapshot(const Envelopes* unacknowledged_envelopes) const {
   std::string bytes;
   journal::Record record;
-  journal::Identity& identity = *record.mutable_identity();
-  identity.set_party(party);
-  identity.set_epoch(epoch);
-  identity.set_last_seq(last_seq);
-  identity.set_acknowledged_seq(acknowledged_seq);
-  identity.set_generated(generated);
-  journal_format::append_record(bytes, record);
-  // Not marked generated: identity.generated counts them already.
-  if (unacknowledged_envelopes != nullptr) {
-    for (const wire::Envelope* envelope : *unacknowledged_envelopes) {
-      journal_format::append_sent(bytes, *envelope, false);
-    }
-  } else {
-    for (const auto& [seq, sent] : unacknowledged) {
-      journal_format::append_sent(bytes, sent.envelope(), false);
-    }
-  }
-  for (const auto& [peer_epoch, seq] : delivered) {
-    record.mutable_watermark()->set_peer_epoch(peer_epoch);
-    record.mutable_watermark()->set_delivered_seq(seq);
+  const bool named = peers.size() != 1 || peers.begin()->first != "";
+  if (named) {
+    record.mutable_identity()->set_party(party);
     journal_format::append_record(bytes, record);
   }
-  for (const auto& envelope : recent_deliveries) journal_format::append_delivered(bytes, envelope);
+  for (const auto& [peer, state] : peers) {
+    record.Clear();
+    record.set_peer(peer);
+    journal::Identity& identity = *record.mutable_identity();
+    identity.set_party(party);
+    identity.set_epoch(state.epoch);
+    identity.set_last_seq(state.last_seq);
+    identity.set_acknowledged_seq(state.acknowledged_seq);
+    identity.set_generated(state.generated);
+    journal_format::append_record(bytes, record);
+    // Not marked generated: identity.generated counts them already.
+    if (unacknowledged_envelopes != nullptr) {
+      const auto found = unacknowledged_envelopes->find(peer);
+      if (found != unacknowledged_envelopes->end()) {
+        for (const wire::Envelope* envelope : found->second)
+          journal_format::append_sent(bytes, *envelope, false, peer);
+      }
+    } else {
+      for (const auto& [seq, sent] : state.unacknowledged)
+        journal_format::append_sent(bytes, sent.envelope(), false, peer);
+    }
+    record.Clear();
+    record.set_peer(peer);
+    for (const auto& [peer_epoch, seq] : state.delivered) {
+      record.mutable_watermark()->set_peer_epoch(peer_epoch);
+      record.mutable_watermark()->set_delivered_seq(seq);
+      journal_format::append_record(bytes, record);
+    }
+    for (const auto& envelope : state.recent_deliveries)
+      journal_format::append_delivered(bytes, envelope, peer);
+  }
   return bytes;
 }
 

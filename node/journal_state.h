@@ -1,5 +1,9 @@
 #pragma once
 // What a journal says about its node, record by record folded together.
+//
+// A node of one peer names no peer in its records (its journal reads as it always did); a node
+// of several names the peer in each record that concerns one (journal::Record::peer), and its
+// first record, an identity without a peer, says only whose journal it is.
 
 #include <cstdint>
 #include <map>
@@ -10,8 +14,9 @@
 
 namespace hotline::node {
 
-struct JournalState {
-  std::string party;
+// What the journal holds of one link: this node's numbering toward the peer, and what it
+// delivered of the peer's.
+struct PeerJournal {
   std::uint64_t epoch = 0;
   std::uint64_t last_seq = 0;
   std::uint64_t acknowledged_seq = 0;
@@ -22,13 +27,28 @@ struct JournalState {
   std::vector<wire::Envelope> recent_deliveries;
 
   void apply(const journal::Record& record);
+};
+
+struct JournalState {
+  std::string party;
+  // By the peer's name; "" for the peer of a node of one peer.
+  std::map<std::string, PeerJournal> peers;
+
+  // Nothing recovered: a new journal.
+  bool empty() const { return party.empty(); }
+  void apply(const journal::Record& record);
+  // The state of a node of one peer (empty if the journal holds none yet).
+  const PeerJournal& only() const;
+  PeerJournal& only() { return peers[""]; }
+
   // The records that rebuild this state, encoded as a compaction writes them: the identity,
-  // the unacknowledged messages, the watermarks, then the recent deliveries with their payload
-  // (those not yet announced must survive a compaction whole). A live node passes its outbox's
-  // envelopes, in order, as `unacknowledged` instead of copying them into the map: encoded in
-  // place, a snapshot of 16,384 messages takes 2-4 ms; through copies it took 12-23 ms.
-  std::string encode_snapshot(
-      const std::vector<const wire::Envelope*>* unacknowledged_envelopes = nullptr) const;
+  // then per peer its identity (a node of several peers), the unacknowledged messages, the
+  // watermarks and the recent deliveries with their payload (those not yet announced must
+  // survive a compaction whole). A live node passes its outboxes' envelopes, in order, by peer,
+  // as `unacknowledged` instead of copying them into the maps: encoded in place, a snapshot of
+  // 16,384 messages takes 2-4 ms; through copies it took 12-23 ms.
+  using Envelopes = std::map<std::string, std::vector<const wire::Envelope*>>;
+  std::string encode_snapshot(const Envelopes* unacknowledged_envelopes = nullptr) const;
 };
 
 }  // namespace hotline::node

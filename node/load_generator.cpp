@@ -6,7 +6,7 @@
 namespace hotline::node {
 
 LoadGenerator::LoadGenerator(Node& node, std::uint64_t total, std::size_t window)
-    : node_(node), total_(total), window_(window) {
+    : node_(node), peers_(node.peers()), total_(total), window_(window) {
   if (window_ < 1 || window_ > 1'000'000) {
     throw std::invalid_argument("the generator's window must be from 1 to 1000000");
   }
@@ -21,15 +21,17 @@ void LoadGenerator::top_up() {
     bool& flag;
     ~Done() { flag = false; }
   } done{topping_up_};
-  while (node_.generated() < total_ && node_.unacknowledged() < window_ && node_.has_room_for(0) &&
-         !node_.finished_sending() && !node_.stopped()) {
-    wire::Envelope envelope;
-    envelope.mutable_message()->set_text(node_.options().party + " " +
-                                         std::to_string(node_.generated() + 1));
-    try {
-      node_.send_generated(std::move(envelope));
-    } catch (const JournalIoError&) {
-      return;  // the node has stopped, saying why
+  for (const std::string& peer : peers_) {
+    while (node_.generated(peer) < total_ && node_.unacknowledged(peer) < window_ &&
+           node_.has_room_for(0, peer) && !node_.finished_sending() && !node_.stopped()) {
+      wire::Envelope envelope;
+      envelope.mutable_message()->set_text(node_.options().party + " " +
+                                           std::to_string(node_.generated(peer) + 1));
+      try {
+        node_.send_generated(std::move(envelope), peer);
+      } catch (const JournalIoError&) {
+        return;  // the node has stopped, saying why
+      }
     }
   }
 }

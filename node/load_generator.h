@@ -1,11 +1,14 @@
 #pragma once
 // The built-in load generator (`hotline node --generate N`): numbered messages ("<party> <n>")
-// sent through the node's public API as fast as the link takes them, with at most `window` of
-// them unacknowledged. After a restart with a journal it goes on from the count the journal
-// kept (Node::generated()), so N messages are sent in all, however often the node restarts.
+// sent to each peer through the node's public API as fast as its link takes them, with at most
+// `window` of them unacknowledged per link. After a restart with a journal it goes on from the
+// counts the journal kept (Node::generated()), so N messages go to each peer in all, however
+// often the node restarts.
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "node/node.h"
 
@@ -22,6 +25,7 @@ class LoadGenerator {
 
  private:
   Node& node_;
+  std::vector<std::string> peers_;
   std::uint64_t total_;
   std::size_t window_;
   bool topping_up_ = false;

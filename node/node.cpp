@@ -30,6 +30,38 @@ namespace {
 constexpr auto kCertificateWarningBefore = std::chrono::hours(24 * 7);
 const char* const kCircuitNames[] = {"primary", "backup"};
 
+// How the journal names the link to `peer` (PeerLink::journal_name).
+std::string journal_name_of(const NodeOptions& options, const std::string& peer) {
+  return options.peers.size() == 1 ? std::string() : peer;
+}
+
+// Checks that what the journal holds belongs to these links: a journal written by a node of one
+// peer names none, a node of several names each, and state of a peer this node no longer has
+// (messages it owes or was owed) cannot be dropped silently.
+void check_journal_peers(const JournalState& state, const NodeOptions& options,
+                         const std::filesystem::path& path) {
+  for (const auto& [name, held] : state.peers) {
+    bool known = false;
+    for (const auto& peer : options.peers)
+      known = known || journal_name_of(options, peer.party) == name;
+    if (known) continue;
+    std::string peers;
+    for (const auto& peer : options.peers) peers += (peers.empty() ? "" : ", ") + peer.party;
+    std::string why;
+    if (name.empty()) {
+      why = "was written by a node of one peer; this node has several (" + peers + ")";
+    } else if (options.peers.size() == 1) {
+      why = "was written by a node of several peers (it holds a link to " + name +
+            "); this node has one (" + peers + ")";
+    } else {
+      why = "holds a link to " + name + ", which is not a peer of this node (" + peers + ")";
+    }
+    throw std::runtime_error("journal " + path.string() + " " + why +
+                             ". Start the node with the peers its journal was written with, or "
+                             "with a new journal");
+  }
+}
+
 std::unique_ptr<Journal> open_journal(const NodeOptions& options, NodeObserver& observer) {
   if (!options.journal) return nullptr;
   Journal::Options journal_options;
@@ -44,22 +76,33 @@ std::unique_ptr<Journal> open_journal(const NodeOptions& options, NodeObserver& 
     observer.on_event(e);
   });
   const JournalState& state = journal->recovered();
-  if (state.epoch == 0) {
-    journal::Record identity;
-    identity.mutable_identity()->set_party(options.party);
-    identity.mutable_identity()->set_epoch(options.epoch != 0 ? options.epoch : random_u64());
-    journal->append(identity);
-    journal->commit();
-  } else if (state.party != options.party) {
+  if (!state.empty() && state.party != options.party) {
     throw std::runtime_error("journal " + options.journal->string() + " belongs to party \"" +
                              state.party + "\", not \"" + options.party + "\"");
   }
+  check_journal_peers(state, options, *options.journal);
+  journal::Record identity;
+  if (state.empty() && options.peers.size() > 1) {
+    identity.mutable_identity()->set_party(options.party);
+    journal->append(identity);
+  }
+  // Each link the journal does not know yet starts its numbering.
+  for (const auto& peer : options.peers) {
+    const std::string name = journal_name_of(options, peer.party);
+    if (state.peers.count(name) != 0 && state.peers.at(name).epoch != 0) continue;
+    identity.Clear();
+    identity.mutable_identity()->set_party(options.party);
+    identity.mutable_identity()->set_epoch(options.epoch != 0 ? options.epoch : random_u64());
+    if (!name.empty()) identity.set_peer(name);
+    journal->append(identity);
+  }
+  if (journal->has_uncommitted()) journal->commit();
   return journal;
 }
 
-Outbox outbox_from(const Journal* journal, const NodeOptions& options) {
+Outbox outbox_from(const Journal* journal, const NodeOptions& options, const std::string& name) {
   if (journal == nullptr) return Outbox(options.epoch != 0 ? options.epoch : random_u64());
-  const JournalState& state = journal->recovered();
+  const PeerJournal& state = journal->recovered().peers.at(name);
   std::vector<wire::Envelope> pending;
   for (const auto& [seq, sent] : state.unacknowledged) pending.push_back(sent.envelope());
   return Outbox(state.epoch, state.last_seq, state.acknowledged_seq, std::move(pending));
@@ -67,9 +110,10 @@ Outbox outbox_from(const Journal* journal, const NodeOptions& options) {
 
 }  // namespace
 
-Circuit::Circuit(asio::io_context& io, std::string circuit_name, std::uint64_t seed,
+Circuit::Circuit(asio::io_context& io, PeerLink& peer, std::string circuit_name, std::uint64_t seed,
                  const NodeOptions& options)
-    : name(std::move(circuit_name)),
+    : link(peer),
+      name(std::move(circuit_name)),
       acceptor(io),
       resolver(io),
       redial_timer(io),
@@ -80,11 +124,7 @@ Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
       clock_(io),
       options_((finalize(options), std::move(options))),
       observer_(observer),
-      tls_(common::make_tls_context(
-          options_.listen.empty() ? common::TlsRole::kClient : common::TlsRole::kServer,
-          common::tls_files_for(options_.certs_dir, options_.party))),
       journal_(open_journal(options_, observer)),
-      peer_(options_.peer, outbox_from(journal_.get(), options_)),
       tick_timer_(io),
       linger_timer_(io) {
   if (journal_) {
@@ -93,42 +133,77 @@ Node::Node(asio::io_context& io, NodeOptions options, NodeObserver& observer)
     journal_->on_failed(
         [this](const std::string& reason) { asio::post(io_, [this, reason] { fail(reason); }); });
   }
-  session_settings_.own_party = options_.party;
-  session_settings_.peer_party = options_.peer;
-  session_settings_.max_frame_bytes = options_.max_frame_bytes;
-  session_settings_.hello_timeout = options_.hello_timeout;
-  const std::size_t count = std::max(options_.listen.size(), options_.connect.size());
-  for (std::size_t i = 0; i < count; ++i) {
-    auto circuit = std::make_unique<Circuit>(io_, kCircuitNames[i], random_u64(), options_);
-    if (i < options_.listen.size()) circuit->listen = options_.listen[i];
-    if (i < options_.connect.size()) circuit->connect = options_.connect[i];
-    peer_.circuits.push_back(std::move(circuit));
+  const auto files = common::tls_files_for(options_.certs_dir, options_.party);
+  for (const PeerOptions& peer_options : options_.peers) {
+    const std::string name = journal_name_of(options_, peer_options.party);
+    auto peer = std::make_unique<PeerLink>(peer_options.party, name,
+                                           outbox_from(journal_.get(), options_, name));
+    const std::size_t count = std::max(peer_options.listen.size(), peer_options.connect.size());
+    for (std::size_t i = 0; i < count; ++i) {
+      auto circuit =
+          std::make_unique<Circuit>(io_, *peer, kCircuitNames[i], random_u64(), options_);
+      if (i < peer_options.listen.size()) circuit->listen = peer_options.listen[i];
+      if (i < peer_options.connect.size()) circuit->connect = peer_options.connect[i];
+      auto& tls = circuit->listen ? tls_server_ : tls_client_;
+      if (!tls) {
+        tls = std::make_unique<asio::ssl::context>(common::make_tls_context(
+            circuit->listen ? common::TlsRole::kServer : common::TlsRole::kClient, files));
+      }
+      peer->circuits.push_back(std::move(circuit));
+    }
+    recover(*peer);
+    peers_.push_back(std::move(peer));
   }
-  recover();
+  if (journal_) journal_->forget_recovered_deliveries();
 }
 
 Node::~Node() = default;
 
-void Node::recover() {
-  peer_.durable_seq = peer_.outbox.last_seq();
-  peer_.recovered_last_seq = peer_.outbox.last_seq();
-  peer_.highest_transmitted = peer_.outbox.last_seq();
+void Node::recover(PeerLink& peer) {
+  peer.durable_seq = peer.outbox.last_seq();
+  peer.recovered_last_seq = peer.outbox.last_seq();
+  peer.highest_transmitted = peer.outbox.last_seq();
   if (!journal_) return;
-  const JournalState& state = journal_->recovered();
+  const PeerJournal& state = journal_->recovered().peers.at(peer.journal_name);
   for (const auto& [epoch, seq] : state.delivered) {
-    peer_.inbox.restore(epoch, seq);
-    peer_.durable_delivered[epoch] = seq;
+    peer.inbox.restore(epoch, seq);
+    peer.durable_delivered[epoch] = seq;
   }
-  peer_.generated = state.generated;
+  peer.generated = state.generated;
   if (options_.announced) {
+    const auto announced = options_.announced->find(peer.party);
     for (const auto& envelope : state.recent_deliveries) {
-      const auto found = options_.announced->find(envelope.epoch());
-      if (found == options_.announced->end() || envelope.seq() > found->second) {
-        pipeline_.add_delivery(envelope, kRecoveredCircuit);
+      bool before = false;
+      if (announced != options_.announced->end()) {
+        const auto found = announced->second.find(envelope.epoch());
+        before = found != announced->second.end() && envelope.seq() <= found->second;
       }
+      if (!before) peer.pipeline.add_delivery(envelope, kRecoveredCircuit);
     }
   }
-  journal_->forget_recovered_deliveries();
+}
+
+const PeerLink& Node::link(std::string_view peer) const {
+  if (peer.empty()) {
+    if (peers_.size() == 1) return *peers_.front();
+    throw std::invalid_argument("this node has several peers: say which");
+  }
+  for (const auto& link : peers_) {
+    if (link->party == peer) return *link;
+  }
+  throw std::invalid_argument(std::string(peer) + " is not a peer of this node");
+}
+
+std::vector<std::string> Node::peers() const {
+  std::vector<std::string> parties;
+  for (const auto& peer : peers_) parties.push_back(peer->party);
+  return parties;
+}
+
+std::size_t Node::unacknowledged_in_all() const {
+  std::size_t count = 0;
+  for (const auto& peer : peers_) count += peer->outbox.size();
+  return count;
 }
 
 void Node::start() {
@@ -148,34 +223,47 @@ void Node::start() {
     const JournalState& state = journal_->recovered();
     NodeEvent e = event(NodeEvent::Kind::kNote);
     e.reason = "journal " + options_.journal->string() + ": " +
-               std::to_string(journal_->recovered_records()) + " record(s) recovered, epoch " +
-               std::to_string(peer_.outbox.epoch()) + ", " + std::to_string(peer_.outbox.size()) +
-               " unacknowledged, " + std::to_string(pipeline_.open_deliveries()) +
-               " delivery(ies) to announce";
+               std::to_string(journal_->recovered_records()) + " record(s) recovered";
+    for (const auto& peer : peers_) {
+      e.reason += std::string(peers_.size() > 1 ? "; to " + peer->party + ":" : ",") + " epoch " +
+                  std::to_string(peer->outbox.epoch()) + ", " +
+                  std::to_string(peer->outbox.size()) + " unacknowledged, " +
+                  std::to_string(peer->pipeline.open_deliveries()) + " delivery(ies) to announce";
+    }
     (void)state;
     emit(e);
   }
-  for (auto& circuit : peer_.circuits) {
-    if (circuit->listen) {
-      listen(*circuit);
-    } else {
-      dial(*circuit);
+  for (auto& peer : peers_) {
+    for (auto& circuit : peer->circuits) {
+      if (circuit->listen) {
+        listen(*circuit);
+      } else {
+        dial(*circuit);
+      }
     }
+    peer->next_link_test = Session::Clock::now() + options_.link_test_interval;
   }
-  peer_.next_link_test = Session::Clock::now() + options_.link_test_interval;
   schedule_tick();
   schedule_commit();
 }
 
-std::uint16_t Node::listening_port(std::size_t circuit) const {
-  if (circuit >= peer_.circuits.size()) return 0;
+std::uint16_t Node::listening_port(std::size_t circuit, std::string_view peer) const {
+  const PeerLink& to = link(peer);
+  if (circuit >= to.circuits.size()) return 0;
   asio::error_code ignored;
-  return peer_.circuits[circuit]->acceptor.local_endpoint(ignored).port();
+  return to.circuits[circuit]->acceptor.local_endpoint(ignored).port();
 }
 
 NodeEvent Node::event(NodeEvent::Kind kind) {
   NodeEvent e(kind, clock_.now().wall);
-  e.peer = options_.peer;
+  if (peers_.size() == 1) e.peer = peers_.front()->party;
+  return e;
+}
+
+NodeEvent Node::event(NodeEvent::Kind kind, const PeerLink& peer) {
+  NodeEvent e(kind, clock_.now().wall);
+  e.peer = peer.party;
+  e.among_several = peers_.size() > 1;
   return e;
 }
 
@@ -190,8 +278,13 @@ void Node::schedule_tick() {
 
 void Node::tick() {
   const auto now = Session::Clock::now();
+  for (auto& peer : peers_) tick(*peer, now);
+  schedule_tick();
+}
+
+void Node::tick(PeerLink& peer, Session::Clock::time_point now) {
   const auto silence_limit = options_.heartbeat_interval * options_.heartbeat_misses;
-  for (auto& circuit : peer_.circuits) {
+  for (auto& circuit : peer.circuits) {
     if (!circuit->session) continue;
     if (now - circuit->session->last_received() > silence_limit) {
       circuit->session->abort("nothing heard for " + std::to_string(silence_limit.count()) +
@@ -214,37 +307,36 @@ void Node::tick() {
       continue;
     }
     if (now - circuit->session->last_sent() >= options_.heartbeat_interval / 2) {
-      wire::Envelope heartbeat = control_envelope();
+      wire::Envelope heartbeat = control_envelope(peer);
       heartbeat.mutable_heartbeat();
       send_control(*circuit, std::move(heartbeat));
     }
   }
-  Circuit* carrying = traffic_circuit();
-  if (carrying != nullptr && !peer_.outbox.empty()) {
-    const Outbox::Entry& oldest = peer_.outbox.front();
+  Circuit* carrying = traffic_circuit(peer);
+  if (carrying != nullptr && !peer.outbox.empty()) {
+    const Outbox::Entry& oldest = peer.outbox.front();
     if (oldest.sent && now - oldest.last_sent > options_.retransmit_timeout &&
         carrying->transmitted_seq >= oldest.envelope.seq()) {
-      carrying->transmitted_seq = peer_.outbox.acknowledged_seq();
-      pump();
+      carrying->transmitted_seq = peer.outbox.acknowledged_seq();
+      pump(peer);
     }
   }
-  if (options_.link_test_interval.count() > 0 && now >= peer_.next_link_test) {
-    peer_.next_link_test = now + options_.link_test_interval;
-    if (carrying != nullptr && !sending_finished_) send_link_test();
+  if (options_.link_test_interval.count() > 0 && now >= peer.next_link_test) {
+    peer.next_link_test = now + options_.link_test_interval;
+    if (carrying != nullptr && !sending_finished_) send_link_test(peer);
   }
-  schedule_tick();
 }
 
-void Node::send_link_test() {
+void Node::send_link_test(PeerLink& peer) {
   wire::Envelope envelope;
   wire::LinkTest& test = *envelope.mutable_link_test();
-  test.set_number(++peer_.link_tests_sent);
-  test.set_text(link_test_text(peer_.link_tests_sent));
+  test.set_number(++peer.link_tests_sent);
+  test.set_text(link_test_text(peer.link_tests_sent));
   try {
-    accept_for_sending(std::move(envelope), false);
+    accept_for_sending(peer, std::move(envelope), false);
   } catch (const std::length_error&) {
     // The outbox is full (--max-outbox): the link is backed up, and a test would only add to it.
-    --peer_.link_tests_sent;
+    --peer.link_tests_sent;
   } catch (const JournalIoError&) {
     // The node has stopped, saying why.
   }
@@ -258,24 +350,34 @@ void Node::finish_sending() {
   linger_timer_.expires_after(options_.linger);
   linger_timer_.async_wait([this](const asio::error_code& error) {
     if (error) return;
-    stop(peer_.outbox.empty()
-             ? "the peer did not say goodbye in time"
-             : std::to_string(peer_.outbox.size()) + " message(s) unacknowledged in time");
+    const std::size_t unacknowledged = unacknowledged_in_all();
+    std::string silent;
+    for (const auto& peer : peers_) {
+      if (!peer->said_bye) silent += (silent.empty() ? "" : ", ") + peer->party;
+    }
+    stop(unacknowledged == 0
+             ? (peers_.size() == 1 ? "the peer did not say goodbye in time"
+                                   : silent + " did not say goodbye in time")
+             : std::to_string(unacknowledged) + " message(s) unacknowledged in time");
   });
   maybe_finish();
 }
 
 void Node::maybe_finish() {
   if (!sending_finished_ || stopping_) return;
-  Circuit* carrying = traffic_circuit();
-  if (peer_.outbox.empty() && carrying != nullptr && !peer_.bye_sent) {
-    wire::Envelope bye = control_envelope();
-    bye.mutable_bye()->set_reason("end of input");
-    bye.mutable_bye()->set_last_seq(peer_.outbox.last_seq());
-    send_control(*carrying, std::move(bye));
-    peer_.bye_sent = true;
+  bool all_said_goodbye = true;
+  for (auto& peer : peers_) {
+    Circuit* carrying = traffic_circuit(*peer);
+    if (peer->outbox.empty() && carrying != nullptr && !peer->bye_sent) {
+      wire::Envelope bye = control_envelope(*peer);
+      bye.mutable_bye()->set_reason("end of input");
+      bye.mutable_bye()->set_last_seq(peer->outbox.last_seq());
+      send_control(*carrying, std::move(bye));
+      peer->bye_sent = true;
+    }
+    all_said_goodbye = all_said_goodbye && peer->bye_sent && peer->said_bye;
   }
-  if (peer_.bye_sent && peer_.said_bye) stop("finished");
+  if (all_said_goodbye) stop("finished");
 }
 
 void Node::stop(const std::string& reason) {
@@ -284,11 +386,13 @@ void Node::stop(const std::string& reason) {
   tick_timer_.cancel();
   linger_timer_.cancel();
   asio::error_code ignored;
-  for (auto& circuit : peer_.circuits) {
-    circuit->redial_timer.cancel();
-    circuit->resolver.cancel();
-    circuit->acceptor.close(ignored);
-    if (circuit->session) circuit->session->close("stopping: " + reason);
+  for (auto& peer : peers_) {
+    for (auto& circuit : peer->circuits) {
+      circuit->redial_timer.cancel();
+      circuit->resolver.cancel();
+      circuit->acceptor.close(ignored);
+      if (circuit->session) circuit->session->close("stopping: " + reason);
+    }
   }
   std::vector<std::shared_ptr<Session>> waiting;
   for (const auto& [session, order] : unauthenticated_) waiting.push_back(session);
@@ -306,7 +410,7 @@ void Node::stop(const std::string& reason) {
   }
   NodeEvent e = event(NodeEvent::Kind::kStopped);
   e.reason = reason;
-  e.count = peer_.outbox.size();
+  e.count = unacknowledged_in_all();
   emit(e);
 }
 

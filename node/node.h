@@ -1,8 +1,9 @@
 #pragma once
-// One party's terminal of the hotline. What it holds for its peer (the circuits, a primary and
+// One party's terminal of the hotline. What it holds for each peer (the circuits, a primary and
 // optionally a backup, each listening or dialling; what it sent and has not had acknowledged;
-// what it delivered) is a PeerLink (peer_link.h); node-wide are the journal that makes both
-// survive a crash, its commit pipeline, the TLS context and the event stream. Runs on one
+// what it delivered; what waits for the journal) is a PeerLink (peer_link.h); node-wide are the
+// journal that makes them survive a crash and its commit points, the TLS contexts and the event
+// stream. Delivery is exactly once and in order per ordered pair of parties. Runs on one
 // thread. Its definitions are split by concern: node.cpp (life and liveness), node_sending.cpp,
 // node_delivery.cpp (receiving and durability), node_circuits.cpp (connections and Hellos).
 
@@ -35,18 +36,25 @@ class Node : public SessionHandler {
   // the liveness timers.
   void start();
 
+  // Every call that concerns one peer takes its party; an empty one names the only peer of a
+  // node of one, and throws std::invalid_argument on a node of several, as does a party that is
+  // not a peer.
+
   // Queues a reliable payload (message, notification, ...) for the peer; returns its sequence
-  // number. Throws std::invalid_argument if it cannot fit in one frame, std::logic_error after
-  // finish_sending().
-  std::uint64_t send(wire::Envelope payload);
-  std::uint64_t send_text(std::string_view text, wire::Priority priority = wire::ROUTINE);
+  // number in the numbering toward that peer. Throws std::invalid_argument if it cannot fit in
+  // one frame, std::logic_error after finish_sending().
+  std::uint64_t send(wire::Envelope payload, std::string_view to = {});
+  std::uint64_t send_text(std::string_view text, wire::Priority priority = wire::ROUTINE,
+                          std::string_view to = {});
   // As send(), for a load generator: counted in generated(), which the journal keeps.
-  std::uint64_t send_generated(wire::Envelope payload);
-  // Messages sent through send_generated() in this node's life and, with a journal, its
-  // earlier ones.
-  std::uint64_t generated() const { return peer_.generated; }
-  // Whether the outbox has room for a payload of this size (--max-outbox).
-  bool has_room_for(std::size_t payload_bytes) const;
+  std::uint64_t send_generated(wire::Envelope payload, std::string_view to = {});
+  // Messages sent to the peer through send_generated() in this node's life and, with a
+  // journal, its earlier ones.
+  std::uint64_t generated(std::string_view to = {}) const { return link(to).generated; }
+  // Whether the outbox toward the peer has room for a payload of this size (--max-outbox).
+  bool has_room_for(std::size_t payload_bytes, std::string_view to = {}) const;
+  // The peers' parties, in the order of the options.
+  std::vector<std::string> peers() const;
   // Called whenever acknowledgements free room in the outbox (for a load generator).
   void on_room(std::function<void()> callback) { on_room_ = std::move(callback); }
   bool finished_sending() const { return sending_finished_; }
@@ -61,11 +69,13 @@ class Node : public SessionHandler {
   // Why the node stopped on a failure (its journal could not be written or synced); empty if
   // it did not.
   const std::string& failure() const { return failure_; }
-  bool link_up() const { return traffic_circuit() != nullptr; }
-  std::size_t unacknowledged() const { return peer_.outbox.size(); }
-  std::uint64_t epoch() const { return peer_.outbox.epoch(); }
-  // The port the primary (0) or backup (1) circuit listens on.
-  std::uint16_t listening_port(std::size_t circuit = 0) const;
+  bool link_up(std::string_view peer = {}) const { return traffic_circuit(link(peer)) != nullptr; }
+  std::size_t unacknowledged(std::string_view peer = {}) const { return link(peer).outbox.size(); }
+  // Messages not yet acknowledged, over every link.
+  std::size_t unacknowledged_in_all() const;
+  std::uint64_t epoch(std::string_view peer = {}) const { return link(peer).outbox.epoch(); }
+  // The port the primary (0) or backup (1) circuit to the peer listens on.
+  std::uint16_t listening_port(std::size_t circuit = 0, std::string_view peer = {}) const;
   const NodeOptions& options() const { return options_; }
   const Journal* journal() const { return journal_.get(); }
 
@@ -77,6 +87,15 @@ class Node : public SessionHandler {
   void on_drained(const std::shared_ptr<Session>& session) override;
   void on_closed(const std::shared_ptr<Session>& session, const std::string& reason) override;
 
+  const PeerLink& link(std::string_view peer) const;
+  PeerLink& link(std::string_view peer) {
+    return const_cast<PeerLink&>(static_cast<const Node*>(this)->link(peer));
+  }
+  // The journal's name for what concerns `peer` (PeerLink::journal_name).
+  static void name_in_journal(journal::Record& record, const PeerLink& peer) {
+    if (!peer.journal_name.empty()) record.set_peer(peer.journal_name);
+  }
+
   // Connections.
   void listen(Circuit& circuit);
   void accept_next(Circuit& circuit);
@@ -87,65 +106,69 @@ class Node : public SessionHandler {
   Circuit* circuit_of(const Session& session);
   // The peer knows more of our epoch than our journal does (it went back in time): continue in
   // a new epoch, so that new messages are not taken for ones the peer already has.
-  void start_new_epoch(std::uint64_t peer_delivered);
-  // The circuit that carries traffic: the primary while it is up, else the backup.
-  Circuit* traffic_circuit() const;
+  void start_new_epoch(PeerLink& peer, std::uint64_t peer_delivered);
+  // The circuit that carries traffic to the peer: the primary while it is up, else the backup.
+  static Circuit* traffic_circuit(const PeerLink& peer);
 
   // Sending.
-  wire::Envelope control_envelope() const;
+  wire::Envelope control_envelope(const PeerLink& peer) const;
   // The epoch of the peer on `circuit`: its session's, which acknowledgements on it must name
   // (a second connection may claim another epoch), or without one the last a Hello named.
-  std::uint64_t peer_epoch_on(const Circuit& circuit) const;
+  static std::uint64_t peer_epoch_on(const Circuit& circuit);
   // What the journal holds as delivered of a peer epoch.
-  std::uint64_t delivered_of(std::uint64_t peer_epoch) const;
+  static std::uint64_t delivered_of(const PeerLink& peer, std::uint64_t peer_epoch);
   void stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_epoch);
   void stamp(wire::Envelope& envelope, Circuit& circuit) {
     stamp(envelope, circuit, peer_epoch_on(circuit));
   }
   void send_hello(Circuit& circuit, Session& session);
   void send_control(Circuit& circuit, wire::Envelope envelope);
-  std::uint64_t accept_for_sending(wire::Envelope&& payload, bool generated);
+  std::uint64_t accept_for_sending(PeerLink& peer, wire::Envelope&& payload, bool generated);
   // As accept_for_sending, without its checks: for a message accepted before.
-  std::uint64_t number_and_keep(wire::Envelope&& payload, bool generated);
+  std::uint64_t number_and_keep(PeerLink& peer, wire::Envelope&& payload, bool generated);
   // Numbers and keeps what was filled through the outbox's next(), and sends it when it may.
-  std::uint64_t accept_next(bool generated);
+  std::uint64_t accept_next(PeerLink& peer, bool generated);
   // Throws std::invalid_argument if a payload of this size cannot fit one frame, and
   // std::logic_error once the node is stopping.
-  void check_fits(std::size_t payload_bytes, std::string_view kind) const;
+  void check_fits(const PeerLink& peer, std::size_t payload_bytes, std::string_view kind) const;
   // Hands durable, untransmitted entries to the traffic circuit while its write queue is short.
   // The outbox, not the socket buffer, is where a backlog waits.
-  void pump();
+  void pump(PeerLink& peer);
+  void pump_all() {
+    for (auto& peer : peers_) pump(*peer);
+  }
   // The largest frame this link carries: ours, or the peer's if it accepts less.
-  std::uint32_t link_frame_limit() const;
+  std::uint32_t link_frame_limit(const PeerLink& peer) const;
   // An entry too large for the peer's limit holds the outbox up: an error event, once per entry.
-  void report_too_large(const Outbox::Entry& entry, std::size_t payload_bytes);
+  void report_too_large(PeerLink& peer, const Outbox::Entry& entry, std::size_t payload_bytes);
   void transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
-  // Sends batch_entries_ (measured in batch_items_) as one batch frame.
+  // Sends the link's batch_entries (measured in its batch_items) as one batch frame.
   void transmit_batch(Circuit& circuit, std::size_t items_bytes);
   // After a fresh FLASH message went on `circuit`: the same on every other live circuit.
   void copy_flash(const Circuit& circuit, Outbox::Entry& entry);
   void mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
 
   // Receiving.
-  void take_acknowledgement(const wire::Envelope& envelope);
+  void take_acknowledgement(PeerLink& peer, const wire::Envelope& envelope);
   // The peer delivered everything up to `seq`: journal it, report it, and say there is room.
-  void acknowledged_up_to(std::uint64_t seq);
+  void acknowledged_up_to(PeerLink& peer, std::uint64_t seq);
   // `arrived_as` is the envelope's bytes as a batch item, if it came as one (then journalled as
   // they are), or empty. `yours`, if not null, is `envelope` itself, which the node may then keep
   // by swapping its contents out rather than copy it (it is left holding other contents).
   void take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
                      std::string_view arrived_as = {}, wire::Envelope* yours = nullptr);
   // What was delivered or repeated is acknowledged at the commit point.
-  void acknowledge_at_commit();
+  void acknowledge_at_commit(PeerLink& peer);
   // A delivery is made durable (journaled, announced at the commit point) or, without a
   // journal, announced at once.
   void deliver(const Circuit& circuit, const wire::Envelope& envelope,
                std::string_view arrived_as = {}, wire::Envelope* yours = nullptr);
-  void announce(const wire::Envelope& envelope, const std::string& circuit, bool recovered);
+  void announce(PeerLink& peer, const wire::Envelope& envelope, const std::string& circuit,
+                bool recovered);
 
   // Durability: journal appends are made durable at a commit point, after which deliveries are
   // announced and acknowledged and new messages may leave.
-  void recover();
+  void recover(PeerLink& peer);
   void schedule_commit();
   void commit_point();
   // Everything committed up to `ticket` is durable: announce and acknowledge its deliveries and
@@ -153,6 +176,7 @@ class Node : public SessionHandler {
   void release(Journal::Ticket ticket);
   // Sends an Ack on each live circuit whose last frame did not already carry the current one.
   void flush_acks();
+  void flush_acks(PeerLink& peer);
   void record(const journal::Record& record);
   // Runs a journal operation; if the journal fails, stops the node and returns false.
   template <typename Operation>
@@ -174,22 +198,27 @@ class Node : public SessionHandler {
   // Liveness.
   void schedule_tick();
   void tick();
-  void send_link_test();
+  void tick(PeerLink& peer, Session::Clock::time_point now);
+  void send_link_test(PeerLink& peer);
 
   void maybe_finish();
+  // A node-wide event; it names the peer on a node of one.
   NodeEvent event(NodeEvent::Kind kind);
+  NodeEvent event(NodeEvent::Kind kind, const PeerLink& peer);
   void emit(const NodeEvent& event) { observer_.on_event(event); }
-  void emit_acknowledged(const std::vector<Outbox::Acknowledged>& done);
+  void emit_acknowledged(const PeerLink& peer, const std::vector<Outbox::Acknowledged>& done);
 
   asio::io_context& io_;
   LoopClock clock_;
   NodeOptions options_;
   NodeObserver& observer_;
-  asio::ssl::context tls_;
-  SessionSettings session_settings_;
+  // One context per TLS role this node's circuits take (listening: server; dialling: client).
+  std::unique_ptr<asio::ssl::context> tls_server_;
+  std::unique_ptr<asio::ssl::context> tls_client_;
   std::unique_ptr<Journal> journal_;
-  // The one peer (declared after the journal, from which its outbox is rebuilt).
-  PeerLink peer_;
+  // One link per peer, in the order of the options (built after the journal, from which their
+  // outboxes are rebuilt).
+  std::vector<std::unique_ptr<PeerLink>> peers_;
 
   // Connections not yet authenticated by a Hello, with the order they came in.
   std::map<std::shared_ptr<Session>, std::uint64_t> unauthenticated_;
@@ -207,14 +236,10 @@ class Node : public SessionHandler {
   asio::steady_timer tick_timer_;
   asio::steady_timer linger_timer_;
 
-  CommitPipeline pipeline_;
+  // A commit point is posted for the end of this turn of the event loop.
+  bool commit_point_posted_ = false;
   bool ack_flush_posted_ = false;
   std::function<void()> on_room_;
-  // Reused by pump() for each batch it sends.
-  bool pumping_ = false;
-  std::vector<Outbox::Entry*> batch_entries_;
-  std::vector<BatchItem> batch_items_;
-  wire::Envelope batch_header_;
 
   bool sending_finished_ = false;
   bool stopping_ = false;

@@ -23,7 +23,7 @@ void Node::listen(Circuit& circuit) {
   circuit.acceptor.set_option(asio::ip::tcp::acceptor::reuse_address(true));
   circuit.acceptor.bind(endpoint);
   circuit.acceptor.listen();
-  NodeEvent e = event(NodeEvent::Kind::kListening);
+  NodeEvent e = event(NodeEvent::Kind::kListening, circuit.link);
   e.circuit = circuit.name;
   e.address = common::Endpoint{where.host, circuit.acceptor.local_endpoint().port()}.to_string();
   emit(e);
@@ -40,7 +40,7 @@ void Node::accept_next(Circuit& circuit) {
       // report without end. Pause, and report at most once a second.
       const auto now = clock_.now().steady;
       if (now - last_accept_failure_report_ >= kRefusalReportEvery) {
-        NodeEvent e = event(NodeEvent::Kind::kError);
+        NodeEvent e = event(NodeEvent::Kind::kError, circuit.link);
         e.reason = "accept failed on " + circuit.name + ": " + error.message() +
                    (unreported_accept_failures_ > 0
                         ? " (and " + std::to_string(unreported_accept_failures_) +
@@ -58,7 +58,7 @@ void Node::accept_next(Circuit& circuit) {
       });
       return;
     } else if (unauthenticated_.size() >= kMaxUnauthenticated && !evict_a_stalled_connection()) {
-      NodeEvent e = event(NodeEvent::Kind::kRefused);
+      NodeEvent e = event(NodeEvent::Kind::kRefused, circuit.link);
       asio::error_code ignored;
       const auto remote = socket.remote_endpoint(ignored);
       e.circuit = circuit.name;
@@ -77,7 +77,7 @@ void Node::dial(Circuit& circuit) {
   circuit.dialling = true;
   const auto& where = *circuit.connect;
   const auto failed = [this, &circuit](const asio::error_code& error) {
-    NodeEvent e = event(NodeEvent::Kind::kDialFailed);
+    NodeEvent e = event(NodeEvent::Kind::kDialFailed, circuit.link);
     e.circuit = circuit.name;
     e.address = circuit.connect->to_string();
     e.reason = error.message();
@@ -113,9 +113,14 @@ void Node::schedule_redial(Circuit& circuit) {
 }
 
 void Node::make_session(Circuit& circuit, asio::ip::tcp::socket socket, Session::Role role) {
-  SessionSettings settings = session_settings_;
+  SessionSettings settings;
+  settings.own_party = options_.party;
+  settings.peer_party = circuit.link.party;
+  settings.max_frame_bytes = options_.max_frame_bytes;
+  settings.hello_timeout = options_.hello_timeout;
   settings.circuit = circuit.name;
-  auto session = std::make_shared<Session>(std::move(socket), tls_, role, settings, *this);
+  auto& tls = role == Session::Role::kAccepted ? *tls_server_ : *tls_client_;
+  auto session = std::make_shared<Session>(std::move(socket), tls, role, settings, *this);
   unauthenticated_.emplace(session, ++connections_seen_);
   session->start();
 }
@@ -153,14 +158,17 @@ void Node::report_refusal(NodeEvent e) {
 }
 
 Circuit* Node::circuit_of(const Session& session) {
-  for (auto& circuit : peer_.circuits) {
-    if (circuit->name == session.circuit()) return circuit.get();
+  for (auto& peer : peers_) {
+    if (peer->party != session.peer_party()) continue;
+    for (auto& circuit : peer->circuits) {
+      if (circuit->name == session.circuit()) return circuit.get();
+    }
   }
   return nullptr;
 }
 
-Circuit* Node::traffic_circuit() const {
-  for (const auto& circuit : peer_.circuits) {
+Circuit* Node::traffic_circuit(const PeerLink& peer) {
+  for (const auto& circuit : peer.circuits) {
     if (circuit->session) return circuit.get();
   }
   return nullptr;
@@ -176,16 +184,17 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
     session->close("node is stopping");
     return;
   }
-  peer_.epoch = session->peer_epoch();
+  PeerLink& peer = circuit->link;
+  peer.epoch = session->peer_epoch();
   // Frames to this peer stay within what it accepts; a peer that does not say takes the default.
-  peer_.max_frame = hello.hello().max_frame_bytes() != 0 ? hello.hello().max_frame_bytes()
-                                                         : common::kDefaultMaxFrameBytes;
-  session->limit_sent_frames(peer_.max_frame);
+  peer.max_frame = hello.hello().max_frame_bytes() != 0 ? hello.hello().max_frame_bytes()
+                                                        : common::kDefaultMaxFrameBytes;
+  session->limit_sent_frames(peer.max_frame);
   ResumeFacts facts;
-  facts.own_epoch = peer_.outbox.epoch();
-  facts.own_transmitted = peer_.highest_transmitted;
-  facts.own_acknowledged_seq = peer_.outbox.acknowledged_seq();
-  facts.delivered_of_peer = peer_.inbox.delivered(peer_.epoch);
+  facts.own_epoch = peer.outbox.epoch();
+  facts.own_transmitted = peer.highest_transmitted;
+  facts.own_acknowledged_seq = peer.outbox.acknowledged_seq();
+  facts.delivered_of_peer = peer.inbox.delivered(peer.epoch);
   const ResumePlan plan = plan_resume(facts, hello.hello());
   if (plan.raise_delivered_to != 0) {
     const std::uint64_t floor = plan.raise_delivered_to;
@@ -193,20 +202,21 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
       // The peer dropped these on our acknowledgement, so they cannot come again: the journal
       // lost deliveries it had made durable (restored from a backup, or written with
       // --fsync none before a power cut). Say so, and go on after them.
-      NodeEvent e = event(NodeEvent::Kind::kNote);
+      NodeEvent e = event(NodeEvent::Kind::kNote, peer);
       e.reason = "the peer's messages up to " + std::to_string(floor) + " of epoch " +
-                 std::to_string(peer_.epoch) +
+                 std::to_string(peer.epoch) +
                  " were acknowledged, but the journal holds deliveries only up to " +
-                 std::to_string(peer_.inbox.delivered(peer_.epoch)) +
+                 std::to_string(peer.inbox.delivered(peer.epoch)) +
                  ": it went back in time; the ones between are lost";
       emit(e);
     }
-    peer_.inbox.restore(peer_.epoch, floor);
+    peer.inbox.restore(peer.epoch, floor);
     journal::Record watermark;
-    watermark.mutable_watermark()->set_peer_epoch(peer_.epoch);
+    name_in_journal(watermark, peer);
+    watermark.mutable_watermark()->set_peer_epoch(peer.epoch);
     watermark.mutable_watermark()->set_delivered_seq(floor);
     record(watermark);
-    peer_.durable_delivered[peer_.epoch] = floor;
+    peer.durable_delivered[peer.epoch] = floor;
   }
   // The dialling side spoke first; the accepting side answers once it knows who called.
   if (circuit->listen) send_hello(*circuit, *session);
@@ -216,40 +226,40 @@ void Node::on_hello(const std::shared_ptr<Session>& session, const wire::Envelop
 void Node::establish(Circuit& circuit, const std::shared_ptr<Session>& session,
                      const ResumePlan& plan) {
   unauthenticated_.erase(session);
+  PeerLink& peer = circuit.link;
   try {
     if (plan.start_new_epoch) {
-      start_new_epoch(plan.peer_delivered);
+      start_new_epoch(peer, plan.peer_delivered);
       // Our Hello on this connection named the old epoch: the next one names the new.
       session->abort("this node's journal went back in time; it continues in a new epoch");
       return;
     }
     // Exactly as after an Ack, room in the outbox included.
-    if (plan.acknowledged_up_to != 0) acknowledged_up_to(plan.acknowledged_up_to);
+    if (plan.acknowledged_up_to != 0) acknowledged_up_to(peer, plan.acknowledged_up_to);
   } catch (const ProtocolViolation& violation) {
     session->abort(std::string("protocol violation in Hello: ") + violation.what());
     return;
   }
-  const Circuit* carrying_before = traffic_circuit();
-  if (circuit.session)
-    circuit.session->close("replaced by a newer connection from " + options_.peer);
+  const Circuit* carrying_before = traffic_circuit(peer);
+  if (circuit.session) circuit.session->close("replaced by a newer connection from " + peer.party);
   circuit.session = session;
   circuit.backoff.reset();
-  NodeEvent e = event(NodeEvent::Kind::kLinkUp);
+  NodeEvent e = event(NodeEvent::Kind::kLinkUp, peer);
   e.circuit = circuit.name;
   e.address = session->remote_address();
   emit(e);
   // Everything not yet acknowledged goes again on the circuit that now carries traffic.
-  circuit.transmitted_seq = peer_.outbox.acknowledged_seq();
-  if (traffic_circuit() == &circuit && carrying_before != &circuit) {
+  circuit.transmitted_seq = peer.outbox.acknowledged_seq();
+  if (traffic_circuit(peer) == &circuit && carrying_before != &circuit) {
     if (carrying_before != nullptr) {
-      NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved);
+      NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved, peer);
       moved.circuit = circuit.name;
       emit(moved);
     }
-    peer_.bye_sent = false;
+    peer.bye_sent = false;
   }
-  pipeline_.owe_acknowledgement();
-  pump();
+  peer.pipeline.owe_acknowledgement();
+  pump(peer);
   schedule_commit();
   maybe_finish();
 }
@@ -259,24 +269,25 @@ void Node::on_closed(const std::shared_ptr<Session>& session, const std::string&
   Circuit* circuit = circuit_of(*session);
   const bool was_link = circuit != nullptr && circuit->session == session;
   if (was_link) {
-    const bool was_carrying = traffic_circuit() == circuit;
+    PeerLink& peer = circuit->link;
+    const bool was_carrying = traffic_circuit(peer) == circuit;
     circuit->session = nullptr;
-    NodeEvent e = event(NodeEvent::Kind::kLinkDown);
+    NodeEvent e = event(NodeEvent::Kind::kLinkDown, peer);
     e.circuit = circuit->name;
     e.address = session->remote_address();
-    e.reason = peer_.said_bye && reason == "connection closed by the peer" ? "the peer said goodbye"
-                                                                           : reason;
+    e.reason = peer.said_bye && reason == "connection closed by the peer" ? "the peer said goodbye"
+                                                                          : reason;
     emit(e);
     // With no link left, what the peer sent ahead of a gap is dropped: it comes again.
-    if (traffic_circuit() == nullptr) peer_.inbox.drop_held();
+    if (traffic_circuit(peer) == nullptr) peer.inbox.drop_held();
     if (was_carrying) {
-      peer_.bye_sent = false;
-      if (Circuit* next = traffic_circuit(); next != nullptr && !stopping_) {
-        NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved);
+      peer.bye_sent = false;
+      if (Circuit* next = traffic_circuit(peer); next != nullptr && !stopping_) {
+        NodeEvent moved = event(NodeEvent::Kind::kTrafficMoved, peer);
         moved.circuit = next->name;
         emit(moved);
-        next->transmitted_seq = peer_.outbox.acknowledged_seq();
-        pump();
+        next->transmitted_seq = peer.outbox.acknowledged_seq();
+        pump(peer);
         maybe_finish();
       }
     }

@@ -17,20 +17,21 @@ using namespace internal;
 void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Envelope& envelope) {
   Circuit* circuit = circuit_of(*session);
   if (circuit == nullptr || circuit->session != session) return;
+  PeerLink& peer = circuit->link;
   try {
     // An acknowledgement past what could have reached the peer, yet within our numbering: the
     // peer holds messages of an earlier life under numbers this life gave to others (our
     // journal went back in time, and the peer's Hello named only what it had made durable).
-    if (envelope.ack_epoch() == peer_.outbox.epoch() &&
-        envelope.ack() > peer_.highest_transmitted && envelope.ack() <= peer_.outbox.last_seq()) {
-      start_new_epoch(envelope.ack());
+    if (envelope.ack_epoch() == peer.outbox.epoch() && envelope.ack() > peer.highest_transmitted &&
+        envelope.ack() <= peer.outbox.last_seq()) {
+      start_new_epoch(peer, envelope.ack());
       session->abort("this node's journal went back in time; it continues in a new epoch");
       return;
     }
-    take_acknowledgement(envelope);
+    take_acknowledgement(peer, envelope);
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
-      acknowledge_at_commit();
+      acknowledge_at_commit(peer);
     } else if (envelope.has_batch()) {
       const auto& item_bytes = session->batch_item_bytes();
       for (std::size_t i = 0; i < item_bytes.size(); ++i) {
@@ -39,13 +40,13 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
         // An item parsed on the reader's arena would be copied by a swap, twice: copied once.
         take_reliable(*circuit, item, item_bytes[i], item.GetArena() == nullptr ? &item : nullptr);
       }
-      acknowledge_at_commit();
+      acknowledge_at_commit(peer);
     } else if (envelope.has_bye()) {
-      if (!peer_.said_bye) {
-        peer_.said_bye = true;
-        peer_.bye_epoch = envelope.epoch();
-        peer_.bye_last_seq = envelope.bye().last_seq();
-        NodeEvent e = event(NodeEvent::Kind::kPeerBye);
+      if (!peer.said_bye) {
+        peer.said_bye = true;
+        peer.bye_epoch = envelope.epoch();
+        peer.bye_last_seq = envelope.bye().last_seq();
+        NodeEvent e = event(NodeEvent::Kind::kPeerBye, peer);
         e.reason = envelope.bye().reason();
         e.seq = envelope.bye().last_seq();
         emit(e);
@@ -58,29 +59,30 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
   maybe_finish();
 }
 
-void Node::take_acknowledgement(const wire::Envelope& envelope) {
-  if (envelope.ack_epoch() != peer_.outbox.epoch() ||
-      envelope.ack() <= peer_.outbox.acknowledged_seq()) {
+void Node::take_acknowledgement(PeerLink& peer, const wire::Envelope& envelope) {
+  if (envelope.ack_epoch() != peer.outbox.epoch() ||
+      envelope.ack() <= peer.outbox.acknowledged_seq()) {
     return;
   }
-  acknowledged_up_to(envelope.ack());
+  acknowledged_up_to(peer, envelope.ack());
 }
 
-void Node::acknowledged_up_to(std::uint64_t seq) {
-  const auto& done = peer_.outbox.acknowledge(seq);
+void Node::acknowledged_up_to(PeerLink& peer, std::uint64_t seq) {
+  const auto& done = peer.outbox.acknowledge(seq);
   journal::Record acknowledged;
+  name_in_journal(acknowledged, peer);
   acknowledged.mutable_acknowledged()->set_seq(seq);
   record(acknowledged);
-  emit_acknowledged(done);
+  emit_acknowledged(peer, done);
   if (on_room_) on_room_();
 }
 
-void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
+void Node::emit_acknowledged(const PeerLink& peer, const std::vector<Outbox::Acknowledged>& done) {
   const auto now = clock_.now().steady;
   for (const auto& item : done) {
-    NodeEvent e = event(NodeEvent::Kind::kAcked);
+    NodeEvent e = event(NodeEvent::Kind::kAcked, peer);
     e.seq = item.seq;
-    e.epoch = peer_.outbox.epoch();
+    e.epoch = peer.outbox.epoch();
     e.duration = std::chrono::duration_cast<std::chrono::microseconds>(now - item.first_sent);
     if (item.payload == wire::Envelope::kLinkTest) e.reason = "link_test";
     emit(e);
@@ -89,10 +91,11 @@ void Node::emit_acknowledged(const std::vector<Outbox::Acknowledged>& done) {
 
 void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
                          std::string_view arrived_as, wire::Envelope* yours) {
-  switch (peer_.inbox.accept(envelope)) {
+  PeerLink& peer = circuit.link;
+  switch (peer.inbox.accept(envelope)) {
     case Inbox::Arrival::kDuplicate: {
-      peer_.ack_forced = true;
-      NodeEvent e = event(NodeEvent::Kind::kDuplicate);
+      peer.ack_forced = true;
+      NodeEvent e = event(NodeEvent::Kind::kDuplicate, peer);
       e.seq = envelope.seq();
       e.epoch = envelope.epoch();
       e.circuit = circuit.name;
@@ -104,7 +107,7 @@ void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
     case Inbox::Arrival::kDeliverable: {
       const std::uint64_t epoch = envelope.epoch();  // `envelope` may be taken by deliver()
       deliver(circuit, envelope, arrived_as, yours);
-      while (auto unblocked = peer_.inbox.next_unblocked(epoch)) {
+      while (auto unblocked = peer.inbox.next_unblocked(epoch)) {
         deliver(circuit, *unblocked, {}, &*unblocked);
       }
       break;
@@ -112,11 +115,11 @@ void Node::take_reliable(const Circuit& circuit, const wire::Envelope& envelope,
   }
 }
 
-void Node::acknowledge_at_commit() {
+void Node::acknowledge_at_commit(PeerLink& peer) {
   // Acknowledge at the commit point, once what was delivered is durable; a duplicate is
   // acknowledged again, since the peer evidently missed the first one. Without a journal there
   // is nothing to wait for.
-  pipeline_.owe_acknowledgement();
+  peer.pipeline.owe_acknowledgement();
   if (journal_) {
     schedule_commit();
   } else {
@@ -128,35 +131,36 @@ void Node::acknowledge_at_commit() {
 
 void Node::deliver(const Circuit& circuit, const wire::Envelope& envelope,
                    std::string_view arrived_as, wire::Envelope* yours) {
+  PeerLink& peer = circuit.link;
   // A message after the peer's goodbye (from a restarted peer, or numbered past the Bye's
   // last_seq) withdraws it: the peer has more to say, and we wait for its next Bye.
-  if (peer_.said_bye &&
-      (envelope.epoch() != peer_.bye_epoch || envelope.seq() > peer_.bye_last_seq)) {
-    peer_.said_bye = false;
+  if (peer.said_bye && (envelope.epoch() != peer.bye_epoch || envelope.seq() > peer.bye_last_seq)) {
+    peer.said_bye = false;
   }
   if (journal_) {
     const bool appended = journalled([&] {
       if (arrived_as.empty()) {
-        journal_->append_delivered(envelope);
+        journal_->append_delivered(envelope, peer.journal_name);
       } else {
-        journal_->append_delivered_item(arrived_as, envelope.epoch());
+        journal_->append_delivered_item(arrived_as, envelope.epoch(), peer.journal_name);
       }
     });
     if (!appended) return;
     if (yours != nullptr) {
-      pipeline_.take_delivery(*yours, circuit.name);
+      peer.pipeline.take_delivery(*yours, circuit.name);
     } else {
-      pipeline_.add_delivery(envelope, circuit.name);
+      peer.pipeline.add_delivery(envelope, circuit.name);
     }
   } else {
-    announce(envelope, circuit.name, false);
+    announce(peer, envelope, circuit.name, false);
   }
 }
 
-void Node::announce(const wire::Envelope& envelope, const std::string& circuit, bool recovered) {
-  auto& durable = peer_.durable_delivered[envelope.epoch()];
+void Node::announce(PeerLink& peer, const wire::Envelope& envelope, const std::string& circuit,
+                    bool recovered) {
+  auto& durable = peer.durable_delivered[envelope.epoch()];
   durable = std::max(durable, envelope.seq());
-  NodeEvent e = event(NodeEvent::Kind::kDelivered);
+  NodeEvent e = event(NodeEvent::Kind::kDelivered, peer);
   e.seq = envelope.seq();
   e.epoch = envelope.epoch();
   e.circuit = circuit;
@@ -180,17 +184,19 @@ void Node::fail(const std::string& reason) {
 }
 
 void Node::schedule_commit() {
-  if (!pipeline_.needs_commit_point()) return;
+  if (commit_point_posted_) return;
+  commit_point_posted_ = true;
   // Posted, so everything this turn of the event loop adds shares one write and one fsync,
   // and a reply sent from a delivery callback carries the acknowledgement.
   asio::post(io_, [this] { commit_point(); });
 }
 
 void Node::commit_point() {
+  commit_point_posted_ = false;
   if (stopping_) return;
   Journal::Ticket ticket = 0;
   if (journal_ && !journalled([&] { ticket = journal_->commit(); })) return;
-  pipeline_.commit(ticket, peer_.outbox.last_seq());
+  for (auto& peer : peers_) peer->pipeline.commit(ticket, peer->outbox.last_seq());
   if (!journal_) {
     release(ticket);
   } else if (journal_->synced_ticket() >= ticket) {
@@ -201,32 +207,43 @@ void Node::commit_point() {
 std::string Node::snapshot() const {
   JournalState state;
   state.party = options_.party;
-  state.epoch = peer_.outbox.epoch();
-  state.last_seq = peer_.outbox.last_seq();
-  state.acknowledged_seq = peer_.outbox.acknowledged_seq();
-  state.generated = peer_.generated;
-  std::vector<const wire::Envelope*> unacknowledged;
-  unacknowledged.reserve(peer_.outbox.size());
-  for (std::size_t i = 0; i < peer_.outbox.size(); ++i)
-    unacknowledged.push_back(&peer_.outbox.at(i).envelope);
-  state.delivered = peer_.durable_delivered;
+  JournalState::Envelopes unacknowledged;
+  for (const auto& peer : peers_) {
+    PeerJournal& held = state.peers[peer->journal_name];
+    held.epoch = peer->outbox.epoch();
+    held.last_seq = peer->outbox.last_seq();
+    held.acknowledged_seq = peer->outbox.acknowledged_seq();
+    held.generated = peer->generated;
+    held.delivered = peer->durable_delivered;
+    auto& envelopes = unacknowledged[peer->journal_name];
+    envelopes.reserve(peer->outbox.size());
+    for (std::size_t i = 0; i < peer->outbox.size(); ++i)
+      envelopes.push_back(&peer->outbox.at(i).envelope);
+  }
   // Deliveries appended but not yet announced are not here: the journal carries what it was
   // given since its last commit into the new file itself.
   return state.encode_snapshot(&unacknowledged);
 }
 
 void Node::release(Journal::Ticket ticket) {
-  const auto released = pipeline_.release(ticket, [this](const Delivery& delivery) {
-    announce(delivery.envelope, *delivery.circuit, delivery.circuit == &kRecoveredCircuit);
-  });
-  peer_.durable_seq = std::max(peer_.durable_seq, released.last_seq);
-  pump();
-  if (released.ack_due && !ack_flush_posted_) {
+  bool ack_due = false;
+  bool nothing_written = true;
+  for (auto& link : peers_) {
+    PeerLink& peer = *link;
+    const auto released = peer.pipeline.release(ticket, [this, &peer](const Delivery& delivery) {
+      announce(peer, delivery.envelope, *delivery.circuit, delivery.circuit == &kRecoveredCircuit);
+    });
+    peer.durable_seq = std::max(peer.durable_seq, released.last_seq);
+    pump(peer);
+    ack_due = ack_due || released.ack_due;
+    nothing_written = nothing_written && peer.pipeline.nothing_written();
+  }
+  if (ack_due && !ack_flush_posted_) {
     ack_flush_posted_ = true;
     // Posted, so that a reply written from a delivery callback carries the ack instead.
     asio::post(io_, [this] { flush_acks(); });
   }
-  if (journal_ && pipeline_.nothing_written() && journal_->wants_compaction() && !stopping_ &&
+  if (journal_ && nothing_written && journal_->wants_compaction() && !stopping_ &&
       !journalled([&] { journal_->compact(snapshot()); })) {
     return;
   }
@@ -236,15 +253,19 @@ void Node::release(Journal::Ticket ticket) {
 void Node::flush_acks() {
   ack_flush_posted_ = false;
   if (stopping_) return;
-  for (auto& circuit : peer_.circuits) {
+  for (auto& peer : peers_) flush_acks(*peer);
+}
+
+void Node::flush_acks(PeerLink& peer) {
+  for (auto& circuit : peer.circuits) {
     if (!circuit->session) continue;
-    const std::uint64_t ack = delivered_of(circuit->session->peer_epoch());
-    if (circuit->ack_sent == ack && !peer_.ack_forced) continue;
-    wire::Envelope envelope = control_envelope();
+    const std::uint64_t ack = delivered_of(peer, circuit->session->peer_epoch());
+    if (circuit->ack_sent == ack && !peer.ack_forced) continue;
+    wire::Envelope envelope = control_envelope(peer);
     envelope.mutable_ack_only();
     send_control(*circuit, std::move(envelope));
   }
-  peer_.ack_forced = false;
+  peer.ack_forced = false;
 }
 
 }  // namespace hotline::node

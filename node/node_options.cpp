@@ -12,18 +12,50 @@ std::string default_peer_of(const std::string& party) {
 
 void finalize(NodeOptions& options) {
   if (options.party.empty()) throw std::invalid_argument("--party is required");
-  if (options.peer.empty()) options.peer = default_peer_of(options.party);
-  if (options.peer.empty()) {
-    throw std::invalid_argument("--peer is required for party \"" + options.party + "\"");
+  if (options.peers.empty()) {
+    PeerOptions only{options.peer, options.listen, options.connect};
+    if (only.party.empty()) only.party = default_peer_of(options.party);
+    if (only.party.empty()) {
+      throw std::invalid_argument("--peer is required for party \"" + options.party + "\"");
+    }
+    options.peers.push_back(std::move(only));
+  } else if ((!options.listen.empty() || !options.connect.empty()) &&
+             (options.peers.size() > 1 || options.listen != options.peers[0].listen ||
+              options.connect != options.peers[0].connect)) {
+    throw std::invalid_argument(
+        "with several peers, give each its addresses as --listen PEER=ADDRESS or --connect "
+        "PEER=ADDRESS");
   }
-  if (options.peer == options.party) {
-    throw std::invalid_argument("the peer cannot be this node's own party (" + options.party + ")");
+  if (options.peers.size() > kMaxPeers) {
+    throw std::invalid_argument("at most " + std::to_string(kMaxPeers) + " peers, got " +
+                                std::to_string(options.peers.size()));
   }
-  if (options.listen.empty() == options.connect.empty()) {
-    throw std::invalid_argument("give exactly one of --listen or --connect");
+  for (std::size_t i = 0; i < options.peers.size(); ++i) {
+    const PeerOptions& peer = options.peers[i];
+    const std::string which = options.peers.size() > 1 ? " for peer " + peer.party : "";
+    if (peer.party.empty()) throw std::invalid_argument("a peer needs a party name");
+    if (peer.party == options.party) {
+      throw std::invalid_argument("the peer cannot be this node's own party (" + options.party +
+                                  ")");
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (options.peers[j].party == peer.party)
+        throw std::invalid_argument("peer " + peer.party + " is named twice");
+    }
+    if (peer.listen.empty() == peer.connect.empty()) {
+      throw std::invalid_argument("give exactly one of --listen or --connect" + which);
+    }
+    if (peer.listen.size() > 2 || peer.connect.size() > 2) {
+      throw std::invalid_argument("at most two circuits" + which +
+                                  ": a primary and a backup address");
+    }
   }
-  if (options.listen.size() > 2 || options.connect.size() > 2) {
-    throw std::invalid_argument("at most two circuits: a primary and a backup address");
+  if (options.peers.size() == 1) {
+    options.peer = options.peers[0].party;
+    options.listen = options.peers[0].listen;
+    options.connect = options.peers[0].connect;
+  } else {
+    options.peer.clear();
   }
   if (options.heartbeat_interval.count() <= 0 || options.heartbeat_misses < 1) {
     throw std::invalid_argument("heartbeats need a positive interval and at least one miss");

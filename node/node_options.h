@@ -16,10 +16,20 @@
 
 namespace hotline::node {
 
+// One party this node keeps a link with, and how its circuits are made: a primary, then
+// optionally a backup, each listened for or dialled.
+struct PeerOptions {
+  std::string party;
+  std::vector<common::Endpoint> listen;
+  std::vector<common::Endpoint> connect;
+};
+
 struct NodeOptions {
   std::string party;
+  // The links this node keeps, one per peer, in the order given. A node of one peer may name it
+  // and its circuits in `peer`, `listen` and `connect` instead, which finalize() moves here.
+  std::vector<PeerOptions> peers;
   std::string peer;
-  // Primary, then optionally backup circuit: addresses to listen on, or to dial.
   std::vector<common::Endpoint> listen;
   std::vector<common::Endpoint> connect;
   std::filesystem::path certs_dir;
@@ -44,10 +54,10 @@ struct NodeOptions {
   // The system calls the journal makes (a seam for tests that make the disk fail); null for
   // the system's own.
   std::shared_ptr<JournalFiles> journal_files;
-  // Deliveries already announced to the user before a restart (peer epoch -> seq), read back
-  // from the event log. With it, deliveries the journal holds beyond these are announced once
-  // at start; without it nothing is re-announced.
-  std::optional<std::map<std::uint64_t, std::uint64_t>> announced;
+  // Deliveries already announced to the user before a restart (peer -> peer epoch -> seq),
+  // read back from the event log. With it, deliveries the journal holds beyond these are
+  // announced once at start; without it nothing is re-announced.
+  std::optional<std::map<std::string, std::map<std::uint64_t, std::uint64_t>>> announced;
 
   // Liveness: a heartbeat on every idle circuit each interval; a circuit that hears nothing for
   // `heartbeat_misses` intervals is declared down.
@@ -66,9 +76,14 @@ struct NodeOptions {
 // The peer of one of the two default parties; "" for any other party.
 std::string default_peer_of(const std::string& party);
 
-// Fills defaults and checks the combination; throws std::invalid_argument saying what is wrong.
 // The largest frame `--max-frame` accepts.
 inline constexpr std::uint32_t kMaxFrameCeiling = 16 * 1024 * 1024;
+// The most peers one node keeps links with (a scenario has at most eight parties).
+inline constexpr std::size_t kMaxPeers = 7;
+
+// Fills defaults and checks the combination; throws std::invalid_argument saying what is wrong.
+// Afterwards `peers` holds every link, and for a node of one peer `peer`, `listen` and
+// `connect` hold its too.
 
 void finalize(NodeOptions& options);
 

@@ -15,25 +15,25 @@ using namespace internal;
 
 // ---- sending -------------------------------------------------------------------------------
 
-wire::Envelope Node::control_envelope() const {
+wire::Envelope Node::control_envelope(const PeerLink& peer) const {
   wire::Envelope envelope;
   envelope.set_version(kProtocolVersion);
   envelope.set_sender(options_.party);
-  envelope.set_epoch(peer_.outbox.epoch());
+  envelope.set_epoch(peer.outbox.epoch());
   return envelope;
 }
 
-std::uint64_t Node::peer_epoch_on(const Circuit& circuit) const {
-  return circuit.session ? circuit.session->peer_epoch() : peer_.epoch;
+std::uint64_t Node::peer_epoch_on(const Circuit& circuit) {
+  return circuit.session ? circuit.session->peer_epoch() : circuit.link.epoch;
 }
 
-std::uint64_t Node::delivered_of(std::uint64_t peer_epoch) const {
-  const auto found = peer_.durable_delivered.find(peer_epoch);
-  return found == peer_.durable_delivered.end() ? 0 : found->second;
+std::uint64_t Node::delivered_of(const PeerLink& peer, std::uint64_t peer_epoch) {
+  const auto found = peer.durable_delivered.find(peer_epoch);
+  return found == peer.durable_delivered.end() ? 0 : found->second;
 }
 
 void Node::stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_epoch) {
-  envelope.set_ack(delivered_of(peer_epoch));
+  envelope.set_ack(delivered_of(circuit.link, peer_epoch));
   envelope.set_ack_epoch(peer_epoch);
   envelope.set_sent_at_us(
       std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().wall.time_since_epoch())
@@ -43,18 +43,19 @@ void Node::stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_
 }
 
 void Node::send_hello(Circuit& circuit, Session& session) {
-  wire::Envelope envelope = control_envelope();
+  const PeerLink& peer = circuit.link;
+  wire::Envelope envelope = control_envelope(peer);
   wire::Hello& hello = *envelope.mutable_hello();
   hello.set_party(options_.party);
   hello.set_protocol_version(kProtocolVersion);
-  hello.set_epoch(peer_.outbox.epoch());
+  hello.set_epoch(peer.outbox.epoch());
   hello.set_software("hotline 0.1");
-  hello.set_acknowledged_floor(peer_.outbox.acknowledged_seq());
+  hello.set_acknowledged_floor(peer.outbox.acknowledged_seq());
   hello.set_max_frame_bytes(options_.max_frame_bytes);
   // Answering a Hello, the peer's epoch is known; dialling, the last one a Hello named.
-  const std::uint64_t peer_epoch = session.peer_epoch() != 0 ? session.peer_epoch() : peer_.epoch;
+  const std::uint64_t peer_epoch = session.peer_epoch() != 0 ? session.peer_epoch() : peer.epoch;
   hello.mutable_resume()->set_peer_epoch(peer_epoch);
-  hello.mutable_resume()->set_delivered_seq(delivered_of(peer_epoch));
+  hello.mutable_resume()->set_delivered_seq(delivered_of(peer, peer_epoch));
   // What the circuit's established session was last acknowledged with stays its own.
   const std::uint64_t ack_sent = circuit.ack_sent;
   stamp(envelope, circuit, peer_epoch);
@@ -73,85 +74,87 @@ void Node::send_control(Circuit& circuit, wire::Envelope envelope) {
   circuit.session->send(envelope);
 }
 
-std::uint64_t Node::send(wire::Envelope payload) {
+std::uint64_t Node::send(wire::Envelope payload, std::string_view to) {
   if (sending_finished_) throw std::logic_error("this node has finished sending");
-  return accept_for_sending(std::move(payload), false);
+  return accept_for_sending(link(to), std::move(payload), false);
 }
 
-std::uint64_t Node::send_generated(wire::Envelope payload) {
+std::uint64_t Node::send_generated(wire::Envelope payload, std::string_view to) {
   if (sending_finished_) throw std::logic_error("this node has finished sending");
-  return accept_for_sending(std::move(payload), true);
+  return accept_for_sending(link(to), std::move(payload), true);
 }
 
-bool Node::has_room_for(std::size_t payload_bytes) const {
-  return peer_.outbox.bytes() + payload_bytes + 2 * Outbox::kEntryOverhead <=
+bool Node::has_room_for(std::size_t payload_bytes, std::string_view to) const {
+  return link(to).outbox.bytes() + payload_bytes + 2 * Outbox::kEntryOverhead <=
          options_.max_outbox_bytes;
 }
 
-std::uint64_t Node::send_text(std::string_view text, wire::Priority priority) {
+std::uint64_t Node::send_text(std::string_view text, wire::Priority priority, std::string_view to) {
   if (sending_finished_) throw std::logic_error("this node has finished sending");
+  PeerLink& peer = link(to);
   // The message's own fields (tag, length, priority) take at most kMessageOverhead bytes.
-  check_fits(text.size() + kMessageOverhead, "message");
+  check_fits(peer, text.size() + kMessageOverhead, "message");
   // Filled in place, field by field, so that an acknowledged envelope's memory is reused.
-  wire::Message& message = *peer_.outbox.next().mutable_message();
+  wire::Message& message = *peer.outbox.next().mutable_message();
   message.Clear();
   message.set_priority(priority);
   message.mutable_text()->assign(text.data(), text.size());
-  return accept_next(false);
+  return accept_next(peer, false);
 }
 
-void Node::check_fits(std::size_t payload_bytes, std::string_view kind) const {
+void Node::check_fits(const PeerLink& peer, std::size_t payload_bytes,
+                      std::string_view kind) const {
   if (stopping_) throw std::logic_error("this node is stopping");
-  const std::uint32_t limit = link_frame_limit();
+  const std::uint32_t limit = link_frame_limit(peer);
   if (payload_bytes + kEnvelopeOverhead > limit) {
     throw std::invalid_argument(
         "a " + std::to_string(payload_bytes) + "-byte " + std::string(kind) +
         " does not fit the frame limit of " + std::to_string(limit) + " bytes" +
         (limit < options_.max_frame_bytes ? " the peer accepts (its --max-frame)" : ""));
   }
-  if (peer_.outbox.bytes() + payload_bytes + Outbox::kEntryOverhead > options_.max_outbox_bytes) {
-    throw std::length_error("the outbox already holds " + std::to_string(peer_.outbox.size()) +
-                            " unacknowledged message(s), " + std::to_string(peer_.outbox.bytes()) +
+  if (peer.outbox.bytes() + payload_bytes + Outbox::kEntryOverhead > options_.max_outbox_bytes) {
+    throw std::length_error("the outbox already holds " + std::to_string(peer.outbox.size()) +
+                            " unacknowledged message(s), " + std::to_string(peer.outbox.bytes()) +
                             " bytes (--max-outbox " + std::to_string(options_.max_outbox_bytes) +
                             "): wait for the peer to acknowledge them");
   }
 }
 
-std::uint64_t Node::accept_for_sending(wire::Envelope&& payload, bool generated) {
+std::uint64_t Node::accept_for_sending(PeerLink& peer, wire::Envelope&& payload, bool generated) {
   if (!is_reliable(payload)) throw std::invalid_argument("not a reliable payload");
-  check_fits(payload.ByteSizeLong(), payload_name(payload));
-  return number_and_keep(std::move(payload), generated);
+  check_fits(peer, payload.ByteSizeLong(), payload_name(payload));
+  return number_and_keep(peer, std::move(payload), generated);
 }
 
-std::uint64_t Node::number_and_keep(wire::Envelope&& payload, bool generated) {
-  wire::Envelope& envelope = peer_.outbox.next();
+std::uint64_t Node::number_and_keep(PeerLink& peer, wire::Envelope&& payload, bool generated) {
+  wire::Envelope& envelope = peer.outbox.next();
   envelope = std::move(payload);
   envelope.set_sender(options_.party);
-  return accept_next(generated);
+  return accept_next(peer, generated);
 }
 
-std::uint64_t Node::accept_next(bool generated) {
-  wire::Envelope& payload = peer_.outbox.next();
-  if (generated) ++peer_.generated;
+std::uint64_t Node::accept_next(PeerLink& peer, bool generated) {
+  wire::Envelope& payload = peer.outbox.next();
+  if (generated) ++peer.generated;
   payload.set_version(kProtocolVersion);
   // An envelope reused from the outbox already names us (every path here sets the sender).
   if (payload.sender().empty()) payload.set_sender(options_.party);
   if (journal_) {
     // Journalled before it is numbered: if the journal fails, the message was never accepted
     // (the node stops) rather than numbered, refused, and transmitted later all the same.
-    payload.set_epoch(peer_.outbox.epoch());
-    payload.set_seq(peer_.outbox.last_seq() + 1);
+    payload.set_epoch(peer.outbox.epoch());
+    payload.set_seq(peer.outbox.last_seq() + 1);
     try {
-      journal_->append_sent(payload, generated);
+      journal_->append_sent(payload, generated, peer.journal_name);
     } catch (const JournalIoError& error) {
       fail(error.what());
       throw;
     }
   }
-  Outbox::Entry& entry = peer_.outbox.push_next();
+  Outbox::Entry& entry = peer.outbox.push_next();
   const std::uint64_t seq = entry.envelope.seq();
-  if (traffic_circuit() == nullptr) {
-    NodeEvent e = event(NodeEvent::Kind::kQueued);
+  if (traffic_circuit(peer) == nullptr) {
+    NodeEvent e = event(NodeEvent::Kind::kQueued, peer);
     e.seq = seq;
     e.envelope = &entry.envelope;
     emit(e);
@@ -160,61 +163,63 @@ std::uint64_t Node::accept_next(bool generated) {
     schedule_commit();
   } else {
     // Nothing to make durable: it may leave at once.
-    peer_.durable_seq = peer_.outbox.last_seq();
-    pump();
+    peer.durable_seq = peer.outbox.last_seq();
+    pump(peer);
   }
   return seq;
 }
 
-void Node::pump() {
+void Node::pump(PeerLink& peer) {
   // An observer may send from a `sent` event, which pumps again: the pump already running
   // further up the stack takes the new message in its next round instead.
-  if (pumping_) return;
-  pumping_ = true;
+  if (peer.pumping) return;
+  peer.pumping = true;
   struct Done {
     bool& pumping;
     ~Done() { pumping = false; }
-  } done{pumping_};
-  Circuit* circuit = traffic_circuit();
+  } done{peer.pumping};
+  Circuit* circuit = traffic_circuit(peer);
+  auto& batch_entries = peer.batch_entries;
+  auto& batch_items = peer.batch_items;
   // While a write is in flight, what is due waits here and goes out, batched, when it drains:
   // it could not leave any sooner, and a busy sender writes fewer, fuller frames.
   if (circuit != nullptr && circuit->session->writing()) return;
-  while (circuit != nullptr && !peer_.outbox.empty() &&
-         circuit->transmitted_seq < peer_.durable_seq &&
+  while (circuit != nullptr && !peer.outbox.empty() &&
+         circuit->transmitted_seq < peer.durable_seq &&
          circuit->session->queued_bytes() < kLinkHighWater) {
-    const std::uint64_t first = peer_.outbox.front().envelope.seq();
+    const std::uint64_t first = peer.outbox.front().envelope.seq();
     if (circuit->transmitted_seq < first - 1) circuit->transmitted_seq = first - 1;
-    if (circuit->transmitted_seq >= peer_.durable_seq) break;
+    if (circuit->transmitted_seq >= peer.durable_seq) break;
     // The entries due go out together, as one batch frame of up to kBatchBytes, or alone if
     // only one is due or it is larger than that.
-    batch_entries_.clear();
-    batch_items_.clear();
+    batch_entries.clear();
+    batch_items.clear();
     std::size_t items_bytes = 0;
     // A batch, like any frame, must fit what the peer accepts.
-    const std::size_t limit = link_frame_limit() - kEnvelopeOverhead;
+    const std::size_t limit = link_frame_limit(peer) - kEnvelopeOverhead;
     const std::size_t batch_limit = std::min(kBatchBytes, limit);
     for (std::uint64_t seq = circuit->transmitted_seq + 1;
-         seq <= peer_.durable_seq && items_bytes < batch_limit; ++seq) {
-      Outbox::Entry& entry = peer_.outbox.at(seq - first);
+         seq <= peer.durable_seq && items_bytes < batch_limit; ++seq) {
+      Outbox::Entry& entry = peer.outbox.at(seq - first);
       entry.envelope.set_retransmission(entry.sent);
       const BatchItem item = batch_item(entry.envelope);
       if (item.payload_bytes > limit) {
         // Accepted before this peer's limit was known, and larger than it: it cannot go, and
         // in-order delivery holds everything after it. Say so once; the link stays up.
-        if (batch_items_.empty()) report_too_large(entry, item.payload_bytes);
+        if (batch_items.empty()) report_too_large(peer, entry, item.payload_bytes);
         break;
       }
-      if (!batch_items_.empty() && items_bytes + item.bytes > batch_limit) break;
-      batch_entries_.push_back(&entry);
-      batch_items_.push_back(item);
+      if (!batch_items.empty() && items_bytes + item.bytes > batch_limit) break;
+      batch_entries.push_back(&entry);
+      batch_items.push_back(item);
       items_bytes += item.bytes;
     }
-    if (batch_entries_.empty()) break;
-    circuit->transmitted_seq += batch_entries_.size();
-    if (batch_entries_.size() == 1) {
-      Outbox::Entry& entry = *batch_entries_.front();
+    if (batch_entries.empty()) break;
+    circuit->transmitted_seq += batch_entries.size();
+    if (batch_entries.size() == 1) {
+      Outbox::Entry& entry = *batch_entries.front();
       const bool fresh = !entry.sent;
-      transmit(*circuit, entry, batch_items_.front().payload_bytes);
+      transmit(*circuit, entry, batch_items.front().payload_bytes);
       if (fresh) copy_flash(*circuit, entry);
     } else {
       transmit_batch(*circuit, items_bytes);
@@ -222,19 +227,19 @@ void Node::pump() {
   }
 }
 
-std::uint32_t Node::link_frame_limit() const {
-  return peer_.max_frame == 0 ? options_.max_frame_bytes
-                              : std::min(options_.max_frame_bytes, peer_.max_frame);
+std::uint32_t Node::link_frame_limit(const PeerLink& peer) const {
+  return peer.max_frame == 0 ? options_.max_frame_bytes
+                             : std::min(options_.max_frame_bytes, peer.max_frame);
 }
 
-void Node::report_too_large(const Outbox::Entry& entry, std::size_t payload_bytes) {
-  if (entry.envelope.seq() == peer_.reported_too_large) return;
-  peer_.reported_too_large = entry.envelope.seq();
-  NodeEvent e = event(NodeEvent::Kind::kError);
+void Node::report_too_large(PeerLink& peer, const Outbox::Entry& entry, std::size_t payload_bytes) {
+  if (entry.envelope.seq() == peer.reported_too_large) return;
+  peer.reported_too_large = entry.envelope.seq();
+  NodeEvent e = event(NodeEvent::Kind::kError, peer);
   e.seq = entry.envelope.seq();
   e.reason = "message " + std::to_string(entry.envelope.seq()) + " (" +
              std::to_string(payload_bytes) + " bytes) is larger than the peer accepts (frames of " +
-             std::to_string(peer_.max_frame) +
+             std::to_string(peer.max_frame) +
              " bytes, its --max-frame): it waits, and the messages after it wait too, until the "
              "peer accepts larger frames";
   emit(e);
@@ -247,27 +252,30 @@ void Node::transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_
 }
 
 void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
-  if (batch_header_.sender().empty()) {
-    batch_header_.set_version(kProtocolVersion);
-    batch_header_.set_sender(options_.party);
-    batch_header_.set_epoch(peer_.outbox.epoch());
+  PeerLink& peer = circuit.link;
+  wire::Envelope& header = peer.batch_header;
+  if (header.sender().empty()) {
+    header.set_version(kProtocolVersion);
+    header.set_sender(options_.party);
+    header.set_epoch(peer.outbox.epoch());
   }
-  stamp(batch_header_, circuit);
-  circuit.session->send_batch(batch_header_, batch_items_, items_bytes);
+  stamp(header, circuit);
+  circuit.session->send_batch(header, peer.batch_items, items_bytes);
   // Reported once the whole frame is queued; an observer may send more meanwhile, which only
   // appends to the outbox and leaves these entries where they are.
-  for (std::size_t i = 0; i < batch_entries_.size(); ++i) {
-    Outbox::Entry& entry = *batch_entries_[i];
+  for (std::size_t i = 0; i < peer.batch_entries.size(); ++i) {
+    Outbox::Entry& entry = *peer.batch_entries[i];
     const bool fresh = !entry.sent;
-    mark_sent(circuit, entry, batch_items_[i].payload_bytes);
+    mark_sent(circuit, entry, peer.batch_items[i].payload_bytes);
     if (fresh) copy_flash(circuit, entry);
   }
 }
 
 void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
-  peer_.highest_transmitted = std::max(peer_.highest_transmitted, entry.envelope.seq());
-  NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent);
-  peer_.outbox.mark_sent(entry, clock_.now().steady, payload_bytes);
+  PeerLink& peer = circuit.link;
+  peer.highest_transmitted = std::max(peer.highest_transmitted, entry.envelope.seq());
+  NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent, peer);
+  peer.outbox.mark_sent(entry, clock_.now().steady, payload_bytes);
   e.seq = entry.envelope.seq();
   e.circuit = circuit.name;
   e.envelope = &entry.envelope;
@@ -277,12 +285,12 @@ void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload
 void Node::copy_flash(const Circuit& circuit, Outbox::Entry& entry) {
   // FLASH goes on every live circuit at once; the receiver delivers it once.
   if (!entry.envelope.has_message() || entry.envelope.message().priority() != wire::FLASH) return;
-  for (auto& other : peer_.circuits) {
+  for (auto& other : circuit.link.circuits) {
     if (other.get() == &circuit || !other->session) continue;
     entry.envelope.set_retransmission(false);
     stamp(entry.envelope, *other);
     other->session->send(entry.envelope);
-    NodeEvent e = event(NodeEvent::Kind::kSent);
+    NodeEvent e = event(NodeEvent::Kind::kSent, circuit.link);
     e.seq = entry.envelope.seq();
     e.circuit = other->name;
     e.envelope = &entry.envelope;
@@ -291,11 +299,13 @@ void Node::copy_flash(const Circuit& circuit, Outbox::Entry& entry) {
 }
 
 void Node::on_drained(const std::shared_ptr<Session>& session) {
-  const Circuit* circuit = traffic_circuit();
-  if (circuit != nullptr && circuit->session == session) pump();
+  Circuit* circuit = circuit_of(*session);
+  if (circuit == nullptr) return;
+  const Circuit* carrying = traffic_circuit(circuit->link);
+  if (carrying != nullptr && carrying->session == session) pump(circuit->link);
 }
 
-void Node::start_new_epoch(std::uint64_t peer_delivered) {
+void Node::start_new_epoch(PeerLink& peer, std::uint64_t peer_delivered) {
   // What the peer delivered of this epoch goes past what could have reached it: an earlier life
   // of this node numbered and sent messages the journal lost. Whatever the journal held was
   // delivered under its numbers; messages accepted since this start were not (the peer took their
@@ -303,36 +313,36 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
   if (journal_ && !journalled([&] { journal_->flush(); })) return;
   if (journal_) release(journal_->synced_ticket());
   std::vector<wire::Envelope> not_delivered;
-  for (std::size_t i = 0; i < peer_.outbox.size(); ++i) {
-    const wire::Envelope& envelope = peer_.outbox.at(i).envelope;
-    if (envelope.seq() > peer_.recovered_last_seq) not_delivered.push_back(envelope);
+  for (std::size_t i = 0; i < peer.outbox.size(); ++i) {
+    const wire::Envelope& envelope = peer.outbox.at(i).envelope;
+    if (envelope.seq() > peer.recovered_last_seq) not_delivered.push_back(envelope);
   }
-  if (peer_.outbox.last_seq() > peer_.outbox.acknowledged_seq()) {
-    std::vector<Outbox::Acknowledged> done = peer_.outbox.acknowledge(peer_.outbox.last_seq());
-    done.erase(
-        std::remove_if(done.begin(), done.end(),
-                       [&](const auto& item) { return item.seq > peer_.recovered_last_seq; }),
-        done.end());
-    emit_acknowledged(done);
+  if (peer.outbox.last_seq() > peer.outbox.acknowledged_seq()) {
+    std::vector<Outbox::Acknowledged> done = peer.outbox.acknowledge(peer.outbox.last_seq());
+    done.erase(std::remove_if(done.begin(), done.end(),
+                              [&](const auto& item) { return item.seq > peer.recovered_last_seq; }),
+               done.end());
+    emit_acknowledged(peer, done);
   }
-  const std::uint64_t old_epoch = peer_.outbox.epoch();
-  const std::uint64_t could_have_sent = peer_.highest_transmitted;
-  peer_.outbox.start_epoch(random_u64());
-  peer_.recovered_last_seq = 0;
-  peer_.highest_transmitted = 0;
-  peer_.durable_seq = 0;
-  for (auto& circuit : peer_.circuits) circuit->transmitted_seq = 0;
-  batch_header_.Clear();
+  const std::uint64_t old_epoch = peer.outbox.epoch();
+  const std::uint64_t could_have_sent = peer.highest_transmitted;
+  peer.outbox.start_epoch(random_u64());
+  peer.recovered_last_seq = 0;
+  peer.highest_transmitted = 0;
+  peer.durable_seq = 0;
+  for (auto& circuit : peer.circuits) circuit->transmitted_seq = 0;
+  peer.batch_header.Clear();
   journal::Record identity;
+  name_in_journal(identity, peer);
   identity.mutable_identity()->set_party(options_.party);
-  identity.mutable_identity()->set_epoch(peer_.outbox.epoch());
-  identity.mutable_identity()->set_generated(peer_.generated);
+  identity.mutable_identity()->set_epoch(peer.outbox.epoch());
+  identity.mutable_identity()->set_generated(peer.generated);
   record(identity);
-  NodeEvent e = event(NodeEvent::Kind::kNote);
+  NodeEvent e = event(NodeEvent::Kind::kNote, peer);
   e.reason = "the peer delivered messages up to " + std::to_string(peer_delivered) + " of epoch " +
              std::to_string(old_epoch) + ", past the " + std::to_string(could_have_sent) +
              " this node could have sent it: the journal went back in time. Continuing in epoch " +
-             std::to_string(peer_.outbox.epoch()) + "; " + std::to_string(not_delivered.size()) +
+             std::to_string(peer.outbox.epoch()) + "; " + std::to_string(not_delivered.size()) +
              " message(s) accepted since the start go again in it";
   emit(e);
   for (auto& envelope : not_delivered) {
@@ -341,7 +351,7 @@ void Node::start_new_epoch(std::uint64_t peer_delivered) {
     try {
       // Accepted once already: not refused now for the peer's frame limit or a full outbox (a
       // message too large for the peer is held, with an error, as before).
-      number_and_keep(std::move(envelope), false);
+      number_and_keep(peer, std::move(envelope), false);
     } catch (const JournalIoError&) {
       return;  // the node has stopped, saying why
     }

@@ -1,10 +1,12 @@
 #pragma once
 // What a node holds for one peer: the circuits to it, what it sent the peer and has not had
 // acknowledged (the outbox), what it delivered of the peer's epochs (the inbox and the
-// journalled watermarks), and where the conversation stands (the peer's epoch and frame limit,
-// Byes, link tests). A node holds one today; a node of several parties will hold one per peer,
-// each with its own numbering and circuits, beside what is node-wide (the journal and its
-// commit pipeline, the TLS context, the event stream).
+// journalled watermarks), what of that waits for the journal (its commit pipeline), and where
+// the conversation stands (the peer's epoch and frame limit, Byes, link tests). A node holds one
+// per peer, each with its own numbering (epoch and sequence numbers), journal records and
+// circuits, beside what is node-wide (the journal and its commit points, the TLS contexts, the
+// event stream). Links share nothing but the journal's commits: one peer's silence or backlog
+// holds no other peer's messages.
 
 #include <asio.hpp>
 
@@ -17,6 +19,8 @@
 
 #include "common/backoff.h"
 #include "common/endpoint.h"
+#include "node/batch_frame.h"
+#include "node/commit_pipeline.h"
 #include "node/inbox.h"
 #include "node/node_options.h"
 #include "node/outbox.h"
@@ -24,9 +28,13 @@
 
 namespace hotline::node {
 
+struct PeerLink;
+
 // One way to the peer (primary or backup): listening for it, or dialling it.
 struct Circuit {
-  Circuit(asio::io_context& io, std::string name, std::uint64_t seed, const NodeOptions& options);
+  Circuit(asio::io_context& io, PeerLink& link, std::string name, std::uint64_t seed,
+          const NodeOptions& options);
+  PeerLink& link;  // the peer it leads to
   std::string name;
   std::optional<common::Endpoint> listen;
   std::optional<common::Endpoint> connect;
@@ -42,9 +50,13 @@ struct Circuit {
 };
 
 struct PeerLink {
-  PeerLink(std::string party, Outbox outbox) : party(std::move(party)), outbox(std::move(outbox)) {}
+  PeerLink(std::string party, std::string journal_name, Outbox outbox)
+      : party(std::move(party)), journal_name(std::move(journal_name)), outbox(std::move(outbox)) {}
 
   std::string party;
+  // How the journal names this link: the party in the journal of a node of several peers,
+  // empty for a node of one (journal_state.h).
+  std::string journal_name;
   std::vector<std::unique_ptr<Circuit>> circuits;
 
   // Sending to the peer.
@@ -62,8 +74,17 @@ struct PeerLink {
   std::uint32_t max_frame = 0;
   std::uint64_t reported_too_large = 0;  // the last entry reported too large for max_frame
 
+  // Reused by the node's pump() for each batch it sends: the header (it names this link's
+  // epoch) and the entries. A pump of one link may run inside another's (an observer sends from
+  // a `sent` event), so each link has its own.
+  bool pumping = false;
+  wire::Envelope batch_header;
+  std::vector<Outbox::Entry*> batch_entries;
+  std::vector<BatchItem> batch_items;
+
   // Receiving from the peer.
   Inbox inbox;
+  CommitPipeline pipeline;
   std::map<std::uint64_t, std::uint64_t> durable_delivered;  // peer epoch -> seq, journaled
   // The epoch the latest Hello named; each session keeps its own.
   std::uint64_t epoch = 0;

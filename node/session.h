@@ -91,6 +91,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool accepted() const { return role_ == Role::kAccepted; }
   const std::string& remote_address() const { return remote_address_; }
   const std::string& circuit() const { return settings_.circuit; }
+  // The party this session is for: its certificate and Hello must name it.
+  const std::string& peer_party() const { return settings_.peer_party; }
   std::uint64_t peer_epoch() const { return reader_.rules().peer_epoch(); }
   Clock::time_point last_received() const { return last_received_; }
   Clock::time_point last_sent() const { return last_sent_; }

@@ -120,7 +120,7 @@ TEST_F(JournalFaultsTest, AFailedFsyncStopsTheNodeAndEverythingAcknowledgedSurvi
   node::Journal::Options options;
   options.path = journal_of("moscow");
   node::Journal restarted(options, [](const std::string&) {});
-  EXPECT_GE(restarted.recovered().delivered.at(washington_epoch), acknowledged);
+  EXPECT_GE(restarted.recovered().only().delivered.at(washington_epoch), acknowledged);
 }
 
 // Before, under --fsync always, a full disk made the append throw after the message had been
@@ -162,8 +162,8 @@ TEST_F(JournalFaultsTest, AFullDiskRefusesTheMessageStopsTheNodeAndLeavesARecove
   node::Journal::Options reopen;
   reopen.path = journal_of("washington");
   node::Journal restarted(reopen, [&](const std::string& note) { notes.push_back(note); });
-  EXPECT_EQ(restarted.recovered().last_seq, accepted);
-  EXPECT_EQ(restarted.recovered().unacknowledged.size(), accepted);
+  EXPECT_EQ(restarted.recovered().only().last_seq, accepted);
+  EXPECT_EQ(restarted.recovered().only().unacknowledged.size(), accepted);
 }
 
 }  // namespace

@@ -102,13 +102,13 @@ TEST(JournalTest, RecoversTheOutboxAndWhatWasDelivered) {
   Journal journal(options_for(dir.path() / "j"), keep_note);
   const JournalState& state = journal.recovered();
   EXPECT_EQ(state.party, "washington");
-  EXPECT_EQ(state.epoch, 9u);
-  EXPECT_EQ(state.last_seq, 5u);
-  EXPECT_EQ(state.acknowledged_seq, 2u);
-  ASSERT_EQ(state.unacknowledged.size(), 3u);
-  EXPECT_EQ(state.unacknowledged.begin()->second.envelope().message().text(), "m3");
-  EXPECT_EQ(state.delivered.at(77), 2u);
-  EXPECT_EQ(state.recent_deliveries.size(), 2u);
+  EXPECT_EQ(state.only().epoch, 9u);
+  EXPECT_EQ(state.only().last_seq, 5u);
+  EXPECT_EQ(state.only().acknowledged_seq, 2u);
+  ASSERT_EQ(state.only().unacknowledged.size(), 3u);
+  EXPECT_EQ(state.only().unacknowledged.begin()->second.envelope().message().text(), "m3");
+  EXPECT_EQ(state.only().delivered.at(77), 2u);
+  EXPECT_EQ(state.only().recent_deliveries.size(), 2u);
   EXPECT_EQ(journal.recovered_records(), 9u);
 }
 
@@ -121,7 +121,7 @@ TEST(JournalTest, TornTailIsCutToTheLastWholeRecordWithANote) {
   notes.clear();
   Journal journal(options_for(path), keep_note);
   EXPECT_EQ(journal.recovered_records(), 8u);
-  EXPECT_EQ(journal.recovered().delivered.at(77), 1u);
+  EXPECT_EQ(journal.recovered().only().delivered.at(77), 1u);
   ASSERT_EQ(notes.size(), 1u);
   EXPECT_NE(notes[0].find("cut short"), std::string::npos) << notes[0];
   EXPECT_LT(std::filesystem::file_size(path), whole - 3);
@@ -134,7 +134,7 @@ TEST(JournalTest, TornTailIsCutToTheLastWholeRecordWithANote) {
   journal.append(delivered(77, 2));
   journal.commit();
   Journal again(options_for(path), keep_note);
-  EXPECT_EQ(again.recovered().delivered.at(77), 2u);
+  EXPECT_EQ(again.recovered().only().delivered.at(77), 2u);
 }
 
 TEST(JournalTest, CorruptRecordInTheMiddleIsAnErrorNamingFileAndOffset) {
@@ -176,7 +176,7 @@ TEST(JournalTest, CompactionKeepsWhatIsNeededAndShrinksTheFile) {
     journal.commit();
     const auto before = journal.size_bytes();
     // Deliveries announced to the user need only their watermark.
-    live.recent_deliveries.clear();
+    live.only().recent_deliveries.clear();
     journal.compact(live.encode_snapshot());
     EXPECT_LT(journal.size_bytes() * 10, before);
     journal.append_sent(sent(1001, "after compaction").sent().envelope(), false);
@@ -184,12 +184,13 @@ TEST(JournalTest, CompactionKeepsWhatIsNeededAndShrinksTheFile) {
   }
   Journal journal(options_for(path), keep_note);
   const JournalState& state = journal.recovered();
-  EXPECT_EQ(state.epoch, 9u);
-  EXPECT_EQ(state.last_seq, 1001u);
-  EXPECT_EQ(state.acknowledged_seq, 990u);
-  EXPECT_EQ(state.unacknowledged.size(), 11u);
-  EXPECT_EQ(state.unacknowledged.rbegin()->second.envelope().message().text(), "after compaction");
-  EXPECT_EQ(state.delivered.at(77), 1000u);
+  EXPECT_EQ(state.only().epoch, 9u);
+  EXPECT_EQ(state.only().last_seq, 1001u);
+  EXPECT_EQ(state.only().acknowledged_seq, 990u);
+  EXPECT_EQ(state.only().unacknowledged.size(), 11u);
+  EXPECT_EQ(state.only().unacknowledged.rbegin()->second.envelope().message().text(),
+            "after compaction");
+  EXPECT_EQ(state.only().delivered.at(77), 1000u);
 }
 
 // Before, compact() committed what was appended since the last commit into the file it was about
@@ -213,11 +214,11 @@ TEST(JournalTest, ACompactionKeepsWhatWasAppendedSinceTheLastCommit) {
     EXPECT_EQ(journal.synced_ticket(), journal.commit());
   }
   Journal journal(options_for(path), keep_note);
-  EXPECT_EQ(journal.recovered().unacknowledged.size(), 1u);
-  ASSERT_EQ(journal.recovered().delivered.count(77), 1u);
-  EXPECT_EQ(journal.recovered().delivered.at(77), 1u);
-  ASSERT_EQ(journal.recovered().recent_deliveries.size(), 1u);
-  EXPECT_EQ(journal.recovered().recent_deliveries[0].message().text(), "from the peer");
+  EXPECT_EQ(journal.recovered().only().unacknowledged.size(), 1u);
+  ASSERT_EQ(journal.recovered().only().delivered.count(77), 1u);
+  EXPECT_EQ(journal.recovered().only().delivered.at(77), 1u);
+  ASSERT_EQ(journal.recovered().only().recent_deliveries.size(), 1u);
+  EXPECT_EQ(journal.recovered().only().recent_deliveries[0].message().text(), "from the peer");
 }
 
 // Before, once the snapshot itself was past the threshold (many unacknowledged messages), every
@@ -250,6 +251,76 @@ TEST(JournalTest, ALargeSnapshotIsNotRewrittenAfterEveryCommit) {
   EXPECT_TRUE(journal.wants_compaction());
 }
 
+// A node of several peers names the link in each record: each link's numbering, what it owes
+// and what it delivered come back apart, through the hand encoders and through a compaction.
+TEST(JournalTest, SeveralPeersKeepTheirOwnLinksThroughACompaction) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  const auto named = [](journal::Record record, const std::string& peer) {
+    record.set_peer(peer);
+    return record;
+  };
+  const auto envelope_of = [](const journal::Record& record) {
+    return record.has_sent() ? record.sent().envelope() : record.delivered().envelope();
+  };
+  const auto check = [](const JournalState& state) {
+    EXPECT_EQ(state.party, "washington");
+    ASSERT_EQ(state.peers.size(), 2u);
+    EXPECT_EQ(state.peers.count(""), 0u) << "no link of a node of one peer";
+    const PeerJournal& moscow = state.peers.at("moscow");
+    const PeerJournal& oslo = state.peers.at("oslo");
+    EXPECT_EQ(moscow.epoch, 9u);
+    EXPECT_EQ(oslo.epoch, 11u);
+    EXPECT_EQ(moscow.last_seq, 3u);
+    EXPECT_EQ(moscow.acknowledged_seq, 1u);
+    ASSERT_EQ(moscow.unacknowledged.size(), 2u);
+    EXPECT_EQ(moscow.unacknowledged.at(3).envelope().message().text(), "m3 to moscow");
+    EXPECT_EQ(oslo.last_seq, 1u);
+    EXPECT_EQ(oslo.acknowledged_seq, 0u);
+    ASSERT_EQ(oslo.unacknowledged.size(), 1u);
+    EXPECT_EQ(oslo.unacknowledged.at(1).envelope().message().text(), "m1 to oslo");
+    EXPECT_EQ(moscow.delivered.at(77), 2u);
+    EXPECT_EQ(oslo.delivered.count(77), 0u);
+    EXPECT_EQ(oslo.delivered.at(55), 1u);
+  };
+  JournalState live;
+  {
+    Journal journal(options_for(path), keep_note);
+    journal::Record node_identity;
+    node_identity.mutable_identity()->set_party("washington");
+    std::vector<journal::Record> records = {node_identity,
+                                            named(identity(9), "moscow"),
+                                            named(identity(11), "oslo"),
+                                            named(sent(1, "m1 to moscow"), "moscow"),
+                                            named(sent(2, "m2 to moscow"), "moscow"),
+                                            named(acknowledged(1), "moscow"),
+                                            named(delivered(77, 1), "moscow"),
+                                            named(delivered(55, 1), "oslo")};
+    for (const auto& record : records) {
+      journal.append(record);
+      live.apply(record);
+    }
+    // The node's hot paths: encoded around the envelope, the peer written after it.
+    journal::Record third = named(sent(3, "m3 to moscow"), "moscow");
+    journal::Record to_oslo = named(sent(1, "m1 to oslo"), "oslo");
+    to_oslo.mutable_sent()->mutable_envelope()->set_epoch(11);
+    journal::Record second = named(delivered(77, 2), "moscow");
+    journal.append_sent(envelope_of(third), false, "moscow");
+    journal.append_sent(envelope_of(to_oslo), false, "oslo");
+    journal.append_delivered(envelope_of(second), "moscow");
+    for (const auto* record : {&third, &to_oslo, &second}) live.apply(*record);
+    journal.commit();
+  }
+  {
+    Journal journal(options_for(path), keep_note);
+    check(journal.recovered());
+    check(live);
+    journal.compact(live.encode_snapshot());
+  }
+  Journal compacted(options_for(path), keep_note);
+  check(compacted.recovered());
+}
+
 // tests/node/fixtures/journal-v1.bin was written by the version 1 journal (before the format
 // changed): identity, five Sent (the fifth generated), an Acknowledged, a Watermark and two
 // Delivered.
@@ -260,16 +331,16 @@ TEST(JournalTest, AVersionOneJournalIsReadAndRewrittenAsVersionTwo) {
       std::filesystem::path(HOTLINE_SOURCE_DIR) / "tests/node/fixtures/journal-v1.bin", path);
   const auto check = [](const JournalState& state) {
     EXPECT_EQ(state.party, "washington");
-    EXPECT_EQ(state.epoch, 9u);
-    EXPECT_EQ(state.last_seq, 5u);
-    EXPECT_EQ(state.acknowledged_seq, 2u);
-    EXPECT_EQ(state.generated, 1u);
-    ASSERT_EQ(state.unacknowledged.size(), 3u);
-    EXPECT_EQ(state.unacknowledged.at(5).envelope().message().text(), "m5");
-    EXPECT_EQ(state.delivered.at(70), 12u);
-    EXPECT_EQ(state.delivered.at(77), 2u);
-    ASSERT_EQ(state.recent_deliveries.size(), 2u);
-    EXPECT_EQ(state.recent_deliveries[1].message().text(), "from the peer 2");
+    EXPECT_EQ(state.only().epoch, 9u);
+    EXPECT_EQ(state.only().last_seq, 5u);
+    EXPECT_EQ(state.only().acknowledged_seq, 2u);
+    EXPECT_EQ(state.only().generated, 1u);
+    ASSERT_EQ(state.only().unacknowledged.size(), 3u);
+    EXPECT_EQ(state.only().unacknowledged.at(5).envelope().message().text(), "m5");
+    EXPECT_EQ(state.only().delivered.at(70), 12u);
+    EXPECT_EQ(state.only().delivered.at(77), 2u);
+    ASSERT_EQ(state.only().recent_deliveries.size(), 2u);
+    EXPECT_EQ(state.only().recent_deliveries[1].message().text(), "from the peer 2");
   };
   notes.clear();
   {
@@ -289,7 +360,7 @@ TEST(JournalTest, AVersionOneJournalIsReadAndRewrittenAsVersionTwo) {
   notes.clear();
   Journal again(options_for(path), keep_note);
   EXPECT_TRUE(notes.empty());
-  EXPECT_EQ(again.recovered().last_seq, 6u);
+  EXPECT_EQ(again.recovered().only().last_seq, 6u);
   EXPECT_EQ(again.recovered_records(), 11u);
 }
 
@@ -307,12 +378,12 @@ TEST(JournalTest, FastEncodedRecordsMatchTheSchema) {
   }
   Journal journal(options_for(path), keep_note);
   const JournalState& state = journal.recovered();
-  EXPECT_EQ(state.generated, 1u);
-  ASSERT_EQ(state.unacknowledged.size(), 1u);
-  EXPECT_EQ(state.unacknowledged.at(1).envelope().SerializeAsString(),
+  EXPECT_EQ(state.only().generated, 1u);
+  ASSERT_EQ(state.only().unacknowledged.size(), 1u);
+  EXPECT_EQ(state.only().unacknowledged.at(1).envelope().SerializeAsString(),
             message.sent().envelope().SerializeAsString());
-  ASSERT_EQ(state.recent_deliveries.size(), 1u);
-  EXPECT_EQ(state.recent_deliveries[0].message().text(), "from the peer");
+  ASSERT_EQ(state.only().recent_deliveries.size(), 1u);
+  EXPECT_EQ(state.only().recent_deliveries[0].message().text(), "from the peer");
 }
 
 // A delivery that came in a batch is journalled from the bytes it came in: it reads back as the
@@ -348,17 +419,17 @@ TEST(JournalTest, ABatchItemIsJournalledAsItArrivedUnderTheHeadersEpoch) {
   }
   Journal journal(options_for(path), keep_note);
   const JournalState& state = journal.recovered();
-  ASSERT_EQ(state.recent_deliveries.size(), 2u);
+  ASSERT_EQ(state.only().recent_deliveries.size(), 2u);
   for (std::size_t i = 0; i < 2; ++i) {
-    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(state.recent_deliveries[i],
-                                                                   *reader.items()[i]))
-        << state.recent_deliveries[i].ShortDebugString() << " vs "
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        state.only().recent_deliveries[i], *reader.items()[i]))
+        << state.only().recent_deliveries[i].ShortDebugString() << " vs "
         << reader.items()[i]->ShortDebugString();
-    EXPECT_EQ(state.recent_deliveries[i].epoch(), 4242u);
+    EXPECT_EQ(state.only().recent_deliveries[i].epoch(), 4242u);
   }
-  EXPECT_EQ(state.recent_deliveries[0].message().text(), "arrived in a batch");
-  EXPECT_TRUE(state.recent_deliveries[0].retransmission());
-  EXPECT_EQ(state.delivered.at(4242), 8u);
+  EXPECT_EQ(state.only().recent_deliveries[0].message().text(), "arrived in a batch");
+  EXPECT_TRUE(state.only().recent_deliveries[0].retransmission());
+  EXPECT_EQ(state.only().delivered.at(4242), 8u);
 }
 
 // An item nests messages (a batch inside an item, and so on) as deep as the peer likes, and
@@ -414,8 +485,8 @@ TEST(JournalTest, TheDeepestItemAPeerMaySendReadsBackFromTheJournal) {
   notes.clear();
   Journal journal(options_for(path), keep_note);
   EXPECT_TRUE(notes.empty()) << notes.front();
-  ASSERT_EQ(journal.recovered().recent_deliveries.size(), 1u);
-  EXPECT_EQ(journal.recovered().recent_deliveries[0].message().text(), "deep");
+  ASSERT_EQ(journal.recovered().only().recent_deliveries.size(), 1u);
+  EXPECT_EQ(journal.recovered().only().recent_deliveries[0].message().text(), "deep");
 }
 
 TEST(JournalTest, FsyncPoliciesFlushAsTheySay) {
@@ -449,7 +520,7 @@ TEST(JournalTest, FsyncPoliciesFlushAsTheySay) {
     Journal reread(
         options_for(dir.path() / ("j" + std::to_string(static_cast<int>(policy))), policy),
         keep_note);
-    EXPECT_EQ(reread.recovered().last_seq, 10u);
+    EXPECT_EQ(reread.recovered().only().last_seq, 10u);
   }
   EXPECT_EQ(parse_fsync_policy("batch"), FsyncPolicy::kBatch);
   EXPECT_THROW(parse_fsync_policy("sometimes"), std::invalid_argument);
@@ -515,7 +586,7 @@ TEST(JournalTest, ACompactionFsyncsOnlyUnderAPolicyThatFsyncs) {
       EXPECT_EQ(journal.fsync_count() - before, policy == FsyncPolicy::kNone ? 0u : 1u);
     }
     Journal reread(options_for(path, policy), keep_note);
-    EXPECT_EQ(reread.recovered().unacknowledged.size(), 2u);
+    EXPECT_EQ(reread.recovered().only().unacknowledged.size(), 2u);
   }
   // But records an earlier life wrote (and may have synced, under another policy) are replaced
   // durably even under fsync=none: a power cut must not leave less than the file held.
