@@ -40,6 +40,11 @@ int serve(const ServeOptions& options, std::ostream& out, std::ostream& errors) 
     errors << "hotline serve: " << why << "\n";
     return 1;
   }
+  if (compiled.party_count() != 2) {
+    errors << "hotline serve: " << compiled.name << " has " << compiled.party_count()
+           << " parties; the classroom seats two teams for now (`hotline run` plays it live)\n";
+    return 1;
+  }
   const double speed = options.speed > 0 ? options.speed
                                          : static_cast<double>(compiled.duration) / model::kSecond /
                                                kDefaultWallSeconds;

@@ -283,7 +283,6 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
     scenario = std::make_unique<model::Scenario>(scenario::load_scenario(file, settings));
     if (const std::string why = runner::cannot_play_live(*scenario); !why.empty())
       throw std::invalid_argument(why);
-    if (node.peers().size() != 1) throw std::invalid_argument("--play takes a node of one peer");
     int party = -1;
     for (std::size_t i = 0; i < scenario->parties.size(); ++i) {
       if (scenario->parties[i].id == options.party) party = static_cast<int>(i);
@@ -302,8 +301,10 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
     };
     player = std::make_unique<runner::Player>(
         *scenario, party, play.seed, play.human, play.speed,
-        [&node](wire::Envelope envelope) { node.send(std::move(envelope)); }, after,
-        [](const std::string& line) { std::cout << line << std::endl; });
+        [&node](wire::Envelope envelope, const std::string& to) {
+          node.send(std::move(envelope), to);
+        },
+        after, [](const std::string& line) { std::cout << line << std::endl; });
     observer.player = player.get();
   }
   signals.async_wait([&node](const asio::error_code& error, int) {

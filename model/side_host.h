@@ -43,16 +43,17 @@ class SideHost {
   virtual void gain_trust(SimTime now, int from, double amount) = 0;
   // The hotline's contents reached the press from `by`'s side (perhaps this side's own).
   virtual void learn_of_leak(SimTime now, int by, double cost) = 0;
-  // A copy of an exchange this side decided on leaves now as message `message` (its first
-  // transmission or a retransmission, `words` long), and `sent` is what the channel does to it.
-  virtual void transmit(SimTime now, int message, const Exchange& exchange, std::size_t words,
-                        const Transmission& sent) = 0;
+  // A copy of an exchange this side decided on (or carries) leaves now for `to` as message
+  // `message` (its first transmission or a retransmission, `words` long), and `sent` is what
+  // the channel does to it.
+  virtual void transmit(SimTime now, int message, const Exchange& exchange, int to,
+                        std::size_t words, const Transmission& sent) = 0;
   // This side's belief that `party` means it harm.
   virtual double belief(SimTime now, int party) = 0;
   virtual Rung rung() = 0;
-  // Circuit `circuit` of the hotline is down during `window` (a white cell's inject): a host
+  // Circuit `circuit` of hotline `line` is down during `window` (a white cell's inject): a host
   // that draws the channel's fates itself (a live node) must know, a mind need not.
-  virtual void circuit_outage(SimTime /*now*/, int /*circuit*/, Window /*window*/) {}
+  virtual void circuit_outage(SimTime /*now*/, int /*line*/, int /*circuit*/, Window /*window*/) {}
   // True when the side has decided something between events (a person typed a command while
   // the clock ran); the world then takes it with a review at the current time. A model side
   // decides only when asked, so never.
@@ -80,7 +81,7 @@ class LocalSideHost : public SideHost {
   void set_intent(SimTime now, int toward, bool intends_harm) override;
   void gain_trust(SimTime now, int from, double amount) override;
   void learn_of_leak(SimTime now, int by, double cost) override;
-  void transmit(SimTime, int, const Exchange&, std::size_t, const Transmission&) override {}
+  void transmit(SimTime, int, const Exchange&, int, std::size_t, const Transmission&) override {}
   double belief(SimTime now, int party) override { return side_.belief(now, party); }
   Rung rung() override { return side_.rung(); }
 

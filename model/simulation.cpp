@@ -183,7 +183,7 @@ class Simulation {
     }
     const Window window{now, now + length};
     link_.add_outage(line, circuit, window);
-    for (const int end : spec.between) sides_[end]->circuit_outage(now, circuit, window);
+    for (const int end : spec.between) sides_[end]->circuit_outage(now, line, circuit, window);
     emit(world(now, "inject")
              .with("what", "circuit " + circuits[circuit].name + " down for " +
                                std::to_string(length / kMinute) + " min"));
@@ -218,7 +218,8 @@ class Simulation {
         const LinkMessage& message = link_.message(event.a);
         if (message.delivered) break;
         const Transmission sent = link_.transmit(now, event.a, true);
-        sides_[message.from]->transmit(now, event.a, message.exchange, message.words, sent);
+        sides_[message.from]->transmit(now, event.a, message.exchange, message.to, message.words,
+                                       sent);
         break;
       }
       case SimEvent::Type::kWake:
@@ -649,7 +650,7 @@ class Simulation {
       emit(std::move(r));
     }
     const Transmission sent = link_.transmit(now, id, false);
-    sides_[from]->transmit(now, id, exchange, words, sent);
+    sides_[from]->transmit(now, id, exchange, to, words, sent);
     return id;
   }
 

@@ -431,9 +431,9 @@ void HumanMind::gain_trust(model::SimTime now, int from, double amount) {
   model_.gain_trust(now, from, amount);
 }
 
-void HumanMind::transmit(model::SimTime now, int message, const model::Exchange& exchange,
+void HumanMind::transmit(model::SimTime now, int message, const model::Exchange& exchange, int to,
                          std::size_t words, const model::Transmission& sent) {
-  model_.transmit(now, message, exchange, words, sent);
+  model_.transmit(now, message, exchange, to, words, sent);
 }
 
 }  // namespace hotline::runner

@@ -71,8 +71,8 @@ class HumanMind : public model::SideHost {
   void set_intent(model::SimTime now, int toward, bool intends_harm) override;
   void gain_trust(model::SimTime now, int from, double amount) override;
   void learn_of_leak(model::SimTime now, int by, double cost) override;
-  void transmit(model::SimTime now, int message, const model::Exchange& exchange, std::size_t words,
-                const model::Transmission& sent) override;
+  void transmit(model::SimTime now, int message, const model::Exchange& exchange, int to,
+                std::size_t words, const model::Transmission& sent) override;
   // A person plays a bilateral case: one belief, about the other party.
   double belief(model::SimTime, int) override { return belief_; }
   model::Rung rung() override { return rung_; }

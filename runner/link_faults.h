@@ -19,21 +19,27 @@ namespace hotline::runner {
 
 class LinkFaults {
  public:
-  using Send = std::function<void(wire::Envelope)>;
+  // Writes an envelope to the link to the party of this id.
+  using Send = std::function<void(wire::Envelope, const std::string& to)>;
   // Calls the function after the wall-clock delay, on the node's own thread.
   using After = std::function<void(std::chrono::microseconds, std::function<void()>)>;
 
-  // `speed`: model time per wall time, as the referee paces the run.
+  // `speed`: model time per wall time, as the referee paces the run. The party's end of each
+  // hotline it is on draws its own fates, with the simulator's seeds for that line.
   LinkFaults(const model::Scenario& scenario, std::uint64_t seed, int party, double speed,
              Send send, After after);
 
-  // One copy of `envelope` (a model exchange of `words` words) leaves at model time `now`.
-  // Throws std::runtime_error if this node's draw is not `expected`, the referee's. With
-  // `replay` (a restarted node catching up) the fate is drawn and nothing is written.
-  model::Transmission transmit(model::SimTime now, wire::Envelope envelope, std::size_t words,
-                               const model::Transmission& expected, bool replay);
-  // Circuit `circuit` is down during `window` too (a white cell's inject, as the referee has it).
-  void add_outage(int circuit, model::Window window) { channel_.add_outage(circuit, window); }
+  // One copy of `envelope` (a model exchange of `words` words) leaves for party `to` at model
+  // time `now`, over the hotline between them. Throws std::runtime_error if there is none, or if
+  // this node's draw is not `expected`, the referee's. With `replay` (a restarted node catching
+  // up) the fate is drawn and nothing is written.
+  model::Transmission transmit(model::SimTime now, wire::Envelope envelope, int to,
+                               std::size_t words, const model::Transmission& expected, bool replay);
+  // Writes `envelope` to party `to` at once, clean (a resend after a restart).
+  void send_now(wire::Envelope envelope, int to);
+  // Circuit `circuit` of hotline `line` is down during `window` too (a white cell's inject, as
+  // the referee has it).
+  void add_outage(int line, int circuit, model::Window window);
   // Writes every copy still held for its delay now (the run is over).
   void flush();
 
@@ -53,15 +59,22 @@ class LinkFaults {
   }
 
  private:
-  void hold(std::chrono::microseconds delay, wire::Envelope envelope);
+  struct Held {
+    wire::Envelope envelope;
+    int to;
+  };
+  void hold(std::chrono::microseconds delay, wire::Envelope envelope, int to);
   void release(std::uint64_t token);
   std::chrono::microseconds wall(model::SimTime delay) const;
 
-  model::OutboundChannel channel_;
+  const model::Scenario& scenario_;
+  int party_;
+  // This party's end of each hotline it is on, by the line's index.
+  std::map<int, model::OutboundChannel> channels_;
   double speed_;
   Send send_;
   After after_;
-  std::map<std::uint64_t, wire::Envelope> held_;
+  std::map<std::uint64_t, Held> held_;
   std::uint64_t next_token_ = 0;
   Counts counts_;
 };

@@ -12,27 +12,36 @@
 namespace hotline::runner {
 
 std::string cannot_play_live(const model::Scenario& scenario) {
-  if (scenario.party_count() == 2) return "";
-  return scenario.name + " has " + std::to_string(scenario.party_count()) +
-         " parties; live play (run, serve, node --scenario) takes two for now, and `hotline sim` "
-         "runs it";
+  for (int party = 0; party < scenario.party_count(); ++party) {
+    bool linked = false;
+    for (int other = 0; other < scenario.party_count(); ++other)
+      linked = linked || (other != party && scenario.line_between(party, other) >= 0);
+    if (!linked) {
+      return scenario.name + ": " + scenario.parties[party].id +
+             " shares no hotline with any party, and live play runs one node per party with a "
+             "link per hotline; `hotline sim` runs it";
+    }
+  }
+  return "";
 }
 namespace {
 
-// Reads a node's output until an event of `kind`; returns it (null if the node stopped first).
-nlohmann::json wait_for_event(common::ChildProcess& node, const std::string& kind,
-                              std::chrono::seconds timeout) {
+// Reads a node's output until `count` events of `kind`; returns them (fewer if the node
+// stopped or the time ran out first).
+std::vector<nlohmann::json> wait_for_events(common::ChildProcess& node, const std::string& kind,
+                                            std::size_t count, std::chrono::seconds timeout) {
+  std::vector<nlohmann::json> found;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
+  while (found.size() < count && std::chrono::steady_clock::now() < deadline) {
     const auto line = node.output().read_line(std::chrono::milliseconds(200));
     if (!line) {
       if (node.output().at_end()) break;
       continue;
     }
     const auto event = nlohmann::json::parse(*line, nullptr, false);
-    if (event.is_object() && event.value("event", "") == kind) return event;
+    if (event.is_object() && event.value("event", "") == kind) found.push_back(event);
   }
-  return nullptr;
+  return found;
 }
 
 std::filesystem::path make_scratch_directory() {
@@ -77,14 +86,13 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
   // The nodes time the channel's delays at the speed the exercise starts at.
   char speed_text[32];
   std::snprintf(speed_text, sizeof speed_text, "%.17g", options_.speed);
+  const int count = scenario_.party_count();
   auto node_arguments = [&](int party) {
     std::vector<std::string> argv = {
         options_.node_program.empty() ? common::current_executable() : options_.node_program,
         "node",
         "--party",
         parties[party].id,
-        "--peer",
-        parties[1 - party].id,
         "--certs",
         certs.string(),
         "--journal",
@@ -105,22 +113,48 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
     }
     return argv;
   };
-  argvs_.resize(2);
-  argvs_[0] = node_arguments(0);
-  argvs_[0].insert(argvs_[0].end(), {"--listen", "127.0.0.1:0"});
-  nodes_.push_back(
-      std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs_[0]}));
-  const auto listening = wait_for_event(*nodes_[0], "listening", std::chrono::seconds(10));
-  if (listening.is_null()) throw ExerciseFailure(parties[0].id + "'s node did not start listening");
-  // A restarted listener must come back on the same address for its peer to find it.
-  argvs_[0].back() = listening.value("address", "");
-  argvs_[1] = node_arguments(1);
-  argvs_[1].insert(argvs_[1].end(), {"--connect", listening.value("address", "")});
-  nodes_.push_back(
-      std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs_[1]}));
-  for (int i = 0; i < 2; ++i) {
-    if (wait_for_event(*nodes_[i], "link_up", std::chrono::seconds(15)).is_null())
-      throw ExerciseFailure(parties[i].id + "'s node did not bring the link up");
+  // Of each pair that shares a hotline, the party listed first in the scenario listens and the
+  // other dials it; the nodes start in that order, so each dials addresses already announced.
+  // A restarted listener comes back on the address it announced, for its peers to find it.
+  std::vector<std::vector<std::string>> address(count, std::vector<std::string>(count));
+  argvs_.resize(count);
+  links_.assign(count, 0);
+  for (int i = 0; i < count; ++i) {
+    argvs_[i] = node_arguments(i);
+    std::vector<int> listened;
+    for (int j = 0; j < count; ++j) {
+      if (j == i || scenario_.line_between(i, j) < 0) continue;
+      ++links_[i];
+      if (j < i) {
+        argvs_[i].insert(argvs_[i].end(), {"--connect", parties[j].id + "=" + address[j][i]});
+      } else {
+        argvs_[i].insert(argvs_[i].end(), {"--listen", parties[j].id + "=127.0.0.1:0"});
+        listened.push_back(j);
+      }
+    }
+    nodes_.push_back(
+        std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs_[i]}));
+    const auto listening =
+        wait_for_events(*nodes_[i], "listening", listened.size(), std::chrono::seconds(10));
+    if (listening.size() < listened.size())
+      throw ExerciseFailure(parties[i].id + "'s node did not start listening");
+    for (const auto& event : listening) {
+      // A node of several peers names the link; a node of one has only the one.
+      const std::string peer = event.value("link", parties[listened.front()].id);
+      for (const int j : listened) {
+        if (parties[j].id != peer) continue;
+        address[i][j] = event.value("address", "");
+        for (auto& argument : argvs_[i]) {
+          if (argument == peer + "=127.0.0.1:0") argument = peer + "=" + address[i][j];
+        }
+      }
+    }
+  }
+  for (int i = 0; i < count; ++i) {
+    if (wait_for_events(*nodes_[i], "link_up", links_[i], std::chrono::seconds(15)).size() <
+        links_[i]) {
+      throw ExerciseFailure(parties[i].id + "'s node did not bring its links up");
+    }
   }
 
   // The link's own events (a circuit down, traffic moved) belong in the transcript too.
@@ -139,7 +173,7 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
     if (event.contains("reason")) record.with("reason", event.value("reason", ""));
     sink_.record(std::move(record));
   };
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < count; ++i) {
     // A node that dies mid-case is started again on its journal and address.
     RemoteSideHost::Restart restart;
     if (options_.restart_nodes) {
@@ -147,9 +181,10 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
         nodes_[i]->stop(std::chrono::seconds(1));
         nodes_[i] =
             std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs_[i]});
-        if (wait_for_event(*nodes_[i], "link_up", std::chrono::seconds(30)).is_null()) {
+        if (wait_for_events(*nodes_[i], "link_up", links_[i], std::chrono::seconds(30)).size() <
+            links_[i]) {
           throw NodeFailure(scenario_.parties[i].id +
-                            "'s node, restarted, did not bring the link back up");
+                            "'s node, restarted, did not bring its links back up");
         }
         return *nodes_[i];
       };
@@ -272,15 +307,15 @@ model::Outcomes LiveExercise::play(ExerciseClock& clock, CommandQueue& commands,
                                    std::function<void()> tick,
                                    std::function<std::vector<model::Inject>()> injects) {
   const Branch* branch = options_.branch ? &*options_.branch : nullptr;
-  // While one mind waits for a message, the node that must send it may have died.
-  minds_[0]->on_idle([&] {
-    if (tick) tick();
-    minds_[1]->recover_if_exited();
-  });
-  minds_[1]->on_idle([&] {
-    if (tick) tick();
-    minds_[0]->recover_if_exited();
-  });
+  // While one mind waits for a message, a node that must send it may have died.
+  for (auto& waiting : minds_) {
+    waiting->on_idle([&, mind = waiting.get()] {
+      if (tick) tick();
+      for (auto& other : minds_) {
+        if (other.get() != mind) other->recover_if_exited();
+      }
+    });
+  }
   auto tick_and_take = [&] {
     if (tick) tick();
     take_commands(now_, commands);
@@ -384,8 +419,13 @@ std::vector<side::Counts> LiveExercise::link_counts() {
   // been written and the other side has received them all. A restarted node counts what it
   // received since its restart only, so the counts also settle when they stop changing.
   auto all_received = [&] {
-    return counts[0].received() >= counts[1].written() &&
-           counts[1].received() >= counts[0].written();
+    long long written = 0;
+    long long received = 0;
+    for (const auto& c : counts) {
+      written += c.written();
+      received += c.received();
+    }
+    return received >= written;
   };
   int unchanged = 0;
   while (!all_received() && unchanged < 25 && std::chrono::steady_clock::now() < deadline) {

@@ -76,13 +76,12 @@ class ExerciseFailure : public std::runtime_error {
 };
 
 // Why `scenario` cannot be played live ("" if it can): a live exercise runs one node per party
-// over one link, so a case of more than two parties runs in `hotline sim` until nodes hold a
-// link per peer.
+// with a link to each party it shares a hotline with, so every party must be on one.
 std::string cannot_play_live(const model::Scenario& scenario);
 
 class LiveExercise {
  public:
-  // Starts the nodes and waits until their link is up. Every record of the exercise (all
+  // Starts the nodes and waits until all their links are up. Every record of the exercise (all
   // parties', the world's, the link's) goes to `sink`, from the referee's thread.
   LiveExercise(const model::Scenario& scenario, ExerciseOptions options, model::RecordSink& sink);
   // Stops nodes still running.
@@ -133,6 +132,7 @@ class LiveExercise {
   std::filesystem::path scratch_;
   std::vector<std::unique_ptr<common::ChildProcess>> nodes_;
   std::vector<std::vector<std::string>> argvs_;
+  std::vector<std::size_t> links_;  // per party: how many peers its node links with
   MessageLedger ledger_;
   std::vector<std::unique_ptr<RemoteSideHost>> minds_;
   model::SimTime now_ = 0;

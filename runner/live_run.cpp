@@ -48,13 +48,19 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     return 1;
   }
   const auto& parties = compiled.parties;
+  const int count = compiled.party_count();
   int human = -1;
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < count; ++i) {
     if (parties[i].id == options.human) human = i;
   }
   if (!options.human.empty() && human < 0) {
     errors << "hotline run: --human " << options.human << " is not a party of " << compiled.name
            << "\n";
+    return 1;
+  }
+  if (human >= 0 && count > 2) {
+    errors << "hotline run: --human plays a case of two parties for now; " << compiled.name
+           << " has " << count << "\n";
     return 1;
   }
   const double wall_seconds = human >= 0 ? kDefaultHumanWallSeconds : kDefaultWallSeconds;
@@ -91,9 +97,12 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     return 1;
   }
   if (!options.json) {
+    std::string names;
+    for (int i = 0; i < count; ++i)
+      names += (i == 0 ? "" : i + 1 == count ? " and " : ", ") + parties[i].id;
     out << compiled.name << ": " << compiled.title << " (seed " << options.seed
-        << ", live: " << parties[0].id << " and " << parties[1].id
-        << " as two node processes over mutual TLS, " << speed << "x)" << std::endl;
+        << ", live: " << names << " as " << (count == 2 ? "two" : std::to_string(count))
+        << " node processes over mutual TLS, " << speed << "x)" << std::endl;
   }
   // The person's lines are read on a thread of their own and taken at once. The queue and the
   // clock are shared with that thread, which may outlive this function (it sits in getline).
@@ -119,7 +128,8 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     counts = exercise->link_counts();
   } catch (const Interrupted&) {
     errors << "hotline run: interrupted at "
-           << scenario::format_time(exercise->reached(), start, true) << "; stopping both nodes\n";
+           << scenario::format_time(exercise->reached(), start, true)
+           << (count == 2 ? "; stopping both nodes\n" : "; stopping the nodes\n");
     exercise->stop();
     return 130;
   } catch (const NodeFailure& failure) {
@@ -128,7 +138,7 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     return 1;
   }
   if (options.json) {
-    for (int i = 0; i < 2; ++i) {
+    for (int i = 0; i < count; ++i) {
       model::Record record;
       record.at = compiled.duration;
       record.kind = "link_counts";
@@ -142,13 +152,23 @@ int run_live(const LiveRunOptions& options, std::ostream& out, std::ostream& err
     }
   } else {
     scenario::print_outcome_summary(out, compiled, outcomes);
-    for (int i = 0; i < 2; ++i) {
-      const side::Counts& c = counts[i];
-      out << "  on the real link, " << parties[i].id << " wrote " << c.written()
-          << " frames (the channel lost " << c.lost() << " before the wire, garbled " << c.garbled()
-          << ", duplicated " << c.duplicated() << "); " << parties[1 - i].id << " received "
-          << counts[1 - i].received() << (exercise->restarts(1 - i) > 0 ? " since its restart" : "")
-          << "\n";
+    if (count == 2) {
+      for (int i = 0; i < 2; ++i) {
+        const side::Counts& c = counts[i];
+        out << "  on the real link, " << parties[i].id << " wrote " << c.written()
+            << " frames (the channel lost " << c.lost() << " before the wire, garbled "
+            << c.garbled() << ", duplicated " << c.duplicated() << "); " << parties[1 - i].id
+            << " received " << counts[1 - i].received()
+            << (exercise->restarts(1 - i) > 0 ? " since its restart" : "") << "\n";
+      }
+    } else {
+      for (int i = 0; i < count; ++i) {
+        const side::Counts& c = counts[i];
+        out << "  on the real links, " << parties[i].id << " wrote " << c.written()
+            << " frames (the channels lost " << c.lost() << " before the wire, garbled "
+            << c.garbled() << ", duplicated " << c.duplicated() << ") and received " << c.received()
+            << (exercise->restarts(i) > 0 ? " since its restart" : "") << "\n";
+      }
     }
   }
   // End of input: each node delivers what is queued, says goodbye and exits.

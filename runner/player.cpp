@@ -8,8 +8,7 @@ namespace hotline::runner {
 
 Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, bool human,
                double speed, Send send, LinkFaults::After after, Reply reply)
-    : send_(send),
-      faults_(scenario, seed, party, speed, std::move(send), std::move(after)),
+    : faults_(scenario, seed, party, speed, std::move(send), std::move(after)),
       reply_(std::move(reply)) {
   if (human) {
     auto mind = std::make_unique<HumanMind>(scenario, party, seed, &records_);
@@ -80,7 +79,7 @@ void Player::answer(const model::Actions& actions, side::Reply extra) {
 }
 
 std::optional<model::Exchange> Player::delivered(const side::Delivery& delivery,
-                                                 std::optional<bool> garbled) {
+                                                 std::optional<bool> garbled, bool question) {
   const model::Exchange given = exchange_from_wire(delivery.exchange());
   // A message that did not travel by the link, or may have reached this mind before a restart,
   // is the referee's to hand over.
@@ -88,8 +87,16 @@ std::optional<model::Exchange> Player::delivered(const side::Delivery& delivery,
   const auto found = received_.find(static_cast<std::uint64_t>(delivery.message()));
   if (found == received_.end()) return std::nullopt;
   // The copy the referee delivers may be the garbled one or the clean one.
-  if (garbled && !(*garbled ? found->second.garbled : found->second.clean)) return std::nullopt;
-  if (!same_exchange(found->second.exchange, given)) {
+  // A carried message garbled on its first leg reads garbled though its copy on the last leg
+  // (the carrier's) may have come clean.
+  const bool carried = found->second.exchange.via != model::kNoParty;
+  if (garbled && !(*garbled ? found->second.garbled || (carried && found->second.clean)
+                            : found->second.clean)) {
+    return std::nullopt;
+  }
+  const bool same = question ? found->second.exchange.incident == given.incident
+                             : same_exchange(found->second.exchange, given);
+  if (!same) {
     throw std::runtime_error("message " + std::to_string(delivery.message()) +
                              " arrived over the link different from what was sent");
   }
@@ -110,7 +117,7 @@ bool Player::run(const side::Call& call) {
       break;
     case side::Call::kInquiry: {
       const side::Inquiry& inquiry = call.inquiry();
-      const auto exchange = delivered(inquiry.delivery(), std::nullopt);
+      const auto exchange = delivered(inquiry.delivery(), std::nullopt, true);
       if (!exchange) return false;
       mind_->inquiry(now, inquiry.delivery().message(), inquiry.from(), exchange->incident,
                      inquiry.id(), static_cast<model::StateRole>(inquiry.role()), actions);
@@ -162,7 +169,8 @@ bool Player::run(const side::Call& call) {
       wire::Envelope envelope;
       *envelope.mutable_model_exchange() = exchange_to_wire(
           static_cast<std::uint64_t>(transmit.message()), exchange_from_wire(transmit.exchange()));
-      faults_.transmit(now, std::move(envelope), static_cast<std::size_t>(transmit.words()),
+      faults_.transmit(now, std::move(envelope), transmit.to(),
+                       static_cast<std::size_t>(transmit.words()),
                        transmission_from_proto(transmit.sent()), call.replay());
       break;
     }
@@ -172,7 +180,7 @@ bool Player::run(const side::Call& call) {
           exchange_to_wire(static_cast<std::uint64_t>(call.resend().message()),
                            exchange_from_wire(call.resend().exchange()));
       faults_.count_resend();
-      send_(std::move(envelope));
+      faults_.send_now(std::move(envelope), call.resend().to());
       break;
     }
     case side::Call::kHuman:
@@ -198,7 +206,8 @@ bool Player::run(const side::Call& call) {
       break;
     }
     case side::Call::kOutage:
-      faults_.add_outage(call.outage().circuit(), {call.outage().from(), call.outage().until()});
+      faults_.add_outage(call.outage().line(), call.outage().circuit(),
+                         {call.outage().from(), call.outage().until()});
       break;
     case side::Call::kBelief:
       extra.set_belief(mind_->belief(now, call.belief().of()));

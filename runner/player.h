@@ -23,7 +23,8 @@ namespace hotline::runner {
 
 class Player {
  public:
-  using Send = std::function<void(wire::Envelope)>;
+  // Sends an envelope to the peer of that party (its id in the scenario).
+  using Send = LinkFaults::Send;
   using Reply = std::function<void(const std::string&)>;
 
   // `human`: a person at the referee's console decides for this party (see human_mind.h).
@@ -47,9 +48,11 @@ class Player {
   // Runs `call` if the message it needs is here; false if it must wait.
   bool run(const side::Call& call);
   // The exchange a delivery hands over: the referee's copy, or the one that crossed the link
-  // (checked against it); nothing if it has not crossed yet.
+  // (checked against it); nothing if it has not crossed yet. The referee's copy of a question
+  // (`question`) names only its incident: the one that crossed may be a scripted request, or
+  // carried by a third party, and is checked for the incident alone.
   std::optional<model::Exchange> delivered(const side::Delivery& delivery,
-                                           std::optional<bool> garbled);
+                                           std::optional<bool> garbled, bool question = false);
   // Answers with the side's decisions, the records it wrote and its rung, plus `extra`.
   void answer(const model::Actions& actions, side::Reply extra = {});
   void refuse(const std::string& why);
@@ -67,7 +70,6 @@ class Player {
     bool clean = false;
   };
 
-  Send send_;
   LinkFaults faults_;
   Reply reply_;
   std::map<std::uint64_t, Copies> received_;

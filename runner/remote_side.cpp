@@ -92,7 +92,7 @@ side::Reply RemoteSideHost::call(side::Call request, model::Actions* out) {
   // Every copy put on the link counts: the node's channel draws its fate, and a restarted node
   // must draw them all again to draw the next ones as the referee does.
   if (request.has_transmit())
-    transmitted_.emplace(request.transmit().message(), request.transmit().exchange());
+    transmitted_.emplace(request.transmit().message(), request.transmit());
   if (!request.has_belief() && !request.has_link_counts()) history_.push_back(request);
   SideReply read;
   try {
@@ -145,11 +145,12 @@ void RemoteSideHost::recover() {
   }
   // What the dead node may have held for its delay, or written to a connection that died, goes
   // again, once and clean: the receiving mind keys messages by their number.
-  for (const auto& [message, exchange] : transmitted_) {
+  for (const auto& [message, sent] : transmitted_) {
     if (ledger_.delivered.count(message)) continue;
     side::Call resend;
     resend.mutable_resend()->set_message(message);
-    *resend.mutable_resend()->mutable_exchange() = exchange;
+    *resend.mutable_resend()->mutable_exchange() = sent.exchange();
+    resend.mutable_resend()->set_to(sent.to());
     bool exited = false;
     round_trip(resend, exited);
   }
@@ -279,7 +280,7 @@ void RemoteSideHost::learn_of_leak(model::SimTime now, int by, double cost) {
 }
 
 void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exchange& exchange,
-                              std::size_t words, const model::Transmission& sent) {
+                              int to, std::size_t words, const model::Transmission& sent) {
   ledger_.highest = std::max(ledger_.highest, message);
   side::Call request = at(now);
   side::Transmit* transmit = request.mutable_transmit();
@@ -287,6 +288,7 @@ void RemoteSideHost::transmit(model::SimTime now, int message, const model::Exch
   *transmit->mutable_exchange() = exchange_to_wire(static_cast<std::uint64_t>(message), exchange);
   transmit->set_words(words);
   *transmit->mutable_sent() = transmission_to_proto(sent);
+  transmit->set_to(to);
   call(std::move(request), nullptr);
 }
 
@@ -320,9 +322,11 @@ side::Counts RemoteSideHost::link_counts(bool flush) {
   return round_trip(request, exited).counts();
 }
 
-void RemoteSideHost::circuit_outage(model::SimTime now, int circuit, model::Window window) {
+void RemoteSideHost::circuit_outage(model::SimTime now, int line, int circuit,
+                                    model::Window window) {
   side::Call request = at(now);
   request.mutable_outage()->set_circuit(circuit);
+  request.mutable_outage()->set_line(line);
   request.mutable_outage()->set_from(window.from);
   request.mutable_outage()->set_until(window.until);
   call(std::move(request), nullptr);

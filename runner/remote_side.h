@@ -56,10 +56,10 @@ class RemoteSideHost : public model::SideHost {
   void set_intent(model::SimTime now, int toward, bool intends_harm) override;
   void gain_trust(model::SimTime now, int from, double amount) override;
   void learn_of_leak(model::SimTime now, int by, double cost) override;
-  void transmit(model::SimTime now, int message, const model::Exchange& exchange, std::size_t words,
-                const model::Transmission& sent) override;
+  void transmit(model::SimTime now, int message, const model::Exchange& exchange, int to,
+                std::size_t words, const model::Transmission& sent) override;
   double belief(model::SimTime now, int party) override;
-  void circuit_outage(model::SimTime now, int circuit, model::Window window) override;
+  void circuit_outage(model::SimTime now, int line, int circuit, model::Window window) override;
   model::Rung rung() override { return rung_; }
 
   const std::string& party() const { return party_; }
@@ -105,8 +105,8 @@ class RemoteSideHost : public model::SideHost {
   int max_restarts_;
   int restarts_left_;
   model::Rung rung_ = model::Rung::kNormal;
-  std::vector<side::Call> history_;                 // every call that changed the mind, in order
-  std::map<int, wire::ModelExchange> transmitted_;  // message -> the exchange this side sent
+  std::vector<side::Call> history_;            // every call that changed the mind, in order
+  std::map<int, side::Transmit> transmitted_;  // message -> what this side sent, and to whom
   int floor_ = -1;  // messages up to this one may have reached the mind before a restart
   std::function<void()> idle_;
   std::vector<side::Awaited> awaiting_;

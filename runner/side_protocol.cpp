@@ -83,6 +83,7 @@ wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exc
   wire.set_text(exchange.text);
   wire.set_line(exchange.line);
   wire.set_consequence(static_cast<int>(exchange.consequence));
+  if (exchange.via != model::kNoParty) wire.set_via(exchange.via);
   return wire;
 }
 
@@ -97,13 +98,14 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire) {
   exchange.text = wire.text();
   exchange.line = wire.line();
   exchange.consequence = model::rung_at(wire.consequence());
+  if (wire.has_via()) exchange.via = wire.via();
   return checked(exchange);
 }
 
 bool same_exchange(const model::Exchange& a, const model::Exchange& b) {
   return a.type == b.type && a.incident == b.incident && a.claim == b.claim &&
          a.clarity == b.clarity && a.move == b.move && a.scripted == b.scripted &&
-         a.text == b.text && a.line == b.line && a.consequence == b.consequence;
+         a.text == b.text && a.line == b.line && a.consequence == b.consequence && a.via == b.via;
 }
 
 side::Seen seen_to_proto(const model::SeenIncident& seen) {
@@ -169,6 +171,7 @@ side::Actions actions_to_proto(const model::Actions& actions) {
     out->set_after(outgoing.after);
     *out->mutable_exchange() = exchange_to_wire(0, outgoing.exchange);
     out->set_to(outgoing.to);
+    if (outgoing.via != model::kNoParty) out->set_via(outgoing.via);
   }
   for (const auto& strike : actions.strikes) {
     side::Strike* out = proto.add_strikes();
@@ -193,8 +196,8 @@ side::Actions actions_to_proto(const model::Actions& actions) {
 model::Actions actions_from_proto(const side::Actions& proto) {
   model::Actions actions;
   for (const auto& outgoing : proto.send())
-    actions.send.push_back(
-        {outgoing.after(), exchange_from_wire(outgoing.exchange()), outgoing.to()});
+    actions.send.push_back({outgoing.after(), exchange_from_wire(outgoing.exchange()),
+                            outgoing.to(), outgoing.has_via() ? outgoing.via() : model::kNoParty});
   for (const auto& strike : proto.strikes())
     actions.strikes.push_back({strike.in_response_to(), strike.severity(), strike.against()});
   for (const auto& move : proto.moves())

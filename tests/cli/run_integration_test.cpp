@@ -1,5 +1,5 @@
-// `hotline run` as a user runs it: two real node processes over mutual TLS, each hosting its
-// party's mind, with the simulator's world as referee.
+// `hotline run` as a user runs it: one real node process per party over mutual TLS, each
+// hosting its party's mind, with the simulator's world as referee.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -143,6 +143,57 @@ TEST(RunIntegrationTest, WithoutRestartsANodeThatDiesStopsTheRunWithAnErrorNamin
   EXPECT_EQ(run.wait_for(std::chrono::seconds(10)), 1);
   EXPECT_NE(output.find("hotline run: moscow's node"), std::string::npos) << output;
   EXPECT_TRUE(children_matching(run.pid(), "--party").empty()) << "no orphans";
+}
+
+// Three parties, three node processes, a link per hotline: Washington's node carries Tallinn's
+// question to Moscow and the answer back over its two links, through lossy and garbling
+// channels, and the run makes the simulator's records one for one.
+TEST(RunIntegrationTest, AThreePartyCaseRunsOneNodePerPartyAndMakesTheSimulatorsRecords) {
+  const std::string faults =
+      " --set channel.allied.loss.p=0.3 --set channel.ict-line.garble=0.3 --seed 3";
+  int status = -1;
+  const std::string live =
+      run_and_capture("run allied-question --speed 5e6 --json" + faults, &status);
+  ASSERT_EQ(status, 0) << live;
+  const std::string simulated = run_and_capture("sim allied-question --json" + faults);
+  EXPECT_EQ(without_link_events(live), simulated);
+  EXPECT_NE(simulated.find("\"kind\":\"carry\""), std::string::npos) << "a message was carried";
+  EXPECT_GT(find_record(simulated, "channel_summary").value("frames_lost", 0), 0);
+  // Every frame a node wrote reached a peer's node.
+  int written = 0;
+  int received = 0;
+  for (const char* party : {"tallinn", "moscow", "washington"}) {
+    const auto counts = find_record(live, "link_counts", party);
+    ASSERT_FALSE(counts.is_null()) << party << "\n" << live;
+    written += counts.value("written", 0);
+    received += counts.value("received", 0);
+  }
+  EXPECT_GT(written, 0);
+  EXPECT_EQ(received, written);
+  // The human console has one belief to show: it plays two parties only, and says so.
+  const std::string refused = run_and_capture("run allied-question --human tallinn", &status);
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(refused.find("--human plays a case of two parties for now"), std::string::npos)
+      << refused;
+}
+
+TEST(RunIntegrationTest, ACarrierKilledMidCaseIsRestartedOnItsLinksAndTheCaseEndsAsSimulated) {
+  common::ChildProcess run(common::ChildProcess::Options{
+      {HOTLINE_BINARY, "run", "allied-question", "--seed", "1", "--speed", "3e5", "--json"},
+      false});
+  std::string output;
+  // Kill the carrier once it has passed the question on, before the answer comes back.
+  while (auto line = run.output().read_line(std::chrono::seconds(20))) {
+    output += *line + "\n";
+    if (line->find("\"kind\":\"carry\"") != std::string::npos) break;
+  }
+  const auto washington = children_matching(run.pid(), "--party washington");
+  ASSERT_EQ(washington.size(), 1u);
+  ::kill(washington[0], SIGKILL);
+  while (auto line = run.output().read_line(std::chrono::seconds(90))) output += *line + "\n";
+  EXPECT_EQ(run.wait_for(std::chrono::seconds(10)), 0) << output;
+  EXPECT_NE(output.find("\"event\":\"recovered\""), std::string::npos) << output;
+  EXPECT_EQ(without_link_events(output), run_and_capture("sim allied-question --seed 1 --json"));
 }
 
 TEST(RunIntegrationTest, ANodeKilledMidCaseIsRestartedAndTheCaseEndsAsSimulated) {

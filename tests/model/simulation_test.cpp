@@ -268,7 +268,7 @@ TEST(SimulationTest, AnInjectedOutageTakesTheCircuitDownForItsLength) {
       compile(kNoisyChannel, {scenario::parse_setting("hotline.circuit.primary.loss.p=0")});
   struct Host : LocalSideHost {
     using LocalSideHost::LocalSideHost;
-    void circuit_outage(SimTime, int circuit, Window window) override {
+    void circuit_outage(SimTime, int, int circuit, Window window) override {
       told.push_back({circuit, window.until - window.from});
     }
     std::vector<std::pair<int, SimTime>> told;
