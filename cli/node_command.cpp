@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -58,12 +59,13 @@ std::chrono::milliseconds milliseconds_of(const std::string& text) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(common::parse_duration(text));
 }
 
-// The links from --peer, --listen and --connect (or the config file's): "ADDRESS" is for the
-// only peer, "PEER=ADDRESS" for the one it names, and a peer named only there is added.
-std::vector<node::PeerOptions> peers_from(const std::vector<std::string>& names,
+// The links from --peer, --listen and --connect, on top of `peers` (the config file's blocks):
+// "ADDRESS" is for the only peer, "PEER=ADDRESS" for the one it names, and a peer named only
+// there is added. Addresses given here for a peer replace all the file gave it.
+std::vector<node::PeerOptions> peers_from(std::vector<node::PeerOptions> peers,
+                                          const std::vector<std::string>& names,
                                           const std::vector<std::string>& listen,
                                           const std::vector<std::string>& connect) {
-  std::vector<node::PeerOptions> peers;
   const auto find = [&peers](const std::string& name) -> node::PeerOptions& {
     for (auto& peer : peers) {
       if (peer.party == name) return peer;
@@ -71,34 +73,52 @@ std::vector<node::PeerOptions> peers_from(const std::vector<std::string>& names,
     peers.push_back(node::PeerOptions{name, {}, {}});
     return peers.back();
   };
-  for (const auto& name : names) {
-    if (name.empty()) throw std::invalid_argument("--peer needs a party name");
-    for (const auto& peer : peers) {
-      if (peer.party == name) throw std::invalid_argument("peer " + name + " is named twice");
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty()) throw std::invalid_argument("--peer needs a party name");
+    for (std::size_t j = 0; j < i; ++j) {
+      if (names[j] == names[i]) throw std::invalid_argument("peer " + names[i] + " is named twice");
     }
-    find(name);
+    find(names[i]);
   }
+  // Which peer each address is for; "" for a bare address (the only peer).
+  const auto peer_of = [](const std::string& text, const char* flag) {
+    const auto equals = text.find('=');
+    if (equals == std::string::npos) return std::string();
+    const std::string name = text.substr(0, equals);
+    if (name.empty()) throw std::invalid_argument(std::string(flag) + " " + text + ": no peer");
+    return name;
+  };
+  const auto address_of = [](const std::string& text) {
+    const auto equals = text.find('=');
+    return common::parse_endpoint_list(equals == std::string::npos ? text
+                                                                   : text.substr(equals + 1));
+  };
   bool bare = false;
+  std::vector<std::size_t> given;  // peers whose addresses come from the command line
+  const auto addressed = [&](const std::string& name) -> node::PeerOptions& {
+    if (name.empty()) {
+      bare = true;
+      if (peers.empty()) peers.push_back(node::PeerOptions{});  // the default peer
+    }
+    node::PeerOptions& peer = name.empty() ? peers.front() : find(name);
+    const auto index = static_cast<std::size_t>(&peer - peers.data());
+    if (std::find(given.begin(), given.end(), index) == given.end()) {
+      peer.listen.clear();
+      peer.connect.clear();
+      given.push_back(index);
+    }
+    return peer;
+  };
   const auto take = [&](const std::vector<std::string>& addresses, const char* flag,
                         std::vector<common::Endpoint> node::PeerOptions::*field) {
     for (const auto& text : addresses) {
-      const auto equals = text.find('=');
-      if (equals == std::string::npos) {
-        bare = true;
-        if (peers.empty()) peers.push_back(node::PeerOptions{});  // the default peer
-        if (!(peers.front().*field).empty()) {
-          throw std::invalid_argument(std::string(flag) + " is given twice for the same peer");
-        }
-        peers.front().*field = common::parse_endpoint_list(text);
-        continue;
-      }
-      const std::string name = text.substr(0, equals);
-      if (name.empty()) throw std::invalid_argument(std::string(flag) + " " + text + ": no peer");
-      auto& peer = find(name);
+      const std::string name = peer_of(text, flag);
+      node::PeerOptions& peer = addressed(name);
       if (!(peer.*field).empty()) {
-        throw std::invalid_argument(std::string(flag) + " is given twice for " + name);
+        throw std::invalid_argument(std::string(flag) + " is given twice for " +
+                                    (name.empty() ? std::string("the same peer") : name));
       }
-      peer.*field = common::parse_endpoint_list(text.substr(equals + 1));
+      peer.*field = address_of(text);
     }
   };
   take(listen, "--listen", &node::PeerOptions::listen);
@@ -126,25 +146,30 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
   };
   node::NodeOptions options;
   options.party = pick("--party", flags.party, file.party());
-  const bool links_on_command_line =
-      command.count("--peer") + command.count("--listen") + command.count("--connect") > 0;
   const auto pick_list = [&](const char* flag, const std::vector<std::string>& from_flag,
                              const std::string& from_file) {
     return command.count(flag) > 0 ? from_flag : split_list(from_file);
   };
-  if (file.peers_size() == 0 || links_on_command_line) {
-    options.peers = peers_from(pick_list("--peer", flags.peers, file.peer()),
+  if (file.peers_size() == 0) {
+    options.peers = peers_from({}, pick_list("--peer", flags.peers, file.peer()),
                                pick_list("--listen", flags.listen, file.listen()),
                                pick_list("--connect", flags.connect, file.connect()));
   } else {
+    if (!file.peer().empty() || !file.listen().empty() || !file.connect().empty()) {
+      throw std::invalid_argument(flags.config +
+                                  ": give the links either as peers blocks or as peer, listen "
+                                  "and connect, not both");
+    }
+    std::vector<node::PeerOptions> blocks;
     for (const auto& peer : file.peers()) {
-      options.peers.push_back(
+      blocks.push_back(
           node::PeerOptions{peer.party(),
                             peer.listen().empty() ? std::vector<common::Endpoint>{}
                                                   : common::parse_endpoint_list(peer.listen()),
                             peer.connect().empty() ? std::vector<common::Endpoint>{}
                                                    : common::parse_endpoint_list(peer.connect())});
     }
+    options.peers = peers_from(std::move(blocks), flags.peers, flags.listen, flags.connect);
   }
   // A single link whose peer was not named goes to the default peer (finalize()).
   if (options.peers.size() == 1 && options.peers.front().party.empty()) {
@@ -289,6 +314,10 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
     }
     if (party < 0)
       throw std::invalid_argument(options.party + " is not a party of " + play.scenario);
+    if (play.human && scenario->party_count() > 2) {
+      throw std::invalid_argument("--human plays a case of two parties for now; " + scenario->name +
+                                  " has " + std::to_string(scenario->party_count()));
+    }
     auto after = [io](std::chrono::microseconds delay, std::function<void()> then) {
       if (delay.count() <= 0) {
         then();
@@ -332,6 +361,8 @@ int run_node(node::NodeOptions options, bool json, const std::string& log_path,
             throw std::invalid_argument("this node has several peers: start the line with @" +
                                         node.peers().front() + " (or another peer)");
           }
+          if (several && typed.text.empty())
+            throw std::invalid_argument("nothing to send to " + typed.to);
           node.send_text(typed.text, typed.priority, typed.to);
         } catch (const std::exception& error) {
           printer.error(std::string("not sent: ") + error.what());

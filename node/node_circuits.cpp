@@ -292,7 +292,8 @@ void Node::on_closed(const std::shared_ptr<Session>& session, const std::string&
       }
     }
   } else if (!stopping_) {
-    NodeEvent e = event(NodeEvent::Kind::kRefused);
+    NodeEvent e = circuit != nullptr ? event(NodeEvent::Kind::kRefused, circuit->link)
+                                     : event(NodeEvent::Kind::kRefused);
     e.circuit = session->circuit();
     e.address = session->remote_address();
     e.reason = reason;

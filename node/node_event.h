@@ -38,7 +38,7 @@ struct NodeEvent {
   // Like `envelope`, valid only during the callback: names the node keeps, not copied into the
   // three events every message makes.
   std::string_view peer;
-  // The node has several peers: events of one link say which (JSON "to" on what is sent).
+  // The node has several peers: events of one link say which (JSON "link").
   bool among_several = false;
   std::string_view circuit;
   std::string address;

@@ -26,10 +26,11 @@ std::string cannot_play_live(const model::Scenario& scenario) {
 }
 namespace {
 
-// Reads a node's output until `count` events of `kind`; returns them (fewer if the node
-// stopped or the time ran out first).
+// Reads a node's output until `count` events of `kind` (with `distinct`, of as many different
+// values of that field); returns them (fewer if the node stopped or the time ran out first).
 std::vector<nlohmann::json> wait_for_events(common::ChildProcess& node, const std::string& kind,
-                                            std::size_t count, std::chrono::seconds timeout) {
+                                            std::size_t count, std::chrono::seconds timeout,
+                                            const char* distinct = nullptr) {
   std::vector<nlohmann::json> found;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (found.size() < count && std::chrono::steady_clock::now() < deadline) {
@@ -39,7 +40,13 @@ std::vector<nlohmann::json> wait_for_events(common::ChildProcess& node, const st
       continue;
     }
     const auto event = nlohmann::json::parse(*line, nullptr, false);
-    if (event.is_object() && event.value("event", "") == kind) found.push_back(event);
+    if (!event.is_object() || event.value("event", "") != kind) continue;
+    // A link that came up twice (replaced by a newer connection) counts once.
+    const bool again = distinct != nullptr &&
+                       std::any_of(found.begin(), found.end(), [&](const nlohmann::json& seen) {
+                         return seen.value(distinct, "") == event.value(distinct, "");
+                       });
+    if (!again) found.push_back(event);
   }
   return found;
 }
@@ -151,7 +158,7 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
     }
   }
   for (int i = 0; i < count; ++i) {
-    if (wait_for_events(*nodes_[i], "link_up", links_[i], std::chrono::seconds(15)).size() <
+    if (wait_for_events(*nodes_[i], "link_up", links_[i], std::chrono::seconds(15), "peer").size() <
         links_[i]) {
       throw ExerciseFailure(parties[i].id + "'s node did not bring its links up");
     }
@@ -169,6 +176,8 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
     record.kind = "link";
     record.party = party;
     record.with("event", kind);
+    // A node of several peers says which link.
+    if (event.contains("link")) record.with("link", event.value("link", ""));
     if (event.contains("circuit")) record.with("circuit", event.value("circuit", ""));
     if (event.contains("reason")) record.with("reason", event.value("reason", ""));
     sink_.record(std::move(record));
@@ -181,8 +190,8 @@ LiveExercise::LiveExercise(const model::Scenario& scenario, ExerciseOptions opti
         nodes_[i]->stop(std::chrono::seconds(1));
         nodes_[i] =
             std::make_unique<common::ChildProcess>(common::ChildProcess::Options{argvs_[i]});
-        if (wait_for_events(*nodes_[i], "link_up", links_[i], std::chrono::seconds(30)).size() <
-            links_[i]) {
+        if (wait_for_events(*nodes_[i], "link_up", links_[i], std::chrono::seconds(30), "peer")
+                .size() < links_[i]) {
           throw NodeFailure(scenario_.parties[i].id +
                             "'s node, restarted, did not bring its links back up");
         }

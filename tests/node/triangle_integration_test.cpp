@@ -196,6 +196,32 @@ TEST(TriangleIntegrationTest, EachPeerIsGivenItsAddressesByName) {
   oslo.wait_for(is_event("link_up"));
   const auto up = washington.wait_for(is_event("link_up"));
   EXPECT_EQ(up.value("peer", ""), "oslo");
+
+  // Addresses on the command line replace what the file gave that peer alone: moscow keeps its
+  // block (before, any link flag dropped every block, and the node became one of a single peer).
+  NodeProcess dialling({"node", "--config", config.string(), "--connect",
+                        "oslo=" + listening[1].value("address", "")});
+  const auto moscow_only = dialling.wait_for(is_event("listening"));
+  EXPECT_EQ(moscow_only.value("link", ""), "moscow");
+  const auto dial = dialling.wait_for([](const nlohmann::json& e) {
+    const std::string kind = e.value("event", "");
+    return (kind == "dial_failed" || kind == "link_up" || kind == "refused") &&
+           e.value("link", "") == "oslo";
+  });
+  EXPECT_NE(dial.value("event", ""), "link_up") << "it dialled a washington, not oslo";
+  EXPECT_EQ(dialling.count_of("listening"), 1u) << "oslo's listening address was replaced";
+
+  // A file that gives links both ways is refused rather than read one way silently.
+  const auto mixed = dir.path() / "mixed.textproto";
+  std::ofstream(mixed) << "party: \"washington\"\nlisten: \"127.0.0.1:0\"\n"
+                          "peers { party: \"moscow\" listen: \"127.0.0.1:0\" }\n";
+  EXPECT_NE(refusal("--config " + mixed.string()).find("either as peers blocks or as peer"),
+            std::string::npos);
+
+  // A person at the console plays two parties only; the node says so rather than misread.
+  EXPECT_NE(refusal("--listen moscow=127.0.0.1:0 --play allied-question --human")
+                .find("--human plays a case of two parties for now"),
+            std::string::npos);
 }
 
 struct TrianglePlan {
