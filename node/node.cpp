@@ -220,7 +220,6 @@ void Node::start() {
     emit(e);
   }
   if (journal_) {
-    const JournalState& state = journal_->recovered();
     NodeEvent e = event(NodeEvent::Kind::kNote);
     e.reason = "journal " + options_.journal->string() + ": " +
                std::to_string(journal_->recovered_records()) + " record(s) recovered";
@@ -230,7 +229,6 @@ void Node::start() {
                   std::to_string(peer->outbox.size()) + " unacknowledged, " +
                   std::to_string(peer->pipeline.open_deliveries()) + " delivery(ies) to announce";
     }
-    (void)state;
     emit(e);
   }
   for (auto& peer : peers_) {
