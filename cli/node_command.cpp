@@ -131,7 +131,8 @@ std::vector<node::PeerOptions> peers_from(std::vector<node::PeerOptions> peers,
   return peers;
 }
 
-std::vector<std::string> split_list(const std::string& text) {
+// A config file's single value as the list a repeatable flag gives.
+std::vector<std::string> as_list(const std::string& text) {
   if (text.empty()) return {};
   return {text};
 }
@@ -148,7 +149,7 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
   options.party = pick("--party", flags.party, file.party());
   const auto pick_list = [&](const char* flag, const std::vector<std::string>& from_flag,
                              const std::string& from_file) {
-    return command.count(flag) > 0 ? from_flag : split_list(from_file);
+    return command.count(flag) > 0 ? from_flag : as_list(from_file);
   };
   if (file.peers_size() == 0) {
     options.peers = peers_from({}, pick_list("--peer", flags.peers, file.peer()),
@@ -170,12 +171,6 @@ ResolvedOptions resolve_options(const NodeFlags& flags, const CLI::App& command)
                                                    : common::parse_endpoint_list(peer.connect())});
     }
     options.peers = peers_from(std::move(blocks), flags.peers, flags.listen, flags.connect);
-  }
-  // A single link whose peer was not named goes to the default peer (finalize()).
-  if (options.peers.size() == 1 && options.peers.front().party.empty()) {
-    options.listen = options.peers.front().listen;
-    options.connect = options.peers.front().connect;
-    options.peers.clear();
   }
   options.certs_dir = pick("--certs", flags.certs, file.certs());
   if (command.count("--max-outbox") > 0) options.max_outbox_bytes = flags.max_outbox;

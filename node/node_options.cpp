@@ -19,6 +19,12 @@ void finalize(NodeOptions& options) {
       throw std::invalid_argument("--peer is required for party \"" + options.party + "\"");
     }
     options.peers.push_back(std::move(only));
+  } else if (options.peers.size() == 1 && options.peers[0].party.empty()) {
+    // One link whose peer was not named: the default peer.
+    options.peers[0].party = default_peer_of(options.party);
+    if (options.peers[0].party.empty()) {
+      throw std::invalid_argument("--peer is required for party \"" + options.party + "\"");
+    }
   } else if ((!options.listen.empty() || !options.connect.empty()) &&
              (options.peers.size() > 1 || options.listen != options.peers[0].listen ||
               options.connect != options.peers[0].connect)) {
