@@ -42,6 +42,9 @@ struct Doctrine {
   // What a side that intends harm climbs to on its own, unprovoked, once it decides: its plan
   // (NORMAL: no plan beyond the scenario's acts).
   Rung aim = Rung::kNormal;
+  // Ask its allies (over a hotline to each) what their evidence says of an incident it pins on
+  // another party; see Side::consult_allies.
+  bool consult_allies = false;
 };
 
 struct Perception {

@@ -20,6 +20,10 @@ const char* exchange_type_name(Exchange::Type type) {
       return "warning";
     case Exchange::Type::kReassurance:
       return "reassurance";
+    case Exchange::Type::kConsult:
+      return "consultation";
+    case Exchange::Type::kAssessment:
+      return "assessment";
   }
   return "?";
 }

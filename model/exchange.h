@@ -30,7 +30,12 @@ struct Exchange {
     kLinkTest,
     kText,
     kWarning,
-    kReassurance
+    kReassurance,
+    // kConsult: a question to an ally about an incident: what does your evidence say? kAssessment:
+    // the ally's answer, now or when its evidence comes in: where its evidence points
+    // (`points_at`) and how firmly (`clarity`).
+    kConsult,
+    kAssessment
   };
   Type type = Type::kInquiry;
   int incident = -1;  // the incident asked about, answered or explained
@@ -44,6 +49,7 @@ struct Exchange {
   // The party that carried it from its author, who has no line to the receiver (a mediator);
   // -1 when it came straight from its author.
   int via = -1;
+  int points_at = -1;  // kAssessment: the party the ally's evidence points at; -1: none
 };
 
 const char* exchange_type_name(Exchange::Type type);

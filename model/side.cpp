@@ -27,6 +27,10 @@ Side::Side(const Scenario& scenario, int index, RecordSink* sink)
     r.prior_log_odds = to_log_odds(stance.prior_hostility);
     r.log_odds = r.prior_log_odds;
     r.trust = clamp01(stance.trust);
+    const auto& theirs = scenario.parties[party].allies;
+    r.allied = std::count(me_.allies.begin(), me_.allies.end(), party) > 0 ||
+               std::count(theirs.begin(), theirs.end(), index) > 0;
+    has_allies_ = has_allies_ || r.allied;
     relation_of_[party] = static_cast<int>(relations_.size());
     relations_.push_back(std::move(r));
   }
@@ -200,6 +204,19 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     accused->open_queries[seen.incident] = now + me_.doctrine.reply_deadline;
     out.wake_at.push_back(now + me_.doctrine.reply_deadline);
   }
+  if (has_allies_) {
+    // Allies who asked are told each new reading: a first one, or one that points elsewhere.
+    const int points_at = accused ? accused->party : kNoParty;
+    const auto [reading, first] = readings_.try_emplace(seen.incident, Reading{points_at, 0});
+    const bool changed = first || reading->second.points_at != points_at;
+    reading->second = {points_at, confidence};
+    const auto askers = consulted_by_.find(seen.incident);
+    if (changed && askers != consulted_by_.end()) {
+      for (const int ally : askers->second) assess_for(relation(ally), seen.incident, out);
+    }
+  }
+  if (accused && me_.doctrine.consult_allies && confidence >= me_.doctrine.query_above)
+    consult_allies(now, seen, *accused, confidence, out);
   if (accused && me_.doctrine.retaliate && confidence >= kRetaliationConfidence &&
       seen.damage > 0 && !accused->pending_strikes.count(seen.incident)) {
     accused->pending_strikes[seen.incident] = {now + me_.doctrine.retaliate_after, seen.severity};
@@ -272,10 +289,16 @@ void Side::declare(SimTime now, Rung at_least, const std::string& why, int to, A
   }
 }
 
-void Side::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng& rng,
+void Side::see_move(SimTime now, int mover, Rung rung, int against, MoveAnswers answers, Rng& rng,
                     Actions& out) {
   Relation& r = relation(mover);
-  const bool deserved = answers == MoveAnswers::kOurHarm;
+  const bool at_us = against == kNoParty || against == index_;
+  const double share = at_us ? 1.0
+                       : std::count(me_.allies.begin(), me_.allies.end(), against) > 0
+                           ? kAllyHarmShare
+                           : 0.0;
+  // Only a move against this side is a cost it earned by its own acts against the mover.
+  const bool deserved = at_us && answers == MoveAnswers::kOurHarm;
   // An alert that answers a threat this side posed knowingly and harmlessly is read as the
   // other's defence: neither hostile nor a cost to this side.
   const bool understood =
@@ -292,11 +315,11 @@ void Side::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng&
     unexplained = 1 - clamp01(move.waiting.front());
     move.waiting.pop_front();
   }
-  const double hostility = understood ? 0.0 : deserved ? kDeservedMoveHostility : 1.0;
+  const double hostility = understood ? 0.0 : deserved ? kDeservedMoveHostility : share;
   shift_belief(
       r, now,
       unexplained * hostility * p.other_moves_hostility * p.evidence_weight * move_evidence(rung));
-  const double damage = understood ? 0.0 : move_damage(rung) * unexplained;
+  const double damage = understood ? 0.0 : share * move_damage(rung) * unexplained;
   if (damage > 0) {
     const int key = -1 - static_cast<int>(r.grievances.size());
     move.grievance = key;
@@ -315,6 +338,7 @@ void Side::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng&
     Record rec = record(now, "see_move");
     // With several other parties, who moved (a bilateral record needs no name).
     if (relations_.size() > 1) rec.with("mover", r.id);
+    if (!at_us) rec.with("against", relation(against).id);
     rec.with("rung", std::string(rung_name(rung))).with("belief", belief_of(r, now));
     if (deserved) rec.with("cost_deters", deterrence).with("deterred", deterred);
     if (understood) rec.with("answers_our_threat", true);

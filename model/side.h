@@ -103,7 +103,11 @@ class Side {
   // cost deters it. An alert that answers only a threat this side posed without meaning harm is
   // understood as the other's defence (Able Archer, 1983: the US read the Soviet alert as a
   // reaction and did not counter-alert).
-  void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Rng& rng, Actions& out);
+  // A move against a third party (`against`; kNoParty: none in particular) reads as hostile to
+  // this side only as far as the third party is its ally (kAllyHarmShare), and not at all if it
+  // is not: it says nothing of what the mover means this side.
+  void see_move(SimTime now, int mover, Rung rung, int against, MoveAnswers answers, Rng& rng,
+                Actions& out);
   void heard_link_test(SimTime now, int from) { relation(from).last_link_test = now; }
   // The side did something that is itself a move (it sent a warning to `to`: a demarche): it
   // stands at least at `at_least` from now, and deliberates its way down from there as from any
@@ -188,6 +192,14 @@ class Side {
     std::set<int> queried;
     // Incidents the other has answered or explained, and how much of it this side believed.
     std::map<int, double> answered;
+    // The two are allies (either defends the other): this side consults it, and answers it.
+    bool allied = false;
+    std::set<int> consulted;  // incidents this side asked it about
+  };
+  // What this side's own evidence last said of an incident: what it tells an ally who asks.
+  struct Reading {
+    int points_at = kNoParty;
+    double confidence = 0;
   };
 
   Relation& relation(int party);
@@ -219,6 +231,13 @@ class Side {
   void evidence_against(Relation& r, SimTime now, const SeenIncident& seen, double confidence,
                         double unexplained, Actions& out);
   void evidence_away_from(Relation& r, SimTime now, const SeenIncident& seen, double confidence);
+  // Consultation (side_consult.cpp): asking allies what their evidence says of an incident pinned
+  // on `accused`, telling allies who asked what this side's evidence says, and reading their
+  // answers.
+  void consult_allies(SimTime now, const SeenIncident& seen, const Relation& accused,
+                      double confidence, Actions& out);
+  void assess_for(const Relation& ally, int incident, Actions& out) const;
+  void read_assessment(Relation& ally, SimTime now, const Exchange& assessment, double clarity);
   void emit(Record record) const;
   Record record(SimTime now, const char* kind) const;
 
@@ -238,6 +257,10 @@ class Side {
   // The names of the incidents this side knows of, so that its records name them as the world's
   // do.
   std::map<int, std::string> incident_names_;
+  bool has_allies_ = false;  // readings are kept only for allies to ask about
+  std::map<int, Reading> readings_;
+  // Incident -> the allies that asked about it: each is told every reading as it comes in.
+  std::map<int, std::set<int>> consulted_by_;
   const std::string& incident_name(int incident);
 };
 

@@ -33,8 +33,9 @@ void LocalSideHost::heard_link_test(SimTime now, int, int from) {
   side_.heard_link_test(now, from);
 }
 
-void LocalSideHost::see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) {
-  side_.see_move(now, mover, rung, answers, rng_, out);
+void LocalSideHost::see_move(SimTime now, int mover, Rung rung, int against, MoveAnswers answers,
+                             Actions& out) {
+  side_.see_move(now, mover, rung, against, answers, rng_, out);
 }
 
 void LocalSideHost::review(SimTime now, Actions& out) {

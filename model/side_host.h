@@ -30,7 +30,8 @@ class SideHost {
                        bool via_hotline, Actions& out) = 0;
   virtual void heard_link_test(SimTime now, int message, int from) = 0;
   // `answers`: what of this side's own acts against `mover` the move answers.
-  virtual void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) = 0;
+  virtual void see_move(SimTime now, int mover, Rung rung, int against, MoveAnswers answers,
+                        Actions& out) = 0;
   // A mind judges each of its lines by that line's own link-test interval, from its scenario.
   virtual void review(SimTime now, Actions& out) = 0;
   // This side's own scripted act toward `to` is a move: it stands at least at `at_least` (see
@@ -73,7 +74,8 @@ class LocalSideHost : public SideHost {
   void receive(SimTime now, int message, int from, const Exchange& exchange, bool garbled,
                bool via_hotline, Actions& out) override;
   void heard_link_test(SimTime now, int message, int from) override;
-  void see_move(SimTime now, int mover, Rung rung, MoveAnswers answers, Actions& out) override;
+  void see_move(SimTime now, int mover, Rung rung, int against, MoveAnswers answers,
+                Actions& out) override;
   void review(SimTime now, Actions& out) override;
   void declare(SimTime now, Rung at_least, const std::string& why, int to, Actions& out) override {
     side_.declare(now, at_least, why, to, out);

@@ -230,6 +230,24 @@ void Side::receive(SimTime now, int from, const Exchange& exchange, bool garbled
   switch (exchange.type) {
     case Exchange::Type::kInquiry:
       return;  // answered through inquiry(), which knows this side's own role
+    case Exchange::Type::kConsult:
+      // An ally asks what this side's evidence says: told now if it has any, and again whenever
+      // its reading changes. Only allies are told.
+      if (!r.allied || exchange.incident < 0) return;
+      consulted_by_[exchange.incident].insert(from);
+      if (readings_.count(exchange.incident)) assess_for(r, exchange.incident, out);
+      if (sink_) {
+        emit(record(now, "consulted")
+                 .with("by", r.id)
+                 .with("evidence", readings_.count(exchange.incident) > 0));
+      }
+      return;
+    case Exchange::Type::kAssessment:
+      // Its record names the beliefs it moved, which are not in the ally.
+      if (!r.allied) return;
+      read_assessment(r, now, exchange, clarity);
+      decide(now, out);
+      return;
     case Exchange::Type::kLinkTest:
       r.last_link_test = now;
       return;

@@ -239,7 +239,7 @@ class Simulation {
         const MoveAnswers answers = acted_against_[side][mover] ? MoveAnswers::kOurHarm
                                     : threatened_[side][mover]  ? MoveAnswers::kOurThreat
                                                                 : MoveAnswers::kNothing;
-        sides_[side]->see_move(now, mover, static_cast<Rung>(event.b), answers, actions);
+        sides_[side]->see_move(now, mover, static_cast<Rung>(event.b), event.d, answers, actions);
         apply(now, event.a, actions);
         break;
       }
@@ -477,8 +477,8 @@ class Simulation {
     if (is_visible(move.rung)) {
       for (int seer = 0; seer < scenario_.party_count(); ++seer) {
         if (seer == party) continue;
-        scheduler_.schedule(now + kMoveSeenAfter,
-                            {SimEvent::Type::kSeeMove, seer, static_cast<int>(move.rung), party});
+        scheduler_.schedule(now + kMoveSeenAfter, {SimEvent::Type::kSeeMove, seer,
+                                                   static_cast<int>(move.rung), party, against});
       }
     }
     // A side that answers attack by attack (tit-for-tat) already strikes back in kind; climbing
@@ -609,6 +609,12 @@ class Simulation {
     if (exchange.type == Exchange::Type::kText || exchange.type == Exchange::Type::kWarning ||
         exchange.type == Exchange::Type::kReassurance) {
       r.with("text", exchange.text);
+    }
+    if (exchange.type == Exchange::Type::kAssessment) {
+      r.with("points_at", exchange.points_at >= 0 && exchange.points_at < scenario_.party_count()
+                              ? scenario_.parties[exchange.points_at].id
+                              : std::string("elsewhere"));
+      r.with("confidence", exchange.clarity);
     }
     if (!exchange.line.empty()) r.with("line", exchange.line);
     if (exchange.consequence != Rung::kNormal)

@@ -41,12 +41,18 @@ std::string trigger(const model::Record& r, const std::map<std::string, std::str
   if (r.kind == "warned") return "a warning";
   if (r.kind == "leak") return "the hotline's contents in the press";
   if (r.kind == "revise") return incident + " found to point elsewhere";
+  if (r.kind == "assessment") {
+    const std::string at = text_of(r, "points_at");
+    return party_name(text_of(r, "from")) + "'s assessment of " + incident + ": pointing " +
+           (at == "elsewhere" ? std::string("elsewhere") : "at " + party_name(at));
+  }
   return "";
 }
 
 bool is_input(const std::string& kind) {
   return kind == "observe" || kind == "belief" || kind == "silence" || kind == "see_move" ||
-         kind == "betrayal" || kind == "warned" || kind == "leak" || kind == "revise";
+         kind == "betrayal" || kind == "warned" || kind == "leak" || kind == "revise" ||
+         kind == "assessment";
 }
 
 }  // namespace

@@ -390,10 +390,10 @@ void HumanMind::declare(model::SimTime now, model::Rung at_least, const std::str
   take(out);
 }
 
-void HumanMind::see_move(model::SimTime now, int mover, model::Rung rung,
+void HumanMind::see_move(model::SimTime now, int mover, model::Rung rung, int against,
                          model::MoveAnswers answers, model::Actions& out) {
   model::Actions ignored;  // the person decides
-  model_.see_move(now, mover, rung, answers, ignored);
+  model_.see_move(now, mover, rung, against, answers, ignored);
   model::Record r;
   r.at = now;
   r.kind = "see_move";

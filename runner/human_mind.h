@@ -63,8 +63,8 @@ class HumanMind : public model::SideHost {
   void receive(model::SimTime now, int message, int from, const model::Exchange& exchange,
                bool garbled, bool via_hotline, model::Actions& out) override;
   void heard_link_test(model::SimTime now, int message, int from) override;
-  void see_move(model::SimTime now, int mover, model::Rung rung, model::MoveAnswers answers,
-                model::Actions& out) override;
+  void see_move(model::SimTime now, int mover, model::Rung rung, int against,
+                model::MoveAnswers answers, model::Actions& out) override;
   void declare(model::SimTime now, model::Rung at_least, const std::string& why, int to,
                model::Actions& out) override;
   void review(model::SimTime now, model::Actions& out) override;

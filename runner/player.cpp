@@ -148,7 +148,9 @@ bool Player::run(const side::Call& call) {
       const int answers = call.see_move().answers();
       if (answers < 0 || answers > static_cast<int>(model::MoveAnswers::kOurThreat))
         throw std::out_of_range("see_move: no such answer " + std::to_string(answers));
-      mind_->see_move(now, call.see_move().mover(), model::rung_at(call.see_move().rung()),
+      const int against =
+          call.see_move().has_against() ? call.see_move().against() : model::kNoParty;
+      mind_->see_move(now, call.see_move().mover(), model::rung_at(call.see_move().rung()), against,
                       static_cast<model::MoveAnswers>(answers), actions);
       break;
     }

@@ -243,12 +243,13 @@ void RemoteSideHost::declare(model::SimTime now, model::Rung at_least, const std
   call(std::move(request), &out);
 }
 
-void RemoteSideHost::see_move(model::SimTime now, int mover, model::Rung rung,
+void RemoteSideHost::see_move(model::SimTime now, int mover, model::Rung rung, int against,
                               model::MoveAnswers answers, model::Actions& out) {
   side::Call request = at(now);
   request.mutable_see_move()->set_mover(mover);
   request.mutable_see_move()->set_rung(static_cast<int>(rung));
   request.mutable_see_move()->set_answers(static_cast<int>(answers));
+  if (against != model::kNoParty) request.mutable_see_move()->set_against(against);
   call(std::move(request), &out);
 }
 

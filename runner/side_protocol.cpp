@@ -11,7 +11,7 @@ namespace {
 // and a rung the model knows, or it is refused: the model looks their names up by index.
 model::Exchange checked(model::Exchange exchange) {
   const int type = static_cast<int>(exchange.type);
-  if (type < 0 || type > static_cast<int>(model::Exchange::Type::kReassurance)) {
+  if (type < 0 || type > static_cast<int>(model::Exchange::Type::kAssessment)) {
     throw std::out_of_range("exchange type " + std::to_string(type) +
                             " is not one the model knows");
   }
@@ -84,6 +84,7 @@ wire::ModelExchange exchange_to_wire(std::uint64_t run_message, const model::Exc
   wire.set_line(exchange.line);
   wire.set_consequence(static_cast<int>(exchange.consequence));
   if (exchange.via != model::kNoParty) wire.set_via(exchange.via);
+  if (exchange.points_at != model::kNoParty) wire.set_points_at(exchange.points_at);
   return wire;
 }
 
@@ -99,13 +100,15 @@ model::Exchange exchange_from_wire(const wire::ModelExchange& wire) {
   exchange.line = wire.line();
   exchange.consequence = model::rung_at(wire.consequence());
   if (wire.has_via()) exchange.via = wire.via();
+  if (wire.has_points_at()) exchange.points_at = wire.points_at();
   return checked(exchange);
 }
 
 bool same_exchange(const model::Exchange& a, const model::Exchange& b) {
   return a.type == b.type && a.incident == b.incident && a.claim == b.claim &&
          a.clarity == b.clarity && a.move == b.move && a.scripted == b.scripted &&
-         a.text == b.text && a.line == b.line && a.consequence == b.consequence && a.via == b.via;
+         a.text == b.text && a.line == b.line && a.consequence == b.consequence && a.via == b.via &&
+         a.points_at == b.points_at;
 }
 
 side::Seen seen_to_proto(const model::SeenIncident& seen) {

@@ -144,6 +144,7 @@ std::string Narrator::sentence(const model::Record& r) {
     const std::string mover =
         r.find("mover") ? party_name(text_of(r, "mover")) : other_than(r.party);
     std::string s = "sees " + mover + " move to " + text_of(r, "rung");
+    if (r.find("against")) s += " against " + party_name(text_of(r, "against"));
     if (r.find("belief")) s += "; belief " + number(number_field(r, "belief"));
     if (r.find("cost_deters")) {
       s += "; the cost deters its own acts with chance " + number(number_field(r, "cost_deters")) +
@@ -214,7 +215,27 @@ std::string Narrator::sentence(const model::Record& r) {
     }
     if (action == "strike back") return "strikes back for " + incident;
     if (action == "explain accident") return "explains " + incident + " as its own accident";
+    if (action == "consult") {
+      return "asks its ally " + party_name(text_of(r, "ally")) + " what its evidence says of " +
+             incident + " (its own: confidence " + number(number_field(r, "confidence")) + ")";
+    }
     return action + (incident.empty() ? "" : " " + incident);
+  }
+  if (kind == "consulted") {
+    return "is asked by its ally " + party_name(text_of(r, "by")) + " what its evidence says" +
+           (flag_field(r, "evidence")
+                ? std::string("; tells it")
+                : std::string("; has none yet, and will tell it when it has"));
+  }
+  if (kind == "assessment") {
+    const std::string at = text_of(r, "points_at");
+    return "reads " + party_name(text_of(r, "from")) + "'s assessment of " + incident +
+           ": its evidence points " +
+           (at == "elsewhere" ? std::string("elsewhere") : "at " + party_name(at)) + " (believed " +
+           number(number_field(r, "believed")) + ")" +
+           (r.find("suspect") ? "; belief in " + party_name(text_of(r, "suspect")) + " " +
+                                    number(number_field(r, "belief"))
+                              : std::string());
   }
   if (kind == "repeat") return "hears again what it already knew about " + incident;
   if (kind == "warned") {

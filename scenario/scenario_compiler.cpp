@@ -150,6 +150,7 @@ void Compiler::doctrine(const spec::Doctrine& d, const Where& where, model::Doct
   out.reply_deadline =
       duration<spec::Doctrine>(where, "reply_deadline", d.reply_deadline(), out.reply_deadline);
   if (d.has_explain_own_moves()) out.explain_own_moves = d.explain_own_moves();
+  if (d.has_consult_allies()) out.consult_allies = d.consult_allies();
   if (d.has_retaliate()) out.retaliate = d.retaliate();
   out.retaliate_after =
       duration<spec::Doctrine>(where, "retaliate_after", d.retaliate_after(), out.retaliate_after);

@@ -177,6 +177,19 @@ TEST(RunIntegrationTest, AThreePartyCaseRunsOneNodePerPartyAndMakesTheSimulators
       << refused;
 }
 
+// Tallinn consults its ally over their line; the ally's assessments come back over it, and what
+// they move is what the simulator's do.
+TEST(RunIntegrationTest, AConsultationBetweenAlliesCrossesRealLinksAsSimulated) {
+  int status = -1;
+  const std::string live =
+      run_and_capture("run estonia-2007-allies --speed 5e6 --json --seed 3", &status);
+  ASSERT_EQ(status, 0) << live;
+  const std::string simulated = run_and_capture("sim estonia-2007-allies --json --seed 3");
+  EXPECT_EQ(without_link_events(live), simulated);
+  EXPECT_NE(simulated.find("\"what\":\"consultation\""), std::string::npos) << simulated;
+  EXPECT_FALSE(find_record(simulated, "assessment", "tallinn").is_null()) << simulated;
+}
+
 TEST(RunIntegrationTest, ACarrierKilledMidCaseIsRestartedOnItsLinksAndTheCaseEndsAsSimulated) {
   common::ChildProcess run(common::ChildProcess::Options{
       {HOTLINE_BINARY, "run", "allied-question", "--seed", "1", "--speed", "3e5", "--json"},

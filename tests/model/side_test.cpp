@@ -82,7 +82,7 @@ TEST(SideTest, TheOthersMovesReadAsHostileButOwnMovesNeverCountAgainstOneself) {
   Actions out;
   const double before = side.belief(0);
   Rng move_rng(1);
-  side.see_move(0, kOther, Rung::kSanctions, MoveAnswers::kNothing, move_rng, out);
+  side.see_move(0, kOther, Rung::kSanctions, kNoParty, MoveAnswers::kNothing, move_rng, out);
   EXPECT_GT(side.belief(0), before);
   // Climbing oneself (pushed by grievance) does not change one's own belief.
   Side climber = make_side(party(0.9), false);
@@ -259,7 +259,7 @@ double share_deterred(const MessageSpec& warning, bool public_already, bool inte
     Rng rng(seed);
     Actions out;
     if (public_already)
-      side.see_move(0, kOther, Rung::kNameAndShame, MoveAnswers::kNothing, rng, out);
+      side.see_move(0, kOther, Rung::kNameAndShame, kNoParty, MoveAnswers::kNothing, rng, out);
     Exchange exchange;
     exchange.type = Exchange::Type::kScripted;
     exchange.scripted = 0;
@@ -415,8 +415,8 @@ double share_deterred_by_cost(Rung rung, bool deserved, double commitment) {
     Side side = make_side(p, false);
     Rng rng(seed);
     Actions out;
-    side.see_move(0, kOther, rung, deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing, rng,
-                  out);
+    side.see_move(0, kOther, rung, kNoParty,
+                  deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing, rng, out);
     if (!out.refrain.empty()) ++deterred;
   }
   return deterred / 1000.0;
@@ -434,7 +434,7 @@ TEST(SideTest, AWrongfulAccusationLooksMoreHostileThanADeservedOne) {
     Side side = make_side(party(0.3), false);
     Rng rng(1);
     Actions out;
-    side.see_move(0, kOther, Rung::kSanctions,
+    side.see_move(0, kOther, Rung::kSanctions, kNoParty,
                   deserved ? MoveAnswers::kOurHarm : MoveAnswers::kNothing, rng, out);
     return side.belief(0);
   };
@@ -450,7 +450,7 @@ TEST(SideTest, AnAlertAnsweringOurOwnHarmlessThreatIsUnderstoodAsDefence) {
     Side side = make_side(p, false);
     Rng rng(1);
     Actions out;
-    side.see_move(0, kOther, Rung::kMilitaryPosture, answers, rng, out);
+    side.see_move(0, kOther, Rung::kMilitaryPosture, kNoParty, answers, rng, out);
     return std::make_pair(side.belief(0), side.grievance(0));
   };
   const auto understood = after(MoveAnswers::kOurThreat, false);
@@ -518,7 +518,7 @@ TEST(SideTest, AnExplanationThatArrivesBeforeTheMoveIsSeenTakesBackItsShareWhenI
       explanation.move = Rung::kSanctions;
       side.receive(0, kOther, explanation, false, nullptr, rng, out);
     }
-    side.see_move(kHour, kOther, Rung::kSanctions, MoveAnswers::kNothing, rng, out);
+    side.see_move(kHour, kOther, Rung::kSanctions, kNoParty, MoveAnswers::kNothing, rng, out);
     return side.grievance(kHour);
   };
   EXPECT_NEAR(grievance_after(false), 0.2, 1e-12);

@@ -73,6 +73,25 @@ TEST(SideProtocolTest, APersonsWarningCrossesWithItsLineAndConsequence) {
             model::Exchange::Type::kReassurance);
 }
 
+// An ally's assessment names the party its evidence points at, party 0 included (which an
+// unset field would also read as), or none.
+TEST(SideProtocolTest, AnAssessmentCrossesWithWhereItsEvidencePoints) {
+  model::Exchange assessment;
+  assessment.type = model::Exchange::Type::kAssessment;
+  assessment.incident = 4;
+  assessment.points_at = 0;
+  assessment.clarity = 0.7;
+  const model::Exchange read = exchange_from_wire(exchange_to_wire(5, assessment));
+  EXPECT_TRUE(same_exchange(read, assessment));
+  EXPECT_EQ(read.points_at, 0);
+  assessment.points_at = model::kNoParty;
+  EXPECT_EQ(exchange_from_wire(exchange_to_wire(6, assessment)).points_at, model::kNoParty);
+  model::Exchange consult;
+  consult.type = model::Exchange::Type::kConsult;
+  consult.incident = 4;
+  EXPECT_EQ(exchange_from_wire(exchange_to_wire(7, consult)).type, model::Exchange::Type::kConsult);
+}
+
 side::Reply observe_reply() {
   model::Actions actions;
   // Every counterpart is party 1, not the default 0 a lost field would read as.
