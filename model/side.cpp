@@ -187,12 +187,14 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     if (&r != accused) evidence_away_from(r, now, seen, confidence);
   }
   if (sink_) {
-    emit(record(now, "observe")
-             .with("incident", seen.id)
-             .with("points_at", accused ? accused->id : std::string("elsewhere"))
-             .with("confidence", confidence)
-             .with("damage", seen.damage)
-             .with("belief", accused ? belief_of(*accused, now) : belief(now)));
+    Record rec = record(now, "observe");
+    rec.with("incident", seen.id)
+        .with("points_at", accused ? accused->id : std::string("elsewhere"))
+        .with("confidence", confidence)
+        .with("damage", seen.damage)
+        .with("belief", accused ? belief_of(*accused, now) : belief(now));
+    if (accused) about(rec, *accused);
+    emit(std::move(rec));
   }
   if (accused && can_reach(*accused) && confidence >= me_.doctrine.query_above &&
       accused->channel_confidence >= me_.doctrine.discretion_needed &&
@@ -279,13 +281,14 @@ void Side::declare(SimTime now, Rung at_least, const std::string& why, int to, A
     const Relation& r = relation(to);
     const double held = grievance_of(r, now);
     const double believed = belief_of(r, now);
-    emit(record(now, "rung")
-             .with("rung", std::string(rung_name(at_least)))
-             .with("direction", std::string("climb"))
-             .with("declared", why)
-             .with("pressure", held * believed)
-             .with("belief", believed)
-             .with("grievance", held));
+    emit(about(record(now, "rung")
+                   .with("rung", std::string(rung_name(at_least)))
+                   .with("direction", std::string("climb"))
+                   .with("declared", why)
+                   .with("pressure", held * believed)
+                   .with("belief", believed)
+                   .with("grievance", held),
+               r));
   }
 }
 
@@ -358,9 +361,10 @@ void Side::review(SimTime now, Rng& rng, Actions& out) {
       }
       shift_belief(r, now, p.silence_weight);
       if (sink_)
-        emit(record(now, "silence")
-                 .with("incident", incident_name(it->first))
-                 .with("belief", belief_of(r, now)));
+        emit(about(record(now, "silence")
+                       .with("incident", incident_name(it->first))
+                       .with("belief", belief_of(r, now)),
+                   r));
       it = r.open_queries.erase(it);
     }
   }
@@ -393,9 +397,10 @@ void Side::review(SimTime now, Rng& rng, Actions& out) {
       // Silence on a line that should be talking is read through what the side already fears.
       shift_belief(r, now, p.silence_weight * belief_of(r, now));
       if (sink_)
-        emit(record(now, "silence")
-                 .with("link", std::string("no link test"))
-                 .with("belief", belief_of(r, now)));
+        emit(about(record(now, "silence")
+                       .with("link", std::string("no link test"))
+                       .with("belief", belief_of(r, now)),
+                   r));
     }
   }
   decide(now, out);
@@ -459,6 +464,7 @@ void Side::decide(SimTime now, Actions& out) {
   const bool on_plan = climbing && pressure < threshold;
   auto reasons = [&](Record r) {
     r.with("pressure", pressure).with("belief", believed).with("grievance", held);
+    about(r, *driver);
     r.with("threshold", threshold);
     if (on_plan) r.with("plan", true);
     return r;

@@ -240,6 +240,12 @@ class Side {
   void read_assessment(Relation& ally, SimTime now, const Exchange& assessment, double clarity);
   void emit(Record record) const;
   Record record(SimTime now, const char* kind) const;
+  // With several other parties, names the party a record's belief is about (`about`), so that
+  // a reader can tell one pair's belief from another's; a bilateral record needs no name.
+  Record& about(Record& rec, const Relation& r) const {
+    if (relations_.size() > 1) rec.with("about", r.id);
+    return rec;
+  }
 
   PartySpec me_;
   int index_;

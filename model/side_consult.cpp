@@ -68,7 +68,8 @@ void Side::read_assessment(Relation& ally, SimTime now, const Exchange& assessme
         .with("incident", incident_name(assessment.incident))
         .with("points_at", named ? named->id : std::string("elsewhere"))
         .with("believed", believed);
-    if (suspect) r.with("suspect", suspect->id).with("belief", belief_of(*suspect, now));
+    if (suspect)
+      about(r.with("suspect", suspect->id).with("belief", belief_of(*suspect, now)), *suspect);
     if (named && named != suspect) r.with("belief_in_named", belief_of(*named, now));
     emit(std::move(r));
   }

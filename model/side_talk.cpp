@@ -303,10 +303,11 @@ void Side::receive(SimTime now, int from, const Exchange& exchange, bool garbled
     }
   }
   if (sink_) {
-    emit(record(now, "belief")
-             .with("after", std::string(exchange_type_name(exchange.type)))
-             .with("belief", belief_of(r, now))
-             .with("trust", r.trust));
+    emit(about(record(now, "belief")
+                   .with("after", std::string(exchange_type_name(exchange.type)))
+                   .with("belief", belief_of(r, now))
+                   .with("trust", r.trust),
+               r));
   }
   decide(now, out);
 }

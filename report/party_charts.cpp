@@ -94,38 +94,76 @@ std::string rung_chart(const std::vector<model::Record>& records, const model::S
   return svg;
 }
 
+namespace {
+
+// The record's belief is about this party: named with several parties (`about`, or the mover of
+// a move seen); with two, always the other.
+std::string belief_about(const model::Record& r, const std::string& only_other) {
+  if (!only_other.empty()) return only_other;
+  if (r.find("about")) return scenario::text_of(r, "about");
+  if (r.find("mover")) return scenario::text_of(r, "mover");
+  return "";
+}
+
+// One colour per other party; the first is the two-party chart's blue.
+const char* counterpart_colour(int index) {
+  static const char* const kColours[] = {"#1f5fa8", "#c2571a", "#7b3fa0", "#0f7f86",
+                                         "#9a6b00", "#b0306a", "#4d6b1f"};
+  return kColours[index % 7];
+}
+
+}  // namespace
+
 std::string belief_chart(const std::vector<model::Record>& records, const model::Scenario& scenario,
                          int party) {
   const std::string& id = scenario.parties[party].id;
-  const int other = scenario.parties.size() == 2 ? 1 - party : -1;
+  const bool bilateral = scenario.parties.size() == 2;
   const int plot = 100;
-  Frame f{kTop + plot + 30, kTop + plot,
+  // With several parties, a legend row names each other party's colour.
+  const int legend = bilateral ? 0 : 16;
+  Frame f{kTop + legend + plot + 30, kTop + legend + plot,
           static_cast<double>(std::max<model::SimTime>(scenario.duration, 1))};
-  auto y = [&](double p) { return fixed(kTop + plot * (1 - std::clamp(p, 0.0, 1.0)), 1); };
-  std::string svg =
-      open_svg("belief-chart", id, f.height,
-               scenario::party_name(id) + "'s belief that the other means harm, and the truth");
+  auto y = [&](double p) { return fixed(kTop + legend + plot * (1 - std::clamp(p, 0.0, 1.0)), 1); };
+  std::string svg = open_svg(
+      "belief-chart", id, f.height,
+      bilateral ? scenario::party_name(id) + "'s belief that the other means harm, and the truth"
+                : scenario::party_name(id) +
+                      "'s belief that each other party means it harm, "
+                      "and the truth");
   for (const double p : {0.0, 0.5, 1.0}) {
     svg += "<text x=\"" + std::to_string(kLeft - 6) + "\" y=\"" + fixed(std::stod(y(p)) + 4, 1) +
            "\" text-anchor=\"end\" font-size=\"9.5\" fill=\"#5b6475\">" + fixed(p, 1) +
            "</text><line x1=\"" + std::to_string(kLeft) + "\" y1=\"" + y(p) + "\" x2=\"" +
            std::to_string(kWidth - kRight) + "\" y2=\"" + y(p) + "\" stroke=\"#eef0f3\"/>";
   }
-  // The truth: the other intends harm, or is striking back in kind or at war (as the
-  // misperception metric counts it).
-  if (other >= 0) {
+  int shown = 0;
+  for (int other = 0; other < static_cast<int>(scenario.parties.size()); ++other) {
+    if (other == party) continue;
     const std::string& other_id = scenario.parties[other].id;
-    bool intends = scenario.parties[other].intends_harm;
+    const std::string colour = bilateral ? "#1f5fa8" : counterpart_colour(shown);
+    const std::string truth_colour = bilateral ? "#2f7d32" : colour;
+    if (!bilateral) {
+      svg += "<text class=\"belief-legend\" x=\"" + std::to_string(kLeft + 110 * shown) +
+             "\" y=\"" + std::to_string(kTop + 9) + "\" font-size=\"10\" fill=\"" + colour +
+             "\">&#9632; " + escape(scenario::party_name(other_id)) + "</text>";
+    }
+    ++shown;
+    // The truth: the other intends this party harm, or is striking back in kind or at war
+    // against it (as the misperception metric counts it).
+    bool intends = scenario.parties[other].stance_toward(party).intends_harm;
     bool fighting = false;
     bool truth = intends;
     std::string path = "M" + fixed(f.x(0), 1) + "," + y(truth ? 1 : 0);
     for (const auto& r : records) {
-      if (r.kind == "intent" && scenario::text_of(r, "party") == other_id) {
+      if (r.kind == "intent" && scenario::text_of(r, "party") == other_id &&
+          (!r.find("toward") || scenario::text_of(r, "toward") == id)) {
         intends = scenario::flag_field(r, "intends_harm");
       } else if (r.kind == "rung" && r.party == other_id) {
         const auto rung = model::parse_rung(scenario::text_of(r, "rung"));
-        fighting = rung && (*rung == model::Rung::kCyberRetaliation ||
-                            *rung == model::Rung::kArmedConflict);
+        const bool at_us = bilateral || !r.find("against") || scenario::text_of(r, "against") == id;
+        fighting =
+            rung && at_us &&
+            (*rung == model::Rung::kCyberRetaliation || *rung == model::Rung::kArmedConflict);
       } else {
         continue;
       }
@@ -135,36 +173,41 @@ std::string belief_chart(const std::vector<model::Record>& records, const model:
       }
     }
     path += " H" + fixed(f.x(scenario.duration), 1);
-    svg += "<path class=\"truth-line\" d=\"" + path +
-           "\" fill=\"none\" stroke=\"#2f7d32\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>";
-  }
-  // A long run holds tens of thousands of beliefs: per pixel column, only its lowest and highest
-  // are drawn, so the page stays small and the line looks the same.
-  std::string points = fixed(f.x(0), 1) + "," + y(scenario.parties[party].prior_hostility);
-  long column = -1;
-  double low = 0;
-  double high = 0;
-  auto flush = [&] {
-    if (column < 0) return;
-    points += " " + std::to_string(column) + "," + y(low);
-    if (high != low) points += " " + std::to_string(column) + "," + y(high);
-  };
-  for (const auto& r : records) {
-    if (r.party != id || !r.find("belief")) continue;
-    const double belief = scenario::number_field(r, "belief");
-    const long x = std::lround(f.x(r.at));
-    if (x != column) {
-      flush();
-      column = x;
-      low = high = belief;
-    } else {
-      low = std::min(low, belief);
-      high = std::max(high, belief);
+    svg += "<path class=\"truth-line\" data-about=\"" + escape(other_id) + "\" d=\"" + path +
+           "\" fill=\"none\" stroke=\"" + truth_colour + "\" stroke-width=\"" +
+           (bilateral ? "2" : "1.2") + "\" stroke-dasharray=\"6 4\"/>";
+    // A long run holds tens of thousands of beliefs: per pixel column, only its lowest and
+    // highest are drawn, so the page stays small and the line looks the same.
+    const double prior = scenario.parties[party].stance_toward(other).prior_hostility;
+    std::string points = fixed(f.x(0), 1) + "," + y(prior);
+    long column = -1;
+    double low = 0;
+    double high = 0;
+    auto flush = [&] {
+      if (column < 0) return;
+      points += " " + std::to_string(column) + "," + y(low);
+      if (high != low) points += " " + std::to_string(column) + "," + y(high);
+    };
+    for (const auto& r : records) {
+      if (r.party != id || !r.find("belief")) continue;
+      if (belief_about(r, bilateral ? other_id : "") != other_id) continue;
+      const double belief = scenario::number_field(r, "belief");
+      const long x = std::lround(f.x(r.at));
+      if (x != column) {
+        flush();
+        column = x;
+        low = high = belief;
+      } else {
+        low = std::min(low, belief);
+        high = std::max(high, belief);
+      }
     }
+    flush();
+    // A belief nothing moved stays at its prior all run long.
+    if (column < 0) points += " " + fixed(f.x(scenario.duration), 1) + "," + y(prior);
+    svg += "<polyline class=\"belief-line\" data-about=\"" + escape(other_id) + "\" points=\"" +
+           points + "\" fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"2\"/>";
   }
-  flush();
-  svg += "<polyline class=\"belief-line\" points=\"" + points +
-         "\" fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\"/>";
   svg += time_axis(f, scenario) + "</svg>";
   return svg;
 }

@@ -112,10 +112,17 @@ std::string reasons_section(const RunReportInput& in) {
 }
 
 std::string charts_section(const RunReportInput& in) {
+  const bool bilateral = in.scenario.parties.size() == 2;
   std::string out =
       "<section id=\"charts\"><h2>Rungs and beliefs</h2><p class=\"note\">Left: the rung each "
-      "side stood on. Right: its belief that the other means harm (blue) and the truth (green, "
-      "dashed: 1 when the other intends harm or is striking or at war).</p>";
+      "side stood on. Right: " +
+      std::string(bilateral
+                      ? "its belief that the other means harm (blue) and the truth (green, "
+                        "dashed: 1 when the other intends harm or is striking or at war)."
+                      : "its belief that each other party means it harm (a colour per party) "
+                        "and the truth (dashed, in the same colour: 1 when that party intends "
+                        "it harm or is striking it or at war with it).") +
+      "</p>";
   for (std::size_t i = 0; i < in.scenario.parties.size(); ++i) {
     const int party = static_cast<int>(i);
     if (!in.seen_by.empty() && in.scenario.parties[i].id != in.seen_by) continue;

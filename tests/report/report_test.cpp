@@ -2,9 +2,14 @@
 // and nothing from a case file or a message ever read as markup.
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "model/simulation.h"
 #include "report/climb_reasons.h"
 #include "report/html.h"
+#include "report/party_charts.h"
 #include "report/run_report.h"
 #include "scenario/scenario_loader.h"
 
@@ -90,6 +95,43 @@ event { at: "D+1" message { from: "alpha" kind: WARNING text: "</svg><script>ale
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_NE(html.find("&lt;/svg&gt;&lt;script&gt;alert(3)"), std::string::npos);
   EXPECT_NE(html.find("&lt;/p&gt;&lt;script&gt;alert(2)"), std::string::npos);
+}
+
+// The y of every point of the belief line about `about` in a belief chart.
+std::vector<std::string> belief_line_heights(const std::string& svg, const std::string& about) {
+  const std::string marker = "class=\"belief-line\" data-about=\"" + about + "\" points=\"";
+  const std::size_t at = svg.find(marker);
+  if (at == std::string::npos) return {};
+  const std::size_t begin = at + marker.size();
+  std::vector<std::string> heights;
+  std::size_t comma = svg.find(',', begin);
+  const std::size_t end = svg.find('"', begin);
+  while (comma != std::string::npos && comma < end) {
+    const std::size_t stop = std::min(svg.find(' ', comma), end);
+    heights.push_back(svg.substr(comma + 1, stop - comma - 1));
+    comma = svg.find(',', stop);
+  }
+  return heights;
+}
+
+// With several parties a side's beliefs about each of the others are different lines: Tallinn's
+// belief about Washington, which nothing moves, is flat, however much its belief about Moscow
+// climbs and falls.
+TEST(PartyChartsTest, WithSeveralPartiesEachOtherPartyHasItsOwnBeliefLine) {
+  const SimulatedRun run = library_case("estonia-2007-allies");
+  const std::string svg = belief_chart(run.records.records, run.scenario, 0);
+  const auto moscow = belief_line_heights(svg, "moscow");
+  const auto washington = belief_line_heights(svg, "washington");
+  ASSERT_GT(moscow.size(), 5u) << svg;
+  ASSERT_FALSE(washington.empty()) << svg;
+  EXPECT_NE(std::set<std::string>(moscow.begin(), moscow.end()).size(), 1u);
+  EXPECT_EQ(std::set<std::string>(washington.begin(), washington.end()).size(), 1u) << svg;
+  // Every belief a side records names the party it is about, so that nothing is drawn on the
+  // wrong line.
+  for (const auto& r : run.records.records) {
+    if (r.party.empty() || !r.find("belief") || r.kind == "observe") continue;
+    EXPECT_TRUE(r.find("about") || r.find("mover")) << r.kind << " at " << r.at;
+  }
 }
 
 }  // namespace
