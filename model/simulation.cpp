@@ -313,9 +313,14 @@ class Simulation {
   // A deterred sponsor does not carry out what its warning covered.
   bool refrains(SimTime now, const IncidentSpec& spec) {
     if (!is_deliberate(spec)) return false;
-    // An act with no named target is covered by any refrain from acting against a party, as a
-    // muddled warning's empty line always covered it.
-    const bool covered = refrain_targets_[spec.sponsor].count(spec.target) ||
+    // A bright line covers its target in the warner's hands, not the same kind of target of
+    // another party; an act that names no victim, the target wherever it is. An act with no
+    // named target is covered by any refrain from acting against a party, as a muddled
+    // warning's empty line always covered it.
+    const auto line = refrain_targets_[spec.sponsor].find(spec.target);
+    const bool on_a_line = line != refrain_targets_[spec.sponsor].end() &&
+                           (spec.victim < 0 || line->second.count(spec.victim));
+    const bool covered = on_a_line ||
                          (spec.victim >= 0 && refrain_victims_[spec.sponsor].count(spec.victim)) ||
                          (spec.target.empty() && !refrain_victims_[spec.sponsor].empty());
     if (!covered) return false;
@@ -448,7 +453,7 @@ class Simulation {
       scheduler_.schedule(at, {SimEvent::Type::kWake, party, 0});
     for (const Refrain& refrain : actions.refrain) {
       if (!refrain.target.empty()) {
-        refrain_targets_[party].insert(refrain.target);
+        refrain_targets_[party][refrain.target].insert(refrain.against);
       } else if (is_party(refrain.against)) {
         refrain_victims_[party].insert(refrain.against);
       }
@@ -777,7 +782,8 @@ class Simulation {
   std::map<int, SimTime> incident_at_;  // scenario incident -> when it happens
   // [party]: the targets it was deterred from, and the parties it was deterred from acting
   // against at all.
-  std::vector<std::set<std::string>> refrain_targets_;
+  // [party]: target -> the parties whose target it is, as their warnings drew the line.
+  std::vector<std::map<std::string, std::set<int>>> refrain_targets_;
   std::vector<std::set<int>> refrain_victims_;
   std::set<int> refrained_;  // scenario incidents not carried out
   int strikes_ = 0;

@@ -290,6 +290,35 @@ event { at: "+1h" observe { by: "b" incident: "hit" apparent_origin: "c" confide
   EXPECT_EQ(ally.sides[kB].strikes, 0);
 }
 
+// A's warning draws a line around A's grid: a deterred C spares A's grid, and still hits B's.
+TEST(SeveralPartiesTest, ABrightLineProtectsTheWarnersTargetNotAnotherPartysLikeIt) {
+  const std::string text = R"(
+start: "2020-01-01T00:00:00Z"
+duration: "10d"
+party { id: "a" }
+party { id: "b" }
+party { id: "c" intends_harm: true doctrine { commitment: 0 } }
+hotline { between: "a" between: "c" enabled: true circuit { name: "ac" latency: "1m" } }
+event { at: "D+1 10:00" message { from: "a" to: "c" kind: WARNING text: "Keep off our grid"
+        line: "grid" consequence: "SANCTIONS" } }
+event { at: "D+2 10:00" incident { id: "hit-a" kind: "INTRUSION" target: "grid" sponsor: "c"
+        state_role: DIRECTED victim: "a" severity: 0.5 } }
+event { at: "+1h" incident { id: "hit-b" kind: "INTRUSION" target: "grid" sponsor: "c"
+        state_role: DIRECTED victim: "b" severity: 0.5 } }
+)";
+  const Scenario scenario = compile(text);
+  std::map<std::string, int> spared;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    RecordCollector records;
+    simulate(scenario, seed, &records);
+    for (const Record& r : records.records) {
+      if (r.kind == "refrain") ++spared[field(r, "incident")];
+    }
+  }
+  EXPECT_GT(spared["hit-a"], 5);
+  EXPECT_EQ(spared["hit-b"], 0);
+}
+
 TEST(SeveralPartiesTest, EachLineIsJudgedByItsOwnLinkTests) {
   // The a-b line is tested hourly; the b-c line is never tested. B, on a crisis footing after
   // C's attack, must not read the b-c line's lack of tests as silence.
