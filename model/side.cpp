@@ -182,9 +182,11 @@ void Side::observe(SimTime now, const SeenIncident& seen, Rng& rng, Actions& out
     const double unexplained = notice == notified_.end() ? 1.0 : 1.0 - notice->second;
     evidence_against(*accused, now, seen, confidence, unexplained, out);
   }
-  // The evidence points away from everyone else.
+  // The evidence points away from everyone else: it revises what was held against them for
+  // this incident. Pointing at no party it exculpates each a little too; pointing at one, it
+  // says nothing of what the others mean.
   for (Relation& r : relations_) {
-    if (&r != accused) evidence_away_from(r, now, seen, confidence);
+    if (&r != accused) evidence_away_from(r, now, seen, confidence, accused == nullptr);
   }
   if (sink_) {
     Record rec = record(now, "observe");
@@ -253,13 +255,14 @@ void Side::evidence_against(Relation& r, SimTime now, const SeenIncident& seen, 
   g.original += added;
 }
 
-void Side::evidence_away_from(Relation& r, SimTime now, const SeenIncident& seen,
-                              double confidence) {
+void Side::evidence_away_from(Relation& r, SimTime now, const SeenIncident& seen, double confidence,
+                              bool at_no_party) {
   const Perception& p = me_.perception;
   const auto held = r.grievances.find(seen.incident);
   if (held == r.grievances.end()) {
-    // Evidence pointing elsewhere exculpates a little.
-    shift_belief(r, now, -kExculpatingShare * p.evidence_weight * confidence * seen.severity);
+    // Evidence pointing at no party exculpates a little.
+    if (at_no_party)
+      shift_belief(r, now, -kExculpatingShare * p.evidence_weight * confidence * seen.severity);
     return;
   }
   // New evidence about an incident already held against the other points elsewhere: the side

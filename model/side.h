@@ -227,10 +227,12 @@ class Side {
   // that needed it (nothing follows from it then).
   bool read_message(Relation& r, SimTime now, const MessageSpec& message, double clarity, Rng& rng,
                     Actions& out);
-  // Evidence about `seen` that points at `r`'s party, or away from it.
+  // Evidence about `seen` that points at `r`'s party, or away from it (`at_no_party`: at no
+  // party at all, rather than at another one).
   void evidence_against(Relation& r, SimTime now, const SeenIncident& seen, double confidence,
                         double unexplained, Actions& out);
-  void evidence_away_from(Relation& r, SimTime now, const SeenIncident& seen, double confidence);
+  void evidence_away_from(Relation& r, SimTime now, const SeenIncident& seen, double confidence,
+                          bool at_no_party);
   // Consultation (side_consult.cpp): asking allies what their evidence says of an incident pinned
   // on `accused`, telling allies who asked what this side's evidence says, and reading their
   // answers.
