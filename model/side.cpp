@@ -298,7 +298,9 @@ void Side::declare(SimTime now, Rung at_least, const std::string& why, int to, A
 void Side::see_move(SimTime now, int mover, Rung rung, int against, MoveAnswers answers, Rng& rng,
                     Actions& out) {
   Relation& r = relation(mover);
-  const bool at_us = against == kNoParty || against == index_;
+  // A move concerns this side if it is against it, or answers what this side did to the mover
+  // (harm, or a routine threat), whomever it is against.
+  const bool at_us = against == kNoParty || against == index_ || answers != MoveAnswers::kNothing;
   const double share = at_us ? 1.0
                        : std::count(me_.allies.begin(), me_.allies.end(), against) > 0
                            ? kAllyHarmShare
@@ -344,7 +346,8 @@ void Side::see_move(SimTime now, int mover, Rung rung, int against, MoveAnswers 
     Record rec = record(now, "see_move");
     // With several other parties, who moved (a bilateral record needs no name).
     if (relations_.size() > 1) rec.with("mover", r.id);
-    if (!at_us) rec.with("against", relation(against).id);
+    const Relation* target = find_relation(against);
+    if (against != index_ && target) rec.with("against", target->id);
     rec.with("rung", std::string(rung_name(rung))).with("belief", belief_of(r, now));
     if (deserved) rec.with("cost_deters", deterrence).with("deterred", deterred);
     if (understood) rec.with("answers_our_threat", true);

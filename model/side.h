@@ -238,6 +238,7 @@ class Side {
   // answers.
   void consult_allies(SimTime now, const SeenIncident& seen, const Relation& accused,
                       double confidence, Actions& out);
+  // Tells `ally` what this side's evidence says of `incident`, if it has any.
   void assess_for(const Relation& ally, int incident, Actions& out) const;
   void read_assessment(Relation& ally, SimTime now, const Exchange& assessment, double clarity);
   void emit(Record record) const;

@@ -37,7 +37,9 @@ void Side::consult_allies(SimTime now, const SeenIncident& seen, const Relation&
 void Side::assess_for(const Relation& ally, int incident, Actions& out) const {
   // A side that fears its channel leaks keeps its assessments to itself, as its answers.
   if (!ally.hotline || ally.channel_confidence < me_.doctrine.discretion_needed) return;
-  const Reading& reading = readings_.at(incident);
+  const auto found = readings_.find(incident);
+  if (found == readings_.end()) return;
+  const Reading& reading = found->second;
   Exchange assessment;
   assessment.type = Exchange::Type::kAssessment;
   assessment.incident = incident;

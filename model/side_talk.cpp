@@ -234,8 +234,8 @@ void Side::receive(SimTime now, int from, const Exchange& exchange, bool garbled
       // An ally asks what this side's evidence says: told now if it has any, and again whenever
       // its reading changes. Only allies are told.
       if (!r.allied || exchange.incident < 0) return;
-      consulted_by_[exchange.incident].insert(from);
-      if (readings_.count(exchange.incident)) assess_for(r, exchange.incident, out);
+      consulted_by_[exchange.incident].insert(r.party);
+      assess_for(r, exchange.incident, out);
       if (sink_) {
         emit(record(now, "consulted")
                  .with("by", r.id)

@@ -27,8 +27,8 @@ struct SimEvent {
   Type type = Type::kTimeline;
   int a = 0;  // what the event is about: a party, a message, an incident, an index
   int b = 0;
-  int c = 0;  // a third party to it (who made a move that is seen)
-  int d = 0;  // a fourth (whom a move that is seen is against)
+  int c = 0;   // a third party to it (who made a move that is seen)
+  int d = -1;  // a fourth (whom a move that is seen is against; -1: none)
 };
 
 }  // namespace hotline::model

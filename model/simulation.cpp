@@ -435,7 +435,11 @@ class Simulation {
 
   void apply(SimTime now, int party, Actions& actions) {
     for (const OutgoingExchange& outgoing : actions.send) {
-      if (!is_party(outgoing.to) || outgoing.to == party) continue;
+      // A mind in another process may name anything: what names no party or incident is dropped.
+      const int incident = outgoing.exchange.incident;
+      if (!is_party(outgoing.to) || outgoing.to == party || incident < -1 ||
+          incident >= static_cast<int>(incidents_.size()))
+        continue;
       if (outgoing.after <= 0) {
         send_or_carry(now, party, outgoing);
       } else {
@@ -780,9 +784,8 @@ class Simulation {
   // [party][other]: it posed a routine threat to the other (an exercise) without harming it.
   std::vector<std::vector<char>> threatened_;
   std::map<int, SimTime> incident_at_;  // scenario incident -> when it happens
-  // [party]: the targets it was deterred from, and the parties it was deterred from acting
-  // against at all.
-  // [party]: target -> the parties whose target it is, as their warnings drew the line.
+  // [party]: the targets it was deterred from (target -> the parties whose target it is, as
+  // their warnings drew the line), and the parties it was deterred from acting against at all.
   std::vector<std::map<std::string, std::set<int>>> refrain_targets_;
   std::vector<std::set<int>> refrain_victims_;
   std::set<int> refrained_;  // scenario incidents not carried out

@@ -119,8 +119,9 @@ std::string belief_chart(const std::vector<model::Record>& records, const model:
   const std::string& id = scenario.parties[party].id;
   const bool bilateral = scenario.parties.size() == 2;
   const int plot = 100;
-  // With several parties, a legend row names each other party's colour.
-  const int legend = bilateral ? 0 : 16;
+  // With several parties, a legend names each other party's colour, three to a row.
+  const int others = static_cast<int>(scenario.parties.size()) - 1;
+  const int legend = bilateral ? 0 : 4 + 12 * ((others + 2) / 3);
   Frame f{kTop + legend + plot + 30, kTop + legend + plot,
           static_cast<double>(std::max<model::SimTime>(scenario.duration, 1))};
   auto y = [&](double p) { return fixed(kTop + legend + plot * (1 - std::clamp(p, 0.0, 1.0)), 1); };
@@ -143,9 +144,10 @@ std::string belief_chart(const std::vector<model::Record>& records, const model:
     const std::string colour = bilateral ? "#1f5fa8" : counterpart_colour(shown);
     const std::string truth_colour = bilateral ? "#2f7d32" : colour;
     if (!bilateral) {
-      svg += "<text class=\"belief-legend\" x=\"" + std::to_string(kLeft + 110 * shown) +
-             "\" y=\"" + std::to_string(kTop + 9) + "\" font-size=\"10\" fill=\"" + colour +
-             "\">&#9632; " + escape(scenario::party_name(other_id)) + "</text>";
+      svg += "<text class=\"belief-legend\" x=\"" + std::to_string(kLeft + 115 * (shown % 3)) +
+             "\" y=\"" + std::to_string(kTop + 9 + 12 * (shown / 3)) +
+             "\" font-size=\"10\" fill=\"" + colour + "\">&#9632; " +
+             escape(scenario::party_name(other_id)) + "</text>";
     }
     ++shown;
     // The truth: the other intends this party harm, or is striking back in kind or at war

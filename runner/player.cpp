@@ -9,7 +9,8 @@ namespace hotline::runner {
 Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, bool human,
                double speed, Send send, LinkFaults::After after, Reply reply)
     : faults_(scenario, seed, party, speed, std::move(send), std::move(after)),
-      reply_(std::move(reply)) {
+      reply_(std::move(reply)),
+      parties_(scenario.party_count()) {
   if (human) {
     auto mind = std::make_unique<HumanMind>(scenario, party, seed, &records_);
     human_ = mind.get();
@@ -148,9 +149,13 @@ bool Player::run(const side::Call& call) {
       const int answers = call.see_move().answers();
       if (answers < 0 || answers > static_cast<int>(model::MoveAnswers::kOurThreat))
         throw std::out_of_range("see_move: no such answer " + std::to_string(answers));
+      const int mover = call.see_move().mover();
       const int against =
           call.see_move().has_against() ? call.see_move().against() : model::kNoParty;
-      mind_->see_move(now, call.see_move().mover(), model::rung_at(call.see_move().rung()), against,
+      if (mover < 0 || mover >= parties_ || against < model::kNoParty || against >= parties_)
+        throw std::out_of_range("see_move: no such party " + std::to_string(mover) + " or " +
+                                std::to_string(against));
+      mind_->see_move(now, mover, model::rung_at(call.see_move().rung()), against,
                       static_cast<model::MoveAnswers>(answers), actions);
       break;
     }

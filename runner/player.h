@@ -72,6 +72,7 @@ class Player {
 
   LinkFaults faults_;
   Reply reply_;
+  int parties_;  // in the scenario: what a referee's call may name
   std::map<std::uint64_t, Copies> received_;
   std::optional<side::Call> waiting_;
 };
