@@ -161,6 +161,40 @@ INSTANTIATE_TEST_SUITE_P(Library, EveryCaseReport, ::testing::ValuesIn(library_c
                            return name;
                          });
 
+// With three parties each side's belief chart draws a line per other party, each in its own
+// colour, named in a legend that stays inside the chart; a belief nothing moved is drawn flat.
+TEST_F(ReportInBrowser, WithSeveralPartiesEachBeliefChartDrawsALinePerOtherPartyWithALegend) {
+  testing::TempDir dir;
+  const std::filesystem::path html = dir.path() / "allies.html";
+  run("sim estonia-2007-allies --seed 1 --html " + html.string());
+  const Seen seen = open(html);
+  expect_clean(seen, html);
+  const nlohmann::json charts = browser_->evaluate(R"((() =>
+    [...document.querySelectorAll('svg.belief-chart')].map(svg => {
+      const box = svg.getBoundingClientRect();
+      const inside = (e) => { const b = e.getBoundingClientRect();
+                              return b.width > 0 && b.left >= box.left && b.right <= box.right; };
+      const lines = [...svg.querySelectorAll('polyline.belief-line')];
+      const legend = [...svg.querySelectorAll('text.belief-legend')];
+      return {party: svg.dataset.party,
+              about: lines.map(l => l.dataset.about),
+              colours: [...new Set(lines.map(l => l.getAttribute('stroke')))].length,
+              narrowest: Math.min(...lines.map(l => l.getBoundingClientRect().width)),
+              legend: legend.map(t => t.textContent),
+              legend_inside: legend.every(inside)};
+    }))())");
+  ASSERT_EQ(charts.size(), 3u) << charts;
+  for (const auto& chart : charts) {
+    SCOPED_TRACE(chart.dump());
+    EXPECT_EQ(chart["about"].size(), 2u);
+    EXPECT_EQ(chart["colours"], 2);
+    EXPECT_EQ(chart["legend"].size(), 2u);
+    EXPECT_TRUE(chart["legend_inside"].get<bool>());
+    EXPECT_GT(chart["narrowest"].get<double>(), 0);
+  }
+  EXPECT_EQ(charts[0]["about"], nlohmann::json({"moscow", "washington"}));
+}
+
 // Three hundred days of probes every half hour, over a lossy line, with hostile text in every
 // field a case author or a message writes.
 constexpr const char* kHostileLongCase = R"(
