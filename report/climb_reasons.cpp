@@ -18,9 +18,8 @@ std::string trigger(const model::Record& r, const std::map<std::string, std::str
   const std::string incident = text_of(r, "incident");
   if (r.kind == "observe") {
     const std::string at = text_of(r, "points_at");
-    std::string s = incident + " seen pointing " +
-                    (at == "elsewhere" ? std::string("elsewhere") : "at " + party_name(at)) +
-                    " with confidence " + fixed(number_field(r, "confidence"));
+    std::string s = incident + " seen pointing " + scenario::pointing(r) + " with confidence " +
+                    fixed(number_field(r, "confidence"));
     // The misreading a class should see: the evidence named a side that did not do it.
     const auto sponsor = sponsors.find(incident);
     if (at != "elsewhere" && sponsor != sponsors.end() && sponsor->second != at) {
@@ -42,9 +41,8 @@ std::string trigger(const model::Record& r, const std::map<std::string, std::str
   if (r.kind == "leak") return "the hotline's contents in the press";
   if (r.kind == "revise") return incident + " found to point elsewhere";
   if (r.kind == "assessment") {
-    const std::string at = text_of(r, "points_at");
     return party_name(text_of(r, "from")) + "'s assessment of " + incident + ": pointing " +
-           (at == "elsewhere" ? std::string("elsewhere") : "at " + party_name(at));
+           scenario::pointing(r);
   }
   return "";
 }

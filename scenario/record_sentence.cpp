@@ -63,6 +63,11 @@ std::string party_name(const std::string& id) {
   return name;
 }
 
+std::string pointing(const model::Record& record) {
+  const std::string at = text_of(record, "points_at");
+  return at == "elsewhere" ? at : "at " + party_name(at);
+}
+
 const std::string* text_field(const model::Record& record, const char* key) {
   const model::FieldValue* found = record.find(key);
   return found ? std::get_if<std::string>(found) : nullptr;
@@ -115,10 +120,7 @@ std::string Narrator::sentence(const model::Record& r) {
     return s;
   }
   if (kind == "observe") {
-    std::string s =
-        "sees " + incident + " pointing " +
-        (text_of(r, "points_at") == "elsewhere" ? std::string("elsewhere")
-                                                : "at " + party_name(text_of(r, "points_at")));
+    std::string s = "sees " + incident + " pointing " + pointing(r);
     s += " (confidence " + number(number_field(r, "confidence"));
     if (number_field(r, "damage") > 0) s += ", damage " + number(number_field(r, "damage"));
     s += ")";
@@ -228,10 +230,8 @@ std::string Narrator::sentence(const model::Record& r) {
                 : std::string("; has none yet, and will tell it when it has"));
   }
   if (kind == "assessment") {
-    const std::string at = text_of(r, "points_at");
     return "reads " + party_name(text_of(r, "from")) + "'s assessment of " + incident +
-           ": its evidence points " +
-           (at == "elsewhere" ? std::string("elsewhere") : "at " + party_name(at)) + " (believed " +
+           ": its evidence points " + pointing(r) + " (believed " +
            number(number_field(r, "believed")) + ")" +
            (r.find("suspect") ? "; belief in " + party_name(text_of(r, "suspect")) + " " +
                                     number(number_field(r, "belief"))

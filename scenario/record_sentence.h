@@ -16,6 +16,9 @@ namespace hotline::scenario {
 // A party's id as a name: "tallinn" -> "Tallinn".
 std::string party_name(const std::string& id);
 
+// Where a record's evidence points (its `points_at`), in words: "at Moscow", or "elsewhere".
+std::string pointing(const model::Record& record);
+
 // Whose line the record belongs on: its party, or for the world's records about one party's act
 // (a scripted message sent, a plan given up) that party; empty for the world itself.
 std::string record_actor(const model::Record& record);
