@@ -2,7 +2,8 @@
 // three and six parties), runs per second of `hotline compare` for estonia-2007 on every core, and
 // the time of a 100,000-run `hotline sweep` of its expectations.
 //
-//   build/model_bench [--scenario scenarios/estonia-2007.textproto] [--runs 1000]
+//   build/model_bench [--parties 2 3 6] [--events-only]
+//                     [--scenario scenarios/estonia-2007.textproto] [--runs 1000]
 //                     [--sweep-param party.tallinn.trust=0.1:0.6:10] [--sweep-runs 1000]
 #include <CLI/CLI.hpp>
 
@@ -103,15 +104,26 @@ int main(int argc, char** argv) {
   app.add_option("--sweep-runs", sweep_runs, "runs per variant at each point of the sweep")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  std::vector<int> party_counts = {2, 3, 6};
+  app.add_option("--parties", party_counts, "party counts of the busy worlds to time")
+      ->check(CLI::Range(2, 8))
+      ->capture_default_str();
+  bool events_only = false;
+  app.add_flag("--events-only", events_only, "time model events only, not compare or sweep");
   CLI11_PARSE(app, argc, argv);
 
-  measure_events("two parties", hotline::scenario::load_scenario(
-                                    hotline::scenario::parse_scenario_text(kBusyScenario, "busy")));
-  for (const int parties : {3, 6}) {
+  for (const int parties : party_counts) {
+    if (parties == 2) {
+      measure_events("two parties",
+                     hotline::scenario::load_scenario(
+                         hotline::scenario::parse_scenario_text(kBusyScenario, "busy")));
+      continue;
+    }
     measure_events(std::to_string(parties) + " parties, a line per pair",
                    hotline::scenario::load_scenario(hotline::scenario::parse_scenario_text(
                        busy_world(parties), "busy-" + std::to_string(parties))));
   }
+  if (events_only) return 0;
 
   const auto file = hotline::scenario::read_scenario_file(path);
   const auto metrics = [&] {

@@ -41,12 +41,19 @@ void OutcomeTracker::track(SimTime now) {
   const int parties = static_cast<int>(sides_.size());
   // Asked once per party, not once per pair: the tracker runs at every event.
   rung_now_.resize(parties);
+  belief_now_.resize(parties);
   for (int j = 0; j < parties; ++j) rung_now_[j] = sides_[j]->rung();
   for (int i = 0; i < parties; ++i) {
     const double elapsed = to_days(now - last_tracked_[i]);
+    sides_[i]->beliefs(now, i, belief_now_);
+    std::vector<double>& last_belief = last_belief_[i];
+    const std::vector<double>& prior_belief = prior_belief_[i];
     for (int j = 0; j < parties; ++j) {
       if (j == i) continue;
-      const double belief = sides_[i]->belief(now, j);
+      const double belief = belief_now_[j];
+      // A belief at its prior now and at the last event adds exactly nothing, whatever the
+      // truth (its error is the prior's own): most pairs of a crowded world, skipped.
+      if (belief == prior_belief[j] && last_belief[j] == belief) continue;
       const bool fighting =
           rung_now_[j] == Rung::kCyberRetaliation || rung_now_[j] == Rung::kArmedConflict;
       const double truth = truth_[j][i] || (fighting && moved_against_[j] == i) ? 1.0 : 0.0;
@@ -54,13 +61,13 @@ void OutcomeTracker::track(SimTime now) {
         // Only the error the crisis added counts: how much further from the truth the side is
         // than its prior would put it. A side that never hears anything scores nothing, however
         // long the run, and a side whose belief matches the truth scores nothing.
-        const double prior_gap = std::abs(prior_belief_[i][j] - truth);
+        const double prior_gap = std::abs(prior_belief[j] - truth);
         auto excess = [&](double b) { return std::max(0.0, std::abs(b - truth) - prior_gap); };
-        const double gap = 0.5 * (excess(last_belief_[i][j]) + excess(belief));
+        const double gap = 0.5 * (excess(last_belief[j]) + excess(belief));
         outcomes_.pairs[i][j].misperception += gap * elapsed;
         outcomes_.sides[i].misperception += gap * elapsed;
       }
-      last_belief_[i][j] = belief;
+      last_belief[j] = belief;
     }
     if (elapsed > 0 && last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
     last_tracked_[i] = now;

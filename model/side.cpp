@@ -93,6 +93,10 @@ double Side::belief(SimTime now, int party) const {
   return belief_of(relation(party), now);
 }
 
+void Side::beliefs(SimTime now, std::vector<double>& of) const {
+  for (const Relation& r : relations_) of[r.party] = belief_of(r, now);
+}
+
 double Side::belief(SimTime now) const {
   double highest = 0;
   for (const Relation& r : relations_) highest = std::max(highest, belief_of(r, now));

@@ -130,6 +130,8 @@ class Side {
   // This side's belief that `party` means it harm; without a party, the highest such belief.
   double belief(SimTime now, int party) const;
   double belief(SimTime now) const;
+  // This side's belief about every party at once, indexed by party (its own entry untouched).
+  void beliefs(SimTime now, std::vector<double>& of) const;
   // What this side holds against `party`; without a party, against all of them.
   double grievance(SimTime now, int party) const;
   double grievance(SimTime now) const;

@@ -51,6 +51,14 @@ class SideHost {
                         std::size_t words, const Transmission& sent) = 0;
   // This side's belief that `party` means it harm.
   virtual double belief(SimTime now, int party) = 0;
+  // Its belief about every other party, indexed by party (`of` holds one entry per party; the
+  // side's own, `self`, is left alone): the outcome tracker asks at every event, so one call,
+  // not one per pair.
+  virtual void beliefs(SimTime now, int self, std::vector<double>& of) {
+    for (int party = 0; party < static_cast<int>(of.size()); ++party) {
+      if (party != self) of[party] = belief(now, party);
+    }
+  }
   virtual Rung rung() = 0;
   // Circuit `circuit` of hotline `line` is down during `window` (a white cell's inject): a host
   // that draws the channel's fates itself (a live node) must know, a mind need not.
@@ -85,6 +93,7 @@ class LocalSideHost : public SideHost {
   void learn_of_leak(SimTime now, int by, double cost) override;
   void transmit(SimTime, int, const Exchange&, int, std::size_t, const Transmission&) override {}
   double belief(SimTime now, int party) override { return side_.belief(now, party); }
+  void beliefs(SimTime now, int, std::vector<double>& of) override { side_.beliefs(now, of); }
   Rung rung() override { return side_.rung(); }
 
  private:

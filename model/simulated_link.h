@@ -5,6 +5,7 @@
 // reaches its addressee once and in order.
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <utility>
 #include <vector>
@@ -69,7 +70,8 @@ class SimulatedLink {
   RecordSink* sink_;
   // [line][0 or 1]: the end of the line at its first or its second party.
   std::vector<std::vector<OutboundChannel>> outbound_;
-  std::vector<LinkMessage> messages_;
+  // Ids index it and every message is kept to the end; a deque grows without moving them.
+  std::deque<LinkMessage> messages_;
   std::vector<int> next_seq_;                              // [pair(from, to)]
   std::vector<int> expected_seq_;                          // [pair(from, to)]
   std::vector<std::map<int, std::pair<int, bool>>> held_;  // [pair(from, to)]
