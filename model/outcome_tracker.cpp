@@ -18,6 +18,7 @@ OutcomeTracker::OutcomeTracker(const Scenario& scenario, Outcomes& outcomes,
   moved_against_.assign(parties, kNoParty);
   last_tracked_.assign(parties, 0);
   last_was_above_.assign(parties, false);
+  last_was_at_war_.assign(parties, false);
   last_belief_.assign(parties, std::vector<double>(parties, 0));
   for (int i = 0; i < parties; ++i) {
     for (int j = 0; j < parties; ++j) {
@@ -70,8 +71,10 @@ void OutcomeTracker::track(SimTime now) {
       last_belief[j] = belief;
     }
     if (elapsed > 0 && last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
+    if (elapsed > 0 && last_was_at_war_[i]) outcomes_.sides[i].days_at_war += elapsed;
     last_tracked_[i] = now;
     last_was_above_[i] = rung_now_[i] != Rung::kNormal;
+    last_was_at_war_[i] = rung_now_[i] == Rung::kArmedConflict;
   }
 }
 

@@ -39,6 +39,7 @@ class OutcomeTracker {
   std::vector<std::vector<double>> last_belief_;   // [party][other]
   std::vector<std::vector<double>> prior_belief_;  // [party][other]
   std::vector<char> last_was_above_;
+  std::vector<char> last_was_at_war_;
   std::vector<Rung> rung_now_;      // [party] its rung at the current track()
   std::vector<double> belief_now_;  // [other] one party's beliefs at the current track()
 };

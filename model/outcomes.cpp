@@ -18,7 +18,8 @@ std::string_view trim(std::string_view s) {
 
 std::string_view Metric::names() {
   return "peak, misperception, inadvertent_climbs, damage, strikes, refrained, messages_sent, "
-         "days_above_normal, back_to_normal_day, final_belief (each optionally .PARTY; "
+         "days_above_normal, days_at_war, back_to_normal_day, final_belief (each optionally "
+         ".PARTY; "
          "misperception and final_belief also .PARTY.OTHER: what PARTY made of OTHER), "
          "frames_lost, frames_garbled, leaked; any of them compared with a number (\"METRIC <= "
          "1\", \"METRIC >= 0.5\"), peak with a rung (\"peak[.PARTY] >= RUNG\"), or "
@@ -34,7 +35,7 @@ constexpr std::string_view kRungNames =
 }  // namespace
 
 Metric Metric::parse(std::string_view text, const std::vector<std::string>& parties) {
-  static const std::array<std::pair<std::string_view, Name>, 14> kNames{{
+  static const std::array<std::pair<std::string_view, Name>, 15> kNames{{
       {"peak", Name::kPeak},
       {"misperception", Name::kMisperception},
       {"inadvertent_climbs", Name::kInadvertentClimbs},
@@ -43,6 +44,7 @@ Metric Metric::parse(std::string_view text, const std::vector<std::string>& part
       {"refrained", Name::kRefrained},
       {"messages_sent", Name::kMessagesSent},
       {"days_above_normal", Name::kDaysAboveNormal},
+      {"days_at_war", Name::kDaysAtWar},
       {"back_to_normal_day", Name::kBackToNormalDay},
       {"final_belief", Name::kFinalBelief},
       {"frames_lost", Name::kFramesLost},
@@ -155,6 +157,8 @@ double Metric::side_value(const Outcomes& outcomes, const SideOutcome& side) con
       return side.messages_sent;
     case Name::kDaysAboveNormal:
       return side.days_above_normal;
+    case Name::kDaysAtWar:
+      return side.days_at_war;
     case Name::kBackToNormalDay:
       // A side that never left NORMAL was back from the start.
       if (side.peak == Rung::kNormal) return 0;

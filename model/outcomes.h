@@ -18,6 +18,7 @@ struct SideOutcome {
   // When the side last came back down to NORMAL; nullopt if it ended the run above it.
   std::optional<SimTime> back_to_normal;
   double days_above_normal = 0;
+  double days_at_war = 0;  // at ARMED_CONFLICT
   // How much further the side's beliefs were from the truth of the others' intents than its
   // priors, in belief-days, summed over the other parties.
   double misperception = 0;
@@ -80,6 +81,7 @@ class Metric {
     kRefrained,
     kMessagesSent,
     kDaysAboveNormal,
+    kDaysAtWar,
     kBackToNormalDay,
     kFinalBelief,
     kFramesLost,

@@ -100,6 +100,7 @@ struct IntentSpec {
   int party = 0;
   int toward = kNoParty;  // kNoParty: every other party
   bool intends_harm = false;
+  std::optional<Rung> aim;  // the plan's new aim; none: unchanged
 };
 
 struct TimelineEvent {

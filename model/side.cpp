@@ -12,7 +12,7 @@ using namespace constants;
 using namespace side_rules;
 
 Side::Side(const Scenario& scenario, int index, RecordSink* sink)
-    : me_(scenario.parties[index]), index_(index), sink_(sink) {
+    : me_(scenario.parties[index]), aim_(me_.doctrine.aim), index_(index), sink_(sink) {
   relation_of_.assign(scenario.parties.size(), -1);
   for (int party = 0; party < scenario.party_count(); ++party) {
     if (party == index) continue;
@@ -66,7 +66,8 @@ const Side::Relation& Side::relation(int party) const {
   return const_cast<Side*>(this)->relation(party);
 }
 
-void Side::set_intent(int toward, bool intends_harm) {
+void Side::set_intent(int toward, bool intends_harm, std::optional<Rung> aim) {
+  if (aim) aim_ = *aim;
   for (Relation& r : relations_) {
     if (toward == kNoParty || r.party == toward) r.intends_harm = intends_harm;
   }
@@ -424,7 +425,7 @@ Rung Side::warranted(const Relation& r, double believed, double held) const {
     if (d.can_take[k] && pressure >= d.climb_at[k - 1]) target = k;
   }
   if (r.intends_harm && held >= kPretextGrievance)
-    target = std::max(target, static_cast<int>(d.aim));
+    target = std::max(target, static_cast<int>(aim_));
   return static_cast<Rung>(target);
 }
 

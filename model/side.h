@@ -115,7 +115,7 @@ class Side {
   void declare(SimTime now, Rung at_least, const std::string& why, int to, Actions& out);
   // Whether this side means `toward` harm (kNoParty: every other party): what an honest answer
   // about its own acts says.
-  void set_intent(int toward, bool intends_harm);
+  void set_intent(int toward, bool intends_harm, std::optional<Rung> aim = std::nullopt);
   // `from` shared material in the working group: confidence-building works.
   void gain_trust(int from, double amount) {
     double& trust = relation(from).trust;
@@ -253,6 +253,7 @@ class Side {
   }
 
   PartySpec me_;
+  Rung aim_;  // what its plan aims at: the doctrine's, until the scenario says its aims changed
   int index_;
   RecordSink* sink_;
   std::vector<Relation> relations_;  // one per other party, in party order

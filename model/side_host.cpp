@@ -42,8 +42,8 @@ void LocalSideHost::review(SimTime now, Actions& out) {
   side_.review(now, rng_, out);
 }
 
-void LocalSideHost::set_intent(SimTime, int toward, bool intends_harm) {
-  side_.set_intent(toward, intends_harm);
+void LocalSideHost::set_intent(SimTime, int toward, bool intends_harm, std::optional<Rung> aim) {
+  side_.set_intent(toward, intends_harm, aim);
 }
 
 void LocalSideHost::gain_trust(SimTime, int from, double amount) {

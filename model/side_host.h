@@ -38,8 +38,9 @@ class SideHost {
   // Side).
   virtual void declare(SimTime now, Rung at_least, const std::string& why, int to,
                        Actions& out) = 0;
-  // Whether this side means `toward` (kNoParty: every other party) harm from now.
-  virtual void set_intent(SimTime now, int toward, bool intends_harm) = 0;
+  // Whether this side means `toward` (kNoParty: every other party) harm from now, and, if
+  // given, the rung its plan now aims at.
+  virtual void set_intent(SimTime now, int toward, bool intends_harm, std::optional<Rung> aim) = 0;
   // `from` shared material in the working group.
   virtual void gain_trust(SimTime now, int from, double amount) = 0;
   // The hotline's contents reached the press from `by`'s side (perhaps this side's own).
@@ -88,7 +89,7 @@ class LocalSideHost : public SideHost {
   void declare(SimTime now, Rung at_least, const std::string& why, int to, Actions& out) override {
     side_.declare(now, at_least, why, to, out);
   }
-  void set_intent(SimTime now, int toward, bool intends_harm) override;
+  void set_intent(SimTime now, int toward, bool intends_harm, std::optional<Rung> aim) override;
   void gain_trust(SimTime now, int from, double amount) override;
   void learn_of_leak(SimTime now, int by, double cost) override;
   void transmit(SimTime, int, const Exchange&, int, std::size_t, const Transmission&) override {}

@@ -213,8 +213,16 @@ bool Side::read_message(Relation& r, SimTime now, const MessageSpec& message, do
       break;
     case MessageKind::kOffer:
       // An offer to end what the side holds against the sender takes back as much of that
-      // grievance, and of the belief in hostility, as the side believes of it.
-      if (message.about >= 0) forgive(r, now, message.about, believed);
+      // grievance, and of the belief in hostility, as the side believes of it. About no
+      // incident it offers to stop the fighting (a ceasefire): what it takes back is what the
+      // sender's moves and threats of force did.
+      if (message.about >= 0) {
+        forgive(r, now, message.about, believed);
+      } else {
+        for (const auto& [move, g] : r.grievances) {
+          if (move < 0) forgive(r, now, move, believed);
+        }
+      }
       shift_belief(r, now, -p.message_weight * believed);
       break;
   }

@@ -298,10 +298,18 @@ class Simulation {
           if (other != spec.party && (spec.toward == kNoParty || spec.toward == other))
             truth_[spec.party][other] = spec.intends_harm;
         }
-        sides_[spec.party]->set_intent(now, spec.toward, spec.intends_harm);
+        sides_[spec.party]->set_intent(now, spec.toward, spec.intends_harm, spec.aim);
         Record r = world(now, "intent").with("party", scenario_.parties[spec.party].id);
         if (spec.toward != kNoParty) r.with("toward", scenario_.parties[spec.toward].id);
-        emit(std::move(r.with("intends_harm", spec.intends_harm)));
+        r.with("intends_harm", spec.intends_harm);
+        if (spec.aim) r.with("aim", std::string(rung_name(*spec.aim)));
+        emit(std::move(r));
+        if (spec.aim) {
+          // A new plan is weighed at once, not at the side's next review.
+          Actions actions;
+          sides_[spec.party]->review(now, actions);
+          apply(now, spec.party, actions);
+        }
         break;
       }
       case TimelineEvent::Kind::kPressLeak:

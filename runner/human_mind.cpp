@@ -423,8 +423,9 @@ void HumanMind::heard_link_test(model::SimTime now, int message, int from) {
   model_.heard_link_test(now, message, from);
 }
 
-void HumanMind::set_intent(model::SimTime now, int toward, bool intends_harm) {
-  model_.set_intent(now, toward, intends_harm);
+void HumanMind::set_intent(model::SimTime now, int toward, bool intends_harm,
+                           std::optional<model::Rung> aim) {
+  model_.set_intent(now, toward, intends_harm, aim);
 }
 
 void HumanMind::gain_trust(model::SimTime now, int from, double amount) {

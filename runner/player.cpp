@@ -163,7 +163,10 @@ bool Player::run(const side::Call& call) {
       mind_->review(now, actions);
       break;
     case side::Call::kSetIntent:
-      mind_->set_intent(now, call.set_intent().toward(), call.set_intent().intends_harm());
+      mind_->set_intent(now, call.set_intent().toward(), call.set_intent().intends_harm(),
+                        call.set_intent().has_aim()
+                            ? std::optional<model::Rung>(model::rung_at(call.set_intent().aim()))
+                            : std::nullopt);
       break;
     case side::Call::kGainTrust:
       mind_->gain_trust(now, call.gain_trust().from(), call.gain_trust().amount());

@@ -259,10 +259,12 @@ void RemoteSideHost::review(model::SimTime now, model::Actions& out) {
   call(std::move(request), &out);
 }
 
-void RemoteSideHost::set_intent(model::SimTime now, int toward, bool intends_harm) {
+void RemoteSideHost::set_intent(model::SimTime now, int toward, bool intends_harm,
+                                std::optional<model::Rung> aim) {
   side::Call request = at(now);
   request.mutable_set_intent()->set_intends_harm(intends_harm);
   request.mutable_set_intent()->set_toward(toward);
+  if (aim) request.mutable_set_intent()->set_aim(static_cast<int>(*aim));
   call(std::move(request), nullptr);
 }
 

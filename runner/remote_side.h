@@ -53,7 +53,8 @@ class RemoteSideHost : public model::SideHost {
   void declare(model::SimTime now, model::Rung at_least, const std::string& why, int to,
                model::Actions& out) override;
   void review(model::SimTime now, model::Actions& out) override;
-  void set_intent(model::SimTime now, int toward, bool intends_harm) override;
+  void set_intent(model::SimTime now, int toward, bool intends_harm,
+                  std::optional<model::Rung> aim) override;
   void gain_trust(model::SimTime now, int from, double amount) override;
   void learn_of_leak(model::SimTime now, int by, double cost) override;
   void transmit(model::SimTime now, int message, const model::Exchange& exchange, int to,

@@ -265,8 +265,14 @@ std::string Narrator::sentence(const model::Record& r) {
     return "cannot send " + quoted(text_of(r, "what")) +
            (r.find("to") ? " to " + party_name(text_of(r, "to")) : "") + ": " + text_of(r, "why");
   if (kind == "intent") {
+    const bool harm = flag_field(r, "intends_harm");
+    // Its war aims met, not its hostility (Moscow, 12 August 2008).
+    if (r.find("aim")) {
+      return party_name(text_of(r, "party")) + "'s plan now goes no further than " +
+             text_of(r, "aim") + (harm ? "; it still intends harm" : "; it no longer intends harm");
+    }
     return party_name(text_of(r, "party")) +
-           (flag_field(r, "intends_harm") ? " now intends harm" : " no longer intends harm");
+           (harm ? " now intends harm" : " no longer intends harm");
   }
   if (kind == "refrain")
     return "gives up " + incident + " against " + text_of(r, "target") + ", deterred";

@@ -67,6 +67,12 @@ void Compiler::events() {
         intent.intends_harm = e.intent().intends_harm();
         if (!e.intent().toward().empty())
           intent.toward = counterpart<spec::Intent>(w, "toward", e.intent().toward(), intent.party);
+        if (!e.intent().aim().empty()) {
+          intent.aim = known_rung<spec::Intent>(w, "aim", e.intent().aim(), -1);
+          const auto& party = scenario_.parties[intent.party].doctrine;
+          if (intent.aim && !party.can_take[static_cast<int>(*intent.aim)])
+            error<spec::Intent>(w, "aim", -1, "the aim must be one of the side's rungs");
+        }
         scenario_.intents.push_back(intent);
         event.index = static_cast<int>(scenario_.intents.size()) - 1;
         break;

@@ -311,5 +311,54 @@ TEST(SimulationTest, AnInjectedOutageTakesTheCircuitDownForItsLength) {
   EXPECT_EQ(delivered_in_outage, 0);
 }
 
+// A planned war: Moscow climbs to its aim on a pretext; Tbilisi, invaded, fights back. On D+5 the
+// plan's aim falls to a show of force, and a ceasefire offer goes to Tbilisi the same hour.
+const char* kPlannedWar = R"(
+name: "planned-war"
+start: "2008-08-01T00:00:00Z"
+duration: "40d"
+party { id: "tbilisi" prior_hostility: 0.5 trust: 0.5 doctrine_preset: "measured"
+        doctrine { decision_latency: "6h" climb_at: [0.05, 0.15, 0.3, 0.5, 0.8, 0.9, 1.0] } }
+party { id: "moscow" prior_hostility: 0.5 intends_harm: true trust: 0.3 doctrine_preset: "deny"
+        doctrine { decision_latency: "6h" aim: "ARMED_CONFLICT" } }
+hotline { enabled: false circuit { name: "primary" latency: "2s" } }
+event { at: "D+1 00:00" incident { id: "pretext" kind: "ARTILLERY" sponsor: "tbilisi" state_role: DIRECTED victim: "moscow" severity: 0.9 } }
+event { at: "+1h" observe { by: "moscow" incident: "pretext" apparent_origin: "tbilisi" confidence: 1.0 } }
+event { at: "D+1 08:00" incident { id: "raids" kind: "DDOS" sponsor: "moscow" state_role: TOLERATED victim: "tbilisi" severity: 0.8 } }
+event { at: "+1h" observe { by: "tbilisi" incident: "raids" apparent_origin: "moscow" confidence: 0.7 } }
+event { id: "aims-met" at: "D+5 00:00" intent { party: "moscow" intends_harm: true aim: "MILITARY_POSTURE" } }
+event { id: "ceasefire" at: "+1h" message { from: "moscow" kind: OFFER text: "the operation is over" outside_hotline_delay: "1h" } }
+)";
+
+double days_at_war(const Scenario& scenario, int party) {
+  double total = 0;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed)
+    total += simulate(scenario, seed).sides[party].days_at_war;
+  return total / 20;
+}
+
+TEST(SimulationTest, APlanWhoseAimFallsEndsItsWarButNotItsHostility) {
+  const Scenario as_written = compile(kPlannedWar);
+  const Outcomes outcomes = simulate(as_written, 1);
+  EXPECT_EQ(outcomes.sides[1].peak, Rung::kArmedConflict);
+  // At war from D+1 07:00 (seen at 01:00, six hours deciding) until within a day of D+5, once
+  // what it holds falls below what would keep it at war (hysteresis): four days and some hours.
+  EXPECT_GT(outcomes.sides[1].days_at_war, 3.9);
+  EXPECT_LT(outcomes.sides[1].days_at_war, 5.0);
+  // It stands down to the show of force its plan now aims at, no lower while its grievance lasts.
+  EXPECT_TRUE(outcomes.sides[1].took[static_cast<int>(Rung::kMilitaryPosture)]);
+  // Without the new aim the plan holds Moscow at war for as long as its grievance is a pretext.
+  const Scenario aim_unchanged = compile(kPlannedWar, {{"event.aims-met.intent.aim", ""}});
+  EXPECT_GT(days_at_war(aim_unchanged, 1), days_at_war(as_written, 1) + 5);
+}
+
+TEST(SimulationTest, AnOfferAboutNoIncidentIsACeasefireThatTakesBackWhatTheSendersMovesDid) {
+  const Scenario offer = compile(kPlannedWar);
+  const Scenario words_only =
+      compile(kPlannedWar, {{"event.ceasefire.message.kind", "REASSURANCE"}});
+  // The invaded side holds the war against the invader until the offer takes it back.
+  EXPECT_LT(days_at_war(offer, 0) + 1, days_at_war(words_only, 0));
+}
+
 }  // namespace
 }  // namespace hotline::model

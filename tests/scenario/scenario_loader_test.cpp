@@ -228,6 +228,22 @@ TEST(ScenarioLoaderTest, AStartWithoutAnOffsetIsAnError) {
           .empty());
 }
 
+TEST(ScenarioLoaderTest, AnIntentsNewAimMustBeARungTheSideCanTake) {
+  const std::string crew =
+      "start: \"2020-01-01T00:00:00Z\"\n"
+      "party { id: \"washington\" doctrine { rungs: [\"MILITARY_POSTURE\"] } }\n"
+      "party { id: \"moscow\" }\n";
+  const auto found = problems(
+      crew + "event { at: \"D+1\" intent { party: \"washington\" aim: \"SANCTIONS\" } }\n" +
+      "event { at: \"D+2\" intent { party: \"moscow\" aim: \"SOON\" } }\n" +
+      "event { at: \"D+3\" intent { party: \"moscow\" aim: \"SANCTIONS\" } }\n");
+  ASSERT_EQ(found.size(), 2u) << ::testing::PrintToString(found);
+  EXPECT_NE(found[0].find("x.textproto:4:"), std::string::npos) << found[0];
+  EXPECT_NE(found[0].find("the aim must be one of the side's rungs"), std::string::npos);
+  EXPECT_NE(found[1].find("x.textproto:5:"), std::string::npos) << found[1];
+  EXPECT_NE(found[1].find("SOON"), std::string::npos);
+}
+
 TEST(ScenarioLoaderTest, HistoryExpectationsRunTheCaseAsWrittenAndComparisonsMustBeAbleToFail) {
   const auto found =
       problems(kParties +
