@@ -17,6 +17,7 @@ OutcomeTracker::OutcomeTracker(const Scenario& scenario, Outcomes& outcomes,
   rung_before_.assign(parties, Rung::kNormal);
   moved_against_.assign(parties, kNoParty);
   last_tracked_.assign(parties, 0);
+  rung_counted_to_.assign(parties, 0);
   last_was_above_.assign(parties, false);
   last_was_at_war_.assign(parties, false);
   last_belief_.assign(parties, std::vector<double>(parties, 0));
@@ -70,15 +71,22 @@ void OutcomeTracker::track(SimTime now) {
       }
       last_belief[j] = belief;
     }
-    if (elapsed > 0 && last_was_above_[i]) outcomes_.sides[i].days_above_normal += elapsed;
-    if (elapsed > 0 && last_was_at_war_[i]) outcomes_.sides[i].days_at_war += elapsed;
     last_tracked_[i] = now;
-    last_was_above_[i] = rung_now_[i] != Rung::kNormal;
-    last_was_at_war_[i] = rung_now_[i] == Rung::kArmedConflict;
+    count_rung_time(now, i, rung_now_[i]);
   }
 }
 
+void OutcomeTracker::count_rung_time(SimTime now, int party, Rung rung) {
+  const double elapsed = to_days(now - rung_counted_to_[party]);
+  if (elapsed > 0 && last_was_above_[party]) outcomes_.sides[party].days_above_normal += elapsed;
+  if (elapsed > 0 && last_was_at_war_[party]) outcomes_.sides[party].days_at_war += elapsed;
+  rung_counted_to_[party] = now;
+  last_was_above_[party] = rung != Rung::kNormal;
+  last_was_at_war_[party] = rung == Rung::kArmedConflict;
+}
+
 bool OutcomeTracker::moved(SimTime now, int party, Rung rung, int against) {
+  count_rung_time(now, party, rung);
   SideOutcome& outcome = outcomes_.sides[party];
   // The rung before tells which way this move went, and how far.
   const bool climbing = rung > rung_before_[party];

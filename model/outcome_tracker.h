@@ -38,6 +38,11 @@ class OutcomeTracker {
   std::vector<SimTime> last_tracked_;
   std::vector<std::vector<double>> last_belief_;   // [party][other]
   std::vector<std::vector<double>> prior_belief_;  // [party][other]
+  // The time on each rung is counted from the move, not from the next event (an alert of six
+  // minutes lasts six minutes): its own clock, apart from the beliefs' `last_tracked_`.
+  // Counts `party`'s time on its rung up to `now`; from now it stands on `rung`.
+  void count_rung_time(SimTime now, int party, Rung rung);
+  std::vector<SimTime> rung_counted_to_;
   std::vector<char> last_was_above_;
   std::vector<char> last_was_at_war_;
   std::vector<Rung> rung_now_;      // [party] its rung at the current track()

@@ -134,8 +134,10 @@ double Side::grievance(SimTime now) const {
 
 void Side::forgive(Relation& r, SimTime now, int incident, double fraction) {
   const auto found = r.grievances.find(incident);
-  if (found == r.grievances.end()) return;
-  Grievance& g = found->second;
+  if (found != r.grievances.end()) forgive(found->second, now, fraction);
+}
+
+void Side::forgive(Grievance& g, SimTime now, double fraction) const {
   g.amount = grievance_of(g, now) * (1 - clamp01(fraction));
   g.since = now;
   g.explained = 1 - (1 - g.explained) * (1 - clamp01(fraction));

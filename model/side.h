@@ -114,7 +114,8 @@ class Side {
   // move.
   void declare(SimTime now, Rung at_least, const std::string& why, int to, Actions& out);
   // Whether this side means `toward` harm (kNoParty: every other party): what an honest answer
-  // about its own acts says.
+  // about its own acts says. With an `aim`, its plan (toward every party) goes no further than
+  // that rung from now.
   void set_intent(int toward, bool intends_harm, std::optional<Rung> aim = std::nullopt);
   // `from` shared material in the working group: confidence-building works.
   void gain_trust(int from, double amount) {
@@ -213,6 +214,7 @@ class Side {
   double grievance_of(const Grievance& g, SimTime now) const;
   double grievance_of(const Relation& r, SimTime now) const;
   void forgive(Relation& r, SimTime now, int incident, double fraction);
+  void forgive(Grievance& g, SimTime now, double fraction) const;
   void decide(SimTime now, Actions& out);
   // The rung the side's position toward `r` calls for: the highest it can take whose threshold
   // the pressure reaches, or its plan's aim if it intends `r` harm, has a pretext, and the aim

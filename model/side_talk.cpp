@@ -219,8 +219,8 @@ bool Side::read_message(Relation& r, SimTime now, const MessageSpec& message, do
       if (message.about >= 0) {
         forgive(r, now, message.about, believed);
       } else {
-        for (const auto& [move, g] : r.grievances) {
-          if (move < 0) forgive(r, now, move, believed);
+        for (auto& [key, g] : r.grievances) {
+          if (key < 0) forgive(g, now, believed);
         }
       }
       shift_belief(r, now, -p.message_weight * believed);

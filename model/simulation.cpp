@@ -304,12 +304,8 @@ class Simulation {
         r.with("intends_harm", spec.intends_harm);
         if (spec.aim) r.with("aim", std::string(rung_name(*spec.aim)));
         emit(std::move(r));
-        if (spec.aim) {
-          // A new plan is weighed at once, not at the side's next review.
-          Actions actions;
-          sides_[spec.party]->review(now, actions);
-          apply(now, spec.party, actions);
-        }
+        // A new plan is weighed at once, not at the side's next review.
+        if (spec.aim) review(now, spec.party);
         break;
       }
       case TimelineEvent::Kind::kPressLeak:

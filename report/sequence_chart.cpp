@@ -179,9 +179,7 @@ SequenceChart sequence_chart(const std::vector<model::Record>& records,
       } else if (r.kind == "refrain") {
         label = "gives up " + incident + ", deterred";
       } else if (r.kind == "intent") {
-        label = party_name(text_of(r, "party")) + (scenario::flag_field(r, "intends_harm")
-                                                       ? " now intends harm"
-                                                       : " no longer intends harm");
+        label = scenario::intent_sentence(r);
       }
       // A side's own events are labelled away from the messages: the first lane's to its
       // left, the others' to their right.

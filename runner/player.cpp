@@ -162,12 +162,17 @@ bool Player::run(const side::Call& call) {
     case side::Call::kReview:
       mind_->review(now, actions);
       break;
-    case side::Call::kSetIntent:
-      mind_->set_intent(now, call.set_intent().toward(), call.set_intent().intends_harm(),
-                        call.set_intent().has_aim()
-                            ? std::optional<model::Rung>(model::rung_at(call.set_intent().aim()))
-                            : std::nullopt);
+    case side::Call::kSetIntent: {
+      const side::SetIntent& intent = call.set_intent();
+      if (intent.toward() < model::kNoParty || intent.toward() >= parties_)
+        throw std::out_of_range("set_intent: no such party " + std::to_string(intent.toward()));
+      if (intent.has_aim() && (intent.aim() < 0 || intent.aim() >= model::kRungCount))
+        throw std::out_of_range("set_intent: no such rung " + std::to_string(intent.aim()));
+      mind_->set_intent(
+          now, intent.toward(), intent.intends_harm(),
+          intent.has_aim() ? std::optional(model::rung_at(intent.aim())) : std::nullopt);
       break;
+    }
     case side::Call::kGainTrust:
       mind_->gain_trust(now, call.gain_trust().from(), call.gain_trust().amount());
       break;

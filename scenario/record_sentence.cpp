@@ -92,6 +92,17 @@ double number_field(const model::Record& record, const char* key, double otherwi
   return otherwise;
 }
 
+std::string intent_sentence(const model::Record& record) {
+  const std::string party = party_name(text_of(record, "party"));
+  const bool harm = flag_field(record, "intends_harm");
+  // A new aim is news about the plan; the intent that comes with it may be unchanged.
+  if (record.find("aim")) {
+    return party + "'s plan now goes no further than " + text_of(record, "aim") +
+           (harm ? "; it intends harm" : "; it intends no harm");
+  }
+  return party + (harm ? " now intends harm" : " no longer intends harm");
+}
+
 std::string record_actor(const model::Record& record) {
   if (!record.party.empty()) return record.party;
   if (record.kind == "send" || record.kind == "unsent") return text_of(record, "from");
@@ -264,16 +275,7 @@ std::string Narrator::sentence(const model::Record& r) {
   if (kind == "unsent")
     return "cannot send " + quoted(text_of(r, "what")) +
            (r.find("to") ? " to " + party_name(text_of(r, "to")) : "") + ": " + text_of(r, "why");
-  if (kind == "intent") {
-    const bool harm = flag_field(r, "intends_harm");
-    // Its war aims met, not its hostility (Moscow, 12 August 2008).
-    if (r.find("aim")) {
-      return party_name(text_of(r, "party")) + "'s plan now goes no further than " +
-             text_of(r, "aim") + (harm ? "; it still intends harm" : "; it no longer intends harm");
-    }
-    return party_name(text_of(r, "party")) +
-           (harm ? " now intends harm" : " no longer intends harm");
-  }
+  if (kind == "intent") return intent_sentence(r);
   if (kind == "refrain")
     return "gives up " + incident + " against " + text_of(r, "target") + ", deterred";
   if (kind == "press_leak") return "leaks what crossed the hotline to the press";

@@ -19,6 +19,9 @@ std::string party_name(const std::string& id);
 // Where a record's evidence points (its `points_at`), in words: "at Moscow", or "elsewhere".
 std::string pointing(const model::Record& record);
 
+// What an `intent` record says: the party's new intent, and its plan's new aim if it has one.
+std::string intent_sentence(const model::Record& record);
+
 // Whose line the record belongs on: its party, or for the world's records about one party's act
 // (a scripted message sent, a plan given up) that party; empty for the world itself.
 std::string record_actor(const model::Record& record);

@@ -68,6 +68,11 @@ void Compiler::events() {
         if (!e.intent().toward().empty())
           intent.toward = counterpart<spec::Intent>(w, "toward", e.intent().toward(), intent.party);
         if (!e.intent().aim().empty()) {
+          // Left out, intends_harm would read as false and end the hostility with the plan.
+          if (!e.intent().has_intends_harm())
+            error<spec::Intent>(w, "aim", -1,
+                                "an intent with an aim says whether the side still intends harm "
+                                "(intends_harm: true or false)");
           intent.aim = known_rung<spec::Intent>(w, "aim", e.intent().aim(), -1);
           const auto& party = scenario_.parties[intent.party].doctrine;
           if (intent.aim && !party.can_take[static_cast<int>(*intent.aim)])

@@ -506,6 +506,25 @@ TEST(SideTest, AStandingThreatIsFearedUndiminishedUntilAnOfferTakesItBack) {
   EXPECT_NEAR(side.grievance(30 * kDay), feared * 0.5, 1e-9);
 }
 
+TEST(SideTest, ACeasefireTakesBackWhatTheSendersMovesDidAndLeavesItsIncidentsHeld) {
+  Side side = make_side(party(0.6, 0.5), false);
+  Rng rng(1);
+  Actions out;
+  side.observe(0, attack(1, 1.0, 0.5), rng, out);
+  const double incident = side.grievance(kHour);
+  side.see_move(kHour, kOther, Rung::kArmedConflict, kNoParty, MoveAnswers::kNothing, rng, out);
+  const double war = side.grievance(kHour) - incident;
+  ASSERT_GT(war, 0.5);
+  MessageSpec ceasefire;
+  ceasefire.kind = MessageKind::kOffer;  // about no incident
+  Exchange exchange;
+  exchange.type = Exchange::Type::kScripted;
+  exchange.scripted = 0;
+  side.receive(kHour, kOther, exchange, false, &ceasefire, rng, out);
+  // Believed at trust 0.5: half of what the war did is taken back; the incident stays held.
+  EXPECT_NEAR(side.grievance(kHour), incident + 0.5 * war, 1e-9);
+}
+
 TEST(SideTest, AnExplanationThatArrivesBeforeTheMoveIsSeenTakesBackItsShareWhenItIs) {
   // The explanation leaves with the move; the move is reported an hour later.
   auto grievance_after = [](bool explained_first) {

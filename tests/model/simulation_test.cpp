@@ -360,5 +360,36 @@ TEST(SimulationTest, AnOfferAboutNoIncidentIsACeasefireThatTakesBackWhatTheSende
   EXPECT_LT(days_at_war(offer, 0) + 1, days_at_war(words_only, 0));
 }
 
+TEST(SimulationTest, TimeOnARungIsCountedFromTheMoveItselfNotFromTheNextEvent) {
+  // The transcript's own moves say how long each side stood above NORMAL and at war; the
+  // outcomes must say the same, however long the quiet after a move (here days).
+  const Scenario scenario = compile(kPlannedWar);
+  for (std::uint64_t seed = 1; seed <= 5; ++seed) {
+    RecordCollector records;
+    const Outcomes outcomes = simulate(scenario, seed, &records);
+    for (int party = 0; party < 2; ++party) {
+      const std::string& id = scenario.parties[party].id;
+      double above = 0;
+      double at_war = 0;
+      Rung rung = Rung::kNormal;
+      SimTime since = 0;
+      auto count_to = [&](SimTime now) {
+        if (rung != Rung::kNormal) above += to_days(now - since);
+        if (rung == Rung::kArmedConflict) at_war += to_days(now - since);
+        since = now;
+      };
+      for (const Record& r : records.records) {
+        if (r.kind != "rung" || r.party != id) continue;
+        count_to(r.at);
+        rung = *parse_rung(std::get<std::string>(*r.find("rung")));
+      }
+      count_to(scenario.duration);
+      EXPECT_NEAR(outcomes.sides[party].days_above_normal, above, 1e-9) << id << " seed " << seed;
+      EXPECT_NEAR(outcomes.sides[party].days_at_war, at_war, 1e-9) << id << " seed " << seed;
+      EXPECT_GT(at_war, 1.0) << id;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hotline::model

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,25 @@ TEST(PlayerTest, AMoveAgainstAThirdPartyReachesTheMindWithWhomItWasAgainst) {
   EXPECT_EQ(std::get<std::string>(*record.find("against")), "b");
   // A bystander: the move against B says nothing of what C means A.
   EXPECT_NEAR(std::get<double>(*record.find("belief")), 0.3, 1e-9);
+}
+
+TEST(PlayerTest, AnIntentNamingNoSuchPartyOrRungIsRefusedAndAGoodOneIsTaken) {
+  PlayerOfA a;
+  auto set_intent = [&](int toward, std::optional<int> aim) -> const side::Reply& {
+    side::Call call;
+    call.set_now(3600);
+    call.mutable_set_intent()->set_intends_harm(true);
+    call.mutable_set_intent()->set_toward(toward);
+    if (aim) call.mutable_set_intent()->set_aim(*aim);
+    a.player.on_call(call_line(call));
+    return a.replies.back();
+  };
+  EXPECT_NE(set_intent(5, std::nullopt).error().find("set_intent: no such party 5"),
+            std::string::npos);
+  EXPECT_NE(set_intent(1, 12).error().find("set_intent: no such rung 12"), std::string::npos);
+  EXPECT_NE(set_intent(1, -1).error().find("no such rung"), std::string::npos);
+  EXPECT_TRUE(set_intent(1, static_cast<int>(model::Rung::kSanctions)).error().empty());
+  EXPECT_TRUE(set_intent(model::kNoParty, std::nullopt).error().empty());
 }
 
 TEST(PlayerTest, ACallNamingNoSuchPartyIsRefused) {

@@ -228,20 +228,27 @@ TEST(ScenarioLoaderTest, AStartWithoutAnOffsetIsAnError) {
           .empty());
 }
 
-TEST(ScenarioLoaderTest, AnIntentsNewAimMustBeARungTheSideCanTake) {
+TEST(ScenarioLoaderTest, AnIntentsNewAimIsARungTheSideCanTakeAndSaysWhetherHarmIsStillMeant) {
   const std::string crew =
       "start: \"2020-01-01T00:00:00Z\"\n"
       "party { id: \"washington\" doctrine { rungs: [\"MILITARY_POSTURE\"] } }\n"
       "party { id: \"moscow\" }\n";
   const auto found = problems(
-      crew + "event { at: \"D+1\" intent { party: \"washington\" aim: \"SANCTIONS\" } }\n" +
-      "event { at: \"D+2\" intent { party: \"moscow\" aim: \"SOON\" } }\n" +
-      "event { at: \"D+3\" intent { party: \"moscow\" aim: \"SANCTIONS\" } }\n");
-  ASSERT_EQ(found.size(), 2u) << ::testing::PrintToString(found);
+      crew +
+      "event { at: \"D+1\" intent { party: \"washington\" intends_harm: true aim: \"SANCTIONS\" } "
+      "}\n" +
+      "event { at: \"D+2\" intent { party: \"moscow\" intends_harm: true aim: \"SOON\" } }\n" +
+      "event { at: \"D+3\" intent { party: \"moscow\" aim: \"SANCTIONS\" } }\n" +
+      "event { at: \"D+4\" intent { party: \"moscow\" intends_harm: false aim: \"SANCTIONS\" } "
+      "}\n");
+  ASSERT_EQ(found.size(), 3u) << ::testing::PrintToString(found);
   EXPECT_NE(found[0].find("x.textproto:4:"), std::string::npos) << found[0];
   EXPECT_NE(found[0].find("the aim must be one of the side's rungs"), std::string::npos);
   EXPECT_NE(found[1].find("x.textproto:5:"), std::string::npos) << found[1];
   EXPECT_NE(found[1].find("SOON"), std::string::npos);
+  // Beside an aim, whether the side still means harm is said, never assumed.
+  EXPECT_NE(found[2].find("x.textproto:6:"), std::string::npos) << found[2];
+  EXPECT_NE(found[2].find("says whether the side still intends harm"), std::string::npos);
 }
 
 TEST(ScenarioLoaderTest, HistoryExpectationsRunTheCaseAsWrittenAndComparisonsMustBeAbleToFail) {
