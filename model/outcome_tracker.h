@@ -28,6 +28,9 @@ class OutcomeTracker {
 
  private:
   bool harms(int party, int toward) const;
+  // Counts `party`'s time on its rung up to `now` (an alert of six minutes lasts six minutes);
+  // from now it stands on `rung`.
+  void count_rung_time(SimTime now, int party, Rung rung);
 
   const Scenario& scenario_;
   Outcomes& outcomes_;
@@ -38,10 +41,8 @@ class OutcomeTracker {
   std::vector<SimTime> last_tracked_;
   std::vector<std::vector<double>> last_belief_;   // [party][other]
   std::vector<std::vector<double>> prior_belief_;  // [party][other]
-  // The time on each rung is counted from the move, not from the next event (an alert of six
-  // minutes lasts six minutes): its own clock, apart from the beliefs' `last_tracked_`.
-  // Counts `party`'s time on its rung up to `now`; from now it stands on `rung`.
-  void count_rung_time(SimTime now, int party, Rung rung);
+  // Time on each rung runs on its own clock, apart from the beliefs' `last_tracked_`, so that it
+  // is counted from the move itself, not from the next event.
   std::vector<SimTime> rung_counted_to_;
   std::vector<char> last_was_above_;
   std::vector<char> last_was_at_war_;

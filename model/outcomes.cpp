@@ -19,8 +19,7 @@ std::string_view trim(std::string_view s) {
 std::string_view Metric::names() {
   return "peak, misperception, inadvertent_climbs, damage, strikes, refrained, messages_sent, "
          "days_above_normal, days_at_war, back_to_normal_day, final_belief (each optionally "
-         ".PARTY; "
-         "misperception and final_belief also .PARTY.OTHER: what PARTY made of OTHER), "
+         ".PARTY; misperception and final_belief also .PARTY.OTHER: what PARTY made of OTHER), "
          "frames_lost, frames_garbled, leaked; any of them compared with a number (\"METRIC <= "
          "1\", \"METRIC >= 0.5\"), peak with a rung (\"peak[.PARTY] >= RUNG\"), or "
          "\"took[.PARTY] == RUNG\"";
