@@ -74,8 +74,8 @@ void Compiler::events() {
                                 "an intent with an aim says whether the side still intends harm "
                                 "(intends_harm: true or false)");
           intent.aim = known_rung<spec::Intent>(w, "aim", e.intent().aim(), -1);
-          const auto& party = scenario_.parties[intent.party].doctrine;
-          if (intent.aim && !party.can_take[static_cast<int>(*intent.aim)])
+          const auto& doctrine = scenario_.parties[intent.party].doctrine;
+          if (intent.aim && !doctrine.can_take[static_cast<int>(*intent.aim)])
             error<spec::Intent>(w, "aim", -1, "the aim must be one of the side's rungs");
         }
         scenario_.intents.push_back(intent);

@@ -337,7 +337,7 @@ double days_at_war(const Scenario& scenario, int party) {
   return total / 20;
 }
 
-TEST(SimulationTest, APlanWhoseAimFallsEndsItsWarButNotItsHostility) {
+TEST(SimulationTest, APlanWhoseAimFallsEndsItsWarAndTheSideStandsAtItsNewAim) {
   const Scenario as_written = compile(kPlannedWar);
   const Outcomes outcomes = simulate(as_written, 1);
   EXPECT_EQ(outcomes.sides[1].peak, Rung::kArmedConflict);
@@ -345,7 +345,7 @@ TEST(SimulationTest, APlanWhoseAimFallsEndsItsWarButNotItsHostility) {
   // what it holds falls below what would keep it at war (hysteresis): four days and some hours.
   EXPECT_GT(outcomes.sides[1].days_at_war, 3.9);
   EXPECT_LT(outcomes.sides[1].days_at_war, 5.0);
-  // It stands down to the show of force its plan now aims at, no lower while its grievance lasts.
+  // It stands down to the show of force its plan now aims at.
   EXPECT_TRUE(outcomes.sides[1].took[static_cast<int>(Rung::kMilitaryPosture)]);
   // Without the new aim the plan holds Moscow at war for as long as its grievance is a pretext.
   const Scenario aim_unchanged = compile(kPlannedWar, {{"event.aims-met.intent.aim", ""}});
