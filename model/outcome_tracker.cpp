@@ -16,64 +16,87 @@ OutcomeTracker::OutcomeTracker(const Scenario& scenario, Outcomes& outcomes,
   outcomes_.duration = scenario.duration;
   rung_before_.assign(parties, Rung::kNormal);
   moved_against_.assign(parties, kNoParty);
-  last_tracked_.assign(parties, 0);
   rung_counted_to_.assign(parties, 0);
   last_was_above_.assign(parties, false);
   last_was_at_war_.assign(parties, false);
-  last_belief_.assign(parties, std::vector<double>(parties, 0));
-  for (int i = 0; i < parties; ++i) {
-    for (int j = 0; j < parties; ++j) {
-      if (i != j) last_belief_[i][j] = sides_[i]->belief(0, j);
-    }
-  }
-  prior_belief_ = last_belief_;
+  curve_.assign(parties, std::vector<BeliefCurve>(parties));
+  segment_truth_.assign(parties, std::vector<char>(parties, false));
+  integrated_to_.assign(parties, std::vector<SimTime>(parties, 0));
   for (SideOutcome& outcome : outcomes_.sides) outcome.took[0] = true;
 }
 
 // Whether `party` means `toward` harm now: the scenario's intent, or the harm it is doing
 // (striking back in kind, or at war, against it), whatever it intended at the start.
-bool OutcomeTracker::harms(int party, int toward) const {
-  const Rung rung = sides_[party]->rung();
+bool OutcomeTracker::harms(int party, int toward, Rung rung) const {
   return truth_[party][toward] ||
          ((rung == Rung::kCyberRetaliation || rung == Rung::kArmedConflict) &&
           moved_against_[party] == toward);
 }
 
+void OutcomeTracker::integrate(int party, int other, SimTime to) {
+  SimTime& from = integrated_to_[party][other];
+  if (to <= from) return;
+  const double error =
+      added_error_days(curve_[party][other], from, to, segment_truth_[party][other] ? 1.0 : 0.0);
+  outcomes_.pairs[party][other].misperception += error;
+  outcomes_.sides[party].misperception += error;
+  from = to;
+}
+
 void OutcomeTracker::track(SimTime now) {
   const int parties = static_cast<int>(sides_.size());
-  // Asked once per party, not once per pair: the tracker runs at every event.
-  rung_now_.resize(parties);
-  belief_now_.resize(parties);
-  for (int j = 0; j < parties; ++j) rung_now_[j] = sides_[j]->rung();
+  const SimTime changed_at = last_tracked_;
+  last_tracked_ = now;
+  if (!started_) {
+    // Nothing happens before the first event: the segments start at 0 as the world is then
+    // (the simulator sets the truth after building the tracker).
+    seen_belief_changes_.assign(parties, ~std::uint64_t{0});
+    truth_may_have_changed_ = true;
+    started_ = true;
+  }
+  rung_now_.resize(parties, Rung::kNormal);
+  for (int j = 0; j < parties; ++j) {
+    const Rung rung = sides_[j]->rung();
+    if (rung != rung_now_[j]) truth_may_have_changed_ = true;
+    rung_now_[j] = rung;
+  }
+  curves_now_.resize(parties);
+  // Most events move no belief and change no truth: a side whose beliefs have not moved is not
+  // asked for its curves.
   for (int i = 0; i < parties; ++i) {
-    const double elapsed = to_days(now - last_tracked_[i]);
-    sides_[i]->beliefs(now, i, belief_now_);
-    std::vector<double>& last_belief = last_belief_[i];
-    const std::vector<double>& prior_belief = prior_belief_[i];
+    const std::uint64_t belief_changes = sides_[i]->belief_changes();
+    const bool beliefs_moved = belief_changes != seen_belief_changes_[i];
+    if (!beliefs_moved && !truth_may_have_changed_) continue;
+    if (beliefs_moved) {
+      sides_[i]->belief_curves(i, curves_now_);
+      seen_belief_changes_[i] = belief_changes;
+    }
     for (int j = 0; j < parties; ++j) {
       if (j == i) continue;
-      const double belief = belief_now_[j];
-      // A belief at its prior now and at the last event adds exactly nothing, whatever the
-      // truth (its error is the prior's own): most pairs of a crowded world, skipped.
-      if (belief == prior_belief[j] && last_belief[j] == belief) continue;
-      const bool fighting =
-          rung_now_[j] == Rung::kCyberRetaliation || rung_now_[j] == Rung::kArmedConflict;
-      const double truth = truth_[j][i] || (fighting && moved_against_[j] == i) ? 1.0 : 0.0;
-      if (elapsed > 0) {
-        // Only the error the crisis added counts: how much further from the truth the side is
-        // than its prior would put it. A side that never hears anything scores nothing, however
-        // long the run, and a side whose belief matches the truth scores nothing.
-        const double prior_gap = std::abs(prior_belief[j] - truth);
-        auto excess = [&](double b) { return std::max(0.0, std::abs(b - truth) - prior_gap); };
-        const double gap = 0.5 * (excess(last_belief[j]) + excess(belief));
-        outcomes_.pairs[i][j].misperception += gap * elapsed;
-        outcomes_.sides[i].misperception += gap * elapsed;
+      const bool truth = truth_may_have_changed_ ? harms(j, i, rung_now_[j])
+                                                 : static_cast<bool>(segment_truth_[i][j]);
+      const bool truth_changed = truth != static_cast<bool>(segment_truth_[i][j]);
+      const BeliefCurve& curve = curves_now_[j];
+      const bool curve_changed = beliefs_moved && curve != curve_[i][j];
+      if (!truth_changed && !curve_changed) continue;
+      // A new curve starts where its evidence came (a person's stated belief may come between
+      // two events); a new truth at the last call's time. The two changes are taken in order.
+      const SimTime curve_at = std::clamp(curve.since, integrated_to_[i][j], now);
+      if (curve_changed && (!truth_changed || curve_at <= changed_at)) {
+        integrate(i, j, curve_at);
+        curve_[i][j] = curve;
       }
-      last_belief[j] = belief;
+      if (truth_changed) {
+        integrate(i, j, changed_at);
+        segment_truth_[i][j] = truth;
+      }
+      if (curve_changed && curve_[i][j] != curve) {
+        integrate(i, j, curve_at);
+        curve_[i][j] = curve;
+      }
     }
-    last_tracked_[i] = now;
-    count_rung_time(now, i, rung_now_[i]);
   }
+  truth_may_have_changed_ = false;
 }
 
 void OutcomeTracker::count_rung_time(SimTime now, int party, Rung rung) {
@@ -87,6 +110,7 @@ void OutcomeTracker::count_rung_time(SimTime now, int party, Rung rung) {
 
 bool OutcomeTracker::moved(SimTime now, int party, Rung rung, int against) {
   count_rung_time(now, party, rung);
+  truth_may_have_changed_ = true;
   SideOutcome& outcome = outcomes_.sides[party];
   // The rung before tells which way this move went, and how far.
   const bool climbing = rung > rung_before_[party];
@@ -99,7 +123,8 @@ bool OutcomeTracker::moved(SimTime now, int party, Rung rung, int against) {
       outcome.peak = rung;
       outcome.peak_at = now;
     }
-    if (moved_against_[party] != kNoParty && !harms(moved_against_[party], party))
+    if (moved_against_[party] != kNoParty &&
+        !harms(moved_against_[party], party, sides_[moved_against_[party]]->rung()))
       outcome.inadvertent_climbs += rungs_climbed;
   }
   if (rung == Rung::kNormal) {
@@ -112,6 +137,13 @@ bool OutcomeTracker::moved(SimTime now, int party, Rung rung, int against) {
 
 void OutcomeTracker::finish(SimTime end, RecordSink* sink) {
   track(end);
+  const int parties = static_cast<int>(sides_.size());
+  for (int i = 0; i < parties; ++i) {
+    for (int j = 0; j < parties; ++j) {
+      if (j != i) integrate(i, j, end);
+    }
+    count_rung_time(end, i, sides_[i]->rung());
+  }
   auto world = [end](const char* kind) {
     Record r;
     r.at = end;

@@ -94,8 +94,10 @@ double Side::belief(SimTime now, int party) const {
   return belief_of(relation(party), now);
 }
 
-void Side::beliefs(SimTime now, std::vector<double>& of) const {
-  for (const Relation& r : relations_) of[r.party] = belief_of(r, now);
+void Side::belief_curves(std::vector<BeliefCurve>& of) const {
+  for (const Relation& r : relations_) {
+    of[r.party] = {r.prior_log_odds, r.log_odds, r.belief_since, me_.perception.memory};
+  }
 }
 
 double Side::belief(SimTime now) const {
@@ -110,6 +112,7 @@ void Side::shift_belief(Relation& r, SimTime now, double log_odds) {
   r.log_odds = std::clamp(current + log_odds, -kMaxLogOdds, kMaxLogOdds);
   r.belief_since = now;
   r.belief_cached_at = -1;
+  ++belief_changes_;
 }
 
 double Side::grievance_of(const Grievance& g, SimTime now) const {

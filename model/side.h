@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "model/belief_curve.h"
 #include "model/exchange.h"
 #include "model/ladder.h"
 #include "model/record.h"
@@ -131,8 +132,11 @@ class Side {
   // This side's belief that `party` means it harm; without a party, the highest such belief.
   double belief(SimTime now, int party) const;
   double belief(SimTime now) const;
-  // This side's belief about every party at once, indexed by party (its own entry untouched).
-  void beliefs(SimTime now, std::vector<double>& of) const;
+  // The curves this side's beliefs follow until new evidence, indexed by party (its own entry
+  // untouched).
+  void belief_curves(std::vector<BeliefCurve>& of) const;
+  // How many times a belief of this side has been moved: its curves change only with it.
+  std::uint64_t belief_changes() const { return belief_changes_; }
   // What this side holds against `party`; without a party, against all of them.
   double grievance(SimTime now, int party) const;
   double grievance(SimTime now) const;
@@ -259,7 +263,8 @@ class Side {
   int index_;
   RecordSink* sink_;
   std::vector<Relation> relations_;  // one per other party, in party order
-  std::vector<int> relation_of_;     // [party] -> index into relations_, -1 for this side
+  std::uint64_t belief_changes_ = 0;
+  std::vector<int> relation_of_;  // [party] -> index into relations_, -1 for this side
 
   Rung rung_ = Rung::kNormal;
   // When the decision the side is deliberating on falls due (none: it is not deliberating).

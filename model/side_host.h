@@ -52,14 +52,13 @@ class SideHost {
                         std::size_t words, const Transmission& sent) = 0;
   // This side's belief that `party` means it harm.
   virtual double belief(SimTime now, int party) = 0;
-  // Its belief about every other party, indexed by party (`of` holds one entry per party; the
-  // side's own, `self`, is left alone): the outcome tracker asks at every event, so one call,
-  // not one per pair.
-  virtual void beliefs(SimTime now, int self, std::vector<double>& of) {
-    for (int party = 0; party < static_cast<int>(of.size()); ++party) {
-      if (party != self) of[party] = belief(now, party);
-    }
-  }
+  // The curves its beliefs about every other party follow until new evidence, indexed by party
+  // (`of` holds one entry per party; the side's own, `self`, is left alone): the outcome tracker
+  // asks at every event, so one call, not one per pair.
+  virtual void belief_curves(int self, std::vector<BeliefCurve>& of) = 0;
+  // How many times this side's beliefs have moved: the tracker asks for the curves only when
+  // this changed.
+  virtual std::uint64_t belief_changes() = 0;
   virtual Rung rung() = 0;
   // Circuit `circuit` of hotline `line` is down during `window` (a white cell's inject): a host
   // that draws the channel's fates itself (a live node) must know, a mind need not.
@@ -94,7 +93,8 @@ class LocalSideHost : public SideHost {
   void learn_of_leak(SimTime now, int by, double cost) override;
   void transmit(SimTime, int, const Exchange&, int, std::size_t, const Transmission&) override {}
   double belief(SimTime now, int party) override { return side_.belief(now, party); }
-  void beliefs(SimTime now, int, std::vector<double>& of) override { side_.beliefs(now, of); }
+  void belief_curves(int, std::vector<BeliefCurve>& of) override { side_.belief_curves(of); }
+  std::uint64_t belief_changes() override { return side_.belief_changes(); }
   Rung rung() override { return side_.rung(); }
 
  private:

@@ -107,14 +107,14 @@ class Simulation {
       const SimEvent event = scheduler_.pop();
       if (event.type != SimEvent::Type::kPace) ++outcomes_.events;
       const SimTime now = scheduler_.now();
+      // Before anything happens at `now`: the tracker dates what changed since its last call
+      // to that call's time.
+      tracker_.track(now);
       if (pace_) {
         pace_(now);
         take_decisions(now);
         take_injects(now);
       }
-      // A moment paced at for a live run is no sample of the outcomes: a branch that changes
-      // nothing scores as the run it branched from.
-      if (event.type != SimEvent::Type::kPace) tracker_.track(now);
       if (event.type == SimEvent::Type::kEnd) break;
       dispatch(now, event);
       if (pace_) {
@@ -298,6 +298,7 @@ class Simulation {
           if (other != spec.party && (spec.toward == kNoParty || spec.toward == other))
             truth_[spec.party][other] = spec.intends_harm;
         }
+        tracker_.intents_changed();
         sides_[spec.party]->set_intent(now, spec.toward, spec.intends_harm, spec.aim);
         Record r = world(now, "intent").with("party", scenario_.parties[spec.party].id);
         if (spec.toward != kNoParty) r.with("toward", scenario_.parties[spec.toward].id);

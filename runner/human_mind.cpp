@@ -5,6 +5,8 @@
 #include <optional>
 #include <sstream>
 
+#include "model/side_rules.h"
+
 namespace hotline::runner {
 namespace {
 
@@ -41,6 +43,8 @@ HumanMind::HumanMind(const model::Scenario& scenario, int party, std::uint64_t s
       other_(scenario.parties[1 - party].id),
       sink_(sink),
       belief_(scenario.parties[party].stance_toward(1 - party).prior_hostility),
+      prior_log_odds_(model::side_rules::to_log_odds(belief_)),
+      belief_log_odds_(prior_log_odds_),
       model_(scenario, party, seed, nullptr) {}
 
 void HumanMind::show(model::Record record) {
@@ -258,6 +262,9 @@ std::string HumanMind::command(model::SimTime now, const std::string& line) {
     words >> p;
     if (p < 0 || p > 1) return "say a probability between 0 and 1";
     belief_ = p;
+    belief_log_odds_ = model::side_rules::to_log_odds(p);
+    belief_since_ = now;
+    ++belief_changes_;
   } else if (verb == "/refrain") {
     // Targets are several words ("US grid operator"): the whole rest of the line names one.
     const std::string target = trimmed(rest_of_line(words));

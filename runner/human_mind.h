@@ -76,6 +76,11 @@ class HumanMind : public model::SideHost {
                 std::size_t words, const model::Transmission& sent) override;
   // A person plays a bilateral case: one belief, about the other party.
   double belief(model::SimTime, int) override { return belief_; }
+  // What the person last stated holds until they state another: it does not fade.
+  void belief_curves(int, std::vector<model::BeliefCurve>& of) override {
+    of[other_index_] = {prior_log_odds_, belief_log_odds_, belief_since_, 0};
+  }
+  std::uint64_t belief_changes() override { return belief_changes_; }
   model::Rung rung() override { return rung_; }
 
  private:
@@ -99,6 +104,10 @@ class HumanMind : public model::SideHost {
   std::string other_;
   model::RecordSink* sink_;
   double belief_;
+  double prior_log_odds_;
+  double belief_log_odds_;
+  model::SimTime belief_since_ = 0;
+  std::uint64_t belief_changes_ = 0;
   model::Rung rung_ = model::Rung::kNormal;
   model::Actions pending_;
   std::vector<Awaited> awaited_;

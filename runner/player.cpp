@@ -10,7 +10,8 @@ Player::Player(const model::Scenario& scenario, int party, std::uint64_t seed, b
                double speed, Send send, LinkFaults::After after, Reply reply)
     : faults_(scenario, seed, party, speed, std::move(send), std::move(after)),
       reply_(std::move(reply)),
-      parties_(scenario.party_count()) {
+      parties_(scenario.party_count()),
+      party_(party) {
   if (human) {
     auto mind = std::make_unique<HumanMind>(scenario, party, seed, &records_);
     human_ = mind.get();
@@ -63,6 +64,7 @@ void Player::answer(const model::Actions& actions, side::Reply extra) {
   side::Reply& reply = extra;
   *reply.mutable_actions() = actions_to_proto(actions);
   reply.set_rung(static_cast<int>(mind_->rung()));
+  reply.set_belief_changes(mind_->belief_changes());
   for (const auto& record : records_.records) *reply.add_records() = record_to_proto(record);
   records_.records.clear();
   if (human_) {
@@ -220,6 +222,13 @@ bool Player::run(const side::Call& call) {
       out->set_received_garbled(garbled_received_);
       break;
     }
+    case side::Call::kBeliefCurves:
+      curves_.resize(parties_);
+      mind_->belief_curves(party_, curves_);
+      for (int other = 0; other < parties_; ++other) {
+        if (other != party_) *extra.add_curves() = curve_to_proto(other, curves_[other]);
+      }
+      break;
     case side::Call::kOutage:
       faults_.add_outage(call.outage().line(), call.outage().circuit(),
                          {call.outage().from(), call.outage().until()});

@@ -73,6 +73,8 @@ class Player {
   LinkFaults faults_;
   Reply reply_;
   int parties_;  // in the scenario: what a referee's call may name
+  int party_;    // the one this node plays
+  std::vector<model::BeliefCurve> curves_;
   std::map<std::uint64_t, Copies> received_;
   std::optional<side::Call> waiting_;
 };

@@ -69,6 +69,7 @@ side::Reply RemoteSideHost::round_trip(const side::Call& request, bool& exited) 
 }
 
 side::Reply RemoteSideHost::call(side::Call request, model::Actions* out) {
+  last_now_ = std::max(last_now_, request.now());
   side::Reply reply;
   for (;;) {
     // A message that may have reached the mind before a restart is handed over by the referee;
@@ -93,7 +94,8 @@ side::Reply RemoteSideHost::call(side::Call request, model::Actions* out) {
   // must draw them all again to draw the next ones as the referee does.
   if (request.has_transmit())
     transmitted_.emplace(request.transmit().message(), request.transmit());
-  if (!request.has_belief() && !request.has_link_counts()) history_.push_back(request);
+  if (!request.has_belief() && !request.has_belief_curves() && !request.has_link_counts())
+    history_.push_back(request);
   SideReply read;
   try {
     read = read_side_reply(reply);
@@ -105,6 +107,8 @@ side::Reply RemoteSideHost::call(side::Call request, model::Actions* out) {
     for (auto& record : read.records) sink_->record(std::move(record));
   }
   rung_ = read.rung;
+  curves_ = std::move(read.curves);
+  belief_changes_ = reply.belief_changes();
   // Only a person's mind awaits anything or decides between calls.
   awaiting_.assign(reply.awaiting().begin(), reply.awaiting().end());
   decided_ = reply.decided();
@@ -339,6 +343,18 @@ double RemoteSideHost::belief(model::SimTime now, int party) {
   side::Call request = at(now);
   request.mutable_belief()->set_of(party);
   return call(std::move(request), nullptr).belief();
+}
+
+void RemoteSideHost::belief_curves(int self, std::vector<model::BeliefCurve>& of) {
+  side::Call request = at(last_now_);
+  request.mutable_belief_curves();
+  call(std::move(request), nullptr);
+  for (const auto& [party, curve] : curves_) {
+    if (party == self || party >= static_cast<int>(of.size()))
+      throw NodeFailure(party_ + "'s node answered with a belief about no other party (" +
+                        std::to_string(party) + ")");
+    of[party] = curve;
+  }
 }
 
 }  // namespace hotline::runner

@@ -60,6 +60,9 @@ class RemoteSideHost : public model::SideHost {
   void transmit(model::SimTime now, int message, const model::Exchange& exchange, int to,
                 std::size_t words, const model::Transmission& sent) override;
   double belief(model::SimTime now, int party) override;
+  void belief_curves(int self, std::vector<model::BeliefCurve>& of) override;
+  // As of the node's last reply: every reply says it.
+  std::uint64_t belief_changes() override { return belief_changes_; }
   void circuit_outage(model::SimTime now, int line, int circuit, model::Window window) override;
   model::Rung rung() override { return rung_; }
 
@@ -106,6 +109,9 @@ class RemoteSideHost : public model::SideHost {
   int max_restarts_;
   int restarts_left_;
   model::Rung rung_ = model::Rung::kNormal;
+  std::vector<std::pair<int, model::BeliefCurve>> curves_;  // as of the last reply
+  model::SimTime last_now_ = 0;                             // of the last call
+  std::uint64_t belief_changes_ = 0;
   std::vector<side::Call> history_;            // every call that changed the mind, in order
   std::map<int, side::Transmit> transmitted_;  // message -> what this side sent, and to whom
   int floor_ = -1;  // messages up to this one may have reached the mind before a restart

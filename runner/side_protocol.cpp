@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <cmath>
 #include <variant>
 
 namespace hotline::runner {
@@ -211,6 +212,25 @@ model::Actions actions_from_proto(const side::Actions& proto) {
   return actions;
 }
 
+side::BeliefCurve curve_to_proto(int of, const model::BeliefCurve& curve) {
+  side::BeliefCurve proto;
+  proto.set_of(of);
+  proto.set_prior_log_odds(curve.prior_log_odds);
+  proto.set_log_odds(curve.log_odds);
+  proto.set_since(curve.since);
+  proto.set_half_life(curve.half_life);
+  return proto;
+}
+
+model::BeliefCurve curve_from_proto(const side::BeliefCurve& proto) {
+  if (proto.of() < 0) throw std::out_of_range("a belief curve about no party");
+  if (!std::isfinite(proto.prior_log_odds()) || !std::isfinite(proto.log_odds()))
+    throw std::out_of_range("a belief curve whose log-odds are not finite");
+  if (proto.since() < 0 || proto.half_life() < 0)
+    throw std::out_of_range("a belief curve with a negative time or half-life");
+  return {proto.prior_log_odds(), proto.log_odds(), proto.since(), proto.half_life()};
+}
+
 side::Record record_to_proto(const model::Record& record) {
   side::Record proto;
   proto.set_at(record.at);
@@ -312,6 +332,8 @@ SideReply read_side_reply(const side::Reply& reply) {
     for (const auto& record : reply.records()) read.records.push_back(record_from_proto(record));
     read.rung = model::rung_at(reply.rung());
     read.actions = actions_from_proto(reply.actions());
+    for (const auto& curve : reply.curves())
+      read.curves.emplace_back(curve.of(), curve_from_proto(curve));
     return read;
   } catch (const std::out_of_range& error) {
     throw MalformedReply(std::string("a malformed reply: ") + error.what());

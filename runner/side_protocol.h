@@ -39,6 +39,10 @@ model::Actions actions_from_proto(const side::Actions& actions);
 
 side::Record record_to_proto(const model::Record& record);
 model::Record record_from_proto(const side::Record& record);
+side::BeliefCurve curve_to_proto(int of, const model::BeliefCurve& curve);
+// Throws std::out_of_range for a curve no side could hold (a number that is not finite, a
+// negative time or half-life, no party).
+model::BeliefCurve curve_from_proto(const side::BeliefCurve& curve);
 
 // A record as JSON for a page (the classroom): at, kind, party, and its fields as [key, value].
 nlohmann::json record_to_json(const model::Record& record);
@@ -59,6 +63,7 @@ struct SideReply {
   std::vector<model::Record> records;
   model::Rung rung = model::Rung::kNormal;
   model::Actions actions;
+  std::vector<std::pair<int, model::BeliefCurve>> curves;  // (the party it is about, its curve)
 };
 
 // A node's reply that does not hold what a reply must.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <memory>
 #include <sstream>
 
@@ -138,6 +140,61 @@ TEST(SimulationTest, MisperceptionCountsOnlyTheErrorTheCrisisAddedNotTheRunsLeng
   EXPECT_NEAR(run("300d", false).sides[0].misperception, 0.0, 1e-9);
   // Evidence that wrongly points at b drives a further from the truth: that counts.
   EXPECT_GT(run("30d", true).sides[0].misperception, 1.0);
+}
+
+TEST(SimulationTest, MisperceptionDoesNotDependOnHowManyOtherEventsFallMeanwhile) {
+  // a wrongly blames b, and its fear fades over weeks with few events of its own. Two parties
+  // far away, with a hotline tested every ten minutes, add thousands of events meanwhile: a's
+  // misperception of b is the same, and it is the integral of a's belief as a recorded it.
+  auto run = [](bool bystanders, RecordSink* sink) {
+    std::string text =
+        "start: \"2020-01-01T00:00:00Z\" duration: \"30d\"\n"
+        "party { id: \"a\" prior_hostility: 0.5 perception { memory: \"5d\" } }\n"
+        "party { id: \"b\" prior_hostility: 0.5 perception { memory: \"5d\" } }\n"
+        "event { at: \"D+1\" incident { id: \"x\" kind: \"DDOS\" victim: \"a\" severity: 0.3 } "
+        "}\n"
+        "event { at: \"+1h\" observe { by: \"a\" incident: \"x\" apparent_origin: \"b\" "
+        "confidence: 0.8 } }\n";
+    if (bystanders) {
+      text +=
+          "party { id: \"c\" prior_hostility: 0.5 }\n"
+          "party { id: \"d\" prior_hostility: 0.5 }\n"
+          "hotline { between: \"c\" between: \"d\" enabled: true link_test_every: \"10m\" "
+          "circuit { name: \"primary\" latency: \"1s\" } }\n";
+    }
+    return simulate(compile(text.c_str()), 1, sink);
+  };
+  RecordCollector records;
+  const Outcomes alone = run(false, &records);
+  const Outcomes crowded = run(true, nullptr);
+  ASSERT_GT(crowded.events, alone.events + 1000);
+  EXPECT_EQ(crowded.pairs[0][1].misperception, alone.pairs[0][1].misperception);
+
+  // a's belief as the observation left it, fading back to its 0.5 prior with a five-day
+  // half-life; every later record of a's shows it on that curve, so nothing else moved it.
+  const auto observed = std::find_if(records.records.begin(), records.records.end(),
+                                     [](const Record& r) { return r.kind == "observe"; });
+  ASSERT_NE(observed, records.records.end());
+  const SimTime since = observed->at;
+  const double observed_belief = std::get<double>(*observed->find("belief"));
+  const double excess_log_odds = std::log(observed_belief / (1 - observed_belief));
+  auto belief_at = [&](double t) {
+    const double faded = excess_log_odds * std::exp2(-(t - static_cast<double>(since)) /
+                                                     static_cast<double>(5 * kDay));
+    return 1 / (1 + std::exp(-faded));
+  };
+  int later = 0;
+  for (const Record& r : records.records) {
+    if (r.party != "a" || !r.find("belief") || r.at <= since) continue;
+    EXPECT_NEAR(std::get<double>(*r.find("belief")), belief_at(static_cast<double>(r.at)), 1e-12);
+    ++later;
+  }
+  EXPECT_GE(later, 2);
+  // Its excess over the prior summed minute by minute (at each minute's middle) to the end.
+  double expected = 0;
+  for (SimTime t = since; t < 30 * kDay; t += kMinute)
+    expected += (belief_at(static_cast<double>(t + kMinute / 2)) - 0.5) * to_days(kMinute);
+  EXPECT_NEAR(alone.pairs[0][1].misperception, expected, 1e-6 * expected);
 }
 
 TEST(SimulationTest, FailoverMovesTrafficToTheBackupCircuitDuringAnOutage) {

@@ -143,6 +143,17 @@ TEST(SideProtocolTest, AReplyCrossesAsOneLineAndIsReadWhole) {
   EXPECT_FALSE(read_reply_line("not json"));
 }
 
+TEST(SideProtocolTest, ABeliefCurveCrossesWhole) {
+  side::Reply reply;
+  *reply.add_curves() = curve_to_proto(1, {-0.4, 2.5, 3600, 86400});
+  const auto read = read_reply_line(reply_line(reply));
+  ASSERT_TRUE(read);
+  const SideReply side = read_side_reply(*read);
+  ASSERT_EQ(side.curves.size(), 1u);
+  EXPECT_EQ(side.curves[0].first, 1);
+  EXPECT_EQ(side.curves[0].second, (model::BeliefCurve{-0.4, 2.5, 3600, 86400}));
+}
+
 TEST(SideProtocolTest, AMalformedReplySaysWhatIsWrong) {
   const auto refused = [](const std::string& line) -> std::string {
     try {
@@ -162,7 +173,12 @@ TEST(SideProtocolTest, AMalformedReplySaysWhatIsWrong) {
         R"({"reply":{"actions":{"moves":[99]}}})",
         R"({"reply":{"records":[{"kind":"x","fields":[{"key":"k"}]}]}})",
         R"({"reply":{"actions":{"strikes":[{"in_response_to":1e300}]}}})",
-        R"({"reply":{"actions":{"wake_at":[-1e300]}}})"}) {
+        R"({"reply":{"actions":{"wake_at":[-1e300]}}})",
+        R"({"reply":{"curves":[{"of":-1,"log_odds":1}]}})",
+        R"({"reply":{"curves":[{"of":1,"log_odds":"NaN"}]}})",
+        R"({"reply":{"curves":[{"of":1,"prior_log_odds":"-Infinity"}]}})",
+        R"({"reply":{"curves":[{"of":1,"since":"-5"}]}})",
+        R"({"reply":{"curves":[{"of":1,"half_life":"-1"}]}})"}) {
     EXPECT_NE(refused(bad).find("malformed reply"), std::string::npos) << bad;
   }
 }
