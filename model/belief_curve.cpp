@@ -15,7 +15,7 @@ double probability(double log_odds) {
 // has nearly faded back to its prior.
 double excess_per_log_odds(double prior_log_odds, double y) {
   const double ratio = y == 0 ? 1.0 : std::expm1(y) / y;
-  return probability(prior_log_odds) * (1.0 - probability(prior_log_odds + y)) * ratio;
+  return probability(prior_log_odds) * probability(-(prior_log_odds + y)) * ratio;
 }
 
 // Eight-point Gauss–Legendre nodes and weights on [-1, 1]. The integrand is analytic with its
@@ -55,12 +55,13 @@ double BeliefCurve::at(SimTime now) const {
   return probability(prior_log_odds + (log_odds - prior_log_odds) * faded);
 }
 
-double added_error_days(const BeliefCurve& curve, SimTime from, SimTime to, double truth) {
+double added_error_days(const BeliefCurve& curve, SimTime from, SimTime to, bool truth) {
+  from = std::max(from, curve.since);
   if (to <= from) return 0;
   const double above_prior = curve.log_odds - curve.prior_log_odds;
   // The belief stays on one side of its prior as it fades: the error is added all along the
   // way, or never.
-  const bool wrong_way = truth < 0.5 ? above_prior > 0 : above_prior < 0;
+  const bool wrong_way = truth ? above_prior < 0 : above_prior > 0;
   if (!wrong_way) return 0;
   if (curve.half_life <= 0) {
     return std::abs(probability(curve.log_odds) - probability(curve.prior_log_odds)) *
@@ -70,8 +71,7 @@ double added_error_days(const BeliefCurve& curve, SimTime from, SimTime to, doub
   // integral over time becomes one over y of (σ(p + y) - σ(p)) / y, which is smooth.
   const double half_life = static_cast<double>(curve.half_life);
   auto distance_at = [&](SimTime t) {
-    return above_prior *
-           std::exp2(-static_cast<double>(std::max<SimTime>(0, t - curve.since)) / half_life);
+    return above_prior * std::exp2(-static_cast<double>(t - curve.since) / half_life);
   };
   const double y_from = distance_at(from);
   const double y_to = distance_at(to);

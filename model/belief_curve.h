@@ -23,10 +23,10 @@ struct BeliefCurve {
   bool operator!=(const BeliefCurve& other) const { return !(*this == other); }
 };
 
-// The error the crisis added to this belief, integrated from `from` to `to` (in days of error):
-// how much further the belief is from `truth` (0: the other means no harm, 1: it does) than the
-// prior would put it, where it is further. A belief that matches the truth, or never moved,
-// adds nothing.
-double added_error_days(const BeliefCurve& curve, SimTime from, SimTime to, double truth);
+// The error the crisis added to this belief, integrated from `from` (not before the curve's
+// `since`) to `to`, in days of error: how much further the belief is from the truth (`truth`:
+// whether the other means harm) than the prior would put it, where it is further. A belief that
+// matches the truth, or never moved, adds nothing.
+double added_error_days(const BeliefCurve& curve, SimTime from, SimTime to, bool truth);
 
 }  // namespace hotline::model

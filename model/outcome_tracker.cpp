@@ -37,7 +37,7 @@ void OutcomeTracker::integrate(int party, int other, SimTime to) {
   SimTime& from = integrated_to_[party][other];
   if (to <= from) return;
   const double error =
-      added_error_days(curve_[party][other], from, to, segment_truth_[party][other] ? 1.0 : 0.0);
+      added_error_days(curve_[party][other], from, to, segment_truth_[party][other] != 0);
   outcomes_.pairs[party][other].misperception += error;
   outcomes_.sides[party].misperception += error;
   from = to;
@@ -47,10 +47,11 @@ void OutcomeTracker::track(SimTime now) {
   const int parties = static_cast<int>(sides_.size());
   const SimTime changed_at = last_tracked_;
   last_tracked_ = now;
-  if (!started_) {
+  const bool first = !started_;
+  if (first) {
     // Nothing happens before the first event: the segments start at 0 as the world is then
     // (the simulator sets the truth after building the tracker).
-    seen_belief_changes_.assign(parties, ~std::uint64_t{0});
+    seen_belief_changes_.assign(parties, 0);
     truth_may_have_changed_ = true;
     started_ = true;
   }
@@ -65,7 +66,7 @@ void OutcomeTracker::track(SimTime now) {
   // asked for its curves.
   for (int i = 0; i < parties; ++i) {
     const std::uint64_t belief_changes = sides_[i]->belief_changes();
-    const bool beliefs_moved = belief_changes != seen_belief_changes_[i];
+    const bool beliefs_moved = first || belief_changes != seen_belief_changes_[i];
     if (!beliefs_moved && !truth_may_have_changed_) continue;
     if (beliefs_moved) {
       sides_[i]->belief_curves(i, curves_now_);
@@ -79,8 +80,9 @@ void OutcomeTracker::track(SimTime now) {
       const BeliefCurve& curve = curves_now_[j];
       const bool curve_changed = beliefs_moved && curve != curve_[i][j];
       if (!truth_changed && !curve_changed) continue;
-      // A new curve starts where its evidence came (a person's stated belief may come between
-      // two events); a new truth at the last call's time. The two changes are taken in order.
+      // A new curve starts where its evidence came, a new truth at the last call's time: the
+      // same moment for every change the simulator makes; taken in order all the same, should a
+      // curve ever start between two calls.
       const SimTime curve_at = std::clamp(curve.since, integrated_to_[i][j], now);
       if (curve_changed && (!truth_changed || curve_at <= changed_at)) {
         integrate(i, j, curve_at);

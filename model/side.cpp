@@ -79,7 +79,7 @@ double Side::decay(SimTime elapsed) const {
 }
 
 double Side::belief_of(const Relation& r, SimTime now) const {
-  // Asked several times per event (by the outcome tracker and by decisions): computed once. A
+  // Asked several times per event (by decisions and records): computed once. A
   // belief nothing has moved is its prior at any time (the same number the formula gives).
   if (r.log_odds == r.prior_log_odds && r.belief_cached_at >= 0) return r.belief_cached;
   if (now != r.belief_cached_at) {

@@ -53,8 +53,8 @@ class SideHost {
   // This side's belief that `party` means it harm.
   virtual double belief(SimTime now, int party) = 0;
   // The curves its beliefs about every other party follow until new evidence, indexed by party
-  // (`of` holds one entry per party; the side's own, `self`, is left alone): the outcome tracker
-  // asks at every event, so one call, not one per pair.
+  // (`of` holds one entry per party; the side's own, `self`, is left alone): one call, not one
+  // per pair, made by the outcome tracker whenever `belief_changes` moved.
   virtual void belief_curves(int self, std::vector<BeliefCurve>& of) = 0;
   // How many times this side's beliefs have moved: the tracker asks for the curves only when
   // this changed.

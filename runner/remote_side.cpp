@@ -349,12 +349,19 @@ void RemoteSideHost::belief_curves(int self, std::vector<model::BeliefCurve>& of
   side::Call request = at(last_now_);
   request.mutable_belief_curves();
   call(std::move(request), nullptr);
+  // One curve for every other party, or none is taken: a curve left out would leave another
+  // side's in its place.
+  std::vector<char> given(of.size(), false);
   for (const auto& [party, curve] : curves_) {
-    if (party == self || party >= static_cast<int>(of.size()))
-      throw NodeFailure(party_ + "'s node answered with a belief about no other party (" +
+    if (party == self || party >= static_cast<int>(of.size()) || given[party])
+      throw NodeFailure(party_ + "'s node answered with a belief about no other party, or twice (" +
                         std::to_string(party) + ")");
-    of[party] = curve;
+    given[party] = true;
   }
+  if (curves_.size() + 1 != of.size())
+    throw NodeFailure(party_ + "'s node answered with " + std::to_string(curves_.size()) +
+                      " belief curves for " + std::to_string(of.size() - 1) + " other parties");
+  for (const auto& [party, curve] : curves_) of[party] = curve;
 }
 
 }  // namespace hotline::runner

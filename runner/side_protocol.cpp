@@ -224,8 +224,11 @@ side::BeliefCurve curve_to_proto(int of, const model::BeliefCurve& curve) {
 
 model::BeliefCurve curve_from_proto(const side::BeliefCurve& proto) {
   if (proto.of() < 0) throw std::out_of_range("a belief curve about no party");
-  if (!std::isfinite(proto.prior_log_odds()) || !std::isfinite(proto.log_odds()))
-    throw std::out_of_range("a belief curve whose log-odds are not finite");
+  // Past any belief a side can hold (the model's within ±8, a person's stated one ±9.2).
+  constexpr double kLogOddsBound = 20;
+  if (!(std::abs(proto.prior_log_odds()) <= kLogOddsBound) ||
+      !(std::abs(proto.log_odds()) <= kLogOddsBound))
+    throw std::out_of_range("a belief curve whose log-odds are not finite or past any belief");
   if (proto.since() < 0 || proto.half_life() < 0)
     throw std::out_of_range("a belief curve with a negative time or half-life");
   return {proto.prior_log_odds(), proto.log_odds(), proto.since(), proto.half_life()};

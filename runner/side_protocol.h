@@ -40,7 +40,7 @@ model::Actions actions_from_proto(const side::Actions& actions);
 side::Record record_to_proto(const model::Record& record);
 model::Record record_from_proto(const side::Record& record);
 side::BeliefCurve curve_to_proto(int of, const model::BeliefCurve& curve);
-// Throws std::out_of_range for a curve no side could hold (a number that is not finite, a
+// Throws std::out_of_range for a curve no side could hold (log-odds not finite or past ±20, a
 // negative time or half-life, no party).
 model::BeliefCurve curve_from_proto(const side::BeliefCurve& curve);
 

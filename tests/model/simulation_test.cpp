@@ -142,39 +142,26 @@ TEST(SimulationTest, MisperceptionCountsOnlyTheErrorTheCrisisAddedNotTheRunsLeng
   EXPECT_GT(run("30d", true).sides[0].misperception, 1.0);
 }
 
-TEST(SimulationTest, MisperceptionDoesNotDependOnHowManyOtherEventsFallMeanwhile) {
-  // a wrongly blames b, and its fear fades over weeks with few events of its own. Two parties
-  // far away, with a hotline tested every ten minutes, add thousands of events meanwhile: a's
-  // misperception of b is the same, and it is the integral of a's belief as a recorded it.
-  auto run = [](bool bystanders, RecordSink* sink) {
-    std::string text =
-        "start: \"2020-01-01T00:00:00Z\" duration: \"30d\"\n"
-        "party { id: \"a\" prior_hostility: 0.5 perception { memory: \"5d\" } }\n"
-        "party { id: \"b\" prior_hostility: 0.5 perception { memory: \"5d\" } }\n"
-        "event { at: \"D+1\" incident { id: \"x\" kind: \"DDOS\" victim: \"a\" severity: 0.3 } "
-        "}\n"
-        "event { at: \"+1h\" observe { by: \"a\" incident: \"x\" apparent_origin: \"b\" "
-        "confidence: 0.8 } }\n";
-    if (bystanders) {
-      text +=
-          "party { id: \"c\" prior_hostility: 0.5 }\n"
-          "party { id: \"d\" prior_hostility: 0.5 }\n"
-          "hotline { between: \"c\" between: \"d\" enabled: true link_test_every: \"10m\" "
-          "circuit { name: \"primary\" latency: \"1s\" } }\n";
-    }
-    return simulate(compile(text.c_str()), 1, sink);
-  };
-  RecordCollector records;
-  const Outcomes alone = run(false, &records);
-  const Outcomes crowded = run(true, nullptr);
-  ASSERT_GT(crowded.events, alone.events + 1000);
-  EXPECT_EQ(crowded.pairs[0][1].misperception, alone.pairs[0][1].misperception);
+// a wrongly blames b at D+1 01:00, and its fear fades with a five-day half-life over a month
+// with few events of its own; `more` adds to the scenario.
+const char* kFadingFear = R"(
+start: "2020-01-01T00:00:00Z" duration: "30d"
+party { id: "a" prior_hostility: 0.5 perception { memory: "5d" } }
+party { id: "b" prior_hostility: 0.5 perception { memory: "5d" } }
+event { at: "D+1" incident { id: "x" kind: "DDOS" victim: "a" severity: 0.3 } }
+event { at: "+1h" observe { by: "a" incident: "x" apparent_origin: "b" confidence: 0.8 } }
+)";
 
-  // a's belief as the observation left it, fading back to its 0.5 prior with a five-day
-  // half-life; every later record of a's shows it on that curve, so nothing else moved it.
+// a's belief about b as its observation left it, fading back to its 0.5 prior: checks that every
+// later record of a's shows it on that curve (nothing else moved it) and returns the curve's
+// excess over the prior summed minute by minute (at each minute's middle) up to `until`.
+double fading_fear_excess(const RecordCollector& records, SimTime until) {
   const auto observed = std::find_if(records.records.begin(), records.records.end(),
                                      [](const Record& r) { return r.kind == "observe"; });
-  ASSERT_NE(observed, records.records.end());
+  if (observed == records.records.end()) {
+    ADD_FAILURE() << "a observed nothing";
+    return 0;
+  }
   const SimTime since = observed->at;
   const double observed_belief = std::get<double>(*observed->find("belief"));
   const double excess_log_odds = std::log(observed_belief / (1 - observed_belief));
@@ -190,11 +177,40 @@ TEST(SimulationTest, MisperceptionDoesNotDependOnHowManyOtherEventsFallMeanwhile
     ++later;
   }
   EXPECT_GE(later, 2);
-  // Its excess over the prior summed minute by minute (at each minute's middle) to the end.
-  double expected = 0;
-  for (SimTime t = since; t < 30 * kDay; t += kMinute)
-    expected += (belief_at(static_cast<double>(t + kMinute / 2)) - 0.5) * to_days(kMinute);
+  double excess = 0;
+  for (SimTime t = since; t < until; t += kMinute)
+    excess += (belief_at(static_cast<double>(t + kMinute / 2)) - 0.5) * to_days(kMinute);
+  return excess;
+}
+
+TEST(SimulationTest, MisperceptionDoesNotDependOnHowManyOtherEventsFallMeanwhile) {
+  // Two parties far away, with a hotline tested every ten minutes, add thousands of events
+  // meanwhile: a's misperception of b is the same, and it is the integral of a's belief.
+  RecordCollector records;
+  const Outcomes alone = simulate(compile(kFadingFear), 1, &records);
+  const std::string bystanders = std::string(kFadingFear) +
+                                 "party { id: \"c\" prior_hostility: 0.5 }\n"
+                                 "party { id: \"d\" prior_hostility: 0.5 }\n"
+                                 "hotline { between: \"c\" between: \"d\" enabled: true "
+                                 "link_test_every: \"10m\" circuit { name: \"primary\" "
+                                 "latency: \"1s\" } }\n";
+  const Outcomes crowded = simulate(compile(bystanders.c_str()), 1);
+  ASSERT_GT(crowded.events, alone.events + 1000);
+  const double expected = fading_fear_excess(records, 30 * kDay);
+  EXPECT_NEAR(crowded.pairs[0][1].misperception, alone.pairs[0][1].misperception, 1e-12 * expected);
   EXPECT_NEAR(alone.pairs[0][1].misperception, expected, 1e-6 * expected);
+}
+
+TEST(SimulationTest, MisperceptionIsMeasuredAgainstTheTruthOfEachMoment) {
+  // On D+10 at 05:17 b comes to mean a harm: from that moment a's fear is no longer an error,
+  // though nothing happens for the twenty days after it.
+  const std::string text =
+      std::string(kFadingFear) +
+      "event { at: \"D+10 05:17\" intent { party: \"b\" intends_harm: true } }\n";
+  RecordCollector records;
+  const Outcomes outcomes = simulate(compile(text.c_str()), 1, &records);
+  const double expected = fading_fear_excess(records, 10 * kDay + 5 * kHour + 17 * kMinute);
+  EXPECT_NEAR(outcomes.pairs[0][1].misperception, expected, 1e-6 * expected);
 }
 
 TEST(SimulationTest, FailoverMovesTrafficToTheBackupCircuitDuringAnOutage) {

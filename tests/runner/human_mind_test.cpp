@@ -27,6 +27,19 @@ class HumanMindTest : public ::testing::Test {
   HumanMind moscow_;
 };
 
+TEST_F(HumanMindTest, AStatedBeliefHoldsFromItsMomentUntilThePersonStatesAnother) {
+  std::vector<model::BeliefCurve> curves(2);
+  moscow_.belief_curves(1, curves);
+  EXPECT_EQ(curves[0].log_odds, curves[0].prior_log_odds);
+  EXPECT_EQ(moscow_.belief_changes(), 0u);
+  EXPECT_EQ(moscow_.command(5 * model::kHour, "/believe 0.9"), "");
+  moscow_.belief_curves(1, curves);
+  EXPECT_EQ(moscow_.belief_changes(), 1u);
+  EXPECT_EQ(curves[0].since, 5 * model::kHour);
+  EXPECT_EQ(curves[0].half_life, 0);  // a person's belief does not fade on its own
+  EXPECT_NEAR(curves[0].at(90 * model::kDay), 0.9, 1e-12);
+}
+
 TEST_F(HumanMindTest, HeedingAWarningNamesAWholeTargetOfSeveralWords) {
   EXPECT_EQ(moscow_.command(0, "/refrain US grid operator"), "");
   const model::Actions out = taken();

@@ -55,6 +55,27 @@ struct PlayerOfA {
   }
 };
 
+TEST(PlayerTest, TheMindGivesItsBeliefCurvesAndCountsWhatMovedThem) {
+  PlayerOfA a;
+  a.see_move(1, 0);  // b's move against a moves a's belief about b, once
+  EXPECT_EQ(a.replies.back().belief_changes(), 1u);
+  side::Call call;
+  call.set_now(7200);
+  call.mutable_belief_curves();
+  a.player.on_call(call_line(call));
+  const SideReply reply = read_side_reply(a.replies.back());
+  ASSERT_EQ(reply.curves.size(), 2u);  // one about each other party
+  EXPECT_EQ(reply.curves[0].first, 1);
+  EXPECT_EQ(reply.curves[1].first, 2);
+  const model::BeliefCurve& of_b = reply.curves[0].second;
+  const model::BeliefCurve& of_c = reply.curves[1].second;
+  EXPECT_EQ(of_b.since, 3600);
+  EXPECT_GT(of_b.log_odds, of_b.prior_log_odds);
+  EXPECT_EQ(of_c.log_odds, of_c.prior_log_odds);
+  EXPECT_EQ(of_c.half_life, of_b.half_life);
+  EXPECT_GT(of_b.half_life, 0);
+}
+
 TEST(PlayerTest, AMoveAgainstAThirdPartyReachesTheMindWithWhomItWasAgainst) {
   PlayerOfA a;
   const side::Reply& reply = a.see_move(2, 1);

@@ -178,6 +178,8 @@ TEST(SideProtocolTest, AMalformedReplySaysWhatIsWrong) {
         R"({"reply":{"curves":[{"of":1,"log_odds":"NaN"}]}})",
         R"({"reply":{"curves":[{"of":1,"prior_log_odds":"-Infinity"}]}})",
         R"({"reply":{"curves":[{"of":1,"since":"-5"}]}})",
+        R"({"reply":{"curves":[{"of":1,"log_odds":800}]}})",
+        R"({"reply":{"curves":[{"of":1,"prior_log_odds":1e300}]}})",
         R"({"reply":{"curves":[{"of":1,"half_life":"-1"}]}})"}) {
     EXPECT_NE(refused(bad).find("malformed reply"), std::string::npos) << bad;
   }
