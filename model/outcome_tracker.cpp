@@ -84,7 +84,8 @@ void OutcomeTracker::track(SimTime now) {
       // same moment for every change the simulator makes; taken in order all the same, should a
       // curve ever start between two calls.
       const SimTime curve_at = std::clamp(curve.since, integrated_to_[i][j], now);
-      if (curve_changed && (!truth_changed || curve_at <= changed_at)) {
+      const bool curve_first = curve_changed && (!truth_changed || curve_at <= changed_at);
+      if (curve_first) {
         integrate(i, j, curve_at);
         curve_[i][j] = curve;
       }
@@ -92,7 +93,7 @@ void OutcomeTracker::track(SimTime now) {
         integrate(i, j, changed_at);
         segment_truth_[i][j] = truth;
       }
-      if (curve_changed && curve_[i][j] != curve) {
+      if (curve_changed && !curve_first) {
         integrate(i, j, curve_at);
         curve_[i][j] = curve;
       }

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "model/belief_curve.h"
-
 #include "model/outcomes.h"
 #include "model/record.h"
 #include "model/scenario.h"
