@@ -20,8 +20,8 @@ double excess_per_log_odds(double prior_log_odds, double y) {
 
 // Eight-point Gauss–Legendre nodes and weights on [-1, 1]. The integrand is analytic with its
 // nearest poles π away from the real axis (those of the logistic function): on panels two
-// log-odds wide its error is below 1e-11 of the result for any belief (measured against panels
-// two hundred times narrower).
+// log-odds wide its error is below 1e-13 of the result (measured for priors from -6 to 2 and
+// beliefs up to 16 log-odds from them, against panels two hundred times narrower).
 constexpr std::array<double, 4> kNodes = {0.1834346424956498, 0.5255324099163290,
                                           0.7966664774136267, 0.9602898564975363};
 constexpr std::array<double, 4> kWeights = {0.3626837833783620, 0.3137066458778873,

@@ -61,8 +61,8 @@ class OutcomeTracker {
   std::vector<std::vector<BeliefCurve>> curve_;
   std::vector<std::vector<char>> segment_truth_;
   std::vector<std::vector<SimTime>> integrated_to_;
-  // Time on each rung runs on its own clock, apart from the beliefs' `last_tracked_`, so that it
-  // is counted from the move itself, not from the next event.
+  // Time on each rung is counted at each move and at the end, from the move itself, not from
+  // the next event.
   std::vector<SimTime> rung_counted_to_;
   std::vector<char> last_was_above_;
   std::vector<char> last_was_at_war_;
