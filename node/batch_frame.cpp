@@ -3,6 +3,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include <cstring>
 #include <stdexcept>
 
 #include "common/frame.h"
@@ -31,12 +32,7 @@ std::size_t length_delimited_bytes(int field, std::size_t length) {
          CodedOutputStream::VarintSize32(static_cast<std::uint32_t>(length)) + length;
 }
 
-// The item's own bytes (without its tag and length in the batch); the payload's size cached.
-std::size_t item_body_bytes(const wire::Envelope& envelope, std::size_t payload_bytes) {
-  return WireFormatLite::TagSize(wire::Envelope::kSeqFieldNumber, WireFormatLite::TYPE_UINT64) +
-         CodedOutputStream::VarintSize64(envelope.seq()) + (envelope.retransmission() ? 2 : 0) +
-         length_delimited_bytes(payload_field(envelope), payload_bytes);
-}
+constexpr std::size_t kRetransmissionBytes = 2;  // its tag and `true`
 
 std::uint8_t* write_length_delimited_header(int field, std::size_t length, std::uint8_t* at) {
   at = WireFormatLite::WriteTagToArray(field, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, at);
@@ -45,14 +41,24 @@ std::uint8_t* write_length_delimited_header(int field, std::size_t length, std::
 
 }  // namespace
 
-BatchItem batch_item(const wire::Envelope& envelope) {
-  BatchItem item;
-  item.envelope = &envelope;
-  item.payload = &reliable_payload_of(envelope);
-  item.payload_bytes = item.payload->ByteSizeLong();
-  item.bytes = length_delimited_bytes(wire::Batch::kItemsFieldNumber,
-                                      item_body_bytes(envelope, item.payload_bytes));
-  return item;
+std::size_t encode_item_body(const wire::Envelope& envelope, std::string& out) {
+  const MessageLite& payload = reliable_payload_of(envelope);
+  const std::size_t payload_bytes = payload.ByteSizeLong();
+  out.resize(WireFormatLite::TagSize(wire::Envelope::kSeqFieldNumber, WireFormatLite::TYPE_UINT64) +
+             CodedOutputStream::VarintSize64(envelope.seq()) +
+             length_delimited_bytes(payload_field(envelope), payload_bytes));
+  auto* const start = reinterpret_cast<std::uint8_t*>(out.data());
+  std::uint8_t* at =
+      WireFormatLite::WriteUInt64ToArray(wire::Envelope::kSeqFieldNumber, envelope.seq(), start);
+  at = write_length_delimited_header(payload_field(envelope), payload_bytes, at);
+  at = payload.SerializeWithCachedSizesToArray(at);
+  if (at != start + out.size()) throw std::logic_error("a batch item's size was miscounted");
+  return payload_bytes;
+}
+
+BatchItem batch_item(std::string_view body, bool retransmission) {
+  const std::size_t item_bytes = body.size() + (retransmission ? kRetransmissionBytes : 0);
+  return {body, retransmission, length_delimited_bytes(wire::Batch::kItemsFieldNumber, item_bytes)};
 }
 
 void append_batch_frame(std::string& out, const wire::Envelope& header,
@@ -66,15 +72,14 @@ void append_batch_frame(std::string& out, const wire::Envelope& header,
     at = header.SerializeWithCachedSizesToArray(at);
     at = write_length_delimited_header(wire::Envelope::kBatchFieldNumber, items_bytes, at);
     for (const BatchItem& item : items) {
-      const wire::Envelope& envelope = *item.envelope;
-      at = write_length_delimited_header(wire::Batch::kItemsFieldNumber,
-                                         item_body_bytes(envelope, item.payload_bytes), at);
-      at = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kSeqFieldNumber, envelope.seq(), at);
-      if (envelope.retransmission()) {
+      at = write_length_delimited_header(
+          wire::Batch::kItemsFieldNumber,
+          item.body.size() + (item.retransmission ? kRetransmissionBytes : 0), at);
+      std::memcpy(at, item.body.data(), item.body.size());
+      at += item.body.size();
+      if (item.retransmission) {
         at = WireFormatLite::WriteBoolToArray(wire::Envelope::kRetransmissionFieldNumber, true, at);
       }
-      at = write_length_delimited_header(payload_field(envelope), item.payload_bytes, at);
-      at = item.payload->SerializeWithCachedSizesToArray(at);
     }
     if (at != reinterpret_cast<std::uint8_t*>(body) + body_bytes) {
       throw std::logic_error("a batch frame's size was miscounted");

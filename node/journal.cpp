@@ -330,6 +330,13 @@ void Journal::append_sent(const wire::Envelope& envelope, bool generated, std::s
   after_append();
 }
 
+void Journal::append_sent_item(const wire::Envelope& envelope, std::string_view item,
+                               bool generated, std::string_view peer) {
+  throw_if_failed();
+  journal_format::append_sent_item(pending_, envelope, item, generated, peer);
+  after_append();
+}
+
 void Journal::append_delivered(const wire::Envelope& envelope, std::string_view peer) {
   throw_if_failed();
   journal_format::append_delivered(pending_, envelope, peer);

@@ -98,6 +98,9 @@ class Journal {
   // The two records of every message, encoded around the envelope without copying it.
   // `peer` names the link in the journal of a node of several peers, and is empty otherwise.
   void append_sent(const wire::Envelope& envelope, bool generated, std::string_view peer = {});
+  // The same for an envelope already encoded as a batch item (journal_format::append_sent_item).
+  void append_sent_item(const wire::Envelope& envelope, std::string_view item, bool generated,
+                        std::string_view peer = {});
   void append_delivered(const wire::Envelope& envelope, std::string_view peer = {});
   // A delivery that came as a batch item, from its bytes (journal_format::append_delivered_item).
   void append_delivered_item(std::string_view item_bytes, std::uint64_t epoch,

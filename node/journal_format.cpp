@@ -167,6 +167,54 @@ void append_delivered(std::string& out, const wire::Envelope& envelope, std::str
   append_wrapped_envelope(out, journal::Record::kDeliveredFieldNumber, envelope, false, peer);
 }
 
+void append_sent_item(std::string& out, const wire::Envelope& envelope, std::string_view item,
+                      bool generated, std::string_view peer) {
+  const std::uint32_t version = envelope.version();
+  const std::string& sender = envelope.sender();
+  const std::uint64_t epoch = envelope.epoch();
+  const std::size_t envelope_bytes =
+      (version == 0 ? 0
+                    : WireFormatLite::TagSize(wire::Envelope::kVersionFieldNumber,
+                                              WireFormatLite::TYPE_UINT32) +
+                          CodedOutputStream::VarintSize32(version)) +
+      (sender.empty() ? 0
+                      : length_delimited_bytes(wire::Envelope::kSenderFieldNumber, sender.size())) +
+      (epoch == 0 ? 0
+                  : WireFormatLite::TagSize(wire::Envelope::kEpochFieldNumber,
+                                            WireFormatLite::TYPE_UINT64) +
+                        CodedOutputStream::VarintSize64(epoch)) +
+      item.size();
+  const std::size_t inner =
+      length_delimited_bytes(journal::Sent::kEnvelopeFieldNumber, envelope_bytes) +
+      (generated ? WireFormatLite::TagSize(journal::Sent::kGeneratedFieldNumber,
+                                           WireFormatLite::TYPE_BOOL) +
+                       1
+                 : 0);
+  const std::size_t body =
+      length_delimited_bytes(journal::Record::kSentFieldNumber, inner) + peer_bytes(peer);
+  const std::size_t at = out.size();
+  out.resize(at + kHeaderBytes + body);
+  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
+  std::uint8_t* p = write_length_delimited_header(journal::Record::kSentFieldNumber, inner, start);
+  p = write_length_delimited_header(journal::Sent::kEnvelopeFieldNumber, envelope_bytes, p);
+  if (version != 0)
+    p = WireFormatLite::WriteUInt32ToArray(wire::Envelope::kVersionFieldNumber, version, p);
+  if (!sender.empty()) {
+    p = write_length_delimited_header(wire::Envelope::kSenderFieldNumber, sender.size(), p);
+    std::memcpy(p, sender.data(), sender.size());
+    p += sender.size();
+  }
+  if (epoch != 0)
+    p = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kEpochFieldNumber, epoch, p);
+  std::memcpy(p, item.data(), item.size());
+  p += item.size();
+  if (generated)
+    p = WireFormatLite::WriteBoolToArray(journal::Sent::kGeneratedFieldNumber, true, p);
+  p = write_peer(peer, p);
+  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
+  seal(out.data() + at, body);
+}
+
 void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch,
                            std::string_view peer) {
   const std::size_t epoch_bytes =

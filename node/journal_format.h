@@ -34,6 +34,11 @@ void append_record_body(std::string& out, std::string_view body);
 void append_sent(std::string& out, const wire::Envelope& envelope, bool generated,
                  std::string_view peer = {});
 void append_delivered(std::string& out, const wire::Envelope& envelope, std::string_view peer = {});
+// Record{sent: {envelope, generated}, peer} for an envelope encoded as a batch item when it was
+// numbered (encode_item_body): `envelope`'s version, sender and epoch, then the item's bytes (its
+// seq and payload). The sender's hot path: a copy, not a second encoding of the payload.
+void append_sent_item(std::string& out, const wire::Envelope& envelope, std::string_view item,
+                      bool generated, std::string_view peer = {});
 // Record{delivered: {envelope}} for an envelope that came as a batch item: the item's bytes as
 // they arrived, then the header's epoch (a later field of the same number wins in protobuf, so
 // an item that names an epoch of its own reads as it did when it arrived). The receiver's hot

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "node/outbox.h"
+
 namespace hotline::node {
 
 std::string default_peer_of(const std::string& party) {
@@ -93,10 +95,13 @@ void finalize(NodeOptions& options) {
     throw std::invalid_argument("--heartbeat-misses must be at most 1000, got " +
                                 std::to_string(options.heartbeat_misses));
   }
-  if (options.max_outbox_bytes < options.max_frame_bytes ||
-      options.max_outbox_bytes > std::size_t{1} << 30) {
-    throw std::invalid_argument("--max-outbox must be from the largest frame (" +
-                                std::to_string(options.max_frame_bytes) + ") to 1 GiB, got " +
+  // Room for at least one message of the largest size, which the outbox holds twice (parsed,
+  // and encoded for the wire and the journal).
+  const std::size_t one_largest = Outbox::entry_bytes(options.max_frame_bytes);
+  if (options.max_outbox_bytes < one_largest || options.max_outbox_bytes > std::size_t{1} << 30) {
+    throw std::invalid_argument("--max-outbox must be from " + std::to_string(one_largest) +
+                                " (one message of the largest frame, held parsed and encoded) "
+                                "to 1 GiB, got " +
                                 std::to_string(options.max_outbox_bytes));
   }
 }

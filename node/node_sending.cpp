@@ -85,7 +85,7 @@ std::uint64_t Node::send_generated(wire::Envelope payload, std::string_view to) 
 }
 
 bool Node::has_room_for(std::size_t payload_bytes, std::string_view to) const {
-  return link(to).outbox.bytes() + payload_bytes + 2 * Outbox::kEntryOverhead <=
+  return link(to).outbox.bytes() + Outbox::entry_bytes(payload_bytes) + Outbox::kEntryOverhead <=
          options_.max_outbox_bytes;
 }
 
@@ -112,7 +112,7 @@ void Node::check_fits(const PeerLink& peer, std::size_t payload_bytes,
         " does not fit the frame limit of " + std::to_string(limit) + " bytes" +
         (limit < options_.max_frame_bytes ? " the peer accepts (its --max-frame)" : ""));
   }
-  if (peer.outbox.bytes() + payload_bytes + Outbox::kEntryOverhead > options_.max_outbox_bytes) {
+  if (peer.outbox.bytes() + Outbox::entry_bytes(payload_bytes) > options_.max_outbox_bytes) {
     throw std::length_error("the outbox already holds " + std::to_string(peer.outbox.size()) +
                             " unacknowledged message(s), " + std::to_string(peer.outbox.bytes()) +
                             " bytes (--max-outbox " + std::to_string(options_.max_outbox_bytes) +
@@ -142,10 +142,9 @@ std::uint64_t Node::accept_next(PeerLink& peer, bool generated) {
   if (journal_) {
     // Journalled before it is numbered: if the journal fails, the message was never accepted
     // (the node stops) rather than numbered, refused, and transmitted later all the same.
-    payload.set_epoch(peer.outbox.epoch());
-    payload.set_seq(peer.outbox.last_seq() + 1);
+    const std::string& item = peer.outbox.encode_next();
     try {
-      journal_->append_sent(payload, generated, peer.journal_name);
+      journal_->append_sent_item(payload, item, generated, peer.journal_name);
     } catch (const JournalIoError& error) {
       fail(error.what());
       throw;
@@ -202,11 +201,11 @@ void Node::pump(PeerLink& peer) {
          seq <= peer.durable_seq && items_bytes < batch_limit; ++seq) {
       Outbox::Entry& entry = peer.outbox.at(seq - first);
       entry.envelope.set_retransmission(entry.sent);
-      const BatchItem item = batch_item(entry.envelope);
-      if (item.payload_bytes > limit) {
+      const BatchItem item = batch_item(entry.item, entry.sent);
+      if (entry.payload_bytes > limit) {
         // Accepted before this peer's limit was known, and larger than it: it cannot go, and
         // in-order delivery holds everything after it. Say so once; the link stays up.
-        if (batch_items.empty()) report_too_large(peer, entry, item.payload_bytes);
+        if (batch_items.empty()) report_too_large(peer, entry, entry.payload_bytes);
         break;
       }
       if (!batch_items.empty() && items_bytes + item.bytes > batch_limit) break;
@@ -219,7 +218,7 @@ void Node::pump(PeerLink& peer) {
     if (batch_entries.size() == 1) {
       Outbox::Entry& entry = *batch_entries.front();
       const bool fresh = !entry.sent;
-      transmit(*circuit, entry, batch_items.front().payload_bytes);
+      transmit(*circuit, entry, entry.payload_bytes);
       if (fresh) copy_flash(*circuit, entry);
     } else {
       transmit_batch(*circuit, items_bytes);
@@ -266,7 +265,7 @@ void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
   for (std::size_t i = 0; i < peer.batch_entries.size(); ++i) {
     Outbox::Entry& entry = *peer.batch_entries[i];
     const bool fresh = !entry.sent;
-    mark_sent(circuit, entry, peer.batch_items[i].payload_bytes);
+    mark_sent(circuit, entry, entry.payload_bytes);
     if (fresh) copy_flash(circuit, entry);
   }
 }

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 
+#include "node/batch_frame.h"
 #include "node/protocol.h"
 
 namespace hotline::node {
@@ -23,8 +24,8 @@ Outbox::Outbox(std::uint64_t epoch, std::uint64_t last_seq, std::uint64_t acknow
   for (auto& envelope : unacknowledged) {
     Entry& entry = next_slot();
     entry.envelope = std::move(envelope);
-    const auto* payload = reliable_payload(entry.envelope);
-    mark_sent(entry, now, payload == nullptr ? 0 : payload->ByteSizeLong());
+    entry.payload_bytes = encode_item_body(entry.envelope, entry.item);
+    mark_sent(entry, now, entry.payload_bytes);
     count_bytes(entry);
     ++count_;
   }
@@ -43,6 +44,7 @@ Outbox::Entry& Outbox::next_slot() {
 }
 
 wire::Envelope& Outbox::next() {
+  next_encoded_ = false;
   wire::Envelope& envelope = next_slot().envelope;
   envelope.clear_ack();
   envelope.clear_ack_epoch();
@@ -55,8 +57,21 @@ wire::Envelope& Outbox::next() {
 void Outbox::count_bytes(Entry& entry) {
   // The text is what can be large; every other field is small and counted in the overhead.
   entry.bytes =
-      kEntryOverhead + (entry.envelope.has_message() ? entry.envelope.message().text().size() : 0);
+      entry_bytes(entry.envelope.has_message() ? entry.envelope.message().text().size() : 0);
   bytes_ += entry.bytes;
+}
+
+void Outbox::number_and_encode(Entry& entry) {
+  entry.envelope.set_epoch(epoch_);
+  entry.envelope.set_seq(last_seq_ + 1);
+  entry.payload_bytes = encode_item_body(entry.envelope, entry.item);
+}
+
+const std::string& Outbox::encode_next() {
+  Entry& entry = next_slot();
+  number_and_encode(entry);
+  next_encoded_ = true;
+  return entry.item;
 }
 
 void Outbox::start_epoch(std::uint64_t epoch) {
@@ -68,10 +83,11 @@ void Outbox::start_epoch(std::uint64_t epoch) {
 
 Outbox::Entry& Outbox::push_next() {
   Entry& entry = next_slot();
+  if (!next_encoded_) number_and_encode(entry);
+  next_encoded_ = false;
+  ++last_seq_;
   count_bytes(entry);
   ++count_;
-  entry.envelope.set_epoch(epoch_);
-  entry.envelope.set_seq(++last_seq_);
   entry.first_sent = {};
   entry.last_sent = {};
   entry.sent = false;
@@ -98,7 +114,10 @@ const std::vector<Outbox::Acknowledged>& Outbox::acknowledge(std::uint64_t seq) 
     Entry& oldest = front();
     acknowledged_.push_back(
         {oldest.envelope.seq(), oldest.first_sent, oldest.envelope.payload_case()});
-    if (oldest.payload_bytes_sent > kLargestKeptBytes) oldest.envelope.clear_payload();
+    if (oldest.payload_bytes_sent > kLargestKeptBytes) {
+      oldest.envelope.clear_payload();
+      std::string().swap(oldest.item);
+    }
     bytes_ -= oldest.bytes;
     --count_;
     if (++head_ == kChunkEntries) {

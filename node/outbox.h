@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "proto/hotline.pb.h"
@@ -17,6 +18,10 @@ class Outbox {
 
   struct Entry {
     wire::Envelope envelope;  // seq and epoch set; ack, circuit and time are set per send
+    // The envelope's seq and payload as a batch item (encode_item_body), encoded when it is
+    // numbered, and the payload's size.
+    std::string item;
+    std::size_t payload_bytes = 0;
     Clock::time_point first_sent{};
     Clock::time_point last_sent{};
     bool sent = false;
@@ -43,17 +48,24 @@ class Outbox {
   std::uint64_t acknowledged_seq() const { return acknowledged_seq_; }
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
-  // The memory the unacknowledged messages hold: their text, plus kEntryOverhead each.
+  // The memory the unacknowledged messages hold: their text twice (parsed, and encoded as an
+  // item), plus kEntryOverhead each.
   std::size_t bytes() const { return bytes_; }
   static constexpr std::size_t kEntryOverhead = 256;
+  // What a message whose text takes `text_bytes` counts for in bytes().
+  static std::size_t entry_bytes(std::size_t text_bytes) { return kEntryOverhead + 2 * text_bytes; }
 
   // The envelope push_next() will number and keep, to fill in place: what its slot held
   // before, a message since acknowledged, with the memory of its parts. Filling it in place
   // spares the allocation, and the far later free, of every part of every message. What its
   // last send stamped is cleared; the payload is the filler's to set.
   wire::Envelope& next();
-  // Numbers the envelope filled through next() (next sequence number, this epoch) and keeps it
-  // until acknowledged. An entry stays where it is (later pushes do not move it) until then.
+  // The envelope filled through next(), numbered as push_next() will number it, encoded into its
+  // slot's item; returns the item. Call before push_next(), after the last change to the envelope.
+  const std::string& encode_next();
+  // Numbers the envelope filled through next() (next sequence number, this epoch), encodes it
+  // unless encode_next() did, and keeps it until acknowledged. An entry stays where it is (later
+  // pushes do not move it) until then.
   Entry& push_next();
   Entry& push(wire::Envelope&& envelope) {
     next() = std::move(envelope);
@@ -92,6 +104,9 @@ class Outbox {
   std::uint64_t acknowledged_seq_ = 0;
   std::size_t bytes_ = 0;
   void count_bytes(Entry& entry);
+  // The slot's envelope numbered next and encoded; whether encode_next() already did.
+  void number_and_encode(Entry& entry);
+  bool next_encoded_ = false;
   // Entries live in fixed chunks, so they never move. A chunk whose entries are all
   // acknowledged is kept for reuse, envelopes and all, rather than freed. A vector, not a
   // deque, for the cheapest indexing: dropping its first chunk moves at most a few dozen

@@ -37,10 +37,13 @@ std::vector<wire::Envelope> entries() {
 }
 
 wire::Envelope round_trip(const std::vector<wire::Envelope>& kept, std::uint32_t max_frame) {
+  // As an outbox keeps them: each encoded once, the retransmission flag added per send.
+  std::vector<std::string> bodies(kept.size());
   std::vector<BatchItem> items;
   std::size_t items_bytes = 0;
-  for (const auto& envelope : kept) {
-    items.push_back(batch_item(envelope));
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    encode_item_body(kept[i], bodies[i]);
+    items.push_back(batch_item(bodies[i], kept[i].retransmission()));
     items_bytes += items.back().bytes;
   }
   std::string frames;
@@ -76,6 +79,26 @@ TEST(BatchFrameTest, ABatchFrameIsAnEnvelopeWhoseItemsKeepTheirSeqFlagAndPayload
   EXPECT_EQ(frame.batch().items(0).message().priority(), wire::FLASH);
   EXPECT_EQ(frame.batch().items(1).link_test().number(), 3u);
   EXPECT_TRUE(frame.batch().items(2).model_exchange().garbled());
+}
+
+TEST(BatchFrameTest, AnItemIsMeasuredAsItIsWritten) {
+  // append_batch_frame checks that it wrote what the items were measured at, and throws if not.
+  const auto kept = entries();
+  for (const bool retransmission : {false, true}) {
+    std::string body;
+    const std::size_t payload_bytes = encode_item_body(kept[0], body);
+    EXPECT_EQ(payload_bytes, kept[0].message().ByteSizeLong());
+    const BatchItem item = batch_item(body, retransmission);
+    std::string frames;
+    EXPECT_NO_THROW(
+        append_batch_frame(frames, header(), {item}, item.bytes, common::kDefaultMaxFrameBytes));
+    common::FrameDecoder decoder(common::kDefaultMaxFrameBytes);
+    decoder.feed(frames.data(), frames.size());
+    const wire::Envelope frame = decode_envelope(*decoder.next());
+    ASSERT_EQ(frame.batch().items_size(), 1);
+    EXPECT_EQ(frame.batch().items(0).retransmission(), retransmission);
+    EXPECT_EQ(frame.batch().items(0).seq(), 7u);
+  }
 }
 
 TEST(BatchFrameTest, ABatchLargerThanTheFrameLimitIsRefusedBeforeItIsSent) {

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "node/batch_frame.h"
 #include "node/batch_reader.h"
 #include "node/protocol.h"
 #include "tests/support/node_process.h"
@@ -384,6 +385,51 @@ TEST(JournalTest, FastEncodedRecordsMatchTheSchema) {
             message.sent().envelope().SerializeAsString());
   ASSERT_EQ(state.only().recent_deliveries.size(), 1u);
   EXPECT_EQ(state.only().recent_deliveries[0].message().text(), "from the peer");
+}
+
+// The sender journals a message from the item it encoded once for the wire: the record reads
+// back as the whole envelope it was numbered as, header fields and all, and with a peer's name.
+TEST(JournalTest, ASentItemReadsBackAsTheEnvelopeItWasEncodedFrom) {
+  wire::Envelope envelope;
+  envelope.set_version(kProtocolVersion);
+  envelope.set_sender("washington");
+  envelope.set_epoch(0xfedcba9876543210ULL);
+  envelope.set_seq(300);
+  envelope.mutable_message()->set_text("encoded once");
+  envelope.mutable_message()->set_priority(wire::FLASH);
+  wire::Envelope notification;
+  notification.set_version(kProtocolVersion);
+  notification.set_sender("washington");
+  notification.set_epoch(0xfedcba9876543210ULL);
+  notification.set_seq(301);
+  notification.mutable_notification()->set_incident_id("INC-9");
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path), keep_note);
+    journal::Record first = identity(9);
+    journal.append(first);
+    first.set_peer("beijing");
+    first.mutable_identity()->set_epoch(0xfedcba9876543210ULL);
+    journal.append(first);
+    std::string item;
+    encode_item_body(envelope, item);
+    journal.append_sent_item(envelope, item, /*generated=*/true, "beijing");
+    encode_item_body(notification, item);
+    journal.append_sent_item(notification, item, /*generated=*/false, "beijing");
+    journal.commit();
+  }
+  Journal journal(options_for(path), keep_note);
+  const auto& link = journal.recovered().peers.at("beijing");
+  EXPECT_EQ(link.generated, 1u);
+  EXPECT_EQ(link.last_seq, 301u);
+  ASSERT_EQ(link.unacknowledged.size(), 2u);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      link.unacknowledged.at(300).envelope(), envelope))
+      << link.unacknowledged.at(300).envelope().ShortDebugString();
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+      link.unacknowledged.at(301).envelope(), notification))
+      << link.unacknowledged.at(301).envelope().ShortDebugString();
 }
 
 // A delivery that came in a batch is journalled from the bytes it came in: it reads back as the
