@@ -15,6 +15,7 @@
 #include "common/frame.h"
 #include "node/batch_reader.h"
 #include "node/journal_format.h"
+#include "node/journal_state.h"
 #include "node/protocol.h"
 
 // Protobuf logs every string field of invalid UTF-8 it parses; the node refuses such input
@@ -29,22 +30,31 @@ namespace {
 
 void check_journalled_items(const hotline::node::BatchReader& reader, std::uint64_t epoch) {
   namespace journal_format = hotline::node::journal_format;
+  // As the journal writes a frame's deliveries: one record per item (--fsync always), and all
+  // items in one group; both must read back as the items parsed, under the header's epoch.
+  std::string items;
   std::string records(journal_format::kMagic);
-  for (const std::string_view item : reader.item_bytes())
+  for (const std::string_view item : reader.item_bytes()) {
     journal_format::append_delivered_item(records, item, epoch);
-  std::size_t index = 0;
-  const auto reading = journal_format::read_records(
-      records, journal_format::Version::kTwo,
-      [&](const hotline::journal::Record& record, std::string_view, std::size_t) {
-        const auto& read_back = record.delivered().envelope();
-        const auto& parsed = *reader.items().at(index++);
-        if (read_back.epoch() != epoch || read_back.seq() != parsed.seq() ||
-            read_back.payload_case() != parsed.payload_case() ||
-            read_back.ByteSizeLong() != parsed.ByteSizeLong()) {
-          __builtin_trap();
-        }
-      });
-  if (!reading.damage.empty() || index != reader.items().size()) __builtin_trap();
+    journal_format::append_delivered_item_to_group(items, item);
+  }
+  journal_format::append_delivered_items(records, epoch, items);
+  hotline::node::PeerJournal state;
+  const auto reading =
+      journal_format::read_records(records, journal_format::Version::kThree,
+                                   [&](const hotline::journal::Record& record, std::string_view,
+                                       std::size_t) { state.apply(record); });
+  const std::size_t count = reader.items().size();
+  if (!reading.damage.empty() || state.recent_deliveries.size() != 2 * count) __builtin_trap();
+  for (std::size_t i = 0; i < 2 * count; ++i) {
+    const auto& read_back = state.recent_deliveries[i];
+    const auto& parsed = *reader.items().at(i % count);
+    if (read_back.epoch() != epoch || read_back.seq() != parsed.seq() ||
+        read_back.payload_case() != parsed.payload_case() ||
+        read_back.ByteSizeLong() != parsed.ByteSizeLong()) {
+      __builtin_trap();
+    }
+  }
 }
 
 }  // namespace

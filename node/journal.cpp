@@ -14,6 +14,8 @@ namespace hotline::node {
 namespace {
 
 constexpr std::size_t kKeptBufferBytes = 4 * 1024 * 1024;
+// A group of items closes at this size (a record is at most journal_format::kMaxRecordBytes).
+constexpr std::size_t kLargestGroupBytes = 1024 * 1024;
 
 std::filesystem::path directory_of(const std::filesystem::path& path) {
   return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
@@ -154,10 +156,13 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
     start_new_file();
     return;
   }
-  const auto version = bytes.compare(0, magic.size(), magic) == 0 ? journal_format::Version::kTwo
-                                                                  : journal_format::Version::kOne;
-  std::string rewritten;  // version 1 records, framed as version 2
-  if (version == journal_format::Version::kOne) rewritten.assign(magic);
+  using journal_format::Version;
+  const Version version = bytes.compare(0, magic.size(), magic) == 0 ? Version::kThree
+                          : bytes.compare(0, magic.size(), journal_format::kMagicVersionTwo) == 0
+                              ? Version::kTwo
+                              : Version::kOne;
+  std::string rewritten;  // version 1 records, framed as version 3
+  if (version == Version::kOne) rewritten.assign(magic);
   const auto reading = journal_format::read_records(
       bytes, version,
       [&](const journal::Record& record, std::string_view body, std::size_t offset) {
@@ -166,8 +171,7 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
         }
         state_.apply(record);
         ++recovered_records_;
-        if (version == journal_format::Version::kOne)
-          journal_format::append_record_body(rewritten, body);
+        if (version == Version::kOne) journal_format::append_record_body(rewritten, body);
       });
   if (!reading.damage.empty()) {
     if (reading.record_after_damage != 0) {
@@ -179,11 +183,14 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
     cut_tail(bytes, reading.whole_bytes, reading.damage, note);
     bytes.resize(reading.whole_bytes);
   }
-  if (version == journal_format::Version::kOne) {
-    // Whatever the policy: the file replaced may have been synced, and a power cut must not
-    // leave less than it held.
+  if (version != Version::kThree) {
+    // Version 2 records are version 3 records: only the magic changes. Rewritten whatever the
+    // policy: the file replaced may have been synced, and a power cut must not leave less than
+    // it held.
+    if (version == Version::kTwo) rewritten.assign(magic).append(bytes, magic.size());
     replace_file(rewritten, true);
-    note("journal " + options_.path.string() + ": version 1 file rewritten as version 2 (" +
+    note("journal " + options_.path.string() + ": version " +
+         (version == Version::kOne ? "1" : "2") + " file rewritten as version 3 (" +
          std::to_string(recovered_records_) + " records)");
     return;
   }
@@ -320,12 +327,14 @@ void Journal::append(const journal::Record& record) {
                                                    state_.peers.count(record.peer()) == 0))) {
     state_.apply(record);
   }
+  close_group();
   journal_format::append_record(pending_, record);
   after_append();
 }
 
 void Journal::append_sent(const wire::Envelope& envelope, bool generated, std::string_view peer) {
   throw_if_failed();
+  close_group();
   journal_format::append_sent(pending_, envelope, generated, peer);
   after_append();
 }
@@ -333,12 +342,15 @@ void Journal::append_sent(const wire::Envelope& envelope, bool generated, std::s
 void Journal::append_sent_item(const wire::Envelope& envelope, std::string_view item,
                                bool generated, std::string_view peer) {
   throw_if_failed();
-  journal_format::append_sent_item(pending_, envelope, item, generated, peer);
+  join_group(kSent, peer, envelope.epoch(), envelope.version(), envelope.sender());
+  journal_format::append_sent_item_to_group(group_.items, item);
+  if (generated) ++group_.generated;
   after_append();
 }
 
 void Journal::append_delivered(const wire::Envelope& envelope, std::string_view peer) {
   throw_if_failed();
+  close_group();
   journal_format::append_delivered(pending_, envelope, peer);
   after_append();
 }
@@ -346,12 +358,45 @@ void Journal::append_delivered(const wire::Envelope& envelope, std::string_view 
 void Journal::append_delivered_item(std::string_view item_bytes, std::uint64_t epoch,
                                     std::string_view peer) {
   throw_if_failed();
-  journal_format::append_delivered_item(pending_, item_bytes, epoch, peer);
+  join_group(kDelivered, peer, epoch);
+  journal_format::append_delivered_item_to_group(group_.items, item_bytes);
   after_append();
+}
+
+void Journal::join_group(std::uint8_t kind, std::string_view peer, std::uint64_t epoch,
+                         std::uint32_t version, std::string_view sender) {
+  if (group_.kind == kind && group_.epoch == epoch && group_.peer == peer &&
+      group_.version == version && group_.sender == sender &&
+      group_.items.size() < kLargestGroupBytes) {
+    return;
+  }
+  close_group();
+  group_.kind = static_cast<GroupKind>(kind);
+  group_.peer.assign(peer);
+  group_.epoch = epoch;
+  group_.version = version;
+  group_.sender.assign(sender);
+}
+
+void Journal::close_group() {
+  if (group_.kind == kSent) {
+    journal_format::append_sent_items(pending_, group_.version, group_.sender, group_.epoch,
+                                      group_.items, group_.generated, group_.peer);
+  } else if (group_.kind == kDelivered) {
+    journal_format::append_delivered_items(pending_, group_.epoch, group_.items, group_.peer);
+  } else {
+    return;
+  }
+  group_.kind = kNone;
+  group_.generated = 0;
+  group_.items.clear();
+  if (group_.items.capacity() > kKeptBufferBytes) group_.items.shrink_to_fit();
 }
 
 void Journal::after_append() {
   if (options_.fsync == FsyncPolicy::kAlways) {
+    // Each record synced before append() returns: no group outlives it.
+    close_group();
     write_pending();
     sync();
   }
@@ -398,6 +443,7 @@ void Journal::write_pending() {
 
 Journal::Ticket Journal::commit() {
   throw_if_failed();
+  close_group();
   if (!pending_.empty()) write_pending();
   std::lock_guard lock(mutex_);
   if (options_.fsync == FsyncPolicy::kBatch) {
@@ -454,6 +500,7 @@ void Journal::compact(std::string_view snapshot) {
     bytes.reserve(journal_format::kMagic.size() + snapshot.size() + pending_.size());
     bytes.append(journal_format::kMagic);
     bytes.append(snapshot);
+    close_group();
     // What was appended since the last commit goes into the new file after the snapshot, not
     // into the file being replaced: the snapshot is the caller's durable state, which need not
     // hold those records yet (deliveries of this very turn), and records apply idempotently.

@@ -5,8 +5,8 @@
 // Recovery trusts only what the disk holds. A damaged tail (the record being written when the
 // node stopped) is cut, and its bytes are kept aside in a file beside the journal, with a note;
 // damage followed by a whole record is corruption, an error naming the file and offset: the
-// node never skips a record or starts afresh by itself. A version 1 journal is rewritten as
-// version 2 on first start.
+// node never skips a record or starts afresh by itself. A version 1 or 2 journal is rewritten as
+// version 3 on first start.
 //
 // Any write or fsync error is final: the journal says which file and why, refuses all further
 // work, and nothing written after the last successful fsync counts as durable (on Linux a
@@ -105,7 +105,7 @@ class Journal {
   // A delivery that came as a batch item, from its bytes (journal_format::append_delivered_item).
   void append_delivered_item(std::string_view item_bytes, std::uint64_t epoch,
                              std::string_view peer = {});
-  bool has_uncommitted() const { return !pending_.empty(); }
+  bool has_uncommitted() const { return !pending_.empty() || group_.kind != GroupKind::kNone; }
   // Writes what was appended; returns the commit's ticket. Once written, the records survive a
   // crash of the process. They survive a crash of the machine once synced_ticket() reaches the
   // ticket: at once for kAlways (and, trivially, kNone), after a background fsync for kBatch.
@@ -167,6 +167,12 @@ class Journal {
   // fsync'd; without the fsyncs if `durable` is false. Leaves fd_ open on the new file.
   void replace_file(const std::string& bytes, bool durable);
   void after_append();
+  // Ends the open group of items: its one record joins pending_.
+  void close_group();
+  // Whether an item of `kind`, link `peer` and `epoch` (sent items also by `version` and
+  // `sender`) may join the open group; if not, closes it and opens one for the item.
+  void join_group(std::uint8_t kind, std::string_view peer, std::uint64_t epoch,
+                  std::uint32_t version = 0, std::string_view sender = {});
   // Writes what was appended since the last write, and empties the buffer even if that fails.
   void write_pending();
   void write_all(int fd, const std::string& bytes, const std::filesystem::path& path);
@@ -211,6 +217,18 @@ class Journal {
   std::size_t recovered_records_ = 0;
   JournalState state_;
   std::string pending_;
+  // Consecutive sent (or delivered) items of one link and epoch, gathered into one record
+  // (journal_format.h) until another record, a commit or a compaction comes.
+  enum GroupKind : std::uint8_t { kNone, kSent, kDelivered };
+  struct Group {
+    GroupKind kind = kNone;
+    std::string peer;
+    std::uint64_t epoch = 0;
+    std::uint32_t version = 0;
+    std::string sender;
+    std::uint64_t generated = 0;
+    std::string items;  // framed by journal_format::append_*_item_to_group
+  } group_;
 };
 
 }  // namespace hotline::node

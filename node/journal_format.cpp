@@ -120,7 +120,7 @@ std::string damage_at(std::string_view bytes, std::size_t at, const Layout& layo
     return "zeros where a record was being written";
   }
   const std::uint32_t length = read_le32(header);
-  if (layout.version == Version::kTwo && read_le32(header + 12) != header_hash(header)) {
+  if (layout.version != Version::kOne && read_le32(header + 12) != header_hash(header)) {
     return "record header fails its check";
   }
   if (length == 0) return "empty record header";
@@ -131,9 +131,9 @@ std::string damage_at(std::string_view bytes, std::size_t at, const Layout& layo
     return describe ? "record of " + std::to_string(length) + " bytes cut short" : "x";
   }
   const char* body = header + layout.header_bytes;
-  const bool sound = layout.version == Version::kTwo
-                         ? XXH3_64bits(body, length) == read_le64(header + 4)
-                         : crc32_of(body, length) == read_le32(header + 4);
+  const bool sound = layout.version == Version::kOne
+                         ? crc32_of(body, length) == read_le32(header + 4)
+                         : XXH3_64bits(body, length) == read_le64(header + 4);
   if (!sound || !record.ParseFromArray(body, static_cast<int>(length))) {
     return "record fails its checksum";
   }
@@ -239,12 +239,96 @@ void append_delivered_item(std::string& out, std::string_view item_bytes, std::u
   seal(out.data() + at, body);
 }
 
+void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
+                       std::uint64_t epoch, std::string_view items, std::uint64_t generated,
+                       std::string_view peer) {
+  using Group = journal::SentItems;
+  const std::size_t inner =
+      (version == 0
+           ? 0
+           : WireFormatLite::TagSize(Group::kVersionFieldNumber, WireFormatLite::TYPE_UINT32) +
+                 CodedOutputStream::VarintSize32(version)) +
+      (sender.empty() ? 0 : length_delimited_bytes(Group::kSenderFieldNumber, sender.size())) +
+      (epoch == 0 ? 0
+                  : WireFormatLite::TagSize(Group::kEpochFieldNumber, WireFormatLite::TYPE_UINT64) +
+                        CodedOutputStream::VarintSize64(epoch)) +
+      items.size() +
+      (generated == 0
+           ? 0
+           : WireFormatLite::TagSize(Group::kGeneratedFieldNumber, WireFormatLite::TYPE_UINT64) +
+                 CodedOutputStream::VarintSize64(generated));
+  const std::size_t body =
+      length_delimited_bytes(journal::Record::kSentItemsFieldNumber, inner) + peer_bytes(peer);
+  const std::size_t at = out.size();
+  out.resize(at + kHeaderBytes + body);
+  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
+  std::uint8_t* p =
+      write_length_delimited_header(journal::Record::kSentItemsFieldNumber, inner, start);
+  if (version != 0) p = WireFormatLite::WriteUInt32ToArray(Group::kVersionFieldNumber, version, p);
+  if (!sender.empty()) {
+    p = write_length_delimited_header(Group::kSenderFieldNumber, sender.size(), p);
+    std::memcpy(p, sender.data(), sender.size());
+    p += sender.size();
+  }
+  if (epoch != 0) p = WireFormatLite::WriteUInt64ToArray(Group::kEpochFieldNumber, epoch, p);
+  std::memcpy(p, items.data(), items.size());
+  p += items.size();
+  if (generated != 0)
+    p = WireFormatLite::WriteUInt64ToArray(Group::kGeneratedFieldNumber, generated, p);
+  p = write_peer(peer, p);
+  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
+  seal(out.data() + at, body);
+}
+
+void append_delivered_items(std::string& out, std::uint64_t epoch, std::string_view items,
+                            std::string_view peer) {
+  using Group = journal::DeliveredItems;
+  const std::size_t inner =
+      (epoch == 0 ? 0
+                  : WireFormatLite::TagSize(Group::kEpochFieldNumber, WireFormatLite::TYPE_UINT64) +
+                        CodedOutputStream::VarintSize64(epoch)) +
+      items.size();
+  const std::size_t body =
+      length_delimited_bytes(journal::Record::kDeliveredItemsFieldNumber, inner) + peer_bytes(peer);
+  const std::size_t at = out.size();
+  out.resize(at + kHeaderBytes + body);
+  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
+  std::uint8_t* p =
+      write_length_delimited_header(journal::Record::kDeliveredItemsFieldNumber, inner, start);
+  if (epoch != 0) p = WireFormatLite::WriteUInt64ToArray(Group::kEpochFieldNumber, epoch, p);
+  std::memcpy(p, items.data(), items.size());
+  p += items.size();
+  p = write_peer(peer, p);
+  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
+  seal(out.data() + at, body);
+}
+
+namespace {
+
+void append_framed(std::string& items, int field, std::string_view item) {
+  const std::size_t at = items.size();
+  items.resize(at + length_delimited_bytes(field, item.size()));
+  std::uint8_t* p = write_length_delimited_header(
+      field, item.size(), reinterpret_cast<std::uint8_t*>(items.data() + at));
+  std::memcpy(p, item.data(), item.size());
+}
+
+}  // namespace
+
+void append_sent_item_to_group(std::string& items, std::string_view item) {
+  append_framed(items, journal::SentItems::kItemsFieldNumber, item);
+}
+
+void append_delivered_item_to_group(std::string& items, std::string_view item) {
+  append_framed(items, journal::DeliveredItems::kItemsFieldNumber, item);
+}
+
 Reading read_records(std::string_view bytes, Version version,
                      const std::function<void(const journal::Record&, std::string_view body,
                                               std::size_t offset)>& take) {
-  const Layout layout{version, version == Version::kTwo ? kHeaderBytes : kV1HeaderBytes};
+  const Layout layout{version, version == Version::kOne ? kV1HeaderBytes : kHeaderBytes};
   Reading reading;
-  std::size_t offset = version == Version::kTwo ? kMagic.size() : 0;
+  std::size_t offset = version == Version::kOne ? 0 : kMagic.size();
   journal::Record record;
   while (offset < bytes.size()) {
     std::string damage = damage_at(bytes, offset, layout, record);
@@ -253,7 +337,8 @@ Reading read_records(std::string_view bytes, Version version,
       reading.damage = std::move(damage);
       // Only the record being written when the node stopped can be torn: a whole record after
       // the damage means the damage is in the middle, and cutting would lose good records.
-      // A version 2 header checks itself, so this look is cheap; version 1 files are read once.
+      // A version 2 or 3 header checks itself, so this look is cheap; version 1 files are read
+      // once.
       for (std::size_t at = offset + 1; at + layout.header_bytes <= bytes.size(); ++at) {
         if (damage_at(bytes, at, layout, record, false).empty()) {
           reading.record_after_damage = at;

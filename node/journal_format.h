@@ -1,15 +1,20 @@
 #pragma once
 // How journal records lie on disk.
 //
-// Version 2 (written since journal v2): the file starts with the 8 bytes "HLJOURN2"; each record
-// is a 16-byte header and a body, a serialized hotline.journal.Record:
+// Version 3 (written now): the file starts with the 8 bytes "HLJOURN3"; each record is a 16-byte
+// header and a body, a serialized hotline.journal.Record:
 //   length      u32 LE   bytes in the body
 //   body_hash   u64 LE   XXH3-64 of the body
 //   header_hash u32 LE   low 32 bits of XXH3-64 of the 12 bytes above
 // The header checks itself, so a damaged length is seen as damage before it is used to find
-// the next record.
+// the next record. Consecutive Sent records of one link and epoch, and consecutive Delivered
+// records of one peer epoch, are written as one record (SentItems, DeliveredItems): one header,
+// one checksum and one epoch for a whole batch of messages.
 //
-// Version 1 (read only, rewritten as version 2 on first start): no file header; each record is
+// Version 2 (read only, rewritten as version 3 on first start): the same, under "HLJOURN2", with
+// one record per message.
+//
+// Version 1 (read only, rewritten as version 3 on first start): no file header; each record is
 // a u32 LE length, a u32 LE CRC-32 (zlib) of the body, then the body.
 
 #include <cstdint>
@@ -21,7 +26,8 @@
 
 namespace hotline::node::journal_format {
 
-inline constexpr std::string_view kMagic{"HLJOURN2", 8};
+inline constexpr std::string_view kMagic{"HLJOURN3", 8};
+inline constexpr std::string_view kMagicVersionTwo{"HLJOURN2", 8};
 inline constexpr std::size_t kHeaderBytes = 16;
 // No record comes near this (a frame is at most 16 MiB); a larger length is damage.
 inline constexpr std::uint32_t kMaxRecordBytes = 64 * 1024 * 1024;
@@ -39,6 +45,18 @@ void append_delivered(std::string& out, const wire::Envelope& envelope, std::str
 // seq and payload). The sender's hot path: a copy, not a second encoding of the payload.
 void append_sent_item(std::string& out, const wire::Envelope& envelope, std::string_view item,
                       bool generated, std::string_view peer = {});
+// Record{sent_items: {version, sender, epoch, items, generated}, peer}, where `items` holds the
+// items already framed by append_item (field SentItems.items).
+void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
+                       std::uint64_t epoch, std::string_view items, std::uint64_t generated,
+                       std::string_view peer = {});
+// Record{delivered_items: {epoch, items}, peer}, `items` framed by append_item.
+void append_delivered_items(std::string& out, std::uint64_t epoch, std::string_view items,
+                            std::string_view peer = {});
+// Adds one item (an envelope's bytes) to the items of a SentItems or DeliveredItems record.
+void append_sent_item_to_group(std::string& items, std::string_view item);
+void append_delivered_item_to_group(std::string& items, std::string_view item);
+
 // Record{delivered: {envelope}} for an envelope that came as a batch item: the item's bytes as
 // they arrived, then the header's epoch (a later field of the same number wins in protobuf, so
 // an item that names an epoch of its own reads as it did when it arrived). The receiver's hot
@@ -46,7 +64,7 @@ void append_sent_item(std::string& out, const wire::Envelope& envelope, std::str
 void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch,
                            std::string_view peer = {});
 
-enum class Version { kOne, kTwo };
+enum class Version { kOne, kTwo, kThree };
 
 // The whole records of a file's bytes, in order, and what follows them.
 struct Reading {
@@ -59,7 +77,7 @@ struct Reading {
   std::size_t record_after_damage = 0;
 };
 
-// Reads records from `bytes` (the whole file, the version 2 magic included) and hands each to
+// Reads records from `bytes` (the whole file, the version 2 or 3 magic included) and hands each to
 // `take` with its body. Stops at the first damage and looks past it for a whole record.
 Reading read_records(std::string_view bytes, Version version,
                      const std::function<void(const journal::Record&, std::string_view body,

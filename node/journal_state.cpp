@@ -42,6 +42,31 @@ void PeerJournal::apply(const journal::Record& record) {
       recent_deliveries.push_back(envelope);
       break;
     }
+    case journal::Record::kSentItems: {
+      const auto& group = record.sent_items();
+      for (const wire::Envelope& item : group.items()) {
+        const std::uint64_t seq = item.seq();
+        last_seq = std::max(last_seq, seq);
+        if (seq <= acknowledged_seq) continue;
+        wire::Envelope& envelope = *unacknowledged[seq].mutable_envelope();
+        envelope = item;
+        envelope.set_version(group.version());
+        envelope.set_sender(group.sender());
+        envelope.set_epoch(group.epoch());
+      }
+      generated += group.generated();
+      break;
+    }
+    case journal::Record::kDeliveredItems: {
+      const auto& group = record.delivered_items();
+      auto& watermark = delivered[group.epoch()];
+      for (const wire::Envelope& item : group.items()) {
+        watermark = std::max(watermark, item.seq());
+        recent_deliveries.push_back(item);
+        recent_deliveries.back().set_epoch(group.epoch());
+      }
+      break;
+    }
     case journal::Record::kWatermark: {
       auto& watermark = delivered[record.watermark().peer_epoch()];
       watermark = std::max(watermark, record.watermark().delivered_seq());

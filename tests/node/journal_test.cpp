@@ -322,14 +322,16 @@ TEST(JournalTest, SeveralPeersKeepTheirOwnLinksThroughACompaction) {
   check(compacted.recovered());
 }
 
-// tests/node/fixtures/journal-v1.bin was written by the version 1 journal (before the format
-// changed): identity, five Sent (the fifth generated), an Acknowledged, a Watermark and two
-// Delivered.
-TEST(JournalTest, AVersionOneJournalIsReadAndRewrittenAsVersionTwo) {
+// tests/node/fixtures/journal-v1.bin and journal-v2.bin were written by the version 1 and 2
+// journals (before the format changed): identity, five Sent (the fifth generated), an
+// Acknowledged, a Watermark and two Delivered.
+void expect_read_and_rewritten_as_version_three(int version) {
   TempDir dir;
   const auto path = dir.path() / "j";
   std::filesystem::copy_file(
-      std::filesystem::path(HOTLINE_SOURCE_DIR) / "tests/node/fixtures/journal-v1.bin", path);
+      std::filesystem::path(HOTLINE_SOURCE_DIR) /
+          ("tests/node/fixtures/journal-v" + std::to_string(version) + ".bin"),
+      path);
   const auto check = [](const JournalState& state) {
     EXPECT_EQ(state.party, "washington");
     EXPECT_EQ(state.only().epoch, 9u);
@@ -348,7 +350,8 @@ TEST(JournalTest, AVersionOneJournalIsReadAndRewrittenAsVersionTwo) {
     Journal journal(options_for(path), keep_note);
     check(journal.recovered());
     ASSERT_EQ(notes.size(), 1u);
-    EXPECT_NE(notes[0].find("version 1 file rewritten as version 2 (10 records)"),
+    EXPECT_NE(notes[0].find("version " + std::to_string(version) +
+                            " file rewritten as version 3 (10 records)"),
               std::string::npos)
         << notes[0];
     journal.append(sent(6, "after the upgrade"));
@@ -357,12 +360,20 @@ TEST(JournalTest, AVersionOneJournalIsReadAndRewrittenAsVersionTwo) {
   std::ifstream in(path, std::ios::binary);
   std::string magic(8, '\0');
   in.read(magic.data(), 8);
-  EXPECT_EQ(magic, "HLJOURN2");
+  EXPECT_EQ(magic, "HLJOURN3");
   notes.clear();
   Journal again(options_for(path), keep_note);
   EXPECT_TRUE(notes.empty());
   EXPECT_EQ(again.recovered().only().last_seq, 6u);
   EXPECT_EQ(again.recovered_records(), 11u);
+}
+
+TEST(JournalTest, AVersionOneJournalIsReadAndRewrittenAsVersionThree) {
+  expect_read_and_rewritten_as_version_three(1);
+}
+
+TEST(JournalTest, AVersionTwoJournalIsReadAndRewrittenAsVersionThree) {
+  expect_read_and_rewritten_as_version_three(2);
 }
 
 // The hand-encoded Sent and Delivered records read back as the protobuf records they stand for.
@@ -430,6 +441,128 @@ TEST(JournalTest, ASentItemReadsBackAsTheEnvelopeItWasEncodedFrom) {
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
       link.unacknowledged.at(301).envelope(), notification))
       << link.unacknowledged.at(301).envelope().ShortDebugString();
+}
+
+wire::Envelope numbered(std::uint64_t epoch, std::uint64_t seq) {
+  wire::Envelope envelope;
+  envelope.set_version(kProtocolVersion);
+  envelope.set_sender("washington");
+  envelope.set_epoch(epoch);
+  envelope.set_seq(seq);
+  envelope.mutable_message()->set_text("message " + std::to_string(seq));
+  return envelope;
+}
+
+// Consecutive items of one link and epoch go in one record, broken by any other record: they
+// read back as the records one per message would, in order, in fewer bytes.
+TEST(JournalTest, ConsecutiveItemsShareOneRecordAndReadBackAsOnePerMessage) {
+  TempDir dir;
+  const auto grouped_path = dir.path() / "grouped";
+  const auto single_path = dir.path() / "single";
+  std::string item;
+  const auto write = [&](Journal& journal, bool grouped) {
+    journal.append(identity(9));
+    for (std::uint64_t seq = 1; seq <= 70; ++seq) {
+      const wire::Envelope envelope = numbered(9, seq);
+      const bool generated = seq % 3 == 0;
+      if (grouped) {
+        encode_item_body(envelope, item);
+        journal.append_sent_item(envelope, item, generated);
+      } else {
+        journal.append_sent(envelope, generated);
+      }
+      if (seq == 50) journal.append(acknowledged(10));
+    }
+    for (std::uint64_t epoch : {77, 78}) {
+      for (std::uint64_t seq = 1; seq <= (epoch == 77 ? 30u : 5u); ++seq) {
+        wire::Envelope arrived = numbered(0, seq);
+        arrived.clear_version();
+        arrived.clear_sender();
+        arrived.set_retransmission(seq == 2);
+        if (grouped) {
+          journal.append_delivered_item(arrived.SerializeAsString(), epoch);
+        } else {
+          arrived.set_epoch(epoch);
+          journal.append_delivered(arrived);
+        }
+      }
+    }
+    journal.commit();
+  };
+  {
+    Journal grouped(options_for(grouped_path), keep_note);
+    write(grouped, true);
+    Journal single(options_for(single_path), keep_note);
+    write(single, false);
+  }
+  Journal grouped(options_for(grouped_path), keep_note);
+  Journal single(options_for(single_path), keep_note);
+  // identity; sent 1-50; acknowledged; sent 51-70; delivered of epoch 77; of epoch 78
+  EXPECT_EQ(grouped.recovered_records(), 6u);
+  EXPECT_EQ(single.recovered_records(), 1u + 70u + 1u + 35u);
+  const PeerJournal& got = grouped.recovered().only();
+  const PeerJournal& want = single.recovered().only();
+  EXPECT_EQ(got.last_seq, 70u);
+  EXPECT_EQ(got.acknowledged_seq, 10u);
+  EXPECT_EQ(got.generated, want.generated);
+  EXPECT_EQ(got.generated, 23u);
+  ASSERT_EQ(got.unacknowledged.size(), 60u);
+  for (const auto& [seq, sent] : want.unacknowledged) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        got.unacknowledged.at(seq).envelope(), sent.envelope()))
+        << got.unacknowledged.at(seq).envelope().ShortDebugString();
+  }
+  EXPECT_EQ(got.delivered, want.delivered);
+  ASSERT_EQ(got.recent_deliveries.size(), 35u);
+  for (std::size_t i = 0; i < 35; ++i) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got.recent_deliveries[i],
+                                                                   want.recent_deliveries[i]))
+        << got.recent_deliveries[i].ShortDebugString();
+  }
+  EXPECT_LT(std::filesystem::file_size(grouped_path),
+            std::filesystem::file_size(single_path) * 3 / 4);
+}
+
+// A record of many items torn by a crash is cut whole, like any record being written then.
+TEST(JournalTest, ATornGroupOfItemsIsCutWhole) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path), keep_note);
+    journal.append(identity(9));
+    journal.append_delivered_item(numbered(0, 1).SerializeAsString(), 77);
+    journal.commit();
+    for (std::uint64_t seq = 2; seq <= 20; ++seq)
+      journal.append_delivered_item(numbered(0, seq).SerializeAsString(), 77);
+    journal.commit();
+  }
+  std::filesystem::resize_file(path, std::filesystem::file_size(path) - 3);
+  notes.clear();
+  Journal journal(options_for(path), keep_note);
+  EXPECT_EQ(journal.recovered_records(), 2u);
+  EXPECT_EQ(journal.recovered().only().delivered.at(77), 1u);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("cut short"), std::string::npos) << notes[0];
+}
+
+// Under --fsync always each item is synced before append returns: in a record of its own.
+TEST(JournalTest, UnderFsyncAlwaysEachItemIsARecordOfItsOwn) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path, FsyncPolicy::kAlways), keep_note);
+    journal.append(identity(9));
+    std::string item;
+    for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+      const wire::Envelope envelope = numbered(9, seq);
+      encode_item_body(envelope, item);
+      journal.append_sent_item(envelope, item, false);
+      EXPECT_FALSE(journal.has_uncommitted());
+    }
+  }
+  Journal journal(options_for(path), keep_note);
+  EXPECT_EQ(journal.recovered_records(), 4u);
+  EXPECT_EQ(journal.recovered().only().unacknowledged.size(), 3u);
 }
 
 // A delivery that came in a batch is journalled from the bytes it came in: it reads back as the
