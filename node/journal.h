@@ -98,7 +98,9 @@ class Journal {
   // The two records of every message, encoded around the envelope without copying it.
   // `peer` names the link in the journal of a node of several peers, and is empty otherwise.
   void append_sent(const wire::Envelope& envelope, bool generated, std::string_view peer = {});
-  // The same for an envelope already encoded as a batch item (journal_format::append_sent_item).
+  // The same for an envelope encoded as a batch item when it was numbered (encode_item_body):
+  // the item joins a SentItems record with the envelope's version, sender and epoch, so that
+  // the sender's hot path copies the payload's bytes rather than encode them again.
   void append_sent_item(const wire::Envelope& envelope, std::string_view item, bool generated,
                         std::string_view peer = {});
   void append_delivered(const wire::Envelope& envelope, std::string_view peer = {});

@@ -49,6 +49,18 @@ void seal(char* header, std::size_t body_bytes) {
   write_le32(header + 12, header_hash(header));
 }
 
+// Appends a record whose body, `body` bytes long, `write` fills from the address it is given,
+// returning where it stopped; then seals the record's header over it.
+template <typename Write>
+void append_sealed(std::string& out, std::size_t body, Write&& write) {
+  const std::size_t at = out.size();
+  out.resize(at + kHeaderBytes + body);
+  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
+  if (write(start) != start + body)
+    throw std::logic_error("a journal record's size was miscounted");
+  seal(out.data() + at, body);
+}
+
 std::uint32_t crc32_of(const char* data, std::size_t size) {
   return static_cast<std::uint32_t>(
       crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(data), static_cast<uInt>(size)));
@@ -89,17 +101,15 @@ void append_wrapped_envelope(std::string& out, int record_field, const wire::Env
                        1
                  : 0);
   const std::size_t body = length_delimited_bytes(record_field, inner) + peer_bytes(peer);
-  const std::size_t at = out.size();
-  out.resize(at + kHeaderBytes + body);
-  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
-  std::uint8_t* p = write_length_delimited_header(record_field, inner, start);
-  p = write_length_delimited_header(journal::Sent::kEnvelopeFieldNumber, envelope_bytes, p);
-  p = envelope.SerializeWithCachedSizesToArray(p);
-  if (generated)
-    p = WireFormatLite::WriteBoolToArray(journal::Sent::kGeneratedFieldNumber, true, p);
-  p = write_peer(peer, p);
-  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
-  seal(out.data() + at, body);
+  append_sealed(out, body, [&](std::uint8_t* const start) {
+    std::uint8_t* p = write_length_delimited_header(record_field, inner, start);
+    p = write_length_delimited_header(journal::Sent::kEnvelopeFieldNumber, envelope_bytes, p);
+    p = envelope.SerializeWithCachedSizesToArray(p);
+    if (generated)
+      p = WireFormatLite::WriteBoolToArray(journal::Sent::kGeneratedFieldNumber, true, p);
+    p = write_peer(peer, p);
+    return p;
+  });
 }
 
 // Where each version's records start and how a record is checked.
@@ -167,54 +177,6 @@ void append_delivered(std::string& out, const wire::Envelope& envelope, std::str
   append_wrapped_envelope(out, journal::Record::kDeliveredFieldNumber, envelope, false, peer);
 }
 
-void append_sent_item(std::string& out, const wire::Envelope& envelope, std::string_view item,
-                      bool generated, std::string_view peer) {
-  const std::uint32_t version = envelope.version();
-  const std::string& sender = envelope.sender();
-  const std::uint64_t epoch = envelope.epoch();
-  const std::size_t envelope_bytes =
-      (version == 0 ? 0
-                    : WireFormatLite::TagSize(wire::Envelope::kVersionFieldNumber,
-                                              WireFormatLite::TYPE_UINT32) +
-                          CodedOutputStream::VarintSize32(version)) +
-      (sender.empty() ? 0
-                      : length_delimited_bytes(wire::Envelope::kSenderFieldNumber, sender.size())) +
-      (epoch == 0 ? 0
-                  : WireFormatLite::TagSize(wire::Envelope::kEpochFieldNumber,
-                                            WireFormatLite::TYPE_UINT64) +
-                        CodedOutputStream::VarintSize64(epoch)) +
-      item.size();
-  const std::size_t inner =
-      length_delimited_bytes(journal::Sent::kEnvelopeFieldNumber, envelope_bytes) +
-      (generated ? WireFormatLite::TagSize(journal::Sent::kGeneratedFieldNumber,
-                                           WireFormatLite::TYPE_BOOL) +
-                       1
-                 : 0);
-  const std::size_t body =
-      length_delimited_bytes(journal::Record::kSentFieldNumber, inner) + peer_bytes(peer);
-  const std::size_t at = out.size();
-  out.resize(at + kHeaderBytes + body);
-  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
-  std::uint8_t* p = write_length_delimited_header(journal::Record::kSentFieldNumber, inner, start);
-  p = write_length_delimited_header(journal::Sent::kEnvelopeFieldNumber, envelope_bytes, p);
-  if (version != 0)
-    p = WireFormatLite::WriteUInt32ToArray(wire::Envelope::kVersionFieldNumber, version, p);
-  if (!sender.empty()) {
-    p = write_length_delimited_header(wire::Envelope::kSenderFieldNumber, sender.size(), p);
-    std::memcpy(p, sender.data(), sender.size());
-    p += sender.size();
-  }
-  if (epoch != 0)
-    p = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kEpochFieldNumber, epoch, p);
-  std::memcpy(p, item.data(), item.size());
-  p += item.size();
-  if (generated)
-    p = WireFormatLite::WriteBoolToArray(journal::Sent::kGeneratedFieldNumber, true, p);
-  p = write_peer(peer, p);
-  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
-  seal(out.data() + at, body);
-}
-
 void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch,
                            std::string_view peer) {
   const std::size_t epoch_bytes =
@@ -225,18 +187,16 @@ void append_delivered_item(std::string& out, std::string_view item_bytes, std::u
       length_delimited_bytes(journal::Delivered::kEnvelopeFieldNumber, envelope_bytes);
   const std::size_t body =
       length_delimited_bytes(journal::Record::kDeliveredFieldNumber, inner) + peer_bytes(peer);
-  const std::size_t at = out.size();
-  out.resize(at + kHeaderBytes + body);
-  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
-  std::uint8_t* p =
-      write_length_delimited_header(journal::Record::kDeliveredFieldNumber, inner, start);
-  p = write_length_delimited_header(journal::Delivered::kEnvelopeFieldNumber, envelope_bytes, p);
-  std::memcpy(p, item_bytes.data(), item_bytes.size());
-  p = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kEpochFieldNumber, epoch,
-                                         p + item_bytes.size());
-  p = write_peer(peer, p);
-  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
-  seal(out.data() + at, body);
+  append_sealed(out, body, [&](std::uint8_t* const start) {
+    std::uint8_t* p =
+        write_length_delimited_header(journal::Record::kDeliveredFieldNumber, inner, start);
+    p = write_length_delimited_header(journal::Delivered::kEnvelopeFieldNumber, envelope_bytes, p);
+    std::memcpy(p, item_bytes.data(), item_bytes.size());
+    p = WireFormatLite::WriteUInt64ToArray(wire::Envelope::kEpochFieldNumber, epoch,
+                                           p + item_bytes.size());
+    p = write_peer(peer, p);
+    return p;
+  });
 }
 
 void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
@@ -259,25 +219,24 @@ void append_sent_items(std::string& out, std::uint32_t version, std::string_view
                  CodedOutputStream::VarintSize64(generated));
   const std::size_t body =
       length_delimited_bytes(journal::Record::kSentItemsFieldNumber, inner) + peer_bytes(peer);
-  const std::size_t at = out.size();
-  out.resize(at + kHeaderBytes + body);
-  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
-  std::uint8_t* p =
-      write_length_delimited_header(journal::Record::kSentItemsFieldNumber, inner, start);
-  if (version != 0) p = WireFormatLite::WriteUInt32ToArray(Group::kVersionFieldNumber, version, p);
-  if (!sender.empty()) {
-    p = write_length_delimited_header(Group::kSenderFieldNumber, sender.size(), p);
-    std::memcpy(p, sender.data(), sender.size());
-    p += sender.size();
-  }
-  if (epoch != 0) p = WireFormatLite::WriteUInt64ToArray(Group::kEpochFieldNumber, epoch, p);
-  std::memcpy(p, items.data(), items.size());
-  p += items.size();
-  if (generated != 0)
-    p = WireFormatLite::WriteUInt64ToArray(Group::kGeneratedFieldNumber, generated, p);
-  p = write_peer(peer, p);
-  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
-  seal(out.data() + at, body);
+  append_sealed(out, body, [&](std::uint8_t* const start) {
+    std::uint8_t* p =
+        write_length_delimited_header(journal::Record::kSentItemsFieldNumber, inner, start);
+    if (version != 0)
+      p = WireFormatLite::WriteUInt32ToArray(Group::kVersionFieldNumber, version, p);
+    if (!sender.empty()) {
+      p = write_length_delimited_header(Group::kSenderFieldNumber, sender.size(), p);
+      std::memcpy(p, sender.data(), sender.size());
+      p += sender.size();
+    }
+    if (epoch != 0) p = WireFormatLite::WriteUInt64ToArray(Group::kEpochFieldNumber, epoch, p);
+    std::memcpy(p, items.data(), items.size());
+    p += items.size();
+    if (generated != 0)
+      p = WireFormatLite::WriteUInt64ToArray(Group::kGeneratedFieldNumber, generated, p);
+    p = write_peer(peer, p);
+    return p;
+  });
 }
 
 void append_delivered_items(std::string& out, std::uint64_t epoch, std::string_view items,
@@ -290,17 +249,15 @@ void append_delivered_items(std::string& out, std::uint64_t epoch, std::string_v
       items.size();
   const std::size_t body =
       length_delimited_bytes(journal::Record::kDeliveredItemsFieldNumber, inner) + peer_bytes(peer);
-  const std::size_t at = out.size();
-  out.resize(at + kHeaderBytes + body);
-  auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
-  std::uint8_t* p =
-      write_length_delimited_header(journal::Record::kDeliveredItemsFieldNumber, inner, start);
-  if (epoch != 0) p = WireFormatLite::WriteUInt64ToArray(Group::kEpochFieldNumber, epoch, p);
-  std::memcpy(p, items.data(), items.size());
-  p += items.size();
-  p = write_peer(peer, p);
-  if (p != start + body) throw std::logic_error("a journal record's size was miscounted");
-  seal(out.data() + at, body);
+  append_sealed(out, body, [&](std::uint8_t* const start) {
+    std::uint8_t* p =
+        write_length_delimited_header(journal::Record::kDeliveredItemsFieldNumber, inner, start);
+    if (epoch != 0) p = WireFormatLite::WriteUInt64ToArray(Group::kEpochFieldNumber, epoch, p);
+    std::memcpy(p, items.data(), items.size());
+    p += items.size();
+    p = write_peer(peer, p);
+    return p;
+  });
 }
 
 namespace {

@@ -40,11 +40,6 @@ void append_record_body(std::string& out, std::string_view body);
 void append_sent(std::string& out, const wire::Envelope& envelope, bool generated,
                  std::string_view peer = {});
 void append_delivered(std::string& out, const wire::Envelope& envelope, std::string_view peer = {});
-// Record{sent: {envelope, generated}, peer} for an envelope encoded as a batch item when it was
-// numbered (encode_item_body): `envelope`'s version, sender and epoch, then the item's bytes (its
-// seq and payload). The sender's hot path: a copy, not a second encoding of the payload.
-void append_sent_item(std::string& out, const wire::Envelope& envelope, std::string_view item,
-                      bool generated, std::string_view peer = {});
 // Record{sent_items: {version, sender, epoch, items, generated}, peer}, where `items` holds the
 // items already framed by append_item (field SentItems.items).
 void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
