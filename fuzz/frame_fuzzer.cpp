@@ -30,8 +30,8 @@ namespace {
 
 void check_journalled_items(const hotline::node::BatchReader& reader, std::uint64_t epoch) {
   namespace journal_format = hotline::node::journal_format;
-  // As the journal writes a frame's deliveries: one record per item (--fsync always), and all
-  // items in one group; both must read back as the items parsed, under the header's epoch.
+  // A frame's deliveries as version 2 wrote them (a record per item) and as version 3 does
+  // (one group): both must read back as the items parsed, under the header's epoch.
   std::string items;
   std::string records(journal_format::kMagic);
   for (const std::string_view item : reader.item_bytes()) {

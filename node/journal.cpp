@@ -340,11 +340,11 @@ void Journal::append_sent(const wire::Envelope& envelope, bool generated, std::s
 }
 
 void Journal::append_sent_item(const wire::Envelope& envelope, std::string_view item,
-                               bool generated, std::string_view peer) {
+                               std::uint64_t generated_through, std::string_view peer) {
   throw_if_failed();
   join_group(kSent, peer, envelope.epoch(), envelope.version(), envelope.sender());
   journal_format::append_sent_item_to_group(group_.items, item);
-  if (generated) ++group_.generated;
+  if (generated_through != 0) group_.generated_through = generated_through;
   after_append();
 }
 
@@ -363,7 +363,7 @@ void Journal::append_delivered_item(std::string_view item_bytes, std::uint64_t e
   after_append();
 }
 
-void Journal::join_group(std::uint8_t kind, std::string_view peer, std::uint64_t epoch,
+void Journal::join_group(GroupKind kind, std::string_view peer, std::uint64_t epoch,
                          std::uint32_t version, std::string_view sender) {
   if (group_.kind == kind && group_.epoch == epoch && group_.peer == peer &&
       group_.version == version && group_.sender == sender &&
@@ -371,7 +371,7 @@ void Journal::join_group(std::uint8_t kind, std::string_view peer, std::uint64_t
     return;
   }
   close_group();
-  group_.kind = static_cast<GroupKind>(kind);
+  group_.kind = kind;
   group_.peer.assign(peer);
   group_.epoch = epoch;
   group_.version = version;
@@ -381,14 +381,14 @@ void Journal::join_group(std::uint8_t kind, std::string_view peer, std::uint64_t
 void Journal::close_group() {
   if (group_.kind == kSent) {
     journal_format::append_sent_items(pending_, group_.version, group_.sender, group_.epoch,
-                                      group_.items, group_.generated, group_.peer);
+                                      group_.items, group_.generated_through, group_.peer);
   } else if (group_.kind == kDelivered) {
     journal_format::append_delivered_items(pending_, group_.epoch, group_.items, group_.peer);
   } else {
     return;
   }
   group_.kind = kNone;
-  group_.generated = 0;
+  group_.generated_through = 0;
   group_.items.clear();
   if (group_.items.capacity() > kKeptBufferBytes) group_.items.shrink_to_fit();
 }

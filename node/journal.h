@@ -95,16 +95,19 @@ class Journal {
   // Adds a record to the next commit. With FsyncPolicy::kAlways it is written and synced at
   // once. These, commit(), flush() and compact() throw JournalIoError once the journal failed.
   void append(const journal::Record& record);
-  // The two records of every message, encoded around the envelope without copying it.
-  // `peer` names the link in the journal of a node of several peers, and is empty otherwise.
+  // A message sent and a delivery, encoded around the envelope without copying it (for a
+  // message not encoded as an item). `peer` names the link in the journal of a node of several
+  // peers, and is empty otherwise.
   void append_sent(const wire::Envelope& envelope, bool generated, std::string_view peer = {});
   // The same for an envelope encoded as a batch item when it was numbered (encode_item_body):
   // the item joins a SentItems record with the envelope's version, sender and epoch, so that
-  // the sender's hot path copies the payload's bytes rather than encode them again.
-  void append_sent_item(const wire::Envelope& envelope, std::string_view item, bool generated,
-                        std::string_view peer = {});
+  // the sender's hot path copies the payload's bytes rather than encode them again. A message
+  // the load generator made gives the link's count of generated messages with it (0 if not).
+  void append_sent_item(const wire::Envelope& envelope, std::string_view item,
+                        std::uint64_t generated_through, std::string_view peer = {});
   void append_delivered(const wire::Envelope& envelope, std::string_view peer = {});
-  // A delivery that came as a batch item, from its bytes (journal_format::append_delivered_item).
+  // A delivery that came as a batch item, from its bytes: it joins a DeliveredItems record of
+  // its peer epoch.
   void append_delivered_item(std::string_view item_bytes, std::uint64_t epoch,
                              std::string_view peer = {});
   bool has_uncommitted() const { return !pending_.empty() || group_.kind != GroupKind::kNone; }
@@ -173,7 +176,8 @@ class Journal {
   void close_group();
   // Whether an item of `kind`, link `peer` and `epoch` (sent items also by `version` and
   // `sender`) may join the open group; if not, closes it and opens one for the item.
-  void join_group(std::uint8_t kind, std::string_view peer, std::uint64_t epoch,
+  enum GroupKind : std::uint8_t { kNone, kSent, kDelivered };
+  void join_group(GroupKind kind, std::string_view peer, std::uint64_t epoch,
                   std::uint32_t version = 0, std::string_view sender = {});
   // Writes what was appended since the last write, and empties the buffer even if that fails.
   void write_pending();
@@ -221,14 +225,13 @@ class Journal {
   std::string pending_;
   // Consecutive sent (or delivered) items of one link and epoch, gathered into one record
   // (journal_format.h) until another record, a commit or a compaction comes.
-  enum GroupKind : std::uint8_t { kNone, kSent, kDelivered };
   struct Group {
     GroupKind kind = kNone;
     std::string peer;
     std::uint64_t epoch = 0;
     std::uint32_t version = 0;
     std::string sender;
-    std::uint64_t generated = 0;
+    std::uint64_t generated_through = 0;
     std::string items;  // framed by journal_format::append_*_item_to_group
   } group_;
 };

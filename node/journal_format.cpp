@@ -56,8 +56,11 @@ void append_sealed(std::string& out, std::size_t body, Write&& write) {
   const std::size_t at = out.size();
   out.resize(at + kHeaderBytes + body);
   auto* const start = reinterpret_cast<std::uint8_t*>(out.data() + at + kHeaderBytes);
-  if (write(start) != start + body)
+  if (write(start) != start + body) {
+    // Not left unsealed in the buffer, where the next commit would write it as damage.
+    out.resize(at);
     throw std::logic_error("a journal record's size was miscounted");
+  }
   seal(out.data() + at, body);
 }
 
@@ -200,7 +203,7 @@ void append_delivered_item(std::string& out, std::string_view item_bytes, std::u
 }
 
 void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
-                       std::uint64_t epoch, std::string_view items, std::uint64_t generated,
+                       std::uint64_t epoch, std::string_view items, std::uint64_t generated_through,
                        std::string_view peer) {
   using Group = journal::SentItems;
   const std::size_t inner =
@@ -213,10 +216,10 @@ void append_sent_items(std::string& out, std::uint32_t version, std::string_view
                   : WireFormatLite::TagSize(Group::kEpochFieldNumber, WireFormatLite::TYPE_UINT64) +
                         CodedOutputStream::VarintSize64(epoch)) +
       items.size() +
-      (generated == 0
-           ? 0
-           : WireFormatLite::TagSize(Group::kGeneratedFieldNumber, WireFormatLite::TYPE_UINT64) +
-                 CodedOutputStream::VarintSize64(generated));
+      (generated_through == 0 ? 0
+                              : WireFormatLite::TagSize(Group::kGeneratedThroughFieldNumber,
+                                                        WireFormatLite::TYPE_UINT64) +
+                                    CodedOutputStream::VarintSize64(generated_through));
   const std::size_t body =
       length_delimited_bytes(journal::Record::kSentItemsFieldNumber, inner) + peer_bytes(peer);
   append_sealed(out, body, [&](std::uint8_t* const start) {
@@ -232,8 +235,9 @@ void append_sent_items(std::string& out, std::uint32_t version, std::string_view
     if (epoch != 0) p = WireFormatLite::WriteUInt64ToArray(Group::kEpochFieldNumber, epoch, p);
     std::memcpy(p, items.data(), items.size());
     p += items.size();
-    if (generated != 0)
-      p = WireFormatLite::WriteUInt64ToArray(Group::kGeneratedFieldNumber, generated, p);
+    if (generated_through != 0)
+      p = WireFormatLite::WriteUInt64ToArray(Group::kGeneratedThroughFieldNumber, generated_through,
+                                             p);
     p = write_peer(peer, p);
     return p;
   });

@@ -40,12 +40,13 @@ void append_record_body(std::string& out, std::string_view body);
 void append_sent(std::string& out, const wire::Envelope& envelope, bool generated,
                  std::string_view peer = {});
 void append_delivered(std::string& out, const wire::Envelope& envelope, std::string_view peer = {});
-// Record{sent_items: {version, sender, epoch, items, generated}, peer}, where `items` holds the
-// items already framed by append_item (field SentItems.items).
+// Record{sent_items: {version, sender, epoch, items, generated_through}, peer}, where `items` holds
+// the items framed by append_sent_item_to_group.
 void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
-                       std::uint64_t epoch, std::string_view items, std::uint64_t generated,
+                       std::uint64_t epoch, std::string_view items, std::uint64_t generated_through,
                        std::string_view peer = {});
-// Record{delivered_items: {epoch, items}, peer}, `items` framed by append_item.
+// Record{delivered_items: {epoch, items}, peer}, `items` framed by
+// append_delivered_item_to_group.
 void append_delivered_items(std::string& out, std::uint64_t epoch, std::string_view items,
                             std::string_view peer = {});
 // Adds one item (an envelope's bytes) to the items of a SentItems or DeliveredItems record.
@@ -54,8 +55,8 @@ void append_delivered_item_to_group(std::string& items, std::string_view item);
 
 // Record{delivered: {envelope}} for an envelope that came as a batch item: the item's bytes as
 // they arrived, then the header's epoch (a later field of the same number wins in protobuf, so
-// an item that names an epoch of its own reads as it did when it arrived). The receiver's hot
-// path: a copy, not a second encoding.
+// an item that names an epoch of its own reads as it did when it arrived). Version 2 wrote a
+// delivery so; version 3 groups them (append_delivered_items).
 void append_delivered_item(std::string& out, std::string_view item_bytes, std::uint64_t epoch,
                            std::string_view peer = {});
 

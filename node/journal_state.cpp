@@ -54,7 +54,7 @@ void PeerJournal::apply(const journal::Record& record) {
         envelope.set_sender(group.sender());
         envelope.set_epoch(group.epoch());
       }
-      generated += group.generated();
+      generated = std::max(generated, group.generated_through());
       break;
     }
     case journal::Record::kDeliveredItems: {

@@ -141,12 +141,12 @@ class Node : public SessionHandler {
   std::uint32_t link_frame_limit(const PeerLink& peer) const;
   // An entry too large for the peer's limit holds the outbox up: an error event, once per entry.
   void report_too_large(PeerLink& peer, const Outbox::Entry& entry, std::size_t payload_bytes);
-  void transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
+  void transmit(Circuit& circuit, Outbox::Entry& entry);
   // Sends the link's batch_entries (measured in its batch_items) as one batch frame.
   void transmit_batch(Circuit& circuit, std::size_t items_bytes);
   // After a fresh FLASH message went on `circuit`: the same on every other live circuit.
   void copy_flash(const Circuit& circuit, Outbox::Entry& entry);
-  void mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes);
+  void mark_sent(Circuit& circuit, Outbox::Entry& entry);
 
   // Receiving.
   void take_acknowledgement(PeerLink& peer, const wire::Envelope& envelope);

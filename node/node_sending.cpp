@@ -144,7 +144,7 @@ std::uint64_t Node::accept_next(PeerLink& peer, bool generated) {
     // (the node stops) rather than numbered, refused, and transmitted later all the same.
     const std::string& item = peer.outbox.encode_next();
     try {
-      journal_->append_sent_item(payload, item, generated, peer.journal_name);
+      journal_->append_sent_item(payload, item, generated ? peer.generated : 0, peer.journal_name);
     } catch (const JournalIoError& error) {
       fail(error.what());
       throw;
@@ -218,7 +218,7 @@ void Node::pump(PeerLink& peer) {
     if (batch_entries.size() == 1) {
       Outbox::Entry& entry = *batch_entries.front();
       const bool fresh = !entry.sent;
-      transmit(*circuit, entry, entry.payload_bytes);
+      transmit(*circuit, entry);
       if (fresh) copy_flash(*circuit, entry);
     } else {
       transmit_batch(*circuit, items_bytes);
@@ -244,10 +244,10 @@ void Node::report_too_large(PeerLink& peer, const Outbox::Entry& entry, std::siz
   emit(e);
 }
 
-void Node::transmit(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
+void Node::transmit(Circuit& circuit, Outbox::Entry& entry) {
   stamp(entry.envelope, circuit);
   circuit.session->send(entry.envelope);
-  mark_sent(circuit, entry, payload_bytes);
+  mark_sent(circuit, entry);
 }
 
 void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
@@ -265,16 +265,16 @@ void Node::transmit_batch(Circuit& circuit, std::size_t items_bytes) {
   for (std::size_t i = 0; i < peer.batch_entries.size(); ++i) {
     Outbox::Entry& entry = *peer.batch_entries[i];
     const bool fresh = !entry.sent;
-    mark_sent(circuit, entry, entry.payload_bytes);
+    mark_sent(circuit, entry);
     if (fresh) copy_flash(circuit, entry);
   }
 }
 
-void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry, std::size_t payload_bytes) {
+void Node::mark_sent(Circuit& circuit, Outbox::Entry& entry) {
   PeerLink& peer = circuit.link;
   peer.highest_transmitted = std::max(peer.highest_transmitted, entry.envelope.seq());
   NodeEvent e = event(entry.sent ? NodeEvent::Kind::kRetransmitted : NodeEvent::Kind::kSent, peer);
-  peer.outbox.mark_sent(entry, clock_.now().steady, payload_bytes);
+  peer.outbox.mark_sent(entry, clock_.now().steady);
   e.seq = entry.envelope.seq();
   e.circuit = circuit.name;
   e.envelope = &entry.envelope;

@@ -25,7 +25,7 @@ Outbox::Outbox(std::uint64_t epoch, std::uint64_t last_seq, std::uint64_t acknow
     Entry& entry = next_slot();
     entry.envelope = std::move(envelope);
     entry.payload_bytes = encode_item_body(entry.envelope, entry.item);
-    mark_sent(entry, now, entry.payload_bytes);
+    mark_sent(entry, now);
     count_bytes(entry);
     ++count_;
   }
@@ -55,9 +55,8 @@ wire::Envelope& Outbox::next() {
 }
 
 void Outbox::count_bytes(Entry& entry) {
-  // The text is what can be large; every other field is small and counted in the overhead.
-  entry.bytes =
-      entry_bytes(entry.envelope.has_message() ? entry.envelope.message().text().size() : 0);
+  // The payload is what can be large; every other field is small and counted in the overhead.
+  entry.bytes = entry_bytes(entry.payload_bytes);
   bytes_ += entry.bytes;
 }
 
@@ -91,17 +90,15 @@ Outbox::Entry& Outbox::push_next() {
   entry.first_sent = {};
   entry.last_sent = {};
   entry.sent = false;
-  entry.payload_bytes_sent = 0;
   return entry;
 }
 
-void Outbox::mark_sent(Entry& entry, Clock::time_point now, std::size_t payload_bytes) {
+void Outbox::mark_sent(Entry& entry, Clock::time_point now) {
   if (!entry.sent) {
     entry.sent = true;
     entry.first_sent = now;
   }
   entry.last_sent = now;
-  entry.payload_bytes_sent = payload_bytes;
 }
 
 const std::vector<Outbox::Acknowledged>& Outbox::acknowledge(std::uint64_t seq) {
@@ -114,7 +111,7 @@ const std::vector<Outbox::Acknowledged>& Outbox::acknowledge(std::uint64_t seq) 
     Entry& oldest = front();
     acknowledged_.push_back(
         {oldest.envelope.seq(), oldest.first_sent, oldest.envelope.payload_case()});
-    if (oldest.payload_bytes_sent > kLargestKeptBytes) {
+    if (oldest.payload_bytes > kLargestKeptBytes) {
       oldest.envelope.clear_payload();
       std::string().swap(oldest.item);
     }

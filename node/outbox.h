@@ -25,8 +25,6 @@ class Outbox {
     Clock::time_point first_sent{};
     Clock::time_point last_sent{};
     bool sent = false;
-    // The payload's size when last sent, so that acknowledging need not look at the payload.
-    std::size_t payload_bytes_sent = 0;
     std::size_t bytes = 0;  // what it counts for in bytes(), set when numbered
   };
 
@@ -48,12 +46,14 @@ class Outbox {
   std::uint64_t acknowledged_seq() const { return acknowledged_seq_; }
   bool empty() const { return count_ == 0; }
   std::size_t size() const { return count_; }
-  // The memory the unacknowledged messages hold: their text twice (parsed, and encoded as an
+  // The memory the unacknowledged messages hold: their payload twice (parsed, and encoded as an
   // item), plus kEntryOverhead each.
   std::size_t bytes() const { return bytes_; }
   static constexpr std::size_t kEntryOverhead = 256;
-  // What a message whose text takes `text_bytes` counts for in bytes().
-  static std::size_t entry_bytes(std::size_t text_bytes) { return kEntryOverhead + 2 * text_bytes; }
+  // What a message whose payload takes `payload_bytes` counts for in bytes().
+  static std::size_t entry_bytes(std::size_t payload_bytes) {
+    return kEntryOverhead + 2 * payload_bytes;
+  }
 
   // The envelope push_next() will number and keep, to fill in place: what its slot held
   // before, a message since acknowledged, with the memory of its parts. Filling it in place
@@ -75,8 +75,8 @@ class Outbox {
   // Numbering starts again at 1 in `epoch`. Only an empty outbox may change its epoch.
   void start_epoch(std::uint64_t epoch);
 
-  // `entry` went out at `now`, its payload taking `payload_bytes`.
-  void mark_sent(Entry& entry, Clock::time_point now, std::size_t payload_bytes);
+  // `entry` went out at `now`.
+  void mark_sent(Entry& entry, Clock::time_point now);
 
   // Everything up to and including `seq` has been delivered: what that acknowledged, valid
   // until the next call. Throws ProtocolViolation if `seq` was never sent. Acknowledgements

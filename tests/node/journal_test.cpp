@@ -425,9 +425,9 @@ TEST(JournalTest, ASentItemReadsBackAsTheEnvelopeItWasEncodedFrom) {
     journal.append(first);
     std::string item;
     encode_item_body(envelope, item);
-    journal.append_sent_item(envelope, item, /*generated=*/true, "beijing");
+    journal.append_sent_item(envelope, item, /*generated_through=*/1, "beijing");
     encode_item_body(notification, item);
-    journal.append_sent_item(notification, item, /*generated=*/false, "beijing");
+    journal.append_sent_item(notification, item, /*generated_through=*/0, "beijing");
     journal.commit();
   }
   Journal journal(options_for(path), keep_note);
@@ -467,7 +467,7 @@ TEST(JournalTest, ConsecutiveItemsShareOneRecordAndReadBackAsOnePerMessage) {
       const bool generated = seq % 3 == 0;
       if (grouped) {
         encode_item_body(envelope, item);
-        journal.append_sent_item(envelope, item, generated);
+        journal.append_sent_item(envelope, item, generated ? seq / 3 : 0);
       } else {
         journal.append_sent(envelope, generated);
       }
@@ -523,6 +523,97 @@ TEST(JournalTest, ConsecutiveItemsShareOneRecordAndReadBackAsOnePerMessage) {
             std::filesystem::file_size(single_path) * 3 / 4);
 }
 
+// A compaction carries what was appended since the last commit into the new file, after the
+// snapshot that already counts it. Before, a group's generated messages were added again on
+// top of the snapshot's count, and a restarted --generate stopped short.
+TEST(JournalTest, ACompactionWithItemsPendingCountsTheirGeneratedMessagesOnce) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path), keep_note);
+    journal.append(identity(9));
+    std::string item;
+    for (std::uint64_t seq = 1; seq <= 4; ++seq) {
+      const wire::Envelope envelope = numbered(9, seq);
+      encode_item_body(envelope, item);
+      journal.append_sent_item(envelope, item, /*generated_through=*/seq);
+      if (seq == 2) journal.commit();
+    }
+    // The node's state: four numbered and generated, none acknowledged; 3 and 4 still pending.
+    JournalState state;
+    state.party = "washington";
+    PeerJournal& link = state.peers[""];
+    link.epoch = 9;
+    link.last_seq = 4;
+    link.generated = 4;
+    for (std::uint64_t seq = 1; seq <= 4; ++seq)
+      *link.unacknowledged[seq].mutable_envelope() = numbered(9, seq);
+    journal.compact(state.encode_snapshot());
+  }
+  Journal journal(options_for(path), keep_note);
+  EXPECT_EQ(journal.recovered().only().generated, 4u);
+  EXPECT_EQ(journal.recovered().only().unacknowledged.size(), 4u);
+}
+
+// A new epoch's identity ends the old epoch's group before it: read back, the old epoch's
+// messages are gone with it (acknowledged, or renumbered into the new one), not revived.
+TEST(JournalTest, ANewEpochsIdentityComesAfterTheOldEpochsItems) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path), keep_note);
+    journal.append(identity(9));
+    std::string item;
+    for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+      encode_item_body(numbered(9, seq), item);
+      journal.append_sent_item(numbered(9, seq), item, 0);
+    }
+    journal.append(identity(10));
+    for (std::uint64_t seq = 1; seq <= 2; ++seq) {
+      encode_item_body(numbered(10, seq), item);
+      journal.append_sent_item(numbered(10, seq), item, 0);
+    }
+    journal.append_delivered_item(numbered(0, 1).SerializeAsString(), 77);
+    journal.append_delivered(numbered(77, 2));
+    journal.append_delivered_item(numbered(0, 3).SerializeAsString(), 77);
+    journal.commit();
+  }
+  Journal journal(options_for(path), keep_note);
+  const PeerJournal& link = journal.recovered().only();
+  EXPECT_EQ(link.epoch, 10u);
+  EXPECT_EQ(link.last_seq, 2u);
+  ASSERT_EQ(link.unacknowledged.size(), 2u);
+  EXPECT_EQ(link.unacknowledged.at(2).envelope().epoch(), 10u);
+  ASSERT_EQ(link.recent_deliveries.size(), 3u);
+  for (std::uint64_t i = 0; i < 3; ++i) EXPECT_EQ(link.recent_deliveries[i].seq(), i + 1);
+  EXPECT_EQ(link.delivered.at(77), 3u);
+}
+
+// tests/node/fixtures/journal-v3-items.bin pins version 3 on disk: identity, four sent items
+// (the fourth generated), an Acknowledged, three delivered items of peer epoch 77.
+TEST(JournalTest, AVersionThreeJournalReadsAsWritten) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  std::filesystem::copy_file(
+      std::filesystem::path(HOTLINE_SOURCE_DIR) / "tests/node/fixtures/journal-v3-items.bin", path);
+  notes.clear();
+  Journal journal(options_for(path), keep_note);
+  EXPECT_TRUE(notes.empty());
+  EXPECT_EQ(journal.recovered_records(), 4u);
+  const PeerJournal& link = journal.recovered().only();
+  EXPECT_EQ(link.epoch, 9u);
+  EXPECT_EQ(link.last_seq, 4u);
+  EXPECT_EQ(link.acknowledged_seq, 2u);
+  EXPECT_EQ(link.generated, 1u);
+  ASSERT_EQ(link.unacknowledged.size(), 2u);
+  EXPECT_EQ(link.unacknowledged.at(4).envelope().message().text(), "m4");
+  EXPECT_EQ(link.unacknowledged.at(4).envelope().sender(), "washington");
+  ASSERT_EQ(link.recent_deliveries.size(), 3u);
+  EXPECT_EQ(link.recent_deliveries[2].message().text(), "from the peer 3");
+  EXPECT_EQ(link.recent_deliveries[2].epoch(), 77u);
+  EXPECT_TRUE(link.recent_deliveries[1].retransmission());
+}
+
 // A record of many items torn by a crash is cut whole, like any record being written then.
 TEST(JournalTest, ATornGroupOfItemsIsCutWhole) {
   TempDir dir;
@@ -556,7 +647,7 @@ TEST(JournalTest, UnderFsyncAlwaysEachItemIsARecordOfItsOwn) {
     for (std::uint64_t seq = 1; seq <= 3; ++seq) {
       const wire::Envelope envelope = numbered(9, seq);
       encode_item_body(envelope, item);
-      journal.append_sent_item(envelope, item, false);
+      journal.append_sent_item(envelope, item, 0);
       EXPECT_FALSE(journal.has_uncommitted());
     }
   }

@@ -598,10 +598,10 @@ TEST(NodeIntegrationTest, ALinkTestDueOnAFullOutboxIsSkippedAndTheNodeGoesOn) {
   ASSERT_EQ(peer.handshake(party_identity(certs.path(), "moscow"), false, "washington"), "");
   peer.send_envelope(hello_envelope("moscow", 4242));
   washington.wait_for(is_event("link_up"));
-  // Full to the last byte: 16 lines of 60 KiB, then short lines until even those are refused
-  // (4 long ones are), as a link test would be.
+  // Full to the last byte: 8 lines of 60 KiB (each held parsed and encoded), then short lines
+  // until even those are refused (2 long ones are), as a link test would be.
   const std::string line(60 * 1024, 'x');
-  for (int i = 0; i < 20; ++i) washington.send_line(line);
+  for (int i = 0; i < 10; ++i) washington.send_line(line);
   for (int i = 0; i < 2000; ++i) washington.send_line("short");
   const auto refusals = washington.wait_for_count(
       [](const nlohmann::json& e) {

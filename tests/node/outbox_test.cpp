@@ -76,10 +76,47 @@ TEST(OutboxTest, ALargeAcknowledgedPayloadIsFreedRatherThanKeptForReuse) {
   Outbox outbox(1);
   for (int i = 0; i < 256; ++i) {
     Outbox::Entry& entry = outbox.push(text(std::string(10000, 'x')));
-    outbox.mark_sent(entry, Outbox::Clock::now(), entry.envelope.message().ByteSizeLong());
+    outbox.mark_sent(entry, Outbox::Clock::now());
   }
   outbox.acknowledge(256);
   EXPECT_FALSE(outbox.next().has_message());
+}
+
+// A new epoch acknowledges messages never sent (they go again, renumbered): their memory too is
+// given back. Before, only a payload that had been sent was measured for this.
+TEST(OutboxTest, ALargePayloadAcknowledgedUnsentIsFreedToo) {
+  Outbox outbox(1);
+  for (int i = 0; i < 256; ++i) outbox.push(text(std::string(10000, 'x')));
+  outbox.acknowledge(256);
+  EXPECT_FALSE(outbox.next().has_message());
+}
+
+// A message is encoded once, numbered as it is kept; a recovered outbox encodes what it holds;
+// the outbox counts each payload twice.
+TEST(OutboxTest, EachEntryHoldsItsItemEncodedUnderItsNumber) {
+  Outbox outbox(7);
+  outbox.push(text("first"));
+  outbox.next() = text("second");
+  const std::string& item = outbox.encode_next();
+  const Outbox::Entry& second = outbox.push_next();
+  EXPECT_EQ(&item, &second.item);
+  std::vector<wire::Envelope> held;
+  for (std::size_t i = 0; i < outbox.size(); ++i) {
+    const Outbox::Entry& entry = outbox.at(i);
+    wire::Envelope decoded;
+    ASSERT_TRUE(decoded.ParseFromString(entry.item));
+    EXPECT_EQ(decoded.seq(), i + 1);
+    EXPECT_EQ(decoded.message().text(), entry.envelope.message().text());
+    EXPECT_EQ(entry.payload_bytes, entry.envelope.message().ByteSizeLong());
+    held.push_back(entry.envelope);
+  }
+  EXPECT_EQ(outbox.bytes(), Outbox::entry_bytes(outbox.at(0).payload_bytes) +
+                                Outbox::entry_bytes(outbox.at(1).payload_bytes));
+  Outbox recovered(7, 2, 0, held);
+  ASSERT_EQ(recovered.size(), 2u);
+  EXPECT_EQ(recovered.at(0).item, outbox.at(0).item);
+  EXPECT_EQ(recovered.at(1).item, outbox.at(1).item);
+  EXPECT_EQ(recovered.bytes(), outbox.bytes());
 }
 
 TEST(OutboxTest, EntriesKeepTheirPlaceAndOrderWhileThousandsComeAndGo) {
