@@ -398,6 +398,14 @@ TEST(JournalTest, FastEncodedRecordsMatchTheSchema) {
   EXPECT_EQ(state.only().recent_deliveries[0].message().text(), "from the peer");
 }
 
+// As the node journals a message it numbered: encoded once as an item, the item appended.
+void append_encoded(Journal& journal, const wire::Envelope& envelope,
+                    std::uint64_t generated_through = 0, std::string_view peer = {}) {
+  std::string item;
+  encode_item_body(envelope, item);
+  journal.append_sent_item(envelope, item, generated_through, peer);
+}
+
 // The sender journals a message from the item it encoded once for the wire: the record reads
 // back as the whole envelope it was numbered as, header fields and all, and with a peer's name.
 TEST(JournalTest, ASentItemReadsBackAsTheEnvelopeItWasEncodedFrom) {
@@ -423,11 +431,8 @@ TEST(JournalTest, ASentItemReadsBackAsTheEnvelopeItWasEncodedFrom) {
     first.set_peer("beijing");
     first.mutable_identity()->set_epoch(0xfedcba9876543210ULL);
     journal.append(first);
-    std::string item;
-    encode_item_body(envelope, item);
-    journal.append_sent_item(envelope, item, /*generated_through=*/1, "beijing");
-    encode_item_body(notification, item);
-    journal.append_sent_item(notification, item, /*generated_through=*/0, "beijing");
+    append_encoded(journal, envelope, /*generated_through=*/1, "beijing");
+    append_encoded(journal, notification, /*generated_through=*/0, "beijing");
     journal.commit();
   }
   Journal journal(options_for(path), keep_note);
@@ -459,15 +464,13 @@ TEST(JournalTest, ConsecutiveItemsShareOneRecordAndReadBackAsOnePerMessage) {
   TempDir dir;
   const auto grouped_path = dir.path() / "grouped";
   const auto single_path = dir.path() / "single";
-  std::string item;
   const auto write = [&](Journal& journal, bool grouped) {
     journal.append(identity(9));
     for (std::uint64_t seq = 1; seq <= 70; ++seq) {
       const wire::Envelope envelope = numbered(9, seq);
       const bool generated = seq % 3 == 0;
       if (grouped) {
-        encode_item_body(envelope, item);
-        journal.append_sent_item(envelope, item, generated ? seq / 3 : 0);
+        append_encoded(journal, envelope, generated ? seq / 3 : 0);
       } else {
         journal.append_sent(envelope, generated);
       }
@@ -532,11 +535,8 @@ TEST(JournalTest, ACompactionWithItemsPendingCountsTheirGeneratedMessagesOnce) {
   {
     Journal journal(options_for(path), keep_note);
     journal.append(identity(9));
-    std::string item;
     for (std::uint64_t seq = 1; seq <= 4; ++seq) {
-      const wire::Envelope envelope = numbered(9, seq);
-      encode_item_body(envelope, item);
-      journal.append_sent_item(envelope, item, /*generated_through=*/seq);
+      append_encoded(journal, numbered(9, seq), /*generated_through=*/seq);
       if (seq == 2) journal.commit();
     }
     // The node's state: four numbered and generated, none acknowledged; 3 and 4 still pending.
@@ -563,16 +563,9 @@ TEST(JournalTest, ANewEpochsIdentityComesAfterTheOldEpochsItems) {
   {
     Journal journal(options_for(path), keep_note);
     journal.append(identity(9));
-    std::string item;
-    for (std::uint64_t seq = 1; seq <= 3; ++seq) {
-      encode_item_body(numbered(9, seq), item);
-      journal.append_sent_item(numbered(9, seq), item, 0);
-    }
+    for (std::uint64_t seq = 1; seq <= 3; ++seq) append_encoded(journal, numbered(9, seq));
     journal.append(identity(10));
-    for (std::uint64_t seq = 1; seq <= 2; ++seq) {
-      encode_item_body(numbered(10, seq), item);
-      journal.append_sent_item(numbered(10, seq), item, 0);
-    }
+    for (std::uint64_t seq = 1; seq <= 2; ++seq) append_encoded(journal, numbered(10, seq));
     journal.append_delivered_item(numbered(0, 1).SerializeAsString(), 77);
     journal.append_delivered(numbered(77, 2));
     journal.append_delivered_item(numbered(0, 3).SerializeAsString(), 77);
@@ -643,11 +636,8 @@ TEST(JournalTest, UnderFsyncAlwaysEachItemIsARecordOfItsOwn) {
   {
     Journal journal(options_for(path, FsyncPolicy::kAlways), keep_note);
     journal.append(identity(9));
-    std::string item;
     for (std::uint64_t seq = 1; seq <= 3; ++seq) {
-      const wire::Envelope envelope = numbered(9, seq);
-      encode_item_body(envelope, item);
-      journal.append_sent_item(envelope, item, 0);
+      append_encoded(journal, numbered(9, seq));
       EXPECT_FALSE(journal.has_uncommitted());
     }
   }
