@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "node/journal_format.h"
+#include "node/protocol.h"
 
 namespace hotline::node {
 namespace {
@@ -16,6 +17,17 @@ namespace {
 constexpr std::size_t kKeptBufferBytes = 4 * 1024 * 1024;
 // A group of items closes at this size (a record is at most journal_format::kMaxRecordBytes).
 constexpr std::size_t kLargestGroupBytes = 1024 * 1024;
+
+// What the outbox is rebuilt from must be something it can send again: a whole record can
+// still say otherwise if a hand, not the node, wrote it.
+bool sends_only_messages(const journal::Record& record) {
+  if (record.has_sent()) return is_reliable(record.sent().envelope());
+  if (record.has_sent_items()) {
+    for (const wire::Envelope& item : record.sent_items().items())
+      if (!is_reliable(item)) return false;
+  }
+  return true;
+}
 
 std::filesystem::path directory_of(const std::filesystem::path& path) {
   return path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
@@ -168,6 +180,10 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
       [&](const journal::Record& record, std::string_view body, std::size_t offset) {
         if (recovered_records_ == 0 && !record.has_identity()) {
           throw JournalError(options_.path, offset, "first record is not the node's identity");
+        }
+        if (!sends_only_messages(record)) {
+          throw JournalError(options_.path, offset,
+                             "a sent record holds no message to send (not a reliable payload)");
         }
         state_.apply(record);
         ++recovered_records_;

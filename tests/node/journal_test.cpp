@@ -607,6 +607,30 @@ TEST(JournalTest, AVersionThreeJournalReadsAsWritten) {
   EXPECT_TRUE(link.recent_deliveries[1].retransmission());
 }
 
+// A whole record that a hand, not the node, wrote: a message sent that is nothing to send. It
+// is refused with its offset; before, the node threw a logic error rebuilding its outbox.
+TEST(JournalTest, ASentRecordOfNothingToSendIsRefusedWithItsOffset) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  {
+    Journal journal(options_for(path), keep_note);
+    journal.append(identity(9));
+    wire::Envelope heartbeat = numbered(9, 1);
+    heartbeat.mutable_heartbeat();
+    journal.append_sent(heartbeat, false);
+    journal.commit();
+  }
+  const std::uint64_t second = record_offset(path, 1);
+  try {
+    Journal journal(options_for(path), keep_note);
+    FAIL() << "a heartbeat was taken for a message to send";
+  } catch (const JournalError& error) {
+    EXPECT_EQ(error.offset(), second);
+    EXPECT_NE(std::string(error.what()).find("no message to send"), std::string::npos)
+        << error.what();
+  }
+}
+
 // A record of many items torn by a crash is cut whole, like any record being written then.
 TEST(JournalTest, ATornGroupOfItemsIsCutWhole) {
   TempDir dir;
