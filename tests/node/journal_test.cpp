@@ -91,6 +91,20 @@ std::uint64_t record_offset(const std::filesystem::path& path, int index) {
   return offset;
 }
 
+// Opening the journal at `path` is refused at `offset`, with `words` in the reason; `why` says
+// what it would mean if it were not.
+void expect_refused_at(const std::filesystem::path& path, std::uint64_t offset,
+                       const std::string& words, const std::string& why) {
+  try {
+    Journal journal(options_for(path), keep_note);
+    ADD_FAILURE() << why;
+  } catch (const JournalError& error) {
+    EXPECT_EQ(error.file(), path);
+    EXPECT_EQ(error.offset(), offset);
+    EXPECT_NE(std::string(error.what()).find(words), std::string::npos) << error.what();
+  }
+}
+
 void overwrite(const std::filesystem::path& path, std::uint64_t at, const std::string& bytes) {
   std::fstream file(path, std::ios::in | std::ios::out | std::ios::binary);
   file.seekp(static_cast<std::streamoff>(at));
@@ -145,15 +159,8 @@ TEST(JournalTest, CorruptRecordInTheMiddleIsAnErrorNamingFileAndOffset) {
   // Flip a byte in the body of the second record (the first Sent).
   const std::uint64_t second_record = record_offset(path, 1);
   overwrite(path, second_record + 20, "\x5a");
-  try {
-    Journal journal(options_for(path), keep_note);
-    FAIL() << "corruption went unnoticed";
-  } catch (const JournalError& error) {
-    EXPECT_EQ(error.file(), path);
-    EXPECT_EQ(error.offset(), second_record);
-    EXPECT_NE(std::string(error.what()).find("offset " + std::to_string(second_record)),
-              std::string::npos);
-  }
+  expect_refused_at(path, second_record, "offset " + std::to_string(second_record),
+                    "corruption went unnoticed");
   // The file is left as it was for a person to look at.
   EXPECT_GT(std::filesystem::file_size(path), second_record + 20);
 }
@@ -620,15 +627,8 @@ TEST(JournalTest, ASentRecordOfNothingToSendIsRefusedWithItsOffset) {
     journal.append_sent(heartbeat, false);
     journal.commit();
   }
-  const std::uint64_t second = record_offset(path, 1);
-  try {
-    Journal journal(options_for(path), keep_note);
-    FAIL() << "a heartbeat was taken for a message to send";
-  } catch (const JournalError& error) {
-    EXPECT_EQ(error.offset(), second);
-    EXPECT_NE(std::string(error.what()).find("no message to send"), std::string::npos)
-        << error.what();
-  }
+  expect_refused_at(path, record_offset(path, 1), "no message to send",
+                    "a heartbeat was taken for a message to send");
 }
 
 // A record of many items torn by a crash is cut whole, like any record being written then.
@@ -905,14 +905,8 @@ TEST(JournalTest, ALengthCorruptedToRunPastTheEndIsRefusedNotTakenForATornTail) 
   }
   length[2] = static_cast<char>(length[2] + 0x10);  // + 1 MiB
   overwrite(path, third, length);
-  try {
-    Journal journal(options_for(path), keep_note);
-    FAIL() << "a corrupted length was taken for a torn tail";
-  } catch (const JournalError& error) {
-    EXPECT_EQ(error.offset(), third);
-    EXPECT_NE(std::string(error.what()).find("a whole record follows"), std::string::npos)
-        << error.what();
-  }
+  expect_refused_at(path, third, "a whole record follows",
+                    "a corrupted length was taken for a torn tail");
   EXPECT_EQ(std::filesystem::file_size(path), whole) << "nothing was cut";
 }
 
