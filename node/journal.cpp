@@ -15,8 +15,6 @@ namespace hotline::node {
 namespace {
 
 constexpr std::size_t kKeptBufferBytes = 4 * 1024 * 1024;
-// A group of items closes at this size (a record is at most journal_format::kMaxRecordBytes).
-constexpr std::size_t kLargestGroupBytes = 1024 * 1024;
 
 // What the outbox is rebuilt from must be something it can send again: a whole record can
 // still say otherwise if a hand, not the node, wrote it.
@@ -117,17 +115,23 @@ void Journal::run_flusher() {
     const Ticket target = requested_;
     const std::uint64_t target_bytes = requested_bytes_;
     const int fd = fd_;
+    const bool rename_due = compaction_pending_;
     syncing_ = true;
     lock.unlock();
-    const bool ok = files_.fdatasync(fd) == 0;
-    const int error = errno;
+    bool renamed = false;
+    const std::string error = make_durable(fd, rename_due, renamed);
     lock.lock();
     syncing_ = false;
     ++fsyncs_;
-    if (!ok) {
+    if (renamed) {
+      // The new file's bytes are on the disk even if its name is not.
+      compaction_pending_.store(false, std::memory_order_release);
+      synced_bytes_ = target_bytes;
+    }
+    if (!error.empty()) {
       // Not retried: the kernel may have dropped the pages that failed, and a second fsync
       // would report success for data that is gone.
-      failure_ = "journal " + options_.path.string() + ": cannot fsync: " + std::strerror(error);
+      failure_ = error;
       failed_.store(true, std::memory_order_release);
       wake_.notify_all();
       if (const auto callback = on_failed_) {
@@ -270,6 +274,14 @@ std::string Journal::cut_back_to_synced() {
     std::unique_lock lock(mutex_);
     wake_.wait(lock, [this] { return !syncing_; });
     synced = synced_bytes_;
+    if (compaction_pending_) {
+      // The journal's name still holds the file before the compaction, all of it synced (a
+      // compaction starts in the background only so): a restart reads exactly that.
+      return "a compaction did not finish: the journal keeps the file it replaced, all of it "
+             "synced; the new file's " +
+             std::to_string(size_) + " byte(s), " + compaction_path().string() +
+             ", are acknowledged by no one";
+    }
   }
   struct stat info {};
   if (::fstat(fd_, &info) != 0) return "cannot stat " + options_.path.string();
@@ -296,7 +308,7 @@ std::string Journal::cut_back_to_synced() {
 }
 
 void Journal::replace_file(const std::string& bytes, bool durable) {
-  const std::filesystem::path temporary = options_.path.string() + ".compacting";
+  const std::filesystem::path temporary = compaction_path();
   int fd = files_.open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) fail(temporary, "cannot create");
   try {
@@ -322,15 +334,39 @@ void Journal::replace_file(const std::string& bytes, bool durable) {
   }
 }
 
-void Journal::sync_directory() {
+int Journal::fsync_directory() {
   const auto directory = directory_of(options_.path);
   const int dir = files_.open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-  if (dir < 0) fail(directory, "cannot open the journal's directory");
+  if (dir < 0) return errno;
   const int synced = files_.fsync(dir);
   const int error = errno;
   ::close(dir);
-  errno = error;
-  if (synced != 0) fail(directory, "cannot fsync the journal's directory");
+  return synced == 0 ? 0 : error;
+}
+
+void Journal::sync_directory() {
+  if (const int error = fsync_directory(); error != 0) {
+    errno = error;
+    fail(directory_of(options_.path), "cannot fsync the journal's directory");
+  }
+}
+
+std::string Journal::make_durable(int fd, bool rename_due, bool& renamed) {
+  renamed = false;
+  const auto reason = [](const std::filesystem::path& path, const std::string& what, int error) {
+    return "journal " + path.string() + ": " + what + ": " + std::strerror(error);
+  };
+  if (files_.fdatasync(fd) != 0) {
+    return reason(rename_due ? compaction_path() : options_.path, "cannot fsync", errno);
+  }
+  if (!rename_due) return {};
+  const std::filesystem::path temporary = compaction_path();
+  if (files_.rename(temporary.c_str(), options_.path.c_str()) != 0)
+    return reason(options_.path, "cannot rename " + temporary.string() + " over it", errno);
+  renamed = true;
+  if (const int error = fsync_directory(); error != 0)
+    return reason(directory_of(options_.path), "cannot fsync the journal's directory", error);
+  return {};
 }
 
 // ---- appending -----------------------------------------------------------------------------
@@ -383,7 +419,7 @@ void Journal::join_group(GroupKind kind, std::string_view peer, std::uint64_t ep
                          std::uint32_t version, std::string_view sender) {
   if (group_.kind == kind && group_.epoch == epoch && group_.peer == peer &&
       group_.version == version && group_.sender == sender &&
-      group_.items.size() < kLargestGroupBytes) {
+      group_.items.size() < journal_format::kLargestGroupBytes) {
     return;
   }
   close_group();
@@ -486,21 +522,104 @@ void Journal::flush() {
   if (options_.fsync == FsyncPolicy::kNone) return;
   std::unique_lock lock(mutex_);
   wake_.wait(lock, [this] { return !syncing_; });
+  // The flusher keeps off meanwhile: a compaction's rename is done once, here or there.
+  compacting_ = true;
+  const bool rename_due = compaction_pending_;
+  lock.unlock();
+  bool renamed = false;
+  std::string error;
+  if (!failed_.load(std::memory_order_acquire)) error = make_durable(fd_, rename_due, renamed);
+  lock.lock();
+  compacting_ = false;
+  wake_.notify_all();
+  if (renamed) compaction_pending_.store(false, std::memory_order_release);
+  if (!error.empty() && failure_.empty()) {
+    failure_ = error;
+    failed_.store(true, std::memory_order_release);
+  }
   lock.unlock();
   throw_if_failed();
-  sync();
   lock.lock();
+  ++fsyncs_;
+  synced_bytes_ = size_;
   synced_ = std::max(synced_, written_);
+}
+
+std::string Journal::compacted_file(std::string_view snapshot) {
+  close_group();
+  std::string bytes;
+  bytes.reserve(journal_format::kMagic.size() + snapshot.size() + pending_.size());
+  bytes.append(journal_format::kMagic);
+  bytes.append(snapshot);
+  // What was appended since the last commit goes into the new file after the snapshot, not
+  // into the file being replaced: the snapshot is the caller's durable state, which need not
+  // hold those records yet (deliveries of this very turn), and records apply idempotently.
+  bytes += pending_;
+  appended_bytes_.fetch_add(pending_.size(), std::memory_order_relaxed);
+  return bytes;
+}
+
+void Journal::compact_in_background(std::string_view snapshot) {
+  const std::string bytes = compacted_file(snapshot);
+  pending_.clear();
+  const std::filesystem::path temporary = compaction_path();
+  const int fd =
+      files_.open(temporary.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+  if (fd < 0) fail(temporary, "cannot create");
+  try {
+    write_all(fd, bytes, temporary);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    // The flusher is idle (compact() saw nothing due, and only this thread asks): the old file
+    // is closed under it with nothing left to sync, and from here on records go to the new one.
+    ::close(fd_);
+    fd_ = fd;
+    size_ = bytes.size();
+    synced_bytes_ = 0;
+    compaction_pending_.store(true, std::memory_order_release);
+    requested_ = ++written_;
+    requested_bytes_ = size_;
+  }
+  wake_.notify_all();
+  replacing_earlier_records_ = false;
+  snapshot_bytes_ = bytes.size();
 }
 
 void Journal::compact(std::string_view snapshot) {
   throw_if_failed();
-  // Not while the flusher holds the old file; everything written so far is synced by the
-  // compaction's own fsync of the new file.
+  // Not while the flusher holds the old file.
   std::unique_lock lock(mutex_);
   wake_.wait(lock, [this] { return !syncing_; });
+  if (options_.fsync == FsyncPolicy::kBatch && synced_ == written_ && !compaction_pending_) {
+    // Only this thread asks the flusher for work: with every commit synced it stays idle, and
+    // the old file holds all that was ever reported synced until the new one has its name.
+    lock.unlock();
+    compact_in_background(snapshot);
+    return;
+  }
+  // Everything written so far is synced by the compaction's own fsync of the new file.
   compacting_ = true;
+  const bool rename_due = compaction_pending_;
   lock.unlock();
+  if (rename_due) {
+    // An earlier compaction's file gets its name first: this one's replaces it.
+    bool renamed = false;
+    const std::string error = make_durable(fd_, true, renamed);
+    std::lock_guard relock(mutex_);
+    compacting_ = false;
+    wake_.notify_all();
+    if (renamed) compaction_pending_.store(false, std::memory_order_release);
+    if (!error.empty()) {
+      if (failure_.empty()) failure_ = error;
+      failed_.store(true, std::memory_order_release);
+      throw JournalIoError(failure_);
+    }
+    compacting_ = true;
+  }
   struct Done {
     Journal& journal;
     ~Done() {
@@ -512,20 +631,9 @@ void Journal::compact(std::string_view snapshot) {
   {
     Done done{*this};
     throw_if_failed();
-    std::string bytes;
-    bytes.reserve(journal_format::kMagic.size() + snapshot.size() + pending_.size());
-    bytes.append(journal_format::kMagic);
-    bytes.append(snapshot);
-    close_group();
-    // What was appended since the last commit goes into the new file after the snapshot, not
-    // into the file being replaced: the snapshot is the caller's durable state, which need not
-    // hold those records yet (deliveries of this very turn), and records apply idempotently.
-    if (!pending_.empty()) {
-      appended_bytes_.fetch_add(pending_.size(), std::memory_order_relaxed);
-      bytes += pending_;
-      pending_.clear();
-      ++written_;
-    }
+    const std::string bytes = compacted_file(snapshot);
+    if (!pending_.empty()) ++written_;
+    pending_.clear();
     // Without fsync (kNone) the journal promises to survive a crash of the process, not of the
     // machine, and a rename survives the process without one. Records of an earlier life (which
     // may have been synced, under another policy) are replaced durably, so that a power cut

@@ -202,9 +202,14 @@ void append_delivered_item(std::string& out, std::string_view item_bytes, std::u
   });
 }
 
-void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
-                       std::uint64_t epoch, std::string_view items, std::uint64_t generated_through,
-                       std::string_view peer) {
+namespace {
+
+// Record{sent_items: ...} whose items take `items_bytes`, framed, which `write_items` writes at
+// the address it is given, returning where it stopped.
+template <typename WriteItems>
+void append_sent_items_with(std::string& out, std::uint32_t version, std::string_view sender,
+                            std::uint64_t epoch, std::size_t items_bytes, WriteItems&& write_items,
+                            std::uint64_t generated_through, std::string_view peer) {
   using Group = journal::SentItems;
   const std::size_t inner =
       (version == 0
@@ -215,7 +220,7 @@ void append_sent_items(std::string& out, std::uint32_t version, std::string_view
       (epoch == 0 ? 0
                   : WireFormatLite::TagSize(Group::kEpochFieldNumber, WireFormatLite::TYPE_UINT64) +
                         CodedOutputStream::VarintSize64(epoch)) +
-      items.size() +
+      items_bytes +
       (generated_through == 0 ? 0
                               : WireFormatLite::TagSize(Group::kGeneratedThroughFieldNumber,
                                                         WireFormatLite::TYPE_UINT64) +
@@ -233,8 +238,7 @@ void append_sent_items(std::string& out, std::uint32_t version, std::string_view
       p += sender.size();
     }
     if (epoch != 0) p = WireFormatLite::WriteUInt64ToArray(Group::kEpochFieldNumber, epoch, p);
-    std::memcpy(p, items.data(), items.size());
-    p += items.size();
+    p = write_items(p);
     if (generated_through != 0)
       p = WireFormatLite::WriteUInt64ToArray(Group::kGeneratedThroughFieldNumber, generated_through,
                                              p);
@@ -242,6 +246,8 @@ void append_sent_items(std::string& out, std::uint32_t version, std::string_view
     return p;
   });
 }
+
+}  // namespace
 
 void append_delivered_items(std::string& out, std::uint64_t epoch, std::string_view items,
                             std::string_view peer) {
@@ -262,6 +268,38 @@ void append_delivered_items(std::string& out, std::uint64_t epoch, std::string_v
     p = write_peer(peer, p);
     return p;
   });
+}
+
+void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
+                       std::uint64_t epoch, std::string_view items, std::uint64_t generated_through,
+                       std::string_view peer) {
+  append_sent_items_with(
+      out, version, sender, epoch, items.size(),
+      [&](std::uint8_t* p) {
+        std::memcpy(p, items.data(), items.size());
+        return p + items.size();
+      },
+      generated_through, peer);
+}
+
+void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
+                       std::uint64_t epoch, const std::vector<std::string_view>& items,
+                       std::string_view peer) {
+  constexpr int kField = journal::SentItems::kItemsFieldNumber;
+  std::size_t items_bytes = 0;
+  for (const std::string_view item : items)
+    items_bytes += length_delimited_bytes(kField, item.size());
+  append_sent_items_with(
+      out, version, sender, epoch, items_bytes,
+      [&](std::uint8_t* p) {
+        for (const std::string_view item : items) {
+          p = write_length_delimited_header(kField, item.size(), p);
+          std::memcpy(p, item.data(), item.size());
+          p += item.size();
+        }
+        return p;
+      },
+      0, peer);
 }
 
 namespace {

@@ -21,6 +21,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "proto/journal.pb.h"
 
@@ -31,6 +32,8 @@ inline constexpr std::string_view kMagicVersionTwo{"HLJOURN2", 8};
 inline constexpr std::size_t kHeaderBytes = 16;
 // No record comes near this (a frame is at most 16 MiB); a larger length is damage.
 inline constexpr std::uint32_t kMaxRecordBytes = 64 * 1024 * 1024;
+// A group of items (SentItems, DeliveredItems) closes once its items reach this size.
+inline constexpr std::size_t kLargestGroupBytes = 1024 * 1024;
 
 void append_record(std::string& out, const journal::Record& record);
 // A record whose body is already serialized (for rewriting a version 1 file).
@@ -44,6 +47,10 @@ void append_delivered(std::string& out, const wire::Envelope& envelope, std::str
 // the items framed by append_sent_item_to_group.
 void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
                        std::uint64_t epoch, std::string_view items, std::uint64_t generated_through,
+                       std::string_view peer = {});
+// The same for `items` each an envelope's bytes (such as encode_item_body's), framed here.
+void append_sent_items(std::string& out, std::uint32_t version, std::string_view sender,
+                       std::uint64_t epoch, const std::vector<std::string_view>& items,
                        std::string_view peer = {});
 // Record{delivered_items: {epoch, items}, peer}, `items` framed by
 // append_delivered_item_to_group.

@@ -92,8 +92,47 @@ const PeerJournal& JournalState::only() const {
   return found == peers.end() ? kNothing : found->second;
 }
 
-std::string JournalState::encode_snapshot(const Envelopes* unacknowledged_envelopes) const {
+namespace {
+
+// Consecutive items of one version, sender and epoch share a SentItems record, up to a group's
+// size.
+void append_item_groups(std::string& out, const std::vector<JournalState::UnacknowledgedItem>& list,
+                        const std::string& peer) {
+  std::vector<std::string_view> group;
+  std::size_t group_bytes = 0;
+  const wire::Envelope* first = nullptr;
+  const auto close = [&] {
+    if (group.empty()) return;
+    journal_format::append_sent_items(out, first->version(), first->sender(), first->epoch(), group,
+                                      peer);
+    group.clear();
+    group_bytes = 0;
+  };
+  for (const auto& [envelope, item] : list) {
+    if (first == nullptr || envelope->version() != first->version() ||
+        envelope->sender() != first->sender() || envelope->epoch() != first->epoch() ||
+        group_bytes >= journal_format::kLargestGroupBytes) {
+      close();
+      first = envelope;
+    }
+    group.push_back(item);
+    group_bytes += item.size();
+  }
+  close();
+}
+
+}  // namespace
+
+std::string JournalState::encode_snapshot(const Unacknowledged* unacknowledged) const {
   std::string bytes;
+  if (unacknowledged != nullptr) {
+    // Grown once: doubling a buffer of megabytes copies it and faults in fresh pages each time.
+    std::size_t items_bytes = 0;
+    for (const auto& [peer, list] : *unacknowledged)
+      for (const auto& unacknowledged_item : list)
+        items_bytes += unacknowledged_item.item.size() + 8;
+    bytes.reserve(items_bytes + 4096);
+  }
   journal::Record record;
   const bool named = peers.size() != 1 || peers.begin()->first != "";
   if (named) {
@@ -111,12 +150,9 @@ std::string JournalState::encode_snapshot(const Envelopes* unacknowledged_envelo
     identity.set_generated(state.generated);
     journal_format::append_record(bytes, record);
     // Not marked generated: identity.generated counts them already.
-    if (unacknowledged_envelopes != nullptr) {
-      const auto found = unacknowledged_envelopes->find(peer);
-      if (found != unacknowledged_envelopes->end()) {
-        for (const wire::Envelope* envelope : found->second)
-          journal_format::append_sent(bytes, *envelope, false, peer);
-      }
+    if (unacknowledged != nullptr) {
+      const auto found = unacknowledged->find(peer);
+      if (found != unacknowledged->end()) append_item_groups(bytes, found->second, peer);
     } else {
       for (const auto& [seq, sent] : state.unacknowledged)
         journal_format::append_sent(bytes, sent.envelope(), false, peer);

@@ -207,7 +207,7 @@ void Node::commit_point() {
 std::string Node::snapshot() const {
   JournalState state;
   state.party = options_.party;
-  JournalState::Envelopes unacknowledged;
+  JournalState::Unacknowledged unacknowledged;
   for (const auto& peer : peers_) {
     PeerJournal& held = state.peers[peer->journal_name];
     held.epoch = peer->outbox.epoch();
@@ -215,10 +215,12 @@ std::string Node::snapshot() const {
     held.acknowledged_seq = peer->outbox.acknowledged_seq();
     held.generated = peer->generated;
     held.delivered = peer->durable_delivered;
-    auto& envelopes = unacknowledged[peer->journal_name];
-    envelopes.reserve(peer->outbox.size());
-    for (std::size_t i = 0; i < peer->outbox.size(); ++i)
-      envelopes.push_back(&peer->outbox.at(i).envelope);
+    auto& items = unacknowledged[peer->journal_name];
+    items.reserve(peer->outbox.size());
+    for (std::size_t i = 0; i < peer->outbox.size(); ++i) {
+      const Outbox::Entry& entry = peer->outbox.at(i);
+      items.push_back({&entry.envelope, entry.item});
+    }
   }
   // Deliveries appended but not yet announced are not here: the journal carries what it was
   // given since its last commit into the new file itself.

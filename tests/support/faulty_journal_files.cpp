@@ -24,6 +24,11 @@ void FaultyJournalFiles::before_rename(std::function<void(const char*, const cha
   before_rename_ = std::move(hook);
 }
 
+void FaultyJournalFiles::fail_renames(int error) {
+  std::lock_guard lock(mutex_);
+  rename_error_ = error;
+}
+
 int FaultyJournalFiles::fdatasyncs() const {
   std::lock_guard lock(mutex_);
   return fdatasyncs_;
@@ -74,11 +79,17 @@ int FaultyJournalFiles::fdatasync(int fd) {
 
 int FaultyJournalFiles::rename(const char* from, const char* to) {
   std::function<void(const char*, const char*)> hook;
+  int error = 0;
   {
     std::lock_guard lock(mutex_);
     hook = before_rename_;
+    error = rename_error_;
   }
   if (hook) hook(from, to);
+  if (error != 0) {
+    errno = error;
+    return -1;
+  }
   return ::rename(from, to);
 }
 

@@ -24,6 +24,8 @@ class FaultyJournalFiles : public node::JournalFiles {
   void fail_fsync(int nth, int error = EIO);
   // Called, with the source and target, before each rename is carried out.
   void before_rename(std::function<void(const char* from, const char* to)> hook);
+  // Renames from now on fail with `error`, leaving both files as they were.
+  void fail_renames(int error = EIO);
 
   int fdatasyncs() const;
 
@@ -42,6 +44,7 @@ class FaultyJournalFiles : public node::JournalFiles {
   int fdatasyncs_ = 0;
   std::map<int, off_t> synced_size_;  // per open file, what the last good fdatasync covered
   std::function<void(const char*, const char*)> before_rename_;
+  int rename_error_ = 0;  // 0: renames succeed
 };
 
 }  // namespace hotline::testing
