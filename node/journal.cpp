@@ -80,7 +80,10 @@ Journal::~Journal() {
 }
 
 void Journal::fail(const std::filesystem::path& path, const std::string& what) {
-  const std::string reason = "journal " + path.string() + ": " + what + ": " + std::strerror(errno);
+  fail_because("journal " + path.string() + ": " + what + ": " + std::strerror(errno));
+}
+
+void Journal::fail_because(const std::string& reason) {
   {
     std::lock_guard lock(mutex_);
     if (failure_.empty()) failure_ = reason;
@@ -116,10 +119,12 @@ void Journal::run_flusher() {
     const std::uint64_t target_bytes = requested_bytes_;
     const int fd = fd_;
     const bool rename_due = compaction_pending_;
+    writing_.swap(to_write_);
     syncing_ = true;
     lock.unlock();
     bool renamed = false;
-    const std::string error = make_durable(fd, rename_due, renamed);
+    std::string error = write_out(fd, rename_due);
+    if (error.empty()) error = make_durable(fd, rename_due, renamed);
     lock.lock();
     syncing_ = false;
     ++fsyncs_;
@@ -223,7 +228,8 @@ void Journal::recover(const std::function<void(const std::string&)>& note) {
 void Journal::start_new_file() {
   if (files_.ftruncate(fd_, 0) != 0) fail(options_.path, "cannot truncate");
   if (::lseek(fd_, 0, SEEK_SET) < 0) fail(options_.path, "cannot seek");
-  write_all(fd_, std::string(journal_format::kMagic), options_.path);
+  write_all(fd_, journal_format::kMagic, options_.path);
+  size_ = journal_format::kMagic.size();
   if (files_.fdatasync(fd_) != 0) fail(options_.path, "cannot fsync");
   // The file's name must survive a power cut as well as its bytes.
   sync_directory();
@@ -240,7 +246,7 @@ std::filesystem::path Journal::keep_aside(std::string_view bytes, std::size_t of
     if (fd < 0 && errno != EEXIST) fail(aside, "cannot create");
   }
   try {
-    write_all(fd, std::string(bytes), aside);
+    write_all(fd, bytes, aside);
     if (files_.fdatasync(fd) != 0) fail(aside, "cannot fsync");
   } catch (...) {
     ::close(fd);
@@ -351,6 +357,14 @@ void Journal::sync_directory() {
   }
 }
 
+std::string Journal::write_out(int fd, bool to_compaction) {
+  const std::string error =
+      write_bytes(fd, writing_, to_compaction ? compaction_path() : options_.path);
+  writing_.clear();
+  if (writing_.capacity() > kKeptBufferBytes) writing_.shrink_to_fit();
+  return error;
+}
+
 std::string Journal::make_durable(int fd, bool rename_due, bool& renamed) {
   renamed = false;
   const auto reason = [](const std::filesystem::path& path, const std::string& what, int error) {
@@ -454,19 +468,23 @@ void Journal::after_append() {
   }
 }
 
-void Journal::write_all(int fd, const std::string& bytes, const std::filesystem::path& path) {
+std::string Journal::write_bytes(int fd, std::string_view bytes,
+                                 const std::filesystem::path& path) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t n = files_.write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail(path, "cannot write");
-    if (n == 0) {
-      errno = EIO;
-      fail(path, "cannot write (no progress)");
+    if (n <= 0) {
+      return "journal " + path.string() + ": cannot write" + (n == 0 ? " (no progress)" : "") +
+             ": " + std::strerror(n == 0 ? EIO : errno);
     }
     done += static_cast<std::size_t>(n);
   }
-  if (fd == fd_) size_ += bytes.size();
+  return {};
+}
+
+void Journal::write_all(int fd, std::string_view bytes, const std::filesystem::path& path) {
+  if (std::string error = write_bytes(fd, bytes, path); !error.empty()) fail_because(error);
 }
 
 void Journal::sync() {
@@ -489,6 +507,7 @@ void Journal::write_pending() {
     }
   } emptied{pending_};
   write_all(fd_, pending_, options_.path);
+  size_ += pending_.size();
   appended_bytes_.fetch_add(pending_.size(), std::memory_order_relaxed);
   ++written_;
 }
@@ -496,20 +515,36 @@ void Journal::write_pending() {
 Journal::Ticket Journal::commit() {
   throw_if_failed();
   close_group();
+  if (options_.fsync == FsyncPolicy::kBatch) {
+    if (!pending_.empty()) hand_to_flusher();
+    return written_;
+  }
   if (!pending_.empty()) write_pending();
   std::lock_guard lock(mutex_);
-  if (options_.fsync == FsyncPolicy::kBatch) {
-    if (written_ > requested_) {
-      requested_ = written_;
-      requested_bytes_ = size_;
-      wake_.notify_all();
-    }
-  } else {
-    // kAlways synced each record in append(); kNone promises no more than the write.
-    synced_ = written_;
-    synced_bytes_ = size_;
-  }
+  // kAlways synced each record in append(); kNone promises no more than the write.
+  synced_ = written_;
+  synced_bytes_ = size_;
   return written_;
+}
+
+void Journal::hand_to_flusher() {
+  const std::size_t bytes = pending_.size();
+  {
+    std::lock_guard lock(mutex_);
+    // The buffers change hands rather than contents: pending_ takes the one the flusher emptied.
+    if (to_write_.empty()) {
+      to_write_.swap(pending_);
+    } else {
+      to_write_ += pending_;
+    }
+    size_ += bytes;
+    requested_ = ++written_;
+    requested_bytes_ = size_;
+  }
+  pending_.clear();
+  if (pending_.capacity() > kKeptBufferBytes) pending_.shrink_to_fit();
+  appended_bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  wake_.notify_all();
 }
 
 Journal::Ticket Journal::synced_ticket() const {
@@ -525,10 +560,14 @@ void Journal::flush() {
   // The flusher keeps off meanwhile: a compaction's rename is done once, here or there.
   compacting_ = true;
   const bool rename_due = compaction_pending_;
+  writing_.swap(to_write_);
   lock.unlock();
   bool renamed = false;
   std::string error;
-  if (!failed_.load(std::memory_order_acquire)) error = make_durable(fd_, rename_due, renamed);
+  if (!failed_.load(std::memory_order_acquire)) {
+    error = write_out(fd_, rename_due);
+    if (error.empty()) error = make_durable(fd_, rename_due, renamed);
+  }
   lock.lock();
   compacting_ = false;
   wake_.notify_all();
@@ -601,9 +640,11 @@ void Journal::compact(std::string_view snapshot) {
     compact_in_background(snapshot);
     return;
   }
-  // Everything written so far is synced by the compaction's own fsync of the new file.
+  // Everything written so far is synced by the compaction's own fsync of the new file, and what
+  // the flusher has yet to write is in the snapshot: the new file replaces both.
   compacting_ = true;
   const bool rename_due = compaction_pending_;
+  to_write_.clear();
   lock.unlock();
   if (rename_due) {
     // An earlier compaction's file gets its name first: this one's replaces it.

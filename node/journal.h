@@ -35,8 +35,9 @@ namespace hotline::node {
 
 enum class FsyncPolicy {
   kAlways,  // every record is fsync'd on its own, before append() returns
-  kBatch,   // group commit: a background fsync covers everything written while the one
-            // before it ran, so many messages share one fsync and the node never waits on it
+  kBatch,   // group commit: a background thread writes and fsyncs everything committed while
+            // its last fsync ran, so many messages share one fsync and the node never waits on
+            // the disk
   kNone,    // written, never fsync'd: survives a process crash, not a power cut
 };
 
@@ -111,9 +112,11 @@ class Journal {
   void append_delivered_item(std::string_view item_bytes, std::uint64_t epoch,
                              std::string_view peer = {});
   bool has_uncommitted() const { return !pending_.empty() || group_.kind != GroupKind::kNone; }
-  // Writes what was appended; returns the commit's ticket. Once written, the records survive a
-  // crash of the process. They survive a crash of the machine once synced_ticket() reaches the
-  // ticket: at once for kAlways (and, trivially, kNone), after a background fsync for kBatch.
+  // Commits what was appended; returns the commit's ticket. Under kAlways and kNone the records
+  // are written at once, and survive a crash of the process; under kBatch the flusher writes
+  // them just before its next fsync (see hand_to_flusher). They survive a crash of the machine
+  // once synced_ticket() reaches the ticket: at once for kAlways (and, trivially, kNone),
+  // after a background fsync for kBatch.
   Ticket commit();
   Ticket synced_ticket() const;
   // Called on the fsync thread each time a background fsync completes, with the ticket it
@@ -203,13 +206,24 @@ class Journal {
                   std::uint32_t version = 0, std::string_view sender = {});
   // Writes what was appended since the last write, and empties the buffer even if that fails.
   void write_pending();
-  void write_all(int fd, const std::string& bytes, const std::filesystem::path& path);
+  // kBatch: commits what was appended by handing it to the flusher, which writes it to the
+  // file just before the fsync that covers it. The node's thread then neither makes the write
+  // nor waits on the file's locks while a writeback holds them (nothing is acted on before the
+  // fsync, so a record not yet written when the process dies was never acknowledged).
+  void hand_to_flusher();
+  // Writes writing_ to `fd` (the compaction's file if `to_compaction`) and empties it; why it
+  // failed, empty if it did not.
+  std::string write_out(int fd, bool to_compaction);
+  void write_all(int fd, std::string_view bytes, const std::filesystem::path& path);
+  // The same, throwing nothing: why it failed, empty if it did not.
+  std::string write_bytes(int fd, std::string_view bytes, const std::filesystem::path& path);
   void sync();
   void sync_directory();
   void run_flusher();
   // Marks the journal failed and throws JournalIoError naming the file, the operation and the
   // errno it left.
   [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what);
+  [[noreturn]] void fail_because(const std::string& reason);
   void throw_if_failed() const;
 
   Options options_;
@@ -248,6 +262,10 @@ class Journal {
   std::size_t recovered_records_ = 0;
   JournalState state_;
   std::string pending_;
+  // kBatch: committed, for the flusher to write (under mutex_); and what it is writing (the
+  // flusher's, or flush()'s while compacting_ keeps the flusher off).
+  std::string to_write_;
+  std::string writing_;
   // Consecutive sent (or delivered) items of one link and epoch, gathered into one record
   // (journal_format.h) until another record, a commit or a compaction comes.
   struct Group {

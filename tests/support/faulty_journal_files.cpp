@@ -29,6 +29,11 @@ void FaultyJournalFiles::fail_renames(int error) {
   rename_error_ = error;
 }
 
+std::thread::id FaultyJournalFiles::last_writer() const {
+  std::lock_guard lock(mutex_);
+  return last_writer_;
+}
+
 int FaultyJournalFiles::fdatasyncs() const {
   std::lock_guard lock(mutex_);
   return fdatasyncs_;
@@ -49,6 +54,7 @@ ssize_t FaultyJournalFiles::write(int fd, const void* data, std::size_t size) {
   std::size_t allowed = size;
   {
     std::lock_guard lock(mutex_);
+    last_writer_ = std::this_thread::get_id();
     if (writes_limited_) {
       if (writes_left_ == 0) {
         errno = write_error_;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include "node/journal_files.h"
 
@@ -28,6 +29,8 @@ class FaultyJournalFiles : public node::JournalFiles {
   void fail_renames(int error = EIO);
 
   int fdatasyncs() const;
+  // The thread that made the last write.
+  std::thread::id last_writer() const;
 
   int open(const char* path, int flags, mode_t mode) override;
   ssize_t write(int fd, const void* data, std::size_t size) override;
@@ -44,6 +47,7 @@ class FaultyJournalFiles : public node::JournalFiles {
   int fdatasyncs_ = 0;
   std::map<int, off_t> synced_size_;  // per open file, what the last good fdatasync covered
   std::function<void(const char*, const char*)> before_rename_;
+  std::thread::id last_writer_;
   int rename_error_ = 0;  // 0: renames succeed
 };
 

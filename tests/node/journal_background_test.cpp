@@ -1,5 +1,6 @@
-// Compaction on real files: a live node's snapshot made of its encoded items, and, under
-// fsync=batch, the new file synced and named in the background while the journal goes on.
+// What the journal does off the node's thread under fsync=batch, on real files: the writes of
+// its commits, and a compaction's new file synced and named while the journal goes on. And a
+// live node's snapshot, made of its encoded items.
 
 #include <gtest/gtest.h>
 
@@ -93,7 +94,7 @@ std::string live_snapshot(const Written& written) {
 
 // A live snapshot copies the outbox's items into SentItems records of at most a group's size;
 // recovery reads them back as the very envelopes the node numbered.
-TEST(JournalCompactionTest, ALiveSnapshotOfEncodedItemsReadsBackAsTheMessages) {
+TEST(JournalBackgroundTest, ALiveSnapshotOfEncodedItemsReadsBackAsTheMessages) {
   TempDir dir;
   const auto path = dir.path() / "j";
   constexpr std::uint64_t kMessages = 3000;  // 3 MB of text: several groups
@@ -174,7 +175,7 @@ bool wait_until(Condition condition) {
 // Now compact() returns at once; the journal goes on in the new file, and nothing in it is
 // reported synced until the flusher has synced it and given it the journal's name. Until then
 // the journal's name holds the old file, untouched.
-TEST(JournalCompactionTest, UnderBatchTheNewFileIsSyncedAndNamedInTheBackground) {
+TEST(JournalBackgroundTest, UnderBatchTheNewFileIsSyncedAndNamedInTheBackground) {
   TempDir dir;
   const auto path = dir.path() / "j";
   auto files = std::make_shared<FaultyJournalFiles>();
@@ -211,7 +212,7 @@ TEST(JournalCompactionTest, UnderBatchTheNewFileIsSyncedAndNamedInTheBackground)
 }
 
 // A clean stop does not wait for the flusher's turn: flush() gives the new file its name itself.
-TEST(JournalCompactionTest, FlushFinishesACompactionOnItsOwnThread) {
+TEST(JournalBackgroundTest, FlushFinishesACompactionOnItsOwnThread) {
   TempDir dir;
   const auto path = dir.path() / "j";
   auto files = std::make_shared<FaultyJournalFiles>();
@@ -232,7 +233,7 @@ TEST(JournalCompactionTest, FlushFinishesACompactionOnItsOwnThread) {
 
 // A rename that fails stops the journal with the reason; the journal's name keeps the old file,
 // which a restart reads whole, and nothing written after the compaction began is reported synced.
-TEST(JournalCompactionTest, ACompactionWhoseRenameFailsLeavesTheOldFileWhole) {
+TEST(JournalBackgroundTest, ACompactionWhoseRenameFailsLeavesTheOldFileWhole) {
   TempDir dir;
   const auto path = dir.path() / "j";
   auto files = std::make_shared<FaultyJournalFiles>();
@@ -263,6 +264,61 @@ TEST(JournalCompactionTest, ACompactionWhoseRenameFailsLeavesTheOldFileWhole) {
   Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
   EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), 5u);
   EXPECT_EQ(reopened.recovered().only().last_seq, 5u);
+}
+
+// Under fsync=batch the flusher writes what was committed, just before the fsync that covers
+// it: the node's thread neither writes nor waits on the file. A full disk then stops the journal
+// from the flusher, as a failed fsync does: with the reason, nothing after the last sync reported
+// synced, and a journal that restarts from what was synced.
+TEST(JournalBackgroundTest, UnderBatchTheFlusherWritesAndAFullDiskStopsTheJournal) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  auto files = std::make_shared<FaultyJournalFiles>();
+  {
+    Journal journal(options_for(path, FsyncPolicy::kBatch, files), ignore_note);
+    std::string failed;
+    std::mutex mutex;
+    journal.on_failed([&](const std::string& reason) {
+      std::lock_guard lock(mutex);
+      failed = reason;
+    });
+    journal.append(identity());
+    const Journal::Ticket first = journal.commit();
+    ASSERT_TRUE(wait_until([&] { return journal.synced_ticket() >= first; }));
+    EXPECT_NE(files->last_writer(), std::this_thread::get_id());
+    for (std::uint64_t seq = 1; seq <= 5; ++seq) {
+      const wire::Envelope envelope = numbered(seq, "before the disk filled");
+      std::string item;
+      encode_item_body(envelope, item);
+      journal.append_sent_item(envelope, item, 0);
+    }
+    const Journal::Ticket synced = journal.commit();
+    ASSERT_TRUE(wait_until([&] { return journal.synced_ticket() >= synced; }));
+
+    files->fail_writes_after(100, ENOSPC);
+    for (std::uint64_t seq = 6; seq <= 50; ++seq) {
+      const wire::Envelope envelope = numbered(seq, "after");
+      std::string item;
+      encode_item_body(envelope, item);
+      journal.append_sent_item(envelope, item, 0);
+    }
+    const Journal::Ticket lost = journal.commit();  // returns: the write is the flusher's
+    ASSERT_TRUE(wait_until([&] { return !journal.failure().empty(); }));
+    EXPECT_NE(journal.failure().find(path.string() + ": cannot write: No space left on device"),
+              std::string::npos)
+        << journal.failure();
+    {
+      std::lock_guard lock(mutex);
+      EXPECT_EQ(failed, journal.failure());
+    }
+    EXPECT_EQ(journal.synced_ticket(), synced);
+    EXPECT_LT(journal.synced_ticket(), lost);
+    EXPECT_THROW(journal.commit(), JournalIoError);
+    EXPECT_NE(journal.cut_back_to_synced().find("cut back"), std::string::npos);
+  }
+  Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
+  EXPECT_EQ(reopened.recovered().only().last_seq, 5u);
+  EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), 5u);
 }
 
 }  // namespace
