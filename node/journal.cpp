@@ -598,37 +598,43 @@ std::string Journal::compacted_file(std::string_view snapshot) {
   return bytes;
 }
 
-void Journal::compact_in_background(std::string_view snapshot) {
-  const std::string bytes = compacted_file(snapshot);
-  pending_.clear();
+void Journal::compact_in_background(std::string snapshot) {
+  close_group();
   const std::filesystem::path temporary = compaction_path();
   const int fd =
       files_.open(temporary.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) fail(temporary, "cannot create");
   try {
-    write_all(fd, bytes, temporary);
+    write_all(fd, journal_format::kMagic, temporary);
   } catch (...) {
     ::close(fd);
     throw;
   }
+  // What was appended since the last commit follows the snapshot, as in compacted_file().
+  snapshot += pending_;
+  appended_bytes_.fetch_add(pending_.size(), std::memory_order_relaxed);
+  pending_.clear();
+  const std::uint64_t bytes = journal_format::kMagic.size() + snapshot.size();
   {
     std::lock_guard lock(mutex_);
-    // The flusher is idle (compact() saw nothing due, and only this thread asks): the old file
-    // is closed under it with nothing left to sync, and from here on records go to the new one.
+    // The flusher is idle, with nothing left to write (compact() saw every commit synced, and
+    // only this thread asks): the old file is closed under it, and from here on what is
+    // committed goes to the new one, after the snapshot the flusher writes first.
     ::close(fd_);
     fd_ = fd;
-    size_ = bytes.size();
+    size_ = bytes;
     synced_bytes_ = 0;
     compaction_pending_.store(true, std::memory_order_release);
+    to_write_ = std::move(snapshot);  // (it held nothing: all that was committed is synced)
     requested_ = ++written_;
     requested_bytes_ = size_;
   }
   wake_.notify_all();
   replacing_earlier_records_ = false;
-  snapshot_bytes_ = bytes.size();
+  snapshot_bytes_ = bytes;
 }
 
-void Journal::compact(std::string_view snapshot) {
+void Journal::compact(std::string snapshot) {
   throw_if_failed();
   // Not while the flusher holds the old file.
   std::unique_lock lock(mutex_);
@@ -637,7 +643,7 @@ void Journal::compact(std::string_view snapshot) {
     // Only this thread asks the flusher for work: with every commit synced it stays idle, and
     // the old file holds all that was ever reported synced until the new one has its name.
     lock.unlock();
-    compact_in_background(snapshot);
+    compact_in_background(std::move(snapshot));
     return;
   }
   // Everything written so far is synced by the compaction's own fsync of the new file, and what

@@ -150,14 +150,15 @@ class Journal {
   // state: JournalState::encode_snapshot) and the records appended since the last commit,
   // which it commits under a ticket of its own.
   //
-  // Under kBatch, from a file whose every commit is synced, the replacement is made durable in
-  // the background: the new file is written and becomes the one appended to at once, and the
-  // flusher fsyncs it, renames it over the journal and fsyncs the directory before it reports
-  // the compaction's ticket, or any later one, synced. Until then the old file, under the
-  // journal's name, holds everything ever reported synced. (On the node's thread, those three
-  // waits on the disk stalled the link 10-20 ms at every compaction.) Otherwise the replacement
-  // is done and, under a policy that fsyncs, synced before compact() returns.
-  void compact(std::string_view snapshot);
+  // Under kBatch, from a file whose every commit is synced, the replacement is made in the
+  // background: the new file becomes the one appended to at once, and the flusher writes the
+  // snapshot into it, fsyncs it, renames it over the journal and fsyncs the directory before
+  // it reports the compaction's ticket, or any later one, synced. Until then the old file,
+  // under the journal's name, holds everything ever reported synced. (On the node's thread,
+  // the writes and the three waits on the disk stalled the link 10-20 ms at every
+  // compaction.) Otherwise the replacement is done and, under a policy that fsyncs, synced
+  // before compact() returns.
+  void compact(std::string snapshot);
 
   std::uint64_t size_bytes() const { return size_; }
   // Bytes of records written to the journal in this life, compaction rewrites not counted.
@@ -188,7 +189,7 @@ class Journal {
   // commit (the caller empties pending_).
   std::string compacted_file(std::string_view snapshot);
   // compact() under kBatch, from a file all synced: see compact().
-  void compact_in_background(std::string_view snapshot);
+  void compact_in_background(std::string snapshot);
   std::filesystem::path compaction_path() const { return options_.path.string() + ".compacting"; }
   // Makes what was written to `fd` durable: fdatasync, and if `rename_due`, the compaction's
   // file renamed over the journal and the directory fsync'd. Returns why it failed, empty if

@@ -188,6 +188,9 @@ TEST(JournalBackgroundTest, UnderBatchTheNewFileIsSyncedAndNamedInTheBackground)
     journal.compact(live_snapshot(written));
     ASSERT_TRUE(renames.wait_arrived());
     EXPECT_NE(renames.thread(), std::this_thread::get_id());
+    // The snapshot was written by the flusher too, into the file it is about to name.
+    EXPECT_NE(files->last_writer(), std::this_thread::get_id());
+    EXPECT_EQ(std::filesystem::file_size(path.string() + ".compacting"), journal.size_bytes());
     EXPECT_FALSE(journal.wants_compaction());
 
     const wire::Envelope later = numbered(51, "after the compaction");
