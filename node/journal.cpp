@@ -562,26 +562,40 @@ void Journal::flush() {
   const bool rename_due = compaction_pending_;
   writing_.swap(to_write_);
   lock.unlock();
+  const FlusherKeptOff kept_off{*this};
+  write_here(true, rename_due);
+}
+
+Journal::FlusherKeptOff::~FlusherKeptOff() {
+  std::lock_guard lock(journal.mutex_);
+  journal.compacting_ = false;
+  journal.wake_.notify_all();
+}
+
+void Journal::write_here(bool sync, bool rename_due) {
   bool renamed = false;
   std::string error;
   if (!failed_.load(std::memory_order_acquire)) {
     error = write_out(fd_, rename_due);
-    if (error.empty()) error = make_durable(fd_, rename_due, renamed);
+    if (error.empty() && (sync || rename_due)) error = make_durable(fd_, rename_due, renamed);
   }
-  lock.lock();
-  compacting_ = false;
-  wake_.notify_all();
-  if (renamed) compaction_pending_.store(false, std::memory_order_release);
+  std::lock_guard lock(mutex_);
+  if (renamed) {
+    // The file's bytes were synced before its rename, even if the directory's fsync failed:
+    // what a failure cuts back to is all of it.
+    compaction_pending_.store(false, std::memory_order_release);
+    synced_bytes_ = size_;
+  }
   if (!error.empty() && failure_.empty()) {
     failure_ = error;
     failed_.store(true, std::memory_order_release);
   }
-  lock.unlock();
-  throw_if_failed();
-  lock.lock();
-  ++fsyncs_;
-  synced_bytes_ = size_;
-  synced_ = std::max(synced_, written_);
+  if (failed_.load(std::memory_order_acquire)) throw JournalIoError(failure_);
+  if (sync || rename_due) {
+    ++fsyncs_;
+    synced_bytes_ = size_;
+    synced_ = std::max(synced_, written_);
+  }
 }
 
 std::string Journal::compacted_file(std::string_view snapshot) {
@@ -646,38 +660,17 @@ void Journal::compact(std::string snapshot) {
     compact_in_background(std::move(snapshot));
     return;
   }
-  // Everything written so far is synced by the compaction's own fsync of the new file, and what
-  // the flusher has yet to write is in the snapshot: the new file replaces both.
   compacting_ = true;
   const bool rename_due = compaction_pending_;
-  to_write_.clear();
+  writing_.swap(to_write_);
   lock.unlock();
-  if (rename_due) {
-    // An earlier compaction's file gets its name first: this one's replaces it.
-    bool renamed = false;
-    const std::string error = make_durable(fd_, true, renamed);
-    std::lock_guard relock(mutex_);
-    compacting_ = false;
-    wake_.notify_all();
-    if (renamed) compaction_pending_.store(false, std::memory_order_release);
-    if (!error.empty()) {
-      if (failure_.empty()) failure_ = error;
-      failed_.store(true, std::memory_order_release);
-      throw JournalIoError(failure_);
-    }
-    compacting_ = true;
-  }
-  struct Done {
-    Journal& journal;
-    ~Done() {
-      std::lock_guard lock(journal.mutex_);
-      journal.compacting_ = false;
-      journal.wake_.notify_all();
-    }
-  };
   {
-    Done done{*this};
-    throw_if_failed();
+    const FlusherKeptOff kept_off{*this};
+    // What the flusher was handed goes first to the file it was meant for, and an earlier
+    // compaction's file is synced and named, as the flusher would have done: the file this
+    // compaction replaces is then the journal, whole. (Everything written is synced by this
+    // compaction's own fsync of its new file.)
+    write_here(false, rename_due);
     const std::string bytes = compacted_file(snapshot);
     if (!pending_.empty()) ++written_;
     pending_.clear();

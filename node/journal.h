@@ -215,6 +215,16 @@ class Journal {
   // Writes writing_ to `fd` (the compaction's file if `to_compaction`) and empties it; why it
   // failed, empty if it did not.
   std::string write_out(int fd, bool to_compaction);
+  // On the calling thread, while a FlusherKeptOff keeps the flusher off, with writing_ holding
+  // what the flusher was handed: writes it to fd_, and, if `sync` or `rename_due`, makes it
+  // durable (make_durable) and counts it synced. Throws JournalIoError if the journal failed,
+  // before or here.
+  void write_here(bool sync, bool rename_due);
+  // Sets compacting_ back to false, and wakes the flusher, when it goes.
+  struct FlusherKeptOff {
+    Journal& journal;
+    ~FlusherKeptOff();
+  };
   void write_all(int fd, std::string_view bytes, const std::filesystem::path& path);
   // The same, throwing nothing: why it failed, empty if it did not.
   std::string write_bytes(int fd, std::string_view bytes, const std::filesystem::path& path);

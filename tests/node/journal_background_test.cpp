@@ -234,6 +234,53 @@ TEST(JournalBackgroundTest, FlushFinishesACompactionOnItsOwnThread) {
   EXPECT_FALSE(std::filesystem::exists(path.string() + ".compacting"));
 }
 
+// Before, a flush() that named a compaction's file and then failed to fsync the directory left
+// the journal believing none of the new file synced: the cut back after the failure truncated
+// the journal, now the new file, to nothing, and a restart began a new journal.
+TEST(JournalBackgroundTest, AFailureAfterFlushNamedTheNewFileCutsNothingFromIt) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  auto files = std::make_shared<FaultyJournalFiles>();
+  Journal::Options options = options_for(path, FsyncPolicy::kBatch, files);
+  options.fsync_interval = std::chrono::minutes(1);  // flush() finishes the compaction
+  {
+    Journal journal(options, ignore_note);
+    const Written written = write_messages(journal, 10);
+    ASSERT_TRUE(wait_until([&] { return journal.fsync_count() > 0; }));
+    journal.compact(live_snapshot(written));
+    files->fail_directory_fsyncs(EIO);
+    EXPECT_THROW(journal.flush(), JournalIoError);
+    EXPECT_NE(journal.failure().find("cannot fsync the journal's directory"), std::string::npos)
+        << journal.failure();
+    EXPECT_EQ(journal.cut_back_to_synced(), "the journal holds only what was synced");
+  }
+  Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
+  EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), 10u);
+}
+
+// Before, a second compaction while the first one's file waited for its name dropped the
+// snapshot the flusher had yet to write and named the file holding only its magic: had the
+// second one's own rename failed (or the machine stopped before it), the journal was empty.
+TEST(JournalBackgroundTest, ACompactionWhileOneIsPendingFinishesTheFirstWhole) {
+  TempDir dir;
+  const auto path = dir.path() / "j";
+  auto files = std::make_shared<FaultyJournalFiles>();
+  Journal::Options options = options_for(path, FsyncPolicy::kBatch, files);
+  options.fsync_interval = std::chrono::minutes(1);  // the first stays pending
+  {
+    Journal journal(options, ignore_note);
+    const Written written = write_messages(journal, 10);
+    ASSERT_TRUE(wait_until([&] { return journal.fsync_count() > 0; }));
+    journal.compact(live_snapshot(written));
+    // The first rename (the pending compaction's) goes through; every one after it fails.
+    files->before_rename([&](const char*, const char*) { files->fail_renames(EIO); });
+    EXPECT_THROW(journal.compact(live_snapshot(written)), JournalIoError);
+  }
+  Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
+  EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), 10u);
+  EXPECT_EQ(reopened.recovered().only().last_seq, 10u);
+}
+
 // A rename that fails stops the journal with the reason; the journal's name keeps the old file,
 // which a restart reads whole, and nothing written after the compaction began is reported synced.
 TEST(JournalBackgroundTest, ACompactionWhoseRenameFailsLeavesTheOldFileWhole) {

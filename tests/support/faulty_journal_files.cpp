@@ -29,6 +29,22 @@ void FaultyJournalFiles::fail_renames(int error) {
   rename_error_ = error;
 }
 
+void FaultyJournalFiles::fail_directory_fsyncs(int error) {
+  std::lock_guard lock(mutex_);
+  directory_fsync_error_ = error;
+}
+
+int FaultyJournalFiles::fsync(int fd) {
+  {
+    std::lock_guard lock(mutex_);
+    if (directory_fsync_error_ != 0) {
+      errno = directory_fsync_error_;
+      return -1;
+    }
+  }
+  return ::fsync(fd);
+}
+
 std::thread::id FaultyJournalFiles::last_writer() const {
   std::lock_guard lock(mutex_);
   return last_writer_;

@@ -27,6 +27,8 @@ class FaultyJournalFiles : public node::JournalFiles {
   void before_rename(std::function<void(const char* from, const char* to)> hook);
   // Renames from now on fail with `error`, leaving both files as they were.
   void fail_renames(int error = EIO);
+  // fsyncs of directories from now on fail with `error`.
+  void fail_directory_fsyncs(int error = EIO);
 
   int fdatasyncs() const;
   // The thread that made the last write.
@@ -36,6 +38,7 @@ class FaultyJournalFiles : public node::JournalFiles {
   ssize_t write(int fd, const void* data, std::size_t size) override;
   int fdatasync(int fd) override;
   int rename(const char* from, const char* to) override;
+  int fsync(int fd) override;
 
  private:
   mutable std::mutex mutex_;
@@ -48,7 +51,8 @@ class FaultyJournalFiles : public node::JournalFiles {
   std::map<int, off_t> synced_size_;  // per open file, what the last good fdatasync covered
   std::function<void(const char*, const char*)> before_rename_;
   std::thread::id last_writer_;
-  int rename_error_ = 0;  // 0: renames succeed
+  int rename_error_ = 0;           // 0: renames succeed
+  int directory_fsync_error_ = 0;  // 0: they succeed
 };
 
 }  // namespace hotline::testing
