@@ -681,10 +681,13 @@ void Journal::compact(std::string snapshot) {
     replace_file(bytes, options_.fsync != FsyncPolicy::kNone || replacing_earlier_records_);
     replacing_earlier_records_ = false;
     snapshot_bytes_ = bytes.size();
+    // Before the flusher may look again: let out first, it could take a target (and its byte
+    // count, of the old file) that is no longer due and count the new file synced past its end.
+    lock.lock();
+    synced_ = requested_ = written_;
+    synced_bytes_ = requested_bytes_ = size_;
+    lock.unlock();
   }
-  lock.lock();
-  synced_ = requested_ = written_;
-  synced_bytes_ = requested_bytes_ = size_;
 }
 
 }  // namespace hotline::node
