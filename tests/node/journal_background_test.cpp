@@ -160,6 +160,25 @@ class HeldRenames {
   std::thread::id thread_;
 };
 
+// What a journal's on_failed said, kept for the test's thread.
+class FailureHeard {
+ public:
+  explicit FailureHeard(Journal& journal) {
+    journal.on_failed([this](const std::string& reason) {
+      std::lock_guard lock(mutex_);
+      reason_ = reason;
+    });
+  }
+  std::string reason() {
+    std::lock_guard lock(mutex_);
+    return reason_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string reason_;
+};
+
 template <typename Condition>
 bool wait_until(Condition condition) {
   const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -290,12 +309,7 @@ TEST(JournalBackgroundTest, ACompactionWhoseRenameFailsLeavesTheOldFileWhole) {
   Journal::Options options = options_for(path, FsyncPolicy::kBatch, files);
   {
     Journal journal(options, ignore_note);
-    std::string failed;
-    std::mutex mutex;
-    journal.on_failed([&](const std::string& reason) {
-      std::lock_guard lock(mutex);
-      failed = reason;
-    });
+    FailureHeard failed(journal);
     const Written written = write_messages(journal, 5);
     const Journal::Ticket synced = journal.synced_ticket();
     files->fail_renames(EIO);
@@ -303,10 +317,7 @@ TEST(JournalBackgroundTest, ACompactionWhoseRenameFailsLeavesTheOldFileWhole) {
     ASSERT_TRUE(wait_until([&] { return !journal.failure().empty(); }));
     EXPECT_NE(journal.failure().find("cannot rename"), std::string::npos) << journal.failure();
     EXPECT_NE(journal.failure().find(path.string()), std::string::npos) << journal.failure();
-    {
-      std::lock_guard lock(mutex);
-      EXPECT_EQ(failed, journal.failure());
-    }
+    EXPECT_EQ(failed.reason(), journal.failure());
     EXPECT_EQ(journal.synced_ticket(), synced);
     EXPECT_THROW(journal.commit(), JournalIoError);
     EXPECT_NE(journal.cut_back_to_synced().find("a compaction did not finish"), std::string::npos);
@@ -326,12 +337,7 @@ TEST(JournalBackgroundTest, UnderBatchTheFlusherWritesAndAFullDiskStopsTheJourna
   auto files = std::make_shared<FaultyJournalFiles>();
   {
     Journal journal(options_for(path, FsyncPolicy::kBatch, files), ignore_note);
-    std::string failed;
-    std::mutex mutex;
-    journal.on_failed([&](const std::string& reason) {
-      std::lock_guard lock(mutex);
-      failed = reason;
-    });
+    FailureHeard failed(journal);
     journal.append(identity());
     const Journal::Ticket first = journal.commit();
     ASSERT_TRUE(wait_until([&] { return journal.synced_ticket() >= first; }));
@@ -357,10 +363,7 @@ TEST(JournalBackgroundTest, UnderBatchTheFlusherWritesAndAFullDiskStopsTheJourna
     EXPECT_NE(journal.failure().find(path.string() + ": cannot write: No space left on device"),
               std::string::npos)
         << journal.failure();
-    {
-      std::lock_guard lock(mutex);
-      EXPECT_EQ(failed, journal.failure());
-    }
+    EXPECT_EQ(failed.reason(), journal.failure());
     EXPECT_EQ(journal.synced_ticket(), synced);
     EXPECT_LT(journal.synced_ticket(), lost);
     EXPECT_THROW(journal.commit(), JournalIoError);
