@@ -160,6 +160,13 @@ class HeldRenames {
   std::thread::id thread_;
 };
 
+// A restart from the journal at `path` finds messages 1..`count`, all unacknowledged, and no more.
+void expect_restarts_with_messages(const std::filesystem::path& path, std::uint64_t count) {
+  Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
+  EXPECT_EQ(reopened.recovered().only().last_seq, count);
+  EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), count);
+}
+
 // What a journal's on_failed said, kept for the test's thread.
 class FailureHeard {
  public:
@@ -187,6 +194,16 @@ bool wait_until(Condition condition) {
     std::this_thread::sleep_for(1ms);
   }
   return true;
+}
+
+// Has the flusher sync a commit of its own (flush() syncs on the caller's thread), so that its
+// next fsync is an interval away.
+bool flusher_synced_once(Journal& journal) {
+  journal::Record nothing_new;
+  nothing_new.mutable_acknowledged()->set_seq(0);
+  journal.append(nothing_new);
+  const Journal::Ticket ticket = journal.commit();
+  return wait_until([&] { return journal.synced_ticket() >= ticket; });
 }
 
 // Before, a compaction under fsync=batch wrote, fsync'd and renamed the new file and fsync'd the
@@ -245,7 +262,7 @@ TEST(JournalBackgroundTest, FlushFinishesACompactionOnItsOwnThread) {
   options.fsync_interval = std::chrono::minutes(1);
   Journal journal(options, ignore_note);
   const Written written = write_messages(journal, 10);
-  ASSERT_TRUE(wait_until([&] { return journal.fsync_count() > 0; }));
+  ASSERT_TRUE(flusher_synced_once(journal));
   journal.compact(live_snapshot(written));
   journal.flush();
   EXPECT_EQ(renamed_on, std::this_thread::get_id());
@@ -265,7 +282,7 @@ TEST(JournalBackgroundTest, AFailureAfterFlushNamedTheNewFileCutsNothingFromIt) 
   {
     Journal journal(options, ignore_note);
     const Written written = write_messages(journal, 10);
-    ASSERT_TRUE(wait_until([&] { return journal.fsync_count() > 0; }));
+    ASSERT_TRUE(flusher_synced_once(journal));
     journal.compact(live_snapshot(written));
     files->fail_directory_fsyncs(EIO);
     EXPECT_THROW(journal.flush(), JournalIoError);
@@ -273,8 +290,7 @@ TEST(JournalBackgroundTest, AFailureAfterFlushNamedTheNewFileCutsNothingFromIt) 
         << journal.failure();
     EXPECT_EQ(journal.cut_back_to_synced(), "the journal holds only what was synced");
   }
-  Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
-  EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), 10u);
+  expect_restarts_with_messages(path, 10);
 }
 
 // Before, a second compaction while the first one's file waited for its name dropped the
@@ -289,15 +305,13 @@ TEST(JournalBackgroundTest, ACompactionWhileOneIsPendingFinishesTheFirstWhole) {
   {
     Journal journal(options, ignore_note);
     const Written written = write_messages(journal, 10);
-    ASSERT_TRUE(wait_until([&] { return journal.fsync_count() > 0; }));
+    ASSERT_TRUE(flusher_synced_once(journal));
     journal.compact(live_snapshot(written));
     // The first rename (the pending compaction's) goes through; every one after it fails.
     files->before_rename([&](const char*, const char*) { files->fail_renames(EIO); });
     EXPECT_THROW(journal.compact(live_snapshot(written)), JournalIoError);
   }
-  Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
-  EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), 10u);
-  EXPECT_EQ(reopened.recovered().only().last_seq, 10u);
+  expect_restarts_with_messages(path, 10);
 }
 
 // A rename that fails stops the journal with the reason; the journal's name keeps the old file,
@@ -322,9 +336,7 @@ TEST(JournalBackgroundTest, ACompactionWhoseRenameFailsLeavesTheOldFileWhole) {
     EXPECT_THROW(journal.commit(), JournalIoError);
     EXPECT_NE(journal.cut_back_to_synced().find("a compaction did not finish"), std::string::npos);
   }
-  Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
-  EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), 5u);
-  EXPECT_EQ(reopened.recovered().only().last_seq, 5u);
+  expect_restarts_with_messages(path, 5);
 }
 
 // Under fsync=batch the flusher writes what was committed, just before the fsync that covers
@@ -369,9 +381,7 @@ TEST(JournalBackgroundTest, UnderBatchTheFlusherWritesAndAFullDiskStopsTheJourna
     EXPECT_THROW(journal.commit(), JournalIoError);
     EXPECT_NE(journal.cut_back_to_synced().find("cut back"), std::string::npos);
   }
-  Journal reopened(options_for(path, FsyncPolicy::kBatch), ignore_note);
-  EXPECT_EQ(reopened.recovered().only().last_seq, 5u);
-  EXPECT_EQ(reopened.recovered().only().unacknowledged.size(), 5u);
+  expect_restarts_with_messages(path, 5);
 }
 
 }  // namespace
