@@ -11,6 +11,8 @@ TestClient::TestClient(const std::string& address) {
   const common::Endpoint endpoint = common::parse_endpoint(address);
   plain_.connect({asio::ip::make_address(endpoint.host), endpoint.port});
   socket_ = &plain_;
+  const auto local = plain_.local_endpoint();
+  local_address_ = local.address().to_string() + ":" + std::to_string(local.port());
 }
 
 void TestClient::run_until_done(std::chrono::milliseconds timeout, const bool& done) {

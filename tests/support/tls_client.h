@@ -51,6 +51,9 @@ class TestClient {
   // Reads and discards until the server closes the connection; false if it stays open.
   bool closed_by_server(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+  // This end's address ("127.0.0.1:port"), as the node names the connection in its events.
+  const std::string& local_address() const { return local_address_; }
+
  private:
   void run_until_done(std::chrono::milliseconds timeout, const bool& done);
 
@@ -61,6 +64,7 @@ class TestClient {
   asio::ip::tcp::socket plain_{io_};
   bool secured_ = false;
   common::FrameDecoder decoder_;
+  std::string local_address_;
 };
 
 // A Hello envelope as a real node would send it.
