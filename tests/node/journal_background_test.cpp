@@ -206,6 +206,24 @@ bool flusher_synced_once(Journal& journal) {
   return wait_until([&] { return journal.synced_ticket() >= ticket; });
 }
 
+// A batch journal of messages 1..10 with a compaction begun and left pending: its flusher, having
+// synced a commit of its own, is a minute from its next turn, so what finishes the compaction is
+// the test's to choose.
+struct PendingCompaction {
+  explicit PendingCompaction(const std::filesystem::path& path) {
+    Journal::Options options = options_for(path, FsyncPolicy::kBatch, files);
+    options.fsync_interval = std::chrono::minutes(1);
+    journal = std::make_unique<Journal>(options, ignore_note);
+    written = write_messages(*journal, 10);
+    flusher_ready = flusher_synced_once(*journal);
+    journal->compact(live_snapshot(written));
+  }
+  std::shared_ptr<FaultyJournalFiles> files = std::make_shared<FaultyJournalFiles>();
+  std::unique_ptr<Journal> journal;
+  Written written;
+  bool flusher_ready = false;  // it synced its own commit in time
+};
+
 // Before, a compaction under fsync=batch wrote, fsync'd and renamed the new file and fsync'd the
 // directory on the node's thread: three waits on the disk, 10-20 ms, with the link stalled.
 // Now compact() returns at once; the journal goes on in the new file, and nothing in it is
@@ -254,16 +272,12 @@ TEST(JournalBackgroundTest, UnderBatchTheNewFileIsSyncedAndNamedInTheBackground)
 TEST(JournalBackgroundTest, FlushFinishesACompactionOnItsOwnThread) {
   TempDir dir;
   const auto path = dir.path() / "j";
-  auto files = std::make_shared<FaultyJournalFiles>();
   std::thread::id renamed_on;
-  files->before_rename([&](const char*, const char*) { renamed_on = std::this_thread::get_id(); });
-  Journal::Options options = options_for(path, FsyncPolicy::kBatch, files);
-  // The flusher's next turn is a minute away once it has synced.
-  options.fsync_interval = std::chrono::minutes(1);
-  Journal journal(options, ignore_note);
-  const Written written = write_messages(journal, 10);
-  ASSERT_TRUE(flusher_synced_once(journal));
-  journal.compact(live_snapshot(written));
+  PendingCompaction pending(path);
+  ASSERT_TRUE(pending.flusher_ready);
+  Journal& journal = *pending.journal;
+  pending.files->before_rename(
+      [&](const char*, const char*) { renamed_on = std::this_thread::get_id(); });
   journal.flush();
   EXPECT_EQ(renamed_on, std::this_thread::get_id());
   EXPECT_EQ(journal.synced_ticket(), journal.commit());
@@ -276,15 +290,11 @@ TEST(JournalBackgroundTest, FlushFinishesACompactionOnItsOwnThread) {
 TEST(JournalBackgroundTest, AFailureAfterFlushNamedTheNewFileCutsNothingFromIt) {
   TempDir dir;
   const auto path = dir.path() / "j";
-  auto files = std::make_shared<FaultyJournalFiles>();
-  Journal::Options options = options_for(path, FsyncPolicy::kBatch, files);
-  options.fsync_interval = std::chrono::minutes(1);  // flush() finishes the compaction
   {
-    Journal journal(options, ignore_note);
-    const Written written = write_messages(journal, 10);
-    ASSERT_TRUE(flusher_synced_once(journal));
-    journal.compact(live_snapshot(written));
-    files->fail_directory_fsyncs(EIO);
+    PendingCompaction pending(path);  // flush() finishes it
+    ASSERT_TRUE(pending.flusher_ready);
+    Journal& journal = *pending.journal;
+    pending.files->fail_directory_fsyncs(EIO);
     EXPECT_THROW(journal.flush(), JournalIoError);
     EXPECT_NE(journal.failure().find("cannot fsync the journal's directory"), std::string::npos)
         << journal.failure();
@@ -299,17 +309,13 @@ TEST(JournalBackgroundTest, AFailureAfterFlushNamedTheNewFileCutsNothingFromIt) 
 TEST(JournalBackgroundTest, ACompactionWhileOneIsPendingFinishesTheFirstWhole) {
   TempDir dir;
   const auto path = dir.path() / "j";
-  auto files = std::make_shared<FaultyJournalFiles>();
-  Journal::Options options = options_for(path, FsyncPolicy::kBatch, files);
-  options.fsync_interval = std::chrono::minutes(1);  // the first stays pending
   {
-    Journal journal(options, ignore_note);
-    const Written written = write_messages(journal, 10);
-    ASSERT_TRUE(flusher_synced_once(journal));
-    journal.compact(live_snapshot(written));
+    PendingCompaction pending(path);
+    ASSERT_TRUE(pending.flusher_ready);
+    FaultyJournalFiles& files = *pending.files;
     // The first rename (the pending compaction's) goes through; every one after it fails.
-    files->before_rename([&](const char*, const char*) { files->fail_renames(EIO); });
-    EXPECT_THROW(journal.compact(live_snapshot(written)), JournalIoError);
+    files.before_rename([&](const char*, const char*) { files.fail_renames(EIO); });
+    EXPECT_THROW(pending.journal->compact(live_snapshot(pending.written)), JournalIoError);
   }
   expect_restarts_with_messages(path, 10);
 }
