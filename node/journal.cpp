@@ -70,11 +70,15 @@ void Journal::fail(const std::filesystem::path& path, const std::string& what) {
   fail_because("journal " + path.string() + ": " + what + ": " + std::strerror(errno));
 }
 
+void Journal::mark_failed(const std::string& reason) {
+  if (failure_.empty()) failure_ = reason;
+  failed_.store(true, std::memory_order_release);
+}
+
 void Journal::fail_because(const std::string& reason) {
   {
     std::lock_guard lock(mutex_);
-    if (failure_.empty()) failure_ = reason;
-    failed_.store(true, std::memory_order_release);
+    mark_failed(reason);
   }
   wake_.notify_all();
   throw JournalIoError(reason);
@@ -123,8 +127,7 @@ void Journal::run_flusher() {
     if (!error.empty()) {
       // Not retried: the kernel may have dropped the pages that failed, and a second fsync
       // would report success for data that is gone.
-      failure_ = error;
-      failed_.store(true, std::memory_order_release);
+      mark_failed(error);
       wake_.notify_all();
       if (const auto callback = on_failed_) {
         const std::string reason = failure_;
@@ -417,10 +420,7 @@ void Journal::write_here(bool sync, bool rename_due) {
     compaction_pending_.store(false, std::memory_order_release);
     synced_bytes_ = size_;
   }
-  if (!error.empty() && failure_.empty()) {
-    failure_ = error;
-    failed_.store(true, std::memory_order_release);
-  }
+  if (!error.empty()) mark_failed(error);
   if (failed_.load(std::memory_order_acquire)) throw JournalIoError(failure_);
   if (sync || rename_due) {
     ++fsyncs_;
@@ -429,22 +429,16 @@ void Journal::write_here(bool sync, bool rename_due) {
   }
 }
 
-std::string Journal::compacted_file(std::string_view snapshot) {
+bool Journal::move_pending_to(std::string& file) {
   close_group();
-  std::string bytes;
-  bytes.reserve(journal_format::kMagic.size() + snapshot.size() + pending_.size());
-  bytes.append(journal_format::kMagic);
-  bytes.append(snapshot);
-  // What was appended since the last commit goes into the new file after the snapshot, not
-  // into the file being replaced: the snapshot is the caller's durable state, which need not
-  // hold those records yet (deliveries of this very turn), and records apply idempotently.
-  bytes += pending_;
+  const bool any = !pending_.empty();
+  file += pending_;
   appended_bytes_.fetch_add(pending_.size(), std::memory_order_relaxed);
-  return bytes;
+  pending_.clear();
+  return any;
 }
 
 void Journal::compact_in_background(std::string snapshot) {
-  close_group();
   const std::filesystem::path temporary = compaction_path();
   const int fd =
       files_.open(temporary.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
@@ -455,10 +449,7 @@ void Journal::compact_in_background(std::string snapshot) {
     ::close(fd);
     throw;
   }
-  // What was appended since the last commit follows the snapshot, as in compacted_file().
-  snapshot += pending_;
-  appended_bytes_.fetch_add(pending_.size(), std::memory_order_relaxed);
-  pending_.clear();
+  move_pending_to(snapshot);
   const std::uint64_t bytes = journal_format::kMagic.size() + snapshot.size();
   {
     std::lock_guard lock(mutex_);
@@ -502,9 +493,10 @@ void Journal::compact(std::string snapshot) {
     // compaction replaces is then the journal, whole. (Everything written is synced by this
     // compaction's own fsync of its new file.)
     write_here(false, rename_due);
-    const std::string bytes = compacted_file(snapshot);
-    if (!pending_.empty()) ++written_;
-    pending_.clear();
+    std::string bytes;
+    bytes.reserve(journal_format::kMagic.size() + snapshot.size() + pending_.size());
+    bytes.append(journal_format::kMagic).append(snapshot);
+    if (move_pending_to(bytes)) ++written_;
     // Without fsync (kNone) the journal promises to survive a crash of the process, not of the
     // machine, and a rename survives the process without one. Records of an earlier life (which
     // may have been synced, under another policy) are replaced durably, so that a power cut

@@ -185,9 +185,11 @@ class Journal {
   // Replaces the journal by `bytes`: a temporary file, fsync'd, renamed over it, the directory
   // fsync'd; without the fsyncs if `durable` is false. Leaves fd_ open on the new file.
   void replace_file(const std::string& bytes, bool durable);
-  // A compaction's new file: the magic, `snapshot`, then what was appended since the last
-  // commit (the caller empties pending_).
-  std::string compacted_file(std::string_view snapshot);
+  // Moves what was appended since the last commit to the end of `file`, a compaction's new file:
+  // after the snapshot, not into the file replaced, since the snapshot is the caller's durable
+  // state, which need not hold those records yet (deliveries of this very turn), and records
+  // apply idempotently. Whether there was anything.
+  bool move_pending_to(std::string& file);
   // compact() under kBatch, from a file all synced: see compact().
   void compact_in_background(std::string snapshot);
   std::filesystem::path compaction_path() const { return options_.path.string() + ".compacting"; }
@@ -235,6 +237,8 @@ class Journal {
   // errno it left.
   [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what);
   [[noreturn]] void fail_because(const std::string& reason);
+  // Under mutex_: the journal failed for `reason` (the first reason given is the one kept).
+  void mark_failed(const std::string& reason);
   void throw_if_failed() const;
 
   Options options_;
