@@ -174,7 +174,9 @@ class Node : public SessionHandler {
   // Everything committed up to `ticket` is durable: announce and acknowledge its deliveries and
   // let its messages leave.
   void release(Journal::Ticket ticket);
-  // Sends an Ack on each live circuit whose last frame did not already carry the current one.
+  // Sends an Ack on each live circuit whose last frame did not already carry the current one,
+  // unless more of the peer's frames already wait to be read (kMostAcksDeferred).
+  void post_ack_flush();
   void flush_acks();
   void flush_acks(PeerLink& peer);
   void record(const journal::Record& record);

@@ -28,6 +28,8 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       session->abort("this node's journal went back in time; it continues in a new epoch");
       return;
     }
+    // The frames a deferred ack waited for are in: it goes after this turn's commit.
+    if (circuit->acks_deferred > 0) post_ack_flush();
     take_acknowledgement(peer, envelope);
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
@@ -240,16 +242,19 @@ void Node::release(Journal::Ticket ticket) {
     ack_due = ack_due || released.ack_due;
     nothing_written = nothing_written && peer.pipeline.nothing_written();
   }
-  if (ack_due && !ack_flush_posted_) {
-    ack_flush_posted_ = true;
-    // Posted, so that a reply written from a delivery callback carries the ack instead.
-    asio::post(io_, [this] { flush_acks(); });
-  }
+  if (ack_due) post_ack_flush();
   if (journal_ && nothing_written && journal_->wants_compaction() && !stopping_ &&
       !journalled([&] { journal_->compact(snapshot()); })) {
     return;
   }
   maybe_finish();
+}
+
+void Node::post_ack_flush() {
+  if (ack_flush_posted_) return;
+  ack_flush_posted_ = true;
+  // Posted, so that a reply written from a delivery callback carries the ack instead.
+  asio::post(io_, [this] { flush_acks(); });
 }
 
 void Node::flush_acks() {
@@ -263,6 +268,12 @@ void Node::flush_acks(PeerLink& peer) {
     if (!circuit->session) continue;
     const std::uint64_t ack = delivered_of(peer, circuit->session->peer_epoch());
     if (circuit->ack_sent == ack && !peer.ack_forced) continue;
+    if (!peer.ack_forced && circuit->acks_deferred < kMostAcksDeferred &&
+        circuit->session->unread_bytes() > 0) {
+      ++circuit->acks_deferred;
+      continue;
+    }
+    circuit->acks_deferred = 0;
     wire::Envelope envelope = control_envelope(peer);
     envelope.mutable_ack_only();
     send_control(*circuit, std::move(envelope));

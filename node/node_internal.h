@@ -16,6 +16,10 @@ inline constexpr std::size_t kEnvelopeOverhead = 128;
 inline constexpr std::size_t kMessageOverhead = 11;
 // Bytes a circuit may hold in its write queue before the outbox stops handing it more.
 inline constexpr std::size_t kLinkHighWater = 256 * 1024;
+// While more of the peer's frames already wait in the socket, a node may hold back this many
+// acks in a row: the next frames' deliveries would need another at once, and on a busy link
+// an ack per TLS record cost the receiver a fifth of its CPU (a write and a wakeup each).
+inline constexpr int kMostAcksDeferred = 3;
 // Reading slower than this, a peer is taken for one that does not read at all.
 inline constexpr std::size_t kSlowestReaderBytesPerSecond = 64 * 1024;
 // The most a batch frame carries: within one TLS record, so the receiver can take it as soon as

@@ -40,6 +40,7 @@ void Node::stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_
           .count());
   envelope.set_circuit(circuit.name);
   circuit.ack_sent = envelope.ack();
+  circuit.acks_deferred = 0;
 }
 
 void Node::send_hello(Circuit& circuit, Session& session) {

@@ -47,6 +47,9 @@ struct Circuit {
   std::shared_ptr<Session> session;   // established (Hello exchanged), or null
   std::uint64_t transmitted_seq = 0;  // last seq handed to this circuit's session
   std::uint64_t ack_sent = 0;         // the cumulative ack this circuit last carried
+  // Acks held back in a row because more of the peer's frames were already waiting (see
+  // Node::flush_acks).
+  int acks_deferred = 0;
 };
 
 struct PeerLink {

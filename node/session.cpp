@@ -166,6 +166,11 @@ void Session::write_queued() {
                     });
 }
 
+std::size_t Session::unread_bytes() {
+  asio::error_code ignored;
+  return stream_.next_layer().available(ignored);
+}
+
 void Session::close(const std::string& reason) {
   if (finished_) return;
   closing_ = true;

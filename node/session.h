@@ -100,6 +100,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool writing() const { return writing_; }
   // Bytes handed to this session and not yet written to the socket.
   std::size_t queued_bytes() const { return outgoing_.size() + in_flight_.size(); }
+  // Bytes the peer sent that wait in the socket, not yet read (0 if the socket cannot say).
+  std::size_t unread_bytes();
 
  private:
   void start_hello_timer();
