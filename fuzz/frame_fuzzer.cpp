@@ -2,8 +2,8 @@
 // the stream is cut into reads; every frame body is decoded as an envelope and, if it holds a
 // batch, as a batch. Anything malformed must be refused with FrameError or ProtocolViolation
 // (the connection closes); nothing may crash, leak or allocate what the length field claims.
-// Every item read is journalled from its bytes, as a receiving node does, and must read back as
-// the envelope the reader made of it.
+// Every item read must be what protobuf's own parser makes of its bytes, and is journalled from
+// its bytes, as a receiving node does, and must read back as the envelope the reader made of it.
 #include <google/protobuf/stubs/logging.h>
 
 #include <cstddef>
@@ -57,6 +57,17 @@ void check_journalled_items(const hotline::node::BatchReader& reader, std::uint6
   }
 }
 
+// The reader reads a plain message item field by field: it must read as protobuf's own parser
+// reads the item's bytes.
+void check_items_read_as_protobuf(const hotline::node::BatchReader& reader, std::uint64_t epoch) {
+  for (std::size_t i = 0; i < reader.items().size(); ++i) {
+    hotline::wire::Envelope expected;
+    if (!hotline::node::parse_from_peer(expected, reader.item_bytes()[i])) __builtin_trap();
+    expected.set_epoch(epoch);
+    if (expected.SerializeAsString() != reader.items()[i]->SerializeAsString()) __builtin_trap();
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -81,6 +92,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           if (parts.has_batch) {
             hotline::node::decode_envelope(parts.header, envelope, true);
             reader.read(parts.items, envelope.epoch(), arena);
+            check_items_read_as_protobuf(reader, envelope.epoch());
             check_journalled_items(reader, envelope.epoch());
           } else {
             hotline::node::decode_envelope(*body, envelope);

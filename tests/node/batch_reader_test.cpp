@@ -101,6 +101,63 @@ TEST(BatchReaderTest, AReusedItemKeepsNothingOfTheBatchBefore) {
   EXPECT_EQ(item.message().priority(), wire::ROUTINE);
 }
 
+std::string varint(std::uint64_t value) {
+  std::string out;
+  for (; value >= 0x80; value >>= 7) out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+  out.push_back(static_cast<char>(value));
+  return out;
+}
+
+std::string field(int number, int wire_type, const std::string& value) {
+  const std::string tag = varint(static_cast<std::uint64_t>(number) << 3 | wire_type);
+  return wire_type == 2 ? tag + varint(value.size()) + value : tag + value;
+}
+
+// A message item is read field by field when it holds only what a node writes, and by protobuf
+// otherwise: whichever way, it must read as protobuf reads it, field for field.
+TEST(BatchReaderTest, AMessageReadsAsProtobufReadsItWhateverItsLayout) {
+  const int priority = wire::Message::kPriorityFieldNumber;
+  const int text = wire::Message::kTextFieldNumber;
+  const int in_reply_to = wire::Message::kInReplyToFieldNumber;
+  const std::vector<std::string> messages = {
+      "",
+      field(text, 2, "plain"),
+      field(priority, 0, varint(wire::FLASH)) + field(text, 2, "a") +
+          field(in_reply_to, 0, varint(5)),
+      field(in_reply_to, 0, varint(7)) + field(text, 2, "reversed") + field(priority, 0, varint(1)),
+      field(text, 2, "first") + field(text, 2, "second") + field(in_reply_to, 0, varint(1)) +
+          field(in_reply_to, 0, varint(300)),
+      field(priority, 0, varint(99)) + field(text, 2, "a priority outside the enum"),
+      field(priority, 0, varint(~std::uint64_t{0})) + field(text, 2, "a negative priority"),
+      field(wire::Message::kLanguageFieldNumber, 2, "ru") + field(text, 2, "with a language"),
+      field(text, 2, "unknown field after") + field(15, 0, varint(3)),
+      field(priority, 2, "x") + field(text, 2, "priority as bytes"),
+      field(text, 0, varint(4)),
+  };
+  BatchReader reader;
+  google::protobuf::Arena arena;
+  for (const std::string& message : messages) {
+    const std::string item = field(wire::Envelope::kSeqFieldNumber, 0, varint(11)) +
+                             field(wire::Envelope::kMessageFieldNumber, 2, message);
+    wire::Envelope expected;
+    ASSERT_TRUE(expected.ParseFromString(item));
+    expected.set_epoch(4242);
+    const std::string batch = field(wire::Batch::kItemsFieldNumber, 2, item);
+    const auto& items = reader.read(batch, 4242, arena);
+    ASSERT_EQ(items.size(), 1u);
+    EXPECT_EQ(items[0]->SerializeAsString(), expected.SerializeAsString())
+        << "read " << items[0]->ShortDebugString() << ", protobuf reads "
+        << expected.ShortDebugString();
+  }
+  // Cut short: refused, whichever reader saw it first.
+  const std::string cut = field(wire::Envelope::kMessageFieldNumber, 2,
+                                field(priority, 0, varint(1)) + varint(text << 3 | 2) + varint(9));
+  EXPECT_THROW(reader.read(field(wire::Batch::kItemsFieldNumber, 2,
+                                 field(wire::Envelope::kSeqFieldNumber, 0, varint(1)) + cut),
+                           1, arena),
+               ProtocolViolation);
+}
+
 // A receiver keeps a delivered item by swapping it with an envelope it kept from an earlier
 // delivery, which may have come alone, with every header field: none of those may show in the
 // items of the next batch.
