@@ -71,7 +71,8 @@ bool read_plain_message(std::string_view bytes, wire::Message& message) {
       message.set_priority(static_cast<wire::Priority>(number));
     } else if (tag == kTextTag) {
       if (!read_length_delimited(in, bytes, text)) return false;
-      message.set_text(text.data(), text.size());
+      // set_text() would build a temporary string: assigned, the cleared text's buffer is kept.
+      message.mutable_text()->assign(text.data(), text.size());
     } else if (tag == kInReplyToTag) {
       if (!in.ReadVarint64(&number)) return false;
       message.set_in_reply_to(number);
