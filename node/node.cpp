@@ -304,9 +304,11 @@ void Node::tick(PeerLink& peer, Session::Clock::time_point now) {
           " ms");
       continue;
     }
-    // A deferred ack waits for frames that were waiting; should they not be whole yet, it goes
-    // by the next tick.
-    if (circuit->acks_deferred > 0) post_ack_flush();
+    // A last resort: an ack held back still waits at a tick goes, held back no more.
+    if (circuit->acks_deferred > 0) {
+      circuit->acks_deferred = kMostAcksDeferred;
+      post_ack_flush();
+    }
     if (now - circuit->session->last_sent() >= options_.heartbeat_interval / 2) {
       wire::Envelope heartbeat = control_envelope(peer);
       heartbeat.mutable_heartbeat();

@@ -84,6 +84,7 @@ class Node : public SessionHandler {
   void on_hello(const std::shared_ptr<Session>& session, const wire::Envelope& hello) override;
   void on_envelope(const std::shared_ptr<Session>& session,
                    const wire::Envelope& envelope) override;
+  void on_read_finished(const std::shared_ptr<Session>& session) override;
   void on_drained(const std::shared_ptr<Session>& session) override;
   void on_closed(const std::shared_ptr<Session>& session, const std::string& reason) override;
 

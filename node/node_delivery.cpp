@@ -28,8 +28,6 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       session->abort("this node's journal went back in time; it continues in a new epoch");
       return;
     }
-    // The frames a deferred ack waited for are in: it goes after this turn's commit.
-    if (circuit->acks_deferred > 0) post_ack_flush();
     take_acknowledgement(peer, envelope);
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
@@ -248,6 +246,15 @@ void Node::release(Journal::Ticket ticket) {
     return;
   }
   maybe_finish();
+}
+
+void Node::on_read_finished(const std::shared_ptr<Session>& session) {
+  const Circuit* circuit = circuit_of(*session);
+  // The bytes a held-back ack waited for have been read, whole frames or not: it goes after
+  // this turn's commit, unless more wait by then (at most kMostAcksDeferred in a row).
+  if (circuit != nullptr && circuit->session == session && circuit->acks_deferred > 0) {
+    post_ack_flush();
+  }
 }
 
 void Node::post_ack_flush() {

@@ -57,10 +57,15 @@ void Node::send_hello(Circuit& circuit, Session& session) {
   const std::uint64_t peer_epoch = session.peer_epoch() != 0 ? session.peer_epoch() : peer.epoch;
   hello.mutable_resume()->set_peer_epoch(peer_epoch);
   hello.mutable_resume()->set_delivered_seq(delivered_of(peer, peer_epoch));
-  // What the circuit's established session was last acknowledged with stays its own.
+  // What the circuit's established session was last acknowledged with, and what it holds back,
+  // stay its own.
   const std::uint64_t ack_sent = circuit.ack_sent;
+  const int acks_deferred = circuit.acks_deferred;
   stamp(envelope, circuit, peer_epoch);
-  if (circuit.session.get() != &session) circuit.ack_sent = ack_sent;
+  if (circuit.session.get() != &session) {
+    circuit.ack_sent = ack_sent;
+    circuit.acks_deferred = acks_deferred;
+  }
   session.send(envelope);
 }
 

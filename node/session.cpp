@@ -102,6 +102,7 @@ void Session::on_read(const asio::error_code& error, std::size_t size) {
   if (!violation.empty()) {
     abort("protocol violation: " + violation);
   } else if (!finished_) {
+    handler_.on_read_finished(self);
     read_some();
   }
 }

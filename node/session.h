@@ -32,6 +32,8 @@ class SessionHandler {
   // items, checked, are in session->batch_items().
   virtual void on_envelope(const std::shared_ptr<Session>& session,
                            const wire::Envelope& envelope) = 0;
+  // A read's frames were handled (none, if it brought only part of one).
+  virtual void on_read_finished(const std::shared_ptr<Session>& session) = 0;
   // A write finished and little is queued: the handler may hand over more.
   virtual void on_drained(const std::shared_ptr<Session>& session) = 0;
   // Called exactly once per session.

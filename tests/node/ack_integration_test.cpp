@@ -1,7 +1,9 @@
 // How a real node process acknowledges a stream: once for several frames while more of them
-// already wait in its socket, never once per frame read, and always up to the last message.
+// already wait in its socket, never once per frame read, and always up to the last message,
+// without waiting for a heartbeat when what waited was only part of a frame.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 
 #include "common/certificates.h"
@@ -13,42 +15,70 @@ namespace hotline::testing {
 namespace {
 
 constexpr int kMessages = 400;
+constexpr std::uint64_t kEpoch = 7;
 
-// Connects to washington as moscow, sends kMessages messages of 1 KiB in one write, each in a
-// frame of its own, and counts the frames that carry a new acknowledgement until one covers
-// them all (0 if none does within the timeout).
-int acknowledgements_for_one_burst(const TempDir& certs, NodeProcess& washington) {
-  TestClient peer(listening_address(washington));
-  EXPECT_EQ(peer.handshake(party_identity(certs.path(), "moscow"), false, "washington"), "");
-  peer.send_envelope(hello_envelope("moscow", 7));
-  const auto reply = peer.read_envelope();
-  EXPECT_TRUE(reply.has_value() && reply->has_hello());
-  std::string burst;
-  for (int seq = 1; seq <= kMessages; ++seq) {
-    common::append_frame(
-        burst, message_envelope("moscow", 7, seq, std::string(1024, 'm')).SerializeAsString(),
-        common::kDefaultMaxFrameBytes);
+class AckIntegrationTest : public ::testing::Test {
+ protected:
+  void SetUp() override { common::write_exercise_pki(certs_.path(), {}); }
+
+  // `extra` goes after the node's own arguments (a longer heartbeat, say).
+  void start_washington(const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> arguments = {
+        "node",        "--party", "washington",           "--listen",
+        "127.0.0.1:0", "--certs", certs_.path().string(), "--json"};
+    arguments.insert(arguments.end(), extra.begin(), extra.end());
+    washington_ = std::make_unique<NodeProcess>(arguments);
   }
-  peer.send_frame_bytes(burst);
-  int acknowledgements = 0;
-  std::uint64_t acknowledged = 0;
-  while (acknowledged < kMessages) {
-    const auto frame = peer.read_envelope(std::chrono::seconds(5));
-    if (!frame) return 0;
-    if (frame->ack_epoch() == 7 && frame->ack() > acknowledged) {
-      acknowledged = frame->ack();
-      ++acknowledgements;
+
+  // A client with moscow's key, past the Hello exchange.
+  std::unique_ptr<TestClient> moscow() {
+    auto peer = std::make_unique<TestClient>(listening_address(*washington_));
+    EXPECT_EQ(peer->handshake(party_identity(certs_.path(), "moscow"), false, "washington"), "");
+    peer->send_envelope(hello_envelope("moscow", kEpoch));
+    const auto reply = peer->read_envelope();
+    EXPECT_TRUE(reply.has_value() && reply->has_hello());
+    return peer;
+  }
+
+  // Messages first..last of 1 KiB, each in a frame of its own, as one run of bytes.
+  static std::string burst(int first, int last) {
+    std::string frames;
+    for (int seq = first; seq <= last; ++seq) {
+      common::append_frame(
+          frames,
+          message_envelope("moscow", kEpoch, seq, std::string(1024, 'm')).SerializeAsString(),
+          common::kDefaultMaxFrameBytes);
     }
+    return frames;
   }
-  return acknowledgements;
-}
 
-TEST(AckIntegrationTest, AStreamIsAcknowledgedOnceForSeveralFramesAndUpToItsLastMessage) {
-  TempDir certs;
-  common::write_exercise_pki(certs.path(), {});
-  NodeProcess washington({"node", "--party", "washington", "--listen", "127.0.0.1:0", "--certs",
-                          certs.path().string(), "--json"});
-  const int acknowledgements = acknowledgements_for_one_burst(certs, washington);
+  // Counts the frames that carry a new acknowledgement until one covers `messages`; 0 if none
+  // does within `timeout` of the last.
+  static int acknowledgements_up_to(TestClient& peer, std::uint64_t messages,
+                                    std::chrono::milliseconds timeout) {
+    int acknowledgements = 0;
+    std::uint64_t acknowledged = 0;
+    while (acknowledged < messages) {
+      const auto frame = peer.read_envelope(timeout);
+      if (!frame) return 0;
+      if (frame->ack_epoch() == kEpoch && frame->ack() > acknowledged) {
+        acknowledged = frame->ack();
+        ++acknowledgements;
+      }
+    }
+    return acknowledgements;
+  }
+
+  TempDir certs_;
+  std::unique_ptr<NodeProcess> washington_;
+};
+
+TEST_F(AckIntegrationTest, AStreamIsAcknowledgedOnceForSeveralFramesAndUpToItsLastMessage) {
+  start_washington();
+  auto peer = moscow();
+  peer->send_frame_bytes(burst(1, kMessages));
+  const int acknowledgements =
+      acknowledgements_up_to(*peer, kMessages, std::chrono::milliseconds(5000));
   // The node reads at most a TLS record (16 KiB, 15 of these frames) at a time. Before, it
   // acknowledged after each read: 26 acknowledgements for this burst, each a write to the socket
   // and a wakeup of the peer. Now it holds an ack back while the next frames already wait, up to
@@ -57,7 +87,26 @@ TEST(AckIntegrationTest, AStreamIsAcknowledgedOnceForSeveralFramesAndUpToItsLast
   EXPECT_GE(acknowledgements, 1) << "the burst was never acknowledged in full";
   EXPECT_LE(acknowledgements, 18);
   EXPECT_NO_THROW(
-      washington.wait_for_count(is_event("delivered"), kMessages, std::chrono::seconds(10)));
+      washington_->wait_for_count(is_event("delivered"), kMessages, std::chrono::seconds(10)));
+}
+
+// What waits behind the burst is most of a large frame whose last bytes come late. Before, the
+// ack held back for it waited for the next heartbeat tick (here 20 s away): a sender would
+// have retransmitted everything after --retransmit-after (3 s). Now it goes once those bytes
+// have been read, whole frame or not.
+TEST_F(AckIntegrationTest, AnAckHeldBackForPartOfAFrameGoesOnceThosePartsAreRead) {
+  start_washington({"--heartbeat", "20s"});
+  auto peer = moscow();
+  std::string large;
+  common::append_frame(large,
+                       message_envelope("moscow", kEpoch, kMessages + 1, std::string(50000, 'l'))
+                           .SerializeAsString(),
+                       common::kDefaultMaxFrameBytes);
+  peer->send_frame_bytes(burst(1, kMessages) + large.substr(0, large.size() - 10));
+  EXPECT_GE(acknowledgements_up_to(*peer, kMessages, std::chrono::milliseconds(3000)), 1)
+      << "the messages before the partial frame were not acknowledged within 3 s";
+  peer->send_frame_bytes(large.substr(large.size() - 10));
+  EXPECT_GE(acknowledgements_up_to(*peer, kMessages + 1, std::chrono::milliseconds(3000)), 1);
 }
 
 }  // namespace
