@@ -12,6 +12,7 @@ namespace {
 
 using google::protobuf::internal::WireFormatLite;
 using google::protobuf::io::CodedInputStream;
+using google::protobuf::io::CodedOutputStream;
 
 const std::uint32_t kBatchTag = WireFormatLite::MakeTag(wire::Envelope::kBatchFieldNumber,
                                                         WireFormatLite::WIRETYPE_LENGTH_DELIMITED);
@@ -50,6 +51,25 @@ bool read_length_delimited(CodedInputStream& in, std::string_view whole, std::st
   return true;
 }
 
+// CodedInputStream reads a tag or a length of up to ten bytes, dropping the bits past 32;
+// protobuf's parser refuses one of more than five. A message item's bytes are journalled as
+// they came and read back by protobuf, so where an item is read field by field only the
+// shortest encoding of a tag or a length is taken, and any other left to protobuf's parser.
+bool read_shortest_tag(CodedInputStream& in, std::uint32_t& tag) {
+  const int begin = in.CurrentPosition();
+  tag = in.ReadTag();
+  return in.CurrentPosition() - begin == static_cast<int>(CodedOutputStream::VarintSize32(tag));
+}
+
+bool read_shortest_length_delimited(CodedInputStream& in, std::string_view whole,
+                                    std::string_view& field) {
+  const int begin = in.CurrentPosition();
+  if (!read_length_delimited(in, whole, field)) return false;
+  const int length_bytes =
+      static_cast<int>(CodedOutputStream::VarintSize32(static_cast<std::uint32_t>(field.size())));
+  return in.CurrentPosition() - begin == length_bytes + static_cast<int>(field.size());
+}
+
 // A Message of only the fields a node writes (priority, text, in_reply_to), read as protobuf
 // reads them (the last of a repeated field wins): protobuf's generated parser, fed through a
 // CodedInputStream, took a quarter of a receiving node's CPU on a stream of 64-byte messages,
@@ -60,7 +80,8 @@ bool read_plain_message(std::string_view bytes, wire::Message& message) {
   message.Clear();
   CodedInputStream in = input_over(bytes);
   while (!in.ExpectAtEnd()) {
-    const std::uint32_t tag = in.ReadTag();
+    std::uint32_t tag = 0;
+    if (!read_shortest_tag(in, tag)) return false;
     std::uint64_t number = 0;
     std::string_view text;
     if (tag == kPriorityTag) {
@@ -70,7 +91,7 @@ bool read_plain_message(std::string_view bytes, wire::Message& message) {
       }
       message.set_priority(static_cast<wire::Priority>(number));
     } else if (tag == kTextTag) {
-      if (!read_length_delimited(in, bytes, text)) return false;
+      if (!read_shortest_length_delimited(in, bytes, text)) return false;
       // set_text() would build a temporary string: assigned, the cleared text's buffer is kept.
       message.mutable_text()->assign(text.data(), text.size());
     } else if (tag == kInReplyToTag) {
@@ -170,13 +191,15 @@ wire::Envelope* BatchReader::read_item(std::string_view item, google::protobuf::
   bool only_seq_flag_and_message = true;
   CodedInputStream in = input_over(item);
   while (only_seq_flag_and_message && !in.ExpectAtEnd()) {
-    const std::uint32_t tag = in.ReadTag();
-    if (tag == kSeqTag) {
+    std::uint32_t tag = 0;
+    if (!read_shortest_tag(in, tag)) {
+      only_seq_flag_and_message = false;
+    } else if (tag == kSeqTag) {
       only_seq_flag_and_message = in.ReadVarint64(&seq);
     } else if (tag == kRetransmissionTag) {
       only_seq_flag_and_message = in.ReadVarint64(&retransmission);
     } else if (tag == kMessageTag && !has_message) {
-      has_message = only_seq_flag_and_message = read_length_delimited(in, item, message);
+      has_message = only_seq_flag_and_message = read_shortest_length_delimited(in, item, message);
     } else {
       only_seq_flag_and_message = false;
     }

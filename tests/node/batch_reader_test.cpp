@@ -113,12 +113,25 @@ std::string field(int number, int wire_type, const std::string& value) {
   return wire_type == 2 ? tag + varint(value.size()) + value : tag + value;
 }
 
+// A varint of `value` written in `bytes` bytes, longer than it needs (protobuf reads up to five
+// for a tag or a length; CodedInputStream reads up to ten, dropping what does not fit 32 bits).
+std::string long_varint(std::uint64_t value, int bytes) {
+  std::string out;
+  for (int i = 0; i < bytes - 1; ++i, value >>= 7) {
+    out.push_back(static_cast<char>((value & 0x7f) | 0x80));
+  }
+  out.push_back(static_cast<char>(value & 0x7f));
+  return out;
+}
+
 // A message item is read field by field when it holds only what a node writes, and by protobuf
-// otherwise: whichever way, it must read as protobuf reads it, field for field.
+// otherwise: whichever way, it must read as protobuf reads it, field for field, and be refused
+// where protobuf refuses it (its bytes are journalled as they came, and read back by protobuf).
 TEST(BatchReaderTest, AMessageReadsAsProtobufReadsItWhateverItsLayout) {
   const int priority = wire::Message::kPriorityFieldNumber;
   const int text = wire::Message::kTextFieldNumber;
   const int in_reply_to = wire::Message::kInReplyToFieldNumber;
+  const std::string text_tag = varint(text << 3 | 2);
   const std::vector<std::string> messages = {
       "",
       field(text, 2, "plain"),
@@ -133,16 +146,33 @@ TEST(BatchReaderTest, AMessageReadsAsProtobufReadsItWhateverItsLayout) {
       field(text, 2, "unknown field after") + field(15, 0, varint(3)),
       field(priority, 2, "x") + field(text, 2, "priority as bytes"),
       field(text, 0, varint(4)),
+      text_tag + long_varint(3, 3) + "abc",  // a longer length than needed: protobuf reads it
+      text_tag + long_varint(3, 6) + "abc",  // a length of six bytes: protobuf refuses it
+      long_varint(text << 3 | 2, 6) + varint(3) + "abc",  // a tag of six bytes: refused too
   };
   BatchReader reader;
   google::protobuf::Arena arena;
+  std::vector<std::string> items_read = {
+      // The item's own fields, written longer than needed.
+      long_varint(wire::Envelope::kSeqFieldNumber << 3, 6) + varint(11) +
+          field(wire::Envelope::kMessageFieldNumber, 2, field(text, 2, "seq tag of six bytes")),
+      varint(wire::Envelope::kMessageFieldNumber << 3 | 2) + long_varint(6, 6) +
+          field(text, 2, "length"),
+      varint(wire::Envelope::kMessageFieldNumber << 3 | 2) + long_varint(6, 4) +
+          field(text, 2, "length"),
+  };
   for (const std::string& message : messages) {
-    const std::string item = field(wire::Envelope::kSeqFieldNumber, 0, varint(11)) +
-                             field(wire::Envelope::kMessageFieldNumber, 2, message);
-    wire::Envelope expected;
-    ASSERT_TRUE(expected.ParseFromString(item));
-    expected.set_epoch(4242);
+    items_read.push_back(field(wire::Envelope::kSeqFieldNumber, 0, varint(11)) +
+                         field(wire::Envelope::kMessageFieldNumber, 2, message));
+  }
+  for (const std::string& item : items_read) {
     const std::string batch = field(wire::Batch::kItemsFieldNumber, 2, item);
+    wire::Envelope expected;
+    if (!expected.ParseFromString(item)) {
+      EXPECT_THROW(reader.read(batch, 4242, arena), ProtocolViolation);
+      continue;
+    }
+    expected.set_epoch(4242);
     const auto& items = reader.read(batch, 4242, arena);
     ASSERT_EQ(items.size(), 1u);
     EXPECT_EQ(items[0]->SerializeAsString(), expected.SerializeAsString())
