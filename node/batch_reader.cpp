@@ -3,7 +3,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
-#include <climits>
+#include <cstdint>
 
 #include "node/protocol.h"
 
