@@ -260,6 +260,8 @@ class Journal {
   std::uint64_t requested_bytes_ = 0;
   std::uint64_t synced_bytes_ = 0;
   bool syncing_ = false;
+  // The flusher waits for something to sync (not for the interval to end, nor on the disk).
+  bool flusher_idle_ = false;
   // The file is being replaced or synced by the node's thread: the flusher leaves fd_ alone.
   bool compacting_ = false;
   // fd_ is a compaction's new file, written, not yet under the journal's name (compact()).
