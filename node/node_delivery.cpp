@@ -29,6 +29,7 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       return;
     }
     take_acknowledgement(peer, envelope);
+    if (is_reliable(envelope) || envelope.has_batch()) circuit->carried_since_ack = true;
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
       acknowledge_at_commit(peer);
@@ -275,6 +276,9 @@ void Node::flush_acks(PeerLink& peer) {
     if (!circuit->session) continue;
     const std::uint64_t ack = delivered_of(peer, circuit->session->peer_epoch());
     if (circuit->ack_sent == ack && !peer.ack_forced) continue;
+    // Acknowledged on every circuit, a stream on the primary had cost an ack on the backup at
+    // every read (its empty socket never holds one back): the backup's heartbeats carry it.
+    if (!circuit->carried_since_ack && !peer.ack_forced) continue;
     if (!peer.ack_forced && circuit->acks_deferred < kMostAcksDeferred &&
         circuit->session->unread_bytes() > 0) {
       ++circuit->acks_deferred;

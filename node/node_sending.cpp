@@ -41,6 +41,7 @@ void Node::stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_
   envelope.set_circuit(circuit.name);
   circuit.ack_sent = envelope.ack();
   circuit.acks_deferred = 0;
+  circuit.carried_since_ack = false;
 }
 
 void Node::send_hello(Circuit& circuit, Session& session) {

@@ -22,17 +22,19 @@ class AckIntegrationTest : public ::testing::Test {
   void SetUp() override { common::write_exercise_pki(certs_.path(), {}); }
 
   // `extra` goes after the node's own arguments (a longer heartbeat, say).
-  void start_washington(const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> arguments = {
-        "node",        "--party", "washington",           "--listen",
-        "127.0.0.1:0", "--certs", certs_.path().string(), "--json"};
+  void start_washington(const std::vector<std::string>& extra = {},
+                        const std::string& listen = "127.0.0.1:0") {
+    std::vector<std::string> arguments = {"node", "--party", "washington",           "--listen",
+                                          listen, "--certs", certs_.path().string(), "--json"};
     arguments.insert(arguments.end(), extra.begin(), extra.end());
     washington_ = std::make_unique<NodeProcess>(arguments);
   }
 
-  // A client with moscow's key, past the Hello exchange.
-  std::unique_ptr<TestClient> moscow() {
-    auto peer = std::make_unique<TestClient>(listening_address(*washington_));
+  // A client with moscow's key, past the Hello exchange, on the primary circuit unless
+  // `address` names another.
+  std::unique_ptr<TestClient> moscow(const std::string& address = {}) {
+    auto peer =
+        std::make_unique<TestClient>(address.empty() ? listening_address(*washington_) : address);
     EXPECT_EQ(peer->handshake(party_identity(certs_.path(), "moscow"), false, "washington"), "");
     peer->send_envelope(hello_envelope("moscow", kEpoch));
     const auto reply = peer->read_envelope();
@@ -107,6 +109,35 @@ TEST_F(AckIntegrationTest, AnAckHeldBackForPartOfAFrameGoesOnceThosePartsAreRead
       << "the messages before the partial frame were not acknowledged within 3 s";
   peer->send_frame_bytes(large.substr(large.size() - 10));
   EXPECT_GE(acknowledgements_up_to(*peer, kMessages + 1, std::chrono::milliseconds(3000)), 1);
+}
+
+// With a backup circuit up, the node had also acknowledged on it after every read of the
+// primary's stream (the backup's socket is empty, so its ack was never held back): 47 acks for
+// this burst on a circuit that carried none of it, each a write and a wakeup at the peer. A
+// circuit the peer sends nothing on is acknowledged by its heartbeats, which carry the ack.
+TEST_F(AckIntegrationTest, ABackupCircuitIsNotAcknowledgedForWhatThePrimaryCarried) {
+  const std::string primary = "127.0.0.1:" + std::to_string(free_local_port());
+  const std::string backup = "127.0.0.1:" + std::to_string(free_local_port());
+  // No heartbeat within the test: whatever the backup hears is an ack frame.
+  start_washington({"--heartbeat", "20s"}, primary + "," + backup);
+  washington_->wait_for_count(is_event("listening"), 2, std::chrono::seconds(10));
+  auto on_primary = moscow(primary);
+  auto on_backup = moscow(backup);
+  on_primary->send_frame_bytes(burst(1, kMessages));
+  EXPECT_GE(acknowledgements_up_to(*on_primary, kMessages, std::chrono::milliseconds(5000)), 1)
+      << "the burst was never acknowledged in full on the primary";
+  // Whatever the backup was sent for the burst went with the primary's acks, so before this. A
+  // duplicate arriving on the backup is acknowledged there (the peer evidently missed an ack):
+  // that ack should be the backup's first frame since its Hello.
+  on_backup->send_frame_bytes(burst(kMessages, kMessages));
+  int on_backup_frames = 0;
+  for (;;) {
+    const auto frame = on_backup->read_envelope(std::chrono::milliseconds(3000));
+    ASSERT_TRUE(frame.has_value()) << "the duplicate on the backup was not acknowledged there";
+    ++on_backup_frames;
+    if (frame->ack_epoch() == kEpoch && frame->ack() == kMessages) break;
+  }
+  EXPECT_EQ(on_backup_frames, 1) << "the backup carried acks for what the primary carried";
 }
 
 }  // namespace
