@@ -37,9 +37,9 @@ LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, 
 // The sender keeps up to kWindow messages unacknowledged, refilling as acknowledgements
 // arrive, as an application streaming through the link would.
 Pipelined pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
-                               const std::function<void(node::NodeOptions&)>& tune) {
+                               const std::function<void(node::NodeOptions&)>& tune, bool backup) {
   constexpr int kWindow = 16384;
-  LinkedPair pair(certs, tune);
+  LinkedPair pair(certs, tune, backup);
   const std::string text(bytes, 'x');
   std::promise<void> done;
   int acknowledged = 0;

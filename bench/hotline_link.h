@@ -19,8 +19,9 @@ LinkResult measure_hotline(const std::filesystem::path& certs, std::size_t messa
 LatencySummary ping_pong(const std::filesystem::path& certs, std::size_t bytes, int rounds);
 
 // Messages per second, acknowledged, with up to 16,384 in flight; `tune` adjusts both nodes'
-// options (a journal, say).
+// options (a journal, say); `backup` links them by a backup circuit as well as the primary.
 Pipelined pipelined_throughput(const std::filesystem::path& certs, std::size_t bytes, int messages,
-                               const std::function<void(node::NodeOptions&)>& tune = {});
+                               const std::function<void(node::NodeOptions&)>& tune = {},
+                               bool backup = false);
 
 }  // namespace hotline::bench

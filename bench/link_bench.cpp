@@ -2,8 +2,8 @@
 // hotline protocol and for bare TLS framing in the same run, with the ratios.
 //
 //   build/link_bench [--round-trips N] [--messages N]
-//   build/link_bench --profile-hotline [--messages N]   (only the hotline's pipelined stream, to
-//                                                        run under perf)
+//   build/link_bench --profile-hotline [--messages N] [--backup]   (only the hotline's pipelined
+//                                      stream, to run under perf; with a backup circuit up too)
 //   build/link_bench --profile-round-trips [--round-trips N]   (only the hotline's round trips,
 //                                                               for perf or strace)
 
@@ -59,6 +59,7 @@ int main(int argc, char** argv) {
   int messages = 1000000;
   bool profile_hotline = false;
   bool profile_round_trips = false;
+  bool backup = false;
   app.add_option("--round-trips", round_trips, "ping-pong round trips per size")
       ->check(CLI::Range(1, 1000000000))
       ->capture_default_str();
@@ -70,11 +71,14 @@ int main(int argc, char** argv) {
   app.add_flag("--profile-round-trips", profile_round_trips,
                "only the hotline's 64-byte round trips (for perf or strace)")
       ->excludes(pipelined_only);
+  app.add_flag("--backup", backup,
+               "with --profile-hotline: the nodes linked by a backup circuit too, as deployed")
+      ->needs(pipelined_only);
   CLI11_PARSE(app, argc, argv);
 
   const auto certs = make_certs();
   if (profile_hotline) {
-    const auto result = hotline::bench::pipelined_throughput(certs, 64, messages);
+    const auto result = hotline::bench::pipelined_throughput(certs, 64, messages, {}, backup);
     std::printf("hotline, 64 B pipelined: %.0f acked msg/s, %.0f CPU ns/msg\n", result.per_second,
                 result.cpu_ns_per_message);
   } else if (profile_round_trips) {

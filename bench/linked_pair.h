@@ -40,12 +40,15 @@ class Hooks : public node::NodeObserver {
 // Two nodes on two threads, linked; tears both down on destruction.
 class LinkedPair {
  public:
-  // `tune` adjusts each side's options (journal, fsync) before the nodes are made.
+  // `tune` adjusts each side's options (journal, fsync) before the nodes are made. With
+  // `backup`, the two are linked by a primary and a backup circuit, as deployed.
   explicit LinkedPair(const std::filesystem::path& certs,
-                      const std::function<void(node::NodeOptions&)>& tune = {}) {
+                      const std::function<void(node::NodeOptions&)>& tune = {},
+                      bool backup = false) {
     node::NodeOptions listen;
     listen.party = "washington";
     listen.listen = {common::Endpoint{"127.0.0.1", 0}};
+    if (backup) listen.listen.push_back(common::Endpoint{"127.0.0.1", 0});
     listen.certs_dir = certs;
     if (tune) tune(listen);
     washington = std::make_unique<node::Node>(washington_io, listen, washington_hooks);
@@ -53,11 +56,17 @@ class LinkedPair {
     node::NodeOptions dial;
     dial.party = "moscow";
     dial.connect = {common::Endpoint{"127.0.0.1", washington->listening_port()}};
+    if (backup)
+      dial.connect.push_back(common::Endpoint{"127.0.0.1", washington->listening_port(1)});
     dial.certs_dir = certs;
     if (tune) tune(dial);
     moscow = std::make_unique<node::Node>(moscow_io, dial, moscow_hooks);
     std::promise<void> up;
-    moscow_hooks.on_link_up = [&up] { up.set_value(); };
+    // Up once every circuit is, so that none comes up during a measurement.
+    int circuits_down = backup ? 2 : 1;
+    moscow_hooks.on_link_up = [&up, &circuits_down] {
+      if (--circuits_down == 0) up.set_value();
+    };
     moscow->start();
     washington_thread = std::thread([this] { washington_io.run(); });
     moscow_thread = std::thread([this] { moscow_io.run(); });
