@@ -29,9 +29,10 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
       return;
     }
     take_acknowledgement(peer, envelope);
-    if (is_reliable(envelope) || envelope.has_batch()) circuit->carried_since_ack = true;
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
+      // After the delivery: a reply its `delivered` event sent could not carry its ack.
+      circuit->carried_since_ack = true;
       acknowledge_at_commit(peer);
     } else if (envelope.has_batch()) {
       const auto& item_bytes = session->batch_item_bytes();
@@ -41,6 +42,7 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
         // An item parsed on the reader's arena would be copied by a swap, twice: copied once.
         take_reliable(*circuit, item, item_bytes[i], item.GetArena() == nullptr ? &item : nullptr);
       }
+      circuit->carried_since_ack = true;
       acknowledge_at_commit(peer);
     } else if (envelope.has_bye()) {
       if (!peer.said_bye) {

@@ -41,7 +41,9 @@ void Node::stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_
   envelope.set_circuit(circuit.name);
   circuit.ack_sent = envelope.ack();
   circuit.acks_deferred = 0;
-  circuit.carried_since_ack = false;
+  // Only an ack that covers all the circuit brought stands for the Ack it owes. One sent while
+  // deliveries wait for their fsync (a Bye, a heartbeat, a message of ours) is older.
+  if (envelope.ack() >= circuit.link.inbox.delivered(peer_epoch)) circuit.carried_since_ack = false;
 }
 
 void Node::send_hello(Circuit& circuit, Session& session) {
@@ -62,10 +64,12 @@ void Node::send_hello(Circuit& circuit, Session& session) {
   // stay its own.
   const std::uint64_t ack_sent = circuit.ack_sent;
   const int acks_deferred = circuit.acks_deferred;
+  const bool carried_since_ack = circuit.carried_since_ack;
   stamp(envelope, circuit, peer_epoch);
   if (circuit.session.get() != &session) {
     circuit.ack_sent = ack_sent;
     circuit.acks_deferred = acks_deferred;
+    circuit.carried_since_ack = carried_since_ack;
   }
   session.send(envelope);
 }

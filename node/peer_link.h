@@ -50,9 +50,9 @@ struct Circuit {
   // Acks held back in a row because more of the peer's frames were already waiting (see
   // Node::flush_acks).
   int acks_deferred = 0;
-  // The peer's messages have come on this circuit since it last carried an ack. A circuit they
-  // do not come on (a backup, while the primary carries the traffic) is acknowledged by its
-  // heartbeats, and at once only for a duplicate.
+  // The peer's messages have come on this circuit since it last carried an ack covering them
+  // all. A circuit they do not come on (a backup, while the primary carries the traffic) is
+  // acknowledged by its heartbeats, and at once only for a duplicate.
   bool carried_since_ack = false;
 };
 

@@ -112,7 +112,7 @@ TEST_F(AckIntegrationTest, AnAckHeldBackForPartOfAFrameGoesOnceThosePartsAreRead
 }
 
 // With a backup circuit up, the node had also acknowledged on it after every read of the
-// primary's stream (the backup's socket is empty, so its ack was never held back): 47 acks for
+// primary's stream (the backup's socket is empty, so its ack was never held back): 26 acks for
 // this burst on a circuit that carried none of it, each a write and a wakeup at the peer. A
 // circuit the peer sends nothing on is acknowledged by its heartbeats, which carry the ack.
 TEST_F(AckIntegrationTest, ABackupCircuitIsNotAcknowledgedForWhatThePrimaryCarried) {
@@ -138,6 +138,30 @@ TEST_F(AckIntegrationTest, ABackupCircuitIsNotAcknowledgedForWhatThePrimaryCarri
     if (frame->ack_epoch() == kEpoch && frame->ack() == kMessages) break;
   }
   EXPECT_EQ(on_backup_frames, 1) << "the backup carried acks for what the primary carried";
+}
+
+// An envelope the node sends while a delivery waits for its fsync carries the ack from before
+// it. Here that is the Bye, which goes as soon as the peer's message acknowledges the node's
+// last one. The delivery's own Ack must still follow its fsync: it had waited for the next
+// heartbeat (20 s here), as if the Bye had acknowledged everything.
+TEST_F(AckIntegrationTest, AnEnvelopeSentBeforeADeliveryIsDurableDoesNotStandForItsAck) {
+  TempDir journal;
+  start_washington({"--heartbeat", "20s", "--journal", (journal.path() / "w.journal").string()});
+  auto peer = moscow();
+  washington_->send_line("one message");
+  washington_->process().close_input();
+  const auto message = peer->read_envelope(std::chrono::milliseconds(5000));
+  ASSERT_TRUE(message.has_value() && message->has_message());
+  auto reply = message_envelope("moscow", kEpoch, 1, "a reply");
+  reply.set_ack(message->seq());
+  reply.set_ack_epoch(message->epoch());
+  peer->send_envelope(reply);
+  std::uint64_t acknowledged = 0;
+  while (acknowledged < 1) {
+    const auto frame = peer->read_envelope(std::chrono::milliseconds(3000));
+    ASSERT_TRUE(frame.has_value()) << "the reply was not acknowledged within 3 s";
+    if (frame->ack_epoch() == kEpoch) acknowledged = frame->ack();
+  }
 }
 
 }  // namespace
