@@ -31,7 +31,8 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
     take_acknowledgement(peer, envelope);
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
-      // After the delivery: a reply its `delivered` event sent could not carry its ack.
+      // Set after the delivery: without a journal, a reply sent from its `delivered` event
+      // carries only the acks of what came before it.
       circuit->carried_since_ack = true;
       acknowledge_at_commit(peer);
     } else if (envelope.has_batch()) {

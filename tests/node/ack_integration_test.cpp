@@ -156,12 +156,16 @@ TEST_F(AckIntegrationTest, AnEnvelopeSentBeforeADeliveryIsDurableDoesNotStandFor
   reply.set_ack(message->seq());
   reply.set_ack_epoch(message->epoch());
   peer->send_envelope(reply);
+  bool bye_before_the_ack = false;
   std::uint64_t acknowledged = 0;
   while (acknowledged < 1) {
     const auto frame = peer->read_envelope(std::chrono::milliseconds(3000));
     ASSERT_TRUE(frame.has_value()) << "the reply was not acknowledged within 3 s";
     if (frame->ack_epoch() == kEpoch) acknowledged = frame->ack();
+    if (frame->has_bye() && acknowledged == 0) bye_before_the_ack = true;
   }
+  // Otherwise this test proved nothing: the case is an older ack sent first.
+  EXPECT_TRUE(bye_before_the_ack) << "the Bye did not go before the reply was durable";
 }
 
 }  // namespace
