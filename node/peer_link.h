@@ -52,7 +52,7 @@ struct Circuit {
   int acks_deferred = 0;
   // The peer's messages have come on this circuit since it last carried an ack covering them
   // all. A circuit they do not come on (a backup, while the primary carries the traffic) is
-  // acknowledged by its heartbeats, and at once only for a duplicate.
+  // acknowledged by its heartbeats; after a duplicate, the next Ack goes on every circuit.
   bool carried_since_ack = false;
 };
 
