@@ -31,19 +31,19 @@ void Node::on_envelope(const std::shared_ptr<Session>& session, const wire::Enve
     take_acknowledgement(peer, envelope);
     if (is_reliable(envelope)) {
       take_reliable(*circuit, envelope);
-      // Set after the delivery: without a journal, a reply sent from its `delivered` event
-      // carries only the acks of what came before it.
-      circuit->carried_since_ack = true;
+      circuit->brought(envelope.epoch(), envelope.seq());
       acknowledge_at_commit(peer);
     } else if (envelope.has_batch()) {
       const auto& item_bytes = session->batch_item_bytes();
       for (std::size_t i = 0; i < item_bytes.size(); ++i) {
         if (stopping_) return;  // the journal failed on an earlier item
         wire::Envelope& item = session->batch_item(i);
+        const std::uint64_t epoch = item.epoch();  // the item may be taken by a swap
+        const std::uint64_t seq = item.seq();
         // An item parsed on the reader's arena would be copied by a swap, twice: copied once.
         take_reliable(*circuit, item, item_bytes[i], item.GetArena() == nullptr ? &item : nullptr);
+        circuit->brought(epoch, seq);
       }
-      circuit->carried_since_ack = true;
       acknowledge_at_commit(peer);
     } else if (envelope.has_bye()) {
       if (!peer.said_bye) {
@@ -277,12 +277,15 @@ void Node::flush_acks() {
 void Node::flush_acks(PeerLink& peer) {
   for (auto& circuit : peer.circuits) {
     if (!circuit->session) continue;
-    const std::uint64_t ack = delivered_of(peer, circuit->session->peer_epoch());
-    if (circuit->ack_sent == ack && !peer.ack_forced) continue;
+    const std::uint64_t peer_epoch = circuit->session->peer_epoch();
+    const std::uint64_t ack = delivered_of(peer, peer_epoch);
+    // A dropped Ack (Circuit::ack_dropped) may have been forced by a duplicate.
+    const bool forced = peer.ack_forced || circuit->ack_dropped;
+    if (circuit->carried_ack(peer_epoch, ack) && !forced) continue;
     // Acknowledged on every circuit, a stream on the primary had cost an ack on the backup at
     // every read (its empty socket never holds one back): the backup's heartbeats carry it.
-    if (!circuit->carried_since_ack && !peer.ack_forced) continue;
-    if (!peer.ack_forced && circuit->acks_deferred < kMostAcksDeferred &&
+    if (!circuit->owes_ack(peer_epoch) && !forced) continue;
+    if (!forced && circuit->acks_deferred < kMostAcksDeferred &&
         circuit->session->unread_bytes() > 0) {
       ++circuit->acks_deferred;
       continue;

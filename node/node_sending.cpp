@@ -39,11 +39,13 @@ void Node::stamp(wire::Envelope& envelope, Circuit& circuit, std::uint64_t peer_
       std::chrono::duration_cast<std::chrono::microseconds>(clock_.now().wall.time_since_epoch())
           .count());
   envelope.set_circuit(circuit.name);
+  // Only an ack that covers what the circuit brought settles what it owes (Circuit::owes_ack):
+  // one sent while deliveries wait for their fsync (a Bye, a heartbeat, a message of ours) is
+  // older.
   circuit.ack_sent = envelope.ack();
+  circuit.ack_sent_epoch = peer_epoch;
   circuit.acks_deferred = 0;
-  // Only an ack that covers all the circuit brought stands for the Ack it owes. One sent while
-  // deliveries wait for their fsync (a Bye, a heartbeat, a message of ours) is older.
-  if (envelope.ack() >= circuit.link.inbox.delivered(peer_epoch)) circuit.carried_since_ack = false;
+  circuit.ack_dropped = false;
 }
 
 void Node::send_hello(Circuit& circuit, Session& session) {
@@ -63,22 +65,25 @@ void Node::send_hello(Circuit& circuit, Session& session) {
   // What the circuit's established session was last acknowledged with, and what it holds back,
   // stay its own.
   const std::uint64_t ack_sent = circuit.ack_sent;
+  const std::uint64_t ack_sent_epoch = circuit.ack_sent_epoch;
   const int acks_deferred = circuit.acks_deferred;
-  const bool carried_since_ack = circuit.carried_since_ack;
+  const bool ack_dropped = circuit.ack_dropped;
   stamp(envelope, circuit, peer_epoch);
   if (circuit.session.get() != &session) {
     circuit.ack_sent = ack_sent;
+    circuit.ack_sent_epoch = ack_sent_epoch;
     circuit.acks_deferred = acks_deferred;
-    circuit.carried_since_ack = carried_since_ack;
+    circuit.ack_dropped = ack_dropped;
   }
   session.send(envelope);
 }
 
 void Node::send_control(Circuit& circuit, wire::Envelope envelope) {
   // Heartbeats and acks obey the high-water mark too: past it the peer is not reading, so a
-  // heartbeat says nothing, and a later ack (they are cumulative) will carry this one.
+  // heartbeat says nothing, and the ack goes when the queue drains (they are cumulative).
   if ((envelope.has_heartbeat() || envelope.has_ack_only()) &&
       circuit.session->queued_bytes() >= kLinkHighWater) {
+    if (envelope.has_ack_only()) circuit.ack_dropped = true;
     return;
   }
   stamp(envelope, circuit);
@@ -313,6 +318,10 @@ void Node::on_drained(const std::shared_ptr<Session>& session) {
   if (circuit == nullptr) return;
   const Circuit* carrying = traffic_circuit(circuit->link);
   if (carrying != nullptr && carrying->session == session) pump(circuit->link);
+  if (circuit->session == session && circuit->ack_dropped &&
+      session->queued_bytes() < kLinkHighWater) {
+    post_ack_flush();
+  }
 }
 
 void Node::start_new_epoch(PeerLink& peer, std::uint64_t peer_delivered) {

@@ -10,6 +10,7 @@
 
 #include <asio.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -46,14 +47,37 @@ struct Circuit {
   bool dialling = false;
   std::shared_ptr<Session> session;   // established (Hello exchanged), or null
   std::uint64_t transmitted_seq = 0;  // last seq handed to this circuit's session
-  std::uint64_t ack_sent = 0;         // the cumulative ack this circuit last carried
+  // The cumulative ack this circuit last carried, and the peer's epoch it counted in: a peer
+  // that restarted numbers from 1 again, so the same number in a new epoch is a new ack.
+  std::uint64_t ack_sent = 0;
+  std::uint64_t ack_sent_epoch = 0;
   // Acks held back in a row because more of the peer's frames were already waiting (see
   // Node::flush_acks).
   int acks_deferred = 0;
-  // The peer's messages have come on this circuit since it last carried an ack covering them
-  // all. A circuit they do not come on (a backup, while the primary carries the traffic) is
-  // acknowledged by its heartbeats; after a duplicate, the next Ack goes on every circuit.
-  bool carried_since_ack = false;
+  // An Ack met the high-water mark and was not queued. It goes once the queue drains
+  // (Node::on_drained), unless an envelope carries the ack first: the peer may be waiting for it
+  // to send more, and the node may have nothing else to send.
+  bool ack_dropped = false;
+  // The last of the peer's messages that came on this circuit. The circuit owes an Ack until it
+  // has carried one that covers it. A circuit they do not come on (a backup, while the primary
+  // carries the traffic) is acknowledged by its heartbeats; after a duplicate, the next Ack goes
+  // on every circuit.
+  std::uint64_t brought_epoch = 0;
+  std::uint64_t brought_seq = 0;
+
+  bool carried_ack(std::uint64_t epoch, std::uint64_t seq) const {
+    return ack_sent_epoch == epoch && ack_sent == seq;
+  }
+  void brought(std::uint64_t epoch, std::uint64_t seq) {
+    brought_seq = epoch == brought_epoch ? std::max(brought_seq, seq) : seq;
+    brought_epoch = epoch;
+  }
+  // What came in an epoch the peer has left behind (it restarted without its journal) is owed
+  // nothing: that peer no longer holds those messages.
+  bool owes_ack(std::uint64_t peer_epoch) const {
+    return brought_seq != 0 && brought_epoch == peer_epoch &&
+           !(ack_sent_epoch == brought_epoch && ack_sent >= brought_seq);
+  }
 };
 
 struct PeerLink {

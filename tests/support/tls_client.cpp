@@ -7,7 +7,8 @@
 
 namespace hotline::testing {
 
-TestClient::TestClient(const std::string& address) {
+TestClient::TestClient(const std::string& address, std::uint32_t max_frame_bytes)
+    : max_frame_bytes_(max_frame_bytes), decoder_(max_frame_bytes) {
   const common::Endpoint endpoint = common::parse_endpoint(address);
   plain_.connect({asio::ip::make_address(endpoint.host), endpoint.port});
   socket_ = &plain_;
@@ -64,7 +65,7 @@ void TestClient::send_frame_bytes(const std::string& raw) {
 
 void TestClient::send_envelope(const wire::Envelope& envelope) {
   std::string frame;
-  common::append_frame(frame, envelope.SerializeAsString(), common::kDefaultMaxFrameBytes);
+  common::append_frame(frame, envelope.SerializeAsString(), max_frame_bytes_);
   send_frame_bytes(frame);
 }
 

@@ -27,7 +27,9 @@ ClientIdentity party_identity(const std::filesystem::path& certs_dir, const std:
 
 class TestClient {
  public:
-  explicit TestClient(const std::string& address);
+  // Frames of up to `max_frame_bytes` are sent and read (a real peer's Hello says how many).
+  explicit TestClient(const std::string& address,
+                      std::uint32_t max_frame_bytes = common::kDefaultMaxFrameBytes);
 
   // Sends bytes on the bare TCP connection (no TLS).
   void send_plaintext(const std::string& bytes);
@@ -63,6 +65,7 @@ class TestClient {
   asio::ip::tcp::socket* socket_ = nullptr;
   asio::ip::tcp::socket plain_{io_};
   bool secured_ = false;
+  std::uint32_t max_frame_bytes_;
   common::FrameDecoder decoder_;
   std::string local_address_;
 };
