@@ -162,6 +162,12 @@ int main(int argc, char** argv) {
   std::string fsync_interval;
   app.add_option("--fsync-interval", fsync_interval,
                  "the journals' least time between two fsyncs (default: the node's, 1ms)");
+  std::uint64_t compact_after = node::NodeOptions{}.compact_after_bytes;
+  app.add_option(
+         "--compact-after", compact_after,
+         "the journals' size before they are rewritten as a snapshot (as the node's option)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   const auto dir = make_dir("hotline-durability");
   hotline::common::write_exercise_pki(dir / "certs", {});
@@ -178,6 +184,7 @@ int main(int argc, char** argv) {
         dir / "certs", 64, messages, [&](node::NodeOptions& options) {
           options.journal = dir / (options.party + std::to_string(run) + ".journal");
           options.fsync = policy;
+          options.compact_after_bytes = compact_after;
           if (!fsync_interval.empty())
             options.fsync_interval = hotline::common::parse_duration(fsync_interval);
         });
