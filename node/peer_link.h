@@ -58,8 +58,8 @@ struct Circuit {
   // (Node::on_drained), unless an envelope carries the ack first: the peer may be waiting for it
   // to send more, and the node may have nothing else to send.
   bool ack_dropped = false;
-  // The last of the peer's messages that came on this circuit. The circuit owes an Ack until it
-  // has carried one that covers it. A circuit they do not come on (a backup, while the primary
+  // The highest of the peer's messages that came on this circuit. The circuit owes an Ack until
+  // it has carried one that covers it. A circuit they do not come on (a backup, while the primary
   // carries the traffic) is acknowledged by its heartbeats; after a duplicate, the next Ack goes
   // on every circuit.
   std::uint64_t brought_epoch = 0;
