@@ -31,13 +31,17 @@ class AckIntegrationTest : public ::testing::Test {
   }
 
   // A client with moscow's key, past the Hello exchange, on the primary circuit unless
-  // `address` names another; in moscow's `epoch` (another is a moscow that restarted afresh).
-  std::unique_ptr<TestClient> moscow(const std::string& address = {},
-                                     std::uint64_t epoch = kEpoch) {
-    auto peer =
-        std::make_unique<TestClient>(address.empty() ? listening_address(*washington_) : address);
+  // `address` names another; in moscow's `epoch` (another is a moscow that restarted afresh),
+  // taking frames of up to `max_frame_bytes`.
+  std::unique_ptr<TestClient> moscow(
+      const std::string& address = {}, std::uint64_t epoch = kEpoch,
+      std::uint32_t max_frame_bytes = common::kDefaultMaxFrameBytes) {
+    auto peer = std::make_unique<TestClient>(
+        address.empty() ? listening_address(*washington_) : address, max_frame_bytes);
     EXPECT_EQ(peer->handshake(party_identity(certs_.path(), "moscow"), false, "washington"), "");
-    peer->send_envelope(hello_envelope("moscow", epoch));
+    auto hello = hello_envelope("moscow", epoch);
+    hello.mutable_hello()->set_max_frame_bytes(max_frame_bytes);
+    peer->send_envelope(hello);
     const auto reply = peer->read_envelope();
     EXPECT_TRUE(reply.has_value() && reply->has_hello());
     return peer;
@@ -199,29 +203,24 @@ TEST_F(AckIntegrationTest, ThePeersNewEpochIsAcknowledgedEvenUnderTheSameNumberA
 }
 
 // An Ack that meets the high-water mark (256 KiB queued for a peer that is not reading) is not
-// queued. It had then waited for the next heartbeat (10 to 20 s here) when the node had
-// nothing else to send that would carry it; it goes once the queue drains.
+// queued. It had then waited for a heartbeat (every 20 s here) when the node had nothing else
+// to send that would carry it; it goes once the queue drains.
 TEST_F(AckIntegrationTest, AnAckDroppedAtTheHighWaterMarkGoesOnceThePeerReadsAgain) {
   constexpr std::uint32_t kLargeFrames = 16 * 1024 * 1024;
   start_washington({"--heartbeat", "20s", "--retransmit-after", "60s", "--max-frame",
                     std::to_string(kLargeFrames)});
-  TestClient peer(listening_address(*washington_), kLargeFrames);
-  ASSERT_EQ(peer.handshake(party_identity(certs_.path(), "moscow"), false, "washington"), "");
-  auto hello = hello_envelope("moscow", kEpoch);
-  hello.mutable_hello()->set_max_frame_bytes(kLargeFrames);
-  peer.send_envelope(hello);
-  ASSERT_TRUE(peer.read_envelope().has_value());
+  auto peer = moscow({}, kEpoch, kLargeFrames);
   // More than the sockets on both sides hold while this end reads nothing (about 4 MiB on
   // loopback), so most of it stays queued in the node, past the high-water mark.
   washington_->send_line(std::string(12 * 1024 * 1024, 'w'));
   washington_->wait_for(is_event("sent"), std::chrono::seconds(10));
-  peer.send_frame_bytes(burst(1, 5));
+  peer->send_frame_bytes(burst(1, 5));
   washington_->wait_for_count(is_event("delivered"), 5, std::chrono::seconds(10));
-  const auto large = peer.read_envelope(std::chrono::seconds(20));
+  const auto large = peer->read_envelope(std::chrono::seconds(20));
   ASSERT_TRUE(large.has_value() && large->has_message()) << "the node's message did not arrive";
   std::uint64_t acknowledged = large->ack_epoch() == kEpoch ? large->ack() : 0;
   while (acknowledged < 5) {
-    const auto frame = peer.read_envelope(std::chrono::milliseconds(3000));
+    const auto frame = peer->read_envelope(std::chrono::milliseconds(3000));
     ASSERT_TRUE(frame.has_value()) << "no ack within 3 s of reading the node's message";
     if (frame->ack_epoch() == kEpoch) acknowledged = frame->ack();
   }
